@@ -1,0 +1,37 @@
+//! Why writing the dataset failed. Every variant names what it was writing.
+
+use std::path::PathBuf;
+
+/// A failure to write the dataset; the run fails with it.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// A file or folder could not be written.
+    #[error("cannot write {path}")]
+    Io {
+        /// What was being written.
+        path: PathBuf,
+        /// The underlying failure.
+        #[source]
+        source: std::io::Error,
+    },
+    /// polars failed to build or write a table.
+    #[error("cannot write table {table}")]
+    Polars {
+        /// The table.
+        table: &'static str,
+        /// The underlying failure.
+        #[source]
+        source: polars::prelude::PolarsError,
+    },
+    /// A row did not match its table's schema (a bug in newsprint).
+    #[error("row does not match table {table}: {detail}")]
+    Row {
+        /// The table.
+        table: &'static str,
+        /// What did not match.
+        detail: String,
+    },
+    /// The output folder exists and holds something other than a newsprint dataset.
+    #[error("{0} exists and is not a newsprint dataset (no manifest.json); choose another --out or empty it")]
+    NotADataset(PathBuf),
+}

@@ -1,0 +1,214 @@
+//! Column buffers for one table, and turning them into Parquet parts.
+//!
+//! Rows are appended as [`Cell`]s in schema order; when a buffer holds enough rows or text it
+//! becomes one polars `DataFrame` and one zstd-compressed Parquet part, and is emptied. That
+//! bound is what keeps memory flat however large the run.
+
+use std::fs::File;
+use std::path::{Path, PathBuf};
+
+use chrono::NaiveDate;
+use polars::prelude::*;
+
+use crate::schema::{ColumnType, Table};
+use crate::Error;
+
+/// One value of a row.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum Cell<'a> {
+    Str(Option<&'a str>),
+    U32(Option<u32>),
+    U64(Option<u64>),
+    F32(Option<f32>),
+    F64(Option<f64>),
+    Bool(Option<bool>),
+    Date(Option<NaiveDate>),
+    ListStr(&'a [String]),
+}
+
+enum Data {
+    Str(Vec<Option<String>>),
+    U32(Vec<Option<u32>>),
+    U64(Vec<Option<u64>>),
+    F32(Vec<Option<f32>>),
+    F64(Vec<Option<f64>>),
+    Bool(Vec<Option<bool>>),
+    Date(Vec<Option<i32>>),
+    ListStr(Vec<Vec<String>>),
+}
+
+impl Data {
+    fn new(ty: ColumnType) -> Self {
+        match ty {
+            ColumnType::Str => Data::Str(Vec::new()),
+            ColumnType::U32 => Data::U32(Vec::new()),
+            ColumnType::U64 => Data::U64(Vec::new()),
+            ColumnType::F32 => Data::F32(Vec::new()),
+            ColumnType::F64 => Data::F64(Vec::new()),
+            ColumnType::Bool => Data::Bool(Vec::new()),
+            ColumnType::Date => Data::Date(Vec::new()),
+            ColumnType::ListStr => Data::ListStr(Vec::new()),
+        }
+    }
+}
+
+fn epoch_days(date: NaiveDate) -> i32 {
+    const UNIX_EPOCH_FROM_CE: i32 = 719_163;
+    chrono::Datelike::num_days_from_ce(&date) - UNIX_EPOCH_FROM_CE
+}
+
+/// A table being written: its buffers and the parts written so far.
+pub(crate) struct TableWriter {
+    table: &'static Table,
+    dir: PathBuf,
+    data: Vec<Data>,
+    rows: usize,
+    text_bytes: usize,
+    parts: usize,
+    pub(crate) total_rows: u64,
+    rows_per_part: usize,
+}
+
+/// Buffered text beyond which a part is written even if it has few rows.
+const BYTES_PER_PART: usize = 64 << 20;
+
+impl TableWriter {
+    pub(crate) fn new(
+        table: &'static Table,
+        root: &Path,
+        rows_per_part: usize,
+    ) -> Result<Self, Error> {
+        let dir = root.join(table.name);
+        std::fs::create_dir_all(&dir).map_err(|source| Error::Io {
+            path: dir.clone(),
+            source,
+        })?;
+        Ok(TableWriter {
+            table,
+            data: table.columns.iter().map(|(_, ty)| Data::new(*ty)).collect(),
+            dir,
+            rows: 0,
+            text_bytes: 0,
+            parts: 0,
+            total_rows: 0,
+            rows_per_part,
+        })
+    }
+
+    /// Appends one row; its cells must follow the table's column order and types.
+    pub(crate) fn push(&mut self, row: &[Cell]) -> Result<(), Error> {
+        if row.len() != self.data.len() {
+            return Err(Error::Row {
+                table: self.table.name,
+                detail: format!("{} cells for {} columns", row.len(), self.data.len()),
+            });
+        }
+        for (k, (cell, data)) in row.iter().zip(&mut self.data).enumerate() {
+            match (cell, data) {
+                (Cell::Str(v), Data::Str(col)) => {
+                    self.text_bytes += v.map_or(0, str::len);
+                    col.push(v.map(str::to_string));
+                }
+                (Cell::U32(v), Data::U32(col)) => col.push(*v),
+                (Cell::U64(v), Data::U64(col)) => col.push(*v),
+                (Cell::F32(v), Data::F32(col)) => col.push(*v),
+                (Cell::F64(v), Data::F64(col)) => col.push(*v),
+                (Cell::Bool(v), Data::Bool(col)) => col.push(*v),
+                (Cell::Date(v), Data::Date(col)) => col.push(v.map(epoch_days)),
+                (Cell::ListStr(v), Data::ListStr(col)) => col.push(v.to_vec()),
+                (cell, _) => {
+                    return Err(Error::Row {
+                        table: self.table.name,
+                        detail: format!("column {} got {cell:?}", self.table.columns[k].0),
+                    })
+                }
+            }
+        }
+        self.rows += 1;
+        self.total_rows += 1;
+        if self.rows >= self.rows_per_part || self.text_bytes >= BYTES_PER_PART {
+            self.flush()?;
+        }
+        Ok(())
+    }
+
+    /// Writes the buffered rows as a part, if there are any.
+    pub(crate) fn flush(&mut self) -> Result<(), Error> {
+        if self.rows == 0 {
+            return Ok(());
+        }
+        self.write_part()
+    }
+
+    /// Flushes, and writes an empty part if the table has none, so every table exists with
+    /// its schema.
+    pub(crate) fn finish(mut self) -> Result<u64, Error> {
+        self.flush()?;
+        if self.parts == 0 {
+            self.write_part()?;
+        }
+        Ok(self.total_rows)
+    }
+
+    fn write_part(&mut self) -> Result<(), Error> {
+        let height = self.rows;
+        let columns: Vec<Column> = self
+            .table
+            .columns
+            .iter()
+            .zip(self.data.iter_mut())
+            .map(|((name, ty), data)| {
+                let taken = std::mem::replace(data, Data::new(*ty));
+                to_column(name, taken)
+            })
+            .collect::<Result<_, PolarsError>>()
+            .map_err(|source| self.polars_error(source))?;
+        let mut frame =
+            DataFrame::new(height, columns).map_err(|source| self.polars_error(source))?;
+        let path = self.dir.join(format!("part-{:05}.parquet", self.parts));
+        let file = File::create(&path).map_err(|source| Error::Io {
+            path: path.clone(),
+            source,
+        })?;
+        ParquetWriter::new(file)
+            .with_compression(ParquetCompression::Zstd(None))
+            .finish(&mut frame)
+            .map_err(|source| self.polars_error(source))?;
+        self.parts += 1;
+        self.rows = 0;
+        self.text_bytes = 0;
+        Ok(())
+    }
+
+    fn polars_error(&self, source: PolarsError) -> Error {
+        Error::Polars {
+            table: self.table.name,
+            source,
+        }
+    }
+}
+
+fn to_column(name: &str, data: Data) -> PolarsResult<Column> {
+    let name = PlSmallStr::from_str(name);
+    let series = match data {
+        Data::Str(v) => Series::new(name, v),
+        Data::U32(v) => Series::new(name, v),
+        Data::U64(v) => Series::new(name, v),
+        Data::F32(v) => Series::new(name, v),
+        Data::F64(v) => Series::new(name, v),
+        Data::Bool(v) => Series::new(name, v),
+        Data::Date(v) => Series::new(name, v).cast(&DataType::Date)?,
+        Data::ListStr(rows) => {
+            if rows.is_empty() {
+                Series::new_empty(name, &DataType::List(Box::new(DataType::String)))
+            } else {
+                let items: Vec<Series> = rows
+                    .iter()
+                    .map(|row| Series::new(PlSmallStr::EMPTY, row.as_slice()))
+                    .collect();
+                Series::new(name, items)
+            }
+        }
+    };
+    Ok(series.into())
+}

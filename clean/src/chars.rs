@@ -1,0 +1,119 @@
+//! Character classes shared by the cleaning steps.
+//!
+//! "Han" means a CJK ideograph (the unified blocks, their extensions and 〇). "Display width"
+//! counts a wide (CJK, full-width) character as 2 and anything else as 1, which is how a
+//! printed column measures a line: `16人从` is as wide as five Han characters, not six.
+
+/// A CJK ideograph.
+pub(crate) fn is_han(c: char) -> bool {
+    matches!(c,
+        '\u{4E00}'..='\u{9FFF}'
+        | '\u{3400}'..='\u{4DBF}'
+        | '\u{F900}'..='\u{FAFF}'
+        | '\u{20000}'..='\u{3134F}'
+        | '〇')
+}
+
+/// Punctuation of CJK text: the CJK symbols block, full-width forms, curly quotes, dashes.
+pub(crate) fn is_cjk_punct(c: char) -> bool {
+    matches!(c,
+        '\u{3000}'..='\u{303F}'
+        | '\u{FF01}'..='\u{FF0F}'
+        | '\u{FF1A}'..='\u{FF20}'
+        | '\u{FF3B}'..='\u{FF40}'
+        | '\u{FF5B}'..='\u{FF65}'
+        | '\u{2018}'..='\u{201D}'
+        | '—' | '…' | '·' | '•')
+}
+
+/// Printed width: 2 for wide characters, 1 otherwise.
+pub(crate) fn display_width(s: &str) -> usize {
+    s.chars()
+        .map(|c| {
+            if c.is_ascii() {
+                1
+            } else if is_han(c) || is_cjk_punct(c) || ('\u{AC00}'..='\u{D7AF}').contains(&c) {
+                2
+            } else {
+                1
+            }
+        })
+        .sum()
+}
+
+/// Characters that end a sentence.
+pub(crate) fn is_terminal(c: char) -> bool {
+    matches!(c, '。' | '！' | '？' | '…' | '!' | '?')
+}
+
+/// Characters that may follow a sentence end and still belong to it (closing quotes and
+/// brackets).
+pub(crate) fn is_closer(c: char) -> bool {
+    matches!(
+        c,
+        '”' | '’' | '」' | '』' | '）' | ')' | '》' | '"' | '\'' | '】'
+    )
+}
+
+/// Whether the text ends a sentence: a terminal mark, possibly followed by closers.
+pub(crate) fn ends_sentence(s: &str) -> bool {
+    let mut chars = s.chars().rev().skip_while(|&c| is_closer(c));
+    matches!(chars.next(), Some(c) if is_terminal(c))
+}
+
+/// Whether quotes and brackets open in the text are closed in it.
+pub(crate) fn is_balanced(s: &str) -> bool {
+    let mut depth = [0i32; 4];
+    for c in s.chars() {
+        let (slot, delta) = match c {
+            '“' => (0, 1),
+            '”' => (0, -1),
+            '‘' => (1, 1),
+            '’' => (1, -1),
+            '（' | '(' => (2, 1),
+            '）' | ')' => (2, -1),
+            '《' => (3, 1),
+            '》' => (3, -1),
+            _ => continue,
+        };
+        depth[slot] += delta;
+        if depth[slot] < 0 {
+            return false;
+        }
+    }
+    depth.iter().all(|&d| d == 0)
+}
+
+/// The characters compared when deciding whether two passages are the same text: Han,
+/// letters and digits, lower-cased; punctuation, spaces and line breaks drop out.
+pub(crate) fn comparable(s: &str) -> Vec<char> {
+    s.chars()
+        .filter(|c| c.is_alphanumeric())
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sentence_ends_see_through_closing_quotes() {
+        assert!(ends_sentence("行，有效破解产城割裂、布局分散问题。”"));
+        assert!(!ends_sentence("既考核专业能力，"));
+        assert!(!ends_sentence("高校科研成果从“书架”走向“货架”"));
+    }
+
+    #[test]
+    fn widths_count_wide_characters_twice() {
+        assert_eq!(display_width("16人从"), 6);
+        assert_eq!(display_width("湘潭"), 4);
+    }
+
+    #[test]
+    fn balance_tracks_each_kind_of_quote() {
+        assert!(is_balanced("非凡“十四五”·“厅”说答卷"));
+        assert!(!is_balanced("“湖南真是一个让人安心扎根的地"));
+        assert!(!is_balanced("务专员”助力企业"));
+    }
+}

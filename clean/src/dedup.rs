@@ -1,0 +1,205 @@
+//! Passages the OCR emitted twice on one page.
+//!
+//! A *passage* here is a reflowed paragraph. Two passages are compared on their comparable
+//! characters (Han, letters, digits; see `chars::comparable`), as sets of hashed character
+//! 5-grams: so line breaks, widths and punctuation do not matter and a few changed characters
+//! cost only the few 5-grams that cover them. The measure is *containment*, |A∩B| / |A|: a
+//! fragment of a paragraph is fully contained in it even though their Jaccard similarity is
+//! low. A passage is removed when another passage that is kept contains it (≥ 0.8) and is
+//! the more complete copy, or as complete and earlier in reading order: so a passage that
+//! occurs once is never removed, and the result depends on the text alone.
+//!
+//! Passages shorter than [`MIN_CHARS`] comparable characters (subheads, short lines) are
+//! only removed as exact repeats: a short phrase inside a long paragraph is a quotation as
+//! often as it is a duplicate.
+
+use crate::chars::comparable;
+
+/// Shortest passage compared by containment.
+pub(crate) const MIN_CHARS: usize = 12;
+/// Containment at or above which a passage is a copy.
+pub(crate) const THRESHOLD: f32 = 0.8;
+const SHINGLE: usize = 5;
+
+/// Why a passage was removed: the index of the kept copy, the similarity, and the method.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) struct Copy {
+    pub kept: usize,
+    pub similarity: f32,
+    pub method: &'static str,
+}
+
+struct Signature {
+    chars: usize,
+    exact: u64,
+    shingles: Vec<u64>,
+}
+
+fn signature(text: &str) -> Signature {
+    let chars = comparable(text);
+    let exact = hash_chars(&chars);
+    let mut shingles: Vec<u64> = if chars.len() >= SHINGLE {
+        chars.windows(SHINGLE).map(hash_chars).collect()
+    } else {
+        vec![exact]
+    };
+    shingles.sort_unstable();
+    shingles.dedup();
+    Signature {
+        chars: chars.len(),
+        exact,
+        shingles,
+    }
+}
+
+/// FNV-1a over the characters: stable across runs and platforms, unlike `DefaultHasher`.
+fn hash_chars(chars: &[char]) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for &c in chars {
+        h ^= c as u64;
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    h
+}
+
+fn intersection(a: &[u64], b: &[u64]) -> usize {
+    let (mut i, mut j, mut n) = (0, 0, 0);
+    while i < a.len() && j < b.len() {
+        match a[i].cmp(&b[j]) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                n += 1;
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    n
+}
+
+/// A passage to compare; `exact_only` passages (headings) are removed only as exact
+/// repeats, since a headline restates its article's first sentence by design.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Passage<'a> {
+    pub text: &'a str,
+    pub exact_only: bool,
+}
+
+/// For each passage, `Some(copy)` when it is a second copy of another passage.
+pub(crate) fn find_copies(passages: &[Passage]) -> Vec<Option<Copy>> {
+    let sigs: Vec<Signature> = passages.iter().map(|p| signature(p.text)).collect();
+    let mut result: Vec<Option<Copy>> = vec![None; passages.len()];
+    // Smallest first, later first among equals: a passage is judged before anything it could
+    // be the kept copy of is removed, so removal never leaves text with no copy at all.
+    let mut order: Vec<usize> = (0..passages.len()).filter(|&i| sigs[i].chars > 0).collect();
+    order.sort_by_key(|&i| (sigs[i].chars, std::cmp::Reverse(i)));
+    for &i in &order {
+        let a = &sigs[i];
+        let mut best: Option<Copy> = None;
+        for (j, b) in sigs.iter().enumerate() {
+            if j == i || result[j].is_some() || b.chars == 0 {
+                continue;
+            }
+            // Within 2% in length the copies are equally complete and the earlier is kept.
+            let tie = b.chars.abs_diff(a.chars) <= a.chars.max(b.chars) / 50;
+            let can_be_kept = if tie { j < i } else { b.chars > a.chars };
+            if !can_be_kept {
+                continue;
+            }
+            let copy = if a.exact == b.exact && a.chars == b.chars {
+                Some(Copy {
+                    kept: j,
+                    similarity: 1.0,
+                    method: "exact",
+                })
+            } else if a.chars >= MIN_CHARS && !passages[i].exact_only {
+                let shared = intersection(&a.shingles, &b.shingles);
+                let containment = shared as f32 / a.shingles.len() as f32;
+                (containment >= THRESHOLD).then_some(Copy {
+                    kept: j,
+                    similarity: containment,
+                    method: "containment-5gram",
+                })
+            } else {
+                None
+            };
+            if let Some(copy) = copy {
+                if best.as_ref().is_none_or(|b| copy.similarity > b.similarity) {
+                    best = Some(copy);
+                }
+            }
+        }
+        result[i] = best;
+    }
+    result
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn plain<'a>(texts: &[&'a str]) -> Vec<Passage<'a>> {
+        texts
+            .iter()
+            .map(|&text| Passage {
+                text,
+                exact_only: false,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn headings_go_only_as_exact_repeats() {
+        let title = Passage {
+            text: "湖南省第二届民政行业职业技能大赛开赛",
+            exact_only: true,
+        };
+        let body = Passage {
+            text: "今天，湖南省第二届民政行业职业技能大赛在长沙开赛，来自14个市州的选手参赛。",
+            exact_only: false,
+        };
+        assert!(find_copies(&[title, body]).iter().all(Option::is_none));
+    }
+
+    #[test]
+    fn second_copies_go_and_single_passages_stay() {
+        let whole = "“湖南真是一个让人安心扎根的地方。”他鼓励此次来湘就业的毕业生，“勇敢去尝试，主动去融入。”";
+        let tail = "方。”他鼓励此次来湘就业的毕业生，“勇敢去尝试，主动去融入。”";
+        let other = "省民政厅党组书记、厅长李永军表示，下一步将加强供需对接，拓宽就业渠道。";
+        let copies = find_copies(&plain(&[tail, other, whole]));
+        assert_eq!(
+            copies[0].as_ref().map(|c| c.kept),
+            Some(2),
+            "the fragment goes"
+        );
+        assert!(copies[1].is_none());
+        assert!(copies[2].is_none(), "the whole copy stays");
+    }
+
+    #[test]
+    fn ties_keep_the_first_in_reading_order_despite_small_changes() {
+        let first = "去年8月，湘潭高新区湖南昭山投资控股集团有限公司也启动中层竞聘。通过严格筛选，83人脱颖而出。";
+        let second = "同年8月，湘潭高新区湖南昭山投资控股集团有限公司也启动中层竞聘。通过严格筛选，83人脱颖而出。";
+        let copies = find_copies(&plain(&[first, second]));
+        assert!(copies[0].is_none());
+        let copy = copies[1].as_ref().expect("second copy found");
+        assert_eq!(copy.kept, 0);
+        assert!(copy.similarity > 0.85 && copy.similarity < 1.0);
+    }
+
+    #[test]
+    fn exact_copies_of_short_lines_only() {
+        let copies = find_copies(&plain(&[
+            "好学校",
+            "好学校办在百姓家门口的故事很多很多",
+            "好学校",
+        ]));
+        assert_eq!(copies[0], None);
+        assert!(
+            copies[1].is_none(),
+            "a short passage never swallows a long one"
+        );
+        assert_eq!(copies[2].as_ref().map(|c| c.method), Some("exact"));
+    }
+}

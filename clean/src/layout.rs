@@ -1,0 +1,504 @@
+//! From lines to blocks: classifying each printed line and reflowing column wraps.
+//!
+//! Words used here:
+//! - A *gap* is the number of blank lines before a line. OCR output often puts a blank line
+//!   after every line, so a page's ordinary gap is learned (the most common one) and only a
+//!   gap wider than that is a *hard break*.
+//! - A *column wrap* is a line break the printed column forced in the middle of a sentence.
+//!   The page's column width is learned from its own lines (the most common display width of
+//!   lines that stop mid-sentence), never assumed.
+//! - A *heading* is a short line that closes no sentence, carries no clause punctuation and
+//!   balances its quotes; where such a line could also be the first line of a wrapped
+//!   paragraph (it is as wide as the column and the next line continues the column), it is
+//!   read as a wrap.
+//! - A *credit* (`通讯员 摄`, `新华社发`, `资料图片`) and the *caption* lines it belongs to
+//!   are taken out; so is a lone caption set apart by a wide gap. When a caption had cut a
+//!   sentence, the two halves are joined again.
+
+use crate::chars::{display_width, ends_sentence, is_balanced, is_han};
+use crate::furniture::parse_byline;
+
+/// What a block of the page is, before articles are assembled.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum BlockKind {
+    Heading,
+    Subtitle,
+    Byline,
+    Paragraph,
+}
+
+/// A reflowed unit of the page: a heading line, a byline, or a paragraph of joined lines.
+#[derive(Clone, Debug)]
+pub(crate) struct Block {
+    pub kind: BlockKind,
+    pub text: String,
+    /// 1-based line number of the block's first line in the normalised page.
+    pub line: usize,
+}
+
+/// A passage taken out while laying the page out.
+#[derive(Clone, Debug)]
+pub(crate) struct Cut {
+    pub kind: CutKind,
+    pub text: String,
+    pub reason: &'static str,
+    pub method: &'static str,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum CutKind {
+    Caption,
+    Credit,
+}
+
+struct Line<'a> {
+    text: &'a str,
+    line_no: usize,
+    gap: usize,
+    width: usize,
+    terminated: bool,
+    heading_shape: bool,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Role {
+    Body,
+    Heading,
+    Subtitle,
+    Byline,
+    Caption,
+    Credit,
+}
+
+/// Lays a normalised page out into blocks, returning the captions and credits it removed.
+pub(crate) fn layout(text: &str) -> (Vec<Block>, Vec<Cut>) {
+    let lines = split_lines(text);
+    if lines.is_empty() {
+        return (Vec::new(), Vec::new());
+    }
+    let ordinary_gap = ordinary_gap(&lines);
+    let column = column_width(&lines);
+    let mut roles = vec![Role::Body; lines.len()];
+    let mut cuts = Vec::new();
+    find_captions(&lines, ordinary_gap, &mut roles, &mut cuts);
+    find_headings(&lines, ordinary_gap, column, &mut roles);
+    let blocks = reflow(&lines, &roles, ordinary_gap, column);
+    (blocks, cuts)
+}
+
+fn split_lines(text: &str) -> Vec<Line<'_>> {
+    let mut lines = Vec::new();
+    let mut gap = 0;
+    for (i, raw) in text.split('\n').enumerate() {
+        let line = raw.trim();
+        if line.is_empty() {
+            gap += 1;
+            continue;
+        }
+        lines.push(Line {
+            text: line,
+            line_no: i + 1,
+            gap,
+            width: display_width(line),
+            terminated: ends_sentence(line),
+            heading_shape: heading_shape(line),
+        });
+        gap = 0;
+    }
+    lines
+}
+
+/// The most common gap between consecutive lines (0 for a page without blank lines, 1 for a
+/// page that puts a blank line after every line).
+fn ordinary_gap(lines: &[Line]) -> usize {
+    let mut counts = [0usize; 4];
+    for line in &lines[1..] {
+        counts[line.gap.min(3)] += 1;
+    }
+    (0..3)
+        .max_by_key(|&g| (counts[g], usize::MAX - g))
+        .unwrap_or(0)
+}
+
+/// The printed column's width in display units, when the page shows one: the most common
+/// width of narrow lines that stop mid-sentence and could not be headings.
+fn column_width(lines: &[Line]) -> Option<usize> {
+    let mut counts = std::collections::BTreeMap::new();
+    for line in lines {
+        if !line.terminated && !line.heading_shape && line.width <= 60 && line.width >= 12 {
+            *counts.entry(line.width).or_insert(0usize) += 1;
+        }
+    }
+    let total: usize = counts.values().sum();
+    if total < 4 {
+        return None;
+    }
+    counts
+        .into_iter()
+        .max_by_key(|&(width, n)| (n, width))
+        .map(|(width, _)| width)
+}
+
+fn column_full(line: &Line, column: Option<usize>) -> bool {
+    column.is_some_and(|w| line.width + 3 >= w && line.width <= w + 6)
+}
+
+/// A line that could be a heading by its own shape (see the module docs).
+fn heading_shape(line: &str) -> bool {
+    let n = line.chars().count();
+    if !(2..=40).contains(&n) || !line.chars().any(is_han) {
+        return false;
+    }
+    let Some(last) = line.chars().last() else {
+        return false;
+    };
+    if matches!(last, '，' | '、' | '；' | '：' | ',' | ';' | ':') || ends_sentence(line) {
+        return false;
+    }
+    if line.starts_with(['，', '。', '、', '”', '’', '）', '；']) {
+        return false;
+    }
+    // A label such as `破局：` may introduce a heading that has a comma in it.
+    let labelled = line.chars().take(7).any(|c| c == '：');
+    let forbidden: &[char] = if labelled {
+        &['。', '！', '？', '；']
+    } else {
+        &['。', '！', '？', '，', '、', '；']
+    };
+    if line.contains(forbidden) {
+        return false;
+    }
+    is_balanced(line)
+}
+
+fn is_subtitle_marker(line: &str) -> bool {
+    line.starts_with('—') && line.chars().count() <= 60
+}
+
+/// Credit lines: who took or supplied a photo.
+fn is_credit(line: &str) -> bool {
+    let inner = line
+        .trim_start_matches(['（', '('])
+        .trim_end_matches(['）', ')']);
+    let n = inner.chars().count();
+    if n == 0 || n > 30 {
+        return false;
+    }
+    const WHOLE: [&str; 8] = [
+        "新华社发",
+        "资料图片",
+        "资料图",
+        "视觉中国",
+        "新华社供图",
+        "受访者供图",
+        "网络图片",
+        "供图",
+    ];
+    if WHOLE
+        .iter()
+        .any(|w| inner == *w || inner.starts_with(&format!("{w}（")))
+    {
+        return true;
+    }
+    if inner.ends_with("供图") && n <= 16 {
+        return true;
+    }
+    if ["图片来源", "图/", "图／", "制图", "摄影："]
+        .iter()
+        .any(|p| inner.starts_with(p))
+    {
+        return true;
+    }
+    // `通讯员 摄`, `记者 张三 摄`, `张三 摄`, `新华社记者 李四摄`
+    if let Some(before) = inner.strip_suffix('摄') {
+        let before = before.trim_end();
+        if before.is_empty() {
+            return false;
+        }
+        let spaced = before.len() < inner.len() - '摄'.len_utf8();
+        let roles = ["记者", "通讯员", "摄影", "实习生", "本报"];
+        return spaced || roles.iter().any(|r| before.contains(r));
+    }
+    false
+}
+
+fn find_captions(lines: &[Line], ordinary_gap: usize, roles: &mut [Role], cuts: &mut Vec<Cut>) {
+    let hard = |i: usize| lines[i].gap > ordinary_gap;
+    for i in 0..lines.len() {
+        if !is_credit(lines[i].text) {
+            continue;
+        }
+        roles[i] = Role::Credit;
+        // The caption is what stands between the credit and the hard break before it, at
+        // most three lines; with no such break, only a short line right before it.
+        let mut start = i;
+        let mut j = i;
+        while j > 0 && i - j < 3 && !hard(j) {
+            j -= 1;
+            if roles[j] != Role::Body || lines[j].text.chars().count() > 80 {
+                j = i;
+                break;
+            }
+        }
+        if j < i && (hard(j) || j == 0) {
+            start = j;
+        } else if i > 0
+            && !hard(i)
+            && roles[i - 1] == Role::Body
+            && lines[i - 1].text.chars().count() <= 60
+            && (i < 2 || lines[i - 2].terminated)
+        {
+            start = i - 1;
+        }
+        for k in start..i {
+            roles[k] = Role::Caption;
+            cuts.push(Cut {
+                kind: CutKind::Caption,
+                text: lines[k].text.to_string(),
+                reason: "photo caption: the lines above a credit",
+                method: "caption-rule",
+            });
+        }
+        cuts.push(Cut {
+            kind: CutKind::Credit,
+            text: lines[i].text.to_string(),
+            reason: "photo credit",
+            method: "credit-rule",
+        });
+    }
+    // A lone caption: one short sentence set apart by a wide gap after a finished sentence,
+    // followed by something that does not continue it.
+    for i in 1..lines.len() {
+        if roles[i] != Role::Body {
+            continue;
+        }
+        let line = &lines[i];
+        let n = line.text.chars().count();
+        let picture_words = line.text.starts_with("图为") || line.text.starts_with("图：");
+        let isolated = line.gap >= ordinary_gap + 2;
+        let one_sentence = line.terminated
+            && line.text.matches(['。', '！', '？']).count() <= 1
+            && !line.text.contains('，');
+        let after_sentence = lines[i - 1].terminated && roles[i - 1] == Role::Body;
+        let next_apart = lines
+            .get(i + 1)
+            .is_none_or(|next| next.heading_shape || next.gap > ordinary_gap);
+        if (isolated && n <= 60 && one_sentence && after_sentence && next_apart)
+            || (picture_words && n <= 80)
+        {
+            roles[i] = Role::Caption;
+            cuts.push(Cut {
+                kind: CutKind::Caption,
+                text: line.text.to_string(),
+                reason: if picture_words {
+                    "photo caption: starts by naming the picture"
+                } else {
+                    "photo caption: a lone short sentence set apart from the text"
+                },
+                method: "caption-rule",
+            });
+        }
+    }
+}
+
+fn find_headings(lines: &[Line], ordinary_gap: usize, column: Option<usize>, roles: &mut [Role]) {
+    let mut prev: Option<usize> = None;
+    for i in 0..lines.len() {
+        if matches!(roles[i], Role::Caption | Role::Credit) {
+            continue;
+        }
+        let line = &lines[i];
+        let next =
+            (i + 1..lines.len()).find(|&k| !matches!(roles[k], Role::Caption | Role::Credit));
+        // A line that an unfinished body line runs into is that line's continuation, unless
+        // a title group starts there: a column that ends mid-sentence (`既考核专业能力，`)
+        // followed by two heading lines is a cut, not a wrap.
+        let title_group_follows = line.heading_shape
+            && next.is_some_and(|n| lines[n].heading_shape || is_subtitle_marker(lines[n].text));
+        let continues_prev = prev.is_some_and(|p| {
+            roles[p] == Role::Body
+                && !lines[p].terminated
+                && line.gap <= ordinary_gap
+                && (!title_group_follows || column_full(&lines[p], column))
+        });
+        if !continues_prev {
+            if parse_byline(line.text).is_some() {
+                roles[i] = Role::Byline;
+            } else if is_subtitle_marker(line.text) && next.is_some() {
+                roles[i] = Role::Subtitle;
+            } else if line.heading_shape && next.is_some() {
+                let wraps_on = next.is_some_and(|n| {
+                    let n = &lines[n];
+                    n.gap <= ordinary_gap && !n.heading_shape && column_full(n, column)
+                });
+                if !(column_full(line, column) && wraps_on) {
+                    roles[i] = Role::Heading;
+                }
+            }
+        }
+        prev = Some(i);
+    }
+}
+
+fn reflow(
+    lines: &[Line],
+    roles: &[Role],
+    ordinary_gap: usize,
+    column: Option<usize>,
+) -> Vec<Block> {
+    let mut blocks: Vec<Block> = Vec::new();
+    let mut open: Option<Block> = None;
+    let mut last_body: Option<usize> = None;
+    let mut cut_since_last = false;
+    let mut widest_gap = 0;
+    for (i, line) in lines.iter().enumerate() {
+        let role = roles[i];
+        if matches!(role, Role::Caption | Role::Credit) {
+            cut_since_last = true;
+            widest_gap = widest_gap.max(line.gap);
+            continue;
+        }
+        let kind = match role {
+            Role::Heading => Some(BlockKind::Heading),
+            Role::Subtitle => Some(BlockKind::Subtitle),
+            Role::Byline => Some(BlockKind::Byline),
+            _ => None,
+        };
+        if let Some(kind) = kind {
+            blocks.extend(open.take());
+            blocks.push(Block {
+                kind,
+                text: line.text.to_string(),
+                line: line.line_no,
+            });
+            last_body = None;
+            cut_since_last = false;
+            widest_gap = 0;
+            continue;
+        }
+        let joins = match (&open, last_body) {
+            (Some(_), Some(p)) => {
+                let prev = &lines[p];
+                // A caption that cut a sentence leaves its wide gap behind; the halves join.
+                let soft = if cut_since_last && !prev.terminated {
+                    true
+                } else {
+                    line.gap.max(widest_gap) <= ordinary_gap
+                };
+                soft && (!prev.terminated
+                    || (column_full(prev, column) && column.is_some_and(|w| line.width <= w + 6)))
+            }
+            _ => false,
+        };
+        if joins {
+            if let Some(block) = open.as_mut() {
+                join_text(&mut block.text, line.text);
+            }
+        } else {
+            blocks.extend(open.take());
+            open = Some(Block {
+                kind: BlockKind::Paragraph,
+                text: line.text.to_string(),
+                line: line.line_no,
+            });
+        }
+        last_body = Some(i);
+        cut_since_last = false;
+        widest_gap = 0;
+    }
+    blocks.extend(open);
+    blocks
+}
+
+/// Joins a wrapped line to its paragraph: no space between CJK, one between Latin words.
+fn join_text(text: &mut String, next: &str) {
+    let needs_space = text
+        .chars()
+        .last()
+        .is_some_and(|c| c.is_ascii_alphanumeric())
+        && next
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_ascii_alphanumeric());
+    if needs_space {
+        text.push(' ');
+    }
+    text.push_str(next);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn credits_are_recognised() {
+        for credit in [
+            "通讯员 摄",
+            "记者 张三 摄",
+            "（新华社记者 李四 摄）",
+            "新华社发",
+            "资料图片",
+            "湘潭市委宣传部供图",
+        ] {
+            assert!(is_credit(credit), "{credit}");
+        }
+        for text in [
+            "他正在拍摄",
+            "这是一张资料图片的说明文字，内容很长很长很长很长很长很长很长很长",
+        ] {
+            assert!(!is_credit(text), "{text}");
+        }
+    }
+
+    #[test]
+    fn heading_shapes() {
+        for heading in [
+            "破局：剥离社会事务，聚焦主业",
+            "湘潭：园区去行政化，回归主业搞经济",
+            "高校科研成果从“书架”走向“货架”",
+            "34名西藏籍高校毕业生来湘集中上岗",
+        ] {
+            assert!(heading_shape(heading), "{heading}");
+        }
+        for line in [
+            "去年7月，湘潭经开区新发展集团有",
+            "“湖南真是一个让人安心扎根的地",
+            "园区高质量发展就有了强力支撑。",
+            "既考核专业能力，",
+        ] {
+            assert!(!heading_shape(line), "{line}");
+        }
+    }
+
+    #[test]
+    fn a_caption_that_cuts_a_sentence_is_removed_and_the_sentence_rejoined() {
+        let page = "标题在此\n\n正文第一句。横穿项目的高压线路改迁工提前完工。湘潭经\n\n\n\n湘潭经开区吉利全新智能LCV项目。\n通讯员 摄\n\n开区新发展集团开发建设部副部长刘智渊与团队完成任务。\n";
+        let (blocks, cuts) = layout(page);
+        let texts: Vec<_> = blocks.iter().map(|b| b.text.as_str()).collect();
+        assert_eq!(
+            texts,
+            [
+                "标题在此",
+                "正文第一句。横穿项目的高压线路改迁工提前完工。湘潭经开区新发展集团开发建设部副部长刘智渊与团队完成任务。"
+            ]
+        );
+        assert_eq!(cuts.len(), 2);
+        assert_eq!(cuts[0].kind, CutKind::Caption);
+        assert_eq!(cuts[1].kind, CutKind::Credit);
+    }
+
+    #[test]
+    fn column_wraps_join_and_paragraph_ends_split() {
+        let page = "去年7月，湘潭经开区新发展集团有\n限公司完成中层管理岗位竞聘，16人从\n95名竞聘者中脱颖而出。\n同年8月，湘潭高新区湖南昭山投\n资控股集团有限公司也启动中层竞聘。\n通过“笔试+综合评价”的严格筛选，\n83人脱颖而出、获得聘用。\n当个人的奋斗与制度的变革同频共振，\n园区高质量发展就有了强力支撑。\n";
+        let (blocks, _) = layout(page);
+        let texts: Vec<_> = blocks.iter().map(|b| b.text.as_str()).collect();
+        assert_eq!(
+            texts,
+            [
+                "去年7月，湘潭经开区新发展集团有限公司完成中层管理岗位竞聘，16人从95名竞聘者中脱颖而出。",
+                "同年8月，湘潭高新区湖南昭山投资控股集团有限公司也启动中层竞聘。通过“笔试+综合评价”的严格筛选，83人脱颖而出、获得聘用。",
+                "当个人的奋斗与制度的变革同频共振，园区高质量发展就有了强力支撑。",
+            ]
+        );
+    }
+}

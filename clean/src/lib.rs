@@ -1,0 +1,472 @@
+//! Repairing an OCR'd newspaper page and splitting it into articles.
+//!
+//! `clean` is a pure function from a decoded [`ingest::Document`] to a [`Page`]: the page's
+//! [`Article`]s in reading order (title, subtitle, kicker, byline, dateline, authors and
+//! [`Paragraph`]s) and every passage it took out as a [`Removed`] record saying why. The entry
+//! point is [`clean()`]. It runs in four steps, each in its own module:
+//!
+//! 1. *normalise* characters (width, punctuation in Chinese context, spaces, invisibles);
+//! 2. *lay out* lines: learn the page's gap and column width, take out photo captions and
+//!    credits, tell headings and bylines from body lines, and reflow column wraps into
+//!    paragraphs, rejoining sentences a caption had cut;
+//! 3. *deduplicate* passages the OCR emitted twice, by character 5-gram containment;
+//! 4. *assemble articles* from heading groups, bylines and datelines.
+//!
+//! ```
+//! let page = "湘潭：园区去行政化\n\n湖南日报全媒体记者 颜石敦 蒋睿\n\n2025年底,湘潭市园区改革获省级通报表扬。\n";
+//! let doc = ingest::decode(
+//!     ingest::RawDoc::from_bytes("page.txt", page.as_bytes().to_vec()),
+//!     &ingest::DecodeOptions::default(),
+//! );
+//! let page = clean::clean(&doc, &clean::CleanOptions::default());
+//! let article = &page.articles[0];
+//! assert_eq!(article.title.as_deref(), Some("湘潭：园区去行政化"));
+//! assert_eq!(article.authors, ["颜石敦", "蒋睿"]);
+//! assert_eq!(article.paragraphs[0].text, "2025年底，湘潭市园区改革获省级通报表扬。");
+//! ```
+
+mod chars;
+mod dedup;
+mod furniture;
+mod layout;
+mod normalize;
+
+use chrono::NaiveDate;
+
+pub use normalize::normalize;
+
+use chars::ends_sentence;
+use layout::{Block, BlockKind, CutKind};
+
+/// Options for [`clean()`].
+#[derive(Clone, Debug, Default)]
+pub struct CleanOptions {
+    /// The publication date to assume when the page gives none (`--published-date`). It also
+    /// supplies the year of a dateline that gives only month and day.
+    pub fallback_date: Option<NaiveDate>,
+}
+
+/// A cleaned page.
+#[derive(Clone, Debug, Default)]
+pub struct Page {
+    /// Articles in reading order.
+    pub articles: Vec<Article>,
+    /// Every passage taken out of the text, in page order.
+    pub removed: Vec<Removed>,
+    /// The page's date: the first dateline's, else the input's or the fallback date.
+    pub published_date: Option<NaiveDate>,
+    /// Characters of the decoded input.
+    pub chars_in: u64,
+    /// Characters of the articles' text.
+    pub chars_out: u64,
+}
+
+/// One article of a page.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Article {
+    /// The headline.
+    pub title: Option<String>,
+    /// The line under the headline (`——访…` interviews, second decks), without its dash.
+    pub subtitle: Option<String>,
+    /// The line over the headline (a series or section label).
+    pub kicker: Option<String>,
+    /// The byline as printed.
+    pub byline: Option<String>,
+    /// The dateline split off the first paragraph, as printed.
+    pub dateline: Option<String>,
+    /// Reporters named by the byline and the dateline.
+    pub authors: Vec<String>,
+    /// From the dateline, else the page's date.
+    pub published_date: Option<NaiveDate>,
+    /// Body paragraphs and subheads in reading order.
+    pub paragraphs: Vec<Paragraph>,
+}
+
+impl Article {
+    /// The paragraphs joined by `\n`, as the `articles.text` column holds them.
+    pub fn text(&self) -> String {
+        let mut text = String::new();
+        for (i, p) in self.paragraphs.iter().enumerate() {
+            if i > 0 {
+                text.push('\n');
+            }
+            text.push_str(&p.text);
+        }
+        text
+    }
+
+    /// Whether any paragraph was cut off at a column's end.
+    pub fn truncated(&self) -> bool {
+        self.paragraphs.iter().any(|p| p.truncated)
+    }
+}
+
+/// One paragraph of an article.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Paragraph {
+    /// Body text or a subhead.
+    pub kind: ParagraphKind,
+    /// The reflowed text.
+    pub text: String,
+    /// The paragraph stops mid-sentence where its column ended.
+    pub truncated: bool,
+}
+
+/// The `paragraphs.kind` column.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ParagraphKind {
+    /// Running text.
+    Body,
+    /// A heading inside an article.
+    Subhead,
+}
+
+impl ParagraphKind {
+    /// The name written to the `kind` column.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ParagraphKind::Body => "body",
+            ParagraphKind::Subhead => "subhead",
+        }
+    }
+}
+
+/// A passage taken out of the page.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Removed {
+    /// What kind of passage it was.
+    pub kind: RemovedKind,
+    /// The passage as it stood (after normalisation and reflow).
+    pub text: String,
+    /// Why it was taken out, in words.
+    pub reason: String,
+    /// How it was found (`exact`, `containment-5gram`, `caption-rule`, `credit-rule`).
+    pub method: String,
+    /// Where the kept copy stands, for duplicates.
+    pub duplicate_of: Option<Location>,
+    /// Similarity to the kept copy, for duplicates.
+    pub similarity: Option<f32>,
+}
+
+/// Where a passage stands in a page.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Location {
+    /// `article_idx`.
+    pub article: u32,
+    /// `paragraph_idx`, or `None` for the article's title, subtitle or kicker.
+    pub paragraph: Option<u32>,
+}
+
+/// The `removed.kind` column.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RemovedKind {
+    /// A second copy of a passage.
+    Duplicate,
+    /// A photo caption.
+    Caption,
+    /// A photo credit.
+    Credit,
+    /// Furniture that is not text (page headers, boilerplate).
+    Noise,
+}
+
+impl RemovedKind {
+    /// The name written to the `kind` column.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RemovedKind::Duplicate => "duplicate",
+            RemovedKind::Caption => "caption",
+            RemovedKind::Credit => "credit",
+            RemovedKind::Noise => "noise",
+        }
+    }
+}
+
+/// Cleans one decoded document. Documents without text give an empty page.
+pub fn clean(doc: &ingest::Document, options: &CleanOptions) -> Page {
+    let fallback = doc.published_date.or(options.fallback_date);
+    let mut page = clean_text(&doc.text, fallback);
+    page.chars_in = doc.text.chars().count() as u64;
+    page
+}
+
+fn clean_text(text: &str, fallback: Option<NaiveDate>) -> Page {
+    let normalized = normalize(text);
+    let (blocks, cuts) = layout::layout(&normalized);
+    let mut removed: Vec<(usize, Removed)> = Vec::new();
+    for cut in cuts {
+        removed.push((
+            0,
+            Removed {
+                kind: match cut.kind {
+                    CutKind::Caption => RemovedKind::Caption,
+                    CutKind::Credit => RemovedKind::Credit,
+                },
+                text: cut.text,
+                reason: cut.reason.to_string(),
+                method: cut.method.to_string(),
+                duplicate_of: None,
+                similarity: None,
+            },
+        ));
+    }
+
+    let comparable: Vec<dedup::Passage> = blocks
+        .iter()
+        .map(|b| dedup::Passage {
+            text: match b.kind {
+                BlockKind::Paragraph | BlockKind::Heading => b.text.as_str(),
+                BlockKind::Subtitle | BlockKind::Byline => "",
+            },
+            exact_only: b.kind != BlockKind::Paragraph,
+        })
+        .collect();
+    let copies = dedup::find_copies(&comparable);
+    let kept: Vec<(usize, &Block)> = blocks
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| copies[*i].is_none())
+        .collect();
+    let (articles, locations) = assemble(&kept, fallback);
+
+    for (i, copy) in copies.iter().enumerate() {
+        if let Some(copy) = copy {
+            removed.push((
+                blocks[i].line,
+                Removed {
+                    kind: RemovedKind::Duplicate,
+                    text: blocks[i].text.clone(),
+                    reason: "the OCR emitted this passage twice; the more complete copy is kept"
+                        .to_string(),
+                    method: copy.method.to_string(),
+                    duplicate_of: locations.get(&copy.kept).copied(),
+                    similarity: Some(copy.similarity),
+                },
+            ));
+        }
+    }
+    // Captions first (found on lines), then duplicates in page order.
+    removed.sort_by_key(|(line, _)| *line);
+
+    let published_date = articles
+        .iter()
+        .find(|a| a.dateline.is_some() && a.published_date.is_some())
+        .and_then(|a| a.published_date)
+        .or(fallback);
+    let chars_out = articles
+        .iter()
+        .map(|a| a.text().chars().count() as u64)
+        .sum();
+    Page {
+        articles,
+        removed: removed.into_iter().map(|(_, r)| r).collect(),
+        published_date,
+        chars_in: text.chars().count() as u64,
+        chars_out,
+    }
+}
+
+/// Builds articles from the kept blocks. Returns, for each block index, where it ended up.
+fn assemble(
+    blocks: &[(usize, &Block)],
+    fallback: Option<NaiveDate>,
+) -> (Vec<Article>, std::collections::HashMap<usize, Location>) {
+    let mut articles: Vec<Article> = Vec::new();
+    let mut locations = std::collections::HashMap::new();
+    let mut i = 0;
+    while i < blocks.len() {
+        let group_end = (i..blocks.len())
+            .find(|&k| blocks[k].1.kind == BlockKind::Paragraph)
+            .unwrap_or(blocks.len());
+        if group_end > i {
+            let group = &blocks[i..group_end];
+            let headings: Vec<&(usize, &Block)> = group
+                .iter()
+                .filter(|b| b.1.kind == BlockKind::Heading)
+                .collect();
+            let has_byline = group.iter().any(|b| b.1.kind == BlockKind::Byline);
+            let has_subtitle = group.iter().any(|b| b.1.kind == BlockKind::Subtitle);
+            let next_has_dateline = blocks
+                .get(group_end)
+                .is_some_and(|b| furniture::split_dateline(&b.1.text).is_some());
+            let starts_article = articles.is_empty()
+                || headings.len() >= 2
+                || has_subtitle
+                || next_has_dateline
+                || (has_byline && !headings.is_empty());
+            if starts_article {
+                let mut article = Article {
+                    published_date: fallback,
+                    ..Article::default()
+                };
+                let texts: Vec<&str> = headings.iter().map(|b| b.1.text.as_str()).collect();
+                match texts.as_slice() {
+                    [] => {}
+                    [title] => article.title = Some(title.to_string()),
+                    [first, second] if is_kicker(first) => {
+                        article.kicker = Some(first.to_string());
+                        article.title = Some(second.to_string());
+                    }
+                    [title, subtitle] => {
+                        article.title = Some(title.to_string());
+                        article.subtitle = Some(subtitle.to_string());
+                    }
+                    [kicker, title, rest @ ..] => {
+                        article.kicker = Some(kicker.to_string());
+                        article.title = Some(title.to_string());
+                        article.subtitle = Some(rest.join(" "));
+                    }
+                }
+                for (idx, block) in group {
+                    match block.kind {
+                        BlockKind::Subtitle => {
+                            let text = block.text.trim_start_matches('—').trim().to_string();
+                            article.subtitle = Some(match article.subtitle.take() {
+                                Some(s) => format!("{s} {text}"),
+                                None => text,
+                            });
+                        }
+                        BlockKind::Byline if article.byline.is_none() => {
+                            article.byline = Some(block.text.clone());
+                            article.authors =
+                                furniture::parse_byline(&block.text).unwrap_or_default();
+                        }
+                        _ => {}
+                    }
+                    locations.insert(
+                        *idx,
+                        Location {
+                            article: articles.len() as u32,
+                            paragraph: None,
+                        },
+                    );
+                }
+                articles.push(article);
+            } else if !articles.is_empty() {
+                let article_idx = articles.len() as u32 - 1;
+                let article = articles.last_mut().expect("checked non-empty");
+                for (idx, block) in group {
+                    match block.kind {
+                        BlockKind::Byline
+                            if article.byline.is_none() && article.paragraphs.is_empty() =>
+                        {
+                            article.byline = Some(block.text.clone());
+                            article.authors =
+                                furniture::parse_byline(&block.text).unwrap_or_default();
+                        }
+                        _ => article.paragraphs.push(Paragraph {
+                            kind: ParagraphKind::Subhead,
+                            text: block.text.clone(),
+                            truncated: false,
+                        }),
+                    }
+                    locations.insert(
+                        *idx,
+                        Location {
+                            article: article_idx,
+                            paragraph: Some(article.paragraphs.len().saturating_sub(1) as u32),
+                        },
+                    );
+                }
+            }
+            i = group_end;
+            continue;
+        }
+        // A paragraph.
+        let (idx, block) = blocks[i];
+        if articles.is_empty() {
+            articles.push(Article {
+                published_date: fallback,
+                ..Article::default()
+            });
+        }
+        let article = articles.last_mut().expect("an article was just ensured");
+        let mut text = block.text.as_str();
+        if article.paragraphs.is_empty() && article.dateline.is_none() {
+            if let Some((dateline, rest)) = furniture::split_dateline(text) {
+                article.published_date = dateline.date(fallback).or(fallback);
+                for author in &dateline.authors {
+                    if !article.authors.contains(author) {
+                        article.authors.push(author.clone());
+                    }
+                }
+                article.dateline = Some(dateline.text);
+                text = rest;
+            }
+        }
+        if !text.is_empty() {
+            article.paragraphs.push(Paragraph {
+                kind: ParagraphKind::Body,
+                text: text.to_string(),
+                truncated: !ends_sentence(text) && !text.ends_with('：'),
+            });
+        }
+        locations.insert(
+            idx,
+            Location {
+                article: articles.len() as u32 - 1,
+                paragraph: Some(
+                    articles[articles.len() - 1]
+                        .paragraphs
+                        .len()
+                        .saturating_sub(1) as u32,
+                ),
+            },
+        );
+        i += 1;
+    }
+    (articles, locations)
+}
+
+/// A kicker labels a series or section: `非凡“十四五”·“厅”说答卷`.
+fn is_kicker(line: &str) -> bool {
+    line.contains(['·', '｜', '|']) || line.ends_with("——")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn page(text: &str) -> Page {
+        clean_text(text, NaiveDate::from_ymd_opt(2026, 1, 21))
+    }
+
+    #[test]
+    fn headings_start_articles_or_become_subheads() {
+        let text = "第一篇的标题\n\n记者 张三\n\n第一段。\n\n小标题在这里\n\n第二段。\n\n第二篇的标题\n\n第二篇的副题\n\n第二篇正文。\n";
+        let page = page(text);
+        assert_eq!(page.articles.len(), 2);
+        let first = &page.articles[0];
+        assert_eq!(first.title.as_deref(), Some("第一篇的标题"));
+        assert_eq!(first.authors, ["张三"]);
+        let kinds: Vec<_> = first.paragraphs.iter().map(|p| p.kind).collect();
+        assert_eq!(
+            kinds,
+            [
+                ParagraphKind::Body,
+                ParagraphKind::Subhead,
+                ParagraphKind::Body
+            ]
+        );
+        assert_eq!(page.articles[1].subtitle.as_deref(), Some("第二篇的副题"));
+    }
+
+    #[test]
+    fn a_paragraph_cut_at_a_column_end_is_flagged() {
+        let page =
+            page("标题一\n\n正文一句。\n\n既考核专业能力，\n\n标题二\n\n副题二\n\n正文二。\n");
+        assert!(page.articles[0].paragraphs[1].truncated);
+        assert!(!page.articles[0].paragraphs[0].truncated);
+        assert!(page.articles[0].truncated());
+    }
+
+    #[test]
+    fn cleaning_is_idempotent_on_its_own_output() {
+        let sample = include_str!("../../data/pages/000_5e6263fb01fcad50.txt");
+        let once = page(sample);
+        let text: Vec<String> = once.articles.iter().map(Article::text).collect();
+        let again = page(&text.join("\n\n"));
+        let text_again: Vec<String> = again.articles.iter().map(Article::text).collect();
+        assert_eq!(text.join("\n"), text_again.join("\n"));
+    }
+}

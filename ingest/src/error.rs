@@ -1,0 +1,21 @@
+//! Errors that stop ingest from accounting for an input at all (as opposed to a document
+//! that fails, which becomes a `documents` row with status `error`).
+
+use std::path::PathBuf;
+
+/// A run-level input problem.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// A path named on the command line does not exist or cannot be inspected.
+    #[error("cannot read input {path}")]
+    Input {
+        /// The path as given.
+        path: PathBuf,
+        /// The underlying failure.
+        #[source]
+        source: std::io::Error,
+    },
+    /// `--encoding` named something that is not a WHATWG encoding label.
+    #[error("unknown encoding label {0:?} (try UTF-8, GB18030, GBK, Big5, UTF-16LE)")]
+    UnknownEncoding(String),
+}

@@ -1,0 +1,525 @@
+//! Finding inputs and reading their bytes.
+//!
+//! A *source* is one file found on disk. Most sources are one document; a JSON Lines source
+//! is one document per non-blank line. Compressed sources (`.gz`, `.zst`, recognised by their
+//! magic bytes) are decompressed as a stream, and a name such as `pages.jsonl.gz` is read as
+//! JSON Lines inside gzip. Reading is sequential and lazy, so a folder of millions of files or
+//! a JSON Lines file of many gigabytes is held one document at a time.
+
+use std::collections::HashSet;
+use std::fs::{self, File};
+use std::io::{self, BufRead, BufReader, Read};
+use std::path::{Path, PathBuf};
+
+use chrono::NaiveDate;
+
+use crate::{content_id, Error, RawDoc, Status};
+
+/// One input file, with the name it is reported under.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Source {
+    /// Where to open it.
+    pub path: PathBuf,
+    /// The path as the user gave it, joined with the folders walked to reach it.
+    pub display: String,
+}
+
+/// Limits for reading.
+#[derive(Clone, Debug)]
+pub struct ReadOptions {
+    /// A document larger than this (after decompression) becomes an error row instead of
+    /// being held in memory.
+    pub max_document_bytes: u64,
+}
+
+impl Default for ReadOptions {
+    fn default() -> Self {
+        ReadOptions {
+            max_document_bytes: 64 << 20,
+        }
+    }
+}
+
+/// Expands the paths a user named into the files to read, in a stable order: each path in
+/// the order given; inside a folder, entries sorted by name, recursively. Hidden entries
+/// (names starting with `.`) are skipped, and a folder reached twice through symbolic links
+/// is walked once.
+pub fn discover(paths: &[PathBuf]) -> Result<Vec<Source>, Error> {
+    let mut sources = Vec::new();
+    let mut seen_dirs = HashSet::new();
+    for path in paths {
+        let meta = fs::metadata(path).map_err(|source| Error::Input {
+            path: path.clone(),
+            source,
+        })?;
+        let display = path.to_string_lossy().into_owned();
+        if meta.is_dir() {
+            walk(path, &display, &mut seen_dirs, &mut sources);
+        } else {
+            sources.push(Source {
+                path: path.clone(),
+                display,
+            });
+        }
+    }
+    Ok(sources)
+}
+
+fn walk(dir: &Path, display: &str, seen: &mut HashSet<PathBuf>, out: &mut Vec<Source>) {
+    // Canonical paths identify a folder however it was reached, which is what stops a
+    // symbolic link that points back up the tree from looping.
+    let Ok(canonical) = fs::canonicalize(dir) else {
+        out.push(Source {
+            path: dir.to_path_buf(),
+            display: display.to_string(),
+        });
+        return;
+    };
+    if !seen.insert(canonical) {
+        return;
+    }
+    let entries = match fs::read_dir(dir) {
+        Ok(entries) => entries,
+        Err(_) => {
+            // Reported as an error row when the reader fails to open it.
+            out.push(Source {
+                path: dir.to_path_buf(),
+                display: display.to_string(),
+            });
+            return;
+        }
+    };
+    let mut names: Vec<_> = entries
+        .filter_map(|e| e.ok())
+        .map(|e| e.file_name())
+        .filter(|name| !name.to_string_lossy().starts_with('.'))
+        .collect();
+    names.sort();
+    for name in names {
+        let path = dir.join(&name);
+        let child_display = format!(
+            "{}/{}",
+            display.trim_end_matches('/'),
+            name.to_string_lossy()
+        );
+        match fs::metadata(&path) {
+            Ok(meta) if meta.is_dir() => walk(&path, &child_display, seen, out),
+            _ => out.push(Source {
+                path,
+                display: child_display,
+            }),
+        }
+    }
+}
+
+/// Reads sources lazily, one [`RawDoc`] at a time, in source order.
+///
+/// The reader also remembers the content hash of every document it has produced, so that the
+/// same bytes under a second path come out as [`Status::Duplicate`]; that costs 16 bytes a
+/// document, not the text.
+pub struct Reader {
+    sources: std::vec::IntoIter<Source>,
+    options: ReadOptions,
+    lines: Option<JsonLines>,
+    seen: HashSet<u128>,
+}
+
+/// Reads `sources` in order; see [`Reader`].
+pub fn read(sources: Vec<Source>, options: ReadOptions) -> Reader {
+    Reader {
+        sources: sources.into_iter(),
+        options,
+        lines: None,
+        seen: HashSet::new(),
+    }
+}
+
+impl Iterator for Reader {
+    type Item = RawDoc;
+
+    fn next(&mut self) -> Option<RawDoc> {
+        loop {
+            if let Some(lines) = &mut self.lines {
+                match lines.next_doc(self.options.max_document_bytes) {
+                    Some(doc) => return Some(self.mark_duplicate(doc)),
+                    None => self.lines = None,
+                }
+            }
+            let source = self.sources.next()?;
+            match open(&source, &self.options) {
+                Opened::Doc(doc) => return Some(self.mark_duplicate(doc)),
+                Opened::Lines(lines) => self.lines = Some(lines),
+            }
+        }
+    }
+}
+
+impl Reader {
+    fn mark_duplicate(&mut self, mut doc: RawDoc) -> RawDoc {
+        if doc.outcome.is_some() || doc.bytes.is_empty() {
+            return doc;
+        }
+        let hash = xxhash_rust::xxh3::xxh3_128(&doc.bytes);
+        if !self.seen.insert(hash) {
+            doc.outcome = Some((
+                Status::Duplicate,
+                "same bytes as an earlier input".to_string(),
+            ));
+            doc.duplicate_of = Some(doc.doc_id.clone());
+            doc.bytes = Vec::new();
+        }
+        doc
+    }
+}
+
+enum Opened {
+    Doc(RawDoc),
+    Lines(JsonLines),
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Compression {
+    None,
+    Gzip,
+    Zstd,
+}
+
+fn open(source: &Source, options: &ReadOptions) -> Opened {
+    let display = source.display.clone();
+    let fail = |reason: String| Opened::Doc(RawDoc::failed(display.clone(), Status::Error, reason));
+    let mut file = match File::open(&source.path) {
+        Ok(file) => file,
+        Err(e) => return fail(format!("cannot open: {e}")),
+    };
+    match file.metadata() {
+        Ok(meta) if meta.is_dir() => return fail("cannot read folder".to_string()),
+        Ok(_) => {}
+        Err(e) => return fail(format!("cannot inspect: {e}")),
+    }
+    let mut magic = [0u8; 4];
+    let n = match read_prefix(&mut file, &mut magic) {
+        Ok(n) => n,
+        Err(e) => return fail(format!("cannot read: {e}")),
+    };
+    let compression = match &magic[..n] {
+        [0x1f, 0x8b, ..] => Compression::Gzip,
+        [0x28, 0xb5, 0x2f, 0xfd] => Compression::Zstd,
+        _ => Compression::None,
+    };
+    let head = io::Cursor::new(magic[..n].to_vec());
+    let stream: Box<dyn Read> = match compression {
+        Compression::None => Box::new(head.chain(file)),
+        Compression::Gzip => Box::new(flate2::read::MultiGzDecoder::new(head.chain(file))),
+        Compression::Zstd => match zstd::stream::read::Decoder::new(head.chain(file)) {
+            Ok(decoder) => Box::new(decoder),
+            Err(e) => return fail(format!("zstd: {e}")),
+        },
+    };
+    let inner_name = inner_name(&source.display, compression);
+    if inner_name.ends_with(".jsonl") || inner_name.ends_with(".ndjson") {
+        return Opened::Lines(JsonLines {
+            display: source.display.clone(),
+            reader: BufReader::with_capacity(1 << 16, stream),
+            line_no: 0,
+            done: false,
+        });
+    }
+    let what = match compression {
+        Compression::None => "",
+        Compression::Gzip => "gzip: ",
+        Compression::Zstd => "zstd: ",
+    };
+    match read_limited(stream, options.max_document_bytes) {
+        Ok(bytes) => Opened::Doc(RawDoc::from_bytes(source.display.clone(), bytes)),
+        Err(ReadFailure::TooLarge) => fail(format!(
+            "larger than the {} MiB document limit",
+            options.max_document_bytes >> 20
+        )),
+        Err(ReadFailure::Io(e)) => fail(format!("{what}{e}")),
+    }
+}
+
+fn read_prefix(file: &mut File, buf: &mut [u8]) -> io::Result<usize> {
+    let mut filled = 0;
+    while filled < buf.len() {
+        match file.read(&mut buf[filled..]) {
+            Ok(0) => break,
+            Ok(n) => filled += n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(filled)
+}
+
+fn inner_name(display: &str, compression: Compression) -> String {
+    let lower = display.to_ascii_lowercase();
+    let stripped = match compression {
+        Compression::Gzip => lower.strip_suffix(".gz"),
+        Compression::Zstd => lower.strip_suffix(".zst"),
+        Compression::None => None,
+    };
+    stripped.map(str::to_string).unwrap_or(lower)
+}
+
+enum ReadFailure {
+    TooLarge,
+    Io(io::Error),
+}
+
+fn read_limited(stream: impl Read, limit: u64) -> Result<Vec<u8>, ReadFailure> {
+    let mut bytes = Vec::new();
+    stream
+        .take(limit + 1)
+        .read_to_end(&mut bytes)
+        .map_err(ReadFailure::Io)?;
+    if bytes.len() as u64 > limit {
+        return Err(ReadFailure::TooLarge);
+    }
+    Ok(bytes)
+}
+
+/// A JSON Lines source being read, one record at a time.
+struct JsonLines {
+    display: String,
+    reader: BufReader<Box<dyn Read>>,
+    line_no: u64,
+    done: bool,
+}
+
+impl JsonLines {
+    fn next_doc(&mut self, limit: u64) -> Option<RawDoc> {
+        let mut line = Vec::new();
+        loop {
+            if self.done {
+                return None;
+            }
+            line.clear();
+            self.line_no += 1;
+            let source = format!("{}#L{}", self.display, self.line_no);
+            let read = (&mut self.reader)
+                .take(limit + 1)
+                .read_until(b'\n', &mut line);
+            match read {
+                Ok(0) => {
+                    self.done = true;
+                    return None;
+                }
+                Ok(_) => {}
+                Err(e) => {
+                    // A stream that breaks mid-file (a truncated gzip) cannot be resumed.
+                    self.done = true;
+                    return Some(RawDoc::failed(
+                        source,
+                        Status::Error,
+                        format!("cannot read line: {e}"),
+                    ));
+                }
+            }
+            if line.len() as u64 > limit && !line.ends_with(b"\n") {
+                self.skip_rest_of_line();
+                return Some(RawDoc::failed(
+                    source,
+                    Status::Error,
+                    format!("line longer than the {} MiB document limit", limit >> 20),
+                ));
+            }
+            if line.iter().all(u8::is_ascii_whitespace) {
+                continue;
+            }
+            return Some(parse_record(source, &line));
+        }
+    }
+
+    fn skip_rest_of_line(&mut self) {
+        let mut sink = Vec::new();
+        loop {
+            sink.clear();
+            match (&mut self.reader)
+                .take(1 << 20)
+                .read_until(b'\n', &mut sink)
+            {
+                Ok(0) | Err(_) => {
+                    self.done = true;
+                    return;
+                }
+                Ok(_) if sink.ends_with(b"\n") => return,
+                Ok(_) => {}
+            }
+        }
+    }
+}
+
+#[derive(serde::Deserialize)]
+struct Record {
+    text: Option<String>,
+    #[serde(default)]
+    id: Option<serde_json::Value>,
+    #[serde(default)]
+    published_date: Option<String>,
+}
+
+fn parse_record(source: String, line: &[u8]) -> RawDoc {
+    let record: Record = match serde_json::from_slice(line) {
+        Ok(record) => record,
+        Err(e) => return RawDoc::failed(source, Status::Error, format!("invalid JSON: {e}")),
+    };
+    let Some(text) = record.text else {
+        return RawDoc::failed(
+            source,
+            Status::Error,
+            "record has no \"text\" string".to_string(),
+        );
+    };
+    let published_date = match record.published_date.as_deref() {
+        None | Some("") => None,
+        Some(s) => match NaiveDate::parse_from_str(s, "%Y-%m-%d") {
+            Ok(date) => Some(date),
+            Err(_) => {
+                return RawDoc::failed(
+                    source,
+                    Status::Error,
+                    format!("published_date {s:?} is not a YYYY-MM-DD date"),
+                )
+            }
+        },
+    };
+    let external_id = record.id.map(|id| match id {
+        serde_json::Value::String(s) => s,
+        other => other.to_string(),
+    });
+    let bytes = text.into_bytes();
+    RawDoc {
+        doc_id: content_id(&bytes),
+        source,
+        bytes,
+        external_id,
+        published_date,
+        is_utf8_text: true,
+        outcome: None,
+        duplicate_of: None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Write;
+
+    fn write(dir: &Path, name: &str, bytes: &[u8]) {
+        let path = dir.join(name);
+        if let Some(parent) = path.parent() {
+            fs::create_dir_all(parent).expect("mkdir");
+        }
+        fs::File::create(path)
+            .and_then(|mut f| f.write_all(bytes))
+            .expect("write");
+    }
+
+    #[test]
+    fn discover_sorts_recurses_and_skips_hidden() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        write(dir.path(), "b.txt", b"b");
+        write(dir.path(), "a/z.txt", b"z");
+        write(dir.path(), ".hidden", b"h");
+        write(dir.path(), "a/.git/x", b"x");
+        let root = dir.path().to_path_buf();
+        let found = discover(std::slice::from_ref(&root)).expect("discover");
+        let names: Vec<_> = found
+            .iter()
+            .map(|s| {
+                s.display
+                    .strip_prefix(&*root.to_string_lossy())
+                    .map(str::to_string)
+            })
+            .collect();
+        assert_eq!(
+            names,
+            vec![Some("/a/z.txt".to_string()), Some("/b.txt".to_string())]
+        );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn discover_survives_symlink_loops() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        write(dir.path(), "a/page.txt", b"x");
+        std::os::unix::fs::symlink(dir.path(), dir.path().join("a/loop")).expect("symlink");
+        let found = discover(&[dir.path().to_path_buf()]).expect("discover");
+        assert_eq!(found.len(), 1);
+    }
+
+    #[test]
+    fn missing_input_is_a_run_error() {
+        let err = discover(&[PathBuf::from("/no/such/input")]).expect_err("missing");
+        assert!(err.to_string().contains("/no/such/input"));
+    }
+
+    #[test]
+    fn jsonl_lines_become_documents_and_broken_lines_errors() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        write(
+            dir.path(),
+            "docs.jsonl",
+            "{\"id\": 7, \"text\": \"第一篇\", \"published_date\": \"2026-01-21\"}\n{broken\n\n{\"text\": \"第二篇\"}\n"
+                .as_bytes(),
+        );
+        let sources = discover(&[dir.path().to_path_buf()]).expect("discover");
+        let docs: Vec<_> = read(sources, ReadOptions::default()).collect();
+        assert_eq!(docs.len(), 3);
+        assert_eq!(docs[0].bytes, "第一篇".as_bytes());
+        assert_eq!(docs[0].external_id.as_deref(), Some("7"));
+        assert!(docs[0].source.ends_with("docs.jsonl#L1"));
+        assert_eq!(docs[1].outcome.as_ref().map(|o| o.0), Some(Status::Error));
+        assert!(docs[2].source.ends_with("docs.jsonl#L4"));
+    }
+
+    #[test]
+    fn gzip_and_zstd_are_decompressed_and_broken_gzip_is_an_error() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+        gz.write_all("压缩的页面".as_bytes()).expect("gz");
+        let gz = gz.finish().expect("gz");
+        write(dir.path(), "a.txt.gz", &gz);
+        write(dir.path(), "b.txt.gz", &gz[..gz.len() / 2]);
+        let zst = zstd::encode_all("另一页".as_bytes(), 3).expect("zstd");
+        write(dir.path(), "c.txt.zst", &zst);
+        let sources = discover(&[dir.path().to_path_buf()]).expect("discover");
+        let docs: Vec<_> = read(sources, ReadOptions::default()).collect();
+        assert_eq!(docs[0].bytes, "压缩的页面".as_bytes());
+        let (status, reason) = docs[1].outcome.clone().expect("broken gzip fails");
+        assert_eq!(status, Status::Error);
+        assert!(reason.starts_with("gzip:"), "{reason}");
+        assert_eq!(docs[2].bytes, "另一页".as_bytes());
+    }
+
+    #[test]
+    fn same_bytes_twice_is_a_duplicate() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        write(dir.path(), "a.txt", "同一页".as_bytes());
+        write(dir.path(), "b.txt", "同一页".as_bytes());
+        let sources = discover(&[dir.path().to_path_buf()]).expect("discover");
+        let docs: Vec<_> = read(sources, ReadOptions::default()).collect();
+        assert!(docs[0].outcome.is_none());
+        assert_eq!(
+            docs[1].outcome.as_ref().map(|o| o.0),
+            Some(Status::Duplicate)
+        );
+        assert_eq!(
+            docs[1].duplicate_of.as_deref(),
+            Some(docs[0].doc_id.as_str())
+        );
+    }
+
+    #[test]
+    fn oversized_documents_are_errors_not_allocations() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        write(dir.path(), "big.txt", &vec![b'a'; 2048]);
+        let sources = discover(&[dir.path().to_path_buf()]).expect("discover");
+        let options = ReadOptions {
+            max_document_bytes: 1024,
+        };
+        let docs: Vec<_> = read(sources, options).collect();
+        assert_eq!(docs[0].outcome.as_ref().map(|o| o.0), Some(Status::Error));
+    }
+}

@@ -1,0 +1,48 @@
+//! `newsprint`: turns raw OCR'd newspaper pages into clean articles and Parquet tables.
+//!
+//! The binary parses arguments, wires the stage crates together (`ingest` → `clean` →
+//! `extract` → `aggregate`), runs them in parallel and reports. One file per subcommand
+//! lives under `cmd/`.
+
+mod cmd;
+mod pipeline;
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+/// Turn OCR'd newspaper pages into clean articles and analysis-ready Parquet tables.
+#[derive(Parser)]
+#[command(name = "newsprint", version, about, long_about = None)]
+#[command(after_help = "Examples:\n  \
+    newsprint run data/pages --out out\n  \
+    newsprint run archive/2026/ extra.jsonl.gz --out dataset --published-date 2026-01-21\n  \
+    newsprint bench --mb 50\n\n\
+    Run `newsprint help run` for the tables written and the exit codes.")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Read pages, clean them, extract entities and figures, write the Parquet dataset.
+    Run(cmd::run::RunArgs),
+    /// Generate a corpus from sample pages and measure MB/s and peak memory per stage.
+    Bench(cmd::bench::BenchArgs),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Run(args) => cmd::run::run(args),
+        Command::Bench(args) => cmd::bench::bench(args),
+    };
+    match result {
+        Ok(code) => code,
+        Err(err) => {
+            eprintln!("newsprint: error: {err:#}");
+            ExitCode::from(err.downcast_ref::<cmd::Usage>().map_or(1, |_| 2))
+        }
+    }
+}

@@ -1,0 +1,76 @@
+//! The per-document pipeline and the one place where parallelism lives.
+//!
+//! A document goes ingest → clean → extract as a pure function. Batches of raw documents are
+//! mapped in parallel with rayon and collected in input order, so the tables come out the
+//! same whatever the thread count. A panic inside one document's processing is caught and
+//! becomes that document's error row: one bad page never takes the run down.
+
+use std::panic::{catch_unwind, AssertUnwindSafe};
+
+use aggregate::DocRecord;
+use clean::{CleanOptions, Page};
+use extract::{Extraction, Extractor};
+use ingest::{DecodeOptions, RawDoc, Status};
+use rayon::prelude::*;
+
+/// Everything the per-document function needs; built once per run.
+pub struct Stages {
+    pub decode: DecodeOptions,
+    pub clean: CleanOptions,
+    pub extractor: Extractor,
+}
+
+impl Stages {
+    /// Processes one raw document into its records.
+    pub fn process(&self, raw: RawDoc) -> DocRecord {
+        let source = raw.source.clone();
+        let doc_id = raw.doc_id.clone();
+        let bytes = raw.bytes.len() as u64;
+        let outcome = catch_unwind(AssertUnwindSafe(|| {
+            let mut document = ingest::decode(raw, &self.decode);
+            let (page, extraction) = if document.status == Status::Ok {
+                let page = clean::clean(&document, &self.clean);
+                let extraction = self.extractor.extract(&page);
+                (page, extraction)
+            } else {
+                (Page::default(), Extraction::default())
+            };
+            // The text lives on in the articles; the record need not carry it twice.
+            document.text = String::new();
+            DocRecord {
+                document,
+                page,
+                extraction,
+            }
+        }));
+        outcome.unwrap_or_else(|panic| {
+            let what = panic
+                .downcast_ref::<&str>()
+                .map(|s| s.to_string())
+                .or_else(|| panic.downcast_ref::<String>().cloned())
+                .unwrap_or_else(|| "unknown panic".to_string());
+            DocRecord {
+                document: ingest::Document {
+                    doc_id,
+                    source,
+                    bytes,
+                    encoding: None,
+                    decode_errors: 0,
+                    status: Status::Error,
+                    error: Some(format!("internal error while processing: {what}")),
+                    duplicate_of: None,
+                    external_id: None,
+                    published_date: None,
+                    text: String::new(),
+                },
+                page: Page::default(),
+                extraction: Extraction::default(),
+            }
+        })
+    }
+
+    /// Processes a batch in parallel; the output is in input order.
+    pub fn process_batch(&self, batch: Vec<RawDoc>) -> Vec<DocRecord> {
+        batch.into_par_iter().map(|raw| self.process(raw)).collect()
+    }
+}
