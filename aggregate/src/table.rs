@@ -170,7 +170,24 @@ impl TableWriter {
             path: path.clone(),
             source,
         })?;
+        // polars embeds an Arrow schema that names strings `string_view`, and pyarrow cannot
+        // turn a list of those into pandas. The same Parquet data described with the oldest
+        // Arrow types (large_string) reads everywhere: polars, pandas, DuckDB, Spark.
+        let arrow_schema = frame.schema().to_arrow(CompatLevel::oldest());
+        let arrow_key = polars_parquet::write::schema_to_metadata_key(&arrow_schema);
+        let mut metadata = vec![
+            ("newsprint.table".to_string(), self.table.name.to_string()),
+            (
+                "newsprint.schema_version".to_string(),
+                crate::schema::SCHEMA_VERSION.to_string(),
+            ),
+        ];
+        if let Some(value) = arrow_key.value {
+            metadata.insert(0, (arrow_key.key, value));
+        }
+        let metadata = KeyValueMetadata::from_static(metadata);
         ParquetWriter::new(file)
+            .with_key_value_metadata(Some(metadata))
             .with_compression(ParquetCompression::Zstd(None))
             .finish(&mut frame)
             .map_err(|source| self.polars_error(source))?;

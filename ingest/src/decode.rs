@@ -69,6 +69,10 @@ pub fn decode(raw: RawDoc, options: &DecodeOptions) -> Document {
     } else {
         let encoding = detect(&bytes);
         if encoding == UTF_8 {
+            let mut bytes = bytes;
+            if bytes.starts_with(b"\xEF\xBB\xBF") {
+                bytes.drain(..3);
+            }
             match String::from_utf8(bytes) {
                 Ok(text) => (text, UTF_8, 0),
                 Err(e) => decode_with(UTF_8, e.as_bytes()),
@@ -122,24 +126,26 @@ fn detect(bytes: &[u8]) -> &'static Encoding {
     if std::str::from_utf8(bytes).is_ok() {
         return UTF_8;
     }
-    if let Some(utf16) = utf16_by_nul_pattern(bytes) {
+    if let Some(utf16) = utf16_without_bom(bytes) {
         return utf16;
+    }
+    // UTF-8 with a few broken bytes is still UTF-8: a detector would otherwise read it as
+    // windows-1252 and turn every Han character into mojibake.
+    if looks_mostly_utf8(bytes) {
+        return UTF_8;
     }
     let mut detector = chardetng::EncodingDetector::new(chardetng::Iso2022JpDetection::Deny);
     detector.feed(bytes, true);
-    let guess = detector.guess(None, chardetng::Utf8Detection::Allow);
-    // GBK is a subset of GB18030, so decoding as the superset loses nothing; and invalid
-    // UTF-8 that chardetng still calls UTF-8 is read as UTF-8 only if most of it decodes.
-    let legacy_chinese = guess == GBK || (guess == UTF_8 && !looks_mostly_utf8(bytes));
-    if legacy_chinese {
+    let guess = detector.guess(None, chardetng::Utf8Detection::Deny);
+    // GBK is a subset of GB18030: decoding as the superset loses nothing.
+    if guess == GBK {
         GB18030
     } else {
         guess
     }
 }
 
-/// Invalid UTF-8 that chardetng still calls UTF-8 is usually UTF-8 with a few broken bytes;
-/// this checks that most of it does decode, so a legacy page is not read as UTF-8.
+/// Whether the bytes are UTF-8 but for fewer than one broken sequence per 100 bytes.
 fn looks_mostly_utf8(bytes: &[u8]) -> bool {
     let mut bad = 0usize;
     let mut rest = bytes;
@@ -151,22 +157,29 @@ fn looks_mostly_utf8(bytes: &[u8]) -> bool {
     bad * 100 < bytes.len().max(1)
 }
 
-/// UTF-16 text of Chinese or ASCII has NULs in one byte lane only (ASCII) or none: either way
-/// far more NULs in one lane than the other.
-fn utf16_by_nul_pattern(bytes: &[u8]) -> Option<&'static Encoding> {
-    let sample = &bytes[..bytes.len().min(4096) & !1];
-    if sample.len() < 4 {
+/// UTF-16 without a byte-order mark, told by its byte lanes: in UTF-16 text the high byte
+/// of each code unit is NUL for ASCII, 0x4E–0x9F for common Han, 0x30 or 0xFF for CJK
+/// punctuation and full-width forms, 0x20 for curly quotes. Legacy double-byte encodings
+/// and UTF-8 spread their bytes over both lanes alike.
+fn utf16_without_bom(bytes: &[u8]) -> Option<&'static Encoding> {
+    let sample = &bytes[..bytes.len().min(8192) & !1];
+    if sample.len() < 8 {
         return None;
     }
-    let (mut even, mut odd) = (0usize, 0usize);
-    for pair in sample.chunks_exact(2) {
-        even += usize::from(pair[0] == 0);
-        odd += usize::from(pair[1] == 0);
-    }
+    let plausible_high = |b: u8| matches!(b, 0x00 | 0x20 | 0x30 | 0x4E..=0x9F | 0xFF);
     let pairs = sample.len() / 2;
-    if odd * 5 > pairs && even * 20 < pairs {
+    let (mut le, mut be, mut nul_le, mut nul_be) = (0usize, 0usize, 0usize, 0usize);
+    for pair in sample.chunks_exact(2) {
+        le += usize::from(plausible_high(pair[1]));
+        be += usize::from(plausible_high(pair[0]));
+        nul_le += usize::from(pair[1] == 0);
+        nul_be += usize::from(pair[0] == 0);
+    }
+    // Either many NULs in one lane only, or nearly every high byte plausible in one lane.
+    let strong = |hits: usize, other: usize| hits * 100 >= pairs * 95 && other * 100 < pairs * 70;
+    if (nul_le * 5 > pairs && nul_be * 20 < pairs) || strong(le, be) {
         Some(UTF_16LE)
-    } else if even * 5 > pairs && odd * 20 < pairs {
+    } else if (nul_be * 5 > pairs && nul_le * 20 < pairs) || strong(be, le) {
         Some(UTF_16BE)
     } else {
         None
@@ -194,7 +207,7 @@ fn binary_kind(bytes: &[u8]) -> Option<&'static str> {
     if bytes.starts_with(b"RIFF") && bytes.get(8..12) == Some(b"WEBP") {
         return Some("WebP image");
     }
-    if Encoding::for_bom(bytes).is_some() || utf16_by_nul_pattern(bytes).is_some() {
+    if Encoding::for_bom(bytes).is_some() || utf16_without_bom(bytes).is_some() {
         return None;
     }
     let sample = &bytes[..bytes.len().min(8192)];
@@ -257,8 +270,8 @@ mod tests {
 
     #[test]
     fn invalid_utf8_bytes_are_counted_not_fatal() {
-        let mut bytes = PAGE.as_bytes().to_vec();
-        bytes.insert(30, 0xFF);
+        let mut bytes = "园区改革成效明显。".repeat(10).into_bytes();
+        bytes.insert(12, 0xFF);
         let doc = run(bytes);
         assert_eq!(doc.status, Status::Ok);
         assert_eq!(doc.encoding, Some("UTF-8"));

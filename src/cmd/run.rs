@@ -323,19 +323,15 @@ fn print_summary(
         .map(|(s, n)| format!("{n} {s}"))
         .collect();
     println!("newsprint: wrote {}", report.out.display());
+    println!("  inputs     {} documents ({})", totals.documents, statuses.join(", "));
     println!(
-        "  documents  {} ({})",
-        totals.documents,
-        statuses.join(", ")
-    );
-    println!("  articles   {}", totals.articles);
-    for (table, rows) in &report.rows {
-        println!("  {table:<14} {rows:>9} rows");
-    }
-    println!(
-        "  input      {mb:.2} MB in {secs:.2} s ({:.1} MB/s, {:.0} docs/s), peak memory {} MB",
+        "  read       {mb:.2} MB in {secs:.2} s ({:.1} MB/s, {:.0} docs/s), peak memory {} MB",
         mb / secs,
         totals.documents as f64 / secs,
         peak_rss_bytes().map_or("?".to_string(), |b| (b >> 20).to_string())
     );
+    println!("  rows");
+    for (table, rows) in &report.rows {
+        println!("    {table:<14} {rows:>9}");
+    }
 }
