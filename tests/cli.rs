@@ -46,9 +46,11 @@ fn table(out: &Path, name: &str) -> DataFrame {
         .collect();
     parts.sort();
     assert!(!parts.is_empty(), "{name} has no parts");
-    let mut frames = parts
-        .iter()
-        .map(|p| ParquetReader::new(File::open(p).expect("open part")).finish().expect("read part"));
+    let mut frames = parts.iter().map(|p| {
+        ParquetReader::new(File::open(p).expect("open part"))
+            .finish()
+            .expect("read part")
+    });
     let mut df = frames.next().expect("one part");
     for f in frames {
         df.vstack_mut(&f).expect("same schema");
@@ -74,7 +76,9 @@ fn status_of(df: &DataFrame) -> Vec<(String, String)> {
         .zip(statuses)
         .map(|(s, t)| {
             let s = s.expect("source");
-            let name = Path::new(&s).file_name().map_or(s.clone(), |n| n.to_string_lossy().into_owned());
+            let name = Path::new(&s)
+                .file_name()
+                .map_or(s.clone(), |n| n.to_string_lossy().into_owned());
             (name, t.expect("status"))
         })
         .collect()
@@ -98,14 +102,29 @@ fn dtype_name(dtype: &DataType) -> String {
 fn the_sample_page_becomes_every_table_of_the_contract() {
     let tmp = tempfile::tempdir().expect("tempdir");
     let out = tmp.path().join("out");
-    let output = run_ok(&[&root().join("data/pages")], &out, &["--published-date", "2026-01-21"]);
+    let output = run_ok(
+        &[&root().join("data/pages")],
+        &out,
+        &["--published-date", "2026-01-21"],
+    );
     let summary = String::from_utf8_lossy(&output.stdout);
-    assert!(summary.contains("inputs     1 documents (1 ok)"), "{summary}");
+    assert!(
+        summary.contains("inputs     1 documents (1 ok)"),
+        "{summary}"
+    );
 
     // Every table of the contract, with its columns and types, as data/golden/schema.txt says.
     let golden = std::fs::read_to_string(root().join("data/golden/schema.txt")).expect("golden");
     let mut seen = String::from("schema_version 1\n");
-    for table_name in ["documents", "articles", "paragraphs", "entities", "quantities", "removed", "entity_counts"] {
+    for table_name in [
+        "documents",
+        "articles",
+        "paragraphs",
+        "entities",
+        "quantities",
+        "removed",
+        "entity_counts",
+    ] {
         let df = table(&out, table_name);
         for (name, dtype) in df.schema().iter() {
             seen.push_str(&format!("{table_name}.{name} {}\n", dtype_name(dtype)));
@@ -116,9 +135,19 @@ fn the_sample_page_becomes_every_table_of_the_contract() {
     let articles = table(&out, "articles");
     assert_eq!(articles.height(), 5);
     let titles = strings(&articles, "title");
-    assert_eq!(titles[0].as_deref(), Some("湘潭：园区去行政化，回归主业搞经济"));
-    assert_eq!(titles[3].as_deref(), Some("湖南省第二届民政行业职业技能大赛开赛"));
-    let authors = articles.column("authors").expect("authors").list().expect("list");
+    assert_eq!(
+        titles[0].as_deref(),
+        Some("湘潭：园区去行政化，回归主业搞经济")
+    );
+    assert_eq!(
+        titles[3].as_deref(),
+        Some("湖南省第二届民政行业职业技能大赛开赛")
+    );
+    let authors = articles
+        .column("authors")
+        .expect("authors")
+        .list()
+        .expect("list");
     let first: Vec<String> = authors
         .get_as_series(0)
         .expect("row")
@@ -130,28 +159,53 @@ fn the_sample_page_becomes_every_table_of_the_contract() {
         .collect();
     assert_eq!(first, ["颜石敦", "蒋睿", "彭婷"]);
 
-    let text = strings(&articles, "text").into_iter().flatten().collect::<Vec<_>>().join("\n");
-    assert!(text.contains("湘潭经开区新发展集团开发建设部副部长刘智渊"), "the caption's cut is rejoined");
+    let text = strings(&articles, "text")
+        .into_iter()
+        .flatten()
+        .collect::<Vec<_>>()
+        .join("\n");
+    assert!(
+        text.contains("湘潭经开区新发展集团开发建设部副部长刘智渊"),
+        "the caption's cut is rejoined"
+    );
     assert!(!text.contains("通讯员 摄"), "credits are removed");
-    assert_eq!(text.matches("83人脱颖而出").count(), 1, "the duplicated passage appears once");
+    assert_eq!(
+        text.matches("83人脱颖而出").count(),
+        1,
+        "the duplicated passage appears once"
+    );
 
     let removed = table(&out, "removed");
     let kinds = strings(&removed, "kind");
     for kind in ["caption", "credit", "duplicate"] {
-        assert!(kinds.iter().any(|k| k.as_deref() == Some(kind)), "a removed {kind} row");
+        assert!(
+            kinds.iter().any(|k| k.as_deref() == Some(kind)),
+            "a removed {kind} row"
+        );
     }
 
     let quantities = table(&out, "quantities");
     let q_text = strings(&quantities, "text");
-    let values = quantities.column("value").expect("value").f64().expect("f64");
-    let at = q_text.iter().position(|t| t.as_deref() == Some("19.32亿元")).expect("19.32亿元 found");
+    let values = quantities
+        .column("value")
+        .expect("value")
+        .f64()
+        .expect("f64");
+    let at = q_text
+        .iter()
+        .position(|t| t.as_deref() == Some("19.32亿元"))
+        .expect("19.32亿元 found");
     assert_eq!(values.get(at), Some(1_932_000_000.0));
     let iso = strings(&quantities, "iso");
-    let at = q_text.iter().position(|t| t.as_deref() == Some("去年7月")).expect("去年7月 found");
+    let at = q_text
+        .iter()
+        .position(|t| t.as_deref() == Some("去年7月"))
+        .expect("去年7月 found");
     assert_eq!(iso[at].as_deref(), Some("2025-07"));
 
     let manifest: serde_json::Value =
-        serde_json::from_slice(&std::fs::read(out.join("manifest.json")).expect("manifest")).expect("json");
+        serde_json::from_slice(&std::fs::read(out.join("manifest.json")).expect("manifest"))
+            .expect("json");
     assert_eq!(manifest["rows"]["articles"], 5);
     assert_eq!(manifest["documents"]["ok"], 1);
 }
@@ -165,10 +219,26 @@ fn every_encoding_and_compression_decodes_to_the_same_articles() {
     let baseline = strings(&table(&baseline_out, "articles"), "text");
 
     let variants: Vec<(&str, Vec<u8>, &str)> = vec![
-        ("page.gb18030.txt", ingest::fixtures::encode(&page, "gb18030").expect("gb18030"), "GB18030"),
-        ("page.utf16.txt", ingest::fixtures::encode(&page, "utf-16le-bom").expect("utf-16"), "UTF-16LE"),
-        ("page.bom.txt", ingest::fixtures::encode(&page, "utf-8-bom").expect("bom"), "UTF-8"),
-        ("page.txt.gz", ingest::fixtures::gzip(page.as_bytes()), "UTF-8"),
+        (
+            "page.gb18030.txt",
+            ingest::fixtures::encode(&page, "gb18030").expect("gb18030"),
+            "GB18030",
+        ),
+        (
+            "page.utf16.txt",
+            ingest::fixtures::encode(&page, "utf-16le-bom").expect("utf-16"),
+            "UTF-16LE",
+        ),
+        (
+            "page.bom.txt",
+            ingest::fixtures::encode(&page, "utf-8-bom").expect("bom"),
+            "UTF-8",
+        ),
+        (
+            "page.txt.gz",
+            ingest::fixtures::gzip(page.as_bytes()),
+            "UTF-8",
+        ),
     ];
     for (name, bytes, encoding) in variants {
         let input = tmp.path().join(name);
@@ -176,9 +246,21 @@ fn every_encoding_and_compression_decodes_to_the_same_articles() {
         let out = tmp.path().join(format!("out-{name}"));
         run_ok(&[&input], &out, &[]);
         let documents = table(&out, "documents");
-        assert_eq!(strings(&documents, "encoding"), [Some(encoding.to_string())], "{name}");
-        assert_eq!(strings(&documents, "status"), [Some("ok".to_string())], "{name}");
-        assert_eq!(strings(&table(&out, "articles"), "text"), baseline, "{name}");
+        assert_eq!(
+            strings(&documents, "encoding"),
+            [Some(encoding.to_string())],
+            "{name}"
+        );
+        assert_eq!(
+            strings(&documents, "status"),
+            [Some("ok".to_string())],
+            "{name}"
+        );
+        assert_eq!(
+            strings(&table(&out, "articles"), "text"),
+            baseline,
+            "{name}"
+        );
     }
 }
 
@@ -225,9 +307,21 @@ fn every_input_is_accounted_for_once_with_its_status() {
     .collect();
     assert_eq!(got, want);
     let errors = strings(&documents, "error");
-    assert!(errors[4].as_deref().unwrap_or("").starts_with("gzip:"), "{:?}", errors[4]);
-    assert!(errors[7].as_deref().unwrap_or("").contains("invalid JSON"), "{:?}", errors[7]);
-    let decode_errors = documents.column("decode_errors").expect("col").u32().expect("u32");
+    assert!(
+        errors[4].as_deref().unwrap_or("").starts_with("gzip:"),
+        "{:?}",
+        errors[4]
+    );
+    assert!(
+        errors[7].as_deref().unwrap_or("").contains("invalid JSON"),
+        "{:?}",
+        errors[7]
+    );
+    let decode_errors = documents
+        .column("decode_errors")
+        .expect("col")
+        .u32()
+        .expect("u32");
     assert_eq!(decode_errors.get(5), Some(1));
     assert_eq!(strings(&documents, "external_id")[6].as_deref(), Some("x1"));
     let doc_ids = strings(&documents, "doc_id");
@@ -242,10 +336,27 @@ fn strict_mode_fails_and_leaves_the_previous_output_alone() {
     let out = tmp.path().join("out");
     run_ok(&[&root().join(SAMPLE)], &out, &[]);
     let before = std::fs::read(out.join("manifest.json")).expect("manifest");
-    let output = newsprint(&["run", &inputs.display().to_string(), "--out", &out.display().to_string(), "--strict"]);
+    let output = newsprint(&[
+        "run",
+        &inputs.display().to_string(),
+        "--out",
+        &out.display().to_string(),
+        "--strict",
+    ]);
     assert_eq!(output.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&output.stderr).contains("e_broken.txt.gz"));
-    assert_eq!(std::fs::read(out.join("manifest.json")).expect("manifest"), before);
+    assert_eq!(
+        std::fs::read(out.join("manifest.json")).expect("manifest"),
+        before
+    );
+    let leftovers: Vec<_> = std::fs::read_dir(tmp.path())
+        .expect("read")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .collect();
+    assert!(
+        leftovers.iter().all(|n| !n.contains("newsprint-tmp")),
+        "{leftovers:?}"
+    );
 }
 
 #[test]
@@ -255,17 +366,30 @@ fn tables_are_identical_whatever_the_thread_count() {
     broken_folder(&inputs);
     let page = std::fs::read_to_string(root().join(SAMPLE)).expect("sample");
     for i in 0..40 {
-        let varied = page.replace("2025", &format!("{}", 1990 + i)).replace("湘潭", if i % 2 == 0 { "湘潭" } else { "株洲" });
+        let varied = page
+            .replace("2025", &format!("{}", 1990 + i))
+            .replace("湘潭", if i % 2 == 0 { "湘潭" } else { "株洲" });
         std::fs::write(inputs.join(format!("p{i:03}.txt")), varied).expect("write");
     }
     let one = tmp.path().join("one");
     let two = tmp.path().join("two");
     run_ok(&[&inputs], &one, &["--threads", "1", "--batch-docs", "7"]);
     run_ok(&[&inputs], &two, &["--threads", "2", "--batch-docs", "5"]);
-    for name in ["documents", "articles", "paragraphs", "entities", "quantities", "removed", "entity_counts"] {
+    for name in [
+        "documents",
+        "articles",
+        "paragraphs",
+        "entities",
+        "quantities",
+        "removed",
+        "entity_counts",
+    ] {
         let a = table(&one, name);
         let b = table(&two, name);
-        assert!(a.equals_missing(&b), "{name} differs between 1 and 2 threads");
+        assert!(
+            a.equals_missing(&b),
+            "{name} differs between 1 and 2 threads"
+        );
     }
 }
 
@@ -276,13 +400,24 @@ fn usage_errors_exit_2_and_help_teaches() {
     let missing = newsprint(&["run", "no/such/folder", "--out", &out]);
     assert_eq!(missing.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&missing.stderr).contains("no/such/folder"));
-    let bad_date = newsprint(&["run", "data/pages", "--out", &out, "--published-date", "21/01/2026"]);
+    let bad_date = newsprint(&[
+        "run",
+        "data/pages",
+        "--out",
+        &out,
+        "--published-date",
+        "21/01/2026",
+    ]);
     assert_eq!(bad_date.status.code(), Some(2));
     let bad_encoding = newsprint(&["run", "data/pages", "--out", &out, "--encoding", "klingon"]);
     assert_eq!(bad_encoding.status.code(), Some(2));
     let help = newsprint(&["run", "--help"]);
     let help = String::from_utf8_lossy(&help.stdout);
-    for needle in ["Exit codes", "newsprint run data/pages --out out", "quantities/"] {
+    for needle in [
+        "Exit codes",
+        "newsprint run data/pages --out out",
+        "quantities/",
+    ] {
         assert!(help.contains(needle), "--help mentions {needle}");
     }
 }
@@ -305,7 +440,8 @@ fn json_logs_end_with_a_summary_line_for_schedulers() {
     let out = tmp.path().join("out");
     let output = run_ok(&[&root().join(SAMPLE)], &out, &["--log-format", "json"]);
     let stdout = String::from_utf8_lossy(&output.stdout);
-    let last: serde_json::Value = serde_json::from_str(stdout.lines().last().expect("a line")).expect("json");
+    let last: serde_json::Value =
+        serde_json::from_str(stdout.lines().last().expect("a line")).expect("json");
     assert_eq!(last["event"], "finished");
     assert_eq!(last["documents"]["ok"], 1);
     assert_eq!(last["rows"]["articles"], 5);

@@ -285,6 +285,12 @@ impl Writer {
         Ok(())
     }
 
+    /// Drops the unfinished dataset: the previous output, if any, stays as it was.
+    pub fn abandon(self) {
+        // Best effort: a staging folder left behind is removed by the next run anyway.
+        let _ = std::fs::remove_dir_all(&self.staging);
+    }
+
     /// Writes the summary tables and the manifest, and moves the dataset into place.
     pub fn finish(self, run: RunInfo) -> Result<Report, Error> {
         let mut counts = TableWriter::new(&ENTITY_COUNTS, &self.staging, usize::MAX)?;

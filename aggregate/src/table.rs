@@ -69,8 +69,9 @@ pub(crate) struct TableWriter {
     rows_per_part: usize,
 }
 
-/// Buffered text beyond which a part is written even if it has few rows.
-const BYTES_PER_PART: usize = 64 << 20;
+/// Buffered text beyond which a part is written even if it has few rows: with six tables
+/// buffering, this bounds the writer's memory to about a hundred megabytes.
+const BYTES_PER_PART: usize = 16 << 20;
 
 impl TableWriter {
     pub(crate) fn new(
@@ -188,7 +189,9 @@ impl TableWriter {
         let metadata = KeyValueMetadata::from_static(metadata);
         ParquetWriter::new(file)
             .with_key_value_metadata(Some(metadata))
-            .with_compression(ParquetCompression::Zstd(None))
+            .with_compression(ParquetCompression::Zstd(
+                polars_parquet::write::ZstdLevel::try_new(1).ok(),
+            ))
             .finish(&mut frame)
             .map_err(|source| self.polars_error(source))?;
         self.parts += 1;

@@ -87,10 +87,18 @@ pub(crate) fn is_balanced(s: &str) -> bool {
 /// The characters compared when deciding whether two passages are the same text: Han,
 /// letters and digits, lower-cased; punctuation, spaces and line breaks drop out.
 pub(crate) fn comparable(s: &str) -> Vec<char> {
-    s.chars()
-        .filter(|c| c.is_alphanumeric())
-        .flat_map(char::to_lowercase)
-        .collect()
+    let mut out = Vec::with_capacity(s.len() / 3 + 1);
+    for c in s.chars() {
+        // Han and ASCII cover nearly every character; Unicode tables only for the rest.
+        if is_han(c) || c.is_ascii_digit() || c.is_ascii_lowercase() {
+            out.push(c);
+        } else if c.is_ascii_uppercase() {
+            out.push(c.to_ascii_lowercase());
+        } else if !c.is_ascii() && !is_cjk_punct(c) && c.is_alphanumeric() {
+            out.extend(c.to_lowercase());
+        }
+    }
+    out
 }
 
 #[cfg(test)]

@@ -32,19 +32,18 @@ pub(crate) struct Copy {
 struct Signature {
     chars: usize,
     exact: u64,
+    /// Hashes of the passage's 5-grams (or of the whole passage when shorter), unsorted.
     shingles: Vec<u64>,
 }
 
 fn signature(text: &str) -> Signature {
     let chars = comparable(text);
     let exact = hash_chars(&chars);
-    let mut shingles: Vec<u64> = if chars.len() >= SHINGLE {
+    let shingles: Vec<u64> = if chars.len() >= SHINGLE {
         chars.windows(SHINGLE).map(hash_chars).collect()
     } else {
         vec![exact]
     };
-    shingles.sort_unstable();
-    shingles.dedup();
     Signature {
         chars: chars.len(),
         exact,
@@ -62,20 +61,39 @@ fn hash_chars(chars: &[char]) -> u64 {
     h
 }
 
-fn intersection(a: &[u64], b: &[u64]) -> usize {
-    let (mut i, mut j, mut n) = (0, 0, 0);
-    while i < a.len() && j < b.len() {
-        match a[i].cmp(&b[j]) {
-            std::cmp::Ordering::Less => i += 1,
-            std::cmp::Ordering::Greater => j += 1,
-            std::cmp::Ordering::Equal => {
-                n += 1;
-                i += 1;
-                j += 1;
+/// Shared distinct shingles for every pair of passages, and each passage's distinct count, counted from one sorted list of
+/// (shingle, passage) entries: only passages that share a shingle are ever compared, so a
+/// page costs a sort of its shingles rather than a comparison of every pair.
+fn shared_counts(sigs: &[Signature]) -> (Vec<u32>, Vec<u32>) {
+    let n = sigs.len();
+    let mut entries: Vec<(u64, u32)> = sigs
+        .iter()
+        .enumerate()
+        .flat_map(|(i, s)| s.shingles.iter().map(move |&h| (h, i as u32)))
+        .collect();
+    entries.sort_unstable();
+    entries.dedup();
+    let mut distinct = vec![0u32; n];
+    let mut shared = vec![0u32; n * n];
+    let mut run_start = 0;
+    while run_start < entries.len() {
+        let hash = entries[run_start].0;
+        let run_end = entries[run_start..]
+            .iter()
+            .position(|e| e.0 != hash)
+            .map_or(entries.len(), |k| run_start + k);
+        let run = &entries[run_start..run_end];
+        for (x, a) in run.iter().enumerate() {
+            distinct[a.1 as usize] += 1;
+            for b in &run[x + 1..] {
+                let (a, b) = (a.1 as usize, b.1 as usize);
+                shared[a * n + b] += 1;
+                shared[b * n + a] += 1;
             }
         }
+        run_start = run_end;
     }
-    n
+    (shared, distinct)
 }
 
 /// A passage to compare; `exact_only` passages (headings) are removed only as exact
@@ -89,16 +107,18 @@ pub(crate) struct Passage<'a> {
 /// For each passage, `Some(copy)` when it is a second copy of another passage.
 pub(crate) fn find_copies(passages: &[Passage]) -> Vec<Option<Copy>> {
     let sigs: Vec<Signature> = passages.iter().map(|p| signature(p.text)).collect();
-    let mut result: Vec<Option<Copy>> = vec![None; passages.len()];
+    let n = sigs.len();
+    let (shared, distinct) = shared_counts(&sigs);
+    let mut result: Vec<Option<Copy>> = vec![None; n];
     // Smallest first, later first among equals: a passage is judged before anything it could
     // be the kept copy of is removed, so removal never leaves text with no copy at all.
-    let mut order: Vec<usize> = (0..passages.len()).filter(|&i| sigs[i].chars > 0).collect();
+    let mut order: Vec<usize> = (0..n).filter(|&i| sigs[i].chars > 0).collect();
     order.sort_by_key(|&i| (sigs[i].chars, std::cmp::Reverse(i)));
     for &i in &order {
         let a = &sigs[i];
         let mut best: Option<Copy> = None;
         for (j, b) in sigs.iter().enumerate() {
-            if j == i || result[j].is_some() || b.chars == 0 {
+            if j == i || result[j].is_some() || b.chars == 0 || shared[i * n + j] == 0 {
                 continue;
             }
             // Within 2% in length the copies are equally complete and the earlier is kept.
@@ -114,8 +134,7 @@ pub(crate) fn find_copies(passages: &[Passage]) -> Vec<Option<Copy>> {
                     method: "exact",
                 })
             } else if a.chars >= MIN_CHARS && !passages[i].exact_only {
-                let shared = intersection(&a.shingles, &b.shingles);
-                let containment = shared as f32 / a.shingles.len() as f32;
+                let containment = shared[i * n + j] as f32 / distinct[i].max(1) as f32;
                 (containment >= THRESHOLD).then_some(Copy {
                     kept: j,
                     similarity: containment,

@@ -43,62 +43,75 @@ fn is_invisible(c: char) -> bool {
     ) || (c.is_control() && c != '\n')
 }
 
+/// Width folding, spaces and invisibles for one character: `None` drops it.
+fn fold(c: char) -> Option<char> {
+    Some(match c {
+        '\r' => '\n',
+        '\u{FF10}'..='\u{FF19}' | '\u{FF21}'..='\u{FF3A}' | '\u{FF41}'..='\u{FF5A}' => {
+            char::from_u32(c as u32 - 0xFEE0).unwrap_or(c)
+        }
+        '％' => '%',
+        c if is_space(c) => ' ',
+        c if is_invisible(c) => return None,
+        c => c,
+    })
+}
+
+/// The next character after `rest` that is not a space, folded.
+fn next_visible(rest: &str) -> Option<char> {
+    rest.chars().filter_map(fold).find(|&c| c != ' ')
+}
+
 /// Normalises a page's text (see the module docs).
 pub fn normalize(text: &str) -> String {
-    let text = text.replace("\r\n", "\n");
-    // First pass: width folding, spaces and invisibles, so the context test below sees the
-    // final neighbours.
-    let mut folded: Vec<char> = Vec::with_capacity(text.len() / 2);
-    for c in text.chars() {
-        let c = match c {
-            '\r' => '\n',
-            '\u{FF10}'..='\u{FF19}' | '\u{FF21}'..='\u{FF3A}' | '\u{FF41}'..='\u{FF5A}' => {
-                char::from_u32(c as u32 - 0xFF10 + 0x30).unwrap_or(c)
-            }
-            '％' => '%',
-            c if is_space(c) => ' ',
-            c if is_invisible(c) => continue,
-            c => c,
+    let mut out = String::with_capacity(text.len());
+    // The last character written that is not a space: the left context of punctuation.
+    let mut prev_visible: Option<char> = None;
+    let mut pending_space = false;
+    for (i, raw) in text.char_indices() {
+        if raw == '\r' && text[i + 1..].starts_with('\n') {
+            continue; // \r\n is one line break
+        }
+        let Some(c) = fold(raw) else {
+            continue;
         };
-        if c == ' ' && matches!(folded.last(), Some(' ' | '\n') | None) {
+        if c == ' ' {
+            // Written only once something visible follows on the same line.
+            pending_space = !out.is_empty() && !out.ends_with('\n');
             continue;
         }
-        if c == '\n' && folded.last() == Some(&' ') {
-            folded.pop();
+        if c == '\n' {
+            pending_space = false;
+            out.push('\n');
+            prev_visible = None;
+            continue;
         }
-        folded.push(c);
-    }
-    if folded.last() == Some(&' ') {
-        folded.pop();
-    }
-    let mut out = String::with_capacity(text.len());
-    for i in 0..folded.len() {
-        let c = folded[i];
-        let prev = prev_visible(&folded, i);
-        let next = next_visible(&folded, i);
+        if pending_space {
+            out.push(' ');
+            pending_space = false;
+        }
+        let rest = &text[i + raw.len_utf8()..];
         let c = match c {
-            '．' if prev.is_some_and(|p| p.is_ascii_digit())
-                && next.is_some_and(|n| n.is_ascii_digit()) =>
+            '．' if prev_visible.is_some_and(|p| p.is_ascii_digit())
+                && next_visible(rest).is_some_and(|n| n.is_ascii_digit()) =>
             {
                 '.'
             }
             c if c.is_ascii_punctuation() => match full_width_punct(c) {
-                Some(wide) if is_chinese_context(prev) || is_chinese_context(next) => wide,
+                Some(wide)
+                    if is_chinese_context(prev_visible)
+                        || is_chinese_context(next_visible(rest)) =>
+                {
+                    wide
+                }
                 _ => c,
             },
             c => c,
         };
         out.push(c);
+        prev_visible = Some(c);
     }
     out
-}
-
-fn prev_visible(chars: &[char], i: usize) -> Option<char> {
-    chars[..i].iter().rev().find(|&&c| c != ' ').copied()
-}
-
-fn next_visible(chars: &[char], i: usize) -> Option<char> {
-    chars[i + 1..].iter().find(|&&c| c != ' ').copied()
 }
 
 #[cfg(test)]

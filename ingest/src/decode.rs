@@ -134,8 +134,11 @@ fn detect(bytes: &[u8]) -> &'static Encoding {
     if looks_mostly_utf8(bytes) {
         return UTF_8;
     }
+    // A few kilobytes tell GB18030 from Big5 as well as the whole page does, and the detector
+    // is the slowest step of decoding.
+    const SAMPLE: usize = 4096;
     let mut detector = chardetng::EncodingDetector::new(chardetng::Iso2022JpDetection::Deny);
-    detector.feed(bytes, true);
+    detector.feed(&bytes[..bytes.len().min(SAMPLE)], bytes.len() <= SAMPLE);
     let guess = detector.guess(None, chardetng::Utf8Detection::Deny);
     // GBK is a subset of GB18030: decoding as the superset loses nothing.
     if guess == GBK {
@@ -149,8 +152,12 @@ fn detect(bytes: &[u8]) -> &'static Encoding {
 fn looks_mostly_utf8(bytes: &[u8]) -> bool {
     let mut bad = 0usize;
     let mut rest = bytes;
+    let allowed = bytes.len() / 100;
     while let Err(e) = std::str::from_utf8(rest) {
         bad += 1;
+        if bad > allowed {
+            return false;
+        }
         let skip = e.valid_up_to() + e.error_len().unwrap_or(rest.len() - e.valid_up_to());
         rest = &rest[skip.min(rest.len())..];
     }

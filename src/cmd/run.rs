@@ -157,32 +157,56 @@ pub fn run(args: RunArgs) -> Result<ExitCode> {
     let mut reader = ingest::read(sources, read_options);
     let mut totals = Totals::default();
     let batch_bytes = args.batch_mb.max(1) << 20;
-    loop {
-        let batch = next_batch(&mut reader, args.batch_docs.max(1), batch_bytes);
-        if batch.is_empty() {
-            break;
-        }
-        let records = pool.install(|| stages.process_batch(batch));
-        for record in &records {
-            let doc = &record.document;
-            if args.strict && doc.status == Status::Error {
-                anyhow::bail!(
-                    "{}: {} (--strict stops at the first failed document; {} left as it was)",
-                    doc.source,
-                    doc.error.as_deref().unwrap_or("error"),
-                    args.out.display()
-                );
+    // Parquet encoding runs on its own thread, overlapping the next batch's processing; the
+    // channel holds at most two batches, so memory stays bounded when writing is slower.
+    let (to_writer, from_pipeline) = std::sync::mpsc::sync_channel::<Vec<aggregate::DocRecord>>(2);
+    let writer_thread = std::thread::spawn(move || -> Result<aggregate::Writer> {
+        for records in from_pipeline {
+            for record in &records {
+                writer.append(record).context("cannot write the dataset")?;
             }
-            if doc.status == Status::Error {
-                tracing::warn!(source = %doc.source, error = doc.error.as_deref().unwrap_or(""), "document failed");
-            }
-            writer.append(record).context("cannot write the dataset")?;
-            totals.documents += 1;
-            totals.bytes += doc.bytes;
-            totals.articles += record.page.articles.len() as u64;
-            *totals.by_status.entry(doc.status.as_str()).or_insert(0) += 1;
         }
-        progress.update(&totals, started);
+        Ok(writer)
+    });
+    let processing: Result<()> = (|| {
+        loop {
+            let batch = next_batch(&mut reader, args.batch_docs.max(1), batch_bytes);
+            if batch.is_empty() {
+                return Ok(());
+            }
+            let records = pool.install(|| stages.process_batch(batch));
+            for record in &records {
+                let doc = &record.document;
+                if args.strict && doc.status == Status::Error {
+                    anyhow::bail!(
+                        "{}: {} (--strict stops at the first failed document; {} left as it was)",
+                        doc.source,
+                        doc.error.as_deref().unwrap_or("error"),
+                        args.out.display()
+                    );
+                }
+                if doc.status == Status::Error {
+                    tracing::warn!(source = %doc.source, error = doc.error.as_deref().unwrap_or(""), "document failed");
+                }
+                totals.documents += 1;
+                totals.bytes += doc.bytes;
+                totals.articles += record.page.articles.len() as u64;
+                *totals.by_status.entry(doc.status.as_str()).or_insert(0) += 1;
+            }
+            if to_writer.send(records).is_err() {
+                // The writer stopped: its error is reported below.
+                return Ok(());
+            }
+            progress.update(&totals, started);
+        }
+    })();
+    drop(to_writer);
+    let writer = writer_thread
+        .join()
+        .map_err(|_| anyhow::anyhow!("the writer thread panicked"))??;
+    if let Err(e) = processing {
+        writer.abandon();
+        return Err(e);
     }
     progress.finish();
 
@@ -323,7 +347,11 @@ fn print_summary(
         .map(|(s, n)| format!("{n} {s}"))
         .collect();
     println!("newsprint: wrote {}", report.out.display());
-    println!("  inputs     {} documents ({})", totals.documents, statuses.join(", "));
+    println!(
+        "  inputs     {} documents ({})",
+        totals.documents,
+        statuses.join(", ")
+    );
     println!(
         "  read       {mb:.2} MB in {secs:.2} s ({:.1} MB/s, {:.0} docs/s), peak memory {} MB",
         mb / secs,
