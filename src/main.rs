@@ -17,6 +17,7 @@ use clap::{Parser, Subcommand};
 #[command(after_help = "Examples:\n  \
     newsprint run data/pages --out out\n  \
     newsprint run archive/2026/ extra.jsonl.gz --out dataset --published-date 2026-01-21\n  \
+    newsprint eval --gold data/gold\n  \
     newsprint bench --mb 50\n\n\
     Run `newsprint help run` for the tables written and the exit codes.")]
 struct Cli {
@@ -30,6 +31,8 @@ enum Command {
     Run(cmd::run::RunArgs),
     /// Generate a corpus from sample pages and measure MB/s and peak memory per stage.
     Bench(cmd::bench::BenchArgs),
+    /// Score cleaning against the gold pages in data/gold (sentences, titles, authors).
+    Eval(cmd::eval::EvalArgs),
 }
 
 fn main() -> ExitCode {
@@ -37,6 +40,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Run(args) => cmd::run::run(args),
         Command::Bench(args) => cmd::bench::bench(args),
+        Command::Eval(args) => cmd::eval::eval(args),
     };
     match result {
         Ok(code) => code,

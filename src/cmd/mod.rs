@@ -1,6 +1,7 @@
 //! Subcommands, one file each.
 
 pub mod bench;
+pub mod eval;
 pub mod run;
 
 /// A usage error: the run could not start because of what was asked (exit code 2).

@@ -1,0 +1,259 @@
+//! `newsprint eval`: cleaning quality against gold files.
+//!
+//! A gold file (`data/gold/*.json`) names a page and holds its true articles: title,
+//! subtitle, authors and paragraphs, plus the captions printed on it. The page is run through
+//! ingest and clean, and the report says, per page and overall:
+//!
+//! - *sentences present*: gold sentences found in the output (compared on Han, letters and
+//!   digits, so punctuation width does not matter);
+//! - *repeated*: gold sentences found more than once (a duplicate left in);
+//! - *extra*: the share of output characters in sentences that are in no gold paragraph
+//!   (captions, credits, furniture, garbled joins);
+//! - *paragraphs whole*: gold paragraphs that are exactly one output paragraph;
+//! - *titles* and *authors* found; *captions left* in the text.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::{Context, Result};
+use clap::Args;
+
+/// Arguments of `newsprint eval`.
+#[derive(Args, Debug)]
+pub struct EvalArgs {
+    /// Folder of gold files (`*.json`), each naming its page relative to the folder.
+    #[arg(long, default_value = "data/gold")]
+    pub gold: PathBuf,
+}
+
+#[derive(serde::Deserialize)]
+struct Gold {
+    page: String,
+    published_date: Option<String>,
+    articles: Vec<GoldArticle>,
+    #[serde(default)]
+    captions: Vec<String>,
+}
+
+#[derive(serde::Deserialize)]
+struct GoldArticle {
+    title: Option<String>,
+    #[serde(default)]
+    authors: Vec<String>,
+    paragraphs: Vec<String>,
+}
+
+/// Scores of one page (counts, so pages add up).
+#[derive(Default, Clone, Copy)]
+pub struct Scores {
+    sentences: usize,
+    present: usize,
+    repeated: usize,
+    output_chars: usize,
+    extra_chars: usize,
+    paragraphs: usize,
+    whole: usize,
+    titles: usize,
+    titles_found: usize,
+    authors: usize,
+    authors_found: usize,
+    captions_left: usize,
+}
+
+impl Scores {
+    fn add(&mut self, o: &Scores) {
+        self.sentences += o.sentences;
+        self.present += o.present;
+        self.repeated += o.repeated;
+        self.output_chars += o.output_chars;
+        self.extra_chars += o.extra_chars;
+        self.paragraphs += o.paragraphs;
+        self.whole += o.whole;
+        self.titles += o.titles;
+        self.titles_found += o.titles_found;
+        self.authors += o.authors;
+        self.authors_found += o.authors_found;
+        self.captions_left += o.captions_left;
+    }
+}
+
+fn comparable(s: &str) -> String {
+    s.chars()
+        .filter(|c| c.is_alphanumeric())
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+/// Sentences of a paragraph: up to and including a terminal mark and its closing quotes.
+fn sentences(paragraph: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut current = String::new();
+    let mut chars = paragraph.chars().peekable();
+    while let Some(c) = chars.next() {
+        current.push(c);
+        if matches!(c, '。' | '！' | '？') {
+            while let Some(&next) = chars.peek() {
+                if matches!(next, '”' | '’' | '）' | '」') {
+                    current.push(next);
+                    chars.next();
+                } else {
+                    break;
+                }
+            }
+            out.push(std::mem::take(&mut current));
+        }
+    }
+    if !current.trim().is_empty() {
+        out.push(current);
+    }
+    out.into_iter()
+        .filter(|s| !comparable(s).is_empty())
+        .collect()
+}
+
+fn pct(n: usize, d: usize) -> String {
+    if d == 0 {
+        "-".to_string()
+    } else {
+        format!("{:.1}%", 100.0 * n as f64 / d as f64)
+    }
+}
+
+/// Cleans the gold file's page and scores it.
+pub fn score_page(gold_dir: &Path, gold_path: &Path) -> Result<(String, Scores)> {
+    let gold: Gold = serde_json::from_slice(&std::fs::read(gold_path)?)
+        .with_context(|| format!("cannot parse {}", gold_path.display()))?;
+    let page_path = gold_dir.join(&gold.page);
+    let sources = ingest::discover(std::slice::from_ref(&page_path))?;
+    let raw = ingest::read(sources, ingest::ReadOptions::default())
+        .next()
+        .with_context(|| format!("no document in {}", page_path.display()))?;
+    let doc = ingest::decode(raw, &ingest::DecodeOptions::default());
+    let page = clean::clean(
+        &doc,
+        &clean::CleanOptions {
+            fallback_date: gold
+                .published_date
+                .as_deref()
+                .and_then(|d| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").ok()),
+        },
+    );
+
+    let out_paragraphs: Vec<String> = page
+        .articles
+        .iter()
+        .flat_map(|a| a.paragraphs.iter().map(|p| comparable(&p.text)))
+        .collect();
+    let out_joined = out_paragraphs.join("|");
+    let gold_paragraphs: Vec<String> = gold
+        .articles
+        .iter()
+        .flat_map(|a| a.paragraphs.iter().map(|p| comparable(p)))
+        .collect();
+    let gold_joined = gold_paragraphs.join("|");
+
+    let mut s = Scores::default();
+    for article in &gold.articles {
+        for paragraph in &article.paragraphs {
+            for sentence in sentences(paragraph) {
+                let key = comparable(&sentence);
+                let n = out_joined.matches(key.as_str()).count();
+                s.sentences += 1;
+                s.present += usize::from(n >= 1);
+                s.repeated += usize::from(n >= 2);
+            }
+        }
+    }
+    for article in &page.articles {
+        for paragraph in &article.paragraphs {
+            for sentence in sentences(&paragraph.text) {
+                let key = comparable(&sentence);
+                let chars = key.chars().count();
+                s.output_chars += chars;
+                if !gold_joined.contains(key.as_str()) {
+                    s.extra_chars += chars;
+                }
+            }
+        }
+    }
+    s.paragraphs = gold_paragraphs.len();
+    s.whole = gold_paragraphs
+        .iter()
+        .filter(|g| out_paragraphs.contains(g))
+        .count();
+    let out_titles: Vec<String> = page
+        .articles
+        .iter()
+        .filter_map(|a| a.title.as_deref().map(comparable))
+        .collect();
+    let mut out_authors: Vec<&String> = page.articles.iter().flat_map(|a| &a.authors).collect();
+    for article in &gold.articles {
+        if let Some(title) = &article.title {
+            s.titles += 1;
+            s.titles_found += usize::from(out_titles.contains(&comparable(title)));
+        }
+        for author in &article.authors {
+            s.authors += 1;
+            if let Some(k) = out_authors.iter().position(|a| *a == author) {
+                out_authors.swap_remove(k);
+                s.authors_found += 1;
+            }
+        }
+    }
+    s.captions_left = gold
+        .captions
+        .iter()
+        .filter(|c| out_joined.contains(comparable(c).as_str()))
+        .count();
+    let name = gold_path
+        .file_stem()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    Ok((name, s))
+}
+
+/// Scores every gold page in `dir`, in name order, with the total last.
+pub fn score_all(dir: &Path) -> Result<Vec<(String, Scores)>> {
+    let mut golds: Vec<PathBuf> = std::fs::read_dir(dir)
+        .with_context(|| format!("cannot read gold folder {}", dir.display()))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|e| e == "json"))
+        .collect();
+    golds.sort();
+    let mut rows = Vec::new();
+    let mut total = Scores::default();
+    for gold in golds {
+        let (name, scores) = score_page(dir, &gold)?;
+        total.add(&scores);
+        rows.push((name, scores));
+    }
+    rows.push(("overall".to_string(), total));
+    Ok(rows)
+}
+
+/// Runs the report; see the module docs.
+pub fn eval(args: EvalArgs) -> Result<ExitCode> {
+    let rows = score_all(&args.gold)?;
+    println!(
+        "{:<24} {:>10} {:>9} {:>8} {:>10} {:>8} {:>9} {:>9}",
+        "page", "sentences", "repeated", "extra", "paragraphs", "titles", "authors", "captions"
+    );
+    println!(
+        "{:<24} {:>10} {:>9} {:>8} {:>10} {:>8} {:>9} {:>9}",
+        "", "present", "", "chars", "whole", "found", "found", "left"
+    );
+    for (name, s) in &rows {
+        println!(
+            "{:<24} {:>10} {:>9} {:>8} {:>10} {:>8} {:>9} {:>9}",
+            name,
+            pct(s.present, s.sentences),
+            pct(s.repeated, s.sentences),
+            pct(s.extra_chars, s.output_chars),
+            pct(s.whole, s.paragraphs),
+            format!("{}/{}", s.titles_found, s.titles),
+            format!("{}/{}", s.authors_found, s.authors),
+            s.captions_left
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}
