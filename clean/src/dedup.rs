@@ -154,8 +154,114 @@ pub(crate) fn find_copies(passages: &[Passage]) -> Vec<Option<Copy>> {
     result
 }
 
+/// A copy of a paragraph's own beginning glued onto it after a cut sentence: returns the
+/// byte offset of the join where the copy starts, when what follows the join is contained
+/// (≥ [`THRESHOLD`]) in what precedes it. `joins` are the byte offsets where reflow joined
+/// a line to the paragraph.
+pub(crate) fn self_copy(text: &str, joins: &[usize]) -> Option<(usize, f32)> {
+    for &at in joins {
+        let (head, tail) = (&text[..at], &text[at..]);
+        let tail_chars = comparable(tail);
+        if tail_chars.len() < MIN_CHARS {
+            continue;
+        }
+        let head_chars = comparable(head);
+        if head_chars.len() < tail_chars.len() * 4 / 5 {
+            continue;
+        }
+        let head_set: std::collections::HashSet<u64> =
+            head_chars.windows(SHINGLE).map(hash_chars).collect();
+        let tail_set: std::collections::HashSet<u64> =
+            tail_chars.windows(SHINGLE).map(hash_chars).collect();
+        let shared = tail_set.iter().filter(|h| head_set.contains(h)).count();
+        let containment = shared as f32 / tail_set.len().max(1) as f32;
+        if containment >= THRESHOLD {
+            return Some((at, containment));
+        }
+    }
+    None
+}
+
+/// Sentences repeated word for word after their first occurrence on the page, as
+/// `(passage, byte range, passage of the first occurrence)`. This catches what passage
+/// comparison cannot: a copy glued onto a paragraph that a column cut left unfinished, or
+/// two paragraphs that overlap by a sentence. Only sentences of at least [`MIN_CHARS`]
+/// comparable characters count: short ones repeat legitimately (`他说。`).
+pub(crate) fn repeated_sentences(passages: &[&str]) -> Vec<(usize, std::ops::Range<usize>, usize)> {
+    let mut first_seen: std::collections::HashMap<u64, usize> = std::collections::HashMap::new();
+    let mut repeats = Vec::new();
+    for (i, text) in passages.iter().enumerate() {
+        for range in sentence_ranges(text) {
+            let chars = comparable(&text[range.clone()]);
+            if chars.len() < MIN_CHARS {
+                continue;
+            }
+            match first_seen.entry(hash_chars(&chars)) {
+                std::collections::hash_map::Entry::Occupied(e) => {
+                    repeats.push((i, range, *e.get()))
+                }
+                std::collections::hash_map::Entry::Vacant(e) => {
+                    e.insert(i);
+                }
+            }
+        }
+    }
+    repeats
+}
+
+/// Byte ranges of the sentences of `text`: through a terminal mark and its closing quotes.
+fn sentence_ranges(text: &str) -> Vec<std::ops::Range<usize>> {
+    let mut ranges = Vec::new();
+    let mut start = 0;
+    let mut chars = text.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        if matches!(c, '。' | '！' | '？') {
+            let mut end = i + c.len_utf8();
+            while let Some(&(j, next)) = chars.peek() {
+                if matches!(next, '”' | '’' | '）' | '」') {
+                    end = j + next.len_utf8();
+                    chars.next();
+                } else {
+                    break;
+                }
+            }
+            ranges.push(start..end);
+            start = end;
+        }
+    }
+    if start < text.len() {
+        ranges.push(start..text.len());
+    }
+    ranges
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn sentences_repeated_across_overlapping_paragraphs_are_found() {
+        let first = "园区规模工业增加值增长百分之八。全口径税收增长百分之十三，其中国家级园区税收增长更快。";
+        let second =
+            "全口径税收增长百分之十三，其中国家级园区税收增长更快。园区税收占全市比重进一步提高。";
+        let short = "他说。今天天气很好。他说。";
+        let repeats = repeated_sentences(&[first, second, short]);
+        assert_eq!(repeats.len(), 1, "{repeats:?}");
+        let (passage, range, kept) = &repeats[0];
+        assert_eq!((*passage, *kept), (1, 0));
+        assert!(second[range.clone()].starts_with("全口径税收"));
+    }
+
+    #[test]
+    fn a_copy_glued_after_a_cut_sentence_is_found_at_the_join() {
+        let head = "本届大赛由省民政厅联合主办，以“崇德精技”为主题。赛事坚持理论与实践并重，既考核专业能力，";
+        let text = format!("{head}本届大赛由省民政厅联合主办，以“崇德精技”为主题。赛事坚持理论与实践并重，既考核专业能力，");
+        let half = head.char_indices().nth(20).map_or(0, |(i, _)| i);
+        let joins = [half, head.len()];
+        let (at, similarity) = self_copy(&text, &joins).expect("the glued copy is found");
+        assert_eq!(at, head.len());
+        let _ = &text[at..];
+        assert!(similarity > 0.95);
+        assert!(self_copy(head, &[half]).is_none());
+    }
     use super::*;
 
     fn plain<'a>(texts: &[&'a str]) -> Vec<Passage<'a>> {

@@ -34,6 +34,8 @@ pub(crate) struct Block {
     pub text: String,
     /// 1-based line number of the block's first line in the normalised page.
     pub line: usize,
+    /// Byte offsets in `text` where reflow joined a line to the paragraph.
+    pub joins: Vec<usize>,
 }
 
 /// A passage taken out while laying the page out.
@@ -266,8 +268,8 @@ fn find_captions(lines: &[Line], ordinary_gap: usize, roles: &mut [Role], cuts: 
             method: "credit-rule",
         });
     }
-    // A lone caption: one short sentence set apart by a wide gap after a finished sentence,
-    // followed by something that does not continue it.
+    // A lone caption: one short sentence set apart by a wide gap after body text, followed
+    // by a heading or another wide gap.
     for i in 1..lines.len() {
         if roles[i] != Role::Body {
             continue;
@@ -279,11 +281,11 @@ fn find_captions(lines: &[Line], ordinary_gap: usize, roles: &mut [Role], cuts: 
         let one_sentence = line.terminated
             && line.text.matches(['。', '！', '？']).count() <= 1
             && !line.text.contains('，');
-        let after_sentence = lines[i - 1].terminated && roles[i - 1] == Role::Body;
+        let after_text = roles[i - 1] == Role::Body;
         let next_apart = lines
             .get(i + 1)
             .is_none_or(|next| next.heading_shape || next.gap > ordinary_gap);
-        if (isolated && n <= 60 && one_sentence && after_sentence && next_apart)
+        if (isolated && n <= 60 && one_sentence && after_text && next_apart)
             || (picture_words && n <= 80)
         {
             roles[i] = Role::Caption;
@@ -327,9 +329,14 @@ fn find_headings(lines: &[Line], ordinary_gap: usize, column: Option<usize>, rol
             } else if is_subtitle_marker(line.text) && next.is_some() {
                 roles[i] = Role::Subtitle;
             } else if line.heading_shape && next.is_some() {
+                // It wraps on when the next line continues the column: a line that cannot be
+                // a heading, or one more column-full line after it (a title and its deck may
+                // each fill the column, but a third full line is running text).
+                let soft_full =
+                    |k: usize| lines[k].gap <= ordinary_gap && column_full(&lines[k], column);
                 let wraps_on = next.is_some_and(|n| {
-                    let n = &lines[n];
-                    n.gap <= ordinary_gap && !n.heading_shape && column_full(n, column)
+                    soft_full(n)
+                        && (!lines[n].heading_shape || (n + 1 < lines.len() && soft_full(n + 1)))
                 });
                 if !(column_full(line, column) && wraps_on) {
                     roles[i] = Role::Heading;
@@ -370,6 +377,7 @@ fn reflow(
                 kind,
                 text: line.text.to_string(),
                 line: line.line_no,
+                joins: Vec::new(),
             });
             last_body = None;
             cut_since_last = false;
@@ -393,6 +401,8 @@ fn reflow(
         if joins {
             if let Some(block) = open.as_mut() {
                 join_text(&mut block.text, line.text);
+                let at = block.text.len() - line.text.len();
+                block.joins.push(at);
             }
         } else {
             blocks.extend(open.take());
@@ -400,6 +410,7 @@ fn reflow(
                 kind: BlockKind::Paragraph,
                 text: line.text.to_string(),
                 line: line.line_no,
+                joins: Vec::new(),
             });
         }
         last_body = Some(i);
@@ -410,16 +421,11 @@ fn reflow(
     blocks
 }
 
-/// Joins a wrapped line to its paragraph: no space between CJK, one between Latin words.
+/// Joins a wrapped line to its paragraph: no space between CJK or within a number split
+/// by the wrap (`2` + `024年`), one between Latin words.
 fn join_text(text: &mut String, next: &str) {
-    let needs_space = text
-        .chars()
-        .last()
-        .is_some_and(|c| c.is_ascii_alphanumeric())
-        && next
-            .chars()
-            .next()
-            .is_some_and(|c| c.is_ascii_alphanumeric());
+    let needs_space = text.chars().last().is_some_and(|c| c.is_ascii_alphabetic())
+        && next.chars().next().is_some_and(|c| c.is_ascii_alphabetic());
     if needs_space {
         text.push(' ');
     }
@@ -485,6 +491,15 @@ mod tests {
         assert_eq!(cuts.len(), 2);
         assert_eq!(cuts[0].kind, CutKind::Caption);
         assert_eq!(cuts[1].kind, CutKind::Credit);
+    }
+
+    #[test]
+    fn numbers_split_by_a_wrap_join_without_a_space() {
+        let (blocks, _) = layout("全省高校技术合同成交额逐年增长，到2\n024年达56.80亿元。\n");
+        assert_eq!(
+            blocks[0].text,
+            "全省高校技术合同成交额逐年增长，到2024年达56.80亿元。"
+        );
     }
 
     #[test]

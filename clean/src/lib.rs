@@ -192,8 +192,18 @@ pub fn clean(doc: &ingest::Document, options: &CleanOptions) -> Page {
 
 fn clean_text(text: &str, fallback: Option<NaiveDate>) -> Page {
     let normalized = normalize(text);
-    let (blocks, cuts) = layout::layout(&normalized);
+    let (mut blocks, cuts) = layout::layout(&normalized);
     let mut removed: Vec<(usize, Removed)> = Vec::new();
+    // A copy glued onto a paragraph after a cut sentence.
+    for block in blocks.iter_mut().filter(|b| b.kind == BlockKind::Paragraph) {
+        if let Some((at, similarity)) = dedup::self_copy(&block.text, &block.joins) {
+            let copy = block.text.split_off(at);
+            removed.push((
+                block.line,
+                duplicate_row(copy, "containment-join", similarity, None),
+            ));
+        }
+    }
     for cut in cuts {
         removed.push((
             0,
@@ -221,7 +231,47 @@ fn clean_text(text: &str, fallback: Option<NaiveDate>) -> Page {
             exact_only: b.kind != BlockKind::Paragraph,
         })
         .collect();
-    let copies = dedup::find_copies(&comparable);
+    let mut copies = dedup::find_copies(&comparable);
+    // Sentences repeated in paragraphs that are otherwise kept: a paragraph made mostly of
+    // repeats goes whole, otherwise only the repeated sentences go.
+    let texts: Vec<&str> = blocks
+        .iter()
+        .zip(&copies)
+        .map(|(b, c)| match (b.kind, c) {
+            (BlockKind::Paragraph, None) => b.text.as_str(),
+            _ => "",
+        })
+        .collect();
+    let mut repeats: Vec<(usize, std::ops::Range<usize>, usize)> =
+        dedup::repeated_sentences(&texts);
+    let mut whole = Vec::new();
+    for (i, block) in blocks.iter().enumerate() {
+        let repeated: usize = repeats
+            .iter()
+            .filter(|r| r.0 == i)
+            .map(|r| chars::comparable(&block.text[r.1.clone()]).len())
+            .sum();
+        if repeated > 0 && repeated * 5 >= chars::comparable(&block.text).len() * 4 {
+            let kept = repeats.iter().find(|r| r.0 == i).map(|r| r.2);
+            whole.push((i, kept));
+        }
+    }
+    for (i, kept) in &whole {
+        repeats.retain(|r| r.0 != *i);
+        copies[*i] = kept.map(|kept| dedup::Copy {
+            kept,
+            similarity: 1.0,
+            method: "exact-sentence",
+        });
+    }
+    for (i, range, _) in repeats.iter().rev() {
+        let sentence = blocks[*i].text[range.clone()].to_string();
+        blocks[*i].text.replace_range(range.clone(), "");
+        removed.push((
+            blocks[*i].line,
+            duplicate_row(sentence, "exact-sentence", 1.0, None),
+        ));
+    }
     let kept: Vec<(usize, &Block)> = blocks
         .iter()
         .enumerate()
@@ -233,15 +283,12 @@ fn clean_text(text: &str, fallback: Option<NaiveDate>) -> Page {
         if let Some(copy) = copy {
             removed.push((
                 blocks[i].line,
-                Removed {
-                    kind: RemovedKind::Duplicate,
-                    text: blocks[i].text.clone(),
-                    reason: "the OCR emitted this passage twice; the more complete copy is kept"
-                        .to_string(),
-                    method: copy.method.to_string(),
-                    duplicate_of: locations.get(&copy.kept).copied(),
-                    similarity: Some(copy.similarity),
-                },
+                duplicate_row(
+                    blocks[i].text.clone(),
+                    copy.method,
+                    copy.similarity,
+                    locations.get(&copy.kept).copied(),
+                ),
             ));
         }
     }
@@ -263,6 +310,17 @@ fn clean_text(text: &str, fallback: Option<NaiveDate>) -> Page {
         published_date,
         chars_in: text.chars().count() as u64,
         chars_out,
+    }
+}
+
+fn duplicate_row(text: String, method: &str, similarity: f32, kept: Option<Location>) -> Removed {
+    Removed {
+        kind: RemovedKind::Duplicate,
+        text,
+        reason: "the OCR emitted this passage twice; the more complete copy is kept".to_string(),
+        method: method.to_string(),
+        duplicate_of: kept,
+        similarity: Some(similarity),
     }
 }
 

@@ -112,7 +112,8 @@ def page(seed: int, articles: list[dict]) -> tuple[str, dict]:
             page_captions.append(lone)
         blocks.append((3 if a_idx else 2, [art["title"]]))
         if art.get("subtitle"):
-            blocks.append((1, [art["subtitle"]]))
+            dash = "——" if art["subtitle"].startswith("访") else ""
+            blocks.append((1, [dash + art["subtitle"]]))
         if gold["authors"]:
             blocks.append((1, [rng.choice(PAPERS) + " " + " ".join(gold["authors"])]))
         captioned = rng.randrange(len(paragraphs))
@@ -120,7 +121,8 @@ def page(seed: int, articles: list[dict]) -> tuple[str, dict]:
         pending_copy = None
         for p_idx, text in enumerate(paragraphs):
             shown = to_ascii_punct(text, rng)
-            lines = wrap(shown, cols)
+            # Subheads stand on a line of their own, as printed.
+            lines = [text] if is_heading(text) else wrap(shown, cols)
             gap = 1 if p_idx == 0 else (1 if not double_spaced or cols == 0 else 1)
             if p_idx == captioned and not is_heading(text):
                 caption, credit = rng.choice(CAPTIONS)
