@@ -458,6 +458,7 @@ fn eval_rows() -> Vec<(String, Vec<String>)> {
     String::from_utf8_lossy(&output.stdout)
         .lines()
         .skip(2)
+        .take_while(|l| !l.is_empty())
         .map(|l| {
             let mut cells = l.split_whitespace().map(str::to_string);
             (cells.next().unwrap_or_default(), cells.collect())
@@ -498,4 +499,26 @@ fn cleaning_quality_holds_on_the_gold_pages() {
         "overall extra text: {overall:?}"
     );
     assert_eq!(overall[6], "0", "captions left");
+}
+
+#[test]
+fn figures_match_their_gold_by_kind() {
+    let output = newsprint(&["eval", "--gold", "data/gold"]);
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let f1 = |kind: &str| -> f64 {
+        let line = stdout
+            .lines()
+            .skip_while(|l| !l.starts_with("quantities"))
+            .find(|l| l.split_whitespace().next() == Some(kind))
+            .unwrap_or_else(|| panic!("no {kind} row in {stdout}"));
+        line.split_whitespace()
+            .last()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(f64::NAN)
+    };
+    for kind in ["money", "percent", "date"] {
+        assert!(f1(kind) >= 0.97, "{kind} F1 {}", f1(kind));
+    }
+    assert!(f1("count") >= 0.95, "count F1 {}", f1("count"));
+    assert!(f1("all") >= 0.97, "overall F1 {}", f1("all"));
 }

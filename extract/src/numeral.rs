@@ -198,9 +198,10 @@ fn parse_chinese(chars: &[char], i: usize) -> Option<Numeral> {
     if !read_any {
         return None;
     }
-    // Bare 万 or 亿 is a word, not a number: 万物, 亿万.
+    // Bare 万 or 亿 is a word (万物, 亿万), and a Chinese zero alone is one too (零部件,
+    // 零距离): figures of zero are written in digits.
     let value = total + section + number;
-    if value == 0.0 && !chars[i..k].iter().any(|&c| matches!(c, '零' | '〇')) {
+    if value == 0.0 {
         return None;
     }
     // 四千五: a trailing digit after a unit counts in the next unit down.
@@ -251,6 +252,7 @@ mod tests {
             assert_eq!(read(text), Some((value, end)), "{text}");
         }
         assert_eq!(read("万物"), None);
+        assert_eq!(read("零部件"), None);
     }
 
     #[test]

@@ -11,6 +11,10 @@
 //!   (captions, credits, furniture, garbled joins);
 //! - *paragraphs whole*: gold paragraphs that are exactly one output paragraph;
 //! - *titles* and *authors* found; *captions left* in the text.
+//!
+//! Gold files that list `quantities` also score the extractor: per kind, precision, recall
+//! and F1, where a found figure is right when its kind, value, unit and ISO date match a gold
+//! figure whose text overlaps it.
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -33,6 +37,59 @@ struct Gold {
     articles: Vec<GoldArticle>,
     #[serde(default)]
     captions: Vec<String>,
+    #[serde(default)]
+    quantities: Vec<GoldQuantity>,
+}
+
+#[derive(serde::Deserialize)]
+struct GoldQuantity {
+    text: String,
+    kind: String,
+    value: Option<f64>,
+    unit: Option<String>,
+    iso: Option<String>,
+}
+
+/// Quantity matches per kind: (true positives, false positives, false negatives).
+pub type KindScores = std::collections::BTreeMap<String, (usize, usize, usize)>;
+
+/// A found figure matches a gold one when kind, value, unit and ISO date agree and the
+/// spans overlap (one text contains the other).
+fn same_figure(found: &extract::Quantity, gold: &GoldQuantity) -> bool {
+    let close = match (found.value, gold.value) {
+        (Some(a), Some(b)) => (a - b).abs() <= 1e-9 * a.abs().max(b.abs()).max(1.0),
+        (None, None) => true,
+        _ => false,
+    };
+    found.kind.as_str() == gold.kind
+        && close
+        && found.unit == gold.unit
+        && found.iso == gold.iso
+        && (found.text.contains(&gold.text) || gold.text.contains(&found.text))
+}
+
+fn score_quantities(page: &clean::Page, gold: &[GoldQuantity], scores: &mut KindScores) {
+    let found = extract::Extractor::new().extract(page).quantities;
+    let mut matched = vec![false; gold.len()];
+    for q in &found {
+        let hit = gold
+            .iter()
+            .enumerate()
+            .position(|(k, g)| !matched[k] && same_figure(q, g));
+        let entry = scores.entry(q.kind.as_str().to_string()).or_default();
+        match hit {
+            Some(k) => {
+                matched[k] = true;
+                entry.0 += 1;
+            }
+            None => entry.1 += 1,
+        }
+    }
+    for (g, hit) in gold.iter().zip(&matched) {
+        if !hit {
+            scores.entry(g.kind.clone()).or_default().2 += 1;
+        }
+    }
 }
 
 #[derive(serde::Deserialize)]
@@ -119,8 +176,12 @@ fn pct(n: usize, d: usize) -> String {
     }
 }
 
-/// Cleans the gold file's page and scores it.
-pub fn score_page(gold_dir: &Path, gold_path: &Path) -> Result<(String, Scores)> {
+/// Cleans the gold file's page and scores it, adding its figures to `quantities`.
+pub fn score_page(
+    gold_dir: &Path,
+    gold_path: &Path,
+    quantities: &mut KindScores,
+) -> Result<(String, Scores)> {
     let gold: Gold = serde_json::from_slice(&std::fs::read(gold_path)?)
         .with_context(|| format!("cannot parse {}", gold_path.display()))?;
     let page_path = gold_dir.join(&gold.page);
@@ -139,6 +200,9 @@ pub fn score_page(gold_dir: &Path, gold_path: &Path) -> Result<(String, Scores)>
         },
     );
 
+    if !gold.quantities.is_empty() {
+        score_quantities(&page, &gold.quantities, quantities);
+    }
     let out_paragraphs: Vec<String> = page
         .articles
         .iter()
@@ -212,8 +276,9 @@ pub fn score_page(gold_dir: &Path, gold_path: &Path) -> Result<(String, Scores)>
     Ok((name, s))
 }
 
-/// Scores every gold page in `dir`, in name order, with the total last.
-pub fn score_all(dir: &Path) -> Result<Vec<(String, Scores)>> {
+/// Scores every gold page in `dir`, in name order, with the total last; and the figures of
+/// the pages whose gold lists them, by kind.
+pub fn score_all(dir: &Path) -> Result<(Vec<(String, Scores)>, KindScores)> {
     let mut golds: Vec<PathBuf> = std::fs::read_dir(dir)
         .with_context(|| format!("cannot read gold folder {}", dir.display()))?
         .filter_map(|e| e.ok().map(|e| e.path()))
@@ -222,18 +287,19 @@ pub fn score_all(dir: &Path) -> Result<Vec<(String, Scores)>> {
     golds.sort();
     let mut rows = Vec::new();
     let mut total = Scores::default();
+    let mut quantities = KindScores::new();
     for gold in golds {
-        let (name, scores) = score_page(dir, &gold)?;
+        let (name, scores) = score_page(dir, &gold, &mut quantities)?;
         total.add(&scores);
         rows.push((name, scores));
     }
     rows.push(("overall".to_string(), total));
-    Ok(rows)
+    Ok((rows, quantities))
 }
 
 /// Runs the report; see the module docs.
 pub fn eval(args: EvalArgs) -> Result<ExitCode> {
-    let rows = score_all(&args.gold)?;
+    let (rows, quantities) = score_all(&args.gold)?;
     println!(
         "{:<24} {:>10} {:>9} {:>8} {:>10} {:>8} {:>9} {:>9}",
         "page", "sentences", "repeated", "extra", "paragraphs", "titles", "authors", "captions"
@@ -253,6 +319,31 @@ pub fn eval(args: EvalArgs) -> Result<ExitCode> {
             format!("{}/{}", s.titles_found, s.titles),
             format!("{}/{}", s.authors_found, s.authors),
             s.captions_left
+        );
+    }
+    println!("\nquantities (pages with gold figures): value, unit and date must match");
+    println!(
+        "{:<10} {:>6} {:>6} {:>6} {:>9} {:>9} {:>7}",
+        "kind", "gold", "found", "right", "precision", "recall", "F1"
+    );
+    let mut rows: Vec<(&str, (usize, usize, usize))> =
+        quantities.iter().map(|(k, v)| (k.as_str(), *v)).collect();
+    let all = rows
+        .iter()
+        .fold((0, 0, 0), |a, (_, v)| (a.0 + v.0, a.1 + v.1, a.2 + v.2));
+    rows.push(("all", all));
+    for (kind, (tp, fp, fn_)) in rows {
+        let precision = tp as f64 / (tp + fp).max(1) as f64;
+        let recall = tp as f64 / (tp + fn_).max(1) as f64;
+        let f1 = if precision + recall > 0.0 {
+            2.0 * precision * recall / (precision + recall)
+        } else {
+            0.0
+        };
+        println!(
+            "{kind:<10} {:>6} {:>6} {tp:>6} {precision:>9.3} {recall:>9.3} {f1:>7.3}",
+            tp + fn_,
+            tp + fp
         );
     }
     Ok(ExitCode::SUCCESS)
