@@ -88,17 +88,24 @@ pub(crate) fn is_balanced(s: &str) -> bool {
 /// letters and digits, lower-cased; punctuation, spaces and line breaks drop out.
 pub(crate) fn comparable(s: &str) -> Vec<char> {
     let mut out = Vec::with_capacity(s.len() / 3 + 1);
-    for c in s.chars() {
-        // Han and ASCII cover nearly every character; Unicode tables only for the rest.
-        if is_han(c) || c.is_ascii_digit() || c.is_ascii_lowercase() {
-            out.push(c);
-        } else if c.is_ascii_uppercase() {
-            out.push(c.to_ascii_lowercase());
-        } else if !c.is_ascii() && !is_cjk_punct(c) && c.is_alphanumeric() {
-            out.extend(c.to_lowercase());
-        }
-    }
+    out.extend(s.chars().filter_map(comparable_char));
     out
+}
+
+/// One character as [`comparable`] keeps it: Han and ASCII digits as they are, letters
+/// lower-cased, everything else dropped. (Letters with a multi-character lower case keep
+/// their first character: close enough for comparing passages.)
+pub(crate) fn comparable_char(c: char) -> Option<char> {
+    // Han and ASCII cover nearly every character; Unicode tables only for the rest.
+    if is_han(c) || c.is_ascii_digit() || c.is_ascii_lowercase() {
+        Some(c)
+    } else if c.is_ascii_uppercase() {
+        Some(c.to_ascii_lowercase())
+    } else if !c.is_ascii() && !is_cjk_punct(c) && c.is_alphanumeric() {
+        c.to_lowercase().next()
+    } else {
+        None
+    }
 }
 
 #[cfg(test)]

@@ -13,7 +13,9 @@
 //! only removed as exact repeats: a short phrase inside a long paragraph is a quotation as
 //! often as it is a duplicate.
 
-use crate::chars::comparable;
+use std::collections::HashMap;
+
+use crate::chars::{comparable, comparable_char};
 
 /// Shortest passage compared by containment.
 pub(crate) const MIN_CHARS: usize = 12;
@@ -51,6 +53,26 @@ fn signature(text: &str) -> Signature {
     }
 }
 
+/// Keys that are already hashes need only a multiply to spread their bits, not SipHash.
+#[derive(Default)]
+pub(crate) struct MixHasher(u64);
+
+impl std::hash::Hasher for MixHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.write_u64(self.0 ^ u64::from(b));
+        }
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.0 = (n ^ (n >> 29)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    }
+}
+
+type BuildMix = std::hash::BuildHasherDefault<MixHasher>;
+
 /// FNV-1a over the characters: stable across runs and platforms, unlike `DefaultHasher`.
 fn hash_chars(chars: &[char]) -> u64 {
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
@@ -65,33 +87,49 @@ fn hash_chars(chars: &[char]) -> u64 {
 /// (shingle, passage) entries: only passages that share a shingle are ever compared, so a
 /// page costs a sort of its shingles rather than a comparison of every pair.
 fn shared_counts(sigs: &[Signature]) -> (Vec<u32>, Vec<u32>) {
+    /// Where a shingle occurs: one passage (the common case), or a list of several.
+    enum Seen {
+        One(u32),
+        Many(usize),
+    }
     let n = sigs.len();
-    let mut entries: Vec<(u64, u32)> = sigs
-        .iter()
-        .enumerate()
-        .flat_map(|(i, s)| s.shingles.iter().map(move |&h| (h, i as u32)))
-        .collect();
-    entries.sort_unstable();
-    entries.dedup();
+    let total: usize = sigs.iter().map(|s| s.shingles.len()).sum();
+    let mut seen: HashMap<u64, Seen, BuildMix> =
+        HashMap::with_capacity_and_hasher(total, BuildMix::default());
+    let mut lists: Vec<Vec<u32>> = Vec::new();
     let mut distinct = vec![0u32; n];
     let mut shared = vec![0u32; n * n];
-    let mut run_start = 0;
-    while run_start < entries.len() {
-        let hash = entries[run_start].0;
-        let run_end = entries[run_start..]
-            .iter()
-            .position(|e| e.0 != hash)
-            .map_or(entries.len(), |k| run_start + k);
-        let run = &entries[run_start..run_end];
-        for (x, a) in run.iter().enumerate() {
-            distinct[a.1 as usize] += 1;
-            for b in &run[x + 1..] {
-                let (a, b) = (a.1 as usize, b.1 as usize);
-                shared[a * n + b] += 1;
-                shared[b * n + a] += 1;
+    for (i, sig) in sigs.iter().enumerate() {
+        let i = i as u32;
+        for &h in &sig.shingles {
+            match seen.get_mut(&h) {
+                None => {
+                    seen.insert(h, Seen::One(i));
+                    distinct[i as usize] += 1;
+                }
+                Some(Seen::One(j)) if *j == i => {}
+                Some(entry @ Seen::One(_)) => {
+                    let Seen::One(j) = *entry else { continue };
+                    shared[i as usize * n + j as usize] += 1;
+                    shared[j as usize * n + i as usize] += 1;
+                    distinct[i as usize] += 1;
+                    lists.push(vec![j, i]);
+                    *entry = Seen::Many(lists.len() - 1);
+                }
+                Some(Seen::Many(l)) => {
+                    let list = &mut lists[*l];
+                    if list.contains(&i) {
+                        continue;
+                    }
+                    for &p in list.iter() {
+                        shared[i as usize * n + p as usize] += 1;
+                        shared[p as usize * n + i as usize] += 1;
+                    }
+                    list.push(i);
+                    distinct[i as usize] += 1;
+                }
             }
         }
-        run_start = run_end;
     }
     (shared, distinct)
 }
@@ -158,25 +196,48 @@ pub(crate) fn find_copies(passages: &[Passage]) -> Vec<Option<Copy>> {
 /// byte offset of the join where the copy starts, when what follows the join is contained
 /// (≥ [`THRESHOLD`]) in what precedes it. `joins` are the byte offsets where reflow joined
 /// a line to the paragraph.
+///
+/// The paragraph is hashed once; each 5-gram learns the first place its hash occurs, so a
+/// join is tested by counting the 5-grams after it whose first occurrence lies before it.
 pub(crate) fn self_copy(text: &str, joins: &[usize]) -> Option<(usize, f32)> {
-    for &at in joins {
-        let (head, tail) = (&text[..at], &text[at..]);
-        let tail_chars = comparable(tail);
-        if tail_chars.len() < MIN_CHARS {
+    if joins.is_empty() {
+        return None;
+    }
+    // Comparable characters with the byte offset each came from.
+    let mut chars = Vec::with_capacity(text.len() / 3);
+    let mut offsets = Vec::with_capacity(text.len() / 3);
+    for (at, c) in text.char_indices() {
+        if let Some(c) = comparable_char(c) {
+            chars.push(c);
+            offsets.push(at);
+        }
+    }
+    if chars.len() < 2 * MIN_CHARS {
+        return None;
+    }
+    let hashes: Vec<u64> = chars.windows(SHINGLE).map(hash_chars).collect();
+    let mut first_at: HashMap<u64, u32, BuildMix> =
+        HashMap::with_capacity_and_hasher(hashes.len(), BuildMix::default());
+    let first: Vec<u32> = hashes
+        .iter()
+        .enumerate()
+        .map(|(i, h)| *first_at.entry(*h).or_insert(i as u32))
+        .collect();
+    for &join in joins {
+        let k = offsets.partition_point(|&o| o < join);
+        let tail = chars.len() - k;
+        if tail < MIN_CHARS || k * 5 < tail * 4 || k + SHINGLE > hashes.len() + SHINGLE - 1 {
             continue;
         }
-        let head_chars = comparable(head);
-        if head_chars.len() < tail_chars.len() * 4 / 5 {
+        // A copy starts with text seen before: test the first 5-gram before counting.
+        if k >= hashes.len() || first[k] as usize >= k {
             continue;
         }
-        let head_set: std::collections::HashSet<u64> =
-            head_chars.windows(SHINGLE).map(hash_chars).collect();
-        let tail_set: std::collections::HashSet<u64> =
-            tail_chars.windows(SHINGLE).map(hash_chars).collect();
-        let shared = tail_set.iter().filter(|h| head_set.contains(h)).count();
-        let containment = shared as f32 / tail_set.len().max(1) as f32;
+        let tail_grams = &first[k..];
+        let seen = tail_grams.iter().filter(|&&f| (f as usize) < k).count();
+        let containment = seen as f32 / tail_grams.len().max(1) as f32;
         if containment >= THRESHOLD {
-            return Some((at, containment));
+            return Some((join, containment));
         }
     }
     None
@@ -188,7 +249,7 @@ pub(crate) fn self_copy(text: &str, joins: &[usize]) -> Option<(usize, f32)> {
 /// two paragraphs that overlap by a sentence. Only sentences of at least [`MIN_CHARS`]
 /// comparable characters count: short ones repeat legitimately (`他说。`).
 pub(crate) fn repeated_sentences(passages: &[&str]) -> Vec<(usize, std::ops::Range<usize>, usize)> {
-    let mut first_seen: std::collections::HashMap<u64, usize> = std::collections::HashMap::new();
+    let mut first_seen: HashMap<u64, usize, BuildMix> = HashMap::default();
     let mut repeats = Vec::new();
     for (i, text) in passages.iter().enumerate() {
         for range in sentence_ranges(text) {

@@ -30,6 +30,10 @@ const ROLES: [&str; 16] = [
 
 /// The names in a byline, or `None` when the line is not one.
 pub(crate) fn parse_byline(line: &str) -> Option<Vec<String>> {
+    // Every role word has one of these characters: most lines are rejected without a search.
+    if line.len() > 48 * 4 || !line.contains(['记', '员', '生', '稿', '/', '／']) {
+        return None;
+    }
     let line = line.replace('／', "/");
     if line.chars().count() > 48 || line.contains(['。', '，', '！', '？']) {
         return None;

@@ -196,10 +196,12 @@ fn is_credit(line: &str) -> bool {
         "网络图片",
         "供图",
     ];
-    if WHOLE
-        .iter()
-        .any(|w| inner == *w || inner.starts_with(&format!("{w}（")))
-    {
+    let whole_or_bracketed = |w: &&str| {
+        inner
+            .strip_prefix(*w)
+            .is_some_and(|rest| rest.is_empty() || rest.starts_with('（'))
+    };
+    if WHOLE.iter().any(whole_or_bracketed) {
         return true;
     }
     if inner.ends_with("供图") && n <= 16 {

@@ -277,7 +277,7 @@ fn clean_text(text: &str, fallback: Option<NaiveDate>) -> Page {
         .enumerate()
         .filter(|(i, _)| copies[*i].is_none())
         .collect();
-    let (articles, locations) = assemble(&kept, fallback);
+    let (articles, locations) = assemble(&kept, fallback, blocks.len());
 
     for (i, copy) in copies.iter().enumerate() {
         if let Some(copy) = copy {
@@ -287,7 +287,7 @@ fn clean_text(text: &str, fallback: Option<NaiveDate>) -> Page {
                     blocks[i].text.clone(),
                     copy.method,
                     copy.similarity,
-                    locations.get(&copy.kept).copied(),
+                    locations[copy.kept],
                 ),
             ));
         }
@@ -328,9 +328,10 @@ fn duplicate_row(text: String, method: &str, similarity: f32, kept: Option<Locat
 fn assemble(
     blocks: &[(usize, &Block)],
     fallback: Option<NaiveDate>,
-) -> (Vec<Article>, std::collections::HashMap<usize, Location>) {
+    n_blocks: usize,
+) -> (Vec<Article>, Vec<Option<Location>>) {
     let mut articles: Vec<Article> = Vec::new();
-    let mut locations = std::collections::HashMap::new();
+    let mut locations = vec![None; n_blocks];
     let mut i = 0;
     while i < blocks.len() {
         let group_end = (i..blocks.len())
@@ -391,13 +392,10 @@ fn assemble(
                         }
                         _ => {}
                     }
-                    locations.insert(
-                        *idx,
-                        Location {
-                            article: articles.len() as u32,
-                            paragraph: None,
-                        },
-                    );
+                    locations[*idx] = Some(Location {
+                        article: articles.len() as u32,
+                        paragraph: None,
+                    });
                 }
                 articles.push(article);
             } else if !articles.is_empty() {
@@ -418,13 +416,10 @@ fn assemble(
                             truncated: false,
                         }),
                     }
-                    locations.insert(
-                        *idx,
-                        Location {
-                            article: article_idx,
-                            paragraph: Some(article.paragraphs.len().saturating_sub(1) as u32),
-                        },
-                    );
+                    locations[*idx] = Some(Location {
+                        article: article_idx,
+                        paragraph: Some(article.paragraphs.len().saturating_sub(1) as u32),
+                    });
                 }
             }
             i = group_end;
@@ -459,18 +454,15 @@ fn assemble(
                 truncated: !ends_sentence(text) && !text.ends_with('：'),
             });
         }
-        locations.insert(
-            idx,
-            Location {
-                article: articles.len() as u32 - 1,
-                paragraph: Some(
-                    articles[articles.len() - 1]
-                        .paragraphs
-                        .len()
-                        .saturating_sub(1) as u32,
-                ),
-            },
-        );
+        locations[idx] = Some(Location {
+            article: articles.len() as u32 - 1,
+            paragraph: Some(
+                articles[articles.len() - 1]
+                    .paragraphs
+                    .len()
+                    .saturating_sub(1) as u32,
+            ),
+        });
         i += 1;
     }
     (articles, locations)

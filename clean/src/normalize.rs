@@ -69,6 +69,16 @@ pub fn normalize(text: &str) -> String {
     let mut prev_visible: Option<char> = None;
     let mut pending_space = false;
     for (i, raw) in text.char_indices() {
+        // Han and CJK punctuation, nearly every character of a page, pass unchanged.
+        if raw > '\u{3000}' && raw < '\u{FE00}' {
+            if pending_space {
+                out.push(' ');
+                pending_space = false;
+            }
+            out.push(raw);
+            prev_visible = Some(raw);
+            continue;
+        }
         if raw == '\r' && text[i + 1..].starts_with('\n') {
             continue; // \r\n is one line break
         }
