@@ -318,7 +318,7 @@ pub(crate) fn scan(text: &str, anchor: Option<NaiveDate>) -> Vec<Found> {
     let mut i = 0;
     while i < chars.len() {
         let c = chars[i];
-        if !could_start(c) {
+        if !could_start(&chars, i) {
             i += 1;
             continue;
         }
@@ -344,30 +344,31 @@ pub(crate) fn scan(text: &str, anchor: Option<NaiveDate>) -> Vec<Found> {
     found
 }
 
-fn could_start(c: char) -> bool {
-    numeral::starts_number(c)
-        || matches!(
-            c,
-            '第' | '百'
-                | '去'
-                | '今'
-                | '明'
-                | '前'
-                | '同'
-                | '昨'
-                | '上'
-                | '本'
-                | '下'
-                | '近'
-                | '将'
-                | '接'
-                | '大'
-                | '约'
-                | '超'
-                | '逾'
-                | '不'
-                | '至'
-        )
+/// Whether a figure may start at `i`: a numeral, or a word that starts one (an
+/// approximation word, a relative date, `第`, `百分之`) judged by its first two characters,
+/// so the common characters among them (上, 下, 不, 大, 本…) cost one comparison.
+fn could_start(chars: &[char], i: usize) -> bool {
+    let c = chars[i];
+    if numeral::starts_number(c) {
+        return true;
+    }
+    let Some(&next) = chars.get(i + 1) else {
+        return false;
+    };
+    let number_next = numeral::starts_number(next);
+    match c {
+        '第' | '近' | '约' | '逾' => number_next,
+        '超' => number_next || next == '过',
+        '百' => next == '分',
+        '去' | '前' | '同' => matches!(next, '年' | '天'),
+        '今' | '明' | '昨' => matches!(next, '年' | '天' | '日'),
+        '上' | '下' | '本' | '这' => matches!(next, '月' | '个' | '年'),
+        '将' | '接' => next == '近',
+        '大' => next == '约',
+        '不' => matches!(next, '少' | '低' | '超' | '高'),
+        '至' => matches!(next, '少' | '多'),
+        _ => false,
+    }
 }
 
 const RELATIVE_YEARS: &[(&str, i32)] = &[
