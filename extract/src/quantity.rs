@@ -1228,6 +1228,88 @@ mod tests {
     }
 
     #[test]
+    fn random_text_never_panics_and_spans_are_exact() {
+        const PIECES: &[&str] = &[
+            "一",
+            "二",
+            "两",
+            "十",
+            "百",
+            "千",
+            "万",
+            "亿",
+            "零",
+            "〇",
+            "廿",
+            "0",
+            "1",
+            "9",
+            ".",
+            ",",
+            "%",
+            "年",
+            "月",
+            "日",
+            "号",
+            "个",
+            "多",
+            "余",
+            "来",
+            "第",
+            "去年",
+            "今天",
+            "同年",
+            "至",
+            "-",
+            "约",
+            "近",
+            "超过",
+            "以上",
+            "左右",
+            "元",
+            "亿元",
+            "千伏",
+            "“",
+            "”",
+            "百分之",
+            "点",
+            "底",
+            "上半年",
+            "季度",
+            "湘潭",
+            "，",
+            "。",
+            "占",
+            "比重达",
+            "增长",
+        ];
+        let mut state: u64 = 0x2545_F491_4F6C_DD1D;
+        for round in 0..5000 {
+            let mut text = String::new();
+            for _ in 0..(state % 40) as usize + 1 {
+                state ^= state << 13;
+                state ^= state >> 7;
+                state ^= state << 17;
+                text.push_str(PIECES[(state % PIECES.len() as u64) as usize]);
+            }
+            let chars: Vec<char> = text.chars().collect();
+            for anchor in [None, anchor()] {
+                for f in scan(&text, anchor) {
+                    assert!(
+                        f.start < f.end && f.end <= chars.len(),
+                        "round {round}: {text:?} {f:?}"
+                    );
+                    let at: String = chars[f.start..f.end].iter().collect();
+                    assert_eq!(at, f.text, "round {round}: {text:?}");
+                    if let (Some(low), Some(high)) = (f.low, f.high) {
+                        assert!(low <= high, "round {round}: {text:?} {f:?}");
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
     fn intervals_follow_the_wording() {
         let f = &scan("90余家", anchor())[0];
         assert_eq!((f.low, f.high), (Some(90.0), Some(100.0)));
