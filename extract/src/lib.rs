@@ -221,9 +221,12 @@ impl Extractor {
     /// article's publication date.
     pub fn extract(&self, page: &clean::Page) -> Extraction {
         let mut out = Extraction::default();
+        let mut chars = Vec::new();
         for (a, article) in page.articles.iter().enumerate() {
             for (p, paragraph) in article.paragraphs.iter().enumerate() {
-                for found in quantity::scan(&paragraph.text, article.published_date) {
+                for found in
+                    quantity::scan_with(&mut chars, &paragraph.text, article.published_date)
+                {
                     out.quantities.push(found.into_quantity(a as u32, p as u32));
                 }
             }

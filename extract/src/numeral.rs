@@ -73,12 +73,21 @@ pub(crate) fn parse(chars: &[char], i: usize) -> Option<Numeral> {
 }
 
 fn parse_arabic(chars: &[char], i: usize) -> Option<Numeral> {
+    // The digits as one integer mantissa: 19.32 is 1932 with two decimals. Dividing an exact
+    // integer by an exact power of ten rounds the same way as parsing the text would.
+    let mut mantissa: u64 = 0;
+    let mut digits = 0usize;
+    let mut trailing_zeros = 0usize;
     let mut k = i;
-    let mut int = String::new();
     while k < chars.len() {
         let c = chars[k];
-        if c.is_ascii_digit() {
-            int.push(c);
+        if let Some(d) = c.to_digit(10).filter(|_| c.is_ascii_digit()) {
+            if digits >= 18 {
+                return None; // not a figure: an identifier or a run of digits
+            }
+            mantissa = mantissa * 10 + u64::from(d);
+            digits += 1;
+            trailing_zeros = if d == 0 { trailing_zeros + 1 } else { 0 };
             k += 1;
         } else if c == ','
             && chars
@@ -92,34 +101,37 @@ fn parse_arabic(chars: &[char], i: usize) -> Option<Numeral> {
             break;
         }
     }
-    let digits = int.len();
-    let mut text = int.clone();
-    let mut decimals = 0;
+    let int_digits = digits;
+    let mut decimals = 0i32;
     if chars.get(k) == Some(&'.') && chars.get(k + 1).is_some_and(char::is_ascii_digit) {
-        text.push('.');
         k += 1;
-        while k < chars.len() && chars[k].is_ascii_digit() {
-            text.push(chars[k]);
+        while k < chars.len() && chars[k].is_ascii_digit() && digits < 18 {
+            mantissa = mantissa * 10 + u64::from(chars[k].to_digit(10).unwrap_or(0));
+            digits += 1;
             decimals += 1;
             k += 1;
         }
+        // Digits beyond what a figure can carry are read and ignored.
+        while k < chars.len() && chars[k].is_ascii_digit() {
+            k += 1;
+        }
     }
-    let value: f64 = text.parse().ok()?;
+    if int_digits == 0 {
+        return None;
+    }
+    let value = mantissa as f64 / 10f64.powi(decimals);
     let step = if decimals > 0 {
         10f64.powi(-decimals)
+    } else if trailing_zeros == int_digits {
+        1.0
     } else {
-        let zeros = int.bytes().rev().take_while(|&b| b == b'0').count();
-        if zeros == int.len() {
-            1.0
-        } else {
-            10f64.powi(zeros as i32)
-        }
+        10f64.powi(trailing_zeros as i32)
     };
     Some(Numeral {
         value,
         end: k,
         chinese: false,
-        arabic_digits: if decimals == 0 { digits } else { 0 },
+        arabic_digits: if decimals == 0 { int_digits } else { 0 },
         step,
     })
 }

@@ -239,8 +239,30 @@ fn match_word<'w>(chars: &[char], at: usize, words: &[&'w str]) -> Option<&'w st
     words.iter().copied().find(|w| starts_with(chars, at, w))
 }
 
+/// The units that start with each character, in [`UNITS`] order (longest first). Built once:
+/// a number then tries the two or three units its next character can start, not all of them.
+fn units_by_first_char() -> &'static std::collections::HashMap<char, Vec<&'static Unit>> {
+    static INDEX: std::sync::OnceLock<std::collections::HashMap<char, Vec<&'static Unit>>> =
+        std::sync::OnceLock::new();
+    INDEX.get_or_init(|| {
+        let mut index: std::collections::HashMap<char, Vec<&'static Unit>> =
+            std::collections::HashMap::new();
+        for unit in UNITS {
+            if let Some(first) = unit.word.chars().next() {
+                index.entry(first).or_default().push(unit);
+            }
+        }
+        index
+    })
+}
+
 fn match_unit(chars: &[char], at: usize) -> Option<&'static Unit> {
-    UNITS.iter().find(|u| starts_with(chars, at, u.word))
+    let first = chars.get(at)?;
+    units_by_first_char()
+        .get(first)?
+        .iter()
+        .copied()
+        .find(|u| starts_with(chars, at, u.word))
 }
 
 /// Approximation words before a number, longest first.
@@ -288,13 +310,16 @@ fn approx_interval(
     }
 }
 
-/// Whether position `i` lies inside a short quoted phrase (a name or slogan).
-fn in_short_quote(chars: &[char], i: usize, end: usize) -> bool {
-    let open = chars[..i].iter().rposition(|&c| c == '“' || c == '”');
-    let Some(open) = open.filter(|&o| chars[o] == '“') else {
+/// Whether a figure at `start..end`, after an opening quote at `open` (if the scan is inside
+/// one), lies inside a short quoted phrase: a name or slogan.
+fn in_short_quote(chars: &[char], open: Option<usize>, end: usize) -> bool {
+    let Some(open) = open else {
         return false;
     };
-    let close = chars[end..].iter().position(|&c| c == '”' || c == '“');
+    let close = chars[end..]
+        .iter()
+        .take(10)
+        .position(|&c| c == '”' || c == '“');
     match close {
         Some(k) if chars[end + k] == '”' => end + k - open - 1 <= 8,
         _ => false,
@@ -308,25 +333,45 @@ struct Context {
 }
 
 /// Finds every figure in `text`.
+#[cfg(test)]
 pub(crate) fn scan(text: &str, anchor: Option<NaiveDate>) -> Vec<Found> {
-    let chars: Vec<char> = text.chars().collect();
+    scan_with(&mut Vec::new(), text, anchor)
+}
+
+/// Finds every figure in `text`, decoding it into `chars` (a buffer reused across
+/// paragraphs, so a page costs one allocation for its characters).
+pub(crate) fn scan_with(
+    chars: &mut Vec<char>,
+    text: &str,
+    anchor: Option<NaiveDate>,
+) -> Vec<Found> {
+    chars.clear();
+    chars.extend(text.chars());
+    let chars: &[char] = chars;
     let mut found = Vec::new();
     let mut ctx = Context {
         anchor,
         last_year: None,
     };
     let mut i = 0;
+    // The opening quote the scan is inside, if any.
+    let mut open_quote = None;
     while i < chars.len() {
         let c = chars[i];
-        if !could_start(&chars, i) {
+        if c == '“' {
+            open_quote = Some(i);
+        } else if c == '”' {
+            open_quote = None;
+        }
+        if !could_start(chars, i) {
             i += 1;
             continue;
         }
-        match figure_at(&chars, i, &mut ctx) {
+        match figure_at(chars, i, &mut ctx) {
             Some(mut f) => {
                 i = f.end;
-                if !in_short_quote(&chars, f.start, f.end) {
-                    add_context(&chars, &mut f);
+                if !in_short_quote(chars, open_quote, f.end) {
+                    add_context(chars, &mut f);
                     found.push(f);
                 }
             }
@@ -344,11 +389,50 @@ pub(crate) fn scan(text: &str, anchor: Option<NaiveDate>) -> Vec<Found> {
     found
 }
 
+/// Characters a figure can start with besides ASCII digits: Chinese numerals and the first
+/// characters of approximation words, relative dates, `第` and `百分之`.
+const TRIGGERS: &str =
+    "零〇一二两三四五六七八九壹贰叁肆伍陆柒捌玖十拾廿卅第近约逾超百去前同今明昨上下本这将接大不至";
+const CJK_START: u32 = 0x3000;
+const CJK_END: u32 = 0xA000;
+
+/// [`TRIGGERS`] as a bitset over U+3000..U+A000, built at compile time: testing a character
+/// is one load, which matters because every character of every paragraph is tested.
+static TRIGGER_BITS: [u64; ((CJK_END - CJK_START) / 64) as usize] = {
+    let mut bits = [0u64; ((CJK_END - CJK_START) / 64) as usize];
+    let bytes = TRIGGERS.as_bytes();
+    let mut k = 0;
+    while k < bytes.len() {
+        // Every trigger is a three-byte UTF-8 sequence.
+        let c = ((bytes[k] as u32 & 0x0F) << 12)
+            | ((bytes[k + 1] as u32 & 0x3F) << 6)
+            | (bytes[k + 2] as u32 & 0x3F);
+        let at = c - CJK_START;
+        bits[(at / 64) as usize] |= 1 << (at % 64);
+        k += 3;
+    }
+    bits
+};
+
+fn is_trigger(c: char) -> bool {
+    let u = c as u32;
+    (CJK_START..CJK_END).contains(&u) && {
+        let at = u - CJK_START;
+        TRIGGER_BITS[(at / 64) as usize] >> (at % 64) & 1 == 1
+    }
+}
+
 /// Whether a figure may start at `i`: a numeral, or a word that starts one (an
 /// approximation word, a relative date, `第`, `百分之`) judged by its first two characters,
 /// so the common characters among them (上, 下, 不, 大, 本…) cost one comparison.
 fn could_start(chars: &[char], i: usize) -> bool {
     let c = chars[i];
+    if c.is_ascii_digit() {
+        return true;
+    }
+    if !is_trigger(c) {
+        return false;
+    }
     if numeral::starts_number(c) {
         return true;
     }
@@ -865,6 +949,28 @@ fn add_context(chars: &[char], f: &mut Found) {
         ("突破", Change::Level),
     ];
     let before = &chars[..f.start];
+    // Every verb ends in one of these: most figures are settled by one comparison.
+    if !before.last().is_some_and(|c| {
+        matches!(
+            c,
+            '长' | '加'
+                | '高'
+                | '升'
+                | '涨'
+                | '了'
+                | '降'
+                | '少'
+                | '低'
+                | '滑'
+                | '达'
+                | '比'
+                | '为'
+                | '到'
+                | '破'
+        )
+    }) {
+        return;
+    }
     let Some((verb, change)) = VERBS
         .iter()
         .filter(|(w, _)| {
@@ -1307,6 +1413,21 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn the_trigger_bitset_holds_exactly_the_triggers() {
+        for c in TRIGGERS.chars() {
+            assert!(is_trigger(c), "{c}");
+        }
+        for c in ['湘', '潭', '年', '，', 'a', '1', '万', '亿'] {
+            assert!(!is_trigger(c), "{c}");
+        }
+        let set = (0x3000u32..0xA000)
+            .filter_map(char::from_u32)
+            .filter(|&c| is_trigger(c))
+            .count();
+        assert_eq!(set, TRIGGERS.chars().count());
     }
 
     #[test]
