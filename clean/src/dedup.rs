@@ -42,7 +42,7 @@ fn signature(text: &str) -> Signature {
     let chars = comparable(text);
     let exact = hash_chars(&chars);
     let shingles: Vec<u64> = if chars.len() >= SHINGLE {
-        chars.windows(SHINGLE).map(hash_chars).collect()
+        shingle_hashes(&chars)
     } else {
         vec![exact]
     };
@@ -72,6 +72,28 @@ impl std::hash::Hasher for MixHasher {
 }
 
 type BuildMix = std::hash::BuildHasherDefault<MixHasher>;
+
+/// Hashes of every 5-gram, rolled along the characters (two multiplications a character
+/// instead of five), then mixed so nearby windows spread over the table.
+fn shingle_hashes(chars: &[char]) -> Vec<u64> {
+    const BASE: u64 = 0x0000_0100_0000_01B3;
+    const BASE_POW: u64 = BASE
+        .wrapping_mul(BASE)
+        .wrapping_mul(BASE)
+        .wrapping_mul(BASE);
+    let mut out = Vec::with_capacity(chars.len().saturating_sub(SHINGLE - 1));
+    let mut h: u64 = 0;
+    for (i, &c) in chars.iter().enumerate() {
+        if i >= SHINGLE {
+            h = h.wrapping_sub((chars[i - SHINGLE] as u64).wrapping_mul(BASE_POW));
+        }
+        h = h.wrapping_mul(BASE).wrapping_add(c as u64);
+        if i + 1 >= SHINGLE {
+            out.push((h ^ (h >> 31)).wrapping_mul(0x9E37_79B9_7F4A_7C15));
+        }
+    }
+    out
+}
 
 /// FNV-1a over the characters: stable across runs and platforms, unlike `DefaultHasher`.
 fn hash_chars(chars: &[char]) -> u64 {
@@ -215,7 +237,27 @@ pub(crate) fn self_copy(text: &str, joins: &[usize]) -> Option<(usize, f32)> {
     if chars.len() < 2 * MIN_CHARS {
         return None;
     }
-    let hashes: Vec<u64> = chars.windows(SHINGLE).map(hash_chars).collect();
+    // Only a join where the text restarts the paragraph or one of its sentences (the first
+    // four characters match) can begin a glued copy; most paragraphs have none.
+    let starts: Vec<&[char]> = std::iter::once(0)
+        .chain(sentence_starts(text, &offsets))
+        .filter_map(|k| chars.get(k..k + 4))
+        .collect();
+    let candidates: Vec<usize> = joins
+        .iter()
+        .copied()
+        .filter(|&join| {
+            let k = offsets.partition_point(|&o| o < join);
+            chars
+                .get(k..k + 4)
+                .is_some_and(|head| starts.iter().any(|s| *s == head))
+        })
+        .collect();
+    if candidates.is_empty() {
+        return None;
+    }
+    let joins = &candidates;
+    let hashes: Vec<u64> = shingle_hashes(&chars);
     let mut first_at: HashMap<u64, u32, BuildMix> =
         HashMap::with_capacity_and_hasher(hashes.len(), BuildMix::default());
     let first: Vec<u32> = hashes
@@ -243,6 +285,14 @@ pub(crate) fn self_copy(text: &str, joins: &[usize]) -> Option<(usize, f32)> {
     None
 }
 
+/// Indexes into the comparable characters where a sentence starts after the first.
+fn sentence_starts<'a>(text: &'a str, offsets: &'a [usize]) -> impl Iterator<Item = usize> + 'a {
+    sentence_ranges(text)
+        .into_iter()
+        .skip(1)
+        .map(move |r| offsets.partition_point(|&o| o < r.start))
+}
+
 /// Sentences repeated word for word after their first occurrence on the page, as
 /// `(passage, byte range, passage of the first occurrence)`. This catches what passage
 /// comparison cannot: a copy glued onto a paragraph that a column cut left unfinished, or
@@ -253,11 +303,17 @@ pub(crate) fn repeated_sentences(passages: &[&str]) -> Vec<(usize, std::ops::Ran
     let mut repeats = Vec::new();
     for (i, text) in passages.iter().enumerate() {
         for range in sentence_ranges(text) {
-            let chars = comparable(&text[range.clone()]);
-            if chars.len() < MIN_CHARS {
+            // Hash and count the comparable characters without collecting them.
+            let (hash, len) = text[range.clone()]
+                .chars()
+                .filter_map(comparable_char)
+                .fold((0xcbf2_9ce4_8422_2325u64, 0usize), |(h, n), c| {
+                    ((h ^ c as u64).wrapping_mul(0x0100_0000_01b3), n + 1)
+                });
+            if len < MIN_CHARS {
                 continue;
             }
-            match first_seen.entry(hash_chars(&chars)) {
+            match first_seen.entry(hash) {
                 std::collections::hash_map::Entry::Occupied(e) => {
                     repeats.push((i, range, *e.get()))
                 }

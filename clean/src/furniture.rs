@@ -30,8 +30,13 @@ const ROLES: [&str; 16] = [
 
 /// The names in a byline, or `None` when the line is not one.
 pub(crate) fn parse_byline(line: &str) -> Option<Vec<String>> {
-    // Every role word has one of these characters: most lines are rejected without a search.
-    if line.len() > 48 * 4 || !line.contains(['记', '员', '生', '稿', '/', '／']) {
+    // Every role word has one of these characters (记者, 通讯员, 实习生, 撰稿, 文/): most
+    // lines are rejected without a search.
+    if line.len() > 48 * 3 || !line.contains(['记', '讯', '习', '撰', '/', '／']) {
+        return None;
+    }
+    // A byline is names between spaces or 、; a line of running text has neither.
+    if !line.contains([' ', '、']) && line.chars().count() > 12 {
         return None;
     }
     let line = line.replace('／', "/");
