@@ -250,7 +250,7 @@ pub(crate) fn self_copy(text: &str, joins: &[usize]) -> Option<(usize, f32)> {
             let k = offsets.partition_point(|&o| o < join);
             chars
                 .get(k..k + 4)
-                .is_some_and(|head| starts.iter().any(|s| *s == head))
+                .is_some_and(|head| starts.contains(&head))
         })
         .collect();
     if candidates.is_empty() {
