@@ -27,7 +27,11 @@ pub(crate) enum Cell<'a> {
 }
 
 enum Data {
-    Str(Vec<Option<String>>),
+    /// Strings live in one buffer, each cell a span of it: no allocation per cell.
+    Str {
+        buf: String,
+        spans: Vec<Option<(usize, usize)>>,
+    },
     U32(Vec<Option<u32>>),
     U64(Vec<Option<u64>>),
     F32(Vec<Option<f32>>),
@@ -40,7 +44,10 @@ enum Data {
 impl Data {
     fn new(ty: ColumnType) -> Self {
         match ty {
-            ColumnType::Str => Data::Str(Vec::new()),
+            ColumnType::Str => Data::Str {
+                buf: String::new(),
+                spans: Vec::new(),
+            },
             ColumnType::U32 => Data::U32(Vec::new()),
             ColumnType::U64 => Data::U64(Vec::new()),
             ColumnType::F32 => Data::F32(Vec::new()),
@@ -106,9 +113,13 @@ impl TableWriter {
         }
         for (k, (cell, data)) in row.iter().zip(&mut self.data).enumerate() {
             match (cell, data) {
-                (Cell::Str(v), Data::Str(col)) => {
+                (Cell::Str(v), Data::Str { buf, spans }) => {
+                    spans.push(v.map(|v| {
+                        let start = buf.len();
+                        buf.push_str(v);
+                        (start, buf.len())
+                    }));
                     self.text_bytes += v.map_or(0, str::len);
-                    col.push(v.map(str::to_string));
                 }
                 (Cell::U32(v), Data::U32(col)) => col.push(*v),
                 (Cell::U64(v), Data::U64(col)) => col.push(*v),
@@ -211,7 +222,11 @@ impl TableWriter {
 fn to_column(name: &str, data: Data) -> PolarsResult<Column> {
     let name = PlSmallStr::from_str(name);
     let series = match data {
-        Data::Str(v) => Series::new(name, v),
+        Data::Str { buf, spans } => StringChunked::from_iter_options(
+            name,
+            spans.iter().map(|span| span.map(|(a, b)| &buf[a..b])),
+        )
+        .into_series(),
         Data::U32(v) => Series::new(name, v),
         Data::U64(v) => Series::new(name, v),
         Data::F32(v) => Series::new(name, v),
