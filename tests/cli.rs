@@ -8,6 +8,17 @@ use polars::prelude::*;
 
 const SAMPLE: &str = "data/pages/000_5e6263fb01fcad50.txt";
 
+/// Every table of the output contract.
+const TABLES: [&str; 7] = [
+    "documents",
+    "articles",
+    "paragraphs",
+    "entities",
+    "quantities",
+    "removed",
+    "entity_counts",
+];
+
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
@@ -116,15 +127,7 @@ fn the_sample_page_becomes_every_table_of_the_contract() {
     // Every table of the contract, with its columns and types, as data/golden/schema.txt says.
     let golden = std::fs::read_to_string(root().join("data/golden/schema.txt")).expect("golden");
     let mut seen = String::from("schema_version 1\n");
-    for table_name in [
-        "documents",
-        "articles",
-        "paragraphs",
-        "entities",
-        "quantities",
-        "removed",
-        "entity_counts",
-    ] {
+    for table_name in TABLES {
         let df = table(&out, table_name);
         for (name, dtype) in df.schema().iter() {
             seen.push_str(&format!("{table_name}.{name} {}\n", dtype_name(dtype)));
@@ -375,15 +378,7 @@ fn tables_are_identical_whatever_the_thread_count() {
     let two = tmp.path().join("two");
     run_ok(&[&inputs], &one, &["--threads", "1", "--batch-docs", "7"]);
     run_ok(&[&inputs], &two, &["--threads", "2", "--batch-docs", "5"]);
-    for name in [
-        "documents",
-        "articles",
-        "paragraphs",
-        "entities",
-        "quantities",
-        "removed",
-        "entity_counts",
-    ] {
+    for name in TABLES {
         let a = table(&one, name);
         let b = table(&two, name);
         assert!(

@@ -227,7 +227,11 @@ impl Extractor {
                 for found in
                     quantity::scan_with(&mut chars, &paragraph.text, article.published_date)
                 {
-                    out.quantities.push(found.into_quantity(a as u32, p as u32));
+                    out.quantities.push(Quantity {
+                        article: a as u32,
+                        paragraph: p as u32,
+                        ..found
+                    });
                 }
             }
         }

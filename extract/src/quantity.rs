@@ -26,64 +26,26 @@ use chrono::{Datelike, Days, Months, NaiveDate};
 use crate::numeral::{self, Numeral};
 use crate::{Approx, Change, Quantity, QuantityKind};
 
-/// A figure found in one paragraph, before it is placed in a page.
-#[derive(Clone, Debug, PartialEq)]
-pub(crate) struct Found {
-    pub start: usize,
-    pub end: usize,
-    pub kind: QuantityKind,
-    pub text: String,
-    pub value: Option<f64>,
-    pub low: Option<f64>,
-    pub high: Option<f64>,
-    pub unit: Option<String>,
-    pub approx: Option<Approx>,
-    pub iso: Option<String>,
-    pub date_start: Option<NaiveDate>,
-    pub date_end: Option<NaiveDate>,
-    pub subject: Option<String>,
-    pub change: Option<Change>,
-}
-
-impl Found {
-    pub(crate) fn into_quantity(self, article: u32, paragraph: u32) -> Quantity {
-        Quantity {
-            article,
-            paragraph,
-            start: self.start as u32,
-            end: self.end as u32,
-            kind: self.kind,
-            text: self.text,
-            value: self.value,
-            value_low: self.low,
-            value_high: self.high,
-            unit: self.unit,
-            approx: self.approx,
-            iso: self.iso,
-            date_start: self.date_start,
-            date_end: self.date_end,
-            subject: self.subject,
-            change: self.change,
-        }
-    }
-
-    fn new(start: usize, end: usize, kind: QuantityKind, chars: &[char]) -> Self {
-        Found {
-            start,
-            end,
-            kind,
-            text: chars[start..end].iter().collect(),
-            value: None,
-            low: None,
-            high: None,
-            unit: None,
-            approx: None,
-            iso: None,
-            date_start: None,
-            date_end: None,
-            subject: None,
-            change: None,
-        }
+/// A figure at `start..end` of `chars`, with nothing but its kind known yet. The extractor
+/// sets `article` and `paragraph` when it places the paragraph in the page.
+fn figure(start: usize, end: usize, kind: QuantityKind, chars: &[char]) -> Quantity {
+    Quantity {
+        article: 0,
+        paragraph: 0,
+        start: start as u32,
+        end: end as u32,
+        kind,
+        text: chars[start..end].iter().collect(),
+        value: None,
+        value_low: None,
+        value_high: None,
+        unit: None,
+        approx: None,
+        iso: None,
+        date_start: None,
+        date_end: None,
+        subject: None,
+        change: None,
     }
 }
 
@@ -334,7 +296,7 @@ struct Context {
 
 /// Finds every figure in `text`.
 #[cfg(test)]
-pub(crate) fn scan(text: &str, anchor: Option<NaiveDate>) -> Vec<Found> {
+pub(crate) fn scan(text: &str, anchor: Option<NaiveDate>) -> Vec<Quantity> {
     scan_with(&mut Vec::new(), text, anchor)
 }
 
@@ -344,7 +306,7 @@ pub(crate) fn scan_with(
     chars: &mut Vec<char>,
     text: &str,
     anchor: Option<NaiveDate>,
-) -> Vec<Found> {
+) -> Vec<Quantity> {
     chars.clear();
     chars.extend(text.chars());
     let chars: &[char] = chars;
@@ -369,8 +331,8 @@ pub(crate) fn scan_with(
         }
         match figure_at(chars, i, &mut ctx) {
             Some(mut f) => {
-                i = f.end;
-                if !in_short_quote(chars, open_quote, f.end) {
+                i = f.end as usize;
+                if !in_short_quote(chars, open_quote, i) {
                     add_context(chars, &mut f);
                     found.push(f);
                 }
@@ -481,7 +443,7 @@ const RELATIVE_DAYS: &[(&str, i64)] = &[
     ("明日", 1),
 ];
 
-fn figure_at(chars: &[char], i: usize, ctx: &mut Context) -> Option<Found> {
+fn figure_at(chars: &[char], i: usize, ctx: &mut Context) -> Option<Quantity> {
     if let Some(f) = relative_date(chars, i, ctx) {
         return Some(f);
     }
@@ -509,7 +471,12 @@ fn figure_at(chars: &[char], i: usize, ctx: &mut Context) -> Option<Found> {
     number_figure(chars, i, start_number, prefix)
 }
 
-fn number_figure(chars: &[char], start: usize, at: usize, prefix: Option<Approx>) -> Option<Found> {
+fn number_figure(
+    chars: &[char],
+    start: usize,
+    at: usize,
+    prefix: Option<Approx>,
+) -> Option<Quantity> {
     let first = numeral::parse(chars, at)?;
     if !first.chinese && at > 0 && chars[at - 1].is_ascii_alphanumeric() {
         return None; // part of a code such as LCV2
@@ -601,35 +568,35 @@ fn number_figure(chars: &[char], start: usize, at: usize, prefix: Option<Approx>
     if over && approx.is_none() {
         approx = Some(Approx::Over);
     }
-    let mut f = Found::new(start, k, unit.kind, chars);
+    let mut f = figure(start, k, unit.kind, chars);
     f.unit = Some(unit.name.to_string());
     f.value = Some(value);
     if let Some(high) = range_high {
-        f.low = Some(value);
-        f.high = Some(high);
+        f.value_low = Some(value);
+        f.value_high = Some(high);
     } else {
         let step_high = over.then_some(value + step);
         let (low, high) = approx_interval(value, approx, step_high);
-        f.low = low;
-        f.high = high;
+        f.value_low = low;
+        f.value_high = high;
     }
     f.approx = approx;
     Some(f)
 }
 
-fn ordinal(chars: &[char], i: usize) -> Option<Found> {
+fn ordinal(chars: &[char], i: usize) -> Option<Quantity> {
     let n = numeral::parse(chars, i + 1)?;
     let unit = match_unit(chars, n.end).filter(|u| u.kind == Count)?;
     let end = n.end + word_len(unit.word);
-    let mut f = Found::new(i, end, QuantityKind::Ordinal, chars);
+    let mut f = figure(i, end, QuantityKind::Ordinal, chars);
     f.value = Some(n.value);
-    f.low = Some(n.value);
-    f.high = Some(n.value);
+    f.value_low = Some(n.value);
+    f.value_high = Some(n.value);
     f.unit = Some(unit.name.to_string());
     Some(f)
 }
 
-fn percent_words(chars: &[char], i: usize) -> Option<Found> {
+fn percent_words(chars: &[char], i: usize) -> Option<Quantity> {
     let at = i + 3;
     let n = numeral::parse(chars, at)?;
     let mut value = n.value;
@@ -645,11 +612,11 @@ fn percent_words(chars: &[char], i: usize) -> Option<Found> {
         approx = Some(*a);
         k += word_len(word);
     }
-    let mut f = Found::new(i, k, QuantityKind::Percent, chars);
+    let mut f = figure(i, k, QuantityKind::Percent, chars);
     f.value = Some(value);
     let (low, high) = approx_interval(value, approx, None);
-    f.low = low;
-    f.high = high;
+    f.value_low = low;
+    f.value_high = high;
     f.approx = approx;
     f.unit = Some("%".to_string());
     Some(f)
@@ -716,7 +683,7 @@ const PERIODS: &[(&str, u32, u32)] = &[
     ("第四季度", 10, 12),
 ];
 
-fn absolute_date(chars: &[char], start: usize, at: usize, ctx: &mut Context) -> Option<Found> {
+fn absolute_date(chars: &[char], start: usize, at: usize, ctx: &mut Context) -> Option<Quantity> {
     let (date, mut k) = read_calendar(chars, at)?;
     // 2025年底 / 2025年上半年: the period words follow 年, which read_calendar consumed.
     let mut period = None;
@@ -750,7 +717,7 @@ fn absolute_date(chars: &[char], start: usize, at: usize, ctx: &mut Context) -> 
     if let Some(year) = date.year {
         ctx.last_year = Some(year);
     }
-    let mut f = Found::new(start, k, QuantityKind::Date, chars);
+    let mut f = figure(start, k, QuantityKind::Date, chars);
     let year = date.year.or_else(|| nearest_year(date, ctx.anchor));
     resolve(&mut f, year, date, period, until);
     Some(f)
@@ -775,7 +742,7 @@ fn month_end(year: i32, month: u32) -> Option<NaiveDate> {
 }
 
 fn resolve(
-    f: &mut Found,
+    f: &mut Quantity,
     year: Option<i32>,
     date: CalendarDate,
     period: Option<(u32, u32)>,
@@ -825,9 +792,9 @@ fn resolve(
     }
 }
 
-fn relative_date(chars: &[char], i: usize, ctx: &mut Context) -> Option<Found> {
+fn relative_date(chars: &[char], i: usize, ctx: &mut Context) -> Option<Quantity> {
     if let Some(&(word, offset)) = RELATIVE_DAYS.iter().find(|(w, _)| starts_with(chars, i, w)) {
-        let mut f = Found::new(i, i + word_len(word), QuantityKind::Date, chars);
+        let mut f = figure(i, i + word_len(word), QuantityKind::Date, chars);
         if let Some(day) = ctx
             .anchor
             .and_then(|a| a.checked_add_signed(chrono::TimeDelta::days(offset)))
@@ -842,7 +809,7 @@ fn relative_date(chars: &[char], i: usize, ctx: &mut Context) -> Option<Found> {
         .iter()
         .find(|(w, _)| starts_with(chars, i, w))
     {
-        let mut f = Found::new(i, i + word_len(word), QuantityKind::Date, chars);
+        let mut f = figure(i, i + word_len(word), QuantityKind::Date, chars);
         if let Some(anchor) = ctx.anchor {
             let first = NaiveDate::from_ymd_opt(anchor.year(), anchor.month(), 1);
             let month = first.and_then(|d| {
@@ -911,7 +878,7 @@ fn relative_date(chars: &[char], i: usize, ctx: &mut Context) -> Option<Found> {
             }
         }
     }
-    let mut f = Found::new(i, k, QuantityKind::Date, chars);
+    let mut f = figure(i, k, QuantityKind::Date, chars);
     if year.is_some() {
         resolve(&mut f, year, CalendarDate { year, ..date }, period, until);
     }
@@ -920,7 +887,7 @@ fn relative_date(chars: &[char], i: usize, ctx: &mut Context) -> Option<Found> {
 
 /// What a verb before a figure says about it: `全口径税收增长13.4%` → subject 全口径税收,
 /// change increase; `园区税收占全市比重达72%` → subject 园区税收, change share.
-fn add_context(chars: &[char], f: &mut Found) {
+fn add_context(chars: &[char], f: &mut Quantity) {
     if !matches!(
         f.kind,
         QuantityKind::Percent | QuantityKind::Money | QuantityKind::Count | QuantityKind::Measure
@@ -948,7 +915,8 @@ fn add_context(chars: &[char], f: &mut Found) {
         ("为", Change::Level),
         ("突破", Change::Level),
     ];
-    let before = &chars[..f.start];
+    let start = f.start as usize;
+    let before = &chars[..start];
     // Every verb ends in one of these: most figures are settled by one comparison.
     if !before.last().is_some_and(|c| {
         matches!(
@@ -975,13 +943,13 @@ fn add_context(chars: &[char], f: &mut Found) {
         .iter()
         .filter(|(w, _)| {
             let n = word_len(w);
-            before.len() >= n && starts_with(chars, f.start - n, w)
+            before.len() >= n && starts_with(chars, start - n, w)
         })
         .max_by_key(|(w, _)| word_len(w))
     else {
         return;
     };
-    let verb_start = f.start - word_len(verb);
+    let verb_start = start - word_len(verb);
     let clause_start = before[..verb_start]
         .iter()
         .rposition(|&c| {
@@ -1035,7 +1003,7 @@ mod tests {
         assert_eq!(f.unit.as_deref(), unit, "{want}");
         assert_eq!(f.approx, approx, "{want}");
         let chars: Vec<char> = text.chars().collect();
-        let at: String = chars[f.start..f.end].iter().collect();
+        let at: String = chars[f.start as usize..f.end as usize].iter().collect();
         assert_eq!(at, want, "offsets are characters");
     }
 
@@ -1402,12 +1370,12 @@ mod tests {
             for anchor in [None, anchor()] {
                 for f in scan(&text, anchor) {
                     assert!(
-                        f.start < f.end && f.end <= chars.len(),
+                        f.start < f.end && f.end as usize <= chars.len(),
                         "round {round}: {text:?} {f:?}"
                     );
-                    let at: String = chars[f.start..f.end].iter().collect();
+                    let at: String = chars[f.start as usize..f.end as usize].iter().collect();
                     assert_eq!(at, f.text, "round {round}: {text:?}");
-                    if let (Some(low), Some(high)) = (f.low, f.high) {
+                    if let (Some(low), Some(high)) = (f.value_low, f.value_high) {
                         assert!(low <= high, "round {round}: {text:?} {f:?}");
                     }
                 }
@@ -1433,15 +1401,18 @@ mod tests {
     #[test]
     fn intervals_follow_the_wording() {
         let f = &scan("90余家", anchor())[0];
-        assert_eq!((f.low, f.high), (Some(90.0), Some(100.0)));
+        assert_eq!((f.value_low, f.value_high), (Some(90.0), Some(100.0)));
         let f = &scan("4万多位", anchor())[0];
-        assert_eq!((f.low, f.high), (Some(40000.0), Some(50000.0)));
+        assert_eq!((f.value_low, f.value_high), (Some(40000.0), Some(50000.0)));
         let f = &scan("3至5个", anchor())[0];
-        assert_eq!((f.value, f.low, f.high), (Some(3.0), Some(3.0), Some(5.0)));
+        assert_eq!(
+            (f.value, f.value_low, f.value_high),
+            (Some(3.0), Some(3.0), Some(5.0))
+        );
         let f = &scan("超60万辆", anchor())[0];
-        assert_eq!((f.low, f.high), (Some(600_000.0), None));
+        assert_eq!((f.value_low, f.value_high), (Some(600_000.0), None));
         let f = &scan("227项", anchor())[0];
-        assert_eq!((f.low, f.high), (Some(227.0), Some(227.0)));
+        assert_eq!((f.value_low, f.value_high), (Some(227.0), Some(227.0)));
     }
 
     #[test]
