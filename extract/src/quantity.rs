@@ -189,7 +189,6 @@ const UNITS: &[Unit] = &[
     unit("节", Count, "节"),
     unit("章", Count, "章"),
     unit("级", Count, "级"),
-    unit("号", Count, "号"),
 ];
 
 fn starts_with(chars: &[char], at: usize, word: &str) -> bool {
@@ -1301,6 +1300,7 @@ mod tests {
             "值得扎根的第二故乡",
             "此次改革的一大亮点",
             "整车区、零部件配套区",
+            "地铁六号线东延段",
         ] {
             none(text);
         }
