@@ -202,7 +202,23 @@ fn word_len(word: &str) -> usize {
 }
 
 fn match_word<'w>(chars: &[char], at: usize, words: &[&'w str]) -> Option<&'w str> {
-    words.iter().copied().find(|w| starts_with(chars, at, w))
+    let first = *chars.get(at)?;
+    words
+        .iter()
+        .copied()
+        .find(|w| w.starts_with(first) && starts_with(chars, at, w))
+}
+
+/// The approximation word after a figure at `at`, if any.
+fn suffix_at(chars: &[char], at: usize) -> Option<(&'static str, Approx)> {
+    let first = *chars.get(at)?;
+    if !matches!(first, '左' | '上' | '以' | '之') {
+        return None;
+    }
+    SUFFIXES
+        .iter()
+        .find(|(w, _)| starts_with(chars, at, w))
+        .copied()
 }
 
 /// The units that start with each character, in [`UNITS`] order (longest first). Built once:
@@ -312,6 +328,7 @@ pub(crate) fn scan_with(
     anchor: Option<NaiveDate>,
 ) -> Vec<Quantity> {
     chars.clear();
+    chars.reserve(text.len());
     chars.extend(text.chars());
     let chars: &[char] = chars;
     let mut found = Vec::new();
@@ -565,8 +582,8 @@ fn number_figure(
     if chars.get(k) == Some(&'来') && unit.kind == Duration {
         k += 1; // 五年来: over the past five years
     }
-    if let Some((word, a)) = SUFFIXES.iter().find(|(w, _)| starts_with(chars, k, w)) {
-        approx = Some(*a);
+    if let Some((word, a)) = suffix_at(chars, k) {
+        approx = Some(a);
         k += word_len(word);
     }
     if over && approx.is_none() {
@@ -612,8 +629,8 @@ fn percent_words(chars: &[char], i: usize) -> Option<Quantity> {
         }
     }
     let mut approx = None;
-    if let Some((word, a)) = SUFFIXES.iter().find(|(w, _)| starts_with(chars, k, w)) {
-        approx = Some(*a);
+    if let Some((word, a)) = suffix_at(chars, k) {
+        approx = Some(a);
         k += word_len(word);
     }
     let mut f = figure(i, k, QuantityKind::Percent, chars);
@@ -797,6 +814,13 @@ fn resolve(
 }
 
 fn relative_date(chars: &[char], i: usize, ctx: &mut Context) -> Option<Quantity> {
+    // Every relative date word starts with one of these; numbers never do.
+    if !matches!(
+        chars[i],
+        '前' | '昨' | '今' | '明' | '去' | '同' | '本' | '上' | '下' | '这'
+    ) {
+        return None;
+    }
     if let Some(&(word, offset)) = RELATIVE_DAYS.iter().find(|(w, _)| starts_with(chars, i, w)) {
         let mut f = figure(i, i + word_len(word), QuantityKind::Date, chars);
         if let Some(day) = ctx
