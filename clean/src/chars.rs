@@ -26,17 +26,16 @@ pub(crate) fn is_cjk_punct(c: char) -> bool {
         | '—' | '…' | '·' | '•')
 }
 
-/// Printed width: 2 for wide characters, 1 otherwise.
+/// Printed width: 2 for wide characters, 1 otherwise. Read off the UTF-8 lead bytes: one-
+/// and two-byte characters (ASCII, Latin, Greek, Cyrillic) are narrow, three- and four-byte
+/// ones (CJK, full-width forms, CJK punctuation) wide. The few narrow three-byte symbols
+/// (€, ™) count as wide, which no column-width estimate notices.
 pub(crate) fn display_width(s: &str) -> usize {
-    s.chars()
-        .map(|c| {
-            if c.is_ascii() {
-                1
-            } else if is_han(c) || is_cjk_punct(c) || ('\u{AC00}'..='\u{D7AF}').contains(&c) {
-                2
-            } else {
-                1
-            }
+    s.bytes()
+        .map(|b| match b {
+            0x00..=0x7F | 0xC0..=0xDF => 1,
+            0xE0..=0xFF => 2,
+            _ => 0, // continuation byte
         })
         .sum()
 }

@@ -108,7 +108,7 @@ fn hash_chars(chars: &[char]) -> u64 {
 /// Shared distinct shingles for every pair of passages, and each passage's distinct count, counted from one sorted list of
 /// (shingle, passage) entries: only passages that share a shingle are ever compared, so a
 /// page costs a sort of its shingles rather than a comparison of every pair.
-fn shared_counts(sigs: &[Signature]) -> (Vec<u32>, Vec<u32>) {
+fn shared_counts(sigs: &[Signature]) -> (Vec<u32>, Vec<u32>, Vec<Vec<u32>>) {
     /// Where a shingle occurs: one passage (the common case), or a list of several.
     enum Seen {
         One(u32),
@@ -121,6 +121,17 @@ fn shared_counts(sigs: &[Signature]) -> (Vec<u32>, Vec<u32>) {
     let mut lists: Vec<Vec<u32>> = Vec::new();
     let mut distinct = vec![0u32; n];
     let mut shared = vec![0u32; n * n];
+    // For each passage, the passages it shares at least one shingle with.
+    let mut neighbours: Vec<Vec<u32>> = vec![Vec::new(); n];
+    let mut share = |a: u32, b: u32, shared: &mut [u32]| {
+        let (x, y) = (a as usize, b as usize);
+        if shared[x * n + y] == 0 {
+            neighbours[x].push(b);
+            neighbours[y].push(a);
+        }
+        shared[x * n + y] += 1;
+        shared[y * n + x] += 1;
+    };
     for (i, sig) in sigs.iter().enumerate() {
         let i = i as u32;
         for &h in &sig.shingles {
@@ -132,8 +143,7 @@ fn shared_counts(sigs: &[Signature]) -> (Vec<u32>, Vec<u32>) {
                 Some(Seen::One(j)) if *j == i => {}
                 Some(entry @ Seen::One(_)) => {
                     let Seen::One(j) = *entry else { continue };
-                    shared[i as usize * n + j as usize] += 1;
-                    shared[j as usize * n + i as usize] += 1;
+                    share(i, j, &mut shared);
                     distinct[i as usize] += 1;
                     lists.push(vec![j, i]);
                     *entry = Seen::Many(lists.len() - 1);
@@ -144,8 +154,7 @@ fn shared_counts(sigs: &[Signature]) -> (Vec<u32>, Vec<u32>) {
                         continue;
                     }
                     for &p in list.iter() {
-                        shared[i as usize * n + p as usize] += 1;
-                        shared[p as usize * n + i as usize] += 1;
+                        share(i, p, &mut shared);
                     }
                     list.push(i);
                     distinct[i as usize] += 1;
@@ -153,7 +162,7 @@ fn shared_counts(sigs: &[Signature]) -> (Vec<u32>, Vec<u32>) {
             }
         }
     }
-    (shared, distinct)
+    (shared, distinct, neighbours)
 }
 
 /// A passage to compare; `exact_only` passages (headings) are removed only as exact
@@ -168,7 +177,7 @@ pub(crate) struct Passage<'a> {
 pub(crate) fn find_copies(passages: &[Passage]) -> Vec<Option<Copy>> {
     let sigs: Vec<Signature> = passages.iter().map(|p| signature(p.text)).collect();
     let n = sigs.len();
-    let (shared, distinct) = shared_counts(&sigs);
+    let (shared, distinct, neighbours) = shared_counts(&sigs);
     let mut result: Vec<Option<Copy>> = vec![None; n];
     // Smallest first, later first among equals: a passage is judged before anything it could
     // be the kept copy of is removed, so removal never leaves text with no copy at all.
@@ -177,8 +186,11 @@ pub(crate) fn find_copies(passages: &[Passage]) -> Vec<Option<Copy>> {
     for &i in &order {
         let a = &sigs[i];
         let mut best: Option<Copy> = None;
-        for (j, b) in sigs.iter().enumerate() {
-            if j == i || result[j].is_some() || b.chars == 0 || shared[i * n + j] == 0 {
+        let mut candidates = neighbours[i].clone();
+        candidates.sort_unstable();
+        for j in candidates.into_iter().map(|j| j as usize) {
+            let b = &sigs[j];
+            if result[j].is_some() || b.chars == 0 {
                 continue;
             }
             // Within 2% in length the copies are equally complete and the earlier is kept.

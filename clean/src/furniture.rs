@@ -39,6 +39,20 @@ pub(crate) fn parse_byline(line: &str) -> Option<Vec<String>> {
     if !line.contains([' ', '、']) && line.chars().count() > 12 {
         return None;
     }
+    // Every token must be a name (2 to 4 Han characters, or names joined by ·) or carry a
+    // role word: running text fails on its first long token, before any search.
+    let plausible = |t: &str| {
+        let n = t.chars().count();
+        (2..=12).contains(&n)
+            && (n <= 4 || t.contains('·') || t.contains(['记', '讯', '习', '撰', '/', '／']))
+    };
+    if !line
+        .split([' ', '、'])
+        .filter(|t| !t.is_empty())
+        .all(plausible)
+    {
+        return None;
+    }
     let line = line.replace('／', "/");
     if line.chars().count() > 48 || line.contains(['。', '，', '！', '？']) {
         return None;

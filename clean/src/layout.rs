@@ -147,6 +147,10 @@ fn column_full(line: &Line, column: Option<usize>) -> bool {
 
 /// A line that could be a heading by its own shape (see the module docs).
 fn heading_shape(line: &str) -> bool {
+    // Forty characters are at most 160 bytes: longer lines are rejected without counting.
+    if line.len() > 160 {
+        return false;
+    }
     let n = line.chars().count();
     if !(2..=40).contains(&n) || !line.chars().any(is_han) {
         return false;
@@ -179,6 +183,9 @@ fn is_subtitle_marker(line: &str) -> bool {
 
 /// Credit lines: who took or supplied a photo.
 fn is_credit(line: &str) -> bool {
+    if line.len() > 30 * 4 + 6 {
+        return false;
+    }
     let inner = line
         .trim_start_matches(['（', '('])
         .trim_end_matches(['）', ')']);
