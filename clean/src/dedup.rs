@@ -234,7 +234,18 @@ pub(crate) fn find_copies(passages: &[Passage]) -> Vec<Option<Copy>> {
 /// The paragraph is hashed once; each 5-gram learns the first place its hash occurs, so a
 /// join is tested by counting the 5-grams after it whose first occurrence lies before it.
 pub(crate) fn self_copy(text: &str, joins: &[usize]) -> Option<(usize, f32)> {
-    if joins.is_empty() {
+    // A glued copy restarts the paragraph: the four comparable characters after its join
+    // are the paragraph's first four. Checking that costs a few characters a join; most
+    // paragraphs have no such join and need no hashing at all.
+    let first_four = |s: &str| -> [char; 4] {
+        let mut out = ['\0'; 4];
+        for (slot, c) in out.iter_mut().zip(s.chars().filter_map(comparable_char)) {
+            *slot = c;
+        }
+        out
+    };
+    let opening = first_four(text);
+    if opening[3] == '\0' || !joins.iter().any(|&j| first_four(&text[j..]) == opening) {
         return None;
     }
     // Comparable characters with the byte offset each came from.
