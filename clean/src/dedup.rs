@@ -325,16 +325,9 @@ pub(crate) fn repeated_sentences(passages: &[&str]) -> Vec<(usize, std::ops::Ran
     let mut first_seen: HashMap<u64, usize, BuildMix> = HashMap::default();
     let mut repeats = Vec::new();
     for (i, text) in passages.iter().enumerate() {
-        for range in sentence_ranges(text) {
-            // Hash and count the comparable characters without collecting them.
-            let (hash, len) = text[range.clone()]
-                .chars()
-                .filter_map(comparable_char)
-                .fold((0xcbf2_9ce4_8422_2325u64, 0usize), |(h, n), c| {
-                    ((h ^ c as u64).wrapping_mul(0x0100_0000_01b3), n + 1)
-                });
+        for_each_sentence(text, |range, hash, len| {
             if len < MIN_CHARS {
-                continue;
+                return;
             }
             match first_seen.entry(hash) {
                 std::collections::hash_map::Entry::Occupied(e) => {
@@ -344,9 +337,31 @@ pub(crate) fn repeated_sentences(passages: &[&str]) -> Vec<(usize, std::ops::Ran
                     e.insert(i);
                 }
             }
-        }
+        });
     }
     repeats
+}
+
+/// Calls `f` with each sentence's byte range, the FNV hash of its comparable characters and
+/// their count, in one pass over `text`. A sentence runs through a terminal mark and the
+/// closing quotes after it, as in [`sentence_ranges`].
+fn for_each_sentence(text: &str, mut f: impl FnMut(std::ops::Range<usize>, u64, usize)) {
+    const OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
+    let (mut start, mut hash, mut len, mut ended) = (0, OFFSET, 0, false);
+    for (i, c) in text.char_indices() {
+        if ended && !matches!(c, '”' | '’' | '）' | '」') {
+            f(start..i, hash, len);
+            (start, hash, len, ended) = (i, OFFSET, 0, false);
+        }
+        if let Some(k) = comparable_char(c) {
+            hash = (hash ^ k as u64).wrapping_mul(0x0100_0000_01b3);
+            len += 1;
+        }
+        ended |= matches!(c, '。' | '！' | '？');
+    }
+    if start < text.len() {
+        f(start..text.len(), hash, len);
+    }
 }
 
 /// Byte ranges of the sentences of `text`: through a terminal mark and its closing quotes.
@@ -377,6 +392,21 @@ fn sentence_ranges(text: &str) -> Vec<std::ops::Range<usize>> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn one_pass_sentences_match_sentence_ranges() {
+        for text in [
+            "",
+            "他说。",
+            "“好。”他说。然后",
+            "甲。”乙！？丙",
+            "无标点的句子",
+        ] {
+            let mut seen = Vec::new();
+            for_each_sentence(text, |range, _, _| seen.push(range));
+            assert_eq!(seen, sentence_ranges(text), "{text:?}");
+        }
+    }
+
     #[test]
     fn sentences_repeated_across_overlapping_paragraphs_are_found() {
         let first = "园区规模工业增加值增长百分之八。全口径税收增长百分之十三，其中国家级园区税收增长更快。";
