@@ -193,14 +193,20 @@ pub fn clean(doc: &ingest::Document, options: &CleanOptions) -> Page {
 fn clean_text(text: &str, fallback: Option<NaiveDate>) -> Page {
     let normalized = normalize(text);
     let (mut blocks, cuts) = layout::layout(&normalized);
-    let mut removed: Vec<(usize, Removed)> = Vec::new();
-    // A copy glued onto a paragraph after a cut sentence.
-    for block in blocks.iter_mut().filter(|b| b.kind == BlockKind::Paragraph) {
+    // Each removed passage with its line, and the block holding the kept copy (placed in an
+    // article once articles are assembled).
+    let mut removed: Vec<(usize, Removed, Option<usize>)> = Vec::new();
+    // A copy glued onto a paragraph after a cut sentence: the kept copy is the paragraph.
+    for (b, block) in blocks.iter_mut().enumerate() {
+        if block.kind != BlockKind::Paragraph {
+            continue;
+        }
         if let Some((at, similarity)) = dedup::self_copy(&block.text, &block.joins) {
             let copy = block.text.split_off(at);
             removed.push((
                 block.line,
-                duplicate_row(copy, "containment-join", similarity, None),
+                duplicate_row(copy, "containment-join", similarity),
+                Some(b),
             ));
         }
     }
@@ -218,6 +224,7 @@ fn clean_text(text: &str, fallback: Option<NaiveDate>) -> Page {
                 duplicate_of: None,
                 similarity: None,
             },
+            None,
         ));
     }
 
@@ -264,12 +271,13 @@ fn clean_text(text: &str, fallback: Option<NaiveDate>) -> Page {
             method: "exact-sentence",
         });
     }
-    for (i, range, _) in repeats.iter().rev() {
+    for (i, range, first) in repeats.iter().rev() {
         let sentence = blocks[*i].text[range.clone()].to_string();
         blocks[*i].text.replace_range(range.clone(), "");
         removed.push((
             blocks[*i].line,
-            duplicate_row(sentence, "exact-sentence", 1.0, None),
+            duplicate_row(sentence, "exact-sentence", 1.0),
+            Some(*first),
         ));
     }
     let kept: Vec<(usize, &Block)> = blocks
@@ -283,17 +291,16 @@ fn clean_text(text: &str, fallback: Option<NaiveDate>) -> Page {
         if let Some(copy) = copy {
             removed.push((
                 blocks[i].line,
-                duplicate_row(
-                    blocks[i].text.clone(),
-                    copy.method,
-                    copy.similarity,
-                    locations[copy.kept],
-                ),
+                duplicate_row(blocks[i].text.clone(), copy.method, copy.similarity),
+                Some(copy.kept),
             ));
         }
     }
+    for (_, row, kept) in &mut removed {
+        row.duplicate_of = kept.and_then(|b| locations[b]);
+    }
     // Captions first (found on lines), then duplicates in page order.
-    removed.sort_by_key(|(line, _)| *line);
+    removed.sort_by_key(|(line, _, _)| *line);
 
     let published_date = articles
         .iter()
@@ -306,20 +313,21 @@ fn clean_text(text: &str, fallback: Option<NaiveDate>) -> Page {
         .sum();
     Page {
         articles,
-        removed: removed.into_iter().map(|(_, r)| r).collect(),
+        removed: removed.into_iter().map(|(_, r, _)| r).collect(),
         published_date,
         chars_in: text.chars().count() as u64,
         chars_out,
     }
 }
 
-fn duplicate_row(text: String, method: &str, similarity: f32, kept: Option<Location>) -> Removed {
+/// A duplicate's row; where its kept copy stands is filled in after assembly.
+fn duplicate_row(text: String, method: &str, similarity: f32) -> Removed {
     Removed {
         kind: RemovedKind::Duplicate,
         text,
         reason: "the OCR emitted this passage twice; the more complete copy is kept".to_string(),
         method: method.to_string(),
-        duplicate_of: kept,
+        duplicate_of: None,
         similarity: Some(similarity),
     }
 }
@@ -612,6 +620,25 @@ mod tests {
                 han_out + han_removed,
                 "seed {seed}: every Han character is kept or accounted for in removed"
             );
+        }
+    }
+
+    #[test]
+    fn every_duplicate_row_says_where_its_kept_copy_stands() {
+        for text in [
+            include_str!("../../data/pages/000_5e6263fb01fcad50.txt"),
+            "标题\n\n他们今年流转土地一千二百亩。今年的底气更足了，农技员还上门指导。\n\n第二段说明了情况。今年的底气更足了，农技员还上门指导。\n",
+        ] {
+            let cleaned = page(text);
+            let duplicates: Vec<_> = cleaned
+                .removed
+                .iter()
+                .filter(|r| r.kind == RemovedKind::Duplicate)
+                .collect();
+            assert!(!duplicates.is_empty());
+            for r in duplicates {
+                assert!(r.duplicate_of.is_some(), "{} ({}) has no kept copy", r.text, r.method);
+            }
         }
     }
 
