@@ -36,6 +36,8 @@ pub(crate) struct Block {
     pub line: usize,
     /// Byte offsets in `text` where reflow joined a line to the paragraph.
     pub joins: Vec<usize>,
+    /// Blank lines before the block (the widest, where a caption was taken out before it).
+    pub gap: usize,
 }
 
 /// A passage taken out while laying the page out.
@@ -387,6 +389,7 @@ fn reflow(
                 text: line.text.to_string(),
                 line: line.line_no,
                 joins: Vec::new(),
+                gap: line.gap.max(widest_gap),
             });
             last_body = None;
             cut_since_last = false;
@@ -420,6 +423,7 @@ fn reflow(
                 text: line.text.to_string(),
                 line: line.line_no,
                 joins: Vec::new(),
+                gap: line.gap.max(widest_gap),
             });
         }
         last_body = Some(i);

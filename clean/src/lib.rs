@@ -342,9 +342,18 @@ fn assemble(
     let mut locations = vec![None; n_blocks];
     let mut i = 0;
     while i < blocks.len() {
-        let group_end = (i..blocks.len())
+        let mut group_end = (i..blocks.len())
             .find(|&k| blocks[k].1.kind == BlockKind::Paragraph)
             .unwrap_or(blocks.len());
+        // A wider gap inside a heading group than before its first heading separates the
+        // subheads that end one article from the title that starts the next.
+        if !articles.is_empty() && group_end > i + 1 {
+            let widest =
+                (i + 1..group_end).max_by_key(|&k| (blocks[k].1.gap, std::cmp::Reverse(k)));
+            if let Some(k) = widest.filter(|&k| blocks[k].1.gap > blocks[i].1.gap) {
+                group_end = k;
+            }
+        }
         if group_end > i {
             let group = &blocks[i..group_end];
             let headings: Vec<&(usize, &Block)> = group
@@ -514,6 +523,16 @@ mod tests {
             ]
         );
         assert_eq!(page.articles[1].subtitle.as_deref(), Some("第二篇的副题"));
+    }
+
+    #[test]
+    fn a_subhead_that_ends_an_article_stays_with_it() {
+        let text = "第一篇的标题\n\n记者 张三\n\n第一段。\n\n成才之路越走越宽\n\n\n\n第二篇的标题\n\n记者 李四\n\n第二篇正文。\n";
+        let page = page(text);
+        let titles: Vec<_> = page.articles.iter().map(|a| a.title.as_deref()).collect();
+        assert_eq!(titles, [Some("第一篇的标题"), Some("第二篇的标题")]);
+        assert_eq!(page.articles[0].paragraphs[1].kind, ParagraphKind::Subhead);
+        assert_eq!(page.articles[1].subtitle, None);
     }
 
     #[test]
