@@ -16,7 +16,7 @@
 //!   sentence, the two halves are joined again.
 
 use crate::chars::{display_width, ends_sentence, is_balanced, is_han};
-use crate::furniture::parse_byline;
+use crate::furniture::{parse_byline, split_dateline};
 
 /// What a block of the page is, before articles are assembled.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -345,10 +345,16 @@ fn find_headings(lines: &[Line], ordinary_gap: usize, column: Option<usize>, rol
                 // each fill the column, but a third full line is running text).
                 let soft_full =
                     |k: usize| lines[k].gap <= ordinary_gap && column_full(&lines[k], column);
-                let wraps_on = next.is_some_and(|n| {
-                    soft_full(n)
-                        && (!lines[n].heading_shape || (n + 1 < lines.len() && soft_full(n + 1)))
+                // A byline or dateline next means this line is a title, however wide.
+                let furniture_next = next.is_some_and(|n| {
+                    parse_byline(lines[n].text).is_some() || split_dateline(lines[n].text).is_some()
                 });
+                let wraps_on = !furniture_next
+                    && next.is_some_and(|n| {
+                        soft_full(n)
+                            && (!lines[n].heading_shape
+                                || (n + 1 < lines.len() && soft_full(n + 1)))
+                    });
                 if !(column_full(line, column) && wraps_on) {
                     roles[i] = Role::Heading;
                 }
@@ -504,6 +510,22 @@ mod tests {
         assert_eq!(cuts.len(), 2);
         assert_eq!(cuts[0].kind, CutKind::Caption);
         assert_eq!(cuts[1].kind, CutKind::Credit);
+    }
+
+    #[test]
+    fn a_column_wide_title_before_a_byline_is_a_title() {
+        let page = "教育服务水平。\n\n\n\n岳阳洞庭湖区春耕备耕有序推进\n\n湖南日报全媒体记者 谭志刚\n\n眼下正是春耕备耕的关键时\n\n期，岳阳市洞庭湖区各地抢\n\n抓农时，翻耕土地、检修农\n\n机、调运农资，田间地头一\n\n派繁忙景象，种粮大户正指\n\n挥农机手平整秧田。\n";
+        let (blocks, _) = layout(page);
+        let kinds: Vec<_> = blocks.iter().map(|b| b.kind).collect();
+        assert_eq!(
+            kinds,
+            [
+                BlockKind::Paragraph,
+                BlockKind::Heading,
+                BlockKind::Byline,
+                BlockKind::Paragraph
+            ]
+        );
     }
 
     #[test]
