@@ -316,26 +316,81 @@ fn sentence_starts<'a>(text: &'a str, offsets: &'a [usize]) -> impl Iterator<Ite
         .map(move |r| offsets.partition_point(|&o| o < r.start))
 }
 
-/// Sentences repeated word for word after their first occurrence on the page, as
-/// `(passage, byte range, passage of the first occurrence)`. This catches what passage
-/// comparison cannot: a copy glued onto a paragraph that a column cut left unfinished, or
-/// two paragraphs that overlap by a sentence. Only sentences of at least [`MIN_CHARS`]
+/// A sentence printed again after its first occurrence on the page.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) struct Repeat {
+    /// The passage holding the repeat.
+    pub passage: usize,
+    /// Its byte range in that passage.
+    pub range: std::ops::Range<usize>,
+    /// The passage holding the first occurrence.
+    pub first: usize,
+    /// Share of the repeat's 5-grams seen before (1 for a word-for-word repeat).
+    pub similarity: f32,
+}
+
+/// Sentences repeated after their first occurrence on the page, word for word or with a few
+/// characters changed (≥ [`THRESHOLD`] of their 5-grams seen in earlier sentences). This
+/// catches what passage comparison cannot: a copy merged into a paragraph with other text,
+/// or two paragraphs that overlap by a sentence. Only sentences of at least [`MIN_CHARS`]
 /// comparable characters count: short ones repeat legitimately (`他说。`).
-pub(crate) fn repeated_sentences(passages: &[&str]) -> Vec<(usize, std::ops::Range<usize>, usize)> {
-    let mut first_seen: HashMap<u64, usize, BuildMix> = HashMap::default();
+pub(crate) fn repeated_sentences(passages: &[&str]) -> Vec<Repeat> {
+    let mut exact: HashMap<u64, usize, BuildMix> = HashMap::default();
+    let mut grams: HashMap<u64, usize, BuildMix> = HashMap::default();
     let mut repeats = Vec::new();
+    let mut chars = Vec::new();
     for (i, text) in passages.iter().enumerate() {
+        // The repeat just before, within this passage: a short sentence after it (`她坦言。`
+        // after a repeated quotation) goes with it when the kept copy has it too.
+        let mut after_repeat: Option<(usize, f32)> = None;
         for_each_sentence(text, |range, hash, len| {
             if len < MIN_CHARS {
+                if let Some((first, similarity)) = after_repeat.take() {
+                    if passages[first].contains(text[range.clone()].trim()) {
+                        repeats.push(Repeat {
+                            passage: i,
+                            range,
+                            first,
+                            similarity,
+                        });
+                    }
+                }
                 return;
             }
-            match first_seen.entry(hash) {
-                std::collections::hash_map::Entry::Occupied(e) => {
-                    repeats.push((i, range, *e.get()))
-                }
-                std::collections::hash_map::Entry::Vacant(e) => {
-                    e.insert(i);
-                }
+            after_repeat = None;
+            if let Some(&first) = exact.get(&hash) {
+                repeats.push(Repeat {
+                    passage: i,
+                    range,
+                    first,
+                    similarity: 1.0,
+                });
+                after_repeat = Some((first, 1.0));
+                return;
+            }
+            chars.clear();
+            chars.extend(text[range.clone()].chars().filter_map(comparable_char));
+            let hashes = shingle_hashes(&chars);
+            let seen: Vec<usize> = hashes
+                .iter()
+                .filter_map(|h| grams.get(h).copied())
+                .collect();
+            let similarity = seen.len() as f32 / hashes.len().max(1) as f32;
+            if similarity >= THRESHOLD {
+                // The kept copy is where most of the seen 5-grams came from.
+                let first = seen.iter().copied().min().unwrap_or(i);
+                repeats.push(Repeat {
+                    passage: i,
+                    range,
+                    first,
+                    similarity,
+                });
+                after_repeat = Some((first, similarity));
+                return;
+            }
+            exact.insert(hash, i);
+            for h in hashes {
+                grams.entry(h).or_insert(i);
             }
         });
     }
@@ -413,11 +468,29 @@ mod tests {
         let second =
             "全口径税收增长百分之十三，其中国家级园区税收增长更快。园区税收占全市比重进一步提高。";
         let short = "他说。今天天气很好。他说。";
+        let quoted = "“实现教育公平，提升教育质量的关键在于资源的合理配置。”余伟良指出。";
+        let again = "五年来，湖南持续发力。“实现教育公平，提升教育质量的关键在于资源的合理配置。”余伟良指出。";
+        let repeats = repeated_sentences(&[quoted, again]);
+        assert_eq!(
+            repeats.len(),
+            2,
+            "the quotation and its attribution: {repeats:?}"
+        );
+        assert_eq!(&again[repeats[1].range.clone()], "余伟良指出。");
         let repeats = repeated_sentences(&[first, second, short]);
         assert_eq!(repeats.len(), 1, "{repeats:?}");
-        let (passage, range, kept) = &repeats[0];
-        assert_eq!((*passage, *kept), (1, 0));
-        assert!(second[range.clone()].starts_with("全口径税收"));
+        let repeat = &repeats[0];
+        assert_eq!((repeat.passage, repeat.first), (1, 0));
+        assert!(second[repeat.range.clone()].starts_with("全口径税收"));
+
+        // A copy with one character changed is still a repeat; a sentence on its own is not.
+        let changed = "两年多前，唐伏莲的身份还是湘潭高新区社会事务局副局长，同天打交道的是社区纠纷。其后另有一句新的内容在这里。";
+        let original =
+            "两年多前，唐伏莲的身份还是湘潭高新区社会事务局副局长，每天打交道的是社区纠纷。";
+        let repeats = repeated_sentences(&[original, changed]);
+        assert_eq!(repeats.len(), 1, "{repeats:?}");
+        assert!(repeats[0].similarity > 0.8 && repeats[0].similarity < 1.0);
+        assert!(changed[repeats[0].range.clone()].contains("同天"));
     }
 
     #[test]

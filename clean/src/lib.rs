@@ -249,35 +249,44 @@ fn clean_text(text: &str, fallback: Option<NaiveDate>) -> Page {
             _ => "",
         })
         .collect();
-    let mut repeats: Vec<(usize, std::ops::Range<usize>, usize)> =
-        dedup::repeated_sentences(&texts);
+    let mut repeats = dedup::repeated_sentences(&texts);
+    let method = |similarity: f32| {
+        if similarity >= 1.0 {
+            "exact-sentence"
+        } else {
+            "containment-sentence"
+        }
+    };
     let mut whole = Vec::new();
     for (i, block) in blocks.iter().enumerate() {
         let repeated: usize = repeats
             .iter()
-            .filter(|r| r.0 == i)
-            .map(|r| chars::comparable(&block.text[r.1.clone()]).len())
+            .filter(|r| r.passage == i)
+            .map(|r| chars::comparable(&block.text[r.range.clone()]).len())
             .sum();
         if repeated > 0 && repeated * 5 >= chars::comparable(&block.text).len() * 4 {
-            let kept = repeats.iter().find(|r| r.0 == i).map(|r| r.2);
+            let kept = repeats
+                .iter()
+                .find(|r| r.passage == i)
+                .map(|r| (r.first, r.similarity));
             whole.push((i, kept));
         }
     }
     for (i, kept) in &whole {
-        repeats.retain(|r| r.0 != *i);
-        copies[*i] = kept.map(|kept| dedup::Copy {
+        repeats.retain(|r| r.passage != *i);
+        copies[*i] = kept.map(|(kept, similarity)| dedup::Copy {
             kept,
-            similarity: 1.0,
-            method: "exact-sentence",
+            similarity,
+            method: method(similarity),
         });
     }
-    for (i, range, first) in repeats.iter().rev() {
-        let sentence = blocks[*i].text[range.clone()].to_string();
-        blocks[*i].text.replace_range(range.clone(), "");
+    for r in repeats.iter().rev() {
+        let sentence = blocks[r.passage].text[r.range.clone()].to_string();
+        blocks[r.passage].text.replace_range(r.range.clone(), "");
         removed.push((
-            blocks[*i].line,
-            duplicate_row(sentence, "exact-sentence", 1.0),
-            Some(*first),
+            blocks[r.passage].line,
+            duplicate_row(sentence, method(r.similarity), r.similarity),
+            Some(r.first),
         ));
     }
     let kept: Vec<(usize, &Block)> = blocks
