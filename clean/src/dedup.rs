@@ -173,8 +173,13 @@ pub(crate) struct Passage<'a> {
     pub exact_only: bool,
 }
 
-/// For each passage, `Some(copy)` when it is a second copy of another passage.
-pub(crate) fn find_copies(passages: &[Passage]) -> Vec<Option<Copy>> {
+/// Passages that share at least a sentence's worth of 5-grams with another passage: the only
+/// ones where a repeated sentence can stand, or be repeated.
+pub(crate) type Overlapping = Vec<bool>;
+
+/// For each passage, `Some(copy)` when it is a second copy of another passage; and which
+/// passages overlap another at all.
+pub(crate) fn find_copies(passages: &[Passage]) -> (Vec<Option<Copy>>, Overlapping) {
     let sigs: Vec<Signature> = passages.iter().map(|p| signature(p.text)).collect();
     let n = sigs.len();
     let (shared, distinct, neighbours) = shared_counts(&sigs);
@@ -223,7 +228,14 @@ pub(crate) fn find_copies(passages: &[Passage]) -> Vec<Option<Copy>> {
         }
         result[i] = best;
     }
-    result
+    let overlapping = (0..n)
+        .map(|i| {
+            neighbours[i]
+                .iter()
+                .any(|&j| shared[i * n + j as usize] as usize >= MIN_CHARS - SHINGLE + 1)
+        })
+        .collect();
+    (result, overlapping)
 }
 
 /// A copy of a paragraph's own beginning glued onto it after a cut sentence: returns the
@@ -334,7 +346,7 @@ pub(crate) struct Repeat {
 /// catches what passage comparison cannot: a copy merged into a paragraph with other text,
 /// or two paragraphs that overlap by a sentence. Only sentences of at least [`MIN_CHARS`]
 /// comparable characters count: short ones repeat legitimately (`他说。`).
-pub(crate) fn repeated_sentences(passages: &[&str]) -> Vec<Repeat> {
+pub(crate) fn repeated_sentences(passages: &[&str], overlapping: &[bool]) -> Vec<Repeat> {
     let mut exact: HashMap<u64, usize, BuildMix> = HashMap::default();
     let mut grams: HashMap<u64, usize, BuildMix> = HashMap::default();
     let mut repeats = Vec::new();
@@ -366,6 +378,12 @@ pub(crate) fn repeated_sentences(passages: &[&str]) -> Vec<Repeat> {
                     similarity: 1.0,
                 });
                 after_repeat = Some((first, 1.0));
+                return;
+            }
+            // A sentence with a few characters changed can only repeat one of a passage that
+            // shares 5-grams with this one.
+            if !overlapping.get(i).copied().unwrap_or(false) {
+                exact.insert(hash, i);
                 return;
             }
             chars.clear();
@@ -470,14 +488,14 @@ mod tests {
         let short = "他说。今天天气很好。他说。";
         let quoted = "“实现教育公平，提升教育质量的关键在于资源的合理配置。”余伟良指出。";
         let again = "五年来，湖南持续发力。“实现教育公平，提升教育质量的关键在于资源的合理配置。”余伟良指出。";
-        let repeats = repeated_sentences(&[quoted, again]);
+        let repeats = repeated_sentences(&[quoted, again], &[true, true]);
         assert_eq!(
             repeats.len(),
             2,
             "the quotation and its attribution: {repeats:?}"
         );
         assert_eq!(&again[repeats[1].range.clone()], "余伟良指出。");
-        let repeats = repeated_sentences(&[first, second, short]);
+        let repeats = repeated_sentences(&[first, second, short], &[true, true, false]);
         assert_eq!(repeats.len(), 1, "{repeats:?}");
         let repeat = &repeats[0];
         assert_eq!((repeat.passage, repeat.first), (1, 0));
@@ -487,7 +505,7 @@ mod tests {
         let changed = "两年多前，唐伏莲的身份还是湘潭高新区社会事务局副局长，同天打交道的是社区纠纷。其后另有一句新的内容在这里。";
         let original =
             "两年多前，唐伏莲的身份还是湘潭高新区社会事务局副局长，每天打交道的是社区纠纷。";
-        let repeats = repeated_sentences(&[original, changed]);
+        let repeats = repeated_sentences(&[original, changed], &[true, true]);
         assert_eq!(repeats.len(), 1, "{repeats:?}");
         assert!(repeats[0].similarity > 0.8 && repeats[0].similarity < 1.0);
         assert!(changed[repeats[0].range.clone()].contains("同天"));
@@ -527,7 +545,7 @@ mod tests {
             text: "今天，湖南省第二届民政行业职业技能大赛在长沙开赛，来自14个市州的选手参赛。",
             exact_only: false,
         };
-        assert!(find_copies(&[title, body]).iter().all(Option::is_none));
+        assert!(find_copies(&[title, body]).0.iter().all(Option::is_none));
     }
 
     #[test]
@@ -535,7 +553,7 @@ mod tests {
         let whole = "“湖南真是一个让人安心扎根的地方。”他鼓励此次来湘就业的毕业生，“勇敢去尝试，主动去融入。”";
         let tail = "方。”他鼓励此次来湘就业的毕业生，“勇敢去尝试，主动去融入。”";
         let other = "省民政厅党组书记、厅长李永军表示，下一步将加强供需对接，拓宽就业渠道。";
-        let copies = find_copies(&plain(&[tail, other, whole]));
+        let copies = find_copies(&plain(&[tail, other, whole])).0;
         assert_eq!(
             copies[0].as_ref().map(|c| c.kept),
             Some(2),
@@ -549,7 +567,7 @@ mod tests {
     fn ties_keep_the_first_in_reading_order_despite_small_changes() {
         let first = "去年8月，湘潭高新区湖南昭山投资控股集团有限公司也启动中层竞聘。通过严格筛选，83人脱颖而出。";
         let second = "同年8月，湘潭高新区湖南昭山投资控股集团有限公司也启动中层竞聘。通过严格筛选，83人脱颖而出。";
-        let copies = find_copies(&plain(&[first, second]));
+        let copies = find_copies(&plain(&[first, second])).0;
         assert!(copies[0].is_none());
         let copy = copies[1].as_ref().expect("second copy found");
         assert_eq!(copy.kept, 0);
@@ -562,7 +580,8 @@ mod tests {
             "好学校",
             "好学校办在百姓家门口的故事很多很多",
             "好学校",
-        ]));
+        ]))
+        .0;
         assert_eq!(copies[0], None);
         assert!(
             copies[1].is_none(),

@@ -238,7 +238,7 @@ fn clean_text(text: &str, fallback: Option<NaiveDate>) -> Page {
             exact_only: b.kind != BlockKind::Paragraph,
         })
         .collect();
-    let mut copies = dedup::find_copies(&comparable);
+    let (mut copies, overlapping) = dedup::find_copies(&comparable);
     // Sentences repeated in paragraphs that are otherwise kept: a paragraph made mostly of
     // repeats goes whole, otherwise only the repeated sentences go.
     let texts: Vec<&str> = blocks
@@ -249,7 +249,7 @@ fn clean_text(text: &str, fallback: Option<NaiveDate>) -> Page {
             _ => "",
         })
         .collect();
-    let mut repeats = dedup::repeated_sentences(&texts);
+    let mut repeats = dedup::repeated_sentences(&texts, &overlapping);
     let method = |similarity: f32| {
         if similarity >= 1.0 {
             "exact-sentence"
