@@ -232,7 +232,7 @@ pub(crate) fn find_copies(passages: &[Passage]) -> (Vec<Option<Copy>>, Overlappi
         .map(|i| {
             neighbours[i]
                 .iter()
-                .any(|&j| shared[i * n + j as usize] as usize >= MIN_CHARS - SHINGLE + 1)
+                .any(|&j| shared[i * n + j as usize] as usize > MIN_CHARS - SHINGLE)
         })
         .collect();
     (result, overlapping)
