@@ -185,9 +185,7 @@ impl RemovedKind {
 /// Cleans one decoded document. Documents without text give an empty page.
 pub fn clean(doc: &ingest::Document, options: &CleanOptions) -> Page {
     let fallback = doc.published_date.or(options.fallback_date);
-    let mut page = clean_text(&doc.text, fallback);
-    page.chars_in = doc.text.chars().count() as u64;
-    page
+    clean_text(&doc.text, fallback)
 }
 
 fn clean_text(text: &str, fallback: Option<NaiveDate>) -> Page {

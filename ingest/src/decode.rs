@@ -66,20 +66,14 @@ pub fn decode(raw: RawDoc, options: &DecodeOptions) -> Document {
         doc.status = Status::Binary;
         doc.error = Some(format!("binary content ({kind})"));
         return doc;
-    } else {
-        let encoding = detect(&bytes);
-        if encoding == UTF_8 {
-            let mut bytes = bytes;
-            if bytes.starts_with(b"\xEF\xBB\xBF") {
-                bytes.drain(..3);
-            }
-            match String::from_utf8(bytes) {
-                Ok(text) => (text, UTF_8, 0),
-                Err(e) => decode_with(UTF_8, e.as_bytes()),
-            }
-        } else {
-            decode_with(encoding, &bytes)
+    } else if Encoding::for_bom(&bytes).is_none() {
+        // Valid UTF-8 is the common case: one validation, and detection only when it fails.
+        match String::from_utf8(bytes) {
+            Ok(text) => (text, UTF_8, 0),
+            Err(e) => decode_detected(e.into_bytes()),
         }
+    } else {
+        decode_detected(bytes)
     };
     doc.encoding = Some(column_name(encoding));
     doc.decode_errors = errors;
@@ -119,12 +113,26 @@ fn count_encoded_replacements(bytes: &[u8]) -> u32 {
     bytes.windows(3).filter(|w| w == b"\xEF\xBF\xBD").count() as u32
 }
 
+/// Decodes bytes that start with a byte-order mark or are not valid UTF-8.
+fn decode_detected(mut bytes: Vec<u8>) -> (String, &'static Encoding, u32) {
+    let encoding = detect(&bytes);
+    if encoding != UTF_8 {
+        return decode_with(encoding, &bytes);
+    }
+    if bytes.starts_with(b"\xEF\xBB\xBF") {
+        bytes.drain(..3);
+    }
+    match String::from_utf8(bytes) {
+        Ok(text) => (text, UTF_8, 0),
+        Err(e) => decode_with(UTF_8, e.as_bytes()),
+    }
+}
+
+/// The encoding of bytes that start with a byte-order mark or are not valid UTF-8 (valid
+/// UTF-8 without a mark never gets here).
 fn detect(bytes: &[u8]) -> &'static Encoding {
     if let Some((encoding, _)) = Encoding::for_bom(bytes) {
         return encoding;
-    }
-    if std::str::from_utf8(bytes).is_ok() {
-        return UTF_8;
     }
     if let Some(utf16) = utf16_without_bom(bytes) {
         return utf16;

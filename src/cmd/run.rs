@@ -119,7 +119,6 @@ struct Totals {
     documents: u64,
     bytes: u64,
     articles: u64,
-    by_status: BTreeMap<&'static str, u64>,
 }
 
 /// Runs the pipeline; see [`RunArgs`].
@@ -191,7 +190,6 @@ pub fn run(args: RunArgs) -> Result<ExitCode> {
                 totals.documents += 1;
                 totals.bytes += doc.bytes;
                 totals.articles += record.page.articles.len() as u64;
-                *totals.by_status.entry(doc.status.as_str()).or_insert(0) += 1;
             }
             if to_writer.send(records).is_err() {
                 // The writer stopped: its error is reported below.
