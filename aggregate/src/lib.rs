@@ -204,7 +204,7 @@ impl Writer {
                 Cell::Date(article.published_date),
                 Cell::Str(Some(&text)),
                 Cell::U32(Some(article.paragraphs.len() as u32)),
-                Cell::U32(Some(text.chars().count() as u32)),
+                Cell::U32(Some(article.n_chars() as u32)),
                 Cell::Bool(Some(article.truncated())),
                 Cell::Str(None),
             ])?;

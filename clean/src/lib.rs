@@ -95,6 +95,16 @@ impl Article {
         text
     }
 
+    /// Characters of [`Article::text`], counted without building it.
+    pub fn n_chars(&self) -> usize {
+        let newlines = self.paragraphs.len().saturating_sub(1);
+        self.paragraphs
+            .iter()
+            .map(|p| p.text.chars().count())
+            .sum::<usize>()
+            + newlines
+    }
+
     /// Whether any paragraph was cut off at a column's end.
     pub fn truncated(&self) -> bool {
         self.paragraphs.iter().any(|p| p.truncated)
@@ -314,10 +324,7 @@ fn clean_text(text: &str, fallback: Option<NaiveDate>) -> Page {
         .find(|a| a.dateline.is_some() && a.published_date.is_some())
         .and_then(|a| a.published_date)
         .or(fallback);
-    let chars_out = articles
-        .iter()
-        .map(|a| a.text().chars().count() as u64)
-        .sum();
+    let chars_out = articles.iter().map(|a| a.n_chars() as u64).sum();
     Page {
         articles,
         removed: removed.into_iter().map(|(_, r, _)| r).collect(),
@@ -673,6 +680,9 @@ mod tests {
         let sample = include_str!("../../data/pages/000_5e6263fb01fcad50.txt");
         let once = page(sample);
         let text: Vec<String> = once.articles.iter().map(Article::text).collect();
+        for (article, joined) in once.articles.iter().zip(&text) {
+            assert_eq!(article.n_chars(), joined.chars().count());
+        }
         let again = page(&text.join("\n\n"));
         let text_again: Vec<String> = again.articles.iter().map(Article::text).collect();
         assert_eq!(text.join("\n"), text_again.join("\n"));
