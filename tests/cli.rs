@@ -126,7 +126,10 @@ fn the_sample_page_becomes_every_table_of_the_contract() {
 
     // Every table of the contract, with its columns and types, as data/golden/schema.txt says.
     let golden = std::fs::read_to_string(root().join("data/golden/schema.txt")).expect("golden");
-    let mut seen = String::from("schema_version 1\n");
+    let manifest: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("manifest.json")).expect("manifest"))
+            .expect("json");
+    let mut seen = format!("schema_version {}\n", manifest["schema_version"]);
     for table_name in TABLES {
         let df = table(&out, table_name);
         for (name, dtype) in df.schema().iter() {
@@ -206,9 +209,36 @@ fn the_sample_page_becomes_every_table_of_the_contract() {
         .expect("去年7月 found");
     assert_eq!(iso[at].as_deref(), Some("2025-07"));
 
-    let manifest: serde_json::Value =
-        serde_json::from_slice(&std::fs::read(out.join("manifest.json")).expect("manifest"))
-            .expect("json");
+    // People with their roles, organisations by their long form, places by their full name.
+    let entities = table(&out, "entities");
+    let rows: Vec<[Option<String>; 5]> = {
+        let cols = ["kind", "text", "name", "role", "org"].map(|c| strings(&entities, c));
+        (0..entities.height())
+            .map(|i| cols.clone().map(|c| c[i].clone()))
+            .collect()
+    };
+    let has = |kind: &str, text: &str, name: &str| {
+        rows.iter().any(|r| {
+            r[0].as_deref() == Some(kind)
+                && r[1].as_deref() == Some(text)
+                && r[2].as_deref() == Some(name)
+        })
+    };
+    assert!(rows.iter().any(|r| r[2].as_deref() == Some("李永军")
+        && r[3].as_deref() == Some("党组书记、厅长")
+        && r[4].as_deref() == Some("省民政厅")));
+    assert!(has("person", "巴桑拉姆", "巴桑拉姆"));
+    assert!(has("person", "颜石敦", "颜石敦"), "reporters of the byline");
+    assert!(has(
+        "organization",
+        "昭山投控",
+        "湖南昭山投资控股集团有限公司"
+    ));
+    assert!(has("place", "湘潭", "湘潭市"));
+    let counts = table(&out, "entity_counts");
+    let names = strings(&counts, "name");
+    assert!(names.iter().any(|n| n.as_deref() == Some("湘潭高新区")));
+
     assert_eq!(manifest["rows"]["articles"], 5);
     assert_eq!(manifest["documents"]["ok"], 1);
 }

@@ -243,13 +243,16 @@ impl Writer {
             self.entities.push(&[
                 Cell::Str(id),
                 Cell::U32(Some(e.article)),
-                Cell::U32(Some(e.paragraph)),
+                Cell::U32(e.paragraph),
                 Cell::U32(Some(e.start)),
                 Cell::U32(Some(e.end)),
                 Cell::Str(Some(e.kind.as_str())),
                 Cell::Str(Some(&e.text)),
                 Cell::Str(Some(&e.name)),
                 Cell::Str(e.role.as_deref()),
+                Cell::Str(Some(e.field.as_str())),
+                Cell::Str(e.org.as_deref()),
+                Cell::Str(e.code.as_deref()),
             ])?;
             let key = (e.kind.as_str(), e.name.clone());
             let count = self.entity_counts.entry(key.clone()).or_default();

@@ -5,7 +5,7 @@
 //! frozen copy in `data/golden/schema.txt`, so a change here is always a deliberate one.
 
 /// Version of the output contract, written to `manifest.json`.
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 2;
 
 /// The type of a column.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -125,6 +125,9 @@ pub const ENTITIES: Table = Table {
         ("text", Str),
         ("name", Str),
         ("role", Str),
+        ("field", Str),
+        ("org", Str),
+        ("code", Str),
     ],
 };
 

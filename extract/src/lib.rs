@@ -26,6 +26,8 @@
 //! assert_eq!(money.unit.as_deref(), Some("元"));
 //! ```
 
+mod entity;
+mod lexicon;
 mod numeral;
 mod quantity;
 
@@ -62,13 +64,46 @@ impl EntityKind {
     }
 }
 
-/// A name found in a paragraph.
+/// Which text of an article a name was found in (the `entities.field` column).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Field {
+    /// `articles.title`.
+    Title,
+    /// `articles.subtitle`.
+    Subtitle,
+    /// `articles.kicker`.
+    Kicker,
+    /// `articles.byline`.
+    Byline,
+    /// `articles.dateline`.
+    Dateline,
+    /// `paragraphs.text` of the row `paragraph_idx` names.
+    Paragraph,
+}
+
+impl Field {
+    /// The name written to the `field` column.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Field::Title => "title",
+            Field::Subtitle => "subtitle",
+            Field::Kicker => "kicker",
+            Field::Byline => "byline",
+            Field::Dateline => "dateline",
+            Field::Paragraph => "paragraph",
+        }
+    }
+}
+
+/// A name found in one of an article's texts.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Entity {
     /// `article_idx`.
     pub article: u32,
-    /// `paragraph_idx`.
-    pub paragraph: u32,
+    /// The text the offsets point into.
+    pub field: Field,
+    /// `paragraph_idx`, when `field` is [`Field::Paragraph`].
+    pub paragraph: Option<u32>,
     /// Character offset of the first character.
     pub start: u32,
     /// Character offset after the last character.
@@ -77,10 +112,15 @@ pub struct Entity {
     pub kind: EntityKind,
     /// As written.
     pub text: String,
-    /// Normalised (the long form of a short name).
+    /// Normalised: a place's full name (湘潭 → 湘潭市), an organisation's long form (昭山投控 →
+    /// 湖南昭山投资控股集团有限公司), a person's name as written.
     pub name: String,
-    /// A person's title.
+    /// A person's title where the text gives it (副局长, 党组书记、厅长, 全媒体记者).
     pub role: Option<String>,
+    /// The organisation named right before a person's title (省民政厅 for 厅长李永军).
+    pub org: Option<String>,
+    /// A place's GB/T 2260 division code (湘潭市 → 430300).
+    pub code: Option<String>,
 }
 
 /// The `quantities.kind` column.
@@ -207,7 +247,8 @@ pub struct Quantity {
     pub change: Option<Change>,
 }
 
-/// Extracts entities and quantities; built once, used from any thread.
+/// Extracts entities and quantities; built once, used from any thread. The word lists and
+/// their automaton are built on first use and shared.
 #[derive(Clone, Debug, Default)]
 pub struct Extractor {}
 
@@ -221,6 +262,7 @@ impl Extractor {
     /// article's publication date.
     pub fn extract(&self, page: &clean::Page) -> Extraction {
         let mut out = Extraction::default();
+        entity::find(page, &mut out.entities);
         let mut chars = Vec::new();
         for (a, article) in page.articles.iter().enumerate() {
             for (p, paragraph) in article.paragraphs.iter().enumerate() {

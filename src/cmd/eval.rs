@@ -39,6 +39,12 @@ struct Gold {
     captions: Vec<String>,
     #[serde(default)]
     quantities: Vec<GoldQuantity>,
+    /// The page's distinct entity names by kind (`person`, `organization`, `place`).
+    #[serde(default)]
+    entities: Option<std::collections::BTreeMap<String, Vec<String>>>,
+    /// A person's role where the page states it.
+    #[serde(default)]
+    roles: std::collections::BTreeMap<String, String>,
 }
 
 #[derive(serde::Deserialize)]
@@ -89,6 +95,58 @@ fn score_quantities(page: &clean::Page, gold: &[GoldQuantity], scores: &mut Kind
         if !hit {
             scores.entry(g.kind.clone()).or_default().2 += 1;
         }
+    }
+}
+
+/// What the extractor is measured on: figures and entities by kind, and roles.
+#[derive(Default)]
+pub struct Extracted {
+    /// Figures per kind.
+    pub quantities: KindScores,
+    /// Distinct entity names per kind and page.
+    pub entities: KindScores,
+    /// (gold roles, of which the extractor gave the same role to a mention of that person).
+    pub roles: (usize, usize),
+}
+
+/// Scores the page's distinct names by kind against the gold sets, and the roles.
+fn score_entities(
+    extraction: &extract::Extraction,
+    gold: &std::collections::BTreeMap<String, Vec<String>>,
+    roles: &std::collections::BTreeMap<String, String>,
+    out: &mut Extracted,
+) {
+    use std::collections::BTreeSet;
+    for kind in [
+        extract::EntityKind::Person,
+        extract::EntityKind::Organization,
+        extract::EntityKind::Place,
+    ] {
+        let found: BTreeSet<&str> = extraction
+            .entities
+            .iter()
+            .filter(|e| e.kind == kind)
+            .map(|e| e.name.as_str())
+            .collect();
+        let expected: BTreeSet<&str> = gold
+            .get(kind.as_str())
+            .into_iter()
+            .flatten()
+            .map(String::as_str)
+            .collect();
+        let entry = out.entities.entry(kind.as_str().to_string()).or_default();
+        entry.0 += found.intersection(&expected).count();
+        entry.1 += found.difference(&expected).count();
+        entry.2 += expected.difference(&found).count();
+    }
+    for (name, role) in roles {
+        out.roles.0 += 1;
+        out.roles.1 += usize::from(
+            extraction
+                .entities
+                .iter()
+                .any(|e| e.name == *name && e.role.as_deref() == Some(role.as_str())),
+        );
     }
 }
 
@@ -176,11 +234,11 @@ fn pct(n: usize, d: usize) -> String {
     }
 }
 
-/// Cleans the gold file's page and scores it, adding its figures to `quantities`.
+/// Cleans the gold file's page and scores it, adding its figures and entities to `extracted`.
 pub fn score_page(
     gold_dir: &Path,
     gold_path: &Path,
-    quantities: &mut KindScores,
+    extracted: &mut Extracted,
 ) -> Result<(String, Scores)> {
     let gold: Gold = serde_json::from_slice(&std::fs::read(gold_path)?)
         .with_context(|| format!("cannot parse {}", gold_path.display()))?;
@@ -201,7 +259,11 @@ pub fn score_page(
     );
 
     if !gold.quantities.is_empty() {
-        score_quantities(&page, &gold.quantities, quantities);
+        score_quantities(&page, &gold.quantities, &mut extracted.quantities);
+    }
+    if let Some(entities) = &gold.entities {
+        let extraction = extract::Extractor::new().extract(&page);
+        score_entities(&extraction, entities, &gold.roles, extracted);
     }
     let out_paragraphs: Vec<String> = page
         .articles
@@ -276,9 +338,9 @@ pub fn score_page(
     Ok((name, s))
 }
 
-/// Scores every gold page in `dir`, in name order, with the total last; and the figures of
-/// the pages whose gold lists them, by kind.
-pub fn score_all(dir: &Path) -> Result<(Vec<(String, Scores)>, KindScores)> {
+/// Scores every gold page in `dir`, in name order, with the total last; and the figures and
+/// entities of the pages whose gold lists them, by kind.
+pub fn score_all(dir: &Path) -> Result<(Vec<(String, Scores)>, Extracted)> {
     let mut golds: Vec<PathBuf> = std::fs::read_dir(dir)
         .with_context(|| format!("cannot read gold folder {}", dir.display()))?
         .filter_map(|e| e.ok().map(|e| e.path()))
@@ -287,19 +349,19 @@ pub fn score_all(dir: &Path) -> Result<(Vec<(String, Scores)>, KindScores)> {
     golds.sort();
     let mut rows = Vec::new();
     let mut total = Scores::default();
-    let mut quantities = KindScores::new();
+    let mut extracted = Extracted::default();
     for gold in golds {
-        let (name, scores) = score_page(dir, &gold, &mut quantities)?;
+        let (name, scores) = score_page(dir, &gold, &mut extracted)?;
         total.add(&scores);
         rows.push((name, scores));
     }
     rows.push(("overall".to_string(), total));
-    Ok((rows, quantities))
+    Ok((rows, extracted))
 }
 
 /// Runs the report; see the module docs.
 pub fn eval(args: EvalArgs) -> Result<ExitCode> {
-    let (rows, quantities) = score_all(&args.gold)?;
+    let (rows, extracted) = score_all(&args.gold)?;
     println!(
         "{:<24} {:>10} {:>9} {:>8} {:>10} {:>8} {:>9} {:>9}",
         "page", "sentences", "repeated", "extra", "paragraphs", "titles", "authors", "captions"
@@ -322,12 +384,24 @@ pub fn eval(args: EvalArgs) -> Result<ExitCode> {
         );
     }
     println!("\nquantities (pages with gold figures): value, unit and date must match");
+    print_prf(&extracted.quantities);
+    println!("\nentities (pages with gold entities): distinct canonical names per page");
+    print_prf(&extracted.entities);
     println!(
-        "{:<10} {:>6} {:>6} {:>6} {:>9} {:>9} {:>7}",
+        "roles: {}/{} people given the gold role",
+        extracted.roles.1, extracted.roles.0
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Prints precision, recall and F1 per kind, and over all kinds.
+fn print_prf(scores: &KindScores) {
+    println!(
+        "{:<13} {:>6} {:>6} {:>6} {:>9} {:>9} {:>7}",
         "kind", "gold", "found", "right", "precision", "recall", "F1"
     );
     let mut rows: Vec<(&str, (usize, usize, usize))> =
-        quantities.iter().map(|(k, v)| (k.as_str(), *v)).collect();
+        scores.iter().map(|(k, v)| (k.as_str(), *v)).collect();
     let all = rows
         .iter()
         .fold((0, 0, 0), |a, (_, v)| (a.0 + v.0, a.1 + v.1, a.2 + v.2));
@@ -341,10 +415,9 @@ pub fn eval(args: EvalArgs) -> Result<ExitCode> {
             0.0
         };
         println!(
-            "{kind:<10} {:>6} {:>6} {tp:>6} {precision:>9.3} {recall:>9.3} {f1:>7.3}",
+            "{kind:<13} {:>6} {:>6} {tp:>6} {precision:>9.3} {recall:>9.3} {f1:>7.3}",
             tp + fn_,
             tp + fp
         );
     }
-    Ok(ExitCode::SUCCESS)
 }

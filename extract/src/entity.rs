@@ -1,0 +1,925 @@
+//! People, organisations and places: one automaton pass per text, then rules at its hits.
+//!
+//! Every text of an article (title, subtitle, kicker, byline, dateline, paragraphs) is read
+//! once by the [`Lexicon`]'s automaton, which reports places, organisation heads, complete
+//! organisation names, titles, verbs of saying, halves of Tibetan names and stop words. The
+//! rules then work only at those hits:
+//!
+//! - **Organisations** end in a head (有限公司, 局, 中心, 日报, 高新区) and take the words on its
+//!   left up to a stop character (的, 在, 与…), a stop word (企业, 来自, 入职…), punctuation or a
+//!   number. Places on the left belong to the name (湖南昭山投资控股集团有限公司); so does a
+//!   parent organisation right before a department (湘潭高新区 + 产业发展局), but not before a
+//!   company whose own name starts with a place (湘潭高新区 | 湖南昭山…有限公司). A head with
+//!   only generic words before it (高水平本科学校, 开发公司) names a kind, not a body, and
+//!   园区/高新区/政府 name nothing without a place.
+//! - **People** are confirmed by context: a name right after a title (副局长唐伏莲, 厅长李永军,
+//!   the reporters of a byline), a name between a boundary and a verb of saying (左莉回忆),
+//!   two halves of a Tibetan name (巴桑拉姆), or two transliterated parts joined by `·`. A
+//!   confirmed name is then found wherever else the page mentions it. The title, and the
+//!   organisation named right before it, go to `role` and `org`.
+//! - **Places** are gazetteer names outside any organisation's name, reported by their
+//!   canonical name and division code.
+//!
+//! Within a page, an abbreviation of a company (昭山投控 for 湖南昭山投资控股集团有限公司) and
+//! a bare 高新区 after one 湘潭高新区 refer to the long form, which becomes their `name`.
+//! A name inside a longer name is not a second entity.
+
+use aho_corasick::Input;
+
+use crate::lexicon::{is_stop_char, often_follows_name, Head, Lexicon, Word};
+use crate::{Entity, EntityKind, Field};
+
+/// A lexicon word found at `start..end` (characters).
+#[derive(Clone, Copy, Debug)]
+struct Hit {
+    start: usize,
+    end: usize,
+    word: Word,
+}
+
+/// An organisation found by its head.
+#[derive(Clone, Debug)]
+struct Org {
+    start: usize,
+    end: usize,
+    /// The characters of the name that are neither places nor a parent organisation.
+    core: Vec<char>,
+    company: bool,
+}
+
+/// One text of an article, read.
+struct Text {
+    field: Field,
+    paragraph: Option<u32>,
+    chars: Vec<char>,
+    hits: Vec<Hit>,
+    found: Vec<Found>,
+}
+
+#[derive(Clone, Debug)]
+struct Found {
+    start: usize,
+    end: usize,
+    kind: EntityKind,
+    name: String,
+    role: Option<String>,
+    org: Option<String>,
+    code: Option<String>,
+    /// A place named by a county's short form: kept only if the page names its province.
+    county_short: bool,
+}
+
+fn is_han(c: char) -> bool {
+    matches!(c, '\u{3400}'..='\u{4DBF}' | '\u{4E00}'..='\u{9FFF}' | '\u{F900}'..='\u{FAFF}')
+}
+
+/// Whether `c` may be part of a name's given name.
+fn is_name_char(c: char) -> bool {
+    is_han(c) && !is_stop_char(c)
+}
+
+/// Finds the entities of every article of `page`, appending them to `out` in article order,
+/// then field order (title, subtitle, kicker, byline, dateline, paragraphs), then offset.
+pub(crate) fn find(page: &clean::Page, out: &mut Vec<Entity>) {
+    let lexicon = Lexicon::get();
+    let mut texts: Vec<(u32, Text)> = Vec::new();
+    for (a, article) in page.articles.iter().enumerate() {
+        let fields = [
+            (Field::Title, &article.title),
+            (Field::Subtitle, &article.subtitle),
+            (Field::Kicker, &article.kicker),
+            (Field::Byline, &article.byline),
+            (Field::Dateline, &article.dateline),
+        ];
+        for (field, text) in fields {
+            if let Some(text) = text {
+                texts.push((a as u32, read(lexicon, field, None, text)));
+            }
+        }
+        for (p, paragraph) in article.paragraphs.iter().enumerate() {
+            texts.push((
+                a as u32,
+                read(lexicon, Field::Paragraph, Some(p as u32), &paragraph.text),
+            ));
+        }
+    }
+
+    // First pass: what each text says by itself.
+    let mut known: Vec<Vec<char>> = Vec::new();
+    let mut abbreviations: Vec<(Vec<char>, String)> = Vec::new();
+    let mut formed: Vec<String> = Vec::new();
+    for (_, text) in &mut texts {
+        let orgs = organizations(lexicon, text);
+        for org in &orgs {
+            let name: String = text.chars[org.start..org.end].iter().collect();
+            if org.company {
+                for short in abbreviations_of(&org.core, &text.chars[org.start..org.end]) {
+                    if !abbreviations.iter().any(|(s, _)| *s == short) {
+                        abbreviations.push((short, name.clone()));
+                    }
+                }
+            }
+            if !formed.contains(&name) {
+                formed.push(name.clone());
+            }
+            text.found.push(Found {
+                start: org.start,
+                end: org.end,
+                kind: EntityKind::Organization,
+                name,
+                role: None,
+                org: None,
+                code: None,
+                county_short: false,
+            });
+        }
+        people(lexicon, text, &mut known);
+        places(text);
+    }
+
+    // Provinces the page names by more than a county's short form (the first two digits of
+    // a division code).
+    let mut provinces: Vec<&str> = Vec::new();
+    for (_, text) in &texts {
+        for f in &text.found {
+            if let (Some(code), false) = (&f.code, f.county_short) {
+                if !provinces.contains(&&code[..2]) {
+                    provinces.push(&code[..2]);
+                }
+            }
+        }
+    }
+    let provinces: Vec<String> = provinces.into_iter().map(str::to_string).collect();
+
+    // Second pass: later (and earlier) mentions of the names the first pass confirmed.
+    known.sort_by(|a, b| b.len().cmp(&a.len()).then(a.cmp(b)));
+    for (_, text) in &mut texts {
+        text.found.retain(|f| {
+            !f.county_short
+                || f.code
+                    .as_ref()
+                    .is_some_and(|c| provinces.iter().any(|p| c.starts_with(p.as_str())))
+        });
+        mentions(text, &known, &abbreviations, &formed);
+        resolve(&mut text.found);
+    }
+
+    for (article, text) in texts {
+        for f in text.found {
+            out.push(Entity {
+                article,
+                field: text.field,
+                paragraph: text.paragraph,
+                start: f.start as u32,
+                end: f.end as u32,
+                kind: f.kind,
+                text: text.chars[f.start..f.end].iter().collect(),
+                name: f.name,
+                role: f.role,
+                org: f.org,
+                code: f.code,
+            });
+        }
+    }
+}
+
+/// Runs the automaton over `source` and keeps its hits with character offsets.
+fn read(lexicon: &Lexicon, field: Field, paragraph: Option<u32>, source: &str) -> Text {
+    let mut hits = Vec::new();
+    let mut byte = 0;
+    let mut char_at = 0;
+    for m in lexicon.automaton.find_iter(Input::new(source)) {
+        // Matches come in order: count characters from the last one.
+        char_at += source[byte..m.start()].chars().count();
+        let start = char_at;
+        char_at += source[m.start()..m.end()].chars().count();
+        byte = m.end();
+        hits.push(Hit {
+            start,
+            end: char_at,
+            word: lexicon.words[m.pattern().as_usize()],
+        });
+    }
+    Text {
+        field,
+        paragraph,
+        chars: source.chars().collect(),
+        hits,
+        found: Vec::new(),
+    }
+}
+
+/// Organisations, by extending each head to the left.
+fn organizations(lexicon: &Lexicon, text: &Text) -> Vec<Org> {
+    let chars = &text.chars;
+    let mut orgs: Vec<Org> = Vec::new();
+    for (i, hit) in text.hits.iter().enumerate() {
+        let head = match hit.word {
+            Word::Organization => {
+                orgs.push(Org {
+                    start: hit.start,
+                    end: hit.end,
+                    core: Vec::new(),
+                    company: false,
+                });
+                continue;
+            }
+            Word::Head(head) => head,
+            _ => continue,
+        };
+        let mut start = hit.start;
+        let mut j = i;
+        let mut lead = 0;
+        let mut place = false;
+        let mut parent = false;
+        while start > 0 {
+            if j > 0 && text.hits[j - 1].end == start {
+                let left = text.hits[j - 1];
+                match left.word {
+                    Word::Place {
+                        county_short: false,
+                        ..
+                    } => {
+                        start = left.start;
+                        place = true;
+                        lead = start;
+                        j -= 1;
+                        continue;
+                    }
+                    // Words inside a name: 雨湖 (a county's short form is weak evidence),
+                    // 洛桑, and a head that named nothing by itself (园区 in 园区管理办公室).
+                    Word::Place { .. } | Word::NamePart => {
+                        start = left.start;
+                        j -= 1;
+                        continue;
+                    }
+                    Word::Head(_) | Word::Organization => {
+                        let last = orgs.last().filter(|o| o.end == start);
+                        match last {
+                            Some(last) => {
+                                if !(head == Head::Company && place) {
+                                    start = last.start;
+                                    lead = last.end;
+                                    parent = true;
+                                    orgs.pop();
+                                }
+                                break;
+                            }
+                            None => {
+                                start = left.start;
+                                j -= 1;
+                                continue;
+                            }
+                        }
+                    }
+                    Word::Title | Word::Speech | Word::Stop => break,
+                }
+            }
+            let c = chars[start - 1];
+            if !is_name_char(c) || hit.start - start >= 16 {
+                break;
+            }
+            start -= 1;
+        }
+        // The words of the name after its leading places and parent organisation.
+        let mut lead = lead.max(start);
+        while let Some(h) = text.hits.iter().find(|h| {
+            h.start == lead
+                && h.end <= hit.start
+                && matches!(
+                    h.word,
+                    Word::Place {
+                        county_short: false,
+                        ..
+                    }
+                )
+        }) {
+            lead = h.end;
+        }
+        let core = &chars[lead..hit.start];
+        let head_len = hit.end - hit.start;
+        let valid = match head {
+            // 湘潭高新区 is one body; 湘潭产业园区 is any park in 湘潭.
+            Head::NeedsPlace if matches!(chars[hit.start], '园' | '产' | '工') => {
+                (place || parent) && core.len() >= 2
+            }
+            Head::NeedsPlace => place || parent,
+            Head::Named => true,
+            Head::Company | Head::Body => {
+                place
+                    || parent
+                    || (core.len() >= 2 && !lexicon.is_generic(core))
+                    || (core.len() == 1 && head_len >= 3 && matches!(core[0], '省' | '市' | '县'))
+            }
+        };
+        if valid {
+            orgs.push(Org {
+                start,
+                end: hit.end,
+                core: core.to_vec(),
+                company: head == Head::Company,
+            });
+        }
+    }
+    orgs
+}
+
+/// Short forms of a company's name: the name without its legal form (湖南昭山投资控股集团),
+/// without its place (昭山投资控股集团), and the two-plus-one-plus-one abbreviation (昭山投控).
+fn abbreviations_of(core: &[char], name: &[char]) -> Vec<Vec<char>> {
+    let mut out = Vec::new();
+    for legal in ["有限公司", "有限责任公司", "股份有限公司"] {
+        let legal: Vec<char> = legal.chars().collect();
+        if name.ends_with(&legal) && name.len() - legal.len() >= 4 {
+            out.push(name[..name.len() - legal.len()].to_vec());
+        }
+    }
+    if core.len() >= 2 {
+        // 昭山投资控股集团: the core and the head without its legal form.
+        for head in ["集团", "公司"] {
+            let head: Vec<char> = head.chars().collect();
+            if let Some(pos) = name.windows(2).rposition(|w| w == head.as_slice()) {
+                if name[..pos].ends_with(core) {
+                    let mut short = core.to_vec();
+                    short.extend(&head);
+                    if short.len() < name.len() {
+                        out.push(short);
+                    }
+                }
+                break;
+            }
+        }
+    }
+    if core.len() >= 4 && core.len() % 2 == 0 {
+        let mut short = core[..2].to_vec();
+        short.extend(core[2..].chunks(2).map(|c| c[0]));
+        out.push(short);
+    }
+    out
+}
+
+/// People confirmed by a title, a verb of saying, a Tibetan name or a `·`.
+fn people(lexicon: &Lexicon, text: &mut Text, known: &mut Vec<Vec<char>>) {
+    let chars = &text.chars;
+    let listing = matches!(text.field, Field::Byline | Field::Dateline);
+    let mut found = Vec::new();
+    for (i, hit) in text.hits.iter().enumerate() {
+        match hit.word {
+            Word::Title => {
+                let (role, org) = role_before(text, i);
+                let mut pos = hit.end;
+                loop {
+                    let spaced = chars.get(pos) == Some(&' ');
+                    if spaced {
+                        pos += 1;
+                    }
+                    let len = if listing {
+                        listed_name(lexicon, chars, pos)
+                    } else {
+                        name_after_title(lexicon, chars, pos, known)
+                    };
+                    let Some(len) = len else { break };
+                    if text
+                        .hits
+                        .iter()
+                        .any(|h| h.start < pos + len && h.end > pos && h.word != Word::NamePart)
+                    {
+                        break;
+                    }
+                    found.push(person(
+                        pos,
+                        pos + len,
+                        chars,
+                        Some(role.clone()),
+                        org.clone(),
+                    ));
+                    pos += len;
+                    // A byline lists several names after one title.
+                    if !(listing && chars.get(pos) == Some(&' ')) {
+                        break;
+                    }
+                }
+            }
+            Word::Speech => {
+                let end = hit.start;
+                let mut start = end;
+                while start > 0 && end - start < 4 && is_name_char(chars[start - 1]) {
+                    start -= 1;
+                }
+                let bounded = start == 0 || !is_han(chars[start - 1]);
+                let covered = text.hits.iter().any(|h| h.start < end && h.end > start);
+                if bounded
+                    && !covered
+                    && is_full_name(lexicon, &chars[start..end])
+                    && !found.iter().any(|f: &Found| f.start == start)
+                {
+                    found.push(person(start, end, chars, None, None));
+                }
+            }
+            Word::NamePart => {
+                let next = text.hits.get(i + 1);
+                let follows = i > 0
+                    && text.hits[i - 1].end == hit.start
+                    && text.hits[i - 1].word == Word::NamePart;
+                if let Some(next) = next.filter(|n| n.start == hit.end && n.word == Word::NamePart)
+                {
+                    if !follows {
+                        found.push(person(hit.start, next.end, chars, None, None));
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    // Transliterated names: 买买提·艾力.
+    for (i, &c) in chars.iter().enumerate() {
+        if c != '·' {
+            continue;
+        }
+        let mut start = i;
+        while start > 0 && i - start < 6 && is_name_char(chars[start - 1]) {
+            start -= 1;
+        }
+        let mut end = i + 1;
+        // The right part ends where a word that follows names begins (艾力一行).
+        while end < chars.len()
+            && end - i <= 6
+            && is_name_char(chars[end])
+            && (end - i <= 2 || !often_follows_name(chars[end]))
+        {
+            end += 1;
+        }
+        if i - start >= 2
+            && end - i > 2
+            && !text.hits.iter().any(|h| h.start < end && h.end > start)
+        {
+            found.push(person(start, end, chars, None, None));
+        }
+    }
+    for f in &found {
+        let name: Vec<char> = f.name.chars().collect();
+        if !known.contains(&name) {
+            known.push(name);
+        }
+    }
+    text.found.extend(found);
+}
+
+fn person(
+    start: usize,
+    end: usize,
+    chars: &[char],
+    role: Option<String>,
+    org: Option<String>,
+) -> Found {
+    Found {
+        start,
+        end,
+        kind: EntityKind::Person,
+        name: chars[start..end].iter().collect(),
+        role,
+        org,
+        code: None,
+        county_short: false,
+    }
+}
+
+/// The titles right before hit `i` (党组书记、厅长) and the organisation right before them.
+fn role_before(text: &Text, i: usize) -> (String, Option<String>) {
+    let mut first = i;
+    while first > 0 {
+        let prev = text.hits[first - 1];
+        let joined = prev.word == Word::Title
+            && prev.end + 1 == text.hits[first].start
+            && text.chars[prev.end] == '、';
+        if !joined {
+            break;
+        }
+        first -= 1;
+    }
+    let role: String = text.chars[text.hits[first].start..text.hits[i].end]
+        .iter()
+        .collect();
+    let at = text.hits[first].start;
+    let org = text
+        .found
+        .iter()
+        .find(|f| f.kind == EntityKind::Organization && f.end == at)
+        .or_else(|| {
+            // A byline's or dateline's paper: 湖南日报1月20日讯（全媒体记者 陈勇）.
+            matches!(text.field, Field::Byline | Field::Dateline)
+                .then(|| {
+                    text.found
+                        .iter()
+                        .find(|f| f.kind == EntityKind::Organization && f.end <= at)
+                })
+                .flatten()
+        })
+        .map(|f| f.name.clone());
+    (role, org)
+}
+
+/// The length of the surname at `pos`: 2 for a double surname, 1 for a single one.
+fn surname_len(lexicon: &Lexicon, chars: &[char], pos: usize) -> Option<usize> {
+    let first = *chars.get(pos).filter(|&&c| is_name_char(c))?;
+    if let Some(&second) = chars.get(pos + 1) {
+        if lexicon.is_double_surname(first, second) {
+            return Some(2);
+        }
+    }
+    lexicon.surname(first).map(|_| 1)
+}
+
+/// A name right after a title: a known name, else a surname and one or two given characters.
+fn name_after_title(
+    lexicon: &Lexicon,
+    chars: &[char],
+    pos: usize,
+    known: &[Vec<char>],
+) -> Option<usize> {
+    let rest = chars.get(pos..)?;
+    if let Some(k) = known
+        .iter()
+        .filter(|k| rest.starts_with(k))
+        .max_by_key(|k| k.len())
+    {
+        return Some(k.len());
+    }
+    let s = surname_len(lexicon, chars, pos)?;
+    let given = |i: usize| chars.get(pos + s + i).copied().filter(|&c| is_name_char(c));
+    match (given(0), given(1)) {
+        (None, _) => None,
+        (Some(_), None) => Some(s + 1),
+        (Some(_), Some(c)) if often_follows_name(c) => Some(s + 1),
+        (Some(_), Some(_)) => Some(s + 2),
+    }
+}
+
+/// A name in a byline's list: the run of characters up to the next space or bracket.
+fn listed_name(lexicon: &Lexicon, chars: &[char], pos: usize) -> Option<usize> {
+    let mut end = pos;
+    while end < chars.len() && is_han(chars[end]) {
+        end += 1;
+    }
+    let len = end - pos;
+    ((2..=4).contains(&len) && surname_len(lexicon, chars, pos).is_some()).then_some(len)
+}
+
+/// Whether `run`, bounded on both sides, reads as a whole name.
+fn is_full_name(lexicon: &Lexicon, run: &[char]) -> bool {
+    match run.len() {
+        2 | 3 => {
+            lexicon.surname(run[0]).is_some()
+                || (run.len() == 3 && lexicon.is_double_surname(run[0], run[1]))
+        }
+        4 => lexicon.is_double_surname(run[0], run[1]),
+        _ => false,
+    }
+}
+
+/// Places outside every organisation's and person's name.
+fn places(text: &mut Text) {
+    for hit in &text.hits {
+        let Word::Place {
+            canonical,
+            code,
+            county_short,
+        } = hit.word
+        else {
+            continue;
+        };
+        let inside = text
+            .found
+            .iter()
+            .any(|f| f.start < hit.end && f.end > hit.start);
+        if !inside {
+            text.found.push(Found {
+                start: hit.start,
+                end: hit.end,
+                kind: EntityKind::Place,
+                name: canonical.to_string(),
+                role: None,
+                org: None,
+                code: (!code.is_empty()).then(|| code.to_string()),
+                county_short,
+            });
+        }
+    }
+}
+
+/// Mentions of confirmed names, company abbreviations, and bare development-zone heads.
+fn mentions(
+    text: &mut Text,
+    known: &[Vec<char>],
+    abbreviations: &[(Vec<char>, String)],
+    formed: &[String],
+) {
+    let chars = &text.chars;
+    // Places give way: a name found again outranks a place read inside it (昭山 in 昭山投控).
+    let free = |found: &[Found], start: usize, end: usize| {
+        !found
+            .iter()
+            .any(|f| f.start < end && f.end > start && f.kind != EntityKind::Place)
+    };
+    let mut add = Vec::new();
+    for name in known {
+        for start in positions(chars, name) {
+            let end = start + name.len();
+            if free(&text.found, start, end) && free(&add, start, end) {
+                add.push(person(start, end, chars, None, None));
+            }
+        }
+    }
+    for (short, long) in abbreviations {
+        for start in positions(chars, short) {
+            let end = start + short.len();
+            if free(&text.found, start, end) && free(&add, start, end) {
+                add.push(Found {
+                    start,
+                    end,
+                    kind: EntityKind::Organization,
+                    name: long.clone(),
+                    role: None,
+                    org: None,
+                    code: None,
+                    county_short: false,
+                });
+            }
+        }
+    }
+    for hit in &text.hits {
+        let Word::Head(Head::NeedsPlace) = hit.word else {
+            continue;
+        };
+        let head: String = chars[hit.start..hit.end].iter().collect();
+        if !matches!(head.as_str(), "高新区" | "经开区" | "开发区") {
+            continue;
+        }
+        let bare = hit.start == 0 || !is_name_char(chars[hit.start - 1]);
+        let mut same = formed.iter().filter(|f| f.ends_with(&head));
+        if let (true, Some(long), None) = (bare, same.next(), same.next()) {
+            if free(&text.found, hit.start, hit.end) {
+                add.push(Found {
+                    start: hit.start,
+                    end: hit.end,
+                    kind: EntityKind::Organization,
+                    name: long.clone(),
+                    role: None,
+                    org: None,
+                    code: None,
+                    county_short: false,
+                });
+            }
+        }
+    }
+    text.found
+        .retain(|f| f.kind != EntityKind::Place || free(&add, f.start, f.end));
+    text.found.extend(add);
+}
+
+/// Where `needle` starts in `hay`.
+fn positions<'h>(hay: &'h [char], needle: &'h [char]) -> impl Iterator<Item = usize> + 'h {
+    hay.windows(needle.len().max(1))
+        .enumerate()
+        .filter(move |(_, w)| !needle.is_empty() && *w == needle)
+        .map(|(i, _)| i)
+}
+
+/// Orders by offset; of overlapping names, the longer (then the earlier) stays.
+fn resolve(found: &mut Vec<Found>) {
+    found.sort_by(|a, b| a.start.cmp(&b.start).then(b.end.cmp(&a.end)));
+    let mut kept: Vec<Found> = Vec::with_capacity(found.len());
+    for f in found.drain(..) {
+        match kept.last() {
+            Some(last) if last.end > f.start => {
+                if f.end - f.start > last.end - last.start {
+                    kept.pop();
+                    kept.push(f);
+                }
+            }
+            _ => kept.push(f),
+        }
+    }
+    *found = kept;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The entities of one article with these paragraphs: (kind, text, name).
+    fn found(paragraphs: &[&str]) -> Vec<(&'static str, String, String)> {
+        found_in(clean::Article {
+            paragraphs: paragraphs
+                .iter()
+                .map(|t| clean::Paragraph {
+                    kind: clean::ParagraphKind::Body,
+                    text: t.to_string(),
+                    truncated: false,
+                })
+                .collect(),
+            ..Default::default()
+        })
+        .into_iter()
+        .map(|e| (e.kind.as_str(), e.text, e.name))
+        .collect()
+    }
+
+    fn found_in(article: clean::Article) -> Vec<Entity> {
+        let page = clean::Page {
+            articles: vec![article],
+            ..Default::default()
+        };
+        let mut out = Vec::new();
+        find(&page, &mut out);
+        out
+    }
+
+    fn names(found: &[(&'static str, String, String)], kind: &str) -> Vec<String> {
+        found
+            .iter()
+            .filter(|f| f.0 == kind)
+            .map(|f| f.2.clone())
+            .collect()
+    }
+
+    #[test]
+    fn a_title_confirms_the_name_after_it_with_its_role_and_organisation() {
+        let article = clean::Article {
+            paragraphs: vec![clean::Paragraph {
+                kind: clean::ParagraphKind::Body,
+                text: "省民政厅党组书记、厅长李永军表示，将加强供需对接。".to_string(),
+                truncated: false,
+            }],
+            ..Default::default()
+        };
+        let out = found_in(article);
+        let person = out
+            .iter()
+            .find(|e| e.kind == EntityKind::Person)
+            .expect("a person");
+        assert_eq!(person.name, "李永军");
+        assert_eq!(person.role.as_deref(), Some("党组书记、厅长"));
+        assert_eq!(person.org.as_deref(), Some("省民政厅"));
+        assert_eq!((person.start, person.end), (11, 14), "character offsets");
+    }
+
+    #[test]
+    fn a_given_name_is_one_character_when_the_next_begins_a_word() {
+        let f = found(&["工作人员王利热忱为企业提供服务。"]);
+        assert_eq!(names(&f, "person"), ["王利"]);
+        let f = found(&["副局长唐伏莲带着一本手册。"]);
+        assert_eq!(names(&f, "person"), ["唐伏莲"]);
+    }
+
+    #[test]
+    fn a_verb_of_saying_confirms_a_bounded_name_and_later_mentions_follow() {
+        let f = found(&["左莉曾担任主任。", "“精力分散。”左莉回忆。"]);
+        assert_eq!(names(&f, "person"), ["左莉", "左莉"]);
+        // Words before a verb of saying are not names: 会议, 公司, 他.
+        let f = found(&["会议强调，要加强党建引领。", "公司表示同意。", "他说好。"]);
+        assert!(names(&f, "person").is_empty(), "{f:?}");
+    }
+
+    #[test]
+    fn non_han_names_by_their_parts_or_a_middle_dot() {
+        let f = found(&["来自西藏山南的洛桑群培，作为代表发言。"]);
+        assert!(
+            names(&f, "person").contains(&"洛桑群培".to_string()),
+            "{f:?}"
+        );
+        let f = found(&["会见了买买提·艾力一行。"]);
+        assert_eq!(names(&f, "person"), ["买买提·艾力"]);
+    }
+
+    #[test]
+    fn a_titled_word_that_is_no_name_is_not_a_person() {
+        let f = found(&["记者从会上了解到，去年开发了岗位。"]);
+        assert!(names(&f, "person").is_empty(), "{f:?}");
+    }
+
+    #[test]
+    fn byline_and_dateline_list_their_reporters() {
+        let out = found_in(clean::Article {
+            byline: Some("湖南日报全媒体记者 颜石敦 蒋睿 彭婷".to_string()),
+            dateline: Some("湖南日报1月20日讯（全媒体记者 陈勇 见习记者 张燶文）".to_string()),
+            ..Default::default()
+        });
+        let people: Vec<(&str, &str, Field)> = out
+            .iter()
+            .filter(|e| e.kind == EntityKind::Person)
+            .map(|e| (e.name.as_str(), e.role.as_deref().unwrap_or(""), e.field))
+            .collect();
+        assert_eq!(
+            people,
+            [
+                ("颜石敦", "全媒体记者", Field::Byline),
+                ("蒋睿", "全媒体记者", Field::Byline),
+                ("彭婷", "全媒体记者", Field::Byline),
+                ("陈勇", "全媒体记者", Field::Dateline),
+                ("张燶文", "见习记者", Field::Dateline),
+            ]
+        );
+        assert!(out
+            .iter()
+            .filter(|e| e.kind == EntityKind::Person)
+            .all(|e| e.org.as_deref() == Some("湖南日报") && e.paragraph.is_none()));
+    }
+
+    #[test]
+    fn organisations_take_their_place_and_parent_but_stop_at_verbs_and_nouns() {
+        let f = found(&["湘潭高新区产业发展局副局长又一次走进园区企业金杯电工电磁线有限公司。"]);
+        assert_eq!(
+            names(&f, "organization"),
+            ["湘潭高新区产业发展局", "金杯电工电磁线有限公司"]
+        );
+        let f = found(&["即将入职怀化市芷江侗族自治县产业发展服务中心。"]);
+        assert_eq!(
+            names(&f, "organization"),
+            ["怀化市芷江侗族自治县产业发展服务中心"]
+        );
+        assert!(
+            names(&f, "place").is_empty(),
+            "places inside a name are not mentions"
+        );
+    }
+
+    #[test]
+    fn a_company_named_after_a_place_does_not_take_the_zone_before_it() {
+        let f = found(&["湘潭高新区湖南昭山投资控股集团有限公司也启动中层竞聘。"]);
+        assert_eq!(
+            names(&f, "organization"),
+            ["湘潭高新区", "湖南昭山投资控股集团有限公司"]
+        );
+        let f = found(&["湘潭经开区新发展集团有限公司完成竞聘。"]);
+        assert_eq!(names(&f, "organization"), ["湘潭经开区新发展集团有限公司"]);
+    }
+
+    #[test]
+    fn kinds_of_organisation_are_not_organisations() {
+        let f = found(&[
+            "支持高水平本科学校参与改革，取消管委会、建立开发公司。",
+            "省一级园区并入国家级园区。湘潭产业园区抓牢三个环节。",
+            "楼宇商圈、医院学校等配送场景。",
+        ]);
+        assert!(names(&f, "organization").is_empty(), "{f:?}");
+    }
+
+    #[test]
+    fn short_forms_refer_to_the_long_form_on_the_page() {
+        let f = found(&[
+            "通过整合昭山投控健康医疗产业资源。",
+            "湖南昭山投资控股集团有限公司启动竞聘。",
+        ]);
+        let orgs: Vec<(String, String)> = f
+            .iter()
+            .filter(|e| e.0 == "organization")
+            .map(|e| (e.1.clone(), e.2.clone()))
+            .collect();
+        assert_eq!(
+            orgs[0],
+            ("昭山投控".into(), "湖南昭山投资控股集团有限公司".into())
+        );
+        assert!(
+            names(&f, "place").is_empty(),
+            "昭山 is not a place here: {f:?}"
+        );
+        let f = found(&["以湘潭高新区为例。", "高新区设立驿站。"]);
+        assert_eq!(names(&f, "organization"), ["湘潭高新区", "湘潭高新区"]);
+    }
+
+    #[test]
+    fn places_by_full_name_with_their_division_code() {
+        let out = found_in(clean::Article {
+            paragraphs: vec![clean::Paragraph {
+                kind: clean::ParagraphKind::Body,
+                text: "组织长沙、常德等地学校帮扶湘西、张家界，湘潭市召开大会。".to_string(),
+                truncated: false,
+            }],
+            ..Default::default()
+        });
+        let places: Vec<(&str, Option<&str>)> = out
+            .iter()
+            .map(|e| (e.name.as_str(), e.code.as_deref()))
+            .collect();
+        assert_eq!(
+            places,
+            [
+                ("长沙市", Some("430100")),
+                ("常德市", Some("430700")),
+                ("湘西土家族苗族自治州", Some("433100")),
+                ("张家界市", Some("430800")),
+                ("湘潭市", Some("430300")),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_county_short_form_needs_its_province_on_the_page() {
+        // 新平 and 爱民 are short forms of counties in Yunnan and Heilongjiang.
+        let f = found(&["共建技术创新平台482个。", "崇德精技、为民爱民。"]);
+        assert!(names(&f, "place").is_empty(), "{f:?}");
+        let f = found(&["湖南省湘潭市雨湖在行动。"]);
+        assert_eq!(names(&f, "place"), ["湖南省", "湘潭市", "雨湖区"]);
+    }
+}
