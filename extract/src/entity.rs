@@ -185,7 +185,7 @@ pub(crate) fn find(page: &clean::Page, out: &mut Vec<Entity>) {
 
 /// Runs the automaton over `source` and keeps its hits with character offsets.
 fn read(lexicon: &Lexicon, field: Field, paragraph: Option<u32>, source: &str) -> Text {
-    let mut hits = Vec::new();
+    let mut hits = Vec::with_capacity(source.len() / 16);
     let mut byte = 0;
     let mut char_at = 0;
     for m in lexicon.automaton.find_iter(Input::new(source)) {
@@ -200,10 +200,13 @@ fn read(lexicon: &Lexicon, field: Field, paragraph: Option<u32>, source: &str) -
             word: lexicon.words[m.pattern().as_usize()],
         });
     }
+    // Sized once: growing a vector of characters a push at a time costs more than the scan.
+    let mut chars = Vec::with_capacity(source.len());
+    chars.extend(source.chars());
     Text {
         field,
         paragraph,
-        chars: source.chars().collect(),
+        chars,
         hits,
         found: Vec::new(),
     }
@@ -679,9 +682,11 @@ fn mentions(
 
 /// Where `needle` starts in `hay`.
 fn positions<'h>(hay: &'h [char], needle: &'h [char]) -> impl Iterator<Item = usize> + 'h {
-    hay.windows(needle.len().max(1))
+    let first = needle.first().copied();
+    // Comparing the first character before the slice keeps this a plain scan.
+    hay.iter()
         .enumerate()
-        .filter(move |(_, w)| !needle.is_empty() && *w == needle)
+        .filter(move |&(i, &c)| Some(c) == first && hay[i..].starts_with(needle))
         .map(|(i, _)| i)
 }
 
