@@ -712,9 +712,9 @@ fn resolve(found: &mut Vec<Found>) {
 mod tests {
     use super::*;
 
-    /// The entities of one article with these paragraphs: (kind, text, name).
-    fn found(paragraphs: &[&str]) -> Vec<(&'static str, String, String)> {
-        found_in(clean::Article {
+    /// An article of these body paragraphs.
+    fn article(paragraphs: &[&str]) -> clean::Article {
+        clean::Article {
             paragraphs: paragraphs
                 .iter()
                 .map(|t| clean::Paragraph {
@@ -724,10 +724,15 @@ mod tests {
                 })
                 .collect(),
             ..Default::default()
-        })
-        .into_iter()
-        .map(|e| (e.kind.as_str(), e.text, e.name))
-        .collect()
+        }
+    }
+
+    /// The entities of one article with these paragraphs: (kind, text, name).
+    fn found(paragraphs: &[&str]) -> Vec<(&'static str, String, String)> {
+        found_in(article(paragraphs))
+            .into_iter()
+            .map(|e| (e.kind.as_str(), e.text, e.name))
+            .collect()
     }
 
     fn found_in(article: clean::Article) -> Vec<Entity> {
@@ -750,15 +755,9 @@ mod tests {
 
     #[test]
     fn a_title_confirms_the_name_after_it_with_its_role_and_organisation() {
-        let article = clean::Article {
-            paragraphs: vec![clean::Paragraph {
-                kind: clean::ParagraphKind::Body,
-                text: "省民政厅党组书记、厅长李永军表示，将加强供需对接。".to_string(),
-                truncated: false,
-            }],
-            ..Default::default()
-        };
-        let out = found_in(article);
+        let out = found_in(article(&[
+            "省民政厅党组书记、厅长李永军表示，将加强供需对接。",
+        ]));
         let person = out
             .iter()
             .find(|e| e.kind == EntityKind::Person)
@@ -895,14 +894,9 @@ mod tests {
 
     #[test]
     fn places_by_full_name_with_their_division_code() {
-        let out = found_in(clean::Article {
-            paragraphs: vec![clean::Paragraph {
-                kind: clean::ParagraphKind::Body,
-                text: "组织长沙、常德等地学校帮扶湘西、张家界，湘潭市召开大会。".to_string(),
-                truncated: false,
-            }],
-            ..Default::default()
-        });
+        let out = found_in(article(&[
+            "组织长沙、常德等地学校帮扶湘西、张家界，湘潭市召开大会。",
+        ]));
         let places: Vec<(&str, Option<&str>)> = out
             .iter()
             .map(|e| (e.name.as_str(), e.code.as_deref()))

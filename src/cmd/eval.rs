@@ -74,10 +74,9 @@ fn same_figure(found: &extract::Quantity, gold: &GoldQuantity) -> bool {
         && (found.text.contains(&gold.text) || gold.text.contains(&found.text))
 }
 
-fn score_quantities(page: &clean::Page, gold: &[GoldQuantity], scores: &mut KindScores) {
-    let found = extract::Extractor::new().extract(page).quantities;
+fn score_quantities(found: &[extract::Quantity], gold: &[GoldQuantity], scores: &mut KindScores) {
     let mut matched = vec![false; gold.len()];
-    for q in &found {
+    for q in found {
         let hit = gold
             .iter()
             .enumerate()
@@ -258,11 +257,15 @@ pub fn score_page(
         },
     );
 
+    let extraction = extract::Extractor::new().extract(&page);
     if !gold.quantities.is_empty() {
-        score_quantities(&page, &gold.quantities, &mut extracted.quantities);
+        score_quantities(
+            &extraction.quantities,
+            &gold.quantities,
+            &mut extracted.quantities,
+        );
     }
     if let Some(entities) = &gold.entities {
-        let extraction = extract::Extractor::new().extract(&page);
         score_entities(&extraction, entities, &gold.roles, extracted);
     }
     let out_paragraphs: Vec<String> = page
