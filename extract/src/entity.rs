@@ -122,16 +122,7 @@ pub(crate) fn find(page: &clean::Page, out: &mut Vec<Entity>) {
             if !formed.contains(&name) {
                 formed.push(name.clone());
             }
-            text.found.push(Found {
-                start: org.start,
-                end: org.end,
-                kind: EntityKind::Organization,
-                name,
-                role: None,
-                org: None,
-                code: None,
-                county_short: false,
-            });
+            text.found.push(organization(org.start, org.end, name));
         }
         people(lexicon, text, &mut known);
         places(text);
@@ -487,6 +478,19 @@ fn person(
     }
 }
 
+fn organization(start: usize, end: usize, name: String) -> Found {
+    Found {
+        start,
+        end,
+        kind: EntityKind::Organization,
+        name,
+        role: None,
+        org: None,
+        code: None,
+        county_short: false,
+    }
+}
+
 /// The titles right before hit `i` (党组书记、厅长) and the organisation right before them.
 fn role_before(text: &Text, i: usize) -> (String, Option<String>) {
     let mut first = i;
@@ -530,7 +534,7 @@ fn surname_len(lexicon: &Lexicon, chars: &[char], pos: usize) -> Option<usize> {
             return Some(2);
         }
     }
-    lexicon.surname(first).map(|_| 1)
+    lexicon.is_surname(first).then_some(1)
 }
 
 /// A name right after a title: a known name, else a surname and one or two given characters.
@@ -572,7 +576,7 @@ fn listed_name(lexicon: &Lexicon, chars: &[char], pos: usize) -> Option<usize> {
 fn is_full_name(lexicon: &Lexicon, run: &[char]) -> bool {
     match run.len() {
         2 | 3 => {
-            lexicon.surname(run[0]).is_some()
+            lexicon.is_surname(run[0])
                 || (run.len() == 3 && lexicon.is_double_surname(run[0], run[1]))
         }
         4 => lexicon.is_double_surname(run[0], run[1]),
@@ -637,16 +641,7 @@ fn mentions(
         for start in positions(chars, short) {
             let end = start + short.len();
             if free(&text.found, start, end) && free(&add, start, end) {
-                add.push(Found {
-                    start,
-                    end,
-                    kind: EntityKind::Organization,
-                    name: long.clone(),
-                    role: None,
-                    org: None,
-                    code: None,
-                    county_short: false,
-                });
+                add.push(organization(start, end, long.clone()));
             }
         }
     }
@@ -662,16 +657,7 @@ fn mentions(
         let mut same = formed.iter().filter(|f| f.ends_with(&head));
         if let (true, Some(long), None) = (bare, same.next(), same.next()) {
             if free(&text.found, hit.start, hit.end) {
-                add.push(Found {
-                    start: hit.start,
-                    end: hit.end,
-                    kind: EntityKind::Organization,
-                    name: long.clone(),
-                    role: None,
-                    org: None,
-                    code: None,
-                    county_short: false,
-                });
+                add.push(organization(hit.start, hit.end, long.clone()));
             }
         }
     }

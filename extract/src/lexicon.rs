@@ -637,20 +637,11 @@ pub(crate) fn often_follows_name(c: char) -> bool {
         )
 }
 
-/// A surname's class in `surnames.tsv`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum Surname {
-    /// Rarely begins an ordinary word: a name on weaker evidence.
-    Unambiguous,
-    /// Also begins ordinary words (唐, 颜, 和): a name only with a title or a byline.
-    Ambiguous,
-}
-
 /// Everything entity extraction looks words up in.
 pub(crate) struct Lexicon {
     pub automaton: AhoCorasick,
     pub words: Vec<Word>,
-    surnames: HashMap<char, Surname>,
+    surnames: HashSet<char>,
     double_surnames: HashSet<(char, char)>,
     generic: HashSet<&'static str>,
 }
@@ -738,22 +729,20 @@ impl Lexicon {
             .expect("the lexicon's words build an automaton");
         let words = entries.into_iter().map(|(_, w)| w).collect();
 
-        let mut surnames = HashMap::new();
+        let mut surnames = HashSet::new();
         let mut double_surnames = HashSet::new();
         for line in SURNAMES.lines().filter(|l| !l.starts_with('#')) {
             let Some((s, class)) = line.split_once('\t') else {
                 continue;
             };
             let mut chars = s.chars();
+            // Both single classes are read alike: a name needs context either way.
             match (chars.next(), chars.next(), class) {
                 (Some(a), Some(b), "double") => {
                     double_surnames.insert((a, b));
                 }
-                (Some(a), None, "unambiguous") => {
-                    surnames.insert(a, Surname::Unambiguous);
-                }
                 (Some(a), None, _) => {
-                    surnames.insert(a, Surname::Ambiguous);
+                    surnames.insert(a);
                 }
                 _ => {}
             }
@@ -768,9 +757,9 @@ impl Lexicon {
         }
     }
 
-    /// The class of a single-character surname.
-    pub fn surname(&self, c: char) -> Option<Surname> {
-        self.surnames.get(&c).copied()
+    /// Whether `c` is a single-character surname.
+    pub fn is_surname(&self, c: char) -> bool {
+        self.surnames.contains(&c)
     }
 
     /// Whether two characters are a double surname (欧阳).
