@@ -37,11 +37,7 @@ impl Stages {
             };
             // The text lives on in the articles; the record need not carry it twice.
             document.text = String::new();
-            DocRecord {
-                document,
-                page,
-                extraction,
-            }
+            DocRecord::new(document, page, extraction)
         }));
         outcome.unwrap_or_else(|panic| {
             let what = panic
@@ -49,8 +45,8 @@ impl Stages {
                 .map(|s| s.to_string())
                 .or_else(|| panic.downcast_ref::<String>().cloned())
                 .unwrap_or_else(|| "unknown panic".to_string());
-            DocRecord {
-                document: ingest::Document {
+            DocRecord::new(
+                ingest::Document {
                     doc_id,
                     source,
                     bytes,
@@ -63,9 +59,9 @@ impl Stages {
                     published_date: None,
                     text: String::new(),
                 },
-                page: Page::default(),
-                extraction: Extraction::default(),
-            }
+                Page::default(),
+                Extraction::default(),
+            )
         })
     }
 

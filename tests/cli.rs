@@ -9,7 +9,7 @@ use polars::prelude::*;
 const SAMPLE: &str = "data/pages/000_5e6263fb01fcad50.txt";
 
 /// Every table of the output contract.
-const TABLES: [&str; 7] = [
+const TABLES: [&str; 8] = [
     "documents",
     "articles",
     "paragraphs",
@@ -17,6 +17,7 @@ const TABLES: [&str; 7] = [
     "quantities",
     "removed",
     "entity_counts",
+    "quantity_counts",
 ];
 
 fn root() -> PathBuf {
@@ -550,4 +551,143 @@ fn figures_match_their_gold_by_kind() {
     }
     assert!(f1("count") >= 0.95, "count F1 {}", f1("count"));
     assert!(f1("all") >= 0.97, "overall F1 {}", f1("all"));
+}
+
+/// The sample page as another scan might give it: CRLF line ends, full-width digits, ASCII
+/// commas.
+fn rescanned(page: &str) -> String {
+    page.chars()
+        .map(|c| match c {
+            '0'..='9' => char::from_u32(c as u32 + 0xFEE0).unwrap_or(c),
+            '，' => ',',
+            _ => c,
+        })
+        .collect::<String>()
+        .replace('\n', "\r\n")
+}
+
+/// The page with about `per_thousand` in a thousand Han characters replaced (a misread).
+fn misread(page: &str, per_thousand: u64) -> String {
+    let mut state = 0x5EEDu64;
+    page.chars()
+        .map(|c| {
+            state = state
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            if ('\u{4E00}'..='\u{9FFF}').contains(&c) && (state >> 33) % 1000 < per_thousand {
+                '丁'
+            } else {
+                c
+            }
+        })
+        .collect()
+}
+
+#[test]
+fn articles_repeated_across_documents_name_the_copy_kept_and_count_once() {
+    let page = std::fs::read_to_string(root().join(SAMPLE)).expect("sample");
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let inputs = tmp.path().join("inputs");
+    std::fs::create_dir_all(&inputs).expect("mkdir");
+    std::fs::write(inputs.join("a-original.txt"), &page).expect("write");
+    std::fs::write(
+        inputs.join("b-rescan.gb18030.txt"),
+        ingest::fixtures::encode(&rescanned(&page), "gb18030").expect("gb18030"),
+    )
+    .expect("write");
+    std::fs::write(
+        inputs.join("c-misread.utf16.txt"),
+        ingest::fixtures::encode(&misread(&page, 20), "utf-16le-bom").expect("utf-16"),
+    )
+    .expect("write");
+    std::fs::copy(
+        root().join("data/gold/pages/own_articles.txt"),
+        inputs.join("d-other.txt"),
+    )
+    .expect("copy");
+    let out = tmp.path().join("out");
+    run_ok(&[&inputs], &out, &["--published-date", "2026-01-21"]);
+
+    let documents = table(&out, "documents");
+    let doc_ids = strings(&documents, "doc_id");
+    let sources = strings(&documents, "source");
+    let doc_of = |file: &str| {
+        let at = sources
+            .iter()
+            .position(|s| s.as_deref().is_some_and(|s| s.ends_with(file)))
+            .expect("document");
+        doc_ids[at].clone().expect("doc_id")
+    };
+    let articles = table(&out, "articles");
+    let ids = strings(&articles, "doc_id");
+    let titles = strings(&articles, "title");
+    let kept = strings(&articles, "duplicate_of");
+    let original = doc_of("a-original.txt");
+    let title_of = |key: &str| {
+        let (doc, idx) = key.rsplit_once('/').expect("doc/idx");
+        let idx: usize = idx.parse().expect("idx");
+        let at = ids
+            .iter()
+            .position(|d| d.as_deref() == Some(doc))
+            .expect("kept document");
+        titles[at + idx].clone()
+    };
+    let mut found = std::collections::BTreeMap::<String, (usize, usize)>::new();
+    for i in 0..articles.height() {
+        let doc = ids[i].clone().expect("doc");
+        let entry = found.entry(doc.clone()).or_default();
+        entry.1 += 1;
+        if let Some(key) = &kept[i] {
+            entry.0 += 1;
+            assert!(key.starts_with(&original), "copies name the first document");
+            // Misread titles differ by a character or two; count how many are the same.
+            let same = title_of(key)
+                .unwrap_or_default()
+                .chars()
+                .zip(titles[i].clone().unwrap_or_default().chars())
+                .filter(|(a, b)| a == b)
+                .count();
+            assert!(same >= 8, "{key}: {:?} vs {:?}", title_of(key), titles[i]);
+        }
+    }
+    assert_eq!(found[&original], (0, 5), "the first copy is kept");
+    assert_eq!(
+        found[&doc_of("b-rescan.gb18030.txt")],
+        (5, 5),
+        "a rescan in another encoding and width"
+    );
+    let (misread_found, misread_all) = found[&doc_of("c-misread.utf16.txt")];
+    assert!(
+        misread_found >= 4 && misread_all >= 5,
+        "{misread_found} of {misread_all}"
+    );
+    assert_eq!(
+        found[&doc_of("d-other.txt")].0,
+        0,
+        "other articles are no copies"
+    );
+
+    // Summaries count each article once: as if the sample page and the other page were alone.
+    let counts = table(&out, "entity_counts");
+    let names = strings(&counts, "name");
+    let documents_col = counts
+        .column("documents")
+        .expect("documents")
+        .u64()
+        .expect("u64");
+    let at = names
+        .iter()
+        .position(|n| n.as_deref() == Some("李永军"))
+        .expect("李永军 counted");
+    assert_eq!(documents_col.get(at), Some(1));
+    let manifest: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("manifest.json")).expect("manifest"))
+            .expect("json");
+    assert!(manifest["corpus"]["near_duplicate_articles"].as_u64() >= Some(9));
+
+    // Switched off, nothing is marked.
+    let off = tmp.path().join("off");
+    run_ok(&[&inputs], &off, &["--no-near-dup"]);
+    let kept = strings(&table(&off, "articles"), "duplicate_of");
+    assert!(kept.iter().all(Option::is_none));
 }

@@ -14,14 +14,23 @@ pub enum Error {
         #[source]
         source: std::io::Error,
     },
-    /// polars failed to build or write a table.
-    #[error("cannot write table {table}")]
+    /// polars failed to build, write or read back a table.
+    #[error("polars failed on table {table}")]
     Polars {
         /// The table.
         table: &'static str,
         /// The underlying failure.
         #[source]
         source: polars::prelude::PolarsError,
+    },
+    /// A part written earlier in the run could not be read back.
+    #[error("cannot read back {path}")]
+    Read {
+        /// The part.
+        path: PathBuf,
+        /// The underlying failure.
+        #[source]
+        source: std::io::Error,
     },
     /// A row did not match its table's schema (a bug in newsprint).
     #[error("row does not match table {table}: {detail}")]

@@ -18,18 +18,22 @@
 //! # Ok(()) }
 //! ```
 
+mod corpus;
 mod error;
 pub mod schema;
+mod summary;
 mod table;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
+use clean::neardup::{NearDupOptions, Sketch};
 use clean::Page;
 use extract::Extraction;
 use ingest::{Document, Status};
 use serde::Serialize;
 
+use corpus::ArticleIndex;
 pub use error::Error;
 use schema::*;
 use table::{Cell, TableWriter};
@@ -43,19 +47,42 @@ pub struct DocRecord {
     pub page: Page,
     /// Entities and quantities.
     pub extraction: Extraction,
+    /// Each article's near-duplicate sketch, in article order.
+    pub sketches: Vec<Option<Sketch>>,
+}
+
+impl DocRecord {
+    /// Bundles one input's results, sketching its articles for the corpus-wide duplicate
+    /// search (done here so that it runs in the parallel stage, not in the writer).
+    pub fn new(document: Document, page: Page, extraction: Extraction) -> Self {
+        let sketches = page
+            .articles
+            .iter()
+            .map(|a| clean::neardup::sketch(&a.text()))
+            .collect();
+        DocRecord {
+            document,
+            page,
+            extraction,
+            sketches,
+        }
+    }
 }
 
 /// How the writer batches rows.
 #[derive(Clone, Debug)]
 pub struct WriterOptions {
-    /// Rows per Parquet part (a part is also cut at 64 MiB of buffered text).
+    /// Rows per Parquet part (a part is also cut at 16 MiB of buffered text).
     pub rows_per_part: usize,
+    /// How near-duplicate articles across documents are found; `None` skips the search.
+    pub near_duplicates: Option<NearDupOptions>,
 }
 
 impl Default for WriterOptions {
     fn default() -> Self {
         WriterOptions {
             rows_per_part: 250_000,
+            near_duplicates: Some(NearDupOptions::default()),
         }
     }
 }
@@ -84,6 +111,19 @@ pub struct Report {
     pub rows: BTreeMap<&'static str, u64>,
     /// Documents per status.
     pub documents: BTreeMap<&'static str, u64>,
+    /// What the corpus-wide steps found.
+    pub corpus: CorpusReport,
+}
+
+/// What the corpus-wide steps found, for the manifest and the run's summary.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct CorpusReport {
+    /// Articles that repeat an earlier article (`articles.duplicate_of` set).
+    pub near_duplicate_articles: u64,
+    /// Candidate pairs from shared LSH bands.
+    pub candidate_pairs: u64,
+    /// Candidate pairs verified by exact 5-gram similarity.
+    pub verified_pairs: u64,
 }
 
 #[derive(Serialize)]
@@ -93,15 +133,9 @@ struct Manifest<'a> {
     tables: Vec<&'static str>,
     rows: &'a BTreeMap<&'static str, u64>,
     documents: &'a BTreeMap<&'static str, u64>,
+    corpus: &'a CorpusReport,
     #[serde(flatten)]
     run: &'a RunInfo,
-}
-
-#[derive(Default)]
-struct EntityCount {
-    mentions: u64,
-    articles: u64,
-    documents: u64,
 }
 
 /// Writes a dataset; see the crate docs.
@@ -115,7 +149,8 @@ pub struct Writer {
     quantities: TableWriter,
     removed: TableWriter,
     statuses: BTreeMap<&'static str, u64>,
-    entity_counts: BTreeMap<(&'static str, String), EntityCount>,
+    index: ArticleIndex,
+    near_duplicates: Option<NearDupOptions>,
 }
 
 impl Writer {
@@ -149,7 +184,8 @@ impl Writer {
             removed: TableWriter::new(&REMOVED, &staging, rows)?,
             staging,
             statuses: Status::ALL.iter().map(|s| (s.as_str(), 0)).collect(),
-            entity_counts: BTreeMap::new(),
+            index: ArticleIndex::default(),
+            near_duplicates: options.near_duplicates,
         })
     }
 
@@ -188,8 +224,21 @@ impl Writer {
                 clean::RemovedKind::Caption,
                 clean::RemovedKind::Credit,
             ]))),
+            Cell::U64(Some(removed_chars(&[clean::RemovedKind::Noise]))),
         ])?;
 
+        if !page.articles.is_empty() {
+            let doc_number = self.index.doc_ids.len() as u32;
+            self.index.doc_ids.push(record.document.doc_id.clone());
+            for (a, article) in page.articles.iter().enumerate() {
+                self.index.ids.push((doc_number, a as u32));
+                let sketch = match record.sketches.get(a) {
+                    Some(sketch) => *sketch,
+                    None => clean::neardup::sketch(&article.text()),
+                };
+                self.index.sketches.push(sketch);
+            }
+        }
         for (a, article) in page.articles.iter().enumerate() {
             let text = article.text();
             self.articles.push(&[
@@ -237,8 +286,6 @@ impl Writer {
         }
 
         let extraction = &record.extraction;
-        let mut seen_articles = std::collections::BTreeSet::new();
-        let mut seen_docs = std::collections::BTreeSet::new();
         for e in &extraction.entities {
             self.entities.push(&[
                 Cell::Str(id),
@@ -254,15 +301,6 @@ impl Writer {
                 Cell::Str(e.org.as_deref()),
                 Cell::Str(e.code.as_deref()),
             ])?;
-            let key = (e.kind.as_str(), e.name.clone());
-            let count = self.entity_counts.entry(key.clone()).or_default();
-            count.mentions += 1;
-            if seen_articles.insert((key.clone(), e.article)) {
-                count.articles += 1;
-            }
-            if seen_docs.insert(key) {
-                count.documents += 1;
-            }
         }
         for q in &extraction.quantities {
             self.quantities.push(&[
@@ -296,24 +334,37 @@ impl Writer {
 
     /// Writes the summary tables and the manifest, and moves the dataset into place.
     pub fn finish(self, run: RunInfo) -> Result<Report, Error> {
-        let mut counts = TableWriter::new(&ENTITY_COUNTS, &self.staging, usize::MAX)?;
-        for ((kind, name), c) in &self.entity_counts {
-            counts.push(&[
-                Cell::Str(Some(kind)),
-                Cell::Str(Some(name)),
-                Cell::U64(Some(c.mentions)),
-                Cell::U64(Some(c.articles)),
-                Cell::U64(Some(c.documents)),
-            ])?;
-        }
         let mut rows = BTreeMap::new();
-        rows.insert(DOCUMENTS.name, self.documents.finish()?);
-        rows.insert(ARTICLES.name, self.articles.finish()?);
-        rows.insert(PARAGRAPHS.name, self.paragraphs.finish()?);
-        rows.insert(ENTITIES.name, self.entities.finish()?);
-        rows.insert(QUANTITIES.name, self.quantities.finish()?);
-        rows.insert(REMOVED.name, self.removed.finish()?);
-        rows.insert(ENTITY_COUNTS.name, counts.finish()?);
+        let articles = self.articles.finish()?;
+        let mut corpus = CorpusReport::default();
+        let mut copies = summary::Copies::new();
+        if let Some(options) = &self.near_duplicates {
+            let found = corpus::mark_near_duplicates(&articles, &self.index, options)?;
+            for (article, m) in found.matches.iter().enumerate() {
+                if m.is_some() {
+                    let (doc, idx) = self.index.ids[article];
+                    copies
+                        .entry(self.index.doc_ids[doc as usize].clone())
+                        .or_default()
+                        .push(idx);
+                }
+            }
+            corpus.near_duplicate_articles = found.matches.iter().flatten().count() as u64;
+            corpus.candidate_pairs = found.candidates;
+            corpus.verified_pairs = found.verified;
+        }
+        let entities = self.entities.finish()?;
+        let quantities = self.quantities.finish()?;
+        let entity_counts = summary::entity_counts(&entities, &copies, &self.staging)?;
+        let quantity_counts = summary::quantity_counts(&quantities, &copies, &self.staging)?;
+        rows.insert(DOCUMENTS.name, self.documents.finish()?.rows());
+        rows.insert(ARTICLES.name, articles.rows());
+        rows.insert(PARAGRAPHS.name, self.paragraphs.finish()?.rows());
+        rows.insert(ENTITIES.name, entities.rows());
+        rows.insert(QUANTITIES.name, quantities.rows());
+        rows.insert(REMOVED.name, self.removed.finish()?.rows());
+        rows.insert(ENTITY_COUNTS.name, entity_counts.rows());
+        rows.insert(QUANTITY_COUNTS.name, quantity_counts.rows());
 
         let manifest = Manifest {
             newsprint_version: env!("CARGO_PKG_VERSION"),
@@ -321,6 +372,7 @@ impl Writer {
             tables: TABLES.iter().map(|t| t.name).collect(),
             rows: &rows,
             documents: &self.statuses,
+            corpus: &corpus,
             run: &run,
         };
         let path = self.staging.join("manifest.json");
@@ -337,6 +389,7 @@ impl Writer {
             out: self.out,
             rows,
             documents: self.statuses,
+            corpus,
         })
     }
 }

@@ -5,7 +5,7 @@
 //! frozen copy in `data/golden/schema.txt`, so a change here is always a deliberate one.
 
 /// Version of the output contract, written to `manifest.json`.
-pub const SCHEMA_VERSION: u32 = 2;
+pub const SCHEMA_VERSION: u32 = 3;
 
 /// The type of a column.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -75,6 +75,7 @@ pub const DOCUMENTS: Table = Table {
         ("external_id", Str),
         ("chars_removed_duplicate", U64),
         ("chars_removed_caption", U64),
+        ("chars_removed_noise", U64),
     ],
 };
 
@@ -169,7 +170,7 @@ pub const REMOVED: Table = Table {
     ],
 };
 
-/// `entity_counts`: mentions per entity over the run.
+/// `entity_counts`: mentions per entity over the run (copies of articles left out).
 pub const ENTITY_COUNTS: Table = Table {
     name: "entity_counts",
     columns: &[
@@ -181,8 +182,22 @@ pub const ENTITY_COUNTS: Table = Table {
     ],
 };
 
+/// `quantity_counts`: figures per kind and unit over the run.
+pub const QUANTITY_COUNTS: Table = Table {
+    name: "quantity_counts",
+    columns: &[
+        ("kind", Str),
+        ("unit", Str),
+        ("count", U64),
+        ("with_value", U64),
+        ("min", F64),
+        ("median", F64),
+        ("max", F64),
+    ],
+};
+
 /// Every table, in the order they are listed in the manifest.
-pub const TABLES: [&Table; 7] = [
+pub const TABLES: [&Table; 8] = [
     &DOCUMENTS,
     &ARTICLES,
     &PARAGRAPHS,
@@ -190,6 +205,7 @@ pub const TABLES: [&Table; 7] = [
     &QUANTITIES,
     &REMOVED,
     &ENTITY_COUNTS,
+    &QUANTITY_COUNTS,
 ];
 
 /// The contract as text, one `table.column type` a line: what the golden file holds.

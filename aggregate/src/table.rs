@@ -71,9 +71,30 @@ pub(crate) struct TableWriter {
     data: Vec<Data>,
     rows: usize,
     text_bytes: usize,
-    parts: usize,
+    /// Rows of each part written so far, in order.
+    part_rows: Vec<u64>,
     pub(crate) total_rows: u64,
     rows_per_part: usize,
+}
+
+/// A finished table: its folder and the rows of each of its parts, in order.
+pub(crate) struct Finished {
+    pub(crate) dir: PathBuf,
+    pub(crate) part_rows: Vec<u64>,
+}
+
+impl Finished {
+    pub(crate) fn rows(&self) -> u64 {
+        self.part_rows.iter().sum()
+    }
+
+    pub(crate) fn part_path(&self, part: usize) -> PathBuf {
+        part_path(&self.dir, part)
+    }
+}
+
+fn part_path(dir: &Path, part: usize) -> PathBuf {
+    dir.join(format!("part-{part:05}.parquet"))
 }
 
 /// Buffered text beyond which a part is written even if it has few rows: with six tables
@@ -97,7 +118,7 @@ impl TableWriter {
             dir,
             rows: 0,
             text_bytes: 0,
-            parts: 0,
+            part_rows: Vec::new(),
             total_rows: 0,
             rows_per_part,
         })
@@ -154,12 +175,15 @@ impl TableWriter {
 
     /// Flushes, and writes an empty part if the table has none, so every table exists with
     /// its schema.
-    pub(crate) fn finish(mut self) -> Result<u64, Error> {
+    pub(crate) fn finish(mut self) -> Result<Finished, Error> {
         self.flush()?;
-        if self.parts == 0 {
+        if self.part_rows.is_empty() {
             self.write_part()?;
         }
-        Ok(self.total_rows)
+        Ok(Finished {
+            dir: self.dir,
+            part_rows: self.part_rows,
+        })
     }
 
     fn write_part(&mut self) -> Result<(), Error> {
@@ -177,35 +201,9 @@ impl TableWriter {
             .map_err(|source| self.polars_error(source))?;
         let mut frame =
             DataFrame::new(height, columns).map_err(|source| self.polars_error(source))?;
-        let path = self.dir.join(format!("part-{:05}.parquet", self.parts));
-        let file = File::create(&path).map_err(|source| Error::Io {
-            path: path.clone(),
-            source,
-        })?;
-        // polars embeds an Arrow schema that names strings `string_view`, and pyarrow cannot
-        // turn a list of those into pandas. The same Parquet data described with the oldest
-        // Arrow types (large_string) reads everywhere: polars, pandas, DuckDB, Spark.
-        let arrow_schema = frame.schema().to_arrow(CompatLevel::oldest());
-        let arrow_key = polars_parquet::write::schema_to_metadata_key(&arrow_schema);
-        let mut metadata = vec![
-            ("newsprint.table".to_string(), self.table.name.to_string()),
-            (
-                "newsprint.schema_version".to_string(),
-                crate::schema::SCHEMA_VERSION.to_string(),
-            ),
-        ];
-        if let Some(value) = arrow_key.value {
-            metadata.insert(0, (arrow_key.key, value));
-        }
-        let metadata = KeyValueMetadata::from_static(metadata);
-        ParquetWriter::new(file)
-            .with_key_value_metadata(Some(metadata))
-            .with_compression(ParquetCompression::Zstd(
-                polars_parquet::write::ZstdLevel::try_new(1).ok(),
-            ))
-            .finish(&mut frame)
-            .map_err(|source| self.polars_error(source))?;
-        self.parts += 1;
+        let path = part_path(&self.dir, self.part_rows.len());
+        write_frame(self.table, &path, &mut frame)?;
+        self.part_rows.push(height as u64);
         self.rows = 0;
         self.text_bytes = 0;
         Ok(())
@@ -217,6 +215,64 @@ impl TableWriter {
             source,
         }
     }
+}
+
+/// Writes a frame of `table` as one zstd Parquet file at `path`.
+pub(crate) fn write_frame(
+    table: &'static Table,
+    path: &Path,
+    frame: &mut DataFrame,
+) -> Result<(), Error> {
+    let file = File::create(path).map_err(|source| Error::Io {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    // polars embeds an Arrow schema that names strings `string_view`, and pyarrow cannot
+    // turn a list of those into pandas. The same Parquet data described with the oldest
+    // Arrow types (large_string) reads everywhere: polars, pandas, DuckDB, Spark.
+    let arrow_schema = frame.schema().to_arrow(CompatLevel::oldest());
+    let arrow_key = polars_parquet::write::schema_to_metadata_key(&arrow_schema);
+    let mut metadata = vec![
+        ("newsprint.table".to_string(), table.name.to_string()),
+        (
+            "newsprint.schema_version".to_string(),
+            crate::schema::SCHEMA_VERSION.to_string(),
+        ),
+    ];
+    if let Some(value) = arrow_key.value {
+        metadata.insert(0, (arrow_key.key, value));
+    }
+    let metadata = KeyValueMetadata::from_static(metadata);
+    ParquetWriter::new(file)
+        .with_key_value_metadata(Some(metadata))
+        .with_compression(ParquetCompression::Zstd(
+            polars_parquet::write::ZstdLevel::try_new(1).ok(),
+        ))
+        .finish(frame)
+        .map_err(|source| Error::Polars {
+            table: table.name,
+            source,
+        })?;
+    Ok(())
+}
+
+/// Reads `columns` (all when `None`) of one part back.
+pub(crate) fn read_frame(
+    table: &'static Table,
+    path: &Path,
+    columns: Option<&[&str]>,
+) -> Result<DataFrame, Error> {
+    let file = File::open(path).map_err(|source| Error::Read {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    ParquetReader::new(file)
+        .with_columns(columns.map(|c| c.iter().map(|s| s.to_string()).collect()))
+        .finish()
+        .map_err(|source| Error::Polars {
+            table: table.name,
+            source,
+        })
 }
 
 fn to_column(name: &str, data: Data) -> PolarsResult<Column> {

@@ -42,7 +42,7 @@ fn signature(text: &str) -> Signature {
     let chars = comparable(text);
     let exact = hash_chars(&chars);
     let shingles: Vec<u64> = if chars.len() >= SHINGLE {
-        shingle_hashes(&chars)
+        shingle_hashes(&chars, SHINGLE)
     } else {
         vec![exact]
     };
@@ -73,22 +73,19 @@ impl std::hash::Hasher for MixHasher {
 
 type BuildMix = std::hash::BuildHasherDefault<MixHasher>;
 
-/// Hashes of every 5-gram, rolled along the characters (two multiplications a character
-/// instead of five), then mixed so nearby windows spread over the table.
-fn shingle_hashes(chars: &[char]) -> Vec<u64> {
+/// Hashes of every `n`-gram, rolled along the characters (two multiplications a character
+/// instead of `n`), then mixed so nearby windows spread over the table.
+pub(crate) fn shingle_hashes(chars: &[char], n: usize) -> Vec<u64> {
     const BASE: u64 = 0x0000_0100_0000_01B3;
-    const BASE_POW: u64 = BASE
-        .wrapping_mul(BASE)
-        .wrapping_mul(BASE)
-        .wrapping_mul(BASE);
-    let mut out = Vec::with_capacity(chars.len().saturating_sub(SHINGLE - 1));
+    let base_pow = (1..n).fold(1u64, |p, _| p.wrapping_mul(BASE));
+    let mut out = Vec::with_capacity(chars.len().saturating_sub(n - 1));
     let mut h: u64 = 0;
     for (i, &c) in chars.iter().enumerate() {
-        if i >= SHINGLE {
-            h = h.wrapping_sub((chars[i - SHINGLE] as u64).wrapping_mul(BASE_POW));
+        if i >= n {
+            h = h.wrapping_sub((chars[i - n] as u64).wrapping_mul(base_pow));
         }
         h = h.wrapping_mul(BASE).wrapping_add(c as u64);
-        if i + 1 >= SHINGLE {
+        if i + 1 >= n {
             out.push((h ^ (h >> 31)).wrapping_mul(0x9E37_79B9_7F4A_7C15));
         }
     }
@@ -292,7 +289,7 @@ pub(crate) fn self_copy(text: &str, joins: &[usize]) -> Option<(usize, f32)> {
         return None;
     }
     let joins = &candidates;
-    let hashes: Vec<u64> = shingle_hashes(&chars);
+    let hashes: Vec<u64> = shingle_hashes(&chars, SHINGLE);
     let mut first_at: HashMap<u64, u32, BuildMix> =
         HashMap::with_capacity_and_hasher(hashes.len(), BuildMix::default());
     let first: Vec<u32> = hashes
@@ -388,7 +385,7 @@ pub(crate) fn repeated_sentences(passages: &[&str], overlapping: &[bool]) -> Vec
             }
             chars.clear();
             chars.extend(text[range.clone()].chars().filter_map(comparable_char));
-            let hashes = shingle_hashes(&chars);
+            let hashes = shingle_hashes(&chars, SHINGLE);
             let seen: Vec<usize> = hashes
                 .iter()
                 .filter_map(|h| grams.get(h).copied())

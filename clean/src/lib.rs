@@ -29,6 +29,7 @@ mod chars;
 mod dedup;
 mod furniture;
 mod layout;
+pub mod neardup;
 mod normalize;
 
 use chrono::NaiveDate;

@@ -61,6 +61,16 @@ pub struct RunArgs {
     /// Largest document read, in megabytes; a larger one is recorded as an error.
     #[arg(long, value_name = "MB", default_value_t = 64)]
     pub max_document_mb: u64,
+
+    /// Jaccard similarity of character 3-grams at or above which an article repeats an
+    /// earlier one in the run (a rescan, another edition, a syndicated copy). The copy keeps
+    /// its rows; `articles.duplicate_of` names the article kept (the first in input order).
+    #[arg(long, value_name = "J", default_value_t = 0.8, value_parser = parse_fraction)]
+    pub near_dup_threshold: f32,
+
+    /// Skip the corpus-wide near-duplicate search (`articles.duplicate_of` stays empty).
+    #[arg(long)]
+    pub no_near_dup: bool,
 }
 
 const AFTER_HELP: &str = "\
@@ -72,7 +82,10 @@ Output (DIR):
   quantities/     counts, money, percentages, measures, dates, durations, ordinals
   removed/        every passage taken out (duplicate, caption, credit) and why
   entity_counts/  mentions per entity over the run
-  manifest.json   version, options, inputs, rows per table, documents per status
+  manifest.json   version, options, inputs, rows per table, documents per status,
+                  near-duplicate articles found
+Articles that repeat an earlier article anywhere in the run keep their rows and name the
+copy kept in articles.duplicate_of: filter on `duplicate_of IS NULL` to count each once.
 Each table is a folder of part-NNNNN.parquet files (zstd); see docs/schema.md.
 
 Exit codes:
@@ -92,6 +105,13 @@ pub enum LogFormat {
     Text,
     /// One JSON object per line.
     Json,
+}
+
+fn parse_fraction(s: &str) -> Result<f32, String> {
+    match s.parse::<f32>() {
+        Ok(x) if x > 0.0 && x <= 1.0 => Ok(x),
+        _ => Err(format!("{s:?} is not a similarity in (0, 1]")),
+    }
 }
 
 fn parse_date(s: &str) -> Result<NaiveDate, String> {
@@ -140,7 +160,14 @@ pub fn run(args: RunArgs) -> Result<ExitCode> {
         .context("cannot start worker threads")?;
     tracing::info!(inputs = sources.len(), threads, out = %args.out.display(), "newsprint run");
 
-    let mut writer = aggregate::Writer::create(&args.out, aggregate::WriterOptions::default())
+    let writer_options = aggregate::WriterOptions {
+        near_duplicates: (!args.no_near_dup).then(|| clean::neardup::NearDupOptions {
+            threshold: args.near_dup_threshold,
+            ..Default::default()
+        }),
+        ..Default::default()
+    };
+    let mut writer = aggregate::Writer::create(&args.out, writer_options)
         .with_context(|| format!("cannot write to {}", args.out.display()))?;
     let stages = Stages {
         decode,
@@ -217,6 +244,10 @@ pub fn run(args: RunArgs) -> Result<ExitCode> {
     );
     options.insert("encoding".to_string(), serde_json::json!(args.encoding));
     options.insert("strict".to_string(), serde_json::json!(args.strict));
+    options.insert(
+        "near_dup_threshold".to_string(),
+        serde_json::json!((!args.no_near_dup).then_some(args.near_dup_threshold)),
+    );
     let info = aggregate::RunInfo {
         inputs: args
             .inputs
@@ -330,6 +361,7 @@ fn print_summary(
             "documents": report.documents,
             "rows": report.rows,
             "articles": totals.articles,
+            "near_duplicate_articles": report.corpus.near_duplicate_articles,
             "mb": mb,
             "seconds": secs,
             "mb_per_s": mb / secs,
@@ -355,6 +387,10 @@ fn print_summary(
         mb / secs,
         totals.documents as f64 / secs,
         peak_rss_bytes().map_or("?".to_string(), |b| (b >> 20).to_string())
+    );
+    println!(
+        "  articles   {} ({} repeat an earlier article: articles.duplicate_of)",
+        totals.articles, report.corpus.near_duplicate_articles
     );
     println!("  rows");
     for (table, rows) in &report.rows {

@@ -1,0 +1,332 @@
+//! Summary tables computed over the staged parts once the run's rows are all written:
+//! `entity_counts` and `quantity_counts`.
+//!
+//! Both count each article once: rows of articles that repeat an earlier one
+//! (`articles.duplicate_of` set) are left out, as an analyst filtering on
+//! `duplicate_of IS NULL` would. The parts are read back with polars a part at a time, so
+//! memory follows the number of distinct entities and groups, not the number of rows.
+//! Medians are exact, found in two passes: the first counts values into narrow buckets
+//! (0.4 % wide), the second keeps only the values of the bucket holding the middle.
+
+use std::collections::{BTreeMap, HashMap};
+
+use polars::prelude::*;
+
+use crate::schema::{Table, ENTITIES, ENTITY_COUNTS, QUANTITIES, QUANTITY_COUNTS};
+use crate::table::{read_frame, Cell, Finished, TableWriter};
+use crate::Error;
+
+/// The articles left out of the summaries: their `article_idx` by doc_id.
+pub(crate) type Copies = HashMap<String, Vec<u32>>;
+
+fn is_copy(copies: &Copies, doc: &str, article: u32) -> bool {
+    copies.get(doc).is_some_and(|a| a.contains(&article))
+}
+
+fn polars(table: &'static Table) -> impl Fn(PolarsError) -> Error {
+    move |source| Error::Polars {
+        table: table.name,
+        source,
+    }
+}
+
+/// Calls `f` with each part's frame of `columns`, in order.
+fn for_each_part(
+    table: &'static Table,
+    parts: &Finished,
+    columns: &[&str],
+    mut f: impl FnMut(&DataFrame) -> Result<(), Error>,
+) -> Result<(), Error> {
+    for part in 0..parts.part_rows.len() {
+        let frame = read_frame(table, &parts.part_path(part), Some(columns))?;
+        f(&frame)?;
+    }
+    Ok(())
+}
+
+fn strs<'a>(
+    frame: &'a DataFrame,
+    table: &'static Table,
+    name: &str,
+) -> Result<&'a StringChunked, Error> {
+    frame
+        .column(name)
+        .and_then(|c| c.str())
+        .map_err(polars(table))
+}
+
+fn u32s<'a>(
+    frame: &'a DataFrame,
+    table: &'static Table,
+    name: &str,
+) -> Result<&'a UInt32Chunked, Error> {
+    frame
+        .column(name)
+        .and_then(|c| c.u32())
+        .map_err(polars(table))
+}
+
+#[derive(Default)]
+struct EntityCount {
+    mentions: u64,
+    articles: u64,
+    documents: u64,
+    /// The last (document, article) counted: rows come in document and article order, so a
+    /// change means a new one.
+    last: Option<(u32, u32)>,
+}
+
+/// Writes `entity_counts`: per kind and name, mentions, articles and documents.
+pub(crate) fn entity_counts(
+    entities: &Finished,
+    copies: &Copies,
+    staging: &std::path::Path,
+) -> Result<Finished, Error> {
+    let mut counts: BTreeMap<(String, String), EntityCount> = BTreeMap::new();
+    let mut doc_number = 0u32;
+    let mut last_doc: Option<String> = None;
+    let columns = ["doc_id", "article_idx", "kind", "name"];
+    for_each_part(&ENTITIES, entities, &columns, |frame| {
+        let doc_ids = strs(frame, &ENTITIES, "doc_id")?;
+        let articles = u32s(frame, &ENTITIES, "article_idx")?;
+        let kinds = strs(frame, &ENTITIES, "kind")?;
+        let names = strs(frame, &ENTITIES, "name")?;
+        for i in 0..frame.height() {
+            let (Some(doc), Some(article), Some(kind), Some(name)) =
+                (doc_ids.get(i), articles.get(i), kinds.get(i), names.get(i))
+            else {
+                continue;
+            };
+            if last_doc.as_deref() != Some(doc) {
+                doc_number += 1;
+                last_doc = Some(doc.to_string());
+            }
+            if is_copy(copies, doc, article) {
+                continue;
+            }
+            let count = counts
+                .entry((kind.to_string(), name.to_string()))
+                .or_default();
+            count.mentions += 1;
+            match count.last {
+                Some((d, a)) if d == doc_number && a == article => {}
+                Some((d, _)) if d == doc_number => count.articles += 1,
+                _ => {
+                    count.articles += 1;
+                    count.documents += 1;
+                }
+            }
+            count.last = Some((doc_number, article));
+        }
+        Ok(())
+    })?;
+    let mut out = TableWriter::new(&ENTITY_COUNTS, staging, usize::MAX)?;
+    for ((kind, name), c) in &counts {
+        out.push(&[
+            Cell::Str(Some(kind)),
+            Cell::Str(Some(name)),
+            Cell::U64(Some(c.mentions)),
+            Cell::U64(Some(c.articles)),
+            Cell::U64(Some(c.documents)),
+        ])?;
+    }
+    out.finish()
+}
+
+/// An order-preserving map of a float to an integer: negative numbers below positive ones.
+fn ordered(x: f64) -> u64 {
+    let bits = x.to_bits();
+    if bits >> 63 == 1 {
+        !bits
+    } else {
+        bits | (1 << 63)
+    }
+}
+
+fn unordered(key: u64) -> f64 {
+    if key >> 63 == 1 {
+        f64::from_bits(key & !(1 << 63))
+    } else {
+        f64::from_bits(!key)
+    }
+}
+
+/// A bucket holds the values whose ordered keys share their top 20 bits: sign, exponent and
+/// the first 8 bits of the mantissa, so a bucket spans at most 0.4 % of its values.
+fn bucket(key: u64) -> u32 {
+    (key >> 44) as u32
+}
+
+#[derive(Default)]
+struct Group {
+    count: u64,
+    with_value: u64,
+    min: Option<f64>,
+    max: Option<f64>,
+    buckets: BTreeMap<u32, u64>,
+    /// Second pass: the buckets holding the middle ranks, and the values met in them.
+    middle: Vec<u32>,
+    below: u64,
+    values: BTreeMap<u64, u64>,
+}
+
+impl Group {
+    /// The 0-based ranks of the middle value(s) among the values.
+    fn middle_ranks(&self) -> [u64; 2] {
+        let n = self.with_value;
+        [(n - 1) / 2, n / 2]
+    }
+
+    /// Marks the buckets that hold the middle ranks; `below` counts the values before them.
+    fn choose_middle(&mut self) {
+        if self.with_value == 0 {
+            return;
+        }
+        let ranks = self.middle_ranks();
+        let mut seen = 0u64;
+        let mut first = true;
+        for (&b, &n) in &self.buckets {
+            if ranks.iter().any(|&r| r >= seen && r < seen + n) {
+                if first {
+                    self.below = seen;
+                    first = false;
+                }
+                self.middle.push(b);
+            }
+            seen += n;
+        }
+    }
+
+    fn median(&self) -> Option<f64> {
+        if self.with_value == 0 {
+            return None;
+        }
+        let ranks = self.middle_ranks();
+        let mut found = [None, None];
+        let mut seen = self.below;
+        for (&key, &n) in &self.values {
+            for (slot, &r) in found.iter_mut().zip(&ranks) {
+                if slot.is_none() && r < seen + n {
+                    *slot = Some(unordered(key));
+                }
+            }
+            seen += n;
+        }
+        match found {
+            [Some(a), Some(b)] => Some((a + b) / 2.0),
+            _ => None,
+        }
+    }
+}
+
+/// Writes `quantity_counts`: per kind and unit, figures, and min, median and max of `value`.
+pub(crate) fn quantity_counts(
+    quantities: &Finished,
+    copies: &Copies,
+    staging: &std::path::Path,
+) -> Result<Finished, Error> {
+    let mut groups: BTreeMap<(String, Option<String>), Group> = BTreeMap::new();
+    let columns = ["doc_id", "article_idx", "kind", "unit", "value"];
+    for pass in 0..2 {
+        for_each_part(&QUANTITIES, quantities, &columns, |frame| {
+            let doc_ids = strs(frame, &QUANTITIES, "doc_id")?;
+            let articles = u32s(frame, &QUANTITIES, "article_idx")?;
+            let kinds = strs(frame, &QUANTITIES, "kind")?;
+            let units = strs(frame, &QUANTITIES, "unit")?;
+            let values = frame
+                .column("value")
+                .and_then(|c| c.f64())
+                .map_err(polars(&QUANTITIES))?;
+            for i in 0..frame.height() {
+                let (Some(doc), Some(article), Some(kind)) =
+                    (doc_ids.get(i), articles.get(i), kinds.get(i))
+                else {
+                    continue;
+                };
+                if is_copy(copies, doc, article) {
+                    continue;
+                }
+                let key = (kind.to_string(), units.get(i).map(str::to_string));
+                let value = values.get(i).filter(|v| !v.is_nan());
+                if pass == 0 {
+                    let group = groups.entry(key).or_default();
+                    group.count += 1;
+                    if let Some(v) = value {
+                        group.with_value += 1;
+                        group.min = Some(group.min.map_or(v, |m| m.min(v)));
+                        group.max = Some(group.max.map_or(v, |m| m.max(v)));
+                        *group.buckets.entry(bucket(ordered(v))).or_default() += 1;
+                    }
+                } else if let (Some(v), Some(group)) = (value, groups.get_mut(&key)) {
+                    let k = ordered(v);
+                    if group.middle.contains(&bucket(k)) {
+                        *group.values.entry(k).or_default() += 1;
+                    }
+                }
+            }
+            Ok(())
+        })?;
+        if pass == 0 {
+            for group in groups.values_mut() {
+                group.choose_middle();
+                group.buckets.clear();
+            }
+        }
+    }
+    let mut out = TableWriter::new(&QUANTITY_COUNTS, staging, usize::MAX)?;
+    for ((kind, unit), g) in &groups {
+        out.push(&[
+            Cell::Str(Some(kind)),
+            Cell::Str(unit.as_deref()),
+            Cell::U64(Some(g.count)),
+            Cell::U64(Some(g.with_value)),
+            Cell::F64(g.min),
+            Cell::F64(g.median()),
+            Cell::F64(g.max),
+        ])?;
+    }
+    out.finish()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_float_order_survives_the_integer_map() {
+        let xs = [-1e9, -2.5, -0.0, 0.0, 1e-9, 0.5, 2.0, 83.0, 1.932e9];
+        for w in xs.windows(2) {
+            assert!(ordered(w[0]) <= ordered(w[1]), "{w:?}");
+        }
+        for x in xs {
+            assert_eq!(unordered(ordered(x)), x);
+        }
+    }
+
+    fn median_of(values: &[f64]) -> Option<f64> {
+        let mut g = Group::default();
+        for &v in values {
+            g.with_value += 1;
+            *g.buckets.entry(bucket(ordered(v))).or_default() += 1;
+        }
+        g.choose_middle();
+        for &v in values {
+            if g.middle.contains(&bucket(ordered(v))) {
+                *g.values.entry(ordered(v)).or_default() += 1;
+            }
+        }
+        g.median()
+    }
+
+    #[test]
+    fn medians_are_exact_whatever_the_buckets() {
+        assert_eq!(median_of(&[]), None);
+        assert_eq!(median_of(&[5.0]), Some(5.0));
+        assert_eq!(median_of(&[3.0, 1.0, 2.0]), Some(2.0));
+        assert_eq!(median_of(&[1.0, 100.0, 2.0, 1e9]), Some(51.0));
+        // Neighbours in one bucket are told apart.
+        assert_eq!(median_of(&[1000.0, 1001.0, 1002.0]), Some(1001.0));
+        assert_eq!(median_of(&[2025.0; 7]), Some(2025.0));
+        assert_eq!(median_of(&[-3.0, -1.0, 4.0, 4.0]), Some(1.5));
+    }
+}
