@@ -53,19 +53,50 @@ def main() -> int:
             problems.append(f"{table}: duckdb counts {rows} rows, polars {df.height}")
         print(f"{table:<14} {df.height:>8} rows, {len(columns)} columns: polars, pandas, duckdb ok")
 
-    articles = pl.read_parquet(str(out / "articles/*.parquet"))
-    quantities = pl.read_parquet(str(out / "quantities/*.parquet"))
-    print("\nArticles and their authors:")
-    for row in articles.select("title", "authors").iter_rows():
-        print(f"  {row[0]}  {', '.join(row[1])}")
-    print("\nMoney figures, normalised to yuan (duckdb):")
+    # Each article once: copies found across the run name the article kept.
+    articles = pl.read_parquet(str(out / "articles/*.parquet")).filter(
+        pl.col("duplicate_of").is_null()
+    )
+    print(f"\n{articles.height} articles once each (copies left out)")
+
+    print("\n1. Top organisations by articles mentioning them (polars, entity_counts):")
+    counts = pl.read_parquet(str(out / "entity_counts/*.parquet"))
+    top = (
+        counts.filter(pl.col("kind") == "organization")
+        .sort(["articles", "mentions", "name"], descending=[True, True, False])
+        .head(5)
+    )
+    for name, n_articles, mentions in top.select("name", "articles", "mentions").iter_rows():
+        print(f"  {name:<24} {n_articles} article(s), {mentions} mention(s)")
+
+    print("\n2. Figures about tax revenue, 税收 (duckdb):")
     q = str(out / "quantities/*.parquet")
-    for text, value, unit in duckdb.sql(
-        f"select text, value, unit from read_parquet('{q}') where kind = 'money' order by value desc"
+    a = str(out / "articles/*.parquet")
+    for text, value, unit, change in duckdb.sql(
+        f"""
+        select q.text, q.value, q.unit, q.change
+        from read_parquet('{q}') q
+        join read_parquet('{a}') a using (doc_id, article_idx)
+        where a.duplicate_of is null and q.subject like '%税收%'
+        order by q.doc_id, q.article_idx, q.paragraph_idx, q.start
+        """
     ).fetchall():
-        print(f"  {text:<12} {value:>16,.0f} {unit}")
-    print("\nFigures by kind (pandas):")
-    print(quantities.to_pandas().groupby("kind").size().to_string())
+        print(f"  {text:<12} value {value} {unit or ''} {change or ''}")
+
+    person = "李永军"
+    print(f"\n3. Articles that mention {person} (pandas):")
+    entities = pd.concat(
+        pd.read_parquet(p) for p in sorted((out / "entities").glob("*.parquet"))
+    )
+    mentions = entities[(entities.kind == "person") & (entities.name == person)]
+    hits = articles.to_pandas().merge(
+        mentions[["doc_id", "article_idx", "role"]].drop_duplicates(),
+        on=["doc_id", "article_idx"],
+    )
+    for title, role in hits[["title", "role"]].itertuples(index=False):
+        print(f"  {title}  ({role})")
+    if hits.empty:
+        problems.append(f"no article mentions {person}")
 
     for p in problems:
         print("MISMATCH:", p, file=sys.stderr)

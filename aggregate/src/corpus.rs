@@ -83,14 +83,23 @@ pub(crate) fn mark_near_duplicates(
             .iter()
             .map(|m| m.map(|m| index.key(m.kept)))
             .collect();
+        let similarity: Float32Chunked = matches.iter().map(|m| m.map(|m| m.similarity)).collect();
         let path = articles.part_path(part);
         let mut frame = read_frame(&ARTICLES, &path, None)?;
+        let polars_error = |source| Error::Polars {
+            table: ARTICLES.name,
+            source,
+        };
         frame
             .with_column(kept.with_name("duplicate_of".into()).into_column())
-            .map_err(|source| Error::Polars {
-                table: ARTICLES.name,
-                source,
-            })?;
+            .map_err(polars_error)?;
+        frame
+            .with_column(
+                similarity
+                    .with_name("duplicate_similarity".into())
+                    .into_column(),
+            )
+            .map_err(polars_error)?;
         // Written beside the part and renamed over it: a part is never half-written.
         let fresh = path.with_extension("parquet.new");
         write_frame(&ARTICLES, &fresh, &mut frame)?;

@@ -256,6 +256,7 @@ impl Writer {
                 Cell::U32(Some(article.n_chars() as u32)),
                 Cell::Bool(Some(article.truncated())),
                 Cell::Str(None),
+                Cell::F32(None),
             ])?;
             for (p, paragraph) in article.paragraphs.iter().enumerate() {
                 self.paragraphs.push(&[

@@ -97,6 +97,7 @@ pub const ARTICLES: Table = Table {
         ("n_chars", U32),
         ("truncated", Bool),
         ("duplicate_of", Str),
+        ("duplicate_similarity", F32),
     ],
 };
 
