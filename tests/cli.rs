@@ -691,3 +691,92 @@ fn articles_repeated_across_documents_name_the_copy_kept_and_count_once() {
     let kept = strings(&table(&off, "articles"), "duplicate_of");
     assert!(kept.iter().all(Option::is_none));
 }
+
+#[test]
+fn furniture_lines_recurring_across_pages_are_removed_as_noise() {
+    let page = std::fs::read_to_string(root().join(SAMPLE)).expect("sample");
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let plain = tmp.path().join("plain");
+    let furnished = tmp.path().join("furnished");
+    std::fs::create_dir_all(&plain).expect("mkdir");
+    std::fs::create_dir_all(&furnished).expect("mkdir");
+    // Pages that lead with different articles, as a run's pages do: the sample page's
+    // articles, rotated.
+    let starts = [
+        "非凡“十四五”",
+        "湖南省就业援藏工作座谈会在长召开",
+        "湖南省第二届民政行业职业技能大赛开赛",
+        "全省新就业群体友好场景建设工作推进会召开",
+    ];
+    let lines: Vec<&str> = page.lines().collect();
+    let mut cuts = vec![0];
+    cuts.extend(
+        starts
+            .iter()
+            .map(|s| lines.iter().position(|l| l.starts_with(s)).expect("title")),
+    );
+    cuts.push(lines.len());
+    let articles: Vec<String> = cuts
+        .windows(2)
+        .map(|w| lines[w[0]..w[1]].join("\n"))
+        .collect();
+    for i in 0..12 {
+        let k = i % articles.len();
+        let varied = [&articles[k..], &articles[..k]]
+            .concat()
+            .join("\n\n")
+            .replace("2025", &format!("{}", 1990 + i));
+        std::fs::write(plain.join(format!("p{i:02}.txt")), &varied).expect("write");
+        let with_furniture = format!(
+            "湖南日报\n\n2026年1月{}日 星期三\n\n要闻 第{}版\n\n{varied}\n\n责任编辑 王晓明\n",
+            i + 1,
+            i % 4 + 1
+        );
+        std::fs::write(furnished.join(format!("p{i:02}.txt")), with_furniture).expect("write");
+    }
+    let out_plain = tmp.path().join("out-plain");
+    let out = tmp.path().join("out");
+    run_ok(&[&plain], &out_plain, &["--no-near-dup"]);
+    run_ok(&[&furnished], &out, &["--no-near-dup"]);
+
+    // The furniture goes, and the articles are as if it had never been printed.
+    let articles = table(&out, "articles");
+    for column in ["title", "byline", "text"] {
+        let got = strings(&articles, column);
+        let want = strings(&table(&out_plain, "articles"), column);
+        assert_eq!(got.len(), want.len(), "{column}");
+        for (g, w) in got.iter().zip(&want) {
+            assert_eq!(g, w, "{column}");
+        }
+    }
+    let removed = table(&out, "removed");
+    let noise: Vec<String> = strings(&removed, "kind")
+        .into_iter()
+        .zip(strings(&removed, "text"))
+        .filter(|(k, _)| k.as_deref() == Some("noise"))
+        .filter_map(|(_, t)| t)
+        .collect();
+    assert_eq!(noise.len(), 12 * 4, "{noise:?}");
+    assert_eq!(noise.iter().filter(|t| *t == "责任编辑 王晓明").count(), 12);
+    assert_eq!(
+        noise.iter().filter(|t| t.starts_with("要闻 第")).count(),
+        12
+    );
+    let documents = table(&out, "documents");
+    let noise_chars = documents
+        .column("chars_removed_noise")
+        .expect("column")
+        .u64()
+        .expect("u64");
+    assert!((0..noise_chars.len()).all(|i| noise_chars.get(i).unwrap_or(0) > 0));
+
+    // Lines on fewer pages than the threshold stay.
+    let kept = tmp.path().join("kept");
+    run_ok(&[&furnished], &kept, &["--boilerplate-min-docs", "13"]);
+    let removed = table(&kept, "removed");
+    assert!(strings(&removed, "kind")
+        .iter()
+        .all(|k| k.as_deref() != Some("noise")));
+    let text = strings(&table(&kept, "articles"), "text");
+    assert!(text.iter().flatten().any(|t| t.contains("责任编辑")));
+}

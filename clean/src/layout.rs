@@ -184,7 +184,7 @@ fn is_subtitle_marker(line: &str) -> bool {
 }
 
 /// Credit lines: who took or supplied a photo.
-fn is_credit(line: &str) -> bool {
+pub(crate) fn is_credit(line: &str) -> bool {
     if line.len() > 30 * 4 + 6 {
         return false;
     }

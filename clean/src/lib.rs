@@ -25,6 +25,7 @@
 //! assert_eq!(article.paragraphs[0].text, "2025年底，湘潭市园区改革获省级通报表扬。");
 //! ```
 
+pub mod boilerplate;
 mod chars;
 mod dedup;
 mod furniture;
@@ -45,6 +46,8 @@ pub struct CleanOptions {
     /// The publication date to assume when the page gives none (`--published-date`). It also
     /// supplies the year of a dateline that gives only month and day.
     pub fallback_date: Option<NaiveDate>,
+    /// Furniture lines learned from the run (see [`boilerplate`]); taken out as `noise`.
+    pub boilerplate: Option<std::sync::Arc<boilerplate::Boilerplate>>,
 }
 
 /// A cleaned page.
@@ -196,15 +199,64 @@ impl RemovedKind {
 /// Cleans one decoded document. Documents without text give an empty page.
 pub fn clean(doc: &ingest::Document, options: &CleanOptions) -> Page {
     let fallback = doc.published_date.or(options.fallback_date);
-    clean_text(&doc.text, fallback)
+    clean_text(&doc.text, fallback, options.boilerplate.as_deref())
 }
 
-fn clean_text(text: &str, fallback: Option<NaiveDate>) -> Page {
-    let normalized = normalize(text);
-    let (mut blocks, cuts) = layout::layout(&normalized);
+/// Takes the run's furniture lines out of a normalised page, with the blank line after each
+/// so the page keeps its rhythm of gaps.
+fn strip_furniture(
+    normalized: &str,
+    furniture: &boilerplate::Boilerplate,
+    removed: &mut Vec<(usize, Removed, Option<usize>)>,
+) -> Option<String> {
+    let mut out = String::with_capacity(normalized.len());
+    let mut skip_blank = false;
+    let mut found = false;
+    let views = boilerplate::view(normalized);
+    for (line, view) in normalized.lines().zip(&views) {
+        if skip_blank && line.is_empty() {
+            skip_blank = false;
+            continue;
+        }
+        skip_blank = false;
+        if let Some(pages) = furniture.pages(view) {
+            removed.push((
+                0,
+                Removed {
+                    kind: RemovedKind::Noise,
+                    text: line.to_string(),
+                    reason: format!("line recurs on {pages} pages of the run"),
+                    method: "recurring-line".to_string(),
+                    duplicate_of: None,
+                    similarity: None,
+                },
+                None,
+            ));
+            skip_blank = true;
+            found = true;
+            continue;
+        }
+        out.push_str(line);
+        out.push('\n');
+    }
+    found.then_some(out)
+}
+
+fn clean_text(
+    text: &str,
+    fallback: Option<NaiveDate>,
+    furniture: Option<&boilerplate::Boilerplate>,
+) -> Page {
     // Each removed passage with its line, and the block holding the kept copy (placed in an
     // article once articles are assembled).
     let mut removed: Vec<(usize, Removed, Option<usize>)> = Vec::new();
+    let mut normalized = normalize(text);
+    if let Some(furniture) = furniture.filter(|f| !f.is_empty()) {
+        if let Some(stripped) = strip_furniture(&normalized, furniture, &mut removed) {
+            normalized = stripped;
+        }
+    }
+    let (mut blocks, cuts) = layout::layout(&normalized);
     // A copy glued onto a paragraph after a cut sentence: the kept copy is the paragraph.
     for (b, block) in blocks.iter_mut().enumerate() {
         if block.kind != BlockKind::Paragraph {
@@ -517,7 +569,7 @@ mod tests {
     use super::*;
 
     fn page(text: &str) -> Page {
-        clean_text(text, NaiveDate::from_ymd_opt(2026, 1, 21))
+        clean_text(text, NaiveDate::from_ymd_opt(2026, 1, 21), None)
     }
 
     #[test]

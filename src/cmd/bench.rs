@@ -158,6 +158,7 @@ pub fn bench(args: BenchArgs) -> Result<ExitCode> {
         decode: ingest::DecodeOptions::default(),
         clean: clean::CleanOptions {
             fallback_date: chrono::NaiveDate::from_ymd_opt(2026, 1, 21),
+            boilerplate: None,
         },
         extractor: extract::Extractor::new(),
     };

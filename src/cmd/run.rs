@@ -71,6 +71,17 @@ pub struct RunArgs {
     /// Skip the corpus-wide near-duplicate search (`articles.duplicate_of` stays empty).
     #[arg(long)]
     pub no_near_dup: bool,
+
+    /// A short line (a page header, section name, editor line, page number; digits count as
+    /// one) found on at least this many pages of the run is furniture: it is taken out of the
+    /// articles and recorded in `removed` as `noise`. Learning the lines costs one extra read
+    /// of the inputs before the run.
+    #[arg(long, value_name = "N", default_value_t = 10, value_parser = clap::value_parser!(u32).range(2..))]
+    pub boilerplate_min_docs: u32,
+
+    /// Keep recurring lines (skips the extra read of the inputs).
+    #[arg(long)]
+    pub no_boilerplate: bool,
 }
 
 const AFTER_HELP: &str = "\
@@ -80,12 +91,15 @@ Output (DIR):
   paragraphs/     one row per paragraph or subhead
   entities/       people, organisations and places, with character offsets
   quantities/     counts, money, percentages, measures, dates, durations, ordinals
-  removed/        every passage taken out (duplicate, caption, credit) and why
-  entity_counts/  mentions per entity over the run
+  removed/        every passage taken out (duplicate, caption, credit, noise) and why
+  entity_counts/  mentions per entity over the run (copies of articles counted once)
+  quantity_counts/ figures per kind and unit: count, min, median, max (copies once)
   manifest.json   version, options, inputs, rows per table, documents per status,
                   near-duplicate articles found
 Articles that repeat an earlier article anywhere in the run keep their rows and name the
 copy kept in articles.duplicate_of: filter on `duplicate_of IS NULL` to count each once.
+Short lines that recur on many pages beside different articles (page headers, editor
+lines, page numbers) are learned in a first read of the inputs and removed as noise.
 Each table is a folder of part-NNNNN.parquet files (zstd); see docs/schema.md.
 
 Exit codes:
@@ -169,20 +183,34 @@ pub fn run(args: RunArgs) -> Result<ExitCode> {
     };
     let mut writer = aggregate::Writer::create(&args.out, writer_options)
         .with_context(|| format!("cannot write to {}", args.out.display()))?;
+    let read_options = ingest::ReadOptions {
+        max_document_bytes: args.max_document_mb.max(1) << 20,
+    };
+    let batch_bytes = args.batch_mb.max(1) << 20;
+    let boilerplate = if args.no_boilerplate {
+        None
+    } else {
+        let furniture = learn_furniture(
+            ingest::read(sources.clone(), read_options.clone()),
+            &decode,
+            &pool,
+            (args.batch_docs.max(1), batch_bytes),
+            args.boilerplate_min_docs,
+        );
+        tracing::info!(lines = furniture.len(), "furniture lines learned");
+        Some(std::sync::Arc::new(furniture))
+    };
     let stages = Stages {
         decode,
         clean: clean::CleanOptions {
             fallback_date: args.published_date,
+            boilerplate,
         },
         extractor: extract::Extractor::new(),
-    };
-    let read_options = ingest::ReadOptions {
-        max_document_bytes: args.max_document_mb.max(1) << 20,
     };
     let progress = Progress::new(args.log_format, sources.len() as u64);
     let mut reader = ingest::read(sources, read_options);
     let mut totals = Totals::default();
-    let batch_bytes = args.batch_mb.max(1) << 20;
     // Parquet encoding runs on its own thread, overlapping the next batch's processing; the
     // channel holds at most two batches, so memory stays bounded when writing is slower.
     let (to_writer, from_pipeline) = std::sync::mpsc::sync_channel::<Vec<aggregate::DocRecord>>(2);
@@ -245,6 +273,10 @@ pub fn run(args: RunArgs) -> Result<ExitCode> {
     options.insert("encoding".to_string(), serde_json::json!(args.encoding));
     options.insert("strict".to_string(), serde_json::json!(args.strict));
     options.insert(
+        "boilerplate_min_docs".to_string(),
+        serde_json::json!((!args.no_boilerplate).then_some(args.boilerplate_min_docs)),
+    );
+    options.insert(
         "near_dup_threshold".to_string(),
         serde_json::json!((!args.no_near_dup).then_some(args.near_dup_threshold)),
     );
@@ -262,6 +294,45 @@ pub fn run(args: RunArgs) -> Result<ExitCode> {
     let report = writer.finish(info).context("cannot finish the dataset")?;
     print_summary(&report, &totals, elapsed, args.log_format);
     Ok(ExitCode::SUCCESS)
+}
+
+/// Documents after which the furniture counter forgets lines seen only once in them.
+const FURNITURE_WINDOW: u64 = 5_000;
+
+/// The first pass: reads and decodes every input and counts its candidate furniture lines,
+/// batch by batch in parallel, documents counted in input order.
+fn learn_furniture(
+    mut reader: ingest::Reader,
+    decode: &ingest::DecodeOptions,
+    pool: &rayon::ThreadPool,
+    (batch_docs, batch_bytes): (usize, u64),
+    min_docs: u32,
+) -> clean::boilerplate::Boilerplate {
+    use rayon::prelude::*;
+    let mut counter = clean::boilerplate::LineCounter::new(FURNITURE_WINDOW);
+    loop {
+        let batch = next_batch(&mut reader, batch_docs, batch_bytes);
+        if batch.is_empty() {
+            break;
+        }
+        let keys: Vec<Vec<u64>> = pool.install(|| {
+            batch
+                .into_par_iter()
+                .map(|raw| {
+                    let doc = ingest::decode(raw, decode);
+                    if doc.status == Status::Ok {
+                        clean::boilerplate::line_keys(&doc.text)
+                    } else {
+                        Vec::new()
+                    }
+                })
+                .collect()
+        });
+        for page in &keys {
+            counter.add_document(page);
+        }
+    }
+    counter.finish(min_docs)
 }
 
 fn source_text(e: &ingest::Error) -> String {

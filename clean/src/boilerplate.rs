@@ -1,0 +1,274 @@
+//! Furniture lines that recur across a run's pages: page headers, section names, editor
+//! lines, issue dates, page numbers.
+//!
+//! No list of such lines can be complete, so they are learned from the run itself, in a first
+//! pass over the inputs: [`line_keys`] gives each page's candidate lines (short, not prose,
+//! not a byline, dateline or photo credit, which have rules of their own), a [`LineCounter`]
+//! counts on how many pages each occurs, and [`LineCounter::finish`] keeps those on at least
+//! `min_docs` pages as a [`Boilerplate`] set. [`crate::clean()`] then takes those lines out
+//! before laying the page out, each as a `removed` row of kind `noise`.
+//!
+//! A reprinted article recurs too, and its wrapped lines are as short as furniture. What
+//! tells them apart is the company they keep: each candidate is also counted together with
+//! the nearest non-candidate line before it and after it. A line of a reprint comes with the
+//! same neighbour in most of its copies; a page header or an editor line sits beside a
+//! different article on every page. So a line is furniture only when it recurs and fewer
+//! than half of its pages show it beside the same neighbour.
+//!
+//! Digits count as one digit (`第3版` and `第12版` are one line), so numbered furniture
+//! recurs as a whole. The counter is *lossy counting* (Manku and Motwani): keys seen once in a
+//! window of documents and not since are forgotten at the window's end, so memory follows the
+//! lines of a window, not of the run, and a kept count never exceeds the true one: a line is
+//! never called furniture on fewer pages than `min_docs`. What it can miss is a line spread
+//! thinner than once a window across a very long run.
+
+use std::collections::HashMap;
+
+use crate::chars::{comparable_char, ends_sentence};
+
+/// Longest candidate line, in comparable characters: furniture is short.
+const MAX_CHARS: usize = 30;
+
+/// FNV-1a over a line's comparable characters, a run of digits counting as one `0`; `None`
+/// when it has more than `limit` of them.
+fn fold(line: &str, limit: usize) -> Option<(u64, usize)> {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    let mut n = 0;
+    let mut in_number = false;
+    for c in line.chars().filter_map(comparable_char) {
+        let digit = c.is_ascii_digit();
+        if digit && in_number {
+            continue;
+        }
+        in_number = digit;
+        let c = if digit { '0' } else { c };
+        h ^= c as u64;
+        h = h.wrapping_mul(0x0100_0000_01b3);
+        n += 1;
+        if n > limit {
+            return None;
+        }
+    }
+    Some((h, n))
+}
+
+/// The key of a normalised line, or `None` when it cannot be furniture.
+pub(crate) fn line_key(line: &str) -> Option<u64> {
+    let line = line.trim();
+    if line.is_empty() || ends_sentence(line) {
+        return None;
+    }
+    let (h, n) = fold(line, MAX_CHARS)?;
+    if n < 2 {
+        return None;
+    }
+    // Bylines, datelines and credits recur too (a reporter's name on every page they write),
+    // but are read by their own rules.
+    if crate::furniture::parse_byline(line).is_some()
+        || crate::furniture::split_dateline(line).is_some()
+        || crate::layout::is_credit(line)
+    {
+        return None;
+    }
+    Some(h)
+}
+
+/// A page line as the furniture search sees it.
+#[derive(Clone, Copy, Debug, Default)]
+pub(crate) struct LineView {
+    /// Its key, when it is a candidate.
+    pub key: Option<u64>,
+    /// The candidate keyed together with the nearest non-candidate line before it, and after
+    /// it: a line of a reprinted article keeps its neighbours from copy to copy, a furniture
+    /// line does not.
+    pub before: Option<u64>,
+    pub after: Option<u64>,
+}
+
+fn with_neighbour(key: u64, neighbour: u64, side: u64) -> u64 {
+    let mut z = key ^ neighbour.rotate_left(17) ^ side;
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z ^ (z >> 31)
+}
+
+/// Every line of a normalised page (`str::lines`), with its keys.
+pub(crate) fn view(normalized: &str) -> Vec<LineView> {
+    let lines: Vec<&str> = normalized.lines().collect();
+    let keys: Vec<Option<u64>> = lines.iter().map(|l| line_key(l)).collect();
+    // Non-candidate lines with text anchor their neighbours.
+    let anchor = |i: usize| -> Option<u64> {
+        (keys[i].is_none() && !lines[i].trim().is_empty())
+            .then(|| fold(lines[i], usize::MAX).map(|(h, _)| h))
+            .flatten()
+    };
+    let mut views = vec![LineView::default(); lines.len()];
+    let mut last = None;
+    for i in 0..lines.len() {
+        if let Some(k) = keys[i] {
+            views[i].key = Some(k);
+            views[i].before = last.map(|a| with_neighbour(k, a, 1));
+        } else if let Some(a) = anchor(i) {
+            last = Some(a);
+        }
+    }
+    let mut next = None;
+    for i in (0..lines.len()).rev() {
+        if let Some(k) = keys[i] {
+            views[i].after = next.map(|a| with_neighbour(k, a, 2));
+        } else if let Some(a) = anchor(i) {
+            next = Some(a);
+        }
+    }
+    views
+}
+
+/// The distinct keys a page contributes to the count, sorted: its candidate lines, and each
+/// with its neighbours.
+pub fn line_keys(text: &str) -> Vec<u64> {
+    let normalized = crate::normalize(text);
+    let mut keys: Vec<u64> = view(&normalized)
+        .into_iter()
+        .flat_map(|v| [v.key, v.before, v.after])
+        .flatten()
+        .collect();
+    keys.sort_unstable();
+    keys.dedup();
+    keys
+}
+
+/// Counts on how many documents each candidate line occurs, in bounded memory.
+#[derive(Debug)]
+pub struct LineCounter {
+    window: u64,
+    documents: u64,
+    /// Key → (documents counted, documents it may have been missed in before it was added).
+    counts: HashMap<u64, (u32, u32)>,
+}
+
+impl LineCounter {
+    /// A counter that forgets, every `window` documents, the lines seen only rarely.
+    pub fn new(window: u64) -> Self {
+        LineCounter {
+            window: window.max(1),
+            documents: 0,
+            counts: HashMap::new(),
+        }
+    }
+
+    /// Counts one document's [`line_keys`]. Documents must come in input order for the
+    /// result to be the same on every run.
+    pub fn add_document(&mut self, keys: &[u64]) {
+        let bucket = (self.documents / self.window) as u32;
+        for &k in keys {
+            self.counts.entry(k).or_insert((0, bucket)).0 += 1;
+        }
+        self.documents += 1;
+        if self.documents % self.window == 0 {
+            let bucket = (self.documents / self.window) as u32;
+            self.counts
+                .retain(|_, (count, missed)| *count + *missed > bucket);
+        }
+    }
+
+    /// Documents counted so far.
+    pub fn documents(&self) -> u64 {
+        self.documents
+    }
+
+    /// The furniture: lines counted on at least `min_docs` documents (with the neighbour
+    /// counts needed to tell them from reprinted text).
+    pub fn finish(self, min_docs: u32) -> Boilerplate {
+        let min_docs = min_docs.max(2);
+        let keep = min_docs.div_ceil(2);
+        Boilerplate {
+            min_docs,
+            counts: self
+                .counts
+                .into_iter()
+                .filter(|(_, (count, _))| *count >= keep)
+                .map(|(k, (count, _))| (k, count))
+                .collect(),
+        }
+    }
+}
+
+/// The run's furniture lines, by key, with the documents each was counted on.
+#[derive(Clone, Debug, Default)]
+pub struct Boilerplate {
+    min_docs: u32,
+    /// Documents per key, for keys on at least half of `min_docs` documents.
+    counts: HashMap<u64, u32>,
+}
+
+impl Boilerplate {
+    /// Keys counted (lines and lines with neighbours) on at least half of `min_docs` pages.
+    pub fn len(&self) -> usize {
+        self.counts.len()
+    }
+
+    /// Whether no line recurs enough to be furniture.
+    pub fn is_empty(&self) -> bool {
+        self.counts.is_empty()
+    }
+
+    /// On how many documents the line was counted, when it is furniture here: it recurs on
+    /// `min_docs` pages, and on fewer than half of them beside the same neighbour (else it is
+    /// a line of a reprinted article, which the near-duplicate search deals with).
+    pub(crate) fn pages(&self, line: &LineView) -> Option<u32> {
+        let count = |k: Option<u64>| k.and_then(|k| self.counts.get(&k).copied()).unwrap_or(0);
+        let pages = count(line.key);
+        if pages < self.min_docs {
+            return None;
+        }
+        let with_neighbour = count(line.before).max(count(line.after));
+        (with_neighbour * 2 < pages).then_some(pages)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn candidates_are_short_lines_that_are_not_prose_bylines_or_credits() {
+        assert!(line_key("责任编辑 王晓明").is_some());
+        assert!(line_key("第3版").is_some());
+        assert_eq!(line_key("第3版"), line_key("第12版"));
+        assert_eq!(
+            line_key("2026年1月9日 星期五"),
+            line_key("2026年11月20日 星期五")
+        );
+        assert_eq!(line_key("要闻·湖南日报"), line_key("要闻 湖南日报"));
+        assert!(line_key("改革后园区机构精简三成以上。").is_none(), "prose");
+        assert!(
+            line_key("湖南日报全媒体记者 颜石敦 蒋睿 彭婷").is_none(),
+            "byline"
+        );
+        assert!(line_key("通讯员 摄").is_none(), "credit");
+        assert!(line_key("3").is_none(), "too short to tell");
+        assert!(
+            line_key("这一高压线线路改迁任务是刘智渊去年七月通过公开竞聘走上副部长岗位后啃下的第一块硬骨头").is_none(),
+            "too long"
+        );
+    }
+
+    #[test]
+    fn lines_on_enough_pages_are_furniture_and_rare_ones_are_forgotten() {
+        let mut counter = LineCounter::new(4);
+        let header = line_key("湖南日报 要闻").expect("key");
+        for page in 0..12u64 {
+            let mut keys = vec![header, 1_000 + page];
+            if page % 3 == 0 {
+                keys.push(7);
+            }
+            keys.sort_unstable();
+            counter.add_document(&keys);
+        }
+        // One-off lines are pruned at each window's end.
+        assert!(counter.counts.len() <= 2 + 4);
+        let found = counter.finish(4);
+        assert_eq!(found.counts.get(&header), Some(&12));
+        assert_eq!(found.counts.get(&7), Some(&4));
+        assert_eq!(found.len(), 2);
+    }
+}
