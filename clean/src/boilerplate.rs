@@ -36,6 +36,11 @@ fn fold(line: &str, limit: usize) -> Option<(u64, usize)> {
     let mut n = 0;
     let mut in_number = false;
     for c in line.chars().filter_map(comparable_char) {
+        // Full-width digits and letters as their ASCII forms, as normalising makes them.
+        let c = match c {
+            '０'..='９' | 'ａ'..='ｚ' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+            _ => c,
+        };
         let digit = c.is_ascii_digit();
         if digit && in_number {
             continue;
@@ -96,37 +101,41 @@ pub(crate) fn view(normalized: &str) -> Vec<LineView> {
     let lines: Vec<&str> = normalized.lines().collect();
     let keys: Vec<Option<u64>> = lines.iter().map(|l| line_key(l)).collect();
     // Non-candidate lines with text anchor their neighbours.
-    let anchor = |i: usize| -> Option<u64> {
-        (keys[i].is_none() && !lines[i].trim().is_empty())
-            .then(|| fold(lines[i], usize::MAX).map(|(h, _)| h))
-            .flatten()
-    };
+    let anchors: Vec<Option<u64>> = lines
+        .iter()
+        .zip(&keys)
+        .map(|(line, key)| match key {
+            None if !line.trim().is_empty() => fold(line, usize::MAX).map(|(h, _)| h),
+            _ => None,
+        })
+        .collect();
     let mut views = vec![LineView::default(); lines.len()];
     let mut last = None;
     for i in 0..lines.len() {
         if let Some(k) = keys[i] {
             views[i].key = Some(k);
             views[i].before = last.map(|a| with_neighbour(k, a, 1));
-        } else if let Some(a) = anchor(i) {
-            last = Some(a);
+        } else if anchors[i].is_some() {
+            last = anchors[i];
         }
     }
     let mut next = None;
     for i in (0..lines.len()).rev() {
         if let Some(k) = keys[i] {
             views[i].after = next.map(|a| with_neighbour(k, a, 2));
-        } else if let Some(a) = anchor(i) {
-            next = Some(a);
+        } else if anchors[i].is_some() {
+            next = anchors[i];
         }
     }
     views
 }
 
 /// The distinct keys a page contributes to the count, sorted: its candidate lines, and each
-/// with its neighbours.
+/// with its neighbours. Read from the text as decoded, not normalised: keys fold width and
+/// punctuation away themselves, and where the two readings could still differ (a byline
+/// spaced with ideographic spaces) the line is only ever left in, never taken out.
 pub fn line_keys(text: &str) -> Vec<u64> {
-    let normalized = crate::normalize(text);
-    let mut keys: Vec<u64> = view(&normalized)
+    let mut keys: Vec<u64> = view(text)
         .into_iter()
         .flat_map(|v| [v.key, v.before, v.after])
         .flatten()
