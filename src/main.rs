@@ -17,6 +17,7 @@ use clap::{Parser, Subcommand};
 #[command(after_help = "Examples:\n  \
     newsprint run data/pages --out out\n  \
     newsprint run archive/2026/ extra.jsonl.gz --out dataset --published-date 2026-01-21\n  \
+    newsprint stats out\n  \
     newsprint eval --gold data/gold\n  \
     newsprint bench --mb 50\n\n\
     Run `newsprint help run` for the tables written and the exit codes.")]
@@ -29,6 +30,8 @@ struct Cli {
 enum Command {
     /// Read pages, clean them, extract entities and figures, write the Parquet dataset.
     Run(cmd::run::RunArgs),
+    /// Summarise a written dataset from its Parquet: rows, statuses, cleaning, top entities.
+    Stats(cmd::stats::StatsArgs),
     /// Generate a corpus from sample pages and measure MB/s and peak memory per stage.
     Bench(cmd::bench::BenchArgs),
     /// Score cleaning against the gold pages in data/gold (sentences, titles, authors).
@@ -40,6 +43,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Run(args) => cmd::run::run(args),
         Command::Bench(args) => cmd::bench::bench(args),
+        Command::Stats(args) => cmd::stats::stats(args),
         Command::Eval(args) => cmd::eval::eval(args),
     };
     match result {

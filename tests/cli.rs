@@ -780,3 +780,24 @@ fn furniture_lines_recurring_across_pages_are_removed_as_noise() {
     let text = strings(&table(&kept, "articles"), "text");
     assert!(text.iter().flatten().any(|t| t.contains("责任编辑")));
 }
+
+#[test]
+fn stats_summarise_a_dataset_from_its_parquet() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let out = tmp.path().join("out");
+    run_ok(&[&root().join("data/pages")], &out, &[]);
+    let dir = out.display().to_string();
+    let text = newsprint(&["stats", &dir]);
+    assert!(text.status.success());
+    let text = String::from_utf8_lossy(&text.stdout);
+    assert!(text.contains("documents  1 ok"), "{text}");
+    assert!(text.contains("top person"), "{text}");
+    let json = newsprint(&["stats", &dir, "--json"]);
+    let json: serde_json::Value = serde_json::from_slice(&json.stdout).expect("json");
+    assert_eq!(json["rows"]["articles"], 5);
+    assert_eq!(json["schema_version"], 3);
+    assert!(json["chars"]["removed_duplicate"].as_u64() > Some(0));
+    let missing = newsprint(&["stats", &tmp.path().join("none").display().to_string()]);
+    assert_eq!(missing.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&missing.stderr).contains("cannot read the dataset"));
+}

@@ -23,8 +23,8 @@ pub enum Error {
         #[source]
         source: polars::prelude::PolarsError,
     },
-    /// A part written earlier in the run could not be read back.
-    #[error("cannot read back {path}")]
+    /// A part or manifest of a dataset could not be read.
+    #[error("cannot read {path}")]
     Read {
         /// The part.
         path: PathBuf,

@@ -21,6 +21,7 @@
 mod corpus;
 mod error;
 pub mod schema;
+pub mod stats;
 mod summary;
 mod table;
 

@@ -3,6 +3,7 @@
 pub mod bench;
 pub mod eval;
 pub mod run;
+pub mod stats;
 
 /// A usage error: the run could not start because of what was asked (exit code 2).
 #[derive(Debug)]

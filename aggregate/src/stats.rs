@@ -1,0 +1,226 @@
+//! Reading a written dataset back for a summary: rows per table, documents per status,
+//! cleaning figures, copies, top entities and figures. Used by `newsprint stats`, so that a
+//! scheduled run can be checked from its Parquet alone.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use polars::prelude::*;
+use serde::Serialize;
+
+use crate::schema::{Table, ARTICLES, DOCUMENTS, ENTITY_COUNTS, QUANTITY_COUNTS, TABLES};
+use crate::table::read_frame;
+use crate::Error;
+
+/// What `newsprint stats` prints.
+#[derive(Debug, Default, Serialize)]
+pub struct Stats {
+    /// Schema version the manifest gives.
+    pub schema_version: Option<u64>,
+    /// Rows per table, counted from the parts.
+    pub rows: BTreeMap<String, u64>,
+    /// Documents per status.
+    pub documents: BTreeMap<String, u64>,
+    /// Characters in, out, and removed by kind (duplicate, caption, noise).
+    pub chars: BTreeMap<String, u64>,
+    /// Articles that repeat an earlier one (`duplicate_of` set).
+    pub copied_articles: u64,
+    /// Per entity kind, the most mentioned names (name, mentions, articles).
+    pub top_entities: BTreeMap<String, Vec<(String, u64, u64)>>,
+    /// Figures per kind and unit, most frequent first (kind, unit, count, median).
+    pub top_figures: Vec<(String, Option<String>, u64, Option<f64>)>,
+}
+
+fn parts(out: &Path, table: &Table) -> Result<Vec<PathBuf>, Error> {
+    let dir = out.join(table.name);
+    let entries = std::fs::read_dir(&dir).map_err(|source| Error::Read {
+        path: dir.clone(),
+        source,
+    })?;
+    let mut parts: Vec<PathBuf> = entries
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|e| e == "parquet"))
+        .collect();
+    parts.sort();
+    Ok(parts)
+}
+
+/// Every part of `columns` of a table, stacked.
+fn read_table(out: &Path, table: &'static Table, columns: &[&str]) -> Result<DataFrame, Error> {
+    let mut frame: Option<DataFrame> = None;
+    for part in parts(out, table)? {
+        let next = read_frame(table, &part, Some(columns))?;
+        frame = Some(match frame {
+            None => next,
+            Some(mut f) => {
+                f.vstack_mut(&next).map_err(|source| Error::Polars {
+                    table: table.name,
+                    source,
+                })?;
+                f
+            }
+        });
+    }
+    Ok(frame.unwrap_or_default())
+}
+
+fn column<'a>(
+    frame: &'a DataFrame,
+    table: &'static Table,
+    name: &str,
+) -> Result<&'a Column, Error> {
+    frame.column(name).map_err(|source| Error::Polars {
+        table: table.name,
+        source,
+    })
+}
+
+/// Reads the summary of the dataset in `out`.
+pub fn stats(out: &Path) -> Result<Stats, Error> {
+    let manifest_path = out.join("manifest.json");
+    let manifest = std::fs::read(&manifest_path).map_err(|source| Error::Read {
+        path: manifest_path.clone(),
+        source,
+    })?;
+    let manifest: serde_json::Value =
+        serde_json::from_slice(&manifest).map_err(|e| Error::Read {
+            path: manifest_path,
+            source: e.into(),
+        })?;
+    let mut stats = Stats {
+        schema_version: manifest["schema_version"].as_u64(),
+        ..Stats::default()
+    };
+    for table in TABLES {
+        let mut rows = 0u64;
+        for part in parts(out, table)? {
+            let file = std::fs::File::open(&part).map_err(|source| Error::Read {
+                path: part.clone(),
+                source,
+            })?;
+            rows += ParquetReader::new(file)
+                .num_rows()
+                .map_err(|source| Error::Polars {
+                    table: table.name,
+                    source,
+                })? as u64;
+        }
+        stats.rows.insert(table.name.to_string(), rows);
+    }
+
+    let polars_error = |table: &'static Table| {
+        move |source| Error::Polars {
+            table: table.name,
+            source,
+        }
+    };
+    let docs = read_table(
+        out,
+        &DOCUMENTS,
+        &[
+            "status",
+            "chars_in",
+            "chars_out",
+            "chars_removed_duplicate",
+            "chars_removed_caption",
+            "chars_removed_noise",
+        ],
+    )?;
+    if docs.height() > 0 {
+        let status = column(&docs, &DOCUMENTS, "status")?
+            .str()
+            .map_err(polars_error(&DOCUMENTS))?;
+        for s in (0..status.len()).filter_map(|i| status.get(i)) {
+            *stats.documents.entry(s.to_string()).or_default() += 1;
+        }
+        for (name, key) in [
+            ("chars_in", "in"),
+            ("chars_out", "out"),
+            ("chars_removed_duplicate", "removed_duplicate"),
+            ("chars_removed_caption", "removed_caption"),
+            ("chars_removed_noise", "removed_noise"),
+        ] {
+            let values = column(&docs, &DOCUMENTS, name)?
+                .u64()
+                .map_err(polars_error(&DOCUMENTS))?;
+            let sum: u64 = (0..values.len()).filter_map(|i| values.get(i)).sum();
+            stats.chars.insert(key.to_string(), sum);
+        }
+    }
+
+    let articles = read_table(out, &ARTICLES, &["duplicate_of"])?;
+    if articles.height() > 0 {
+        let kept = column(&articles, &ARTICLES, "duplicate_of")?
+            .str()
+            .map_err(polars_error(&ARTICLES))?;
+        stats.copied_articles = (kept.len() - kept.null_count()) as u64;
+    }
+
+    let counts = read_table(
+        out,
+        &ENTITY_COUNTS,
+        &["kind", "name", "mentions", "articles"],
+    )?;
+    if counts.height() > 0 {
+        let kinds = column(&counts, &ENTITY_COUNTS, "kind")?
+            .str()
+            .map_err(polars_error(&ENTITY_COUNTS))?;
+        let names = column(&counts, &ENTITY_COUNTS, "name")?
+            .str()
+            .map_err(polars_error(&ENTITY_COUNTS))?;
+        let mentions = column(&counts, &ENTITY_COUNTS, "mentions")?
+            .u64()
+            .map_err(polars_error(&ENTITY_COUNTS))?;
+        let n_articles = column(&counts, &ENTITY_COUNTS, "articles")?
+            .u64()
+            .map_err(polars_error(&ENTITY_COUNTS))?;
+        for i in 0..counts.height() {
+            if let (Some(kind), Some(name)) = (kinds.get(i), names.get(i)) {
+                stats
+                    .top_entities
+                    .entry(kind.to_string())
+                    .or_default()
+                    .push((
+                        name.to_string(),
+                        mentions.get(i).unwrap_or(0),
+                        n_articles.get(i).unwrap_or(0),
+                    ));
+            }
+        }
+        for list in stats.top_entities.values_mut() {
+            list.sort_by(|a, b| b.1.cmp(&a.1).then(b.2.cmp(&a.2)).then(a.0.cmp(&b.0)));
+            list.truncate(10);
+        }
+    }
+
+    let figures = read_table(out, &QUANTITY_COUNTS, &["kind", "unit", "count", "median"])?;
+    if figures.height() > 0 {
+        let kinds = column(&figures, &QUANTITY_COUNTS, "kind")?
+            .str()
+            .map_err(polars_error(&QUANTITY_COUNTS))?;
+        let units = column(&figures, &QUANTITY_COUNTS, "unit")?
+            .str()
+            .map_err(polars_error(&QUANTITY_COUNTS))?;
+        let count = column(&figures, &QUANTITY_COUNTS, "count")?
+            .u64()
+            .map_err(polars_error(&QUANTITY_COUNTS))?;
+        let median = column(&figures, &QUANTITY_COUNTS, "median")?
+            .f64()
+            .map_err(polars_error(&QUANTITY_COUNTS))?;
+        for i in 0..figures.height() {
+            if let Some(kind) = kinds.get(i) {
+                stats.top_figures.push((
+                    kind.to_string(),
+                    units.get(i).map(str::to_string),
+                    count.get(i).unwrap_or(0),
+                    median.get(i),
+                ));
+            }
+        }
+        stats
+            .top_figures
+            .sort_by(|a, b| b.2.cmp(&a.2).then(a.0.cmp(&b.0)).then(a.1.cmp(&b.1)));
+        stats.top_figures.truncate(10);
+    }
+    Ok(stats)
+}
