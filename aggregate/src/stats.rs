@@ -9,7 +9,7 @@ use polars::prelude::*;
 use serde::Serialize;
 
 use crate::schema::{Table, ARTICLES, DOCUMENTS, ENTITY_COUNTS, QUANTITY_COUNTS, TABLES};
-use crate::table::read_frame;
+use crate::table::{read_frame, typed};
 use crate::Error;
 
 /// What `newsprint stats` prints.
@@ -64,17 +64,6 @@ fn read_table(out: &Path, table: &'static Table, columns: &[&str]) -> Result<Dat
     Ok(frame.unwrap_or_default())
 }
 
-fn column<'a>(
-    frame: &'a DataFrame,
-    table: &'static Table,
-    name: &str,
-) -> Result<&'a Column, Error> {
-    frame.column(name).map_err(|source| Error::Polars {
-        table: table.name,
-        source,
-    })
-}
-
 /// Reads the summary of the dataset in `out`.
 pub fn stats(out: &Path) -> Result<Stats, Error> {
     let manifest_path = out.join("manifest.json");
@@ -108,12 +97,6 @@ pub fn stats(out: &Path) -> Result<Stats, Error> {
         stats.rows.insert(table.name.to_string(), rows);
     }
 
-    let polars_error = |table: &'static Table| {
-        move |source| Error::Polars {
-            table: table.name,
-            source,
-        }
-    };
     let docs = read_table(
         out,
         &DOCUMENTS,
@@ -127,9 +110,7 @@ pub fn stats(out: &Path) -> Result<Stats, Error> {
         ],
     )?;
     if docs.height() > 0 {
-        let status = column(&docs, &DOCUMENTS, "status")?
-            .str()
-            .map_err(polars_error(&DOCUMENTS))?;
+        let status = typed(&docs, &DOCUMENTS, "status", Column::str)?;
         for s in (0..status.len()).filter_map(|i| status.get(i)) {
             *stats.documents.entry(s.to_string()).or_default() += 1;
         }
@@ -140,9 +121,7 @@ pub fn stats(out: &Path) -> Result<Stats, Error> {
             ("chars_removed_caption", "removed_caption"),
             ("chars_removed_noise", "removed_noise"),
         ] {
-            let values = column(&docs, &DOCUMENTS, name)?
-                .u64()
-                .map_err(polars_error(&DOCUMENTS))?;
+            let values = typed(&docs, &DOCUMENTS, name, Column::u64)?;
             let sum: u64 = (0..values.len()).filter_map(|i| values.get(i)).sum();
             stats.chars.insert(key.to_string(), sum);
         }
@@ -150,9 +129,7 @@ pub fn stats(out: &Path) -> Result<Stats, Error> {
 
     let articles = read_table(out, &ARTICLES, &["duplicate_of"])?;
     if articles.height() > 0 {
-        let kept = column(&articles, &ARTICLES, "duplicate_of")?
-            .str()
-            .map_err(polars_error(&ARTICLES))?;
+        let kept = typed(&articles, &ARTICLES, "duplicate_of", Column::str)?;
         stats.copied_articles = (kept.len() - kept.null_count()) as u64;
     }
 
@@ -162,18 +139,10 @@ pub fn stats(out: &Path) -> Result<Stats, Error> {
         &["kind", "name", "mentions", "articles"],
     )?;
     if counts.height() > 0 {
-        let kinds = column(&counts, &ENTITY_COUNTS, "kind")?
-            .str()
-            .map_err(polars_error(&ENTITY_COUNTS))?;
-        let names = column(&counts, &ENTITY_COUNTS, "name")?
-            .str()
-            .map_err(polars_error(&ENTITY_COUNTS))?;
-        let mentions = column(&counts, &ENTITY_COUNTS, "mentions")?
-            .u64()
-            .map_err(polars_error(&ENTITY_COUNTS))?;
-        let n_articles = column(&counts, &ENTITY_COUNTS, "articles")?
-            .u64()
-            .map_err(polars_error(&ENTITY_COUNTS))?;
+        let kinds = typed(&counts, &ENTITY_COUNTS, "kind", Column::str)?;
+        let names = typed(&counts, &ENTITY_COUNTS, "name", Column::str)?;
+        let mentions = typed(&counts, &ENTITY_COUNTS, "mentions", Column::u64)?;
+        let n_articles = typed(&counts, &ENTITY_COUNTS, "articles", Column::u64)?;
         for i in 0..counts.height() {
             if let (Some(kind), Some(name)) = (kinds.get(i), names.get(i)) {
                 stats
@@ -195,18 +164,10 @@ pub fn stats(out: &Path) -> Result<Stats, Error> {
 
     let figures = read_table(out, &QUANTITY_COUNTS, &["kind", "unit", "count", "median"])?;
     if figures.height() > 0 {
-        let kinds = column(&figures, &QUANTITY_COUNTS, "kind")?
-            .str()
-            .map_err(polars_error(&QUANTITY_COUNTS))?;
-        let units = column(&figures, &QUANTITY_COUNTS, "unit")?
-            .str()
-            .map_err(polars_error(&QUANTITY_COUNTS))?;
-        let count = column(&figures, &QUANTITY_COUNTS, "count")?
-            .u64()
-            .map_err(polars_error(&QUANTITY_COUNTS))?;
-        let median = column(&figures, &QUANTITY_COUNTS, "median")?
-            .f64()
-            .map_err(polars_error(&QUANTITY_COUNTS))?;
+        let kinds = typed(&figures, &QUANTITY_COUNTS, "kind", Column::str)?;
+        let units = typed(&figures, &QUANTITY_COUNTS, "unit", Column::str)?;
+        let count = typed(&figures, &QUANTITY_COUNTS, "count", Column::u64)?;
+        let median = typed(&figures, &QUANTITY_COUNTS, "median", Column::f64)?;
         for i in 0..figures.height() {
             if let Some(kind) = kinds.get(i) {
                 stats.top_figures.push((

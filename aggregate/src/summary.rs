@@ -13,7 +13,7 @@ use std::collections::{BTreeMap, HashMap};
 use polars::prelude::*;
 
 use crate::schema::{Table, ENTITIES, ENTITY_COUNTS, QUANTITIES, QUANTITY_COUNTS};
-use crate::table::{read_frame, Cell, Finished, TableWriter};
+use crate::table::{read_frame, typed, Cell, Finished, TableWriter};
 use crate::Error;
 
 /// The articles left out of the summaries: their `article_idx` by doc_id.
@@ -21,13 +21,6 @@ pub(crate) type Copies = HashMap<String, Vec<u32>>;
 
 fn is_copy(copies: &Copies, doc: &str, article: u32) -> bool {
     copies.get(doc).is_some_and(|a| a.contains(&article))
-}
-
-fn polars(table: &'static Table) -> impl Fn(PolarsError) -> Error {
-    move |source| Error::Polars {
-        table: table.name,
-        source,
-    }
 }
 
 /// Calls `f` with each part's frame of `columns`, in order.
@@ -42,28 +35,6 @@ fn for_each_part(
         f(&frame)?;
     }
     Ok(())
-}
-
-fn strs<'a>(
-    frame: &'a DataFrame,
-    table: &'static Table,
-    name: &str,
-) -> Result<&'a StringChunked, Error> {
-    frame
-        .column(name)
-        .and_then(|c| c.str())
-        .map_err(polars(table))
-}
-
-fn u32s<'a>(
-    frame: &'a DataFrame,
-    table: &'static Table,
-    name: &str,
-) -> Result<&'a UInt32Chunked, Error> {
-    frame
-        .column(name)
-        .and_then(|c| c.u32())
-        .map_err(polars(table))
 }
 
 #[derive(Default)]
@@ -87,10 +58,10 @@ pub(crate) fn entity_counts(
     let mut last_doc: Option<String> = None;
     let columns = ["doc_id", "article_idx", "kind", "name"];
     for_each_part(&ENTITIES, entities, &columns, |frame| {
-        let doc_ids = strs(frame, &ENTITIES, "doc_id")?;
-        let articles = u32s(frame, &ENTITIES, "article_idx")?;
-        let kinds = strs(frame, &ENTITIES, "kind")?;
-        let names = strs(frame, &ENTITIES, "name")?;
+        let doc_ids = typed(frame, &ENTITIES, "doc_id", Column::str)?;
+        let articles = typed(frame, &ENTITIES, "article_idx", Column::u32)?;
+        let kinds = typed(frame, &ENTITIES, "kind", Column::str)?;
+        let names = typed(frame, &ENTITIES, "name", Column::str)?;
         for i in 0..frame.height() {
             let (Some(doc), Some(article), Some(kind), Some(name)) =
                 (doc_ids.get(i), articles.get(i), kinds.get(i), names.get(i))
@@ -229,14 +200,11 @@ pub(crate) fn quantity_counts(
     let columns = ["doc_id", "article_idx", "kind", "unit", "value"];
     for pass in 0..2 {
         for_each_part(&QUANTITIES, quantities, &columns, |frame| {
-            let doc_ids = strs(frame, &QUANTITIES, "doc_id")?;
-            let articles = u32s(frame, &QUANTITIES, "article_idx")?;
-            let kinds = strs(frame, &QUANTITIES, "kind")?;
-            let units = strs(frame, &QUANTITIES, "unit")?;
-            let values = frame
-                .column("value")
-                .and_then(|c| c.f64())
-                .map_err(polars(&QUANTITIES))?;
+            let doc_ids = typed(frame, &QUANTITIES, "doc_id", Column::str)?;
+            let articles = typed(frame, &QUANTITIES, "article_idx", Column::u32)?;
+            let kinds = typed(frame, &QUANTITIES, "kind", Column::str)?;
+            let units = typed(frame, &QUANTITIES, "unit", Column::str)?;
+            let values = typed(frame, &QUANTITIES, "value", Column::f64)?;
             for i in 0..frame.height() {
                 let (Some(doc), Some(article), Some(kind)) =
                     (doc_ids.get(i), articles.get(i), kinds.get(i))

@@ -275,6 +275,22 @@ pub(crate) fn read_frame(
         })
 }
 
+/// A column of a frame read back, as its type: `typed(&frame, &ENTITIES, "name", Column::str)`.
+pub(crate) fn typed<'a, T: PolarsDataType>(
+    frame: &'a DataFrame,
+    table: &'static Table,
+    name: &str,
+    as_type: fn(&'a Column) -> PolarsResult<&'a ChunkedArray<T>>,
+) -> Result<&'a ChunkedArray<T>, Error> {
+    frame
+        .column(name)
+        .and_then(as_type)
+        .map_err(|source| Error::Polars {
+            table: table.name,
+            source,
+        })
+}
+
 fn to_column(name: &str, data: Data) -> PolarsResult<Column> {
     let name = PlSmallStr::from_str(name);
     let series = match data {
