@@ -80,6 +80,18 @@ fn strings(df: &DataFrame, column: &str) -> Vec<Option<String>> {
         .collect()
 }
 
+/// A numeric column's values: `numbers(&df, "value", Column::f64)`.
+fn numbers<T: PolarsNumericType>(
+    df: &DataFrame,
+    column: &str,
+    as_type: fn(&Column) -> PolarsResult<&ChunkedArray<T>>,
+) -> Vec<Option<T::Native>> {
+    as_type(df.column(column).expect("column"))
+        .expect("numeric column")
+        .iter()
+        .collect()
+}
+
 fn status_of(df: &DataFrame) -> Vec<(String, String)> {
     let sources = strings(df, "source");
     let statuses = strings(df, "status");
@@ -193,16 +205,12 @@ fn the_sample_page_becomes_every_table_of_the_contract() {
 
     let quantities = table(&out, "quantities");
     let q_text = strings(&quantities, "text");
-    let values = quantities
-        .column("value")
-        .expect("value")
-        .f64()
-        .expect("f64");
+    let values = numbers(&quantities, "value", Column::f64);
     let at = q_text
         .iter()
         .position(|t| t.as_deref() == Some("19.32亿元"))
         .expect("19.32亿元 found");
-    assert_eq!(values.get(at), Some(1_932_000_000.0));
+    assert_eq!(values[at], Some(1_932_000_000.0));
     let iso = strings(&quantities, "iso");
     let at = q_text
         .iter()
@@ -351,12 +359,10 @@ fn every_input_is_accounted_for_once_with_its_status() {
         "{:?}",
         errors[7]
     );
-    let decode_errors = documents
-        .column("decode_errors")
-        .expect("col")
-        .u32()
-        .expect("u32");
-    assert_eq!(decode_errors.get(5), Some(1));
+    assert_eq!(
+        numbers(&documents, "decode_errors", Column::u32)[5],
+        Some(1)
+    );
     assert_eq!(strings(&documents, "external_id")[6].as_deref(), Some("x1"));
     let doc_ids = strings(&documents, "doc_id");
     assert_eq!(strings(&documents, "duplicate_of")[1], doc_ids[0]);
@@ -670,16 +676,12 @@ fn articles_repeated_across_documents_name_the_copy_kept_and_count_once() {
     // Summaries count each article once: as if the sample page and the other page were alone.
     let counts = table(&out, "entity_counts");
     let names = strings(&counts, "name");
-    let documents_col = counts
-        .column("documents")
-        .expect("documents")
-        .u64()
-        .expect("u64");
+    let documents_col = numbers(&counts, "documents", Column::u64);
     let at = names
         .iter()
         .position(|n| n.as_deref() == Some("李永军"))
         .expect("李永军 counted");
-    assert_eq!(documents_col.get(at), Some(1));
+    assert_eq!(documents_col[at], Some(1));
     let manifest: serde_json::Value =
         serde_json::from_slice(&std::fs::read(out.join("manifest.json")).expect("manifest"))
             .expect("json");
@@ -763,12 +765,8 @@ fn furniture_lines_recurring_across_pages_are_removed_as_noise() {
         12
     );
     let documents = table(&out, "documents");
-    let noise_chars = documents
-        .column("chars_removed_noise")
-        .expect("column")
-        .u64()
-        .expect("u64");
-    assert!((0..noise_chars.len()).all(|i| noise_chars.get(i).unwrap_or(0) > 0));
+    let noise_chars = numbers(&documents, "chars_removed_noise", Column::u64);
+    assert!(noise_chars.iter().all(|n| n.unwrap_or(0) > 0));
 
     // Lines on fewer pages than the threshold stay.
     let kept = tmp.path().join("kept");

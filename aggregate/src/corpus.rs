@@ -12,7 +12,7 @@ use polars::prelude::*;
 use rayon::prelude::*;
 
 use crate::schema::ARTICLES;
-use crate::table::{read_frame, write_frame, Finished};
+use crate::table::{read_frame, typed, write_frame, Finished};
 use crate::Error;
 
 /// What the writer remembers of each article for the corpus step.
@@ -52,13 +52,7 @@ pub(crate) fn mark_near_duplicates(
             let part = part_of(group[0]);
             let path = articles.part_path(part);
             let frame = read_frame(&ARTICLES, &path, Some(&["text"]))?;
-            let texts = frame
-                .column("text")
-                .and_then(|c| c.str().cloned())
-                .map_err(|source| Error::Polars {
-                    table: ARTICLES.name,
-                    source,
-                })?;
+            let texts = typed(&frame, &ARTICLES, "text", Column::str)?;
             let rows: Vec<usize> = group
                 .iter()
                 .map(|&a| (u64::from(a) - starts[part]) as usize)

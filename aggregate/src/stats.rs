@@ -9,7 +9,7 @@ use polars::prelude::*;
 use serde::Serialize;
 
 use crate::schema::{Table, ARTICLES, DOCUMENTS, ENTITY_COUNTS, QUANTITY_COUNTS, TABLES};
-use crate::table::{read_frame, typed};
+use crate::table::{for_each_frame, typed};
 use crate::Error;
 
 /// What `newsprint stats` prints.
@@ -31,6 +31,9 @@ pub struct Stats {
     pub top_figures: Vec<(String, Option<String>, u64, Option<f64>)>,
 }
 
+/// Entries in each top list.
+const TOP: usize = 10;
+
 fn parts(out: &Path, table: &Table) -> Result<Vec<PathBuf>, Error> {
     let dir = out.join(table.name);
     let entries = std::fs::read_dir(&dir).map_err(|source| Error::Read {
@@ -43,25 +46,6 @@ fn parts(out: &Path, table: &Table) -> Result<Vec<PathBuf>, Error> {
         .collect();
     parts.sort();
     Ok(parts)
-}
-
-/// Every part of `columns` of a table, stacked.
-fn read_table(out: &Path, table: &'static Table, columns: &[&str]) -> Result<DataFrame, Error> {
-    let mut frame: Option<DataFrame> = None;
-    for part in parts(out, table)? {
-        let next = read_frame(table, &part, Some(columns))?;
-        frame = Some(match frame {
-            None => next,
-            Some(mut f) => {
-                f.vstack_mut(&next).map_err(|source| Error::Polars {
-                    table: table.name,
-                    source,
-                })?;
-                f
-            }
-        });
-    }
-    Ok(frame.unwrap_or_default())
 }
 
 /// Reads the summary of the dataset in `out`.
@@ -97,91 +81,99 @@ pub fn stats(out: &Path) -> Result<Stats, Error> {
         stats.rows.insert(table.name.to_string(), rows);
     }
 
-    let docs = read_table(
-        out,
-        &DOCUMENTS,
-        &[
-            "status",
-            "chars_in",
-            "chars_out",
-            "chars_removed_duplicate",
-            "chars_removed_caption",
-            "chars_removed_noise",
-        ],
+    let chars = [
+        ("chars_in", "in"),
+        ("chars_out", "out"),
+        ("chars_removed_duplicate", "removed_duplicate"),
+        ("chars_removed_caption", "removed_caption"),
+        ("chars_removed_noise", "removed_noise"),
+    ];
+    let mut columns = vec!["status"];
+    columns.extend(chars.iter().map(|(name, _)| *name));
+    for_each_frame(&DOCUMENTS, parts(out, &DOCUMENTS)?, &columns, |frame| {
+        for status in typed(frame, &DOCUMENTS, "status", Column::str)?
+            .iter()
+            .flatten()
+        {
+            *stats.documents.entry(status.to_string()).or_default() += 1;
+        }
+        for (name, key) in chars {
+            let values = typed(frame, &DOCUMENTS, name, Column::u64)?;
+            *stats.chars.entry(key.to_string()).or_default() +=
+                values.iter().flatten().sum::<u64>();
+        }
+        Ok(())
+    })?;
+
+    for_each_frame(
+        &ARTICLES,
+        parts(out, &ARTICLES)?,
+        &["duplicate_of"],
+        |frame| {
+            let kept = typed(frame, &ARTICLES, "duplicate_of", Column::str)?;
+            stats.copied_articles += (kept.len() - kept.null_count()) as u64;
+            Ok(())
+        },
     )?;
-    if docs.height() > 0 {
-        let status = typed(&docs, &DOCUMENTS, "status", Column::str)?;
-        for s in (0..status.len()).filter_map(|i| status.get(i)) {
-            *stats.documents.entry(s.to_string()).or_default() += 1;
-        }
-        for (name, key) in [
-            ("chars_in", "in"),
-            ("chars_out", "out"),
-            ("chars_removed_duplicate", "removed_duplicate"),
-            ("chars_removed_caption", "removed_caption"),
-            ("chars_removed_noise", "removed_noise"),
-        ] {
-            let values = typed(&docs, &DOCUMENTS, name, Column::u64)?;
-            let sum: u64 = (0..values.len()).filter_map(|i| values.get(i)).sum();
-            stats.chars.insert(key.to_string(), sum);
-        }
-    }
 
-    let articles = read_table(out, &ARTICLES, &["duplicate_of"])?;
-    if articles.height() > 0 {
-        let kept = typed(&articles, &ARTICLES, "duplicate_of", Column::str)?;
-        stats.copied_articles = (kept.len() - kept.null_count()) as u64;
-    }
-
-    let counts = read_table(
-        out,
+    // Top lists are cut back after every part, so they never hold more than a part's rows.
+    let columns = ["kind", "name", "mentions", "articles"];
+    for_each_frame(
         &ENTITY_COUNTS,
-        &["kind", "name", "mentions", "articles"],
+        parts(out, &ENTITY_COUNTS)?,
+        &columns,
+        |frame| {
+            let kinds = typed(frame, &ENTITY_COUNTS, "kind", Column::str)?;
+            let names = typed(frame, &ENTITY_COUNTS, "name", Column::str)?;
+            let mentions = typed(frame, &ENTITY_COUNTS, "mentions", Column::u64)?;
+            let n_articles = typed(frame, &ENTITY_COUNTS, "articles", Column::u64)?;
+            for i in 0..frame.height() {
+                if let (Some(kind), Some(name)) = (kinds.get(i), names.get(i)) {
+                    stats
+                        .top_entities
+                        .entry(kind.to_string())
+                        .or_default()
+                        .push((
+                            name.to_string(),
+                            mentions.get(i).unwrap_or(0),
+                            n_articles.get(i).unwrap_or(0),
+                        ));
+                }
+            }
+            for list in stats.top_entities.values_mut() {
+                list.sort_by(|a, b| b.1.cmp(&a.1).then(b.2.cmp(&a.2)).then(a.0.cmp(&b.0)));
+                list.truncate(TOP);
+            }
+            Ok(())
+        },
     )?;
-    if counts.height() > 0 {
-        let kinds = typed(&counts, &ENTITY_COUNTS, "kind", Column::str)?;
-        let names = typed(&counts, &ENTITY_COUNTS, "name", Column::str)?;
-        let mentions = typed(&counts, &ENTITY_COUNTS, "mentions", Column::u64)?;
-        let n_articles = typed(&counts, &ENTITY_COUNTS, "articles", Column::u64)?;
-        for i in 0..counts.height() {
-            if let (Some(kind), Some(name)) = (kinds.get(i), names.get(i)) {
-                stats
-                    .top_entities
-                    .entry(kind.to_string())
-                    .or_default()
-                    .push((
-                        name.to_string(),
-                        mentions.get(i).unwrap_or(0),
-                        n_articles.get(i).unwrap_or(0),
-                    ));
-            }
-        }
-        for list in stats.top_entities.values_mut() {
-            list.sort_by(|a, b| b.1.cmp(&a.1).then(b.2.cmp(&a.2)).then(a.0.cmp(&b.0)));
-            list.truncate(10);
-        }
-    }
 
-    let figures = read_table(out, &QUANTITY_COUNTS, &["kind", "unit", "count", "median"])?;
-    if figures.height() > 0 {
-        let kinds = typed(&figures, &QUANTITY_COUNTS, "kind", Column::str)?;
-        let units = typed(&figures, &QUANTITY_COUNTS, "unit", Column::str)?;
-        let count = typed(&figures, &QUANTITY_COUNTS, "count", Column::u64)?;
-        let median = typed(&figures, &QUANTITY_COUNTS, "median", Column::f64)?;
-        for i in 0..figures.height() {
-            if let Some(kind) = kinds.get(i) {
-                stats.top_figures.push((
-                    kind.to_string(),
-                    units.get(i).map(str::to_string),
-                    count.get(i).unwrap_or(0),
-                    median.get(i),
-                ));
+    let columns = ["kind", "unit", "count", "median"];
+    for_each_frame(
+        &QUANTITY_COUNTS,
+        parts(out, &QUANTITY_COUNTS)?,
+        &columns,
+        |frame| {
+            let kinds = typed(frame, &QUANTITY_COUNTS, "kind", Column::str)?;
+            let units = typed(frame, &QUANTITY_COUNTS, "unit", Column::str)?;
+            let count = typed(frame, &QUANTITY_COUNTS, "count", Column::u64)?;
+            let median = typed(frame, &QUANTITY_COUNTS, "median", Column::f64)?;
+            for i in 0..frame.height() {
+                if let Some(kind) = kinds.get(i) {
+                    stats.top_figures.push((
+                        kind.to_string(),
+                        units.get(i).map(str::to_string),
+                        count.get(i).unwrap_or(0),
+                        median.get(i),
+                    ));
+                }
             }
-        }
-        stats
-            .top_figures
-            .sort_by(|a, b| b.2.cmp(&a.2).then(a.0.cmp(&b.0)).then(a.1.cmp(&b.1)));
-        stats.top_figures.truncate(10);
-    }
+            stats
+                .top_figures
+                .sort_by(|a, b| b.2.cmp(&a.2).then(a.0.cmp(&b.0)).then(a.1.cmp(&b.1)));
+            stats.top_figures.truncate(TOP);
+            Ok(())
+        },
+    )?;
     Ok(stats)
 }

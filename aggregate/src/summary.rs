@@ -12,8 +12,8 @@ use std::collections::{BTreeMap, HashMap};
 
 use polars::prelude::*;
 
-use crate::schema::{Table, ENTITIES, ENTITY_COUNTS, QUANTITIES, QUANTITY_COUNTS};
-use crate::table::{read_frame, typed, Cell, Finished, TableWriter};
+use crate::schema::{ENTITIES, ENTITY_COUNTS, QUANTITIES, QUANTITY_COUNTS};
+use crate::table::{for_each_frame, typed, Cell, Finished, TableWriter};
 use crate::Error;
 
 /// The articles left out of the summaries: their `article_idx` by doc_id.
@@ -21,20 +21,6 @@ pub(crate) type Copies = HashMap<String, Vec<u32>>;
 
 fn is_copy(copies: &Copies, doc: &str, article: u32) -> bool {
     copies.get(doc).is_some_and(|a| a.contains(&article))
-}
-
-/// Calls `f` with each part's frame of `columns`, in order.
-fn for_each_part(
-    table: &'static Table,
-    parts: &Finished,
-    columns: &[&str],
-    mut f: impl FnMut(&DataFrame) -> Result<(), Error>,
-) -> Result<(), Error> {
-    for part in 0..parts.part_rows.len() {
-        let frame = read_frame(table, &parts.part_path(part), Some(columns))?;
-        f(&frame)?;
-    }
-    Ok(())
 }
 
 #[derive(Default)]
@@ -57,7 +43,7 @@ pub(crate) fn entity_counts(
     let mut doc_number = 0u32;
     let mut last_doc: Option<String> = None;
     let columns = ["doc_id", "article_idx", "kind", "name"];
-    for_each_part(&ENTITIES, entities, &columns, |frame| {
+    for_each_frame(&ENTITIES, entities.part_paths(), &columns, |frame| {
         let doc_ids = typed(frame, &ENTITIES, "doc_id", Column::str)?;
         let articles = typed(frame, &ENTITIES, "article_idx", Column::u32)?;
         let kinds = typed(frame, &ENTITIES, "kind", Column::str)?;
@@ -199,7 +185,7 @@ pub(crate) fn quantity_counts(
     let mut groups: BTreeMap<(String, Option<String>), Group> = BTreeMap::new();
     let columns = ["doc_id", "article_idx", "kind", "unit", "value"];
     for pass in 0..2 {
-        for_each_part(&QUANTITIES, quantities, &columns, |frame| {
+        for_each_frame(&QUANTITIES, quantities.part_paths(), &columns, |frame| {
             let doc_ids = typed(frame, &QUANTITIES, "doc_id", Column::str)?;
             let articles = typed(frame, &QUANTITIES, "article_idx", Column::u32)?;
             let kinds = typed(frame, &QUANTITIES, "kind", Column::str)?;

@@ -73,7 +73,6 @@ pub(crate) struct TableWriter {
     text_bytes: usize,
     /// Rows of each part written so far, in order.
     part_rows: Vec<u64>,
-    pub(crate) total_rows: u64,
     rows_per_part: usize,
 }
 
@@ -90,6 +89,10 @@ impl Finished {
 
     pub(crate) fn part_path(&self, part: usize) -> PathBuf {
         part_path(&self.dir, part)
+    }
+
+    pub(crate) fn part_paths(&self) -> impl Iterator<Item = PathBuf> + '_ {
+        (0..self.part_rows.len()).map(|part| self.part_path(part))
     }
 }
 
@@ -119,7 +122,6 @@ impl TableWriter {
             rows: 0,
             text_bytes: 0,
             part_rows: Vec::new(),
-            total_rows: 0,
             rows_per_part,
         })
     }
@@ -158,7 +160,6 @@ impl TableWriter {
             }
         }
         self.rows += 1;
-        self.total_rows += 1;
         if self.rows >= self.rows_per_part || self.text_bytes >= BYTES_PER_PART {
             self.flush()?;
         }
@@ -273,6 +274,20 @@ pub(crate) fn read_frame(
             table: table.name,
             source,
         })
+}
+
+/// Calls `f` with the frame of `columns` of each part, in order: one part in memory at a
+/// time, so reading a table back costs a part's memory, not the table's.
+pub(crate) fn for_each_frame(
+    table: &'static Table,
+    parts: impl IntoIterator<Item = PathBuf>,
+    columns: &[&str],
+    mut f: impl FnMut(&DataFrame) -> Result<(), Error>,
+) -> Result<(), Error> {
+    for part in parts {
+        f(&read_frame(table, &part, Some(columns))?)?;
+    }
+    Ok(())
 }
 
 /// A column of a frame read back, as its type: `typed(&frame, &ENTITIES, "name", Column::str)`.

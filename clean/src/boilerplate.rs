@@ -179,11 +179,6 @@ impl LineCounter {
         }
     }
 
-    /// Documents counted so far.
-    pub fn documents(&self) -> u64 {
-        self.documents
-    }
-
     /// The furniture: lines counted on at least `min_docs` documents (with the neighbour
     /// counts needed to tell them from reprinted text).
     pub fn finish(self, min_docs: u32) -> Boilerplate {
