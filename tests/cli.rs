@@ -795,6 +795,20 @@ fn stats_summarise_a_dataset_from_its_parquet() {
     assert_eq!(json["rows"]["articles"], 5);
     assert_eq!(json["schema_version"], 3);
     assert!(json["chars"]["removed_duplicate"].as_u64() > Some(0));
+    // A reader that stops early (`newsprint stats out | head`) is not a failure.
+    let mut child = Command::new(env!("CARGO_BIN_EXE_newsprint"))
+        .args(["stats", &dir])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    drop(child.stdout.take());
+    let closed = child.wait_with_output().expect("wait");
+    assert!(
+        closed.status.success(),
+        "{}",
+        String::from_utf8_lossy(&closed.stderr)
+    );
     let missing = newsprint(&["stats", &tmp.path().join("none").display().to_string()]);
     assert_eq!(missing.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&missing.stderr).contains("cannot read the dataset"));

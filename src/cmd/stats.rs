@@ -1,5 +1,7 @@
 //! `newsprint stats`: a written dataset's summary, read from its Parquet alone.
 
+use std::fmt::Write as _;
+use std::io::Write as _;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -30,29 +32,30 @@ pub fn stats(args: StatsArgs) -> Result<ExitCode> {
     let stats = aggregate::stats::stats(&args.out)
         .with_context(|| format!("cannot read the dataset in {}", args.out.display()))?;
     if args.json {
-        println!("{}", serde_json::to_string(&stats)?);
-        return Ok(ExitCode::SUCCESS);
+        return print(&format!("{}\n", serde_json::to_string(&stats)?));
     }
-    println!(
+    let mut out = String::new();
+    writeln!(
+        out,
         "newsprint dataset {} (schema {})",
         args.out.display(),
         stats
             .schema_version
             .map_or("?".to_string(), |v| v.to_string())
-    );
-    println!("\ntables");
+    )?;
+    writeln!(out, "\ntables")?;
     for (table, rows) in &stats.rows {
-        println!("  {table:<16} {rows:>10} rows");
+        writeln!(out, "  {table:<16} {rows:>10} rows")?;
     }
     let statuses: Vec<String> = stats
         .documents
         .iter()
         .map(|(s, n)| format!("{n} {s}"))
         .collect();
-    println!("\ndocuments  {}", statuses.join(", "));
+    writeln!(out, "\ndocuments  {}", statuses.join(", "))?;
     let chars = |k: &str| stats.chars.get(k).copied().unwrap_or(0);
     let chars_in = chars("in");
-    println!(
+    writeln!(out,
         "characters {} in, {} out ({:.1} %); removed: duplicate passages {:.1} %, captions and credits {:.1} %, furniture {:.1} %",
         chars_in,
         chars("out"),
@@ -60,28 +63,38 @@ pub fn stats(args: StatsArgs) -> Result<ExitCode> {
         percent(chars("removed_duplicate"), chars_in),
         percent(chars("removed_caption"), chars_in),
         percent(chars("removed_noise"), chars_in),
-    );
+    )?;
     let articles = stats.rows.get("articles").copied().unwrap_or(0);
-    println!(
+    writeln!(
+        out,
         "articles   {articles}, of which {} repeat an earlier one ({:.1} %)",
         stats.copied_articles,
         percent(stats.copied_articles, articles)
-    );
+    )?;
     for (kind, top) in &stats.top_entities {
-        println!("\ntop {kind} (mentions, articles)");
+        writeln!(out, "\ntop {kind} (mentions, articles)")?;
         for (name, mentions, n_articles) in top {
-            println!("  {name}  {mentions}  {n_articles}");
+            writeln!(out, "  {name}  {mentions}  {n_articles}")?;
         }
     }
     if !stats.top_figures.is_empty() {
-        println!("\nfigures (kind, unit, count, median)");
+        writeln!(out, "\nfigures (kind, unit, count, median)")?;
         for (kind, unit, count, median) in &stats.top_figures {
-            println!(
+            writeln!(
+                out,
                 "  {kind:<9} {:<6} {count:>7}  {}",
                 unit.as_deref().unwrap_or("-"),
                 median.map_or("-".to_string(), |m| m.to_string())
-            );
+            )?;
         }
     }
-    Ok(ExitCode::SUCCESS)
+    print(&out)
+}
+
+/// Writes to stdout; a reader that stops early (`newsprint stats out | head`) is not an error.
+fn print(text: &str) -> Result<ExitCode> {
+    match std::io::stdout().lock().write_all(text.as_bytes()) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(e.into()),
+        _ => Ok(ExitCode::SUCCESS),
+    }
 }
