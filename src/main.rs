@@ -17,6 +17,7 @@ use clap::{Parser, Subcommand};
 #[command(after_help = "Examples:\n  \
     newsprint run data/pages --out out\n  \
     newsprint run archive/2026/ extra.jsonl.gz --out dataset --published-date 2026-01-21\n  \
+    newsprint run archive/ --out /shared/ds --shard 3/16    (then: newsprint merge /shared/ds)\n  \
     newsprint stats out\n  \
     newsprint eval --gold data/gold\n  \
     newsprint bench --mb 50\n\n\
@@ -30,6 +31,8 @@ struct Cli {
 enum Command {
     /// Read pages, clean them, extract entities and figures, write the Parquet dataset.
     Run(cmd::run::RunArgs),
+    /// Join the shards of a sharded run: near-duplicates across shards, summary tables.
+    Merge(cmd::merge::MergeArgs),
     /// Summarise a written dataset from its Parquet: rows, statuses, cleaning, top entities.
     Stats(cmd::stats::StatsArgs),
     /// Generate a corpus from sample pages and measure MB/s and peak memory per stage.
@@ -44,6 +47,7 @@ fn main() -> ExitCode {
         Command::Run(args) => cmd::run::run(args),
         Command::Bench(args) => cmd::bench::bench(args),
         Command::Stats(args) => cmd::stats::stats(args),
+        Command::Merge(args) => cmd::merge::merge(args),
         Command::Eval(args) => cmd::eval::eval(args),
     };
     match result {

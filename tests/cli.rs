@@ -133,7 +133,7 @@ fn the_sample_page_becomes_every_table_of_the_contract() {
     );
     let summary = String::from_utf8_lossy(&output.stdout);
     assert!(
-        summary.contains("inputs     1 documents (1 ok)"),
+        summary.contains("inputs     1 new documents (1 ok)"),
         "{summary}"
     );
 
@@ -793,7 +793,7 @@ fn stats_summarise_a_dataset_from_its_parquet() {
     let json = newsprint(&["stats", &dir, "--json"]);
     let json: serde_json::Value = serde_json::from_slice(&json.stdout).expect("json");
     assert_eq!(json["rows"]["articles"], 5);
-    assert_eq!(json["schema_version"], 3);
+    assert_eq!(json["schema_version"], 4);
     assert!(json["chars"]["removed_duplicate"].as_u64() > Some(0));
     // A reader that stops early (`newsprint stats out | head`) is not a failure.
     let mut child = Command::new(env!("CARGO_BIN_EXE_newsprint"))

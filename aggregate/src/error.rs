@@ -40,6 +40,28 @@ pub enum Error {
         /// What did not match.
         detail: String,
     },
+    /// A manifest or state file of the dataset is not what newsprint writes.
+    #[error("{path} is damaged: {detail}")]
+    Manifest {
+        /// The file.
+        path: PathBuf,
+        /// What is wrong with it.
+        detail: String,
+    },
+    /// The dataset was written under another version of the output contract.
+    #[error("{path} holds schema version {found} and this newsprint writes {expected}; rebuild it with --full")]
+    SchemaVersion {
+        /// The manifest.
+        path: PathBuf,
+        /// The version found.
+        found: u32,
+        /// The version written.
+        expected: u32,
+    },
+    /// The dataset's layout does not allow what was asked (an unsharded run into a sharded
+    /// dataset, a merge with a shard missing, ...).
+    #[error("{0}")]
+    Layout(String),
     /// The output folder exists and holds something other than a newsprint dataset.
     #[error("{0} exists and is not a newsprint dataset (no manifest.json); choose another --out or empty it")]
     NotADataset(PathBuf),

@@ -1,43 +1,50 @@
-//! Writing newsprint's records as a Parquet dataset.
+//! Writing newsprint's records as a Parquet dataset, run after run.
 //!
-//! `aggregate` is the only crate that writes. A [`Writer`] is created over an output folder,
-//! receives one [`DocRecord`] per input in order ([`Writer::append`]) and, on
-//! [`Writer::finish`], writes the summary tables and `manifest.json` and moves the finished
-//! dataset into place. The tables and their columns are defined once, in [`schema`]; each is a
-//! folder of `part-NNNNN.parquet` files (zstd), present with its schema even when empty.
+//! `aggregate` is the only crate that writes. [`Writer::open`] opens a dataset folder (new,
+//! or one written before, to which a run adds), tells the run which inputs the dataset
+//! already holds ([`Writer::seen`]), receives one [`DocRecord`] per new input in order
+//! ([`Writer::append`]) and, on [`Writer::finish`], runs the corpus-wide steps (near-duplicate
+//! articles, summary tables) over every part and records the run in `manifest.json`.
+//! [`merge`] runs the same corpus-wide steps over the parts of a sharded run. The tables and
+//! their columns are defined once, in [`schema`]; each is a folder of Parquet parts (zstd),
+//! present with its schema even when empty; [`dataset`] describes the files.
 //!
-//! Writes are atomic at the level of the dataset: everything goes to a temporary folder beside
-//! the output, which replaces the output only once complete, so a killed run leaves the
-//! previous dataset as it was.
+//! Rows are committed in segments: when a table's buffer is full, every table writes its part
+//! into a staging folder, the parts are renamed into the table folders and the manifest,
+//! renamed over the old one, names them. A run killed at any moment therefore leaves the
+//! dataset as it was, plus whole segments; the next run deletes anything unnamed and carries
+//! on with the inputs not yet committed. A `full` run commits once, at its end.
 //!
 //! ```no_run
 //! # fn main() -> Result<(), aggregate::Error> {
-//! let writer = aggregate::Writer::create("out".as_ref(), aggregate::WriterOptions::default())?;
+//! let writer = aggregate::Writer::open("out".as_ref(), aggregate::WriterOptions::default())?;
 //! let report = writer.finish(aggregate::RunInfo::default())?;
 //! assert_eq!(report.rows["documents"], 0);
 //! # Ok(()) }
 //! ```
 
 mod corpus;
+pub mod dataset;
 mod error;
 pub mod schema;
 pub mod stats;
 mod summary;
 mod table;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use clean::neardup::{NearDupOptions, Sketch};
 use clean::Page;
 use extract::Extraction;
-use ingest::{Document, Status};
-use serde::Serialize;
+use ingest::{Document, Shard, Status};
+use serde::{Deserialize, Serialize};
 
-use corpus::ArticleIndex;
+use corpus::SketchRow;
+use dataset::{remove_leftovers, Manifest, Part, RunRecord, WriterTag};
 pub use error::Error;
 use schema::*;
-use table::{Cell, TableWriter};
+use table::{for_each_frame, typed, Cell, TableWriter};
 
 /// Everything newsprint produced for one input.
 #[derive(Clone, Debug)]
@@ -70,13 +77,19 @@ impl DocRecord {
     }
 }
 
-/// How the writer batches rows.
+/// How the writer batches rows and what it writes.
 #[derive(Clone, Debug)]
 pub struct WriterOptions {
-    /// Rows per Parquet part (a part is also cut at 16 MiB of buffered text).
+    /// Rows per Parquet part (a part is also cut at 16 MiB of buffered text). A segment, the
+    /// unit of commit, ends when any table's part is full.
     pub rows_per_part: usize,
     /// How near-duplicate articles across documents are found; `None` skips the search.
     pub near_duplicates: Option<NearDupOptions>,
+    /// The shard this run is; `None` for an unsharded run, which also runs the corpus-wide
+    /// steps at its end (a sharded run leaves them to [`merge`]).
+    pub shard: Option<Shard>,
+    /// Rebuild: ignore what the dataset holds and replace it when the run completes.
+    pub full: bool,
 }
 
 impl Default for WriterOptions {
@@ -84,6 +97,8 @@ impl Default for WriterOptions {
         WriterOptions {
             rows_per_part: 250_000,
             near_duplicates: Some(NearDupOptions::default()),
+            shard: None,
+            full: false,
         }
     }
 }
@@ -95,9 +110,11 @@ pub struct RunInfo {
     pub inputs: Vec<String>,
     /// The options that shape the output.
     pub options: BTreeMap<String, serde_json::Value>,
+    /// Inputs read that the dataset already held, and so were not processed again.
+    pub unchanged_documents: u64,
     /// Wall time of the run, in seconds.
     pub duration_secs: f64,
-    /// Bytes of input read.
+    /// Bytes of input processed.
     pub input_bytes: u64,
     /// Peak resident memory of the process, when known.
     pub peak_rss_bytes: Option<u64>,
@@ -108,94 +125,279 @@ pub struct RunInfo {
 pub struct Report {
     /// The dataset's folder.
     pub out: PathBuf,
-    /// Rows per table.
-    pub rows: BTreeMap<&'static str, u64>,
-    /// Documents per status.
-    pub documents: BTreeMap<&'static str, u64>,
-    /// What the corpus-wide steps found.
-    pub corpus: CorpusReport,
+    /// The run's number (0 for a merge).
+    pub run: u32,
+    /// Rows per table in the dataset.
+    pub rows: BTreeMap<String, u64>,
+    /// Documents per status in the dataset.
+    pub documents: BTreeMap<String, u64>,
+    /// Rows this run added per table.
+    pub run_rows: BTreeMap<String, u64>,
+    /// Documents this run added, per status.
+    pub run_documents: BTreeMap<String, u64>,
+    /// What the corpus-wide steps found (`None` for a shard, which leaves them to merge).
+    pub corpus: Option<CorpusReport>,
 }
 
 /// What the corpus-wide steps found, for the manifest and the run's summary.
-#[derive(Clone, Debug, Default, Serialize)]
+#[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq)]
 pub struct CorpusReport {
     /// Articles that repeat an earlier article (`articles.duplicate_of` set).
     pub near_duplicate_articles: u64,
     /// Candidate pairs from shared LSH bands.
     pub candidate_pairs: u64,
-    /// Candidate pairs verified by exact 5-gram similarity.
+    /// Candidate pairs verified by exact 3-gram similarity.
     pub verified_pairs: u64,
+    /// The similarity threshold used; `None` when the search was skipped.
+    #[serde(default)]
+    pub threshold: Option<f32>,
+    /// Counts the corpus steps run on this dataset; names the summary parts.
+    #[serde(default)]
+    pub generation: u32,
 }
 
-#[derive(Serialize)]
-struct Manifest<'a> {
-    newsprint_version: &'static str,
-    schema_version: u32,
-    tables: Vec<&'static str>,
-    rows: &'a BTreeMap<&'static str, u64>,
-    documents: &'a BTreeMap<&'static str, u64>,
-    corpus: &'a CorpusReport,
-    #[serde(flatten)]
-    run: &'a RunInfo,
+/// The inputs a dataset already holds: an input read again with the same source and the
+/// same bytes is not processed again.
+#[derive(Debug, Default)]
+pub struct Seen {
+    pairs: HashSet<u128>,
+    contents: Vec<u128>,
 }
 
-/// Writes a dataset; see the crate docs.
+fn pair_key(source: &str, doc_id: &str) -> u128 {
+    let mut bytes = Vec::with_capacity(source.len() + doc_id.len() + 1);
+    bytes.extend_from_slice(source.as_bytes());
+    bytes.push(0);
+    bytes.extend_from_slice(doc_id.as_bytes());
+    xxhash_rust::xxh3::xxh3_128(&bytes)
+}
+
+impl Seen {
+    /// Whether the input `source` with content `doc_id` is in the dataset.
+    pub fn contains(&self, source: &str, doc_id: &str) -> bool {
+        self.pairs.contains(&pair_key(source, doc_id))
+    }
+
+    /// The contents (doc_ids as numbers) of the documents held, for
+    /// [`ingest::Reader::with_known`]: the same bytes under a new source are a duplicate.
+    pub fn contents(&self) -> impl Iterator<Item = u128> + '_ {
+        self.contents.iter().copied()
+    }
+
+    /// Documents held.
+    pub fn len(&self) -> usize {
+        self.pairs.len()
+    }
+
+    /// Whether the dataset holds no document.
+    pub fn is_empty(&self) -> bool {
+        self.pairs.is_empty()
+    }
+
+    /// What the dataset in `out` (the shard's part of it, for a shard) holds, read without
+    /// changing anything: empty when there is no dataset yet or when `full` rebuilds it.
+    pub fn read(out: &Path, shard: Option<Shard>, full: bool) -> Result<Self, Error> {
+        let path = WriterTag(shard).manifest_path(out);
+        if full || !path.is_file() {
+            return Ok(Seen::default());
+        }
+        Seen::load(out, &Manifest::read(&path)?)
+    }
+
+    /// Reads the `documents` parts named by `manifest`. Failed inputs are left out, so that
+    /// they are tried again.
+    fn load(out: &Path, manifest: &Manifest) -> Result<Self, Error> {
+        let mut seen = Seen::default();
+        let parts = manifest.part_set(out, DOCUMENTS.name);
+        let columns = ["doc_id", "source", "status"];
+        for_each_frame(&DOCUMENTS, parts.paths, &columns, |frame| {
+            let ids = typed(frame, &DOCUMENTS, "doc_id", polars::prelude::Column::str)?;
+            let sources = typed(frame, &DOCUMENTS, "source", polars::prelude::Column::str)?;
+            let statuses = typed(frame, &DOCUMENTS, "status", polars::prelude::Column::str)?;
+            for i in 0..frame.height() {
+                let (Some(id), Some(source), Some(status)) =
+                    (ids.get(i), sources.get(i), statuses.get(i))
+                else {
+                    continue;
+                };
+                if status == Status::Error.as_str() {
+                    continue;
+                }
+                seen.pairs.insert(pair_key(source, id));
+                if let Ok(content) = u128::from_str_radix(id, 16) {
+                    seen.contents.push(content);
+                }
+            }
+            Ok(())
+        })?;
+        Ok(seen)
+    }
+}
+
+/// The tables a run appends to, in the order of [`Writer::tables`].
+const SEGMENT_TABLES: [&Table; 6] = [
+    &DOCUMENTS,
+    &ARTICLES,
+    &PARAGRAPHS,
+    &ENTITIES,
+    &QUANTITIES,
+    &REMOVED,
+];
+
+/// Writes a run into a dataset; see the crate docs.
 pub struct Writer {
     out: PathBuf,
-    staging: PathBuf,
-    documents: TableWriter,
-    articles: TableWriter,
-    paragraphs: TableWriter,
-    entities: TableWriter,
-    quantities: TableWriter,
-    removed: TableWriter,
-    statuses: BTreeMap<&'static str, u64>,
-    index: ArticleIndex,
+    tag: WriterTag,
+    /// What the dataset's manifest names now (this run's segments included once committed).
+    committed: Manifest,
+    full: bool,
+    run: RunRecord,
+    /// Segments of a full run, staged until the run completes.
+    staged: Vec<(&'static str, Part)>,
+    staged_documents: BTreeMap<String, u64>,
+    /// Documents per status in the segment being buffered.
+    segment_documents: BTreeMap<String, u64>,
+    tables: [TableWriter; 6],
+    sketches: Vec<SketchRow>,
+    /// Sources of the documents in `sketches`.
+    sketch_sources: Vec<String>,
+    segment: u32,
     near_duplicates: Option<NearDupOptions>,
+    seen: Seen,
+    furniture: Option<Vec<u8>>,
+}
+
+fn io_error(path: &Path) -> impl FnOnce(std::io::Error) -> Error {
+    let path = path.to_path_buf();
+    move |source| Error::Io { path, source }
+}
+
+fn unix_now() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs())
 }
 
 impl Writer {
-    /// Starts a dataset that will replace `out` when finished. Refuses an `out` that exists
-    /// and is neither empty nor a newsprint dataset, so a mistyped path cannot wipe a folder.
-    pub fn create(out: &Path, options: WriterOptions) -> Result<Self, Error> {
-        if out.exists() {
-            let is_dataset = out.join("manifest.json").is_file();
-            let is_empty = std::fs::read_dir(out)
-                .map(|mut d| d.next().is_none())
-                .unwrap_or(false);
-            if !is_dataset && !is_empty {
-                return Err(Error::NotADataset(out.to_path_buf()));
+    /// Opens `out` for a run: a new dataset if it does not exist (or is empty), otherwise
+    /// the dataset to add to. Refuses an `out` that holds something other than a newsprint
+    /// dataset, so a mistyped path cannot wipe a folder, and a dataset of another schema
+    /// version unless `full`. Deletes what a killed run of the same writer left.
+    pub fn open(out: &Path, options: WriterOptions) -> Result<Self, Error> {
+        dataset::check_is_dataset_or_empty(out)?;
+        let tag = WriterTag(options.shard);
+        let manifest_path = tag.manifest_path(out);
+        match options.shard {
+            None if out.join(dataset::SHARDS_DIR).is_dir() => {
+                return Err(Error::Layout(format!(
+                    "{} holds a sharded dataset: run each shard with --shard I/N, then `newsprint merge`",
+                    out.display()
+                )))
             }
+            Some(_) if out.join(dataset::MANIFEST).is_file() => {
+                let top = Manifest::read(&out.join(dataset::MANIFEST))?;
+                if top.shards_merged.is_none() {
+                    return Err(Error::Layout(format!(
+                        "{} holds an unsharded dataset; write the shards to another folder",
+                        out.display()
+                    )));
+                }
+            }
+            _ => {}
         }
-        let staging = sibling(out, "tmp");
-        if staging.exists() {
-            std::fs::remove_dir_all(&staging).map_err(|source| Error::Io {
-                path: staging.clone(),
-                source,
-            })?;
+        let previous = if manifest_path.is_file() {
+            let manifest = Manifest::read(&manifest_path)?;
+            if manifest.schema_version != SCHEMA_VERSION && !options.full {
+                return Err(Error::SchemaVersion {
+                    path: manifest_path,
+                    found: manifest.schema_version,
+                    expected: SCHEMA_VERSION,
+                });
+            }
+            Some(manifest)
+        } else {
+            None
+        };
+        let committed = previous
+            .clone()
+            .unwrap_or_else(|| Manifest::empty(options.shard));
+        for table in TABLES {
+            let dir = out.join(table.name);
+            std::fs::create_dir_all(&dir).map_err(io_error(&dir))?;
         }
-        let rows = options.rows_per_part.max(1);
+        remove_leftovers(out, tag, &committed)?;
+        let (seen, furniture) = match (&previous, options.full) {
+            (Some(manifest), false) => {
+                let path = tag.furniture_path(out);
+                let furniture = match std::fs::read(&path) {
+                    Ok(bytes) => Some(bytes),
+                    Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+                    Err(source) => return Err(Error::Read { path, source }),
+                };
+                (Seen::load(out, manifest)?, furniture)
+            }
+            _ => (Seen::default(), None),
+        };
+        let run = RunRecord {
+            run: committed.runs.last().map_or(0, |r| r.run) + 1,
+            full: options.full,
+            started_unix: unix_now(),
+            ..RunRecord::default()
+        };
+        let rows = options.rows_per_part;
         Ok(Writer {
             out: out.to_path_buf(),
-            documents: TableWriter::new(&DOCUMENTS, &staging, rows)?,
-            articles: TableWriter::new(&ARTICLES, &staging, rows)?,
-            paragraphs: TableWriter::new(&PARAGRAPHS, &staging, rows)?,
-            entities: TableWriter::new(&ENTITIES, &staging, rows)?,
-            quantities: TableWriter::new(&QUANTITIES, &staging, rows)?,
-            removed: TableWriter::new(&REMOVED, &staging, rows)?,
-            staging,
-            statuses: Status::ALL.iter().map(|s| (s.as_str(), 0)).collect(),
-            index: ArticleIndex::default(),
+            tag,
+            committed,
+            full: options.full,
+            run,
+            staged: Vec::new(),
+            staged_documents: BTreeMap::new(),
+            segment_documents: BTreeMap::new(),
+            tables: SEGMENT_TABLES.map(|t| TableWriter::new(t, rows)),
+            sketches: Vec::new(),
+            sketch_sources: Vec::new(),
+            segment: 0,
             near_duplicates: options.near_duplicates,
+            seen,
+            furniture,
         })
     }
 
+    /// The inputs the dataset already holds (empty for a new dataset or a full run).
+    pub fn seen(&self) -> &Seen {
+        &self.seen
+    }
+
+    /// Hands over [`Writer::seen`] (the writer does not need it), leaving it empty.
+    pub fn take_seen(&mut self) -> Seen {
+        std::mem::take(&mut self.seen)
+    }
+
+    /// This run's number: `documents.run` of the rows it adds.
+    pub fn run_number(&self) -> u32 {
+        self.run.run
+    }
+
+    /// The furniture-line counts saved by the previous run (see
+    /// `clean::boilerplate::LineCounter`), to go on counting from.
+    pub fn furniture_state(&self) -> Option<&[u8]> {
+        self.furniture.as_deref()
+    }
+
+    /// Saves furniture-line counts with the run, for the next run to go on from.
+    pub fn set_furniture_state(&mut self, state: Vec<u8>) {
+        self.furniture = Some(state);
+    }
     /// Appends one input's rows to every table.
     pub fn append(&mut self, record: &DocRecord) -> Result<(), Error> {
         let doc = &record.document;
         let page = &record.page;
         let id = Some(doc.doc_id.as_str());
-        *self.statuses.entry(doc.status.as_str()).or_insert(0) += 1;
+        *self
+            .segment_documents
+            .entry(doc.status.as_str().to_string())
+            .or_insert(0) += 1;
 
         let removed_chars = |kinds: &[clean::RemovedKind]| -> u64 {
             page.removed
@@ -205,7 +407,7 @@ impl Writer {
                 .sum()
         };
         let n_paragraphs: usize = page.articles.iter().map(|a| a.paragraphs.len()).sum();
-        self.documents.push(&[
+        self.tables[0].push(&[
             Cell::Str(id),
             Cell::Str(Some(&doc.source)),
             Cell::U64(Some(doc.bytes)),
@@ -226,23 +428,33 @@ impl Writer {
                 clean::RemovedKind::Credit,
             ]))),
             Cell::U64(Some(removed_chars(&[clean::RemovedKind::Noise]))),
+            Cell::U32(Some(self.run.run)),
         ])?;
 
         if !page.articles.is_empty() {
-            let doc_number = self.index.doc_ids.len() as u32;
-            self.index.doc_ids.push(record.document.doc_id.clone());
+            let doc_number = u128::from_str_radix(&doc.doc_id, 16).map_err(|_| Error::Row {
+                table: ARTICLES.name,
+                detail: format!("doc_id {:?} is not a content hash", doc.doc_id),
+            })?;
+            let source = self.sketch_sources.len() as u32;
+            self.sketch_sources.push(doc.source.clone());
             for (a, article) in page.articles.iter().enumerate() {
-                self.index.ids.push((doc_number, a as u32));
                 let sketch = match record.sketches.get(a) {
                     Some(sketch) => *sketch,
                     None => clean::neardup::sketch(&article.text()),
                 };
-                self.index.sketches.push(sketch);
+                self.sketches.push(SketchRow {
+                    doc: doc_number,
+                    source,
+                    article: a as u32,
+                    date: article.published_date.map(table::epoch_days),
+                    sketch,
+                });
             }
         }
         for (a, article) in page.articles.iter().enumerate() {
             let text = article.text();
-            self.articles.push(&[
+            self.tables[1].push(&[
                 Cell::Str(id),
                 Cell::U32(Some(a as u32)),
                 Cell::Str(article.title.as_deref()),
@@ -260,7 +472,7 @@ impl Writer {
                 Cell::F32(None),
             ])?;
             for (p, paragraph) in article.paragraphs.iter().enumerate() {
-                self.paragraphs.push(&[
+                self.tables[2].push(&[
                     Cell::Str(id),
                     Cell::U32(Some(a as u32)),
                     Cell::U32(Some(p as u32)),
@@ -276,7 +488,7 @@ impl Writer {
                 Some(p) => format!("{}/{}/{}", doc.doc_id, loc.article, p),
                 None => format!("{}/{}", doc.doc_id, loc.article),
             });
-            self.removed.push(&[
+            self.tables[5].push(&[
                 Cell::Str(id),
                 Cell::Str(Some(removed.kind.as_str())),
                 Cell::Str(Some(&removed.text)),
@@ -289,7 +501,7 @@ impl Writer {
 
         let extraction = &record.extraction;
         for e in &extraction.entities {
-            self.entities.push(&[
+            self.tables[3].push(&[
                 Cell::Str(id),
                 Cell::U32(Some(e.article)),
                 Cell::U32(e.paragraph),
@@ -305,7 +517,7 @@ impl Writer {
             ])?;
         }
         for q in &extraction.quantities {
-            self.quantities.push(&[
+            self.tables[4].push(&[
                 Cell::Str(id),
                 Cell::U32(Some(q.article)),
                 Cell::U32(Some(q.paragraph)),
@@ -325,106 +537,334 @@ impl Writer {
                 Cell::Str(q.change.map(|c| c.as_str())),
             ])?;
         }
+        if self.tables.iter().any(TableWriter::is_full) {
+            self.flush_segment()?;
+        }
         Ok(())
     }
 
-    /// Drops the unfinished dataset: the previous output, if any, stays as it was.
-    pub fn abandon(self) {
-        // Best effort: a staging folder left behind is removed by the next run anyway.
-        let _ = std::fs::remove_dir_all(&self.staging);
+    /// Writes the buffered rows of every table as one segment: staged, and unless the run is
+    /// full, renamed into the dataset and committed in the manifest.
+    fn flush_segment(&mut self) -> Result<(), Error> {
+        if self.tables.iter().all(|t| t.rows() == 0) {
+            return Ok(());
+        }
+        let name = self.tag.part_name(self.run.run, self.segment);
+        self.segment += 1;
+        let staging = self.tag.staging(&self.out);
+        let mut parts = Vec::new();
+        for (table, writer) in SEGMENT_TABLES.iter().zip(&mut self.tables) {
+            if writer.rows() == 0 {
+                continue;
+            }
+            let dir = staging.join(table.name);
+            std::fs::create_dir_all(&dir).map_err(io_error(&dir))?;
+            let rows = writer.write_part(&dir.join(&name))?;
+            parts.push((
+                table.name,
+                Part {
+                    file: name.clone(),
+                    rows,
+                },
+            ));
+        }
+        if !self.sketches.is_empty() {
+            let path = dataset::sketches_path(&staging, &name);
+            corpus::write_sketches(&path, &self.sketch_sources, &self.sketches)?;
+            self.sketches.clear();
+            self.sketch_sources.clear();
+        }
+        let documents = std::mem::take(&mut self.segment_documents);
+        if self.full {
+            for (status, n) in documents {
+                *self.staged_documents.entry(status).or_insert(0) += n;
+            }
+            self.staged.extend(parts);
+            return Ok(());
+        }
+        self.move_in(&parts)?;
+        for (status, n) in documents {
+            *self.run.documents.entry(status.clone()).or_insert(0) += n;
+            *self.committed.documents.entry(status).or_insert(0) += n;
+        }
+        for (table, part) in parts {
+            *self.run.rows.entry(table.to_string()).or_insert(0) += part.rows;
+            self.committed
+                .parts
+                .entry(table.to_string())
+                .or_default()
+                .push(part);
+        }
+        self.committed.corpus_current = false;
+        self.committed.recount();
+        self.record_run();
+        self.committed.commit(&self.tag.manifest_path(&self.out))
     }
 
-    /// Writes the summary tables and the manifest, and moves the dataset into place.
-    pub fn finish(self, run: RunInfo) -> Result<Report, Error> {
-        let mut rows = BTreeMap::new();
-        let articles = self.articles.finish()?;
-        let mut corpus = CorpusReport::default();
-        let mut copies = summary::Copies::new();
-        if let Some(options) = &self.near_duplicates {
-            let found = corpus::mark_near_duplicates(&articles, &self.index, options)?;
-            for (article, m) in found.matches.iter().enumerate() {
-                if m.is_some() {
-                    let (doc, idx) = self.index.ids[article];
-                    copies
-                        .entry(self.index.doc_ids[doc as usize].clone())
-                        .or_default()
-                        .push(idx);
+    /// Renames staged parts (and their sketches) into the dataset's folders.
+    fn move_in(&self, parts: &[(&'static str, Part)]) -> Result<(), Error> {
+        let staging = self.tag.staging(&self.out);
+        for (table, part) in parts {
+            let from = staging.join(table).join(&part.file);
+            let to = self.out.join(table).join(&part.file);
+            std::fs::rename(&from, &to).map_err(io_error(&to))?;
+            if *table == ARTICLES.name {
+                let from = dataset::sketches_path(&staging, &part.file);
+                if from.exists() {
+                    let to = dataset::sketches_path(&self.out, &part.file);
+                    if let Some(dir) = to.parent() {
+                        std::fs::create_dir_all(dir).map_err(io_error(dir))?;
+                    }
+                    std::fs::rename(&from, &to).map_err(io_error(&to))?;
                 }
             }
-            corpus.near_duplicate_articles = found.matches.iter().flatten().count() as u64;
-            corpus.candidate_pairs = found.candidates;
-            corpus.verified_pairs = found.verified;
         }
-        let entities = self.entities.finish()?;
-        let quantities = self.quantities.finish()?;
-        let entity_counts = summary::entity_counts(&entities, &copies, &self.staging)?;
-        let quantity_counts = summary::quantity_counts(&quantities, &copies, &self.staging)?;
-        rows.insert(DOCUMENTS.name, self.documents.finish()?.rows());
-        rows.insert(ARTICLES.name, articles.rows());
-        rows.insert(PARAGRAPHS.name, self.paragraphs.finish()?.rows());
-        rows.insert(ENTITIES.name, entities.rows());
-        rows.insert(QUANTITIES.name, quantities.rows());
-        rows.insert(REMOVED.name, self.removed.finish()?.rows());
-        rows.insert(ENTITY_COUNTS.name, entity_counts.rows());
-        rows.insert(QUANTITY_COUNTS.name, quantity_counts.rows());
+        Ok(())
+    }
 
-        let manifest = Manifest {
-            newsprint_version: env!("CARGO_PKG_VERSION"),
-            schema_version: SCHEMA_VERSION,
-            tables: TABLES.iter().map(|t| t.name).collect(),
-            rows: &rows,
-            documents: &self.statuses,
-            corpus: &corpus,
-            run: &run,
-        };
-        let path = self.staging.join("manifest.json");
-        let json = serde_json::to_vec_pretty(&manifest).map_err(|e| Error::Io {
-            path: path.clone(),
-            source: e.into(),
-        })?;
-        std::fs::write(&path, json).map_err(|source| Error::Io {
-            path: path.clone(),
-            source,
-        })?;
-        publish(&self.staging, &self.out)?;
+    /// Puts this run's record, as it stands, last in the manifest's runs.
+    fn record_run(&mut self) {
+        match self.committed.runs.last_mut() {
+            Some(last) if last.run == self.run.run => *last = self.run.clone(),
+            _ => self.committed.runs.push(self.run.clone()),
+        }
+    }
+
+    /// Drops the run's uncommitted rows: the dataset keeps what it held and the segments
+    /// already committed.
+    pub fn abandon(self) {
+        // Best effort: a staging folder left behind is removed by the next run anyway.
+        let _ = std::fs::remove_dir_all(self.tag.staging(&self.out));
+    }
+
+    /// Commits the last segment, runs the corpus-wide steps (unsharded runs) and records the
+    /// run as completed in the manifest.
+    pub fn finish(mut self, info: RunInfo) -> Result<Report, Error> {
+        self.flush_segment()?;
+        if self.full {
+            let mut fresh = Manifest::empty(self.tag.0);
+            fresh.runs = std::mem::take(&mut self.committed.runs);
+            fresh.corpus = self.committed.corpus.take();
+            let staged = std::mem::take(&mut self.staged);
+            self.move_in(&staged)?;
+            for (table, part) in staged {
+                *self.run.rows.entry(table.to_string()).or_insert(0) += part.rows;
+                fresh.parts.entry(table.to_string()).or_default().push(part);
+            }
+            self.run.documents = std::mem::take(&mut self.staged_documents);
+            for (status, n) in &self.run.documents {
+                fresh.documents.insert(status.clone(), *n);
+            }
+            self.committed = fresh;
+        }
+        // Every table exists with its schema, even when no run has given it a row.
+        let empty_name = self.tag.part_name(self.run.run, self.segment);
+        for table in SEGMENT_TABLES {
+            let parts = self
+                .committed
+                .parts
+                .entry(table.name.to_string())
+                .or_default();
+            if parts.is_empty() {
+                let path = self.out.join(table.name).join(&empty_name);
+                TableWriter::new(table, 1).write_part(&path)?;
+                parts.push(Part {
+                    file: empty_name.clone(),
+                    rows: 0,
+                });
+            }
+        }
+        self.run.completed = true;
+        self.run.inputs = info.inputs;
+        self.run.options = info.options;
+        self.run.unchanged_documents = info.unchanged_documents;
+        self.run.duration_secs = info.duration_secs;
+        self.run.input_bytes = info.input_bytes;
+        self.run.peak_rss_bytes = info.peak_rss_bytes;
+        self.record_run();
+        self.committed.recount();
+
+        if self.tag.0.is_none() {
+            let added = self.run.rows.values().any(|&n| n > 0);
+            let threshold = self.near_duplicates.map(|o| o.threshold);
+            let up_to_date = self.committed.corpus_current
+                && self.committed.corpus.as_ref().map(|c| c.threshold) == Some(threshold);
+            if added || !up_to_date || self.full {
+                corpus_step(
+                    &self.out,
+                    self.tag,
+                    &mut self.committed,
+                    self.near_duplicates.as_ref(),
+                )?;
+            }
+        }
+        if let Some(state) = &self.furniture {
+            let path = self.tag.furniture_path(&self.out);
+            let fresh = path.with_extension("bin.new");
+            std::fs::write(&fresh, state).map_err(io_error(&fresh))?;
+            std::fs::rename(&fresh, &path).map_err(io_error(&path))?;
+        }
+        self.committed.commit(&self.tag.manifest_path(&self.out))?;
+        // Old summaries, and a rebuilt dataset's old parts, are no longer named: delete them.
+        remove_leftovers(&self.out, self.tag, &self.committed)?;
         Ok(Report {
             out: self.out,
-            rows,
-            documents: self.statuses,
-            corpus,
+            run: self.run.run,
+            rows: self.committed.rows.clone(),
+            documents: self.committed.documents.clone(),
+            run_rows: self.run.rows,
+            run_documents: self.run.documents,
+            corpus: self
+                .tag
+                .0
+                .is_none()
+                .then(|| self.committed.corpus.clone())
+                .flatten(),
         })
     }
 }
 
-/// `DIR` → `.DIR.newsprint-<what>` in the same parent, so renames stay on one file system.
-fn sibling(out: &Path, what: &str) -> PathBuf {
-    let name = out
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "out".to_string());
-    out.with_file_name(format!(".{name}.newsprint-{what}"))
+/// The corpus-wide steps over every part `manifest` names: near-duplicate articles, then the
+/// summary tables (a new generation of parts, replacing the old ones in the manifest).
+fn corpus_step(
+    out: &Path,
+    tag: WriterTag,
+    manifest: &mut Manifest,
+    near_duplicates: Option<&NearDupOptions>,
+) -> Result<(), Error> {
+    let (mut report, copies) = corpus::mark_near_duplicates(out, manifest, near_duplicates)?;
+    report.threshold = near_duplicates.map(|o| o.threshold);
+    report.generation = manifest.corpus.as_ref().map_or(0, |c| c.generation) + 1;
+    let name = dataset::summary_part_name(report.generation);
+    let staging = tag.staging(out);
+    let entities = manifest.part_set(out, ENTITIES.name);
+    let quantities = manifest.part_set(out, QUANTITIES.name);
+    for table in [&ENTITY_COUNTS, &QUANTITY_COUNTS] {
+        let dir = staging.join(table.name);
+        std::fs::create_dir_all(&dir).map_err(io_error(&dir))?;
+        let path = dir.join(&name);
+        let rows = if table.name == ENTITY_COUNTS.name {
+            summary::entity_counts(&entities, &copies, &path)?
+        } else {
+            summary::quantity_counts(&quantities, &copies, &path)?
+        };
+        let to = out.join(table.name).join(&name);
+        std::fs::rename(&path, &to).map_err(io_error(&to))?;
+        manifest.parts.insert(
+            table.name.to_string(),
+            vec![Part {
+                file: name.clone(),
+                rows,
+            }],
+        );
+    }
+    manifest.corpus = Some(report);
+    manifest.corpus_current = true;
+    manifest.recount();
+    let _ = std::fs::remove_dir_all(&staging);
+    Ok(())
 }
 
-fn publish(staging: &Path, out: &Path) -> Result<(), Error> {
-    let io = |path: &Path| {
-        let path = path.to_path_buf();
-        move |source| Error::Io { path, source }
-    };
-    if out.exists() {
-        let old = sibling(out, "old");
-        if old.exists() {
-            std::fs::remove_dir_all(&old).map_err(io(&old))?;
+/// Joins the shards of a sharded run in `out`: checks that every shard has completed, writes
+/// `out/manifest.json` naming all their parts, and runs the corpus-wide steps (near-duplicate
+/// articles across shards, summary tables) over them. Run it after the last shard finished;
+/// running it again after more shard runs brings the dataset up to date.
+pub fn merge(out: &Path, near_duplicates: Option<&NearDupOptions>) -> Result<Report, Error> {
+    let shards_dir = out.join(dataset::SHARDS_DIR);
+    let entries = std::fs::read_dir(&shards_dir).map_err(|_| {
+        Error::Layout(format!(
+            "{} holds no shards (no {} folder): write them with `newsprint run --shard I/N`",
+            out.display(),
+            shards_dir.display()
+        ))
+    })?;
+    let mut shards: Vec<Manifest> = Vec::new();
+    for entry in entries.flatten() {
+        let path = entry.path();
+        if path.extension().is_some_and(|e| e == "json") {
+            let manifest = Manifest::read(&path)?;
+            if manifest.schema_version != SCHEMA_VERSION {
+                return Err(Error::SchemaVersion {
+                    path,
+                    found: manifest.schema_version,
+                    expected: SCHEMA_VERSION,
+                });
+            }
+            shards.push(manifest);
         }
-        std::fs::rename(out, &old).map_err(io(out))?;
-        std::fs::rename(staging, out).map_err(io(out))?;
-        std::fs::remove_dir_all(&old).map_err(io(&old))?;
-    } else {
-        if let Some(parent) = out.parent().filter(|p| !p.as_os_str().is_empty()) {
-            std::fs::create_dir_all(parent).map_err(io(parent))?;
-        }
-        std::fs::rename(staging, out).map_err(io(out))?;
     }
-    Ok(())
+    shards.sort_by_key(|m| m.shard.map(|s| s.index));
+    let count = match shards.first().and_then(|m| m.shard) {
+        Some(s) => s.count,
+        None => {
+            return Err(Error::Layout(format!(
+                "{} holds no shard manifest",
+                shards_dir.display()
+            )))
+        }
+    };
+    for index in 0..count {
+        let manifest = shards.iter().find(|m| {
+            m.shard
+                .is_some_and(|s| s.index == index && s.count == count)
+        });
+        match manifest {
+            None => {
+                return Err(Error::Layout(format!(
+                    "shard {index}/{count} has not written its manifest in {}: run it, then merge",
+                    shards_dir.display()
+                )))
+            }
+            Some(m) if m.runs.last().is_some_and(|r| !r.completed) => {
+                return Err(Error::Layout(format!(
+                    "shard {index}/{count} did not complete its last run: run it again, then merge"
+                )))
+            }
+            Some(_) => {}
+        }
+    }
+    if shards.len() != count as usize {
+        return Err(Error::Layout(format!(
+            "{} holds manifests of shards split different ways; keep only one split",
+            shards_dir.display()
+        )));
+    }
+    let top_path = out.join(dataset::MANIFEST);
+    let previous = if top_path.is_file() {
+        Some(Manifest::read(&top_path)?)
+    } else {
+        None
+    };
+    let tag = WriterTag(None);
+    let mut top = Manifest::empty(None);
+    top.shards_merged = Some(count);
+    top.corpus = previous.as_ref().and_then(|m| m.corpus.clone());
+    if let Some(previous) = &previous {
+        remove_leftovers(out, tag, previous)?;
+    }
+    for shard in &shards {
+        for table in SEGMENT_TABLES {
+            top.parts
+                .entry(table.name.to_string())
+                .or_default()
+                .extend(shard.parts.get(table.name).into_iter().flatten().cloned());
+        }
+        for (status, n) in &shard.documents {
+            *top.documents.entry(status.clone()).or_insert(0) += n;
+        }
+    }
+    corpus_step(out, tag, &mut top, near_duplicates)?;
+    top.commit(&top_path)?;
+    remove_leftovers(out, tag, &top)?;
+    Ok(Report {
+        out: out.to_path_buf(),
+        run: 0,
+        rows: top.rows.clone(),
+        documents: top.documents.clone(),
+        run_rows: BTreeMap::new(),
+        run_documents: BTreeMap::new(),
+        corpus: top.corpus.clone(),
+    })
 }
 
 #[cfg(test)]
@@ -432,31 +872,92 @@ mod tests {
     use super::*;
 
     #[test]
-    fn refuses_to_replace_a_folder_that_is_not_a_dataset() {
+    fn refuses_to_write_into_a_folder_that_is_not_a_dataset() {
         let dir = tempfile::tempdir().expect("tempdir");
         std::fs::write(dir.path().join("notes.txt"), "keep me").expect("write");
-        let err = Writer::create(dir.path(), WriterOptions::default()).err();
+        let err = Writer::open(dir.path(), WriterOptions::default()).err();
         assert!(matches!(err, Some(Error::NotADataset(_))));
         assert!(dir.path().join("notes.txt").exists());
     }
 
     #[test]
-    fn an_empty_run_writes_every_table_and_replaces_the_previous_one() {
+    fn empty_runs_write_every_table_and_count_up() {
         let dir = tempfile::tempdir().expect("tempdir");
         let out = dir.path().join("out");
-        for _ in 0..2 {
-            let writer = Writer::create(&out, WriterOptions::default()).expect("create");
+        for run in 1..=2 {
+            let writer = Writer::open(&out, WriterOptions::default()).expect("open");
+            assert_eq!(writer.run_number(), run);
             let report = writer.finish(RunInfo::default()).expect("finish");
             assert_eq!(report.rows.len(), TABLES.len());
         }
+        let manifest = Manifest::read(&out.join(dataset::MANIFEST)).expect("manifest");
+        assert_eq!(manifest.runs.len(), 2);
         for table in TABLES {
-            assert!(out.join(table.name).join("part-00000.parquet").is_file());
+            let parts = &manifest.parts[table.name];
+            assert_eq!(parts.len(), 1, "{}", table.name);
+            assert!(out.join(table.name).join(&parts[0].file).is_file());
         }
-        assert!(out.join("manifest.json").is_file());
         let leftovers: Vec<_> = std::fs::read_dir(dir.path())
             .expect("read")
             .map(|e| e.expect("entry").file_name())
             .collect();
         assert_eq!(leftovers, ["out"]);
+    }
+
+    #[test]
+    fn what_a_killed_run_left_is_deleted_and_committed_parts_are_kept() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let out = dir.path().join("out");
+        Writer::open(&out, WriterOptions::default())
+            .expect("open")
+            .finish(RunInfo::default())
+            .expect("finish");
+        let manifest = Manifest::read(&out.join(dataset::MANIFEST)).expect("manifest");
+        // A killed run 2: a part renamed in but never committed, a half-written manifest
+        // rewrite, and its staging folder.
+        let orphan = out.join("articles").join(WriterTag(None).part_name(2, 0));
+        std::fs::write(&orphan, b"PAR1").expect("write");
+        let half = out.join("articles").join("part-r00001-00000.parquet.new");
+        std::fs::write(&half, b"PAR1").expect("write");
+        let staging = WriterTag(None).staging(&out);
+        std::fs::create_dir_all(staging.join("articles")).expect("mkdir");
+        // Another shard's part is not this writer's to delete.
+        let foreign = out.join("articles").join("notes.parquet");
+        std::fs::write(&foreign, b"x").expect("write");
+        Writer::open(&out, WriterOptions::default()).expect("open again");
+        assert!(!orphan.exists() && !half.exists() && !staging.exists());
+        assert!(foreign.exists());
+        for (table, parts) in &manifest.parts {
+            for part in parts {
+                assert!(out.join(table).join(&part.file).is_file(), "{table}");
+            }
+        }
+    }
+
+    #[test]
+    fn an_older_schema_asks_for_a_full_rebuild() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let out = dir.path().join("out");
+        let mut manifest = Manifest::empty(None);
+        manifest.schema_version = SCHEMA_VERSION - 1;
+        manifest
+            .commit(&out.join(dataset::MANIFEST))
+            .expect("commit");
+        std::fs::create_dir_all(out.join("articles")).expect("mkdir");
+        let legacy = out.join("articles").join("part-00000.parquet");
+        std::fs::write(&legacy, b"PAR1").expect("write");
+        let err = Writer::open(&out, WriterOptions::default()).err();
+        assert!(matches!(err, Some(Error::SchemaVersion { .. })), "{err:?}");
+        let full = WriterOptions {
+            full: true,
+            ..WriterOptions::default()
+        };
+        Writer::open(&out, full)
+            .expect("full")
+            .finish(RunInfo::default())
+            .expect("finish");
+        assert!(!legacy.exists(), "the old dataset's parts are replaced");
+        let manifest = Manifest::read(&out.join(dataset::MANIFEST)).expect("manifest");
+        assert_eq!(manifest.schema_version, SCHEMA_VERSION);
     }
 }

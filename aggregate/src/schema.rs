@@ -5,7 +5,7 @@
 //! frozen copy in `data/golden/schema.txt`, so a change here is always a deliberate one.
 
 /// Version of the output contract, written to `manifest.json`.
-pub const SCHEMA_VERSION: u32 = 3;
+pub const SCHEMA_VERSION: u32 = 4;
 
 /// The type of a column.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -76,6 +76,7 @@ pub const DOCUMENTS: Table = Table {
         ("chars_removed_duplicate", U64),
         ("chars_removed_caption", U64),
         ("chars_removed_noise", U64),
+        ("run", U32),
     ],
 };
 

@@ -13,7 +13,7 @@ use std::collections::{BTreeMap, HashMap};
 use polars::prelude::*;
 
 use crate::schema::{ENTITIES, ENTITY_COUNTS, QUANTITIES, QUANTITY_COUNTS};
-use crate::table::{for_each_frame, typed, Cell, Finished, TableWriter};
+use crate::table::{for_each_frame, typed, Cell, PartSet, TableWriter};
 use crate::Error;
 
 /// The articles left out of the summaries: their `article_idx` by doc_id.
@@ -33,51 +33,57 @@ struct EntityCount {
     last: Option<(u32, u32)>,
 }
 
-/// Writes `entity_counts`: per kind and name, mentions, articles and documents.
+/// Writes `entity_counts` as one part at `path`: per kind and name, mentions, articles and
+/// documents. Returns its rows.
 pub(crate) fn entity_counts(
-    entities: &Finished,
+    entities: &PartSet,
     copies: &Copies,
-    staging: &std::path::Path,
-) -> Result<Finished, Error> {
+    path: &std::path::Path,
+) -> Result<u64, Error> {
     let mut counts: BTreeMap<(String, String), EntityCount> = BTreeMap::new();
     let mut doc_number = 0u32;
     let mut last_doc: Option<String> = None;
     let columns = ["doc_id", "article_idx", "kind", "name"];
-    for_each_frame(&ENTITIES, entities.part_paths(), &columns, |frame| {
-        let doc_ids = typed(frame, &ENTITIES, "doc_id", Column::str)?;
-        let articles = typed(frame, &ENTITIES, "article_idx", Column::u32)?;
-        let kinds = typed(frame, &ENTITIES, "kind", Column::str)?;
-        let names = typed(frame, &ENTITIES, "name", Column::str)?;
-        for i in 0..frame.height() {
-            let (Some(doc), Some(article), Some(kind), Some(name)) =
-                (doc_ids.get(i), articles.get(i), kinds.get(i), names.get(i))
-            else {
-                continue;
-            };
-            if last_doc.as_deref() != Some(doc) {
-                doc_number += 1;
-                last_doc = Some(doc.to_string());
-            }
-            if is_copy(copies, doc, article) {
-                continue;
-            }
-            let count = counts
-                .entry((kind.to_string(), name.to_string()))
-                .or_default();
-            count.mentions += 1;
-            match count.last {
-                Some((d, a)) if d == doc_number && a == article => {}
-                Some((d, _)) if d == doc_number => count.articles += 1,
-                _ => {
-                    count.articles += 1;
-                    count.documents += 1;
+    for_each_frame(
+        &ENTITIES,
+        entities.paths.iter().cloned(),
+        &columns,
+        |frame| {
+            let doc_ids = typed(frame, &ENTITIES, "doc_id", Column::str)?;
+            let articles = typed(frame, &ENTITIES, "article_idx", Column::u32)?;
+            let kinds = typed(frame, &ENTITIES, "kind", Column::str)?;
+            let names = typed(frame, &ENTITIES, "name", Column::str)?;
+            for i in 0..frame.height() {
+                let (Some(doc), Some(article), Some(kind), Some(name)) =
+                    (doc_ids.get(i), articles.get(i), kinds.get(i), names.get(i))
+                else {
+                    continue;
+                };
+                if last_doc.as_deref() != Some(doc) {
+                    doc_number += 1;
+                    last_doc = Some(doc.to_string());
                 }
+                if is_copy(copies, doc, article) {
+                    continue;
+                }
+                let count = counts
+                    .entry((kind.to_string(), name.to_string()))
+                    .or_default();
+                count.mentions += 1;
+                match count.last {
+                    Some((d, a)) if d == doc_number && a == article => {}
+                    Some((d, _)) if d == doc_number => count.articles += 1,
+                    _ => {
+                        count.articles += 1;
+                        count.documents += 1;
+                    }
+                }
+                count.last = Some((doc_number, article));
             }
-            count.last = Some((doc_number, article));
-        }
-        Ok(())
-    })?;
-    let mut out = TableWriter::new(&ENTITY_COUNTS, staging, usize::MAX)?;
+            Ok(())
+        },
+    )?;
+    let mut out = TableWriter::new(&ENTITY_COUNTS, usize::MAX);
     for ((kind, name), c) in &counts {
         out.push(&[
             Cell::Str(Some(kind)),
@@ -87,7 +93,7 @@ pub(crate) fn entity_counts(
             Cell::U64(Some(c.documents)),
         ])?;
     }
-    out.finish()
+    out.write_part(path)
 }
 
 /// An order-preserving map of a float to an integer: negative numbers below positive ones.
@@ -176,50 +182,56 @@ impl Group {
     }
 }
 
-/// Writes `quantity_counts`: per kind and unit, figures, and min, median and max of `value`.
+/// Writes `quantity_counts` as one part at `path`: per kind and unit, figures, and min,
+/// median and max of `value`. Returns its rows.
 pub(crate) fn quantity_counts(
-    quantities: &Finished,
+    quantities: &PartSet,
     copies: &Copies,
-    staging: &std::path::Path,
-) -> Result<Finished, Error> {
+    path: &std::path::Path,
+) -> Result<u64, Error> {
     let mut groups: BTreeMap<(String, Option<String>), Group> = BTreeMap::new();
     let columns = ["doc_id", "article_idx", "kind", "unit", "value"];
     for pass in 0..2 {
-        for_each_frame(&QUANTITIES, quantities.part_paths(), &columns, |frame| {
-            let doc_ids = typed(frame, &QUANTITIES, "doc_id", Column::str)?;
-            let articles = typed(frame, &QUANTITIES, "article_idx", Column::u32)?;
-            let kinds = typed(frame, &QUANTITIES, "kind", Column::str)?;
-            let units = typed(frame, &QUANTITIES, "unit", Column::str)?;
-            let values = typed(frame, &QUANTITIES, "value", Column::f64)?;
-            for i in 0..frame.height() {
-                let (Some(doc), Some(article), Some(kind)) =
-                    (doc_ids.get(i), articles.get(i), kinds.get(i))
-                else {
-                    continue;
-                };
-                if is_copy(copies, doc, article) {
-                    continue;
-                }
-                let key = (kind.to_string(), units.get(i).map(str::to_string));
-                let value = values.get(i).filter(|v| !v.is_nan());
-                if pass == 0 {
-                    let group = groups.entry(key).or_default();
-                    group.count += 1;
-                    if let Some(v) = value {
-                        group.with_value += 1;
-                        group.min = Some(group.min.map_or(v, |m| m.min(v)));
-                        group.max = Some(group.max.map_or(v, |m| m.max(v)));
-                        *group.buckets.entry(bucket(ordered(v))).or_default() += 1;
+        for_each_frame(
+            &QUANTITIES,
+            quantities.paths.iter().cloned(),
+            &columns,
+            |frame| {
+                let doc_ids = typed(frame, &QUANTITIES, "doc_id", Column::str)?;
+                let articles = typed(frame, &QUANTITIES, "article_idx", Column::u32)?;
+                let kinds = typed(frame, &QUANTITIES, "kind", Column::str)?;
+                let units = typed(frame, &QUANTITIES, "unit", Column::str)?;
+                let values = typed(frame, &QUANTITIES, "value", Column::f64)?;
+                for i in 0..frame.height() {
+                    let (Some(doc), Some(article), Some(kind)) =
+                        (doc_ids.get(i), articles.get(i), kinds.get(i))
+                    else {
+                        continue;
+                    };
+                    if is_copy(copies, doc, article) {
+                        continue;
                     }
-                } else if let (Some(v), Some(group)) = (value, groups.get_mut(&key)) {
-                    let k = ordered(v);
-                    if group.middle.contains(&bucket(k)) {
-                        *group.values.entry(k).or_default() += 1;
+                    let key = (kind.to_string(), units.get(i).map(str::to_string));
+                    let value = values.get(i).filter(|v| !v.is_nan());
+                    if pass == 0 {
+                        let group = groups.entry(key).or_default();
+                        group.count += 1;
+                        if let Some(v) = value {
+                            group.with_value += 1;
+                            group.min = Some(group.min.map_or(v, |m| m.min(v)));
+                            group.max = Some(group.max.map_or(v, |m| m.max(v)));
+                            *group.buckets.entry(bucket(ordered(v))).or_default() += 1;
+                        }
+                    } else if let (Some(v), Some(group)) = (value, groups.get_mut(&key)) {
+                        let k = ordered(v);
+                        if group.middle.contains(&bucket(k)) {
+                            *group.values.entry(k).or_default() += 1;
+                        }
                     }
                 }
-            }
-            Ok(())
-        })?;
+                Ok(())
+            },
+        )?;
         if pass == 0 {
             for group in groups.values_mut() {
                 group.choose_middle();
@@ -227,7 +239,7 @@ pub(crate) fn quantity_counts(
             }
         }
     }
-    let mut out = TableWriter::new(&QUANTITY_COUNTS, staging, usize::MAX)?;
+    let mut out = TableWriter::new(&QUANTITY_COUNTS, usize::MAX);
     for ((kind, unit), g) in &groups {
         out.push(&[
             Cell::Str(Some(kind)),
@@ -239,7 +251,7 @@ pub(crate) fn quantity_counts(
             Cell::F64(g.max),
         ])?;
     }
-    out.finish()
+    out.write_part(path)
 }
 
 #[cfg(test)]

@@ -1,8 +1,9 @@
 //! Column buffers for one table, and turning them into Parquet parts.
 //!
-//! Rows are appended as [`Cell`]s in schema order; when a buffer holds enough rows or text it
-//! becomes one polars `DataFrame` and one zstd-compressed Parquet part, and is emptied. That
-//! bound is what keeps memory flat however large the run.
+//! Rows are appended as [`Cell`]s in schema order; when a buffer holds enough rows or text
+//! ([`TableWriter::is_full`]) the writer turns it into one polars `DataFrame` and one
+//! zstd-compressed Parquet part, and empties it. That bound is what keeps memory flat however
+//! large the run.
 
 use std::fs::File;
 use std::path::{Path, PathBuf};
@@ -59,45 +60,25 @@ impl Data {
     }
 }
 
-fn epoch_days(date: NaiveDate) -> i32 {
+pub(crate) fn epoch_days(date: NaiveDate) -> i32 {
     const UNIX_EPOCH_FROM_CE: i32 = 719_163;
     chrono::Datelike::num_days_from_ce(&date) - UNIX_EPOCH_FROM_CE
 }
 
-/// A table being written: its buffers and the parts written so far.
+/// A table being written: the rows buffered since its last part.
 pub(crate) struct TableWriter {
     table: &'static Table,
-    dir: PathBuf,
     data: Vec<Data>,
     rows: usize,
     text_bytes: usize,
-    /// Rows of each part written so far, in order.
-    part_rows: Vec<u64>,
     rows_per_part: usize,
 }
 
-/// A finished table: its folder and the rows of each of its parts, in order.
-pub(crate) struct Finished {
-    pub(crate) dir: PathBuf,
-    pub(crate) part_rows: Vec<u64>,
-}
-
-impl Finished {
-    pub(crate) fn rows(&self) -> u64 {
-        self.part_rows.iter().sum()
-    }
-
-    pub(crate) fn part_path(&self, part: usize) -> PathBuf {
-        part_path(&self.dir, part)
-    }
-
-    pub(crate) fn part_paths(&self) -> impl Iterator<Item = PathBuf> + '_ {
-        (0..self.part_rows.len()).map(|part| self.part_path(part))
-    }
-}
-
-fn part_path(dir: &Path, part: usize) -> PathBuf {
-    dir.join(format!("part-{part:05}.parquet"))
+/// The parts of one table, in order, with their rows.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct PartSet {
+    pub(crate) paths: Vec<PathBuf>,
+    pub(crate) rows: Vec<u64>,
 }
 
 /// Buffered text beyond which a part is written even if it has few rows: with six tables
@@ -105,25 +86,24 @@ fn part_path(dir: &Path, part: usize) -> PathBuf {
 const BYTES_PER_PART: usize = 16 << 20;
 
 impl TableWriter {
-    pub(crate) fn new(
-        table: &'static Table,
-        root: &Path,
-        rows_per_part: usize,
-    ) -> Result<Self, Error> {
-        let dir = root.join(table.name);
-        std::fs::create_dir_all(&dir).map_err(|source| Error::Io {
-            path: dir.clone(),
-            source,
-        })?;
-        Ok(TableWriter {
+    pub(crate) fn new(table: &'static Table, rows_per_part: usize) -> Self {
+        TableWriter {
             table,
             data: table.columns.iter().map(|(_, ty)| Data::new(*ty)).collect(),
-            dir,
             rows: 0,
             text_bytes: 0,
-            part_rows: Vec::new(),
-            rows_per_part,
-        })
+            rows_per_part: rows_per_part.max(1),
+        }
+    }
+
+    /// Rows buffered.
+    pub(crate) fn rows(&self) -> usize {
+        self.rows
+    }
+
+    /// Whether the buffer holds a part's worth of rows or text.
+    pub(crate) fn is_full(&self) -> bool {
+        self.rows >= self.rows_per_part || self.text_bytes >= BYTES_PER_PART
     }
 
     /// Appends one row; its cells must follow the table's column order and types.
@@ -160,34 +140,12 @@ impl TableWriter {
             }
         }
         self.rows += 1;
-        if self.rows >= self.rows_per_part || self.text_bytes >= BYTES_PER_PART {
-            self.flush()?;
-        }
         Ok(())
     }
 
-    /// Writes the buffered rows as a part, if there are any.
-    pub(crate) fn flush(&mut self) -> Result<(), Error> {
-        if self.rows == 0 {
-            return Ok(());
-        }
-        self.write_part()
-    }
-
-    /// Flushes, and writes an empty part if the table has none, so every table exists with
-    /// its schema.
-    pub(crate) fn finish(mut self) -> Result<Finished, Error> {
-        self.flush()?;
-        if self.part_rows.is_empty() {
-            self.write_part()?;
-        }
-        Ok(Finished {
-            dir: self.dir,
-            part_rows: self.part_rows,
-        })
-    }
-
-    fn write_part(&mut self) -> Result<(), Error> {
+    /// Writes the buffered rows (possibly none: an empty part still carries the schema) as
+    /// one part at `path`, empties the buffer and returns the rows written.
+    pub(crate) fn write_part(&mut self, path: &Path) -> Result<u64, Error> {
         let height = self.rows;
         let columns: Vec<Column> = self
             .table
@@ -202,12 +160,10 @@ impl TableWriter {
             .map_err(|source| self.polars_error(source))?;
         let mut frame =
             DataFrame::new(height, columns).map_err(|source| self.polars_error(source))?;
-        let path = part_path(&self.dir, self.part_rows.len());
-        write_frame(self.table, &path, &mut frame)?;
-        self.part_rows.push(height as u64);
+        write_frame(self.table, path, &mut frame)?;
         self.rows = 0;
         self.text_bytes = 0;
-        Ok(())
+        Ok(height as u64)
     }
 
     fn polars_error(&self, source: PolarsError) -> Error {

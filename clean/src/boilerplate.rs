@@ -181,20 +181,58 @@ impl LineCounter {
 
     /// The furniture: lines counted on at least `min_docs` documents (with the neighbour
     /// counts needed to tell them from reprinted text).
-    pub fn finish(self, min_docs: u32) -> Boilerplate {
+    pub fn finish(&self, min_docs: u32) -> Boilerplate {
         let min_docs = min_docs.max(2);
         let keep = min_docs.div_ceil(2);
         Boilerplate {
             min_docs,
             counts: self
                 .counts
-                .into_iter()
+                .iter()
                 .filter(|(_, (count, _))| *count >= keep)
-                .map(|(k, (count, _))| (k, count))
+                .map(|(&k, &(count, _))| (k, count))
                 .collect(),
         }
     }
+
+    /// The counts as bytes, to be saved with a dataset and counted on from by the next run
+    /// ([`LineCounter::from_bytes`]): lines keep counting across runs that add pages.
+    pub fn to_bytes(&self) -> Vec<u8> {
+        let mut entries: Vec<(&u64, &(u32, u32))> = self.counts.iter().collect();
+        entries.sort_unstable();
+        let mut out = Vec::with_capacity(24 + entries.len() * 16);
+        out.extend_from_slice(COUNTER_MAGIC);
+        out.extend_from_slice(&self.window.to_le_bytes());
+        out.extend_from_slice(&self.documents.to_le_bytes());
+        for (key, (count, missed)) in entries {
+            out.extend_from_slice(&key.to_le_bytes());
+            out.extend_from_slice(&count.to_le_bytes());
+            out.extend_from_slice(&missed.to_le_bytes());
+        }
+        out
+    }
+
+    /// Reads counts written by [`LineCounter::to_bytes`]; `None` if they are not that.
+    pub fn from_bytes(bytes: &[u8]) -> Option<Self> {
+        let rest = bytes.strip_prefix(COUNTER_MAGIC.as_slice())?;
+        if rest.len() < 16 || (rest.len() - 16) % 16 != 0 {
+            return None;
+        }
+        let u64_at = |b: &[u8]| b.try_into().ok().map(u64::from_le_bytes);
+        let u32_at = |b: &[u8]| b.try_into().ok().map(u32::from_le_bytes);
+        let mut counter = LineCounter::new(u64_at(&rest[..8])?);
+        counter.documents = u64_at(&rest[8..16])?;
+        for entry in rest[16..].chunks_exact(16) {
+            counter.counts.insert(
+                u64_at(&entry[..8])?,
+                (u32_at(&entry[8..12])?, u32_at(&entry[12..])?),
+            );
+        }
+        Some(counter)
+    }
 }
+
+const COUNTER_MAGIC: &[u8; 8] = b"NPLINES1";
 
 /// The run's furniture lines, by key, with the documents each was counted on.
 #[derive(Clone, Debug, Default)]
@@ -274,5 +312,25 @@ mod tests {
         assert_eq!(found.counts.get(&header), Some(&12));
         assert_eq!(found.counts.get(&7), Some(&4));
         assert_eq!(found.len(), 2);
+    }
+
+    #[test]
+    fn counts_saved_and_read_back_go_on_counting_as_one_counter() {
+        let pages: Vec<Vec<u64>> = (0..30u64).map(|p| vec![5, 100 + p % 7]).collect();
+        let mut whole = LineCounter::new(8);
+        for keys in &pages {
+            whole.add_document(keys);
+        }
+        let mut first = LineCounter::new(8);
+        for keys in &pages[..13] {
+            first.add_document(keys);
+        }
+        let mut resumed = LineCounter::from_bytes(&first.to_bytes()).expect("counter");
+        for keys in &pages[13..] {
+            resumed.add_document(keys);
+        }
+        assert_eq!(resumed.to_bytes(), whole.to_bytes());
+        assert!(LineCounter::from_bytes(b"NPLINES1short").is_none());
+        assert!(LineCounter::from_bytes(b"something else entirely").is_none());
     }
 }

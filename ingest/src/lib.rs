@@ -19,10 +19,12 @@
 mod decode;
 mod error;
 mod read;
+mod shard;
 
 pub use decode::{decode, DecodeOptions};
 pub use error::Error;
 pub use read::{discover, read, ReadOptions, Reader, Source};
+pub use shard::Shard;
 
 use chrono::NaiveDate;
 

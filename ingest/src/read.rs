@@ -155,6 +155,14 @@ impl Iterator for Reader {
 }
 
 impl Reader {
+    /// Treats these contents (doc_ids parsed as numbers, see [`crate::content_id`]) as
+    /// already read: an input with the same bytes comes out as [`Status::Duplicate`]. An
+    /// incremental run passes the contents of the dataset it adds to.
+    pub fn with_known(mut self, contents: impl IntoIterator<Item = u128>) -> Self {
+        self.seen.extend(contents);
+        self
+    }
+
     fn mark_duplicate(&mut self, mut doc: RawDoc) -> RawDoc {
         if doc.outcome.is_some() || doc.bytes.is_empty() {
             return doc;

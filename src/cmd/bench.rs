@@ -203,7 +203,7 @@ pub fn bench(args: BenchArgs) -> Result<ExitCode> {
 
     let out = scratch.join("out-stages");
     let t = Instant::now();
-    let mut writer = aggregate::Writer::create(&out, aggregate::WriterOptions::default())?;
+    let mut writer = aggregate::Writer::open(&out, aggregate::WriterOptions::default())?;
     for record in &records {
         writer.append(record)?;
     }

@@ -2,6 +2,7 @@
 
 pub mod bench;
 pub mod eval;
+pub mod merge;
 pub mod run;
 pub mod stats;
 

@@ -1,7 +1,7 @@
 //! `newsprint run`: the batch pipeline from input files to the Parquet dataset.
 
 use std::collections::BTreeMap;
-use std::io::IsTerminal;
+use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 use anyhow::{Context, Result};
 use chrono::NaiveDate;
 use clap::{Args, ValueEnum};
-use ingest::{RawDoc, Status};
+use ingest::{RawDoc, Shard, Status};
 
 use super::{peak_rss_bytes, Usage};
 use crate::pipeline::Stages;
@@ -24,9 +24,36 @@ pub struct RunArgs {
     #[arg(required = true, value_name = "INPUTS")]
     pub inputs: Vec<PathBuf>,
 
-    /// The dataset folder to write (replaced atomically when the run completes).
+    /// The dataset folder. A new one is created; an existing one is added to: only inputs it
+    /// does not hold yet (by path and content hash) are processed.
     #[arg(long, value_name = "DIR")]
     pub out: PathBuf,
+
+    /// Rebuild the dataset from these inputs instead of adding to them; the old dataset is
+    /// replaced when the run completes, and stays whole if the run is killed.
+    #[arg(long)]
+    pub full: bool,
+
+    /// Process only shard I of N (I from 0): the inputs whose path hashes to I. Without it,
+    /// SLURM_ARRAY_TASK_ID and SLURM_ARRAY_TASK_COUNT (a Slurm job array, from any first
+    /// index), or JOB_COMPLETION_INDEX with --shard-count (a Kubernetes Indexed Job), choose
+    /// the shard. Merge the shards with `newsprint merge DIR`.
+    #[arg(long, value_name = "I/N", value_parser = Shard::parse)]
+    pub shard: Option<Shard>,
+
+    /// The number of shards, when JOB_COMPLETION_INDEX gives the shard's index.
+    #[arg(long, value_name = "N")]
+    pub shard_count: Option<u32>,
+
+    /// List the inputs the run would process (new, or changed since the dataset took them)
+    /// and stop, writing nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+
+    /// Stop the run (exit 1) once more than N documents have failed: inputs that are mostly
+    /// broken (a wrong mount, a truncated transfer) should not make a quiet dataset of errors.
+    #[arg(long, value_name = "N")]
+    pub max_errors: Option<u64>,
 
     /// Worker threads (default: one per core). The output is identical for any value.
     #[arg(long, value_name = "N")]
@@ -42,7 +69,8 @@ pub struct RunArgs {
     #[arg(long, value_name = "LABEL")]
     pub encoding: Option<String>,
 
-    /// Abort on the first document that fails, leaving any previous output untouched.
+    /// Stop (exit 1) at the first document that fails. Segments the run committed before it
+    /// stay in the dataset; the next run goes on from there.
     #[arg(long)]
     pub strict: bool,
 
@@ -121,7 +149,7 @@ pub enum LogFormat {
     Json,
 }
 
-fn parse_fraction(s: &str) -> Result<f32, String> {
+pub(crate) fn parse_fraction(s: &str) -> Result<f32, String> {
     match s.parse::<f32>() {
         Ok(x) if x > 0.0 && x <= 1.0 => Ok(x),
         _ => Err(format!("{s:?} is not a similarity in (0, 1]")),
@@ -153,6 +181,9 @@ struct Totals {
     documents: u64,
     bytes: u64,
     articles: u64,
+    /// Inputs read that the dataset already held.
+    unchanged: u64,
+    errors: u64,
 }
 
 /// Runs the pipeline; see [`RunArgs`].
@@ -163,8 +194,21 @@ pub fn run(args: RunArgs) -> Result<ExitCode> {
         Some(label) => ingest::DecodeOptions::forced(label).map_err(|e| Usage(e.to_string()))?,
         None => ingest::DecodeOptions::default(),
     };
-    let sources =
+    let shard = resolve_shard(args.shard, args.shard_count, |name| {
+        std::env::var(name).ok()
+    })
+    .map_err(Usage)?;
+    let mut sources =
         ingest::discover(&args.inputs).map_err(|e| Usage(format!("{e:#}: {}", source_text(&e))))?;
+    let discovered = sources.len();
+    if let Some((shard, origin)) = &shard {
+        sources.retain(|s| shard.owns(&s.display));
+        tracing::info!(shard = %shard, from = %origin, inputs = sources.len(), of = discovered, "shard");
+        if sources.is_empty() {
+            tracing::info!(shard = %shard, "this shard has no inputs: it records an empty run");
+        }
+    }
+    let shard = shard.map(|(s, _)| s);
     let threads = args
         .threads
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
@@ -172,6 +216,12 @@ pub fn run(args: RunArgs) -> Result<ExitCode> {
         .num_threads(threads.max(1))
         .build()
         .context("cannot start worker threads")?;
+    let read_options = ingest::ReadOptions {
+        max_document_bytes: args.max_document_mb.max(1) << 20,
+    };
+    if args.dry_run {
+        return dry_run(&args, shard, sources, read_options);
+    }
     tracing::info!(inputs = sources.len(), threads, out = %args.out.display(), "newsprint run");
 
     let writer_options = aggregate::WriterOptions {
@@ -179,24 +229,41 @@ pub fn run(args: RunArgs) -> Result<ExitCode> {
             threshold: args.near_dup_threshold,
             ..Default::default()
         }),
+        shard,
+        full: args.full,
         ..Default::default()
     };
-    let mut writer = aggregate::Writer::create(&args.out, writer_options)
+    let mut writer = aggregate::Writer::open(&args.out, writer_options)
         .with_context(|| format!("cannot write to {}", args.out.display()))?;
-    let read_options = ingest::ReadOptions {
-        max_document_bytes: args.max_document_mb.max(1) << 20,
-    };
+    let seen = writer.take_seen();
+    if !seen.is_empty() {
+        tracing::info!(
+            documents = seen.len(),
+            run = writer.run_number(),
+            "adding to the dataset"
+        );
+    }
+    let known: Vec<u128> = seen.contents().collect();
+    let is_new = |raw: &RawDoc| !seen.contains(&raw.source, &raw.doc_id);
     let batch_bytes = args.batch_mb.max(1) << 20;
     let boilerplate = if args.no_boilerplate {
         None
     } else {
-        let furniture = learn_furniture(
-            ingest::read(sources.clone(), read_options.clone()),
+        let counter = match writer.furniture_state() {
+            Some(bytes) => clean::boilerplate::LineCounter::from_bytes(bytes)
+                .context("the dataset's furniture counts are damaged; rebuild it with --full")?,
+            None => clean::boilerplate::LineCounter::new(FURNITURE_WINDOW),
+        };
+        let counter = learn_furniture(
+            counter,
+            ingest::read(sources.clone(), read_options.clone()).with_known(known.iter().copied()),
+            &is_new,
             &decode,
             &pool,
             (args.batch_docs.max(1), batch_bytes),
-            args.boilerplate_min_docs,
         );
+        let furniture = counter.finish(args.boilerplate_min_docs);
+        writer.set_furniture_state(counter.to_bytes());
         tracing::info!(lines = furniture.len(), "furniture lines learned");
         Some(std::sync::Arc::new(furniture))
     };
@@ -209,7 +276,8 @@ pub fn run(args: RunArgs) -> Result<ExitCode> {
         extractor: extract::Extractor::new(),
     };
     let progress = Progress::new(args.log_format, sources.len() as u64);
-    let mut reader = ingest::read(sources, read_options);
+    let mut reader = ingest::read(sources, read_options).with_known(known.iter().copied());
+    drop(known);
     let mut totals = Totals::default();
     // Parquet encoding runs on its own thread, overlapping the next batch's processing; the
     // channel holds at most two batches, so memory stays bounded when writing is slower.
@@ -224,23 +292,40 @@ pub fn run(args: RunArgs) -> Result<ExitCode> {
     });
     let processing: Result<()> = (|| {
         loop {
-            let batch = next_batch(&mut reader, args.batch_docs.max(1), batch_bytes);
+            let batch = next_batch(&mut reader, args.batch_docs.max(1), batch_bytes, |raw| {
+                let new = is_new(raw);
+                if !new {
+                    totals.unchanged += 1;
+                }
+                new
+            });
             if batch.is_empty() {
                 return Ok(());
             }
             let records = pool.install(|| stages.process_batch(batch));
             for record in &records {
                 let doc = &record.document;
-                if args.strict && doc.status == Status::Error {
-                    anyhow::bail!(
-                        "{}: {} (--strict stops at the first failed document; {} left as it was)",
-                        doc.source,
-                        doc.error.as_deref().unwrap_or("error"),
-                        args.out.display()
-                    );
-                }
                 if doc.status == Status::Error {
+                    totals.errors += 1;
+                    if args.strict {
+                        anyhow::bail!(
+                            "{}: {} (--strict stops at the first failed document; segments committed before it stay in {})",
+                            doc.source,
+                            doc.error.as_deref().unwrap_or("error"),
+                            args.out.display()
+                        );
+                    }
                     tracing::warn!(source = %doc.source, error = doc.error.as_deref().unwrap_or(""), "document failed");
+                    if args.max_errors.is_some_and(|max| totals.errors > max) {
+                        anyhow::bail!(
+                            "{} documents failed, more than --max-errors {}; the last was {}: {}. Segments committed before stay in {}",
+                            totals.errors,
+                            args.max_errors.unwrap_or_default(),
+                            doc.source,
+                            doc.error.as_deref().unwrap_or("error"),
+                            args.out.display()
+                        );
+                    }
                 }
                 totals.documents += 1;
                 totals.bytes += doc.bytes;
@@ -264,54 +349,159 @@ pub fn run(args: RunArgs) -> Result<ExitCode> {
     progress.finish();
 
     let elapsed = started.elapsed();
-    let mut options = BTreeMap::new();
-    options.insert("threads".to_string(), serde_json::json!(threads));
-    options.insert(
-        "published_date".to_string(),
-        serde_json::json!(args.published_date.map(|d| d.to_string())),
-    );
-    options.insert("encoding".to_string(), serde_json::json!(args.encoding));
-    options.insert("strict".to_string(), serde_json::json!(args.strict));
-    options.insert(
-        "boilerplate_min_docs".to_string(),
-        serde_json::json!((!args.no_boilerplate).then_some(args.boilerplate_min_docs)),
-    );
-    options.insert(
-        "near_dup_threshold".to_string(),
-        serde_json::json!((!args.no_near_dup).then_some(args.near_dup_threshold)),
-    );
     let info = aggregate::RunInfo {
         inputs: args
             .inputs
             .iter()
             .map(|p| p.display().to_string())
             .collect(),
-        options,
+        options: recorded_options(&args, threads, shard),
+        unchanged_documents: totals.unchanged,
         duration_secs: elapsed.as_secs_f64(),
         input_bytes: totals.bytes,
         peak_rss_bytes: peak_rss_bytes(),
     };
     let report = writer.finish(info).context("cannot finish the dataset")?;
-    print_summary(&report, &totals, elapsed, args.log_format);
+    print_summary(&report, &totals, started.elapsed(), args.log_format);
     Ok(ExitCode::SUCCESS)
+}
+
+/// The options that shape the output, as the manifest records them.
+fn recorded_options(
+    args: &RunArgs,
+    threads: usize,
+    shard: Option<Shard>,
+) -> BTreeMap<String, serde_json::Value> {
+    let mut options = BTreeMap::new();
+    let mut put = |key: &str, value: serde_json::Value| {
+        options.insert(key.to_string(), value);
+    };
+    put("threads", serde_json::json!(threads));
+    put(
+        "published_date",
+        serde_json::json!(args.published_date.map(|d| d.to_string())),
+    );
+    put("encoding", serde_json::json!(args.encoding));
+    put("strict", serde_json::json!(args.strict));
+    put("full", serde_json::json!(args.full));
+    put("shard", serde_json::json!(shard.map(|s| s.to_string())));
+    put(
+        "boilerplate_min_docs",
+        serde_json::json!((!args.no_boilerplate).then_some(args.boilerplate_min_docs)),
+    );
+    put(
+        "near_dup_threshold",
+        serde_json::json!((!args.no_near_dup).then_some(args.near_dup_threshold)),
+    );
+    options
+}
+
+/// `--dry-run`: reads and hashes the inputs and lists, on stdout, those a run would process.
+fn dry_run(
+    args: &RunArgs,
+    shard: Option<Shard>,
+    sources: Vec<ingest::Source>,
+    read_options: ingest::ReadOptions,
+) -> Result<ExitCode> {
+    let seen = aggregate::Seen::read(&args.out, shard, args.full)
+        .with_context(|| format!("cannot read the dataset {}", args.out.display()))?;
+    let reader = ingest::read(sources, read_options).with_known(seen.contents());
+    let (mut new, mut unchanged, mut bytes) = (0u64, 0u64, 0u64);
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::new(stdout.lock());
+    for raw in reader {
+        if seen.contains(&raw.source, &raw.doc_id) {
+            unchanged += 1;
+            continue;
+        }
+        new += 1;
+        bytes += raw.bytes.len() as u64;
+        let line = if args.log_format == LogFormat::Json {
+            serde_json::json!({"event": "would_process", "source": raw.source, "doc_id": raw.doc_id, "bytes": raw.bytes.len()})
+                .to_string()
+        } else {
+            format!("{}\t{}\t{}", raw.source, raw.doc_id, raw.bytes.len())
+        };
+        if writeln!(out, "{line}").is_err() {
+            // The reader closed the pipe (`| head`): nothing more to say.
+            return Ok(ExitCode::SUCCESS);
+        }
+    }
+    let _ = out.flush();
+    tracing::info!(
+        new,
+        unchanged,
+        mb = bytes as f64 / 1e6,
+        out = %args.out.display(),
+        "dry run: {new} documents would be processed, {unchanged} are in the dataset already; nothing written"
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The shard this process is, and where that came from: `--shard`, else a Slurm job array,
+/// else a Kubernetes Indexed Job (whose index needs `--shard-count`).
+fn resolve_shard(
+    flag: Option<Shard>,
+    count: Option<u32>,
+    env: impl Fn(&str) -> Option<String>,
+) -> Result<Option<(Shard, String)>, String> {
+    if let Some(shard) = flag {
+        return Ok(Some((shard, "--shard".to_string())));
+    }
+    let number = |name: &str| -> Result<Option<u32>, String> {
+        env(name)
+            .map(|v| {
+                v.trim()
+                    .parse::<u32>()
+                    .map_err(|_| format!("{name}={v:?} is not a number"))
+            })
+            .transpose()
+    };
+    if let (Some(id), Some(tasks)) = (
+        number("SLURM_ARRAY_TASK_ID")?,
+        number("SLURM_ARRAY_TASK_COUNT")?,
+    ) {
+        // Arrays may start anywhere (--array=1-16) and step (--array=0-30:2).
+        let min = number("SLURM_ARRAY_TASK_MIN")?.unwrap_or(0);
+        let step = number("SLURM_ARRAY_TASK_STEP")?.unwrap_or(1).max(1);
+        let offset = id.checked_sub(min).ok_or_else(|| {
+            format!("SLURM_ARRAY_TASK_ID {id} is below SLURM_ARRAY_TASK_MIN {min}")
+        })?;
+        let shard = Shard::new(offset / step, tasks).map_err(|e| format!("Slurm array: {e}"))?;
+        return Ok(Some((shard, "SLURM_ARRAY_TASK_ID".to_string())));
+    }
+    if let Some(index) = number("JOB_COMPLETION_INDEX")? {
+        let count = count.ok_or_else(|| {
+            "JOB_COMPLETION_INDEX is set (a Kubernetes Indexed Job) but the shard count is not: \
+             pass --shard-count with the Job's completions"
+                .to_string()
+        })?;
+        let shard = Shard::new(index, count).map_err(|e| format!("JOB_COMPLETION_INDEX: {e}"))?;
+        return Ok(Some((shard, "JOB_COMPLETION_INDEX".to_string())));
+    }
+    if count.is_some() {
+        return Err("--shard-count needs JOB_COMPLETION_INDEX (or use --shard I/N)".to_string());
+    }
+    Ok(None)
 }
 
 /// Documents after which the furniture counter forgets lines seen only once in them.
 const FURNITURE_WINDOW: u64 = 5_000;
 
-/// The first pass: reads and decodes every input and counts its candidate furniture lines,
-/// batch by batch in parallel, documents counted in input order.
+/// The first pass: reads and decodes every new input and counts its candidate furniture
+/// lines, batch by batch in parallel, documents counted in input order, on top of the counts
+/// the dataset's earlier runs saved.
 fn learn_furniture(
+    mut counter: clean::boilerplate::LineCounter,
     mut reader: ingest::Reader,
+    is_new: &dyn Fn(&RawDoc) -> bool,
     decode: &ingest::DecodeOptions,
     pool: &rayon::ThreadPool,
     (batch_docs, batch_bytes): (usize, u64),
-    min_docs: u32,
-) -> clean::boilerplate::Boilerplate {
+) -> clean::boilerplate::LineCounter {
     use rayon::prelude::*;
-    let mut counter = clean::boilerplate::LineCounter::new(FURNITURE_WINDOW);
     loop {
-        let batch = next_batch(&mut reader, batch_docs, batch_bytes);
+        let batch = next_batch(&mut reader, batch_docs, batch_bytes, is_new);
         if batch.is_empty() {
             break;
         }
@@ -332,7 +522,7 @@ fn learn_furniture(
             counter.add_document(page);
         }
     }
-    counter.finish(min_docs)
+    counter
 }
 
 fn source_text(e: &ingest::Error) -> String {
@@ -341,15 +531,23 @@ fn source_text(e: &ingest::Error) -> String {
         .unwrap_or_default()
 }
 
-fn next_batch(reader: &mut ingest::Reader, max_docs: usize, max_bytes: u64) -> Vec<RawDoc> {
+/// The next documents to process, up to `max_docs` or `max_bytes`; documents that `keep`
+/// refuses (already in the dataset) are read and passed over.
+fn next_batch(
+    reader: &mut ingest::Reader,
+    max_docs: usize,
+    max_bytes: u64,
+    mut keep: impl FnMut(&RawDoc) -> bool,
+) -> Vec<RawDoc> {
     let mut batch = Vec::new();
     let mut bytes = 0u64;
     while batch.len() < max_docs && bytes < max_bytes {
         match reader.next() {
-            Some(raw) => {
+            Some(raw) if keep(&raw) => {
                 bytes += raw.bytes.len() as u64;
                 batch.push(raw);
             }
+            Some(_) => {}
             None => break,
         }
     }
@@ -425,46 +623,66 @@ fn print_summary(
 ) {
     let secs = elapsed.as_secs_f64().max(1e-9);
     let mb = totals.bytes as f64 / 1e6;
-    if format == LogFormat::Json {
-        let line = serde_json::json!({
+    let copies = report.corpus.as_ref().map(|c| c.near_duplicate_articles);
+    let text = if format == LogFormat::Json {
+        serde_json::json!({
             "event": "finished",
             "out": report.out.display().to_string(),
-            "documents": report.documents,
-            "rows": report.rows,
+            "run": report.run,
+            "new_documents": totals.documents,
+            "unchanged_documents": totals.unchanged,
+            "failed_documents": totals.errors,
+            "documents": report.run_documents,
+            "rows": report.run_rows,
+            "dataset_rows": report.rows,
+            "dataset_documents": report.documents,
             "articles": totals.articles,
-            "near_duplicate_articles": report.corpus.near_duplicate_articles,
+            "near_duplicate_articles": copies,
             "mb": mb,
             "seconds": secs,
             "mb_per_s": mb / secs,
             "peak_rss_bytes": peak_rss_bytes(),
-        });
-        println!("{line}");
-        return;
-    }
-    let statuses: Vec<String> = report
-        .documents
-        .iter()
-        .filter(|(_, n)| **n > 0)
-        .map(|(s, n)| format!("{n} {s}"))
-        .collect();
-    println!("newsprint: wrote {}", report.out.display());
-    println!(
-        "  inputs     {} documents ({})",
-        totals.documents,
-        statuses.join(", ")
-    );
-    println!(
-        "  read       {mb:.2} MB in {secs:.2} s ({:.1} MB/s, {:.0} docs/s), peak memory {} MB",
-        mb / secs,
-        totals.documents as f64 / secs,
-        peak_rss_bytes().map_or("?".to_string(), |b| (b >> 20).to_string())
-    );
-    println!(
-        "  articles   {} ({} repeat an earlier article: articles.duplicate_of)",
-        totals.articles, report.corpus.near_duplicate_articles
-    );
-    println!("  rows");
-    for (table, rows) in &report.rows {
-        println!("    {table:<14} {rows:>9}");
-    }
+        })
+        .to_string()
+    } else {
+        let statuses: Vec<String> = report
+            .run_documents
+            .iter()
+            .filter(|(_, n)| **n > 0)
+            .map(|(s, n)| format!("{n} {s}"))
+            .collect();
+        let mut lines = vec![
+            format!("newsprint: run {} into {}", report.run, report.out.display()),
+            format!(
+                "  inputs     {} new documents ({}), {} already in the dataset",
+                totals.documents,
+                if statuses.is_empty() { "none".to_string() } else { statuses.join(", ") },
+                totals.unchanged
+            ),
+            format!(
+                "  read       {mb:.2} MB in {secs:.2} s ({:.1} MB/s, {:.0} docs/s), peak memory {} MB",
+                mb / secs,
+                totals.documents as f64 / secs,
+                peak_rss_bytes().map_or("?".to_string(), |b| (b >> 20).to_string())
+            ),
+        ];
+        match copies {
+            Some(n) => lines.push(format!(
+                "  articles   {} new; {n} in the dataset repeat an earlier article (articles.duplicate_of)",
+                totals.articles
+            )),
+            None => lines.push(format!(
+                "  articles   {} new; near-duplicates and summaries wait for `newsprint merge`",
+                totals.articles
+            )),
+        }
+        lines.push("  rows             added   dataset".to_string());
+        for (table, rows) in &report.rows {
+            let added = report.run_rows.get(table).copied().unwrap_or(0);
+            lines.push(format!("    {table:<14} {added:>9} {rows:>9}"));
+        }
+        lines.join("\n")
+    };
+    // A reader that closed the pipe early has had what it wanted: not an error.
+    let _ = writeln!(std::io::stdout(), "{text}");
 }

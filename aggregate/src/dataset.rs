@@ -1,0 +1,338 @@
+//! The dataset on disk: the manifest that names the committed parts, the names of parts and
+//! state files, and the commit that makes a batch of parts visible.
+//!
+//! ```text
+//! DIR/manifest.json                 the dataset (an unsharded run's, or `merge`'s)
+//! DIR/shards/shard-003-of-016.json  one per shard of a sharded run
+//! DIR/<table>/part-r00002-00005.parquet        run 2, segment 5 (unsharded)
+//! DIR/<table>/part-s003of016-r00001-00000.parquet
+//! DIR/<summary table>/part-c00007-00000.parquet  the 7th corpus step's summary
+//! DIR/_newsprint/sketches/<articles part>.bin  near-duplicate sketches of those articles
+//! DIR/_newsprint/furniture[-s003of016].bin     furniture line counts so far
+//! DIR/_newsprint/staging-<writer>/             parts being written (never read)
+//! ```
+//!
+//! A part is written into the staging folder and renamed into its table's folder; then the
+//! manifest, written beside and renamed over, names it. A part that no manifest names is left
+//! over from a killed run and is deleted by the next run of the same writer.
+
+use std::collections::{BTreeMap, HashSet};
+use std::path::{Path, PathBuf};
+
+use ingest::Shard;
+use serde::{Deserialize, Serialize};
+
+use crate::schema::{SCHEMA_VERSION, TABLES};
+use crate::{CorpusReport, Error};
+
+/// The file that describes a dataset.
+pub const MANIFEST: &str = "manifest.json";
+/// The folder of state that only newsprint reads (sketches, furniture counts, staging).
+pub const STATE_DIR: &str = "_newsprint";
+/// The folder of the shards' manifests.
+pub const SHARDS_DIR: &str = "shards";
+
+/// One committed part of a table.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Part {
+    /// The file name inside the table's folder.
+    pub file: String,
+    /// Its rows.
+    pub rows: u64,
+}
+
+/// One run of a writer, as the manifest records it.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+pub struct RunRecord {
+    /// 1 for the first run of this writer, then counting up.
+    pub run: u32,
+    /// Whether the run rebuilt the dataset (`--full`) rather than adding to it.
+    pub full: bool,
+    /// False while the run is under way, or if it was killed before finishing.
+    pub completed: bool,
+    /// When the run started, in seconds since 1970.
+    pub started_unix: u64,
+    /// The inputs as named on the command line.
+    pub inputs: Vec<String>,
+    /// The options that shape the output.
+    pub options: BTreeMap<String, serde_json::Value>,
+    /// Inputs read and already in the dataset (same source, same bytes): not processed again.
+    pub unchanged_documents: u64,
+    /// Documents added, per status.
+    pub documents: BTreeMap<String, u64>,
+    /// Rows added per table.
+    pub rows: BTreeMap<String, u64>,
+    /// Bytes of input processed.
+    pub input_bytes: u64,
+    /// Wall time, in seconds.
+    pub duration_secs: f64,
+    /// Peak resident memory of the process, when known.
+    pub peak_rss_bytes: Option<u64>,
+}
+
+/// `manifest.json` (or a shard's manifest): what the dataset holds.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Manifest {
+    /// The newsprint that last wrote it.
+    pub newsprint_version: String,
+    /// The version of the output contract (`schema.rs`).
+    pub schema_version: u32,
+    /// Set in a shard's manifest.
+    #[serde(default)]
+    pub shard: Option<Shard>,
+    /// Set in the manifest `merge` writes: how many shards it joined.
+    #[serde(default)]
+    pub shards_merged: Option<u32>,
+    /// The tables, in contract order.
+    pub tables: Vec<String>,
+    /// Rows per table, over the committed parts.
+    pub rows: BTreeMap<String, u64>,
+    /// Documents per status, over the committed parts.
+    pub documents: BTreeMap<String, u64>,
+    /// What the last corpus-wide step found.
+    #[serde(default)]
+    pub corpus: Option<CorpusReport>,
+    /// Whether the corpus-wide step ran after the last parts were committed: false for a
+    /// shard, and after a killed run.
+    #[serde(default)]
+    pub corpus_current: bool,
+    /// Runs of this writer, oldest first.
+    #[serde(default)]
+    pub runs: Vec<RunRecord>,
+    /// The committed parts of each table, in row order.
+    pub parts: BTreeMap<String, Vec<Part>>,
+}
+
+impl Manifest {
+    pub(crate) fn empty(shard: Option<Shard>) -> Self {
+        Manifest {
+            newsprint_version: env!("CARGO_PKG_VERSION").to_string(),
+            schema_version: SCHEMA_VERSION,
+            shard,
+            shards_merged: None,
+            tables: TABLES.iter().map(|t| t.name.to_string()).collect(),
+            rows: TABLES.iter().map(|t| (t.name.to_string(), 0)).collect(),
+            documents: ingest::Status::ALL
+                .iter()
+                .map(|s| (s.as_str().to_string(), 0))
+                .collect(),
+            corpus: None,
+            corpus_current: false,
+            runs: Vec::new(),
+            parts: TABLES
+                .iter()
+                .map(|t| (t.name.to_string(), Vec::new()))
+                .collect(),
+        }
+    }
+
+    /// Reads a manifest.
+    pub fn read(path: &Path) -> Result<Self, Error> {
+        let bytes = std::fs::read(path).map_err(|source| Error::Read {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        let manifest: Manifest = serde_json::from_slice(&bytes).map_err(|e| Error::Manifest {
+            path: path.to_path_buf(),
+            detail: e.to_string(),
+        })?;
+        Ok(manifest)
+    }
+
+    /// The committed parts of `table`, as paths under `out`, with their rows.
+    pub(crate) fn part_set(&self, out: &Path, table: &str) -> crate::table::PartSet {
+        let mut set = crate::table::PartSet::default();
+        for part in self.parts.get(table).into_iter().flatten() {
+            set.paths.push(out.join(table).join(&part.file));
+            set.rows.push(part.rows);
+        }
+        set
+    }
+
+    /// Recounts `rows` from the parts.
+    pub(crate) fn recount(&mut self) {
+        for (table, parts) in &self.parts {
+            self.rows
+                .insert(table.clone(), parts.iter().map(|p| p.rows).sum());
+        }
+    }
+
+    /// Writes the manifest beside `path` and renames it over: readers see the old one or
+    /// the new one, never half of one.
+    pub(crate) fn commit(&self, path: &Path) -> Result<(), Error> {
+        let io = |source| Error::Io {
+            path: path.to_path_buf(),
+            source,
+        };
+        let json = serde_json::to_vec_pretty(self).map_err(|e| io(e.into()))?;
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent).map_err(io)?;
+        }
+        let fresh = path.with_extension("json.new");
+        std::fs::write(&fresh, json).map_err(io)?;
+        std::fs::rename(&fresh, path).map_err(io)?;
+        Ok(())
+    }
+}
+
+/// Who writes a set of parts: an unsharded run, one shard, or the corpus step. The name
+/// prefixes its part files, so that writers sharing a folder never touch each other's.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct WriterTag(pub(crate) Option<Shard>);
+
+impl WriterTag {
+    /// `part-` + this + `r00001-00000.parquet`.
+    fn prefix(&self) -> String {
+        match self.0 {
+            None => String::new(),
+            Some(s) => format!("s{:03}of{:03}-", s.index, s.count),
+        }
+    }
+
+    pub(crate) fn part_name(&self, run: u32, segment: u32) -> String {
+        format!("part-{}r{run:05}-{segment:05}.parquet", self.prefix())
+    }
+
+    /// Whether `file` is a part this writer (or, unsharded, its corpus step) wrote.
+    fn owns(&self, file: &str) -> bool {
+        match self.0 {
+            // `part-00000.parquet`: the names of datasets of schema 3 and before.
+            None => {
+                file.starts_with("part-r")
+                    || file.starts_with("part-c")
+                    || file.as_bytes().get(5).is_some_and(u8::is_ascii_digit)
+            }
+            Some(_) => file.starts_with(&format!("part-{}", self.prefix())),
+        }
+    }
+
+    pub(crate) fn manifest_path(&self, out: &Path) -> PathBuf {
+        match self.0 {
+            None => out.join(MANIFEST),
+            Some(s) => out
+                .join(SHARDS_DIR)
+                .join(format!("shard-{:03}-of-{:03}.json", s.index, s.count)),
+        }
+    }
+
+    pub(crate) fn staging(&self, out: &Path) -> PathBuf {
+        let name = match self.0 {
+            None => "staging".to_string(),
+            Some(_) => format!("staging-{}", self.prefix().trim_end_matches('-')),
+        };
+        out.join(STATE_DIR).join(name)
+    }
+
+    pub(crate) fn furniture_path(&self, out: &Path) -> PathBuf {
+        let name = match self.0 {
+            None => "furniture.bin".to_string(),
+            Some(_) => format!("furniture-{}.bin", self.prefix().trim_end_matches('-')),
+        };
+        out.join(STATE_DIR).join(name)
+    }
+}
+
+/// The name of a summary part written by corpus step `generation`.
+pub(crate) fn summary_part_name(generation: u32) -> String {
+    format!("part-c{generation:05}-00000.parquet")
+}
+
+/// Where the sketches of an articles part live.
+pub(crate) fn sketches_path(out: &Path, articles_part: &str) -> PathBuf {
+    out.join(STATE_DIR)
+        .join("sketches")
+        .join(articles_part.replace(".parquet", ".bin"))
+}
+
+/// Refuses an `out` that exists and is neither empty nor a newsprint dataset, so that a
+/// mistyped path cannot wipe or litter a folder.
+pub(crate) fn check_is_dataset_or_empty(out: &Path) -> Result<(), Error> {
+    if !out.exists() {
+        return Ok(());
+    }
+    let is_dataset = out.join(MANIFEST).is_file() || out.join(SHARDS_DIR).is_dir();
+    let is_empty = std::fs::read_dir(out)
+        .map(|mut d| d.next().is_none())
+        .unwrap_or(false);
+    if is_dataset || is_empty {
+        Ok(())
+    } else {
+        Err(Error::NotADataset(out.to_path_buf()))
+    }
+}
+
+/// Deletes what a killed run of `tag` left: its staging folder, and parts and sketches in the
+/// dataset that its manifest does not name. Returns the files deleted.
+pub(crate) fn remove_leftovers(
+    out: &Path,
+    tag: WriterTag,
+    manifest: &Manifest,
+) -> Result<usize, Error> {
+    let io = |path: &Path| {
+        let path = path.to_path_buf();
+        move |source| Error::Io { path, source }
+    };
+    let staging = tag.staging(out);
+    if staging.exists() {
+        std::fs::remove_dir_all(&staging).map_err(io(&staging))?;
+    }
+    let mut removed = 0;
+    let mut committed_articles: HashSet<String> = HashSet::new();
+    for table in TABLES {
+        let dir = out.join(table.name);
+        let Ok(entries) = std::fs::read_dir(&dir) else {
+            continue;
+        };
+        let named: HashSet<&str> = manifest
+            .parts
+            .get(table.name)
+            .into_iter()
+            .flatten()
+            .map(|p| p.file.as_str())
+            .collect();
+        if table.name == crate::schema::ARTICLES.name {
+            committed_articles.extend(named.iter().map(|f| f.replace(".parquet", ".bin")));
+        }
+        for entry in entries.flatten() {
+            let file = entry.file_name().to_string_lossy().into_owned();
+            let leftover = tag.owns(&file) && !named.contains(file.as_str());
+            let half_written = file.ends_with(".new");
+            if leftover || half_written {
+                std::fs::remove_file(entry.path()).map_err(io(&entry.path()))?;
+                removed += 1;
+            }
+        }
+    }
+    let sketches = out.join(STATE_DIR).join("sketches");
+    if let Ok(entries) = std::fs::read_dir(&sketches) {
+        for entry in entries.flatten() {
+            let file = entry.file_name().to_string_lossy().into_owned();
+            let part = file.replace(".bin", ".parquet");
+            if tag.owns(&part) && !committed_articles.contains(&file) {
+                std::fs::remove_file(entry.path()).map_err(io(&entry.path()))?;
+                removed += 1;
+            }
+        }
+    }
+    Ok(removed)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn writers_own_only_their_parts() {
+        let unsharded = WriterTag(None);
+        let shard = WriterTag(Some(Shard::new(3, 16).expect("shard")));
+        let other = WriterTag(Some(Shard::new(4, 16).expect("shard")));
+        let name = shard.part_name(1, 0);
+        assert_eq!(name, "part-s003of016-r00001-00000.parquet");
+        assert!(shard.owns(&name));
+        assert!(!other.owns(&name));
+        assert!(!unsharded.owns(&name));
+        assert!(unsharded.owns(&unsharded.part_name(2, 5)));
+        assert!(unsharded.owns(&summary_part_name(7)));
+        assert!(!shard.owns(&summary_part_name(7)));
+    }
+}

@@ -1,0 +1,86 @@
+//! `newsprint merge`: joins the shards of a sharded run into one dataset.
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Instant;
+
+use anyhow::{Context, Result};
+use clap::Args;
+
+use super::run::{parse_fraction, LogFormat};
+
+/// Arguments of `newsprint merge`.
+#[derive(Args, Debug)]
+#[command(after_long_help = "\
+Each shard of a sharded run (`newsprint run --shard I/N --out DIR`, one per machine) writes
+its parts into the table folders of DIR and its manifest to DIR/shards/. Merge checks that
+every shard completed, then runs the corpus-wide steps over all their parts: near-duplicate
+articles across shards (articles.duplicate_of), entity_counts and quantity_counts. It
+writes DIR/manifest.json naming every part. The result holds the same rows as one
+unsharded run over the same inputs.
+
+Exit codes:
+  0  merged
+  1  a shard is missing or incomplete, or the dataset could not be read or written
+  2  bad usage
+
+Example:
+  newsprint merge /shared/newsprint/2026-11")]
+pub struct MergeArgs {
+    /// The dataset folder the shards wrote to.
+    #[arg(value_name = "DIR")]
+    pub out: PathBuf,
+
+    /// Jaccard similarity of character 3-grams at or above which an article repeats an
+    /// earlier one (see `newsprint run --help`).
+    #[arg(long, value_name = "J", default_value_t = 0.8, value_parser = parse_fraction)]
+    pub near_dup_threshold: f32,
+
+    /// Skip the near-duplicate search.
+    #[arg(long)]
+    pub no_near_dup: bool,
+
+    /// Output format of the final line: text, or one JSON object for schedulers.
+    #[arg(long, value_enum, default_value_t = LogFormat::Text)]
+    pub log_format: LogFormat,
+}
+
+/// Merges; see [`MergeArgs`].
+pub fn merge(args: MergeArgs) -> Result<ExitCode> {
+    let started = Instant::now();
+    let options = (!args.no_near_dup).then(|| clean::neardup::NearDupOptions {
+        threshold: args.near_dup_threshold,
+        ..Default::default()
+    });
+    let report = aggregate::merge(&args.out, options.as_ref())
+        .with_context(|| format!("cannot merge {}", args.out.display()))?;
+    let copies = report
+        .corpus
+        .as_ref()
+        .map_or(0, |c| c.near_duplicate_articles);
+    let secs = started.elapsed().as_secs_f64();
+    let text = if args.log_format == LogFormat::Json {
+        serde_json::json!({
+            "event": "merged",
+            "out": report.out.display().to_string(),
+            "rows": report.rows,
+            "documents": report.documents,
+            "near_duplicate_articles": copies,
+            "seconds": secs,
+        })
+        .to_string()
+    } else {
+        let mut lines = vec![
+            format!("newsprint: merged {} in {secs:.2} s", report.out.display()),
+            format!("  articles that repeat an earlier article: {copies}"),
+            "  rows".to_string(),
+        ];
+        for (table, rows) in &report.rows {
+            lines.push(format!("    {table:<16} {rows:>9}"));
+        }
+        lines.join("\n")
+    };
+    let _ = writeln!(std::io::stdout(), "{text}");
+    Ok(ExitCode::SUCCESS)
+}
