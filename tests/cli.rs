@@ -813,3 +813,317 @@ fn stats_summarise_a_dataset_from_its_parquet() {
     assert_eq!(missing.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&missing.stderr).contains("cannot read the dataset"));
 }
+
+/// Pages that differ from the sample in their year and place, so that each is a document of
+/// its own (and most of their articles near-duplicates of each other's).
+fn varied_pages(dir: &Path, range: std::ops::Range<usize>) {
+    std::fs::create_dir_all(dir).expect("mkdir");
+    let page = std::fs::read_to_string(root().join(SAMPLE)).expect("sample");
+    for i in range {
+        let varied = page
+            .replace("2025", &format!("{}", 1900 + i))
+            .replace("湘潭", ["湘潭", "株洲", "衡阳"][i % 3]);
+        std::fs::write(dir.join(format!("p{i:04}.txt")), varied).expect("write");
+    }
+}
+
+/// A table's rows as sorted strings, leaving out `documents.run` (which counts the runs that
+/// built the dataset): two datasets with the same rows, in whatever order, compare equal.
+fn row_set(out: &Path, name: &str) -> Vec<String> {
+    let mut df = table(out, name);
+    if name == "documents" {
+        df = df.drop("run").expect("run column");
+    }
+    let mut rows: Vec<String> = (0..df.height())
+        .map(|i| {
+            let cells: Vec<String> = df
+                .columns()
+                .iter()
+                .map(|c| format!("{:?}", c.get(i).expect("cell")))
+                .collect();
+            cells.join("|")
+        })
+        .collect();
+    rows.sort();
+    rows
+}
+
+fn assert_same_dataset(a: &Path, b: &Path, what: &str) {
+    for name in TABLES {
+        let (x, y) = (row_set(a, name), row_set(b, name));
+        assert_eq!(x.len(), y.len(), "{what}: {name} rows");
+        assert!(x == y, "{what}: {name} differs");
+    }
+}
+
+fn manifest_of(path: &Path) -> serde_json::Value {
+    serde_json::from_slice(&std::fs::read(path).expect("manifest")).expect("json")
+}
+
+#[test]
+fn incremental_runs_add_only_what_is_new_and_equal_one_full_run() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let inputs = tmp.path().join("inputs");
+    varied_pages(&inputs, 0..4);
+    let out = tmp.path().join("out");
+    run_ok(&[&inputs], &out, &[]);
+    varied_pages(&inputs, 4..7);
+    let second = run_ok(&[&inputs], &out, &["--log-format", "json"]);
+    let last: serde_json::Value = serde_json::from_str(
+        String::from_utf8_lossy(&second.stdout)
+            .lines()
+            .last()
+            .expect("a line"),
+    )
+    .expect("json");
+    assert_eq!(last["run"], 2);
+    assert_eq!(last["new_documents"], 3);
+    assert_eq!(last["unchanged_documents"], 4);
+
+    // The same inputs again add nothing.
+    let before: Vec<Vec<String>> = TABLES.iter().map(|t| row_set(&out, t)).collect();
+    run_ok(&[&inputs], &out, &[]);
+    let after: Vec<Vec<String>> = TABLES.iter().map(|t| row_set(&out, t)).collect();
+    assert!(
+        before == after,
+        "a rerun on the same inputs changed the dataset"
+    );
+    let manifest = manifest_of(&out.join("manifest.json"));
+    assert_eq!(manifest["runs"].as_array().map(Vec::len), Some(3));
+    assert_eq!(manifest["runs"][2]["unchanged_documents"], 7);
+    assert_eq!(manifest["rows"]["documents"], 7);
+
+    // Three runs hold what one run over all the inputs holds, copies and summaries included.
+    let full = tmp.path().join("full");
+    run_ok(&[&inputs], &full, &[]);
+    assert_same_dataset(&out, &full, "runs 1+2+3 vs one run");
+    let runs = numbers(&table(&out, "documents"), "run", Column::u32);
+    assert_eq!(runs.iter().filter(|r| **r == Some(2)).count(), 3);
+
+    // A changed page is processed again; a copy of a page under a new name is a duplicate.
+    let changed = std::fs::read_to_string(inputs.join("p0000.txt")).expect("page");
+    std::fs::write(inputs.join("p0000.txt"), changed.replace("园区", "园 区")).expect("write");
+    std::fs::copy(inputs.join("p0001.txt"), inputs.join("p9999-copy.txt")).expect("copy");
+    run_ok(&[&inputs], &out, &[]);
+    let documents = table(&out, "documents");
+    assert_eq!(documents.height(), 9);
+    let statuses = status_of(&documents);
+    assert!(statuses.contains(&("p9999-copy.txt".to_string(), "duplicate".to_string())));
+
+    // --full rebuilds from the inputs given, replacing the old parts.
+    run_ok(&[&inputs], &out, &["--full"]);
+    assert_eq!(table(&out, "documents").height(), 8);
+}
+
+#[test]
+fn a_run_killed_midway_is_completed_by_the_next_run() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let inputs = tmp.path().join("inputs");
+    varied_pages(&inputs, 0..240);
+    let whole = tmp.path().join("whole");
+    let small = [
+        "--threads",
+        "1",
+        "--batch-docs",
+        "2",
+        "--rows-per-part",
+        "300",
+    ];
+    run_ok(&[&inputs], &whole, &small);
+
+    let out = tmp.path().join("out");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_newsprint"))
+        .env("NEWSPRINT_LOG", "warn")
+        .arg("run")
+        .arg(&inputs)
+        .arg("--out")
+        .arg(&out)
+        .args(small)
+        .stdout(std::process::Stdio::null())
+        .spawn()
+        .expect("spawn");
+    // Kill it (SIGKILL) as soon as it has committed a segment.
+    let manifest_path = out.join("manifest.json");
+    let started = std::time::Instant::now();
+    let committed_rows = || {
+        std::fs::read(&manifest_path)
+            .ok()
+            .and_then(|b| serde_json::from_slice::<serde_json::Value>(&b).ok())
+            .and_then(|m| m["rows"]["documents"].as_u64())
+            .unwrap_or(0)
+    };
+    loop {
+        if committed_rows() > 0 {
+            break;
+        }
+        assert!(
+            child.try_wait().expect("wait").is_none(),
+            "the run ended before committing a first segment"
+        );
+        assert!(
+            started.elapsed().as_secs() < 120,
+            "no commit within 2 minutes"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(2));
+    }
+    child.kill().expect("kill");
+    child.wait().expect("reaped");
+
+    // What the killed run left: whole segments, each named by the manifest and complete.
+    let manifest = manifest_of(&manifest_path);
+    assert_eq!(manifest["runs"][0]["completed"], false, "killed mid-run");
+    let committed = manifest["rows"]["documents"].as_u64().expect("rows");
+    assert!(
+        committed > 0 && committed < 240,
+        "{committed} documents committed"
+    );
+    let mut rows = 0;
+    for part in manifest["parts"]["documents"].as_array().expect("parts") {
+        let file = out
+            .join("documents")
+            .join(part["file"].as_str().expect("file"));
+        let df = ParquetReader::new(File::open(file).expect("part"))
+            .finish()
+            .expect("a whole part");
+        rows += df.height() as u64;
+    }
+    assert_eq!(rows, committed);
+
+    // The next run goes on from there; the result is the uninterrupted run's.
+    let rerun = run_ok(&[&inputs], &out, &small);
+    let summary = String::from_utf8_lossy(&rerun.stdout);
+    assert!(
+        summary.contains(&format!("{} already in the dataset", committed)),
+        "{summary}"
+    );
+    assert_same_dataset(&out, &whole, "killed and rerun vs uninterrupted");
+    let leftovers: Vec<_> = std::fs::read_dir(out.join("_newsprint"))
+        .expect("state")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with("staging"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+}
+
+#[test]
+fn shards_merged_equal_one_unsharded_run() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let inputs = tmp.path().join("inputs");
+    varied_pages(&inputs, 0..12);
+    let one = tmp.path().join("one");
+    run_ok(&[&inputs], &one, &[]);
+
+    let sharded = tmp.path().join("sharded");
+    let shard_run = |extra: &[&str], env: &[(&str, &str)]| {
+        let output = Command::new(env!("CARGO_BIN_EXE_newsprint"))
+            .env("NEWSPRINT_LOG", "info")
+            .envs(env.iter().copied())
+            .arg("run")
+            .arg(&inputs)
+            .arg("--out")
+            .arg(&sharded)
+            .args(extra)
+            .output()
+            .expect("runs");
+        assert!(
+            output.status.success(),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        output
+    };
+    // Shard 0 by flag, shard 1 from a Slurm array numbered from 1, shard 2 from a
+    // Kubernetes Indexed Job.
+    shard_run(&["--shard", "0/3"], &[]);
+    let slurm = [
+        ("SLURM_ARRAY_TASK_ID", "2"),
+        ("SLURM_ARRAY_TASK_COUNT", "3"),
+        ("SLURM_ARRAY_TASK_MIN", "1"),
+    ];
+    let from_slurm = shard_run(&[], &slurm);
+    assert!(String::from_utf8_lossy(&from_slurm.stderr).contains("1/3"));
+
+    // A merge before the last shard is there says which one is missing.
+    let early = newsprint(&["merge", &sharded.display().to_string()]);
+    assert_eq!(early.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&early.stderr).contains("shard 2/3"));
+
+    shard_run(&["--shard-count", "3"], &[("JOB_COMPLETION_INDEX", "2")]);
+    for i in 0..3 {
+        let manifest = manifest_of(&sharded.join(format!("shards/shard-{i:03}-of-003.json")));
+        assert_eq!(manifest["shard"]["index"], i);
+    }
+    let merged = newsprint(&["merge", &sharded.display().to_string()]);
+    assert!(
+        merged.status.success(),
+        "{}",
+        String::from_utf8_lossy(&merged.stderr)
+    );
+    assert_same_dataset(&sharded, &one, "3 shards + merge vs one run");
+    assert_eq!(
+        manifest_of(&sharded.join("manifest.json"))["shards_merged"],
+        3
+    );
+
+    // A shard with no inputs says so and still records its run.
+    let lonely = tmp.path().join("lonely");
+    let mut empty_shard = None;
+    for i in 0..2 {
+        let out = lonely.join(format!("try{i}"));
+        let output = newsprint(&[
+            "run",
+            SAMPLE,
+            "--out",
+            &out.display().to_string(),
+            "--shard",
+            &format!("{i}/2"),
+        ]);
+        assert!(output.status.success());
+        if String::from_utf8_lossy(&output.stdout).contains("0 new documents") {
+            empty_shard = Some(i);
+        }
+    }
+    assert!(
+        empty_shard.is_some(),
+        "one of two shards of one input has none"
+    );
+
+    // An unsharded run into a sharded dataset is refused.
+    let mixed = newsprint(&["run", SAMPLE, "--out", &sharded.display().to_string()]);
+    assert_eq!(mixed.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&mixed.stderr).contains("sharded"));
+}
+
+#[test]
+fn dry_run_lists_what_would_be_processed_and_writes_nothing() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let inputs = tmp.path().join("inputs");
+    varied_pages(&inputs, 0..3);
+    let out = tmp.path().join("out");
+    let dir = out.display().to_string();
+    let input_dir = inputs.display().to_string();
+    let listed = newsprint(&["run", &input_dir, "--out", &dir, "--dry-run"]);
+    assert!(listed.status.success());
+    assert_eq!(String::from_utf8_lossy(&listed.stdout).lines().count(), 3);
+    assert!(!out.exists(), "a dry run writes nothing");
+    run_ok(&[&inputs], &out, &[]);
+    varied_pages(&inputs, 3..4);
+    let listed = newsprint(&["run", &input_dir, "--out", &dir, "--dry-run"]);
+    let stdout = String::from_utf8_lossy(&listed.stdout);
+    assert_eq!(stdout.lines().count(), 1, "{stdout}");
+    assert!(stdout.contains("p0003.txt"));
+}
+
+#[test]
+fn max_errors_stops_a_run_of_broken_inputs() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let inputs = tmp.path().join("inputs");
+    broken_folder(&inputs);
+    let out = tmp.path().join("out");
+    let dir = out.display().to_string();
+    let input_dir = inputs.display().to_string();
+    let stopped = newsprint(&["run", &input_dir, "--out", &dir, "--max-errors", "0"]);
+    assert_eq!(stopped.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&stopped.stderr).contains("--max-errors 0"));
+    run_ok(&[&inputs], &out, &["--max-errors", "5"]);
+}

@@ -321,9 +321,17 @@ impl Writer {
         let committed = previous
             .clone()
             .unwrap_or_else(|| Manifest::empty(options.shard));
-        for table in TABLES {
-            let dir = out.join(table.name);
+        for dir in TABLES
+            .iter()
+            .map(|t| out.join(t.name))
+            .chain([out.join(dataset::STATE_DIR)])
+        {
             std::fs::create_dir_all(&dir).map_err(io_error(&dir))?;
+        }
+        if previous.is_none() {
+            // A new dataset is a dataset from the start: a run that stops before its first
+            // commit leaves an empty one, which the next run adds to.
+            committed.commit(&manifest_path)?;
         }
         remove_leftovers(out, tag, &committed)?;
         let (seen, furniture) = match (&previous, options.full) {

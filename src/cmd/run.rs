@@ -86,6 +86,12 @@ pub struct RunArgs {
     #[arg(long, value_name = "MB", default_value_t = 32)]
     pub batch_mb: u64,
 
+    /// Rows per Parquet part. A run commits its rows a segment at a time, a segment ending
+    /// when any table's part is full (or holds 16 MiB of text): a killed run loses at most
+    /// the segment under way.
+    #[arg(long, value_name = "N", default_value_t = 250_000)]
+    pub rows_per_part: usize,
+
     /// Largest document read, in megabytes; a larger one is recorded as an error.
     #[arg(long, value_name = "MB", default_value_t = 64)]
     pub max_document_mb: u64,
@@ -231,7 +237,7 @@ pub fn run(args: RunArgs) -> Result<ExitCode> {
         }),
         shard,
         full: args.full,
-        ..Default::default()
+        rows_per_part: args.rows_per_part.max(1),
     };
     let mut writer = aggregate::Writer::open(&args.out, writer_options)
         .with_context(|| format!("cannot write to {}", args.out.display()))?;
