@@ -5,11 +5,12 @@
 //! lives under `cmd/`.
 
 mod cmd;
+mod config;
 mod pipeline;
 
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, Parser, Subcommand};
 
 /// Turn OCR'd newspaper pages into clean articles and analysis-ready Parquet tables.
 #[derive(Parser)]
@@ -23,6 +24,11 @@ use clap::{Parser, Subcommand};
     newsprint bench --mb 50\n\n\
     Run `newsprint help run` for the tables written and the exit codes.")]
 struct Cli {
+    /// Options from this TOML file, one table per subcommand ([run], [merge], ...); flags
+    /// given override them. Default: $NEWSPRINT_CONFIG, else ./newsprint.toml if present.
+    #[arg(long, global = true, value_name = "FILE")]
+    config: Option<std::path::PathBuf>,
+
     #[command(subcommand)]
     command: Command,
 }
@@ -33,6 +39,8 @@ enum Command {
     Run(cmd::run::RunArgs),
     /// Join the shards of a sharded run: near-duplicates across shards, summary tables.
     Merge(cmd::merge::MergeArgs),
+    /// Print the settings `newsprint run` would use (file and flags together) as TOML.
+    Config(cmd::config::ConfigArgs),
     /// Summarise a written dataset from its Parquet: rows, statuses, cleaning, top entities.
     Stats(cmd::stats::StatsArgs),
     /// Generate a corpus from sample pages and measure MB/s and peak memory per stage.
@@ -42,12 +50,25 @@ enum Command {
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let argv: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    let source = config::locate(&argv);
+    let argv = match config::apply(argv, &Cli::command(), |sub| match sub {
+        "config" => "run",
+        other => other,
+    }) {
+        Ok(argv) => argv,
+        Err(err) => {
+            eprintln!("newsprint: error: {err:#}");
+            return ExitCode::from(2);
+        }
+    };
+    let cli = Cli::parse_from(argv);
     let result = match cli.command {
         Command::Run(args) => cmd::run::run(args),
         Command::Bench(args) => cmd::bench::bench(args),
         Command::Stats(args) => cmd::stats::stats(args),
         Command::Merge(args) => cmd::merge::merge(args),
+        Command::Config(args) => cmd::config::config(args, source),
         Command::Eval(args) => cmd::eval::eval(args),
     };
     match result {

@@ -1127,3 +1127,58 @@ fn max_errors_stops_a_run_of_broken_inputs() {
     assert!(String::from_utf8_lossy(&stopped.stderr).contains("--max-errors 0"));
     run_ok(&[&inputs], &out, &["--max-errors", "5"]);
 }
+
+#[test]
+fn a_configuration_file_holds_options_and_flags_override_it() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let out = tmp.path().join("out");
+    let file = tmp.path().join("nightly.toml");
+    std::fs::write(
+        &file,
+        format!(
+            "[run]\ninputs = [{:?}]\nout = {:?}\nthreads = 1\npublished_date = \"2026-01-21\"\nno_boilerplate = true\n",
+            root().join(SAMPLE).display().to_string(),
+            out.display().to_string()
+        ),
+    )
+    .expect("write");
+    let config = file.display().to_string();
+    let shown = newsprint(&["--config", &config, "config", "--threads", "2"]);
+    assert!(shown.status.success());
+    let shown: toml::Table = String::from_utf8_lossy(&shown.stdout)
+        .parse()
+        .expect("newsprint config prints TOML");
+    assert_eq!(
+        shown["run"]["threads"].as_integer(),
+        Some(2),
+        "the flag wins"
+    );
+    assert_eq!(shown["run"]["published_date"].as_str(), Some("2026-01-21"));
+    assert_eq!(shown["run"]["no_boilerplate"].as_bool(), Some(true));
+
+    let ran = newsprint(&["--config", &config, "run", "--threads", "2"]);
+    assert!(
+        ran.status.success(),
+        "{}",
+        String::from_utf8_lossy(&ran.stderr)
+    );
+    let manifest = manifest_of(&out.join("manifest.json"));
+    let options = &manifest["runs"][0]["options"];
+    assert_eq!(options["threads"], 2);
+    assert_eq!(options["published_date"], "2026-01-21");
+    assert_eq!(options["boilerplate_min_docs"], serde_json::Value::Null);
+
+    // The example shipped in deploy/ is a valid configuration.
+    let example = newsprint(&["--config", "deploy/newsprint.toml", "config"]);
+    assert!(
+        example.status.success(),
+        "{}",
+        String::from_utf8_lossy(&example.stderr)
+    );
+    assert!(String::from_utf8_lossy(&example.stdout).contains("threads = 8"));
+
+    std::fs::write(&file, "[run]\nthreds = 1\n").expect("write");
+    let typo = newsprint(&["--config", &config, "run", SAMPLE, "--out", "x"]);
+    assert_eq!(typo.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&typo.stderr).contains("threds"));
+}

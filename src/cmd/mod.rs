@@ -1,6 +1,7 @@
 //! Subcommands, one file each.
 
 pub mod bench;
+pub mod config;
 pub mod eval;
 pub mod merge;
 pub mod run;

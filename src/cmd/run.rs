@@ -21,13 +21,13 @@ pub struct RunArgs {
     /// Files or folders to read. Folders are read recursively in sorted order, hidden entries
     /// skipped; `.gz` and `.zst` files are decompressed; `.jsonl` files hold one document a
     /// line (`{"text": ..., "id": ..., "published_date": "YYYY-MM-DD"}`).
-    #[arg(required = true, value_name = "INPUTS")]
+    #[arg(value_name = "INPUTS")]
     pub inputs: Vec<PathBuf>,
 
     /// The dataset folder. A new one is created; an existing one is added to: only inputs it
     /// does not hold yet (by path and content hash) are processed.
     #[arg(long, value_name = "DIR")]
-    pub out: PathBuf,
+    pub out: Option<PathBuf>,
 
     /// Rebuild the dataset from these inputs instead of adding to them; the old dataset is
     /// replaced when the run completes, and stays whole if the run is killed.
@@ -193,8 +193,21 @@ struct Totals {
 }
 
 /// Runs the pipeline; see [`RunArgs`].
-pub fn run(args: RunArgs) -> Result<ExitCode> {
+pub fn run(mut args: RunArgs) -> Result<ExitCode> {
     init_logging(args.log_format);
+    if args.inputs.is_empty() {
+        return Err(Usage(
+            "no inputs: name files or folders to read (or `inputs` under [run] in newsprint.toml)"
+                .to_string(),
+        )
+        .into());
+    }
+    let out = args.out.take().ok_or_else(|| {
+        Usage(
+            "no --out: name the dataset folder (or `out` under [run] in newsprint.toml)"
+                .to_string(),
+        )
+    })?;
     let started = Instant::now();
     let decode = match &args.encoding {
         Some(label) => ingest::DecodeOptions::forced(label).map_err(|e| Usage(e.to_string()))?,
@@ -226,9 +239,9 @@ pub fn run(args: RunArgs) -> Result<ExitCode> {
         max_document_bytes: args.max_document_mb.max(1) << 20,
     };
     if args.dry_run {
-        return dry_run(&args, shard, sources, read_options);
+        return dry_run(&args, &out, shard, sources, read_options);
     }
-    tracing::info!(inputs = sources.len(), threads, out = %args.out.display(), "newsprint run");
+    tracing::info!(inputs = sources.len(), threads, out = %out.display(), "newsprint run");
 
     let writer_options = aggregate::WriterOptions {
         near_duplicates: (!args.no_near_dup).then(|| clean::neardup::NearDupOptions {
@@ -239,8 +252,8 @@ pub fn run(args: RunArgs) -> Result<ExitCode> {
         full: args.full,
         rows_per_part: args.rows_per_part.max(1),
     };
-    let mut writer = aggregate::Writer::open(&args.out, writer_options)
-        .with_context(|| format!("cannot write to {}", args.out.display()))?;
+    let mut writer = aggregate::Writer::open(&out, writer_options)
+        .with_context(|| format!("cannot write to {}", out.display()))?;
     let seen = writer.take_seen();
     if !seen.is_empty() {
         tracing::info!(
@@ -318,7 +331,7 @@ pub fn run(args: RunArgs) -> Result<ExitCode> {
                             "{}: {} (--strict stops at the first failed document; segments committed before it stay in {})",
                             doc.source,
                             doc.error.as_deref().unwrap_or("error"),
-                            args.out.display()
+                            out.display()
                         );
                     }
                     tracing::warn!(source = %doc.source, error = doc.error.as_deref().unwrap_or(""), "document failed");
@@ -329,7 +342,7 @@ pub fn run(args: RunArgs) -> Result<ExitCode> {
                             args.max_errors.unwrap_or_default(),
                             doc.source,
                             doc.error.as_deref().unwrap_or("error"),
-                            args.out.display()
+                            out.display()
                         );
                     }
                 }
@@ -397,24 +410,30 @@ fn recorded_options(
     );
     put(
         "near_dup_threshold",
-        serde_json::json!((!args.no_near_dup).then_some(args.near_dup_threshold)),
+        serde_json::json!((!args.no_near_dup).then_some(decimal(args.near_dup_threshold))),
     );
     options
+}
+
+/// A fraction as the decimal it was typed as (0.8, not the f32's 0.800000011920929).
+pub(crate) fn decimal(x: f32) -> f64 {
+    x.to_string().parse().unwrap_or(f64::from(x))
 }
 
 /// `--dry-run`: reads and hashes the inputs and lists, on stdout, those a run would process.
 fn dry_run(
     args: &RunArgs,
+    out: &std::path::Path,
     shard: Option<Shard>,
     sources: Vec<ingest::Source>,
     read_options: ingest::ReadOptions,
 ) -> Result<ExitCode> {
-    let seen = aggregate::Seen::read(&args.out, shard, args.full)
-        .with_context(|| format!("cannot read the dataset {}", args.out.display()))?;
+    let seen = aggregate::Seen::read(out, shard, args.full)
+        .with_context(|| format!("cannot read the dataset {}", out.display()))?;
     let reader = ingest::read(sources, read_options).with_known(seen.contents());
     let (mut new, mut unchanged, mut bytes) = (0u64, 0u64, 0u64);
     let stdout = std::io::stdout();
-    let mut out = std::io::BufWriter::new(stdout.lock());
+    let mut listing = std::io::BufWriter::new(stdout.lock());
     for raw in reader {
         if seen.contains(&raw.source, &raw.doc_id) {
             unchanged += 1;
@@ -428,17 +447,17 @@ fn dry_run(
         } else {
             format!("{}\t{}\t{}", raw.source, raw.doc_id, raw.bytes.len())
         };
-        if writeln!(out, "{line}").is_err() {
+        if writeln!(listing, "{line}").is_err() {
             // The reader closed the pipe (`| head`): nothing more to say.
             return Ok(ExitCode::SUCCESS);
         }
     }
-    let _ = out.flush();
+    let _ = listing.flush();
     tracing::info!(
         new,
         unchanged,
         mb = bytes as f64 / 1e6,
-        out = %args.out.display(),
+        out = %out.display(),
         "dry run: {new} documents would be processed, {unchanged} are in the dataset already; nothing written"
     );
     Ok(ExitCode::SUCCESS)

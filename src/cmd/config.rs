@@ -1,0 +1,105 @@
+//! `newsprint config`: the effective settings of `newsprint run`, as a `newsprint.toml`.
+
+use std::io::Write;
+use std::process::ExitCode;
+
+use anyhow::Result;
+use clap::Args;
+
+use super::run::RunArgs;
+
+/// Arguments of `newsprint config`: the options of `newsprint run`, to see what they add up
+/// to with the configuration file.
+#[derive(Args, Debug)]
+#[command(after_long_help = "\
+Prints, as TOML, the settings `newsprint run` would use: the defaults, overridden by the
+[run] table of the configuration file (--config FILE, else $NEWSPRINT_CONFIG, else
+./newsprint.toml), overridden by the options given here. The output is itself a valid
+newsprint.toml.
+
+Example:
+  newsprint --config nightly.toml config --threads 4")]
+pub struct ConfigArgs {
+    #[command(flatten)]
+    run: RunArgs,
+}
+
+/// Prints the effective settings; see [`ConfigArgs`].
+pub fn config(args: ConfigArgs, source: Option<std::path::PathBuf>) -> Result<ExitCode> {
+    let table = settings(&args.run);
+    let header = match source {
+        Some(path) => format!(
+            "# newsprint run: defaults, then {}, then the options given\n",
+            path.display()
+        ),
+        None => "# newsprint run: defaults, then the options given (no configuration file)\n"
+            .to_string(),
+    };
+    let mut body = toml::Table::new();
+    body.insert("run".to_string(), toml::Value::Table(table));
+    let text = format!("{header}{}", toml::to_string(&body)?);
+    let _ = std::io::stdout().write_all(text.as_bytes());
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Every option of `newsprint run`, as a TOML table under the names the file uses.
+pub fn settings(run: &RunArgs) -> toml::Table {
+    use toml::Value;
+    let mut t = toml::Table::new();
+    let mut put = |key: &str, value: Option<Value>| {
+        if let Some(value) = value {
+            t.insert(key.to_string(), value);
+        }
+    };
+    let path = |p: &std::path::Path| Value::String(p.display().to_string());
+    put(
+        "inputs",
+        Some(Value::Array(run.inputs.iter().map(|p| path(p)).collect())),
+    );
+    put("out", run.out.as_deref().map(path));
+    put("full", Some(Value::Boolean(run.full)));
+    put("shard", run.shard.map(|s| Value::String(s.to_string())));
+    put(
+        "shard_count",
+        run.shard_count.map(|n| Value::Integer(n.into())),
+    );
+    put("dry_run", Some(Value::Boolean(run.dry_run)));
+    put(
+        "max_errors",
+        run.max_errors
+            .map(|n| Value::Integer(i64::try_from(n).unwrap_or(i64::MAX))),
+    );
+    put(
+        "threads",
+        run.threads
+            .map(|n| Value::Integer(i64::try_from(n).unwrap_or(i64::MAX))),
+    );
+    put(
+        "published_date",
+        run.published_date.map(|d| Value::String(d.to_string())),
+    );
+    put("encoding", run.encoding.clone().map(Value::String));
+    put("strict", Some(Value::Boolean(run.strict)));
+    put(
+        "log_format",
+        Some(Value::String(
+            format!("{:?}", run.log_format).to_ascii_lowercase(),
+        )),
+    );
+    let int = |n: u64| Some(Value::Integer(i64::try_from(n).unwrap_or(i64::MAX)));
+    put("batch_docs", int(run.batch_docs as u64));
+    put("batch_mb", int(run.batch_mb));
+    put("rows_per_part", int(run.rows_per_part as u64));
+    put("max_document_mb", int(run.max_document_mb));
+    put(
+        "near_dup_threshold",
+        Some(Value::Float(super::run::decimal(run.near_dup_threshold))),
+    );
+    put("no_near_dup", Some(Value::Boolean(run.no_near_dup)));
+    put(
+        "boilerplate_min_docs",
+        int(u64::from(run.boilerplate_min_docs)),
+    );
+    put("no_boilerplate", Some(Value::Boolean(run.no_boilerplate)));
+    t
+}
