@@ -249,36 +249,12 @@ pub fn bench(args: BenchArgs) -> Result<ExitCode> {
     println!("documents           {n_docs:>8}");
 
     // End to end, in child processes so each reports its own peak memory.
-    let exe = std::env::current_exe().context("cannot find the newsprint executable")?;
     println!("\nend to end          MB/s   docs/s   peak RSS MB   speed-up");
     let mut base = None;
     for &threads in &args.threads {
         let out = scratch.join(format!("out-{threads}"));
-        let output = Command::new(&exe)
-            .args([
-                "run",
-                "--log-format",
-                "json",
-                "--published-date",
-                "2026-01-21",
-                "--threads",
-            ])
-            .arg(threads.to_string())
-            .arg("--out")
-            .arg(&out)
-            .arg(&corpus)
-            .output()
-            .context("cannot start newsprint run")?;
-        if !output.status.success() {
-            bail!(
-                "newsprint run failed: {}",
-                String::from_utf8_lossy(&output.stderr)
-            );
-        }
-        let stdout = String::from_utf8_lossy(&output.stdout);
-        let last = stdout.lines().last().unwrap_or("{}");
-        let summary: serde_json::Value =
-            serde_json::from_str(last).context("cannot read the run's summary")?;
+        let threads_arg = threads.to_string();
+        let summary = timed_run(&corpus, &out, &["--threads", threads_arg.as_str()])?;
         let mbps = summary["mb_per_s"].as_f64().unwrap_or(0.0);
         let secs = summary["seconds"].as_f64().unwrap_or(0.0);
         let rss = summary["peak_rss_bytes"].as_u64().unwrap_or(0) as f64 / (1 << 20) as f64;
