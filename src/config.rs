@@ -49,18 +49,19 @@ pub fn locate(argv: &[OsString]) -> Option<PathBuf> {
     default.is_file().then_some(default)
 }
 
-/// The arguments with the configuration's options for the chosen subcommand inserted after
-/// the subcommand's name. `command` describes the CLI; `section_of` maps a subcommand to its
-/// table in the file (`config` reads `[run]`).
+/// The arguments with the options of the configuration at `path` (see [`locate`]) for the
+/// chosen subcommand inserted after the subcommand's name. `command` describes the CLI;
+/// `section_of` maps a subcommand to its table in the file (`config` reads `[run]`).
 pub fn apply(
     argv: Vec<OsString>,
+    path: Option<&std::path::Path>,
     command: &clap::Command,
     section_of: impl Fn(&str) -> &str,
 ) -> Result<Vec<OsString>> {
-    let Some(path) = locate(&argv) else {
+    let Some(path) = path else {
         return Ok(argv);
     };
-    let text = std::fs::read_to_string(&path)
+    let text = std::fs::read_to_string(path)
         .with_context(|| format!("cannot read the configuration {}", path.display()))?;
     let file: toml::Table = text
         .parse()
@@ -240,7 +241,8 @@ mod tests {
         std::fs::write(&path, file).expect("write");
         let mut argv: Vec<OsString> = vec!["newsprint".into(), "--config".into(), path.into()];
         argv.extend(typed.iter().map(OsString::from));
-        apply(argv, &cli(), |s| s).map(|a| strings(&a[3..]))
+        let path = locate(&argv);
+        apply(argv, path.as_deref(), &cli(), |s| s).map(|a| strings(&a[3..]))
     }
 
     #[test]

@@ -52,7 +52,7 @@ enum Command {
 fn main() -> ExitCode {
     let argv: Vec<std::ffi::OsString> = std::env::args_os().collect();
     let source = config::locate(&argv);
-    let argv = match config::apply(argv, &Cli::command(), |sub| match sub {
+    let argv = match config::apply(argv, source.as_deref(), &Cli::command(), |sub| match sub {
         "config" => "run",
         other => other,
     }) {

@@ -254,7 +254,6 @@ pub struct Writer {
     run: RunRecord,
     /// Segments of a full run, staged until the run completes.
     staged: Vec<(&'static str, Part)>,
-    staged_documents: BTreeMap<String, u64>,
     /// Documents per status in the segment being buffered.
     segment_documents: BTreeMap<String, u64>,
     tables: [TableWriter; 6],
@@ -360,7 +359,6 @@ impl Writer {
             full: options.full,
             run,
             staged: Vec::new(),
-            staged_documents: BTreeMap::new(),
             segment_documents: BTreeMap::new(),
             tables: SEGMENT_TABLES.map(|t| TableWriter::new(t, rows)),
             sketches: Vec::new(),
@@ -582,21 +580,23 @@ impl Writer {
             self.sketches.clear();
             self.sketch_sources.clear();
         }
+        // The run's tallies count every segment, staged or committed.
         let documents = std::mem::take(&mut self.segment_documents);
+        for (status, n) in &documents {
+            *self.run.documents.entry(status.clone()).or_insert(0) += n;
+        }
+        for (table, part) in &parts {
+            *self.run.rows.entry(table.to_string()).or_insert(0) += part.rows;
+        }
         if self.full {
-            for (status, n) in documents {
-                *self.staged_documents.entry(status).or_insert(0) += n;
-            }
             self.staged.extend(parts);
             return Ok(());
         }
         self.move_in(&parts)?;
         for (status, n) in documents {
-            *self.run.documents.entry(status.clone()).or_insert(0) += n;
             *self.committed.documents.entry(status).or_insert(0) += n;
         }
         for (table, part) in parts {
-            *self.run.rows.entry(table.to_string()).or_insert(0) += part.rows;
             self.committed
                 .parts
                 .entry(table.to_string())
@@ -656,10 +656,8 @@ impl Writer {
             let staged = std::mem::take(&mut self.staged);
             self.move_in(&staged)?;
             for (table, part) in staged {
-                *self.run.rows.entry(table.to_string()).or_insert(0) += part.rows;
                 fresh.parts.entry(table.to_string()).or_default().push(part);
             }
-            self.run.documents = std::mem::take(&mut self.staged_documents);
             for (status, n) in &self.run.documents {
                 fresh.documents.insert(status.clone(), *n);
             }
