@@ -915,6 +915,121 @@ fn incremental_runs_add_only_what_is_new_and_equal_one_full_run() {
     assert_eq!(table(&out, "documents").height(), 8);
 }
 
+fn last_json(output: &Output) -> serde_json::Value {
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    serde_json::from_str(stdout.lines().last().expect("a line")).expect("json")
+}
+
+#[test]
+fn files_unchanged_since_the_run_that_read_them_are_not_read_again() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let inputs = tmp.path().join("inputs");
+    varied_pages(&inputs, 0..3);
+    let out = tmp.path().join("out");
+    let json = ["--log-format", "json"];
+    // Files written in the two seconds before a run are read again by the next one.
+    let first = run_ok(&[&inputs], &out, &json);
+    assert_eq!(last_json(&first)["unread_files"], 0);
+    let again = last_json(&run_ok(&[&inputs], &out, &json));
+    assert_eq!(
+        (&again["unread_files"], &again["unchanged_documents"]),
+        (&serde_json::json!(0), &serde_json::json!(3)),
+        "just written: read and hashed"
+    );
+    std::thread::sleep(std::time::Duration::from_millis(2100));
+    run_ok(&[&inputs], &out, &[]);
+    let settled = last_json(&run_ok(&[&inputs], &out, &json));
+    assert_eq!(settled["unread_files"], 3, "{settled}");
+    assert_eq!(settled["unchanged_documents"], 3);
+    assert_eq!(settled["new_documents"], 0);
+    assert!(out.join("_newsprint/inputs.bin").is_file());
+
+    // A file rewritten is read again, and its new bytes are a new document.
+    let page = std::fs::read_to_string(inputs.join("p0001.txt")).expect("page");
+    std::fs::write(
+        inputs.join("p0001.txt"),
+        format!(
+            "{page}
+补记：本版稿件有更正。
+"
+        ),
+    )
+    .expect("write");
+    let changed = last_json(&run_ok(&[&inputs], &out, &json));
+    assert_eq!(changed["unread_files"], 2, "{changed}");
+    assert_eq!(changed["new_documents"], 1);
+    let listed = newsprint(&[
+        "run",
+        inputs.to_str().expect("utf-8"),
+        "--out",
+        out.to_str().expect("utf-8"),
+        "--dry-run",
+    ]);
+    assert!(listed.status.success());
+    assert_eq!(String::from_utf8_lossy(&listed.stdout).lines().count(), 0);
+
+    // --rehash reads every file; nothing is new.
+    let rehashed = last_json(&run_ok(
+        &[&inputs],
+        &out,
+        &["--rehash", "--log-format", "json"],
+    ));
+    assert_eq!(
+        (
+            &rehashed["unread_files"],
+            &rehashed["unchanged_documents"],
+            &rehashed["new_documents"]
+        ),
+        (
+            &serde_json::json!(0),
+            &serde_json::json!(3),
+            &serde_json::json!(0)
+        )
+    );
+    assert_eq!(table(&out, "documents").height(), 4);
+}
+
+#[test]
+fn a_night_that_adds_earlier_copies_matches_as_one_run_would() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let inputs = tmp.path().join("inputs");
+    varied_pages(&inputs, 0..6);
+    std::fs::copy(
+        root().join("data/gold/pages/own_articles.txt"),
+        inputs.join("q-other.txt"),
+    )
+    .expect("copy");
+    let out = tmp.path().join("out");
+    run_ok(&[&inputs], &out, &[]);
+    // A page that sorts first repeats p0001's articles: it becomes the copy kept, and the
+    // articles that named p0001 now name it.
+    let early = std::fs::read_to_string(inputs.join("p0001.txt")).expect("page");
+    std::fs::write(inputs.join("a-early.txt"), early.replace("。", "。\n")).expect("write");
+    run_ok(&[&inputs], &out, &[]);
+    let manifest = manifest_of(&out.join("manifest.json"));
+    let corpus = &manifest["corpus"];
+    let articles = table(&out, "articles").height() as u64;
+    let settled = corpus["settled_articles"].as_u64().expect("settled");
+    assert!(
+        settled > 0 && settled < articles,
+        "the articles p0001's copies do not touch keep their matches: {corpus}"
+    );
+    let full = tmp.path().join("full");
+    run_ok(&[&inputs], &full, &[]);
+    assert_same_dataset(&out, &full, "two runs vs one");
+    let documents = table(&out, "documents");
+    let early_doc = {
+        let sources = strings(&documents, "source");
+        let at = sources
+            .iter()
+            .position(|s| s.as_deref().is_some_and(|s| s.ends_with("a-early.txt")))
+            .expect("a-early");
+        strings(&documents, "doc_id")[at].clone().expect("doc_id")
+    };
+    let kept = strings(&table(&out, "articles"), "duplicate_of");
+    assert!(kept.iter().flatten().any(|k| k.starts_with(&early_doc)));
+}
+
 #[test]
 fn a_run_killed_midway_is_completed_by_the_next_run() {
     let tmp = tempfile::tempdir().expect("tempdir");

@@ -9,6 +9,11 @@
 //! back from the parts only the texts that candidates need to be verified, and rewrites the
 //! parts whose `duplicate_of` changes. Texts are never held beyond one verification window
 //! (`NearDupOptions::window` 3-gram sets, four bytes a 3-gram).
+//!
+//! Each step saves its matches in that order (`_newsprint/neardup.bin`, 37 bytes an article).
+//! The next step keeps the matches of the longest prefix of its order that the saved one
+//! shares (same part, row, document and article) and searches only the articles after it:
+//! when a night adds pages published after the ones held, that is only the new articles.
 
 use std::io::{BufReader, BufWriter, Read, Write};
 use std::path::Path;
@@ -17,7 +22,9 @@ use clean::neardup::{near_duplicates, shingles, NearDupOptions, Sketch};
 use polars::prelude::*;
 use rayon::prelude::*;
 
-use crate::dataset::{sketches_path, Manifest};
+use clean::neardup::NearDup;
+
+use crate::dataset::{neardup_path, sketches_path, Manifest};
 use crate::schema::ARTICLES;
 use crate::summary::Copies;
 use crate::table::{read_frame, typed, write_frame};
@@ -141,6 +148,158 @@ pub(crate) fn read_sketches(
         .collect())
 }
 
+const SETTLED_MAGIC: &[u8; 8] = b"NPNEARD1";
+const SETTLED_ROW_BYTES: usize = 4 + 4 + 16 + 4 + 4 + 4 + 1;
+
+/// One article of a saved search, in the search's order.
+#[derive(Clone, Copy, Debug, PartialEq)]
+struct SettledRow {
+    /// Index into [`Settled::parts`].
+    part: u32,
+    row: u32,
+    doc: u128,
+    article: u32,
+    found: Option<NearDup>,
+}
+
+/// The matches a corpus step found, saved for the next step.
+#[derive(Debug, Default, PartialEq)]
+struct Settled {
+    /// The corpus step (`CorpusReport::generation`) that found them: a saved search is used
+    /// only by the step after the one the manifest records, so a step killed before its
+    /// commit leaves a file that is ignored.
+    generation: u32,
+    threshold: f32,
+    /// The articles parts the search covered.
+    parts: Vec<String>,
+    rows: Vec<SettledRow>,
+}
+
+const METHODS: [&str; 2] = ["minhash-jaccard-5gram", "minhash-containment-5gram"];
+
+impl Settled {
+    fn write(&self, path: &Path) -> Result<(), Error> {
+        let io = |source| Error::Io {
+            path: path.to_path_buf(),
+            source,
+        };
+        let mut bytes = Vec::with_capacity(64 + self.rows.len() * SETTLED_ROW_BYTES);
+        bytes.extend_from_slice(SETTLED_MAGIC);
+        bytes.extend_from_slice(&self.generation.to_le_bytes());
+        bytes.extend_from_slice(&self.threshold.to_le_bytes());
+        bytes.extend_from_slice(&(self.parts.len() as u32).to_le_bytes());
+        for part in &self.parts {
+            bytes.extend_from_slice(&(part.len() as u32).to_le_bytes());
+            bytes.extend_from_slice(part.as_bytes());
+        }
+        for row in &self.rows {
+            bytes.extend_from_slice(&row.part.to_le_bytes());
+            bytes.extend_from_slice(&row.row.to_le_bytes());
+            bytes.extend_from_slice(&row.doc.to_le_bytes());
+            bytes.extend_from_slice(&row.article.to_le_bytes());
+            let (kept, similarity, method) = match row.found {
+                Some(m) => (
+                    m.kept,
+                    m.similarity,
+                    METHODS.iter().position(|&x| x == m.method).unwrap_or(0) as u8,
+                ),
+                None => (u32::MAX, 0.0, 0),
+            };
+            bytes.extend_from_slice(&kept.to_le_bytes());
+            bytes.extend_from_slice(&similarity.to_le_bytes());
+            bytes.push(method);
+        }
+        let fresh = path.with_extension("bin.new");
+        std::fs::write(&fresh, bytes).map_err(io)?;
+        std::fs::rename(&fresh, path).map_err(io)
+    }
+
+    /// The saved search, or `None` when there is none or it cannot be read (the step then
+    /// searches every article, which gives the same answer).
+    fn read(path: &Path) -> Option<Settled> {
+        let bytes = std::fs::read(path).ok()?;
+        let mut rest = bytes.strip_prefix(SETTLED_MAGIC.as_slice())?;
+        let mut take = |n: usize| -> Option<&[u8]> {
+            let (head, tail) = rest.split_at_checked(n)?;
+            rest = tail;
+            Some(head)
+        };
+        let u32_of = |b: &[u8]| u32::from_le_bytes(b.try_into().unwrap_or_default());
+        let generation = u32_of(take(4)?);
+        let threshold = f32::from_bits(u32_of(take(4)?));
+        let n_parts = u32_of(take(4)?) as usize;
+        let mut parts = Vec::with_capacity(n_parts.min(1 << 20));
+        for _ in 0..n_parts {
+            let len = u32_of(take(4)?) as usize;
+            parts.push(std::str::from_utf8(take(len)?).ok()?.to_string());
+        }
+        if rest.len() % SETTLED_ROW_BYTES != 0 {
+            return None;
+        }
+        let rows = rest
+            .chunks_exact(SETTLED_ROW_BYTES)
+            .map(|b| {
+                let kept = u32_of(&b[28..32]);
+                SettledRow {
+                    part: u32_of(&b[0..4]),
+                    row: u32_of(&b[4..8]),
+                    doc: u128::from_le_bytes(b[8..24].try_into().unwrap_or_default()),
+                    article: u32_of(&b[24..28]),
+                    found: (kept != u32::MAX).then(|| NearDup {
+                        kept,
+                        similarity: f32::from_bits(u32_of(&b[32..36])),
+                        method: METHODS[usize::from(b[36]).min(METHODS.len() - 1)],
+                    }),
+                }
+            })
+            .collect();
+        Some(Settled {
+            generation,
+            threshold,
+            parts,
+            rows,
+        })
+    }
+}
+
+/// The saved search's matches at the positions of `order` (see `near_duplicates`): the
+/// saved articles are found in order among the current ones (an article added since sits
+/// between them); from the first saved article that is not found, none is known.
+fn known_matches(
+    saved: &Settled,
+    order: &[u32],
+    rows: &[SketchRow],
+    place: &[(u32, u32)],
+    parts: &[String],
+) -> Vec<Option<Option<NearDup>>> {
+    let mut known = vec![None; order.len()];
+    // The current position of each saved position met.
+    let mut position: Vec<u32> = Vec::with_capacity(saved.rows.len());
+    for (s, &i) in order.iter().enumerate() {
+        let Some(old) = saved.rows.get(position.len()) else {
+            break;
+        };
+        let row = &rows[i as usize];
+        let (p, r) = place[i as usize];
+        let same = saved.parts.get(old.part as usize) == Some(&parts[p as usize])
+            && (old.row, old.doc, old.article) == (r, row.doc, row.article);
+        if same {
+            position.push(s as u32);
+        }
+    }
+    for (k, &s) in position.iter().enumerate() {
+        let found = saved.rows[k].found;
+        known[s as usize] = match found {
+            // The copy it names is before it, so it was met.
+            Some(m) => position
+                .get(m.kept as usize)
+                .map(|&kept| Some(NearDup { kept, ..m })),
+            None => Some(None),
+        };
+    }
+    known
+}
+
 /// The doc_id of a document number.
 pub(crate) fn doc_id(doc: u128) -> String {
     format!("{doc:032x}")
@@ -183,8 +342,28 @@ pub(crate) fn mark_near_duplicates(
             .then_with(|| sources[a.source as usize].cmp(&sources[b.source as usize]))
             .then((a.doc, a.article, place[i as usize]).cmp(&(b.doc, b.article, place[j as usize])))
     });
-    let mut report = CorpusReport::default();
+    let previous = manifest.corpus.as_ref();
+    let mut report = CorpusReport {
+        threshold: options.map(|o| o.threshold),
+        generation: previous.map_or(0, |c| c.generation) + 1,
+        ..CorpusReport::default()
+    };
+    let state_path = neardup_path(out);
+    // For each position of `order`, the match the saved search found, when it saw it.
+    let mut known: Vec<Option<Option<NearDup>>> = Vec::new();
+    if let (Some(options), Some(previous)) = (options, previous) {
+        let saved = Settled::read(&state_path).filter(|s| {
+            s.generation == previous.generation
+                && previous.threshold == Some(options.threshold)
+                && s.threshold == options.threshold
+        });
+        if let Some(saved) = saved {
+            known = known_matches(&saved, &order, &rows, &place, &parts);
+        }
+    }
     let mut matches: Vec<Option<(u32, f32)>> = vec![None; rows.len()];
+    let mut found_in_order: Vec<Option<NearDup>> = Vec::new();
+    let mut unsettled = vec![false; parts.len()];
     if let Some(options) = options {
         let sketches: Vec<Option<Sketch>> =
             order.iter().map(|&i| rows[i as usize].sketch).collect();
@@ -200,21 +379,31 @@ pub(crate) fn mark_near_duplicates(
                 .collect();
             wanted.sort_unstable();
             let mut sets = vec![Vec::new(); needed.len()];
-            for group in wanted.chunk_by(|a, b| a.0 == b.0) {
-                let frame =
-                    read_frame(&ARTICLES, &part_path(group[0].0 as usize), Some(&["text"]))?;
-                let texts = typed(&frame, &ARTICLES, "text", Column::str)?;
-                let computed: Vec<(usize, Vec<u32>)> = group
+            // Parts are read two at a time at most, so a window holds at most two parts'
+            // texts beside its sets.
+            let groups: Vec<&[(u32, u32, usize)]> = wanted.chunk_by(|a, b| a.0 == b.0).collect();
+            for pair in groups.chunks(2) {
+                let computed: Vec<Vec<(usize, Vec<u32>)>> = pair
                     .par_iter()
-                    .map(|&(_, r, k)| (k, texts.get(r as usize).map(shingles).unwrap_or_default()))
-                    .collect();
-                for (k, set) in computed {
+                    .map(|group| -> Result<Vec<(usize, Vec<u32>)>, Error> {
+                        let path = part_path(group[0].0 as usize);
+                        let frame = read_frame(&ARTICLES, &path, Some(&["text"]))?;
+                        let texts = typed(&frame, &ARTICLES, "text", Column::str)?;
+                        Ok(group
+                            .par_iter()
+                            .map(|&(_, r, k)| {
+                                (k, texts.get(r as usize).map(shingles).unwrap_or_default())
+                            })
+                            .collect())
+                    })
+                    .collect::<Result<_, Error>>()?;
+                for (k, set) in computed.into_iter().flatten() {
                     sets[k] = set;
                 }
             }
             Ok(sets)
         };
-        let found = near_duplicates(&sketches, options, load)?;
+        let found = near_duplicates(&sketches, options, &known, load)?;
         for (s, m) in found.matches.iter().enumerate() {
             if let Some(m) = m {
                 matches[order[s] as usize] = Some((order[m.kept as usize], m.similarity));
@@ -223,6 +412,17 @@ pub(crate) fn mark_near_duplicates(
         report.candidate_pairs = found.candidates;
         report.verified_pairs = found.verified;
         report.near_duplicate_articles = found.matches.iter().flatten().count() as u64;
+        report.settled_articles = rows.len() as u64 - found.searched;
+        // Parts holding an article searched again or whose match changed; the others'
+        // columns are as the saved search left them.
+        for (s, m) in found.matches.iter().enumerate() {
+            if known.get(s) != Some(&Some(*m)) {
+                unsettled[place[order[s] as usize].0 as usize] = true;
+            }
+        }
+        found_in_order = found.matches;
+    } else {
+        unsettled.fill(true);
     }
 
     let mut copies = Copies::new();
@@ -242,6 +442,9 @@ pub(crate) fn mark_near_duplicates(
                     .or_default()
                     .push(rows[i].article);
             }
+        }
+        if !unsettled[p] {
+            continue;
         }
         let kept: StringChunked = matches[range.clone()]
             .iter()
@@ -282,6 +485,32 @@ pub(crate) fn mark_near_duplicates(
         let fresh = path.with_extension("parquet.new");
         write_frame(&ARTICLES, &fresh, &mut frame)?;
         std::fs::rename(&fresh, &path).map_err(|source| Error::Io { path, source })?;
+    }
+    match options {
+        Some(options) => Settled {
+            generation: report.generation,
+            threshold: options.threshold,
+            parts,
+            rows: order
+                .iter()
+                .zip(&found_in_order)
+                .map(|(&i, &found)| {
+                    let (part, row) = place[i as usize];
+                    let r = &rows[i as usize];
+                    SettledRow {
+                        part,
+                        row,
+                        doc: r.doc,
+                        article: r.article,
+                        found,
+                    }
+                })
+                .collect(),
+        }
+        .write(&state_path)?,
+        None => {
+            let _ = std::fs::remove_file(&state_path);
+        }
     }
     Ok((report, copies))
 }
@@ -327,5 +556,45 @@ mod tests {
         }
         std::fs::write(&path, b"NPSKETC2abc").expect("truncate");
         assert!(read_sketches(&path, &mut read).is_err());
+    }
+
+    #[test]
+    fn a_saved_search_reads_back_and_a_damaged_one_is_ignored() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("neardup.bin");
+        let saved = Settled {
+            generation: 3,
+            threshold: 0.8,
+            parts: vec![
+                "part-r00001-00000.parquet".into(),
+                "part-r00002-00000.parquet".into(),
+            ],
+            rows: vec![
+                SettledRow {
+                    part: 1,
+                    row: 4,
+                    doc: u128::MAX - 1,
+                    article: 2,
+                    found: None,
+                },
+                SettledRow {
+                    part: 0,
+                    row: 0,
+                    doc: 7,
+                    article: 0,
+                    found: Some(NearDup {
+                        kept: 0,
+                        similarity: 0.93,
+                        method: METHODS[1],
+                    }),
+                },
+            ],
+        };
+        saved.write(&path).expect("write");
+        assert_eq!(Settled::read(&path), Some(saved));
+        let mut bytes = std::fs::read(&path).expect("read");
+        bytes.pop();
+        std::fs::write(&path, &bytes).expect("damage");
+        assert_eq!(Settled::read(&path), None);
     }
 }

@@ -8,7 +8,9 @@
 //! DIR/<table>/part-s003of016-r00001-00000.parquet
 //! DIR/<summary table>/part-c00007-00000.parquet  the 7th corpus step's summary
 //! DIR/_newsprint/sketches/<articles part>.bin  near-duplicate sketches of those articles
+//! DIR/_newsprint/neardup.bin                  the last corpus step's matches, in keep order
 //! DIR/_newsprint/furniture[-s003of016].bin     furniture line counts so far
+//! DIR/_newsprint/inputs[-s003of016].bin        files read and committed, by fingerprint
 //! DIR/_newsprint/staging-<writer>/             parts being written (never read)
 //! ```
 //!
@@ -223,6 +225,14 @@ impl WriterTag {
         out.join(STATE_DIR).join(name)
     }
 
+    pub(crate) fn inputs_path(&self, out: &Path) -> PathBuf {
+        let name = match self.0 {
+            None => "inputs.bin".to_string(),
+            Some(_) => format!("inputs-{}.bin", self.prefix().trim_end_matches('-')),
+        };
+        out.join(STATE_DIR).join(name)
+    }
+
     pub(crate) fn furniture_path(&self, out: &Path) -> PathBuf {
         let name = match self.0 {
             None => "furniture.bin".to_string(),
@@ -235,6 +245,11 @@ impl WriterTag {
 /// The name of a summary part written by corpus step `generation`.
 pub(crate) fn summary_part_name(generation: u32) -> String {
     format!("part-c{generation:05}-00000.parquet")
+}
+
+/// Where the last corpus step saved its near-duplicate matches, for the next step.
+pub(crate) fn neardup_path(out: &Path) -> PathBuf {
+    out.join(STATE_DIR).join("neardup.bin")
 }
 
 /// Where the sketches of an articles part live.

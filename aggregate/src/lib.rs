@@ -26,6 +26,7 @@
 mod corpus;
 pub mod dataset;
 mod error;
+mod inputs;
 pub mod schema;
 pub mod stats;
 mod summary;
@@ -43,6 +44,7 @@ use serde::{Deserialize, Serialize};
 use corpus::SketchRow;
 use dataset::{remove_leftovers, Manifest, Part, RunRecord, WriterTag};
 pub use error::Error;
+pub use inputs::InputIndex;
 use schema::*;
 use table::{for_each_frame, typed, Cell, TableWriter};
 
@@ -144,9 +146,10 @@ pub struct Report {
 pub struct CorpusReport {
     /// Articles that repeat an earlier article (`articles.duplicate_of` set).
     pub near_duplicate_articles: u64,
-    /// Candidate pairs from shared LSH bands.
+    /// Candidate pairs from shared LSH bands, for the articles this step searched.
     pub candidate_pairs: u64,
-    /// Candidate pairs verified by exact 3-gram similarity.
+    /// Candidate pairs verified by exact 3-gram similarity, for the articles this step
+    /// searched.
     pub verified_pairs: u64,
     /// The similarity threshold used; `None` when the search was skipped.
     #[serde(default)]
@@ -154,6 +157,11 @@ pub struct CorpusReport {
     /// Counts the corpus steps run on this dataset; names the summary parts.
     #[serde(default)]
     pub generation: u32,
+    /// Articles whose match the step carried over from the step before (the longest prefix
+    /// of the keep order that step had searched); candidates and verified pairs count the
+    /// work on the articles after them.
+    #[serde(default)]
+    pub settled_articles: u64,
 }
 
 /// The inputs a dataset already holds: an input read again with the same source and the
@@ -264,6 +272,8 @@ pub struct Writer {
     near_duplicates: Option<NearDupOptions>,
     seen: Seen,
     furniture: Option<Vec<u8>>,
+    /// The input index: as read until taken, then as handed back to be saved.
+    inputs: Option<InputIndex>,
 }
 
 fn io_error(path: &Path) -> impl FnOnce(std::io::Error) -> Error {
@@ -345,6 +355,10 @@ impl Writer {
             }
             _ => (Seen::default(), None),
         };
+        let inputs = match (&previous, options.full) {
+            (Some(_), false) => InputIndex::read(&tag.inputs_path(out))?,
+            _ => InputIndex::default(),
+        };
         let run = RunRecord {
             run: committed.runs.last().map_or(0, |r| r.run) + 1,
             full: options.full,
@@ -367,6 +381,7 @@ impl Writer {
             near_duplicates: options.near_duplicates,
             seen,
             furniture,
+            inputs: Some(inputs),
         })
     }
 
@@ -394,6 +409,19 @@ impl Writer {
     /// Saves furniture-line counts with the run, for the next run to go on from.
     pub fn set_furniture_state(&mut self, state: Vec<u8>) {
         self.furniture = Some(state);
+    }
+
+    /// Hands over the dataset's [`InputIndex`] (empty for a new dataset or a full run): the
+    /// files earlier runs read and committed, which this run need not read again. Unless it
+    /// is handed back with [`Writer::set_input_index`], the saved index is left as it is.
+    pub fn take_input_index(&mut self) -> InputIndex {
+        self.inputs.take().unwrap_or_default()
+    }
+
+    /// The index to save once the run is committed. Give only files whose documents this
+    /// run committed (or found in the dataset) and none of which failed.
+    pub fn set_input_index(&mut self, index: InputIndex) {
+        self.inputs = Some(index);
     }
     /// Appends one input's rows to every table.
     pub fn append(&mut self, record: &DocRecord) -> Result<(), Error> {
@@ -711,6 +739,16 @@ impl Writer {
             std::fs::rename(&fresh, &path).map_err(io_error(&path))?;
         }
         self.committed.commit(&self.tag.manifest_path(&self.out))?;
+        // Saved only now that what it vouches for is committed; a full run that was given
+        // no index leaves none, so the next run reads every input.
+        let inputs_path = self.tag.inputs_path(&self.out);
+        match &self.inputs {
+            Some(index) if !index.is_empty() => index.write(&inputs_path)?,
+            Some(_) if self.full => {
+                let _ = std::fs::remove_file(&inputs_path);
+            }
+            _ => {}
+        }
         // Old summaries, and a rebuilt dataset's old parts, are no longer named: delete them.
         remove_leftovers(&self.out, self.tag, &self.committed)?;
         Ok(Report {
@@ -738,22 +776,26 @@ fn corpus_step(
     manifest: &mut Manifest,
     near_duplicates: Option<&NearDupOptions>,
 ) -> Result<(), Error> {
-    let (mut report, copies) = corpus::mark_near_duplicates(out, manifest, near_duplicates)?;
-    report.threshold = near_duplicates.map(|o| o.threshold);
-    report.generation = manifest.corpus.as_ref().map_or(0, |c| c.generation) + 1;
+    let (report, copies) = corpus::mark_near_duplicates(out, manifest, near_duplicates)?;
     let name = dataset::summary_part_name(report.generation);
     let staging = tag.staging(out);
     let entities = manifest.part_set(out, ENTITIES.name);
     let quantities = manifest.part_set(out, QUANTITIES.name);
-    for table in [&ENTITY_COUNTS, &QUANTITY_COUNTS] {
+    let staged = |table: &Table| -> Result<PathBuf, Error> {
         let dir = staging.join(table.name);
         std::fs::create_dir_all(&dir).map_err(io_error(&dir))?;
-        let path = dir.join(&name);
-        let rows = if table.name == ENTITY_COUNTS.name {
-            summary::entity_counts(&entities, &copies, &path)?
-        } else {
-            summary::quantity_counts(&quantities, &copies, &path)?
-        };
+        Ok(dir.join(&name))
+    };
+    let (entity_path, quantity_path) = (staged(&ENTITY_COUNTS)?, staged(&QUANTITY_COUNTS)?);
+    // The two summaries read different tables: one thread each.
+    let (entity_rows, quantity_rows) = rayon::join(
+        || summary::entity_counts(&entities, &copies, &entity_path),
+        || summary::quantity_counts(&quantities, &copies, &quantity_path),
+    );
+    for (table, path, rows) in [
+        (&ENTITY_COUNTS, entity_path, entity_rows?),
+        (&QUANTITY_COUNTS, quantity_path, quantity_rows?),
+    ] {
         let to = out.join(table.name).join(&name);
         std::fs::rename(&path, &to).map_err(io_error(&to))?;
         manifest.parts.insert(

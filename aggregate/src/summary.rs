@@ -19,9 +19,32 @@ use crate::Error;
 /// The articles left out of the summaries: their `article_idx` by doc_id.
 pub(crate) type Copies = HashMap<String, Vec<u32>>;
 
-fn is_copy(copies: &Copies, doc: &str, article: u32) -> bool {
-    copies.get(doc).is_some_and(|a| a.contains(&article))
+/// Gives each distinct string a number, looked up by `&str`: rows are counted under numbers,
+/// so a row allocates nothing unless it brings a string not met before.
+#[derive(Default)]
+struct Interner {
+    ids: HashMap<String, u32>,
+    strings: Vec<String>,
 }
+
+impl Interner {
+    fn id(&mut self, s: &str) -> u32 {
+        if let Some(&id) = self.ids.get(s) {
+            return id;
+        }
+        let id = self.strings.len() as u32;
+        self.ids.insert(s.to_string(), id);
+        self.strings.push(s.to_string());
+        id
+    }
+
+    fn get(&self, id: u32) -> &str {
+        &self.strings[id as usize]
+    }
+}
+
+/// No unit: the number `Interner` never gives.
+const NO_UNIT: u32 = u32::MAX;
 
 #[derive(Default)]
 struct EntityCount {
@@ -40,7 +63,8 @@ pub(crate) fn entity_counts(
     copies: &Copies,
     path: &std::path::Path,
 ) -> Result<u64, Error> {
-    let mut counts: BTreeMap<(String, String), EntityCount> = BTreeMap::new();
+    let mut strings = Interner::default();
+    let mut counts: HashMap<(u32, u32), EntityCount> = HashMap::new();
     let mut doc_number = 0u32;
     let mut last_doc: Option<String> = None;
     let columns = ["doc_id", "article_idx", "kind", "name"];
@@ -53,21 +77,28 @@ pub(crate) fn entity_counts(
             let articles = typed(frame, &ENTITIES, "article_idx", Column::u32)?;
             let kinds = typed(frame, &ENTITIES, "kind", Column::str)?;
             let names = typed(frame, &ENTITIES, "name", Column::str)?;
-            for i in 0..frame.height() {
-                let (Some(doc), Some(article), Some(kind), Some(name)) =
-                    (doc_ids.get(i), articles.get(i), kinds.get(i), names.get(i))
+            let mut doc_copies: Option<&Vec<u32>> = None;
+            let rows = doc_ids
+                .iter()
+                .zip(articles.iter())
+                .zip(kinds.iter())
+                .zip(names.iter());
+            for (((doc, article), kind), name) in rows {
+                let (Some(doc), Some(article), Some(kind), Some(name)) = (doc, article, kind, name)
                 else {
                     continue;
                 };
+                // Rows come a document at a time: its copies are looked up once.
                 if last_doc.as_deref() != Some(doc) {
                     doc_number += 1;
                     last_doc = Some(doc.to_string());
+                    doc_copies = copies.get(doc);
                 }
-                if is_copy(copies, doc, article) {
+                if doc_copies.is_some_and(|a| a.contains(&article)) {
                     continue;
                 }
                 let count = counts
-                    .entry((kind.to_string(), name.to_string()))
+                    .entry((strings.id(kind), strings.id(name)))
                     .or_default();
                 count.mentions += 1;
                 match count.last {
@@ -83,8 +114,13 @@ pub(crate) fn entity_counts(
             Ok(())
         },
     )?;
+    let mut sorted: Vec<(&str, &str, &EntityCount)> = counts
+        .iter()
+        .map(|(&(kind, name), c)| (strings.get(kind), strings.get(name), c))
+        .collect();
+    sorted.sort_unstable_by(|a, b| (a.0, a.1).cmp(&(b.0, b.1)));
     let mut out = TableWriter::new(&ENTITY_COUNTS, usize::MAX);
-    for ((kind, name), c) in &counts {
+    for (kind, name, c) in sorted {
         out.push(&[
             Cell::Str(Some(kind)),
             Cell::Str(Some(name)),
@@ -189,7 +225,8 @@ pub(crate) fn quantity_counts(
     copies: &Copies,
     path: &std::path::Path,
 ) -> Result<u64, Error> {
-    let mut groups: BTreeMap<(String, Option<String>), Group> = BTreeMap::new();
+    let mut strings = Interner::default();
+    let mut groups: HashMap<(u32, u32), Group> = HashMap::new();
     let columns = ["doc_id", "article_idx", "kind", "unit", "value"];
     for pass in 0..2 {
         for_each_frame(
@@ -202,17 +239,27 @@ pub(crate) fn quantity_counts(
                 let kinds = typed(frame, &QUANTITIES, "kind", Column::str)?;
                 let units = typed(frame, &QUANTITIES, "unit", Column::str)?;
                 let values = typed(frame, &QUANTITIES, "value", Column::f64)?;
-                for i in 0..frame.height() {
-                    let (Some(doc), Some(article), Some(kind)) =
-                        (doc_ids.get(i), articles.get(i), kinds.get(i))
-                    else {
+                let mut last_doc: Option<&str> = None;
+                let mut doc_copies: Option<&Vec<u32>> = None;
+                let rows = doc_ids
+                    .iter()
+                    .zip(articles.iter())
+                    .zip(kinds.iter())
+                    .zip(units.iter())
+                    .zip(values.iter());
+                for ((((doc, article), kind), unit), value) in rows {
+                    let (Some(doc), Some(article), Some(kind)) = (doc, article, kind) else {
                         continue;
                     };
-                    if is_copy(copies, doc, article) {
+                    if last_doc != Some(doc) {
+                        last_doc = Some(doc);
+                        doc_copies = copies.get(doc);
+                    }
+                    if doc_copies.is_some_and(|a| a.contains(&article)) {
                         continue;
                     }
-                    let key = (kind.to_string(), units.get(i).map(str::to_string));
-                    let value = values.get(i).filter(|v| !v.is_nan());
+                    let key = (strings.id(kind), unit.map_or(NO_UNIT, |u| strings.id(u)));
+                    let value = value.filter(|v| !v.is_nan());
                     if pass == 0 {
                         let group = groups.entry(key).or_default();
                         group.count += 1;
@@ -239,11 +286,19 @@ pub(crate) fn quantity_counts(
             }
         }
     }
+    let mut sorted: Vec<(&str, Option<&str>, &Group)> = groups
+        .iter()
+        .map(|(&(kind, unit), g)| {
+            let unit = (unit != NO_UNIT).then(|| strings.get(unit));
+            (strings.get(kind), unit, g)
+        })
+        .collect();
+    sorted.sort_unstable_by(|a, b| (a.0, a.1).cmp(&(b.0, b.1)));
     let mut out = TableWriter::new(&QUANTITY_COUNTS, usize::MAX);
-    for ((kind, unit), g) in &groups {
+    for (kind, unit, g) in sorted {
         out.push(&[
             Cell::Str(Some(kind)),
-            Cell::Str(unit.as_deref()),
+            Cell::Str(unit),
             Cell::U64(Some(g.count)),
             Cell::U64(Some(g.with_value)),
             Cell::F64(g.min),

@@ -181,14 +181,68 @@ pub struct NearDupReport {
     pub verified: u64,
     /// Windows the verification was done in (one load each).
     pub windows: u64,
+    /// Articles searched: all of them, unless matches were known (see [`near_duplicates`]).
+    pub searched: u64,
+}
+
+/// Which articles must be searched: those whose match is not known, and, in order, every
+/// article in a band bucket whose first few members (those it is paired with) include one
+/// that is searched.
+fn to_search(sketches: &[Option<Sketch>], known: &[Option<Option<NearDup>>]) -> Vec<bool> {
+    let n = sketches.len();
+    let mut searched: Vec<bool> = (0..n)
+        .map(|i| !matches!(known.get(i), Some(Some(_))))
+        .collect();
+    if searched.iter().all(|&s| s) {
+        return searched;
+    }
+    // A known match naming an article that is searched is not to be trusted either.
+    for (i, m) in known.iter().enumerate().take(n) {
+        if let Some(Some(m)) = m {
+            if m.kept as usize >= n || searched[m.kept as usize] {
+                searched[i] = true;
+            }
+        }
+    }
+    // Per band key, walking in order: members met so far, and whether one of the first
+    // PER_BUCKET members (the only ones later members are paired with) is searched.
+    let mut buckets: std::collections::HashMap<u64, (u32, bool)> = std::collections::HashMap::new();
+    for i in 0..n {
+        let Some(Sketch(keys)) = &sketches[i] else {
+            continue;
+        };
+        if !searched[i] && keys.iter().any(|k| buckets.get(k).is_some_and(|b| b.1)) {
+            searched[i] = true;
+        }
+        for &k in keys {
+            let bucket = buckets.entry(k).or_insert((0, false));
+            if (bucket.0 as usize) < PER_BUCKET && searched[i] {
+                bucket.1 = true;
+            }
+            bucket.0 += 1;
+        }
+    }
+    searched
 }
 
 /// Finds, for each article, the earlier article it copies. `sketches[i]` is article `i`'s
 /// sketch in source order; `load` is given sorted article indices and returns their
 /// [`shingles`] (in the same order), and is called once per window.
+///
+/// `known[i]`, when given (`&[]` for none), is `Some(match)` for an article an earlier
+/// search over the same articles in the same order already decided (its `kept` in this
+/// search's numbering), and `None` for an article that search did not see. An article's
+/// match depends only on its candidates, the first few members of each band bucket it
+/// falls in, and the copies those stand for; so a known article keeps its match unless
+/// those first few members of one of its buckets include an article that is searched: that
+/// one may be a new candidate, or stand for another copy now. Those
+/// articles are searched again, with the unseen ones, and the rest keep their matches:
+/// adding a night's pages to a large dataset costs the new articles and the few earlier
+/// ones they resemble, not the dataset.
 pub fn near_duplicates<E>(
     sketches: &[Option<Sketch>],
     options: &NearDupOptions,
+    known: &[Option<Option<NearDup>>],
     mut load: impl FnMut(&[u32]) -> Result<Vec<Vec<u32>>, E>,
 ) -> Result<NearDupReport, E> {
     let n = sketches.len();
@@ -196,7 +250,17 @@ pub fn near_duplicates<E>(
         matches: vec![None; n],
         ..NearDupReport::default()
     };
-    let candidates = candidate_pairs(sketches);
+    let searched = to_search(sketches, known);
+    // The kept copy each article stands for (itself unless found to be a copy).
+    let mut kept: Vec<u32> = (0..n as u32).collect();
+    for (i, m) in known.iter().enumerate().take(n) {
+        if let (Some(Some(m)), false) = (m, searched[i]) {
+            kept[i] = m.kept;
+            report.matches[i] = Some(*m);
+        }
+    }
+    report.searched = searched.iter().filter(|&&s| s).count() as u64;
+    let candidates = candidate_pairs(sketches, &searched);
     report.candidates = candidates.len() as u64;
     if candidates.is_empty() {
         return Ok(report);
@@ -209,8 +273,6 @@ pub fn near_duplicates<E>(
             _ => by_later.push((later, vec![(earlier, bands)])),
         }
     }
-    // The kept copy each article stands for (itself unless found to be a copy).
-    let mut kept: Vec<u32> = (0..n as u32).collect();
     let mut start = 0;
     while start < by_later.len() {
         // A window: later articles in order until their sets would pass the budget.
@@ -219,10 +281,9 @@ pub fn near_duplicates<E>(
         while end < by_later.len() && (end == start || needed.len() < options.window) {
             let (later, list) = &by_later[end];
             needed.push(*later);
-            for &(earlier, _) in list {
-                needed.push(earlier);
-                needed.push(kept[earlier as usize]);
-            }
+            // Only the copies the candidates stand for are compared: a candidate that is
+            // itself a copy is never loaded.
+            needed.extend(list.iter().map(|&(earlier, _)| kept[earlier as usize]));
             end += 1;
         }
         needed.sort_unstable();
@@ -294,20 +355,45 @@ fn verdict(a: &[u32], b: &[u32], kept: u32, options: &NearDupOptions) -> Option<
     })
 }
 
-/// Pairs (later, earlier, bands shared) of articles that share at least one band, sorted.
-/// Built from one sorted list of (band key, article): no hash map of buckets, 12 bytes an
-/// entry, and each bucket pairs its members only with its first few.
-fn candidate_pairs(sketches: &[Option<Sketch>]) -> Vec<(u32, u32, u32)> {
-    let mut entries: Vec<(u64, u32)> = Vec::with_capacity(sketches.len() * BANDS);
-    for (i, sketch) in sketches.iter().enumerate() {
-        if let Some(Sketch(keys)) = sketch {
-            entries.extend(keys.iter().map(|&k| (k, i as u32)));
+/// Pairs (later, earlier, bands shared) of articles that share at least one band, sorted,
+/// for the later articles that are `searched`. Built from one sorted list of (band key,
+/// article): no hash map of buckets, 12 bytes an entry, and each bucket pairs its members
+/// only with its first few. When only a few articles are searched, only the buckets they
+/// fall in are sorted.
+fn candidate_pairs(sketches: &[Option<Sketch>], searched: &[bool]) -> Vec<(u32, u32, u32)> {
+    let mut entries: Vec<(u64, u32)> = Vec::new();
+    let keys_of = |i: usize| {
+        sketches[i]
+            .iter()
+            .flat_map(|Sketch(keys)| keys.iter().copied())
+    };
+    if searched.iter().all(|&s| s) {
+        entries.reserve(sketches.len() * BANDS);
+        for i in 0..sketches.len() {
+            entries.extend(keys_of(i).map(|k| (k, i as u32)));
+        }
+    } else {
+        let mut wanted: Vec<u64> = (0..sketches.len())
+            .filter(|&i| searched[i])
+            .flat_map(keys_of)
+            .collect();
+        wanted.sort_unstable();
+        wanted.dedup();
+        for i in 0..sketches.len() {
+            entries.extend(
+                keys_of(i)
+                    .filter(|k| wanted.binary_search(k).is_ok())
+                    .map(|k| (k, i as u32)),
+            );
         }
     }
     entries.sort_unstable();
     let mut pairs: Vec<(u32, u32)> = Vec::new();
     for bucket in entries.chunk_by(|x, y| x.0 == y.0) {
         for (j, &(_, later)) in bucket.iter().enumerate().skip(1) {
+            if !searched[later as usize] {
+                continue;
+            }
             for &(_, earlier) in &bucket[..j.min(PER_BUCKET)] {
                 if earlier != later {
                     pairs.push((later, earlier));
@@ -338,7 +424,7 @@ mod tests {
 
     fn run(texts: &[&str]) -> NearDupReport {
         let sketches: Vec<_> = texts.iter().map(|t| sketch(t)).collect();
-        near_duplicates(&sketches, &NearDupOptions::default(), load_from(texts)).expect("run")
+        near_duplicates(&sketches, &NearDupOptions::default(), &[], load_from(texts)).expect("run")
     }
 
     #[test]
@@ -410,10 +496,74 @@ mod tests {
             window: 1,
             ..NearDupOptions::default()
         };
-        let report = near_duplicates(&sketches, &options, load_from(&texts)).expect("run");
+        let report = near_duplicates(&sketches, &options, &[], load_from(&texts)).expect("run");
         assert_eq!(report.windows, 5);
         assert!(report.matches[1..]
             .iter()
             .all(|m| m.map(|m| m.kept) == Some(0)));
+    }
+
+    #[test]
+    fn known_matches_give_what_a_search_from_scratch_gives() {
+        let other = "今年全市新建高标准农田十二万亩，粮食总产量连续五年稳定在六十亿斤以上，\
+            农业机械化率提高到百分之八十五，农村居民人均可支配收入增长百分之七。";
+        let changed = ARTICLE.replacen("三成", "四成", 1);
+        let other_changed = other.replacen("十二万亩", "十三万亩", 1);
+        let texts = [
+            ARTICLE,
+            other,
+            changed.as_str(),
+            ARTICLE,
+            other_changed.as_str(),
+            "完全无关的另一篇报道，讲的是农业生产和粮食收成的情况。",
+            changed.as_str(),
+            other,
+        ];
+        let sketches: Vec<_> = texts.iter().map(|t| sketch(t)).collect();
+        let options = NearDupOptions::default();
+        let whole = near_duplicates(&sketches, &options, &[], load_from(&texts)).expect("run");
+        assert!(whole.matches.iter().flatten().count() >= 5);
+        // Every way of holding some articles first and adding the others later: the
+        // articles held are searched alone, then all with their matches known.
+        for held_mask in 0u32..(1 << texts.len()) {
+            let held: Vec<usize> = (0..texts.len())
+                .filter(|i| held_mask >> i & 1 == 1)
+                .collect();
+            let held_sketches: Vec<_> = held.iter().map(|&i| sketches[i]).collect();
+            let held_texts: Vec<&str> = held.iter().map(|&i| texts[i]).collect();
+            let first = near_duplicates(&held_sketches, &options, &[], load_from(&held_texts))
+                .expect("run");
+            let mut known: Vec<Option<Option<NearDup>>> = vec![None; texts.len()];
+            for (h, &i) in held.iter().enumerate() {
+                known[i] = Some(first.matches[h].map(|m| NearDup {
+                    kept: held[m.kept as usize] as u32,
+                    ..m
+                }));
+            }
+            let mut asked: Vec<u32> = Vec::new();
+            let again = near_duplicates(&sketches, &options, &known, |ids: &[u32]| {
+                asked.extend_from_slice(ids);
+                load_from(&texts)(ids)
+            })
+            .expect("run");
+            assert_eq!(again.matches, whole.matches, "held {held:?}");
+            assert!(again.verified <= whole.verified);
+            if held.len() == texts.len() {
+                assert_eq!((again.searched, again.verified, asked.len()), (0, 0, 0));
+            }
+        }
+        // Articles added after all those held, resembling none of them, search alone.
+        let unrelated =
+            "岳麓山下的书院迎来开放日，市民排队参观古建筑与碑刻，讲解员介绍了书院千年的历史沿革。";
+        let mut more = sketches.clone();
+        more.push(sketch(unrelated));
+        let mut known: Vec<Option<Option<NearDup>>> =
+            whole.matches.iter().map(|m| Some(*m)).collect();
+        known.push(None);
+        let mut all_texts = texts.to_vec();
+        all_texts.push(unrelated);
+        let added = near_duplicates(&more, &options, &known, load_from(&all_texts)).expect("run");
+        assert_eq!(added.matches[..texts.len()], whole.matches[..]);
+        assert_eq!(added.searched, 1);
     }
 }

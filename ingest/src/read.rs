@@ -22,6 +22,78 @@ pub struct Source {
     pub path: PathBuf,
     /// The path as the user gave it, joined with the folders walked to reach it.
     pub display: String,
+    /// What the file system said of it when it was found (`None` when that could not be
+    /// told): what lets a later run know it unchanged without reading it.
+    pub fingerprint: Option<Fingerprint>,
+}
+
+impl Source {
+    /// Whether a document with this `source` came from this input: the input itself, or
+    /// one of its lines (`pages.jsonl#L3`).
+    pub fn yielded(&self, doc_source: &str) -> bool {
+        doc_source
+            .strip_prefix(self.display.as_str())
+            .is_some_and(|rest| {
+                rest.is_empty()
+                    || rest
+                        .strip_prefix("#L")
+                        .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+            })
+    }
+}
+
+/// A file's size, modification and change times and inode, as found. Editing, replacing or
+/// renaming a file over it changes at least one, and the change time cannot be set back by
+/// hand, so a file whose fingerprint is the one recorded when its bytes were read holds
+/// those bytes still (the test `git` and `rsync` rely on, with the same care for a file
+/// written in the moment it was read: see [`Fingerprint::settled_before`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Fingerprint {
+    /// Size in bytes.
+    pub len: u64,
+    /// Modification time, nanoseconds since 1970.
+    pub modified_ns: i64,
+    /// Status change time (Unix `ctime`), nanoseconds since 1970; the modification time
+    /// elsewhere.
+    pub changed_ns: i64,
+    /// Inode number (0 where there is none).
+    pub inode: u64,
+}
+
+impl Fingerprint {
+    /// The fingerprint of a regular file's metadata.
+    pub fn of(meta: &fs::Metadata) -> Option<Self> {
+        if !meta.is_file() {
+            return None;
+        }
+        let modified_ns = meta
+            .modified()
+            .ok()?
+            .duration_since(std::time::UNIX_EPOCH)
+            .ok()?
+            .as_nanos() as i64;
+        #[cfg(unix)]
+        let (changed_ns, inode) = {
+            use std::os::unix::fs::MetadataExt;
+            (meta.ctime() * 1_000_000_000 + meta.ctime_nsec(), meta.ino())
+        };
+        #[cfg(not(unix))]
+        let (changed_ns, inode) = (modified_ns, 0);
+        Some(Fingerprint {
+            len: meta.len(),
+            modified_ns,
+            changed_ns,
+            inode,
+        })
+    }
+
+    /// Whether the file was last touched at least two seconds before `instant` (nanoseconds
+    /// since 1970). A file written in the same clock tick as it was read could change again
+    /// without its times moving; only a file settled before the run began is recorded.
+    pub fn settled_before(&self, instant_ns: i64) -> bool {
+        const MARGIN_NS: i64 = 2_000_000_000;
+        self.modified_ns.max(self.changed_ns) < instant_ns - MARGIN_NS
+    }
 }
 
 /// Limits for reading.
@@ -59,6 +131,7 @@ pub fn discover(paths: &[PathBuf]) -> Result<Vec<Source>, Error> {
             sources.push(Source {
                 path: path.clone(),
                 display,
+                fingerprint: Fingerprint::of(&meta),
             });
         }
     }
@@ -72,6 +145,7 @@ fn walk(dir: &Path, display: &str, seen: &mut HashSet<PathBuf>, out: &mut Vec<So
         out.push(Source {
             path: dir.to_path_buf(),
             display: display.to_string(),
+            fingerprint: None,
         });
         return;
     };
@@ -85,6 +159,7 @@ fn walk(dir: &Path, display: &str, seen: &mut HashSet<PathBuf>, out: &mut Vec<So
             out.push(Source {
                 path: dir.to_path_buf(),
                 display: display.to_string(),
+                fingerprint: None,
             });
             return;
         }
@@ -104,9 +179,10 @@ fn walk(dir: &Path, display: &str, seen: &mut HashSet<PathBuf>, out: &mut Vec<So
         );
         match fs::metadata(&path) {
             Ok(meta) if meta.is_dir() => walk(&path, &child_display, seen, out),
-            _ => out.push(Source {
+            meta => out.push(Source {
                 path,
                 display: child_display,
+                fingerprint: meta.ok().as_ref().and_then(Fingerprint::of),
             }),
         }
     }
@@ -529,5 +605,38 @@ mod tests {
         };
         let docs: Vec<_> = read(sources, options).collect();
         assert_eq!(docs[0].outcome.as_ref().map(|o| o.0), Some(Status::Error));
+    }
+
+    #[test]
+    fn fingerprints_change_when_a_file_is_rewritten_and_name_its_documents() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("a.jsonl");
+        std::fs::write(&path, "{\"text\": \"一\"}\n").expect("write");
+        let found = discover(std::slice::from_ref(&path)).expect("discover");
+        let before = found[0].fingerprint.expect("a regular file has one");
+        assert_eq!(before.len, 16);
+        let now_ns = |offset: i64| {
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .expect("clock")
+                .as_nanos() as i64
+                + offset
+        };
+        assert!(
+            !before.settled_before(now_ns(0)),
+            "just written: not settled"
+        );
+        assert!(before.settled_before(now_ns(3_000_000_000)));
+        std::fs::write(&path, "{\"text\": \"二\"}\n").expect("rewrite");
+        let after = discover(std::slice::from_ref(&path)).expect("discover")[0].fingerprint;
+        assert_ne!(after, Some(before));
+        let folder = discover(&[dir.path().to_path_buf()]).expect("discover");
+        assert_eq!(folder[0].fingerprint, after);
+
+        assert!(found[0].yielded(&found[0].display));
+        assert!(found[0].yielded(&format!("{}#L12", found[0].display)));
+        assert!(!found[0].yielded(&format!("{}#L", found[0].display)));
+        assert!(!found[0].yielded(&format!("{}.gz", found[0].display)));
+        assert!(!found[0].yielded("b.jsonl"));
     }
 }

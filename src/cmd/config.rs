@@ -58,6 +58,7 @@ pub fn settings(run: &RunArgs) -> toml::Table {
     );
     put("out", run.out.as_deref().map(path));
     put("full", Some(Value::Boolean(run.full)));
+    put("rehash", Some(Value::Boolean(run.rehash)));
     put("shard", run.shard.map(|s| Value::String(s.to_string())));
     put(
         "shard_count",
@@ -102,4 +103,53 @@ pub fn settings(run: &RunArgs) -> toml::Table {
     );
     put("no_boilerplate", Some(Value::Boolean(run.no_boilerplate)));
     t
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::{CommandFactory, Parser};
+
+    /// `newsprint run` as a stand-alone command, to list and parse its options.
+    #[derive(Parser)]
+    struct Run {
+        #[command(flatten)]
+        run: super::RunArgs,
+    }
+
+    #[test]
+    fn every_run_option_is_printed() {
+        // Every option that has no default is given, so that each has a value to print.
+        let run = Run::parse_from([
+            "run",
+            "pages",
+            "--out",
+            "ds",
+            "--threads",
+            "2",
+            "--shard",
+            "0/2",
+            "--shard-count",
+            "2",
+            "--max-errors",
+            "3",
+            "--published-date",
+            "2026-01-21",
+            "--encoding",
+            "GBK",
+        ]);
+        let printed = super::settings(&run.run);
+        for arg in Run::command().get_arguments() {
+            let key = match arg.get_long() {
+                Some(long) => long.replace('-', "_"),
+                None => arg.get_id().to_string(),
+            };
+            if key == "help" {
+                continue;
+            }
+            assert!(
+                printed.contains_key(&key),
+                "`newsprint config` leaves out {key}"
+            );
+        }
+    }
 }

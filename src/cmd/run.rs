@@ -34,6 +34,13 @@ pub struct RunArgs {
     #[arg(long)]
     pub full: bool,
 
+    /// Read and hash every input. By default a file whose size, times and inode are those
+    /// recorded when a completed run read it (`_newsprint/inputs.bin`) is known unchanged
+    /// and is not read again; a file that changed in any of them is read, and its content
+    /// hash decides whether it is new.
+    #[arg(long)]
+    pub rehash: bool,
+
     /// Process only shard I of N (I from 0): the inputs whose path hashes to I. Without it,
     /// SLURM_ARRAY_TASK_ID and SLURM_ARRAY_TASK_COUNT (a Slurm job array, from any first
     /// index), or JOB_COMPLETION_INDEX with --shard-count (a Kubernetes Indexed Job), choose
@@ -187,8 +194,10 @@ struct Totals {
     documents: u64,
     bytes: u64,
     articles: u64,
-    /// Inputs read that the dataset already held.
+    /// Inputs the dataset already held (read, or known unchanged from the input index).
     unchanged: u64,
+    /// Files the input index knew unchanged: not read at all.
+    unread_files: u64,
     errors: u64,
 }
 
@@ -209,6 +218,7 @@ pub fn run(mut args: RunArgs) -> Result<ExitCode> {
         )
     })?;
     let started = Instant::now();
+    let started_ns = unix_ns();
     let decode = match &args.encoding {
         Some(label) => ingest::DecodeOptions::forced(label).map_err(|e| Usage(e.to_string()))?,
         None => ingest::DecodeOptions::default(),
@@ -239,7 +249,10 @@ pub fn run(mut args: RunArgs) -> Result<ExitCode> {
         max_document_bytes: args.max_document_mb.max(1) << 20,
     };
     if args.dry_run {
-        return dry_run(&args, &out, shard, sources, read_options);
+        let index = aggregate::InputIndex::read_for(&out, shard, args.full)
+            .with_context(|| format!("cannot read the dataset {}", out.display()))?;
+        let (sources, unchanged) = skip_unchanged(sources, &index, args.rehash);
+        return dry_run(&args, &out, shard, sources, unchanged, read_options);
     }
     tracing::info!(inputs = sources.len(), threads, out = %out.display(), "newsprint run");
 
@@ -262,6 +275,17 @@ pub fn run(mut args: RunArgs) -> Result<ExitCode> {
             "adding to the dataset"
         );
     }
+    let mut index = writer.take_input_index();
+    let (sources, unchanged_files) = skip_unchanged(sources, &index, args.rehash);
+    if unchanged_files.files > 0 {
+        tracing::info!(
+            files = unchanged_files.files,
+            documents = unchanged_files.documents,
+            "inputs unchanged since the run that read them: not read again"
+        );
+    }
+    // What this run reads, to record in the index once it is committed.
+    let mut reading = ReadAccount::new(&sources);
     let known: Vec<u128> = seen.contents().collect();
     let is_new = |raw: &RawDoc| !seen.contains(&raw.source, &raw.doc_id);
     let batch_bytes = args.batch_mb.max(1) << 20;
@@ -297,7 +321,11 @@ pub fn run(mut args: RunArgs) -> Result<ExitCode> {
     let progress = Progress::new(args.log_format, sources.len() as u64);
     let mut reader = ingest::read(sources, read_options).with_known(known.iter().copied());
     drop(known);
-    let mut totals = Totals::default();
+    let mut totals = Totals {
+        unchanged: unchanged_files.documents,
+        unread_files: unchanged_files.files,
+        ..Totals::default()
+    };
     // Parquet encoding runs on its own thread, overlapping the next batch's processing; the
     // channel holds at most two batches, so memory stays bounded when writing is slower.
     let (to_writer, from_pipeline) = std::sync::mpsc::sync_channel::<Vec<aggregate::DocRecord>>(2);
@@ -311,9 +339,13 @@ pub fn run(mut args: RunArgs) -> Result<ExitCode> {
     });
     let processing: Result<()> = (|| {
         loop {
+            let mut files = Vec::new();
             let batch = next_batch(&mut reader, args.batch_docs.max(1), batch_bytes, |raw| {
+                let file = reading.count(&raw.source);
                 let new = is_new(raw);
-                if !new {
+                if new {
+                    files.push(file);
+                } else {
                     totals.unchanged += 1;
                 }
                 new
@@ -322,9 +354,10 @@ pub fn run(mut args: RunArgs) -> Result<ExitCode> {
                 return Ok(());
             }
             let records = pool.install(|| stages.process_batch(batch));
-            for record in &records {
+            for (record, file) in records.iter().zip(files) {
                 let doc = &record.document;
                 if doc.status == Status::Error {
+                    reading.failed(file);
                     totals.errors += 1;
                     if args.strict {
                         anyhow::bail!(
@@ -358,13 +391,15 @@ pub fn run(mut args: RunArgs) -> Result<ExitCode> {
         }
     })();
     drop(to_writer);
-    let writer = writer_thread
+    let mut writer = writer_thread
         .join()
         .map_err(|_| anyhow::anyhow!("the writer thread panicked"))??;
     if let Err(e) = processing {
         writer.abandon();
         return Err(e);
     }
+    index.record(reading.settled(started_ns));
+    writer.set_input_index(index);
     progress.finish();
 
     let elapsed = started.elapsed();
@@ -420,18 +455,114 @@ pub(crate) fn decimal(x: f32) -> f64 {
     x.to_string().parse().unwrap_or(f64::from(x))
 }
 
+fn unix_ns() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_nanos() as i64)
+}
+
+/// Files the input index knows unchanged, and the documents they gave.
+#[derive(Default)]
+struct Unchanged {
+    files: u64,
+    documents: u64,
+}
+
+/// Leaves out the sources the index knows unchanged (none with `rehash`).
+fn skip_unchanged(
+    mut sources: Vec<ingest::Source>,
+    index: &aggregate::InputIndex,
+    rehash: bool,
+) -> (Vec<ingest::Source>, Unchanged) {
+    let mut unchanged = Unchanged::default();
+    if rehash || index.is_empty() {
+        return (sources, unchanged);
+    }
+    sources.retain(|source| {
+        let known = source
+            .fingerprint
+            .and_then(|f| index.unchanged(&source.display, &f));
+        if let Some(documents) = known {
+            unchanged.files += 1;
+            unchanged.documents += u64::from(documents);
+        }
+        known.is_none()
+    });
+    (sources, unchanged)
+}
+
+/// The files a run reads, in order, with the documents each gave and whether one failed:
+/// what the input index records of them once the run is committed.
+struct ReadAccount {
+    files: Vec<(ingest::Source, u32, bool)>,
+    /// The file the last document came from (documents come in file order).
+    at: usize,
+}
+
+impl ReadAccount {
+    fn new(sources: &[ingest::Source]) -> Self {
+        ReadAccount {
+            files: sources.iter().map(|s| (s.clone(), 0, false)).collect(),
+            at: 0,
+        }
+    }
+
+    /// Counts a document read from `source`; returns its file's number.
+    fn count(&mut self, source: &str) -> usize {
+        let start = self.at;
+        while self.at < self.files.len() && !self.files[self.at].0.yielded(source) {
+            self.at += 1;
+        }
+        match self.files.get_mut(self.at) {
+            Some(file) => {
+                file.1 += 1;
+                self.at
+            }
+            None => {
+                // Not found ahead: never expected, but then no file can be vouched for.
+                self.at = start;
+                self.files.iter_mut().for_each(|f| f.2 = true);
+                start
+            }
+        }
+    }
+
+    fn failed(&mut self, file: usize) {
+        if let Some(f) = self.files.get_mut(file) {
+            f.2 = true;
+        }
+    }
+
+    /// The files to record: read whole, no document failed, and settled on disk before the
+    /// run began (see [`ingest::Fingerprint::settled_before`]).
+    fn settled(self, started_ns: i64) -> impl Iterator<Item = (String, ingest::Fingerprint, u32)> {
+        self.files
+            .into_iter()
+            .filter(|(_, _, failed)| !failed)
+            .filter_map(move |(source, documents, _)| {
+                let fingerprint = source.fingerprint?;
+                fingerprint.settled_before(started_ns).then_some((
+                    source.display,
+                    fingerprint,
+                    documents,
+                ))
+            })
+    }
+}
+
 /// `--dry-run`: reads and hashes the inputs and lists, on stdout, those a run would process.
 fn dry_run(
     args: &RunArgs,
     out: &std::path::Path,
     shard: Option<Shard>,
     sources: Vec<ingest::Source>,
+    unchanged_files: Unchanged,
     read_options: ingest::ReadOptions,
 ) -> Result<ExitCode> {
     let seen = aggregate::Seen::read(out, shard, args.full)
         .with_context(|| format!("cannot read the dataset {}", out.display()))?;
     let reader = ingest::read(sources, read_options).with_known(seen.contents());
-    let (mut new, mut unchanged, mut bytes) = (0u64, 0u64, 0u64);
+    let (mut new, mut unchanged, mut bytes) = (0u64, unchanged_files.documents, 0u64);
     let stdout = std::io::stdout();
     let mut listing = std::io::BufWriter::new(stdout.lock());
     for raw in reader {
@@ -656,6 +787,7 @@ fn print_summary(
             "run": report.run,
             "new_documents": totals.documents,
             "unchanged_documents": totals.unchanged,
+            "unread_files": totals.unread_files,
             "failed_documents": totals.errors,
             "documents": report.run_documents,
             "rows": report.run_rows,
@@ -679,10 +811,11 @@ fn print_summary(
         let mut lines = vec![
             format!("newsprint: run {} into {}", report.run, report.out.display()),
             format!(
-                "  inputs     {} new documents ({}), {} already in the dataset",
+                "  inputs     {} new documents ({}), {} already in the dataset ({} files known unchanged, not read)",
                 totals.documents,
                 if statuses.is_empty() { "none".to_string() } else { statuses.join(", ") },
-                totals.unchanged
+                totals.unchanged,
+                totals.unread_files
             ),
             format!(
                 "  read       {mb:.2} MB in {secs:.2} s ({:.1} MB/s, {:.0} docs/s), peak memory {} MB",
