@@ -1,16 +1,16 @@
-//! The word lists behind entity extraction, compiled into one automaton.
+//! The word lists behind entity extraction, compiled into one character trie.
 //!
 //! Places come from `data/gazetteer/places.tsv` (China's divisions to county level with their
 //! short forms and division codes, countries, rivers, lakes, mountains and regions; see
 //! `data/gazetteer/SOURCE.md`), surnames from `data/gazetteer/surnames.tsv`. The cue words
 //! (organisation heads, titles, speech verbs, words that end a name on its left) are listed
-//! here. Every list goes into one leftmost-longest Aho-Corasick DFA, so a paragraph is read
-//! once whatever the number of words.
+//! here. Every list goes into one [`CharTrie`] that finds leftmost-longest matches, so a
+//! paragraph is read once whatever the number of words.
 
 use std::collections::{HashMap, HashSet};
 use std::sync::OnceLock;
 
-use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
+use crate::trie::CharTrie;
 
 const PLACES: &str = include_str!("../../data/gazetteer/places.tsv");
 const SURNAMES: &str = include_str!("../../data/gazetteer/surnames.tsv");
@@ -28,7 +28,7 @@ pub(crate) enum Head {
     NeedsPlace,
 }
 
-/// What a word of the automaton is.
+/// What a word of the lexicon is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Word {
     /// A place: canonical name, division code (empty when none), and whether it is a
@@ -638,8 +638,9 @@ pub(crate) fn often_follows_name(c: char) -> bool {
 }
 
 /// Everything entity extraction looks words up in.
+#[derive(Debug)]
 pub(crate) struct Lexicon {
-    pub automaton: AhoCorasick,
+    pub trie: CharTrie,
     pub words: Vec<Word>,
     surnames: HashSet<char>,
     double_surnames: HashSet<(char, char)>,
@@ -722,11 +723,7 @@ impl Lexicon {
         }
         let mut entries: Vec<(String, Word)> = index.into_iter().collect();
         entries.sort_by(|a, b| a.0.cmp(&b.0));
-        let automaton = AhoCorasick::builder()
-            .match_kind(MatchKind::LeftmostLongest)
-            .kind(Some(AhoCorasickKind::DFA))
-            .build(entries.iter().map(|(w, _)| w.as_str()))
-            .expect("the lexicon's words build an automaton");
+        let trie = CharTrie::new(entries.iter().map(|(w, _)| w.as_str()));
         let words = entries.into_iter().map(|(_, w)| w).collect();
 
         let mut surnames = HashSet::new();
@@ -749,7 +746,7 @@ impl Lexicon {
         }
         let generic = GENERIC.iter().chain(STEMS).copied().collect();
         Lexicon {
-            automaton,
+            trie,
             words,
             surnames,
             double_surnames,

@@ -30,6 +30,7 @@ mod entity;
 mod lexicon;
 mod numeral;
 mod quantity;
+mod trie;
 
 use chrono::NaiveDate;
 
@@ -248,28 +249,53 @@ pub struct Quantity {
 }
 
 /// Extracts entities and quantities; built once, used from any thread. The word lists and
-/// their automaton are built on first use and shared.
-#[derive(Clone, Debug, Default)]
-pub struct Extractor {}
+/// their trie are built by the first [`Extractor::new`] of a process (about 50 ms) and
+/// shared by every extractor after it.
+#[derive(Clone, Debug)]
+pub struct Extractor {
+    lexicon: &'static lexicon::Lexicon,
+}
+
+impl Default for Extractor {
+    fn default() -> Self {
+        Self::new()
+    }
+}
 
 impl Extractor {
     /// Builds the extractor.
     pub fn new() -> Self {
-        Extractor {}
+        Extractor {
+            lexicon: lexicon::Lexicon::get(),
+        }
     }
 
     /// Extracts from every paragraph of `page`. Relative dates are resolved against each
     /// article's publication date.
     pub fn extract(&self, page: &clean::Page) -> Extraction {
-        let mut out = Extraction::default();
-        entity::find(page, &mut out.entities);
+        Extraction {
+            entities: self.entities(page),
+            quantities: self.quantities(page),
+        }
+    }
+
+    /// The names of `page` alone (what [`Extractor::extract`] puts in `entities`).
+    pub fn entities(&self, page: &clean::Page) -> Vec<Entity> {
+        let mut entities = Vec::new();
+        entity::find(self.lexicon, page, &mut entities);
+        entities
+    }
+
+    /// The figures of `page` alone (what [`Extractor::extract`] puts in `quantities`).
+    pub fn quantities(&self, page: &clean::Page) -> Vec<Quantity> {
+        let mut quantities = Vec::new();
         let mut chars = Vec::new();
         for (a, article) in page.articles.iter().enumerate() {
             for (p, paragraph) in article.paragraphs.iter().enumerate() {
                 for found in
                     quantity::scan_with(&mut chars, &paragraph.text, article.published_date)
                 {
-                    out.quantities.push(Quantity {
+                    quantities.push(Quantity {
                         article: a as u32,
                         paragraph: p as u32,
                         ..found
@@ -277,6 +303,6 @@ impl Extractor {
                 }
             }
         }
-        out
+        quantities
     }
 }
