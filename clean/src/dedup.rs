@@ -102,10 +102,12 @@ fn hash_chars(chars: &[char]) -> u64 {
     h
 }
 
-/// Shared distinct shingles for every pair of passages, and each passage's distinct count, counted from one sorted list of
-/// (shingle, passage) entries: only passages that share a shingle are ever compared, so a
-/// page costs a sort of its shingles rather than a comparison of every pair.
-fn shared_counts(sigs: &[Signature]) -> (Vec<u32>, Vec<u32>, Vec<Vec<u32>>) {
+/// For each passage, the passages it shares distinct shingles with and how many, and each
+/// passage's distinct count. One hash map of shingles: only passages that share a shingle
+/// are ever paired, and the counts are kept per pair that shares one, not for every pair
+/// of the page (a page of 500 passages would otherwise zero a megabyte to count a few
+/// dozen pairs).
+fn shared_counts(sigs: &[Signature]) -> (Vec<Vec<(u32, u32)>>, Vec<u32>) {
     /// Where a shingle occurs: one passage (the common case), or a list of several.
     enum Seen {
         One(u32),
@@ -117,17 +119,16 @@ fn shared_counts(sigs: &[Signature]) -> (Vec<u32>, Vec<u32>, Vec<Vec<u32>>) {
         HashMap::with_capacity_and_hasher(total, BuildMix::default());
     let mut lists: Vec<Vec<u32>> = Vec::new();
     let mut distinct = vec![0u32; n];
-    let mut shared = vec![0u32; n * n];
-    // For each passage, the passages it shares at least one shingle with.
-    let mut neighbours: Vec<Vec<u32>> = vec![Vec::new(); n];
-    let mut share = |a: u32, b: u32, shared: &mut [u32]| {
-        let (x, y) = (a as usize, b as usize);
-        if shared[x * n + y] == 0 {
-            neighbours[x].push(b);
-            neighbours[y].push(a);
+    // For each passage, (other passage, shingles shared).
+    let mut neighbours: Vec<Vec<(u32, u32)>> = vec![Vec::new(); n];
+    let mut share = |a: u32, b: u32| {
+        for (x, y) in [(a, b), (b, a)] {
+            let list = &mut neighbours[x as usize];
+            match list.iter_mut().find(|(other, _)| *other == y) {
+                Some((_, count)) => *count += 1,
+                None => list.push((y, 1)),
+            }
         }
-        shared[x * n + y] += 1;
-        shared[y * n + x] += 1;
     };
     for (i, sig) in sigs.iter().enumerate() {
         let i = i as u32;
@@ -140,7 +141,7 @@ fn shared_counts(sigs: &[Signature]) -> (Vec<u32>, Vec<u32>, Vec<Vec<u32>>) {
                 Some(Seen::One(j)) if *j == i => {}
                 Some(entry @ Seen::One(_)) => {
                     let Seen::One(j) = *entry else { continue };
-                    share(i, j, &mut shared);
+                    share(i, j);
                     distinct[i as usize] += 1;
                     lists.push(vec![j, i]);
                     *entry = Seen::Many(lists.len() - 1);
@@ -151,7 +152,7 @@ fn shared_counts(sigs: &[Signature]) -> (Vec<u32>, Vec<u32>, Vec<Vec<u32>>) {
                         continue;
                     }
                     for &p in list.iter() {
-                        share(i, p, &mut shared);
+                        share(i, p);
                     }
                     list.push(i);
                     distinct[i as usize] += 1;
@@ -159,7 +160,7 @@ fn shared_counts(sigs: &[Signature]) -> (Vec<u32>, Vec<u32>, Vec<Vec<u32>>) {
             }
         }
     }
-    (shared, distinct, neighbours)
+    (neighbours, distinct)
 }
 
 /// A passage to compare; `exact_only` passages (headings) are removed only as exact
@@ -179,7 +180,7 @@ pub(crate) type Overlapping = Vec<bool>;
 pub(crate) fn find_copies(passages: &[Passage]) -> (Vec<Option<Copy>>, Overlapping) {
     let sigs: Vec<Signature> = passages.iter().map(|p| signature(p.text)).collect();
     let n = sigs.len();
-    let (shared, distinct, neighbours) = shared_counts(&sigs);
+    let (neighbours, distinct) = shared_counts(&sigs);
     let mut result: Vec<Option<Copy>> = vec![None; n];
     // Smallest first, later first among equals: a passage is judged before anything it could
     // be the kept copy of is removed, so removal never leaves text with no copy at all.
@@ -190,7 +191,7 @@ pub(crate) fn find_copies(passages: &[Passage]) -> (Vec<Option<Copy>>, Overlappi
         let mut best: Option<Copy> = None;
         let mut candidates = neighbours[i].clone();
         candidates.sort_unstable();
-        for j in candidates.into_iter().map(|j| j as usize) {
+        for (j, shared) in candidates.into_iter().map(|(j, s)| (j as usize, s)) {
             let b = &sigs[j];
             if result[j].is_some() || b.chars == 0 {
                 continue;
@@ -208,7 +209,7 @@ pub(crate) fn find_copies(passages: &[Passage]) -> (Vec<Option<Copy>>, Overlappi
                     method: "exact",
                 })
             } else if a.chars >= MIN_CHARS && !passages[i].exact_only {
-                let containment = shared[i * n + j] as f32 / distinct[i].max(1) as f32;
+                let containment = shared as f32 / distinct[i].max(1) as f32;
                 (containment >= THRESHOLD).then_some(Copy {
                     kept: j,
                     similarity: containment,
@@ -229,7 +230,7 @@ pub(crate) fn find_copies(passages: &[Passage]) -> (Vec<Option<Copy>>, Overlappi
         .map(|i| {
             neighbours[i]
                 .iter()
-                .any(|&j| shared[i * n + j as usize] as usize > MIN_CHARS - SHINGLE)
+                .any(|&(_, shared)| shared as usize > MIN_CHARS - SHINGLE)
         })
         .collect();
     (result, overlapping)

@@ -292,14 +292,15 @@ impl Extractor {
         let mut chars = Vec::new();
         for (a, article) in page.articles.iter().enumerate() {
             for (p, paragraph) in article.paragraphs.iter().enumerate() {
-                for found in
-                    quantity::scan_with(&mut chars, &paragraph.text, article.published_date)
-                {
-                    quantities.push(Quantity {
-                        article: a as u32,
-                        paragraph: p as u32,
-                        ..found
-                    });
+                let first = quantity::scan_into(
+                    &mut chars,
+                    &paragraph.text,
+                    article.published_date,
+                    &mut quantities,
+                );
+                for found in &mut quantities[first..] {
+                    found.article = a as u32;
+                    found.paragraph = p as u32;
                 }
             }
         }

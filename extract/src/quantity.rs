@@ -202,11 +202,10 @@ fn word_len(word: &str) -> usize {
 }
 
 fn match_word<'w>(chars: &[char], at: usize, words: &[&'w str]) -> Option<&'w str> {
-    let first = *chars.get(at)?;
-    words
-        .iter()
-        .copied()
-        .find(|w| w.starts_with(first) && starts_with(chars, at, w))
+    chars.get(at)?;
+    // Compared a character at a time from the first: `str::starts_with(char)` would encode
+    // the character and call memcmp for every word.
+    words.iter().copied().find(|w| starts_with(chars, at, w))
 }
 
 /// The approximation word after a figure at `at`, if any.
@@ -223,28 +222,39 @@ fn suffix_at(chars: &[char], at: usize) -> Option<(&'static str, Approx)> {
 
 /// The units that start with each character, in [`UNITS`] order (longest first). Built once:
 /// a number then tries the two or three units its next character can start, not all of them.
-fn units_by_first_char() -> &'static std::collections::HashMap<char, Vec<&'static Unit>> {
-    static INDEX: std::sync::OnceLock<std::collections::HashMap<char, Vec<&'static Unit>>> =
-        std::sync::OnceLock::new();
+/// Units by their first character: (character, [(the unit's characters, unit)]).
+type UnitIndex = Vec<(char, Vec<(Vec<char>, &'static Unit)>)>;
+
+/// Sorted by first character (a binary search of a few hundred characters beats hashing
+/// one), each with its units' characters.
+fn units_by_first_char() -> &'static UnitIndex {
+    static INDEX: std::sync::OnceLock<UnitIndex> = std::sync::OnceLock::new();
     INDEX.get_or_init(|| {
-        let mut index: std::collections::HashMap<char, Vec<&'static Unit>> =
-            std::collections::HashMap::new();
+        let mut index: UnitIndex = Vec::new();
         for unit in UNITS {
-            if let Some(first) = unit.word.chars().next() {
-                index.entry(first).or_default().push(unit);
+            let chars: Vec<char> = unit.word.chars().collect();
+            let Some(&first) = chars.first() else {
+                continue;
+            };
+            match index.iter_mut().find(|(c, _)| *c == first) {
+                Some((_, list)) => list.push((chars, unit)),
+                None => index.push((first, vec![(chars, unit)])),
             }
         }
+        index.sort_by_key(|(c, _)| *c);
         index
     })
 }
 
 fn match_unit(chars: &[char], at: usize) -> Option<&'static Unit> {
-    let first = chars.get(at)?;
-    units_by_first_char()
-        .get(first)?
+    let first = *chars.get(at)?;
+    let index = units_by_first_char();
+    let at_first = index.binary_search_by_key(&first, |(c, _)| *c).ok()?;
+    index[at_first]
+        .1
         .iter()
-        .copied()
-        .find(|u| starts_with(chars, at, u.word))
+        .find(|(word, _)| chars[at..].starts_with(word))
+        .map(|&(_, unit)| unit)
 }
 
 /// Approximation words before a number, longest first.
@@ -317,21 +327,25 @@ struct Context {
 /// Finds every figure in `text`.
 #[cfg(test)]
 pub(crate) fn scan(text: &str, anchor: Option<NaiveDate>) -> Vec<Quantity> {
-    scan_with(&mut Vec::new(), text, anchor)
+    let mut found = Vec::new();
+    scan_into(&mut Vec::new(), text, anchor, &mut found);
+    found
 }
 
-/// Finds every figure in `text`, decoding it into `chars` (a buffer reused across
-/// paragraphs, so a page costs one allocation for its characters).
-pub(crate) fn scan_with(
+/// Appends every figure in `text` to `found`, decoding the text into `chars` (a buffer
+/// reused across paragraphs, so a page costs one allocation for its characters). Returns
+/// the index in `found` of the first figure added.
+pub(crate) fn scan_into(
     chars: &mut Vec<char>,
     text: &str,
     anchor: Option<NaiveDate>,
-) -> Vec<Quantity> {
+    found: &mut Vec<Quantity>,
+) -> usize {
+    let first = found.len();
     chars.clear();
     chars.reserve(text.len());
     chars.extend(text.chars());
     let chars: &[char] = chars;
-    let mut found = Vec::new();
     let mut ctx = Context {
         anchor,
         last_year: None,
@@ -369,7 +383,7 @@ pub(crate) fn scan_with(
             }
         }
     }
-    found
+    first
 }
 
 /// Characters a figure can start with besides ASCII digits: Chinese numerals and the first
