@@ -435,13 +435,14 @@ pub(crate) fn mark_near_duplicates(
         let n = place[first..].partition_point(|&(q, _)| q as usize == p);
         let range = first..first + n;
         first += n;
-        for i in range.clone() {
-            if matches[i].is_some() {
-                copies
-                    .entry(doc_id(rows[i].doc))
-                    .or_default()
-                    .push(rows[i].article);
-            }
+        let mut part_copies: Vec<(u128, u32)> = range
+            .clone()
+            .filter(|&i| matches[i].is_some())
+            .map(|i| (rows[i].doc, rows[i].article))
+            .collect();
+        if !part_copies.is_empty() {
+            part_copies.sort_unstable();
+            copies.insert(file.clone(), part_copies);
         }
         if !unsettled[p] {
             continue;

@@ -9,6 +9,7 @@
 //! DIR/<summary table>/part-c00007-00000.parquet  the 7th corpus step's summary
 //! DIR/_newsprint/sketches/<articles part>.bin  near-duplicate sketches of those articles
 //! DIR/_newsprint/neardup.bin                  the last corpus step's matches, in keep order
+//! DIR/_newsprint/partials/<part>.bin           what a segment adds to the summaries
 //! DIR/_newsprint/furniture[-s003of016].bin     furniture line counts so far
 //! DIR/_newsprint/inputs[-s003of016].bin        files read and committed, by fingerprint
 //! DIR/_newsprint/staging-<writer>/             parts being written (never read)
@@ -252,6 +253,13 @@ pub(crate) fn neardup_path(out: &Path) -> PathBuf {
     out.join(STATE_DIR).join("neardup.bin")
 }
 
+/// Where the summaries' partial of a segment (the parts named `part`) lives.
+pub(crate) fn partial_path(out: &Path, part: &str) -> PathBuf {
+    out.join(STATE_DIR)
+        .join("partials")
+        .join(part.replace(".parquet", ".bin"))
+}
+
 /// Where the sketches of an articles part live.
 pub(crate) fn sketches_path(out: &Path, articles_part: &str) -> PathBuf {
     out.join(STATE_DIR)
@@ -313,6 +321,23 @@ pub(crate) fn remove_leftovers(
             let leftover = tag.owns(&file) && !named.contains(file.as_str());
             let half_written = file.ends_with(".new");
             if leftover || half_written {
+                std::fs::remove_file(entry.path()).map_err(io(&entry.path()))?;
+                removed += 1;
+            }
+        }
+    }
+    // Summary partials are the corpus step's: only its writer (unsharded, or merge) deletes
+    // those of segments its manifest no longer names.
+    let partials = out.join(STATE_DIR).join("partials");
+    if let (None, Ok(entries)) = (tag.0, std::fs::read_dir(&partials)) {
+        let named: HashSet<String> = [crate::schema::ENTITIES.name, crate::schema::QUANTITIES.name]
+            .iter()
+            .flat_map(|t| manifest.parts.get(*t).into_iter().flatten())
+            .map(|p| p.file.replace(".parquet", ".bin"))
+            .collect();
+        for entry in entries.flatten() {
+            let file = entry.file_name().to_string_lossy().into_owned();
+            if !named.contains(&file) {
                 std::fs::remove_file(entry.path()).map_err(io(&entry.path()))?;
                 removed += 1;
             }

@@ -779,22 +779,17 @@ fn corpus_step(
     let (report, copies) = corpus::mark_near_duplicates(out, manifest, near_duplicates)?;
     let name = dataset::summary_part_name(report.generation);
     let staging = tag.staging(out);
-    let entities = manifest.part_set(out, ENTITIES.name);
-    let quantities = manifest.part_set(out, QUANTITIES.name);
     let staged = |table: &Table| -> Result<PathBuf, Error> {
         let dir = staging.join(table.name);
         std::fs::create_dir_all(&dir).map_err(io_error(&dir))?;
         Ok(dir.join(&name))
     };
     let (entity_path, quantity_path) = (staged(&ENTITY_COUNTS)?, staged(&QUANTITY_COUNTS)?);
-    // The two summaries read different tables: one thread each.
-    let (entity_rows, quantity_rows) = rayon::join(
-        || summary::entity_counts(&entities, &copies, &entity_path),
-        || summary::quantity_counts(&quantities, &copies, &quantity_path),
-    );
+    let (entity_rows, quantity_rows) =
+        summary::summaries(out, manifest, &copies, &entity_path, &quantity_path)?;
     for (table, path, rows) in [
-        (&ENTITY_COUNTS, entity_path, entity_rows?),
-        (&QUANTITY_COUNTS, quantity_path, quantity_rows?),
+        (&ENTITY_COUNTS, entity_path, entity_rows),
+        (&QUANTITY_COUNTS, quantity_path, quantity_rows),
     ] {
         let to = out.join(table.name).join(&name);
         std::fs::rename(&path, &to).map_err(io_error(&to))?;
