@@ -66,6 +66,10 @@ impl std::hash::Hasher for MixHasher {
             self.write_u64(self.0 ^ u64::from(b));
         }
     }
+    fn write_u32(&mut self, n: u32) {
+        // A 32-bit key is the top of an already mixed hash: spread it to 64 bits.
+        self.write_u64(u64::from(n) << 32 | u64::from(n));
+    }
     fn write_u64(&mut self, n: u64) {
         self.0 = (n ^ (n >> 29)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
     }
@@ -108,15 +112,31 @@ fn hash_chars(chars: &[char]) -> u64 {
 /// of the page (a page of 500 passages would otherwise zero a megabyte to count a few
 /// dozen pairs).
 fn shared_counts(sigs: &[Signature]) -> (Vec<Vec<(u32, u32)>>, Vec<u32>) {
-    /// Where a shingle occurs: one passage (the common case), or a list of several.
-    enum Seen {
-        One(u32),
-        Many(usize),
+    thread_local! {
+        // One page's table, cleared and kept for the thread's next page: a table of a few
+        // thousand entries allocated afresh is memory touched for the first time.
+        static SEEN: std::cell::RefCell<HashMap<u32, u32, BuildMix>> =
+            std::cell::RefCell::new(HashMap::default());
     }
+    SEEN.with(|seen| {
+        let mut seen = seen.borrow_mut();
+        seen.clear();
+        count_shared(sigs, &mut seen)
+    })
+}
+
+/// [`shared_counts`] with its table. Shingles are keyed by the top 32 bits of their hash
+/// (8-byte entries; two distinct shingles of a page share a key with probability about
+/// 2⁻³² per pair, which moves a count by one); a value is the one passage the shingle was
+/// seen in, or with [`MANY`] set, the index of the list of passages.
+fn count_shared(
+    sigs: &[Signature],
+    seen: &mut HashMap<u32, u32, BuildMix>,
+) -> (Vec<Vec<(u32, u32)>>, Vec<u32>) {
+    const MANY: u32 = 1 << 31;
     let n = sigs.len();
     let total: usize = sigs.iter().map(|s| s.shingles.len()).sum();
-    let mut seen: HashMap<u64, Seen, BuildMix> =
-        HashMap::with_capacity_and_hasher(total, BuildMix::default());
+    seen.reserve(total);
     let mut lists: Vec<Vec<u32>> = Vec::new();
     let mut distinct = vec![0u32; n];
     // For each passage, (other passage, shingles shared).
@@ -133,29 +153,30 @@ fn shared_counts(sigs: &[Signature]) -> (Vec<Vec<(u32, u32)>>, Vec<u32>) {
     for (i, sig) in sigs.iter().enumerate() {
         let i = i as u32;
         for &h in &sig.shingles {
-            match seen.get_mut(&h) {
-                None => {
-                    seen.insert(h, Seen::One(i));
+            match seen.entry((h >> 32) as u32) {
+                std::collections::hash_map::Entry::Vacant(slot) => {
+                    slot.insert(i);
                     distinct[i as usize] += 1;
                 }
-                Some(Seen::One(j)) if *j == i => {}
-                Some(entry @ Seen::One(_)) => {
-                    let Seen::One(j) = *entry else { continue };
-                    share(i, j);
-                    distinct[i as usize] += 1;
-                    lists.push(vec![j, i]);
-                    *entry = Seen::Many(lists.len() - 1);
-                }
-                Some(Seen::Many(l)) => {
-                    let list = &mut lists[*l];
-                    if list.contains(&i) {
-                        continue;
+                std::collections::hash_map::Entry::Occupied(mut slot) => {
+                    let value = *slot.get();
+                    if value == i {
+                    } else if value & MANY == 0 {
+                        share(i, value);
+                        distinct[i as usize] += 1;
+                        lists.push(vec![value, i]);
+                        *slot.get_mut() = MANY | (lists.len() - 1) as u32;
+                    } else {
+                        let list = &mut lists[(value & !MANY) as usize];
+                        if list.contains(&i) {
+                            continue;
+                        }
+                        for &p in list.iter() {
+                            share(i, p);
+                        }
+                        list.push(i);
+                        distinct[i as usize] += 1;
                     }
-                    for &p in list.iter() {
-                        share(i, p);
-                    }
-                    list.push(i);
-                    distinct[i as usize] += 1;
                 }
             }
         }
@@ -345,7 +366,11 @@ pub(crate) struct Repeat {
 /// or two paragraphs that overlap by a sentence. Only sentences of at least [`MIN_CHARS`]
 /// comparable characters count: short ones repeat legitimately (`他说。`).
 pub(crate) fn repeated_sentences(passages: &[&str], overlapping: &[bool]) -> Vec<Repeat> {
-    let mut exact: HashMap<u64, usize, BuildMix> = HashMap::default();
+    // Sized for the page up front: growing them a rehash at a time cost a third of this step.
+    let page_chars: usize = passages.iter().map(|p| p.len()).sum::<usize>() / 3;
+    let mut exact: HashMap<u64, usize, BuildMix> =
+        HashMap::with_capacity_and_hasher(page_chars / 16, BuildMix::default());
+    // Only passages that overlap another fill this one: sized when the first does.
     let mut grams: HashMap<u64, usize, BuildMix> = HashMap::default();
     let mut repeats = Vec::new();
     let mut chars = Vec::new();
@@ -405,6 +430,9 @@ pub(crate) fn repeated_sentences(passages: &[&str], overlapping: &[bool]) -> Vec
                 return;
             }
             exact.insert(hash, i);
+            if grams.capacity() == 0 {
+                grams.reserve(page_chars);
+            }
             for h in hashes {
                 grams.entry(h).or_insert(i);
             }

@@ -286,9 +286,13 @@ fn find_captions(lines: &[Line], ordinary_gap: usize, roles: &mut [Role], cuts: 
             continue;
         }
         let line = &lines[i];
-        let n = line.text.chars().count();
         let picture_words = line.text.starts_with("图为") || line.text.starts_with("图：");
         let isolated = line.gap >= ordinary_gap + 2;
+        // Most lines are neither: the scans below are for the few that are.
+        if !isolated && !picture_words {
+            continue;
+        }
+        let n = line.text.chars().count();
         let one_sentence = line.terminated
             && line.text.matches(['。', '！', '？']).count() <= 1
             && !line.text.contains('，');
