@@ -3,8 +3,12 @@
 //! "Han" means a CJK ideograph (the unified blocks, their extensions and 〇). "Display width"
 //! counts a wide (CJK, full-width) character as 2 and anything else as 1, which is how a
 //! printed column measures a line: `16人从` is as wide as five Han characters, not six.
+//!
+//! The tests of one character are `#[inline]`: they run on every character of a page, from
+//! other modules, and a call across codegen units cost more than the test.
 
 /// A CJK ideograph.
+#[inline]
 pub(crate) fn is_han(c: char) -> bool {
     matches!(c,
         '\u{4E00}'..='\u{9FFF}'
@@ -15,6 +19,7 @@ pub(crate) fn is_han(c: char) -> bool {
 }
 
 /// Punctuation of CJK text: the CJK symbols block, full-width forms, curly quotes, dashes.
+#[inline]
 pub(crate) fn is_cjk_punct(c: char) -> bool {
     matches!(c,
         '\u{3000}'..='\u{303F}'
@@ -39,12 +44,14 @@ pub(crate) fn display_width(s: &str) -> usize {
 }
 
 /// Characters that end a sentence.
+#[inline]
 pub(crate) fn is_terminal(c: char) -> bool {
     matches!(c, '。' | '！' | '？' | '…' | '!' | '?')
 }
 
 /// Characters that may follow a sentence end and still belong to it (closing quotes and
 /// brackets).
+#[inline]
 pub(crate) fn is_closer(c: char) -> bool {
     matches!(
         c,
@@ -92,6 +99,7 @@ pub(crate) fn comparable(s: &str) -> Vec<char> {
 /// One character as [`comparable`] keeps it: Han and ASCII digits as they are, letters
 /// lower-cased, everything else dropped. (Letters with a multi-character lower case keep
 /// their first character: close enough for comparing passages.)
+#[inline]
 pub(crate) fn comparable_char(c: char) -> Option<char> {
     // Han and ASCII cover nearly every character; Unicode tables only for the rest.
     if is_han(c) || c.is_ascii_digit() || c.is_ascii_lowercase() {

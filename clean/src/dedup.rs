@@ -137,7 +137,10 @@ fn count_shared(
     let n = sigs.len();
     let total: usize = sigs.iter().map(|s| s.shingles.len()).sum();
     seen.reserve(total);
-    let mut lists: Vec<Vec<u32>> = Vec::new();
+    // The passages of shingles met in several, as linked lists in one vector: (passage,
+    // next entry), [`END`] closing a list; no allocation a shingle.
+    const END: u32 = u32::MAX;
+    let mut members: Vec<(u32, u32)> = Vec::new();
     let mut distinct = vec![0u32; n];
     // For each passage, (other passage, shingles shared).
     let mut neighbours: Vec<Vec<(u32, u32)>> = vec![Vec::new(); n];
@@ -164,17 +167,23 @@ fn count_shared(
                     } else if value & MANY == 0 {
                         share(i, value);
                         distinct[i as usize] += 1;
-                        lists.push(vec![value, i]);
-                        *slot.get_mut() = MANY | (lists.len() - 1) as u32;
+                        members.push((value, END));
+                        members.push((i, members.len() as u32 - 1));
+                        *slot.get_mut() = MANY | (members.len() as u32 - 1);
                     } else {
-                        let list = &mut lists[(value & !MANY) as usize];
-                        if list.contains(&i) {
+                        let head = value & !MANY;
+                        // Passages are added in order, so `i`, if there, is at the head.
+                        if members[head as usize].0 == i {
                             continue;
                         }
-                        for &p in list.iter() {
+                        let mut at = head;
+                        while at != END {
+                            let (p, next) = members[at as usize];
                             share(i, p);
+                            at = next;
                         }
-                        list.push(i);
+                        members.push((i, head));
+                        *slot.get_mut() = MANY | (members.len() as u32 - 1);
                         distinct[i as usize] += 1;
                     }
                 }

@@ -68,16 +68,23 @@ pub fn normalize(text: &str) -> String {
     // The last character written that is not a space: the left context of punctuation.
     let mut prev_visible: Option<char> = None;
     let mut pending_space = false;
+    // The start of the run of such characters under way: copied as one slice when it ends.
+    let mut run: Option<usize> = None;
     for (i, raw) in text.char_indices() {
         // Han and CJK punctuation, nearly every character of a page, pass unchanged.
         if raw > '\u{3000}' && raw < '\u{FE00}' {
-            if pending_space {
-                out.push(' ');
-                pending_space = false;
+            if run.is_none() {
+                if pending_space {
+                    out.push(' ');
+                    pending_space = false;
+                }
+                run = Some(i);
             }
-            out.push(raw);
             prev_visible = Some(raw);
             continue;
+        }
+        if let Some(start) = run.take() {
+            out.push_str(&text[start..i]);
         }
         if raw == '\r' && text[i + 1..].starts_with('\n') {
             continue; // \r\n is one line break
@@ -120,6 +127,9 @@ pub fn normalize(text: &str) -> String {
         };
         out.push(c);
         prev_visible = Some(c);
+    }
+    if let Some(start) = run {
+        out.push_str(&text[start..]);
     }
     out
 }
