@@ -24,7 +24,7 @@ use rayon::prelude::*;
 
 use clean::neardup::NearDup;
 
-use crate::dataset::{neardup_path, sketches_path, Manifest};
+use crate::dataset::{neardup_path, sketches_path, write_whole, Manifest};
 use crate::schema::ARTICLES;
 use crate::summary::Copies;
 use crate::table::{read_frame, typed, write_frame};
@@ -179,10 +179,6 @@ const METHODS: [&str; 2] = ["minhash-jaccard-5gram", "minhash-containment-5gram"
 
 impl Settled {
     fn write(&self, path: &Path) -> Result<(), Error> {
-        let io = |source| Error::Io {
-            path: path.to_path_buf(),
-            source,
-        };
         let mut bytes = Vec::with_capacity(64 + self.rows.len() * SETTLED_ROW_BYTES);
         bytes.extend_from_slice(SETTLED_MAGIC);
         bytes.extend_from_slice(&self.generation.to_le_bytes());
@@ -209,9 +205,7 @@ impl Settled {
             bytes.extend_from_slice(&similarity.to_le_bytes());
             bytes.push(method);
         }
-        let fresh = path.with_extension("bin.new");
-        std::fs::write(&fresh, bytes).map_err(io)?;
-        std::fs::rename(&fresh, path).map_err(io)
+        write_whole(path, &bytes)
     }
 
     /// The saved search, or `None` when there is none or it cannot be read (the step then

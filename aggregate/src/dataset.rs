@@ -163,19 +163,29 @@ impl Manifest {
     /// Writes the manifest beside `path` and renames it over: readers see the old one or
     /// the new one, never half of one.
     pub(crate) fn commit(&self, path: &Path) -> Result<(), Error> {
-        let io = |source| Error::Io {
+        let json = serde_json::to_vec_pretty(self).map_err(|e| Error::Io {
             path: path.to_path_buf(),
-            source,
-        };
-        let json = serde_json::to_vec_pretty(self).map_err(|e| io(e.into()))?;
-        if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent).map_err(io)?;
-        }
-        let fresh = path.with_extension("json.new");
-        std::fs::write(&fresh, json).map_err(io)?;
-        std::fs::rename(&fresh, path).map_err(io)?;
-        Ok(())
+            source: e.into(),
+        })?;
+        write_whole(path, &json)
     }
+}
+
+/// Writes `bytes` beside `path` (`<path>.new`, which a killed run's successor deletes) and
+/// renames them over it, creating its folder if need be: a reader finds the old file or the
+/// new one, never half of one.
+pub(crate) fn write_whole(path: &Path, bytes: &[u8]) -> Result<(), Error> {
+    let io = |source| Error::Io {
+        path: path.to_path_buf(),
+        source,
+    };
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent).map_err(io)?;
+    }
+    let mut fresh = path.as_os_str().to_owned();
+    fresh.push(".new");
+    std::fs::write(&fresh, bytes).map_err(io)?;
+    std::fs::rename(&fresh, path).map_err(io)
 }
 
 /// Who writes a set of parts: an unsharded run, one shard, or the corpus step. The name

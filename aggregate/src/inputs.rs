@@ -122,10 +122,6 @@ impl InputIndex {
 
     /// Writes the index beside `path` and renames it over.
     pub(crate) fn write(&self, path: &Path) -> Result<(), Error> {
-        let io = |source| Error::Io {
-            path: path.to_path_buf(),
-            source,
-        };
         let mut bytes = Vec::with_capacity(MAGIC.len() + self.entries.len() * ENTRY_BYTES);
         bytes.extend_from_slice(MAGIC);
         for (k, f, documents) in &self.entries {
@@ -136,9 +132,7 @@ impl InputIndex {
             bytes.extend_from_slice(&f.inode.to_le_bytes());
             bytes.extend_from_slice(&documents.to_le_bytes());
         }
-        let fresh = path.with_extension("bin.new");
-        std::fs::write(&fresh, bytes).map_err(io)?;
-        std::fs::rename(&fresh, path).map_err(io)
+        crate::dataset::write_whole(path, &bytes)
     }
 }
 

@@ -733,10 +733,7 @@ impl Writer {
             }
         }
         if let Some(state) = &self.furniture {
-            let path = self.tag.furniture_path(&self.out);
-            let fresh = path.with_extension("bin.new");
-            std::fs::write(&fresh, state).map_err(io_error(&fresh))?;
-            std::fs::rename(&fresh, &path).map_err(io_error(&path))?;
+            dataset::write_whole(&self.tag.furniture_path(&self.out), state)?;
         }
         self.committed.commit(&self.tag.manifest_path(&self.out))?;
         // Saved only now that what it vouches for is committed; a full run that was given

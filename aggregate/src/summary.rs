@@ -20,7 +20,7 @@ use std::path::{Path, PathBuf};
 
 use polars::prelude::*;
 
-use crate::dataset::{partial_path, Manifest};
+use crate::dataset::{partial_path, write_whole, Manifest};
 use crate::schema::{ENTITIES, ENTITY_COUNTS, QUANTITIES, QUANTITY_COUNTS};
 use crate::table::{read_frame, typed, Cell, TableWriter};
 use crate::Error;
@@ -312,16 +312,7 @@ impl Segment<'_> {
             entities: self.count_entities()?,
             groups: self.count_quantities()?,
         };
-        let io = |source| Error::Io {
-            path: path.clone(),
-            source,
-        };
-        if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent).map_err(io)?;
-        }
-        let fresh = path.with_extension("bin.new");
-        std::fs::write(&fresh, partial.to_bytes()).map_err(io)?;
-        std::fs::rename(&fresh, &path).map_err(io)?;
+        write_whole(&path, &partial.to_bytes())?;
         Ok(partial)
     }
 
