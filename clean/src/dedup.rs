@@ -15,7 +15,7 @@
 
 use std::collections::HashMap;
 
-use crate::chars::{comparable, comparable_char};
+use crate::chars::comparable_char;
 
 /// Shortest passage compared by containment.
 pub(crate) const MIN_CHARS: usize = 12;
@@ -38,11 +38,40 @@ struct Signature {
     shingles: Vec<u64>,
 }
 
-fn signature(text: &str) -> Signature {
-    let chars = comparable(text);
-    let exact = hash_chars(&chars);
+/// A passage's comparable characters with its sentences, read once for both searches (the
+/// passages' and the sentences'), which used to decode and filter every paragraph each.
+pub(crate) struct Comparable {
+    chars: Vec<char>,
+    /// Each sentence: its byte range in the text and its characters' range in `chars`. A
+    /// sentence runs through a terminal mark and the closing quotes after it.
+    sentences: Vec<(std::ops::Range<usize>, std::ops::Range<usize>)>,
+}
+
+pub(crate) fn comparable_sentences(text: &str) -> Comparable {
+    let mut chars = Vec::with_capacity(text.len() / 3 + 1);
+    let mut sentences = Vec::new();
+    let (mut start, mut first_char, mut ended) = (0, 0, false);
+    for (i, c) in text.char_indices() {
+        if ended && !matches!(c, '”' | '’' | '）' | '」') {
+            sentences.push((start..i, first_char..chars.len()));
+            (start, first_char, ended) = (i, chars.len(), false);
+        }
+        if let Some(k) = comparable_char(c) {
+            chars.push(k);
+        }
+        ended |= matches!(c, '。' | '！' | '？');
+    }
+    if start < text.len() {
+        sentences.push((start..text.len(), first_char..chars.len()));
+    }
+    Comparable { chars, sentences }
+}
+
+fn signature(comparable: &Comparable) -> Signature {
+    let chars = &comparable.chars;
+    let exact = hash_chars(chars);
     let shingles: Vec<u64> = if chars.len() >= SHINGLE {
-        shingle_hashes(&chars, SHINGLE)
+        shingle_hashes(chars, SHINGLE)
     } else {
         vec![exact]
     };
@@ -207,8 +236,21 @@ pub(crate) type Overlapping = Vec<bool>;
 
 /// For each passage, `Some(copy)` when it is a second copy of another passage; and which
 /// passages overlap another at all.
+#[cfg(test)]
 pub(crate) fn find_copies(passages: &[Passage]) -> (Vec<Option<Copy>>, Overlapping) {
-    let sigs: Vec<Signature> = passages.iter().map(|p| signature(p.text)).collect();
+    let comparables: Vec<Comparable> = passages
+        .iter()
+        .map(|p| comparable_sentences(p.text))
+        .collect();
+    find_copies_in(passages, &comparables)
+}
+
+/// [`find_copies`] with each passage's [`comparable_sentences`].
+pub(crate) fn find_copies_in(
+    passages: &[Passage],
+    comparables: &[Comparable],
+) -> (Vec<Option<Copy>>, Overlapping) {
+    let sigs: Vec<Signature> = comparables.iter().map(signature).collect();
     let n = sigs.len();
     let (neighbours, distinct) = shared_counts(&sigs);
     let mut result: Vec<Option<Copy>> = vec![None; n];
@@ -374,7 +416,19 @@ pub(crate) struct Repeat {
 /// catches what passage comparison cannot: a copy merged into a paragraph with other text,
 /// or two paragraphs that overlap by a sentence. Only sentences of at least [`MIN_CHARS`]
 /// comparable characters count: short ones repeat legitimately (`他说。`).
+#[cfg(test)]
 pub(crate) fn repeated_sentences(passages: &[&str], overlapping: &[bool]) -> Vec<Repeat> {
+    let comparables: Vec<Comparable> = passages.iter().map(|p| comparable_sentences(p)).collect();
+    repeated_sentences_in(passages, &comparables, overlapping)
+}
+
+/// [`repeated_sentences`] with each passage's [`comparable_sentences`] (an empty passage is
+/// skipped whatever its entry).
+pub(crate) fn repeated_sentences_in(
+    passages: &[&str],
+    comparables: &[Comparable],
+    overlapping: &[bool],
+) -> Vec<Repeat> {
     // Sized for the page up front: growing them a rehash at a time cost a third of this step.
     let page_chars: usize = passages.iter().map(|p| p.len()).sum::<usize>() / 3;
     let mut exact: HashMap<u64, usize, BuildMix> =
@@ -382,12 +436,16 @@ pub(crate) fn repeated_sentences(passages: &[&str], overlapping: &[bool]) -> Vec
     // Only passages that overlap another fill this one: sized when the first does.
     let mut grams: HashMap<u64, usize, BuildMix> = HashMap::default();
     let mut repeats = Vec::new();
-    let mut chars = Vec::new();
-    for (i, text) in passages.iter().enumerate() {
+    for (i, (text, comparable)) in passages.iter().zip(comparables).enumerate() {
+        if text.is_empty() {
+            continue;
+        }
         // The repeat just before, within this passage: a short sentence after it (`她坦言。`
         // after a repeated quotation) goes with it when the kept copy has it too.
         let mut after_repeat: Option<(usize, f32)> = None;
-        for_each_sentence(text, |range, hash, len| {
+        for (range, in_chars) in comparable.sentences.iter().cloned() {
+            let chars = &comparable.chars[in_chars];
+            let (hash, len) = (hash_chars(chars), chars.len());
             if len < MIN_CHARS {
                 if let Some((first, similarity)) = after_repeat.take() {
                     if passages[first].contains(text[range.clone()].trim()) {
@@ -399,7 +457,7 @@ pub(crate) fn repeated_sentences(passages: &[&str], overlapping: &[bool]) -> Vec
                         });
                     }
                 }
-                return;
+                continue;
             }
             after_repeat = None;
             if let Some(&first) = exact.get(&hash) {
@@ -410,17 +468,15 @@ pub(crate) fn repeated_sentences(passages: &[&str], overlapping: &[bool]) -> Vec
                     similarity: 1.0,
                 });
                 after_repeat = Some((first, 1.0));
-                return;
+                continue;
             }
             // A sentence with a few characters changed can only repeat one of a passage that
             // shares 5-grams with this one.
             if !overlapping.get(i).copied().unwrap_or(false) {
                 exact.insert(hash, i);
-                return;
+                continue;
             }
-            chars.clear();
-            chars.extend(text[range.clone()].chars().filter_map(comparable_char));
-            let hashes = shingle_hashes(&chars, SHINGLE);
+            let hashes = shingle_hashes(chars, SHINGLE);
             let seen: Vec<usize> = hashes
                 .iter()
                 .filter_map(|h| grams.get(h).copied())
@@ -436,7 +492,7 @@ pub(crate) fn repeated_sentences(passages: &[&str], overlapping: &[bool]) -> Vec
                     similarity,
                 });
                 after_repeat = Some((first, similarity));
-                return;
+                continue;
             }
             exact.insert(hash, i);
             if grams.capacity() == 0 {
@@ -445,31 +501,9 @@ pub(crate) fn repeated_sentences(passages: &[&str], overlapping: &[bool]) -> Vec
             for h in hashes {
                 grams.entry(h).or_insert(i);
             }
-        });
+        }
     }
     repeats
-}
-
-/// Calls `f` with each sentence's byte range, the FNV hash of its comparable characters and
-/// their count, in one pass over `text`. A sentence runs through a terminal mark and the
-/// closing quotes after it, as in [`sentence_ranges`].
-fn for_each_sentence(text: &str, mut f: impl FnMut(std::ops::Range<usize>, u64, usize)) {
-    const OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
-    let (mut start, mut hash, mut len, mut ended) = (0, OFFSET, 0, false);
-    for (i, c) in text.char_indices() {
-        if ended && !matches!(c, '”' | '’' | '）' | '」') {
-            f(start..i, hash, len);
-            (start, hash, len, ended) = (i, OFFSET, 0, false);
-        }
-        if let Some(k) = comparable_char(c) {
-            hash = (hash ^ k as u64).wrapping_mul(0x0100_0000_01b3);
-            len += 1;
-        }
-        ended |= matches!(c, '。' | '！' | '？');
-    }
-    if start < text.len() {
-        f(start..text.len(), hash, len);
-    }
 }
 
 /// Byte ranges of the sentences of `text`: through a terminal mark and its closing quotes.
@@ -508,10 +542,20 @@ mod tests {
             "“好。”他说。然后",
             "甲。”乙！？丙",
             "无标点的句子",
+            "A股，19.32亿元。Ｂ段",
         ] {
-            let mut seen = Vec::new();
-            for_each_sentence(text, |range, _, _| seen.push(range));
-            assert_eq!(seen, sentence_ranges(text), "{text:?}");
+            let comparable = comparable_sentences(text);
+            let ranges: Vec<_> = comparable.sentences.iter().map(|s| s.0.clone()).collect();
+            assert_eq!(ranges, sentence_ranges(text), "{text:?}");
+            // Each sentence's characters are the comparable characters of its text.
+            for (bytes, chars) in &comparable.sentences {
+                assert_eq!(
+                    comparable.chars[chars.clone()],
+                    crate::chars::comparable(&text[bytes.clone()])[..],
+                    "{text:?}"
+                );
+            }
+            assert_eq!(comparable.chars, crate::chars::comparable(text));
         }
     }
 

@@ -299,7 +299,11 @@ fn clean_text(
             exact_only: b.kind != BlockKind::Paragraph,
         })
         .collect();
-    let (mut copies, overlapping) = dedup::find_copies(&comparable);
+    let comparables: Vec<dedup::Comparable> = comparable
+        .iter()
+        .map(|p| dedup::comparable_sentences(p.text))
+        .collect();
+    let (mut copies, overlapping) = dedup::find_copies_in(&comparable, &comparables);
     // Sentences repeated in paragraphs that are otherwise kept: a paragraph made mostly of
     // repeats goes whole, otherwise only the repeated sentences go.
     let texts: Vec<&str> = blocks
@@ -310,7 +314,7 @@ fn clean_text(
             _ => "",
         })
         .collect();
-    let mut repeats = dedup::repeated_sentences(&texts, &overlapping);
+    let mut repeats = dedup::repeated_sentences_in(&texts, &comparables, &overlapping);
     let method = |similarity: f32| {
         if similarity >= 1.0 {
             "exact-sentence"
