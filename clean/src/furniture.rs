@@ -77,10 +77,14 @@ pub(crate) fn parse_byline(line: &str) -> Option<Vec<String>> {
 /// gives `陈勇`. `None` when the token has no role word.
 fn split_role(token: &str) -> Option<&str> {
     ROLES.iter().find_map(|role| {
-        token.find(role).and_then(|at| {
-            let prefix = &token[..at];
-            (prefix.chars().count() <= 8).then(|| &token[at + role.len()..])
-        })
+        // A plain scan: tokens are a few characters long, and `str::find` builds a searcher
+        // for every role word it looks for (measured: a third of byline parsing).
+        let at = token
+            .as_bytes()
+            .windows(role.len())
+            .position(|w| w == role.as_bytes())?;
+        let prefix = &token[..at];
+        (prefix.chars().count() <= 8).then(|| &token[at + role.len()..])
     })
 }
 
@@ -104,6 +108,16 @@ pub(crate) struct Dateline {
 
 /// Splits a dateline off `paragraph`, returning it and the rest of the paragraph.
 pub(crate) fn split_dateline(paragraph: &str) -> Option<(Dateline, &str)> {
+    // Every dateline has `讯` or `电` within its first 80 characters: most paragraphs are
+    // turned away by two byte searches, before any character is decoded or stored.
+    let head_end = paragraph
+        .char_indices()
+        .nth(80)
+        .map_or(paragraph.len(), |(at, _)| at);
+    let head = &paragraph[..head_end];
+    if !head.contains('讯') && !head.contains('电') {
+        return None;
+    }
     let chars: Vec<(usize, char)> = paragraph.char_indices().take(80).collect();
     // The filing place: up to 12 Han characters before the date or `讯`.
     let mut i = 0;
