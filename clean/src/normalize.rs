@@ -71,8 +71,9 @@ pub fn normalize(text: &str) -> String {
     // The start of the run of such characters under way: copied as one slice when it ends.
     let mut run: Option<usize> = None;
     for (i, raw) in text.char_indices() {
-        // Han and CJK punctuation, nearly every character of a page, pass unchanged.
-        if raw > '\u{3000}' && raw < '\u{FE00}' {
+        // Han and CJK punctuation, nearly every character of a page, pass unchanged; so do
+        // ASCII letters and digits (what follows would write them as they are).
+        if (raw > '\u{3000}' && raw < '\u{FE00}') || raw.is_ascii_alphanumeric() {
             if run.is_none() {
                 if pending_space {
                     out.push(' ');
