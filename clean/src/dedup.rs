@@ -169,7 +169,7 @@ fn count_shared(
     // The passages of shingles met in several, as linked lists in one vector: (passage,
     // next entry), [`END`] closing a list; no allocation a shingle.
     const END: u32 = u32::MAX;
-    let mut members: Vec<(u32, u32)> = Vec::new();
+    let mut members: Vec<(u32, u32)> = Vec::with_capacity(total / 8);
     let mut distinct = vec![0u32; n];
     // For each passage, (other passage, shingles shared).
     let mut neighbours: Vec<Vec<(u32, u32)>> = vec![Vec::new(); n];

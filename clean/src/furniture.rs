@@ -110,10 +110,11 @@ pub(crate) struct Dateline {
 pub(crate) fn split_dateline(paragraph: &str) -> Option<(Dateline, &str)> {
     // Every dateline has `讯` or `电` within its first 80 characters: most paragraphs are
     // turned away by two byte searches, before any character is decoded or stored.
-    let head_end = paragraph
-        .char_indices()
-        .nth(80)
-        .map_or(paragraph.len(), |(at, _)| at);
+    // 80 characters are at most 320 bytes; a longer head only lets more through.
+    let mut head_end = paragraph.len().min(320);
+    while !paragraph.is_char_boundary(head_end) {
+        head_end -= 1;
+    }
     let head = &paragraph[..head_end];
     if !head.contains('讯') && !head.contains('电') {
         return None;
