@@ -42,10 +42,15 @@ pub(crate) fn is_cjk_punct(c: char) -> bool {
 /// ones (CJK, full-width forms, CJK punctuation) wide. The few narrow three-byte symbols
 /// (€, ™) count as wide, which no column-width estimate notices.
 pub(crate) fn display_width(s: &str) -> usize {
-    // Characters plus one for each lead byte of a three- or four-byte sequence: two counts
-    // that compile to vector code, where a match per byte did not (measured: a quarter of
-    // the layout step).
-    s.chars().count() + s.as_bytes().iter().filter(|&&b| b >= 0xE0).count()
+    // Characters plus one for each lead byte of a three- or four-byte sequence. The lead
+    // bytes are summed as bytes within chunks of 64, which compiles to vector code; a match
+    // per byte, or a filtered count, did not (measured: a quarter of the layout step).
+    let wide: usize = s
+        .as_bytes()
+        .chunks(64)
+        .map(|chunk| usize::from(chunk.iter().map(|&b| u8::from(b >= 0xE0)).sum::<u8>()))
+        .sum();
+    s.chars().count() + wide
 }
 
 /// Characters that end a sentence.
