@@ -24,7 +24,7 @@ use rayon::prelude::*;
 
 use clean::neardup::NearDup;
 
-use crate::dataset::{neardup_path, sketches_path, write_whole, Manifest};
+use crate::dataset::{neardup_path, put_str, sketches_path, write_whole, Fields, Manifest};
 use crate::schema::ARTICLES;
 use crate::summary::Copies;
 use crate::table::{read_frame, typed, write_frame};
@@ -103,49 +103,42 @@ pub(crate) fn read_sketches(
     let mut file = BufReader::new(std::fs::File::open(path).map_err(read_error)?);
     let mut bytes = Vec::new();
     file.read_to_end(&mut bytes).map_err(read_error)?;
-    let rest = bytes
-        .strip_prefix(MAGIC.as_slice())
-        .ok_or_else(|| damaged("not a newsprint sketch file"))?;
-    let u32_at = |b: &[u8], at: usize| -> Option<u32> {
-        b.get(at..at + 4)?.try_into().ok().map(u32::from_le_bytes)
-    };
-    let count = u32_at(rest, 0).ok_or_else(|| damaged("truncated sketch file"))?;
-    let mut at = 4;
+    let mut fields =
+        Fields::after(&bytes, MAGIC).ok_or_else(|| damaged("not a newsprint sketch file"))?;
+    let count = fields
+        .u32()
+        .ok_or_else(|| damaged("truncated sketch file"))?;
     let first = sources.len() as u32;
     for _ in 0..count {
-        let len = u32_at(rest, at).ok_or_else(|| damaged("truncated sketch file"))? as usize;
-        let text = rest
-            .get(at + 4..at + 4 + len)
-            .and_then(|b| std::str::from_utf8(b).ok())
+        let text = fields
+            .str()
             .ok_or_else(|| damaged("truncated sketch file"))?;
         sources.push(text.to_string());
-        at += 4 + len;
     }
-    let rows = &rest[at..];
+    let rows = fields.rest();
     if rows.len() % ROW_BYTES != 0 {
         return Err(damaged("truncated sketch file"));
     }
-    let word = |b: &[u8]| u64::from_le_bytes(b.try_into().unwrap_or_default());
-    let int = |b: &[u8]| u32::from_le_bytes(b.try_into().unwrap_or_default());
-    Ok(rows
-        .chunks_exact(ROW_BYTES)
+    rows.chunks_exact(ROW_BYTES)
         .map(|b| {
-            let date = i32::from_le_bytes(b[24..28].try_into().unwrap_or_default());
-            SketchRow {
-                doc: u128::from_le_bytes(b[..16].try_into().unwrap_or_default()),
-                source: first + int(&b[16..20]),
-                article: int(&b[20..24]),
-                date: (date != i32::MAX).then_some(date),
-                sketch: (b[28] == 1).then(|| {
-                    let mut words = [0u64; 16];
-                    for (k, w) in words.iter_mut().enumerate() {
-                        *w = word(&b[29 + 8 * k..37 + 8 * k]);
-                    }
-                    Sketch(words)
-                }),
+            let mut row = Fields::of(b);
+            let (doc, source, article) = (row.u128()?, row.u32()?, row.u32()?);
+            let date = row.u32()? as i32;
+            let has_sketch = row.u8()? == 1;
+            let mut words = [0u64; 16];
+            for w in &mut words {
+                *w = row.u64()?;
             }
+            Some(SketchRow {
+                doc,
+                source: first + source,
+                article,
+                date: (date != i32::MAX).then_some(date),
+                sketch: has_sketch.then_some(Sketch(words)),
+            })
         })
-        .collect())
+        .collect::<Option<Vec<_>>>()
+        .ok_or_else(|| damaged("truncated sketch file"))
 }
 
 const SETTLED_MAGIC: &[u8; 8] = b"NPNEARD1";
@@ -185,8 +178,7 @@ impl Settled {
         bytes.extend_from_slice(&self.threshold.to_le_bytes());
         bytes.extend_from_slice(&(self.parts.len() as u32).to_le_bytes());
         for part in &self.parts {
-            bytes.extend_from_slice(&(part.len() as u32).to_le_bytes());
-            bytes.extend_from_slice(part.as_bytes());
+            put_str(&mut bytes, part);
         }
         for row in &self.rows {
             bytes.extend_from_slice(&row.part.to_le_bytes());
@@ -212,41 +204,38 @@ impl Settled {
     /// searches every article, which gives the same answer).
     fn read(path: &Path) -> Option<Settled> {
         let bytes = std::fs::read(path).ok()?;
-        let mut rest = bytes.strip_prefix(SETTLED_MAGIC.as_slice())?;
-        let mut take = |n: usize| -> Option<&[u8]> {
-            let (head, tail) = rest.split_at_checked(n)?;
-            rest = tail;
-            Some(head)
-        };
-        let u32_of = |b: &[u8]| u32::from_le_bytes(b.try_into().unwrap_or_default());
-        let generation = u32_of(take(4)?);
-        let threshold = f32::from_bits(u32_of(take(4)?));
-        let n_parts = u32_of(take(4)?) as usize;
+        let mut fields = Fields::after(&bytes, SETTLED_MAGIC)?;
+        let generation = fields.u32()?;
+        let threshold = f32::from_bits(fields.u32()?);
+        let n_parts = fields.u32()? as usize;
         let mut parts = Vec::with_capacity(n_parts.min(1 << 20));
         for _ in 0..n_parts {
-            let len = u32_of(take(4)?) as usize;
-            parts.push(std::str::from_utf8(take(len)?).ok()?.to_string());
+            parts.push(fields.str()?.to_string());
         }
+        let rest = fields.rest();
         if rest.len() % SETTLED_ROW_BYTES != 0 {
             return None;
         }
         let rows = rest
             .chunks_exact(SETTLED_ROW_BYTES)
             .map(|b| {
-                let kept = u32_of(&b[28..32]);
-                SettledRow {
-                    part: u32_of(&b[0..4]),
-                    row: u32_of(&b[4..8]),
-                    doc: u128::from_le_bytes(b[8..24].try_into().unwrap_or_default()),
-                    article: u32_of(&b[24..28]),
+                let mut row = Fields::of(b);
+                let (part, row_idx, doc, article) =
+                    (row.u32()?, row.u32()?, row.u128()?, row.u32()?);
+                let (kept, similarity, method) = (row.u32()?, row.u32()?, row.u8()?);
+                Some(SettledRow {
+                    part,
+                    row: row_idx,
+                    doc,
+                    article,
                     found: (kept != u32::MAX).then(|| NearDup {
                         kept,
-                        similarity: f32::from_bits(u32_of(&b[32..36])),
-                        method: METHODS[usize::from(b[36]).min(METHODS.len() - 1)],
+                        similarity: f32::from_bits(similarity),
+                        method: METHODS[usize::from(method).min(METHODS.len() - 1)],
                     }),
-                }
+                })
             })
-            .collect();
+            .collect::<Option<Vec<_>>>()?;
         Some(Settled {
             generation,
             threshold,

@@ -171,6 +171,68 @@ impl Manifest {
     }
 }
 
+/// Reads the little-endian fields of newsprint's state files (sketches, matches, input index,
+/// summary partials) in order; a read past the end is `None`, which each file's reader turns
+/// into "damaged" (and then recomputes what the file held, or refuses it).
+pub(crate) struct Fields<'a> {
+    rest: &'a [u8],
+}
+
+impl<'a> Fields<'a> {
+    /// The fields after `magic`, or `None` when the bytes do not start with it.
+    pub(crate) fn after(bytes: &'a [u8], magic: &[u8]) -> Option<Self> {
+        bytes.strip_prefix(magic).map(|rest| Fields { rest })
+    }
+
+    /// Fields over `bytes` from its start (one fixed-size row, say).
+    pub(crate) fn of(bytes: &'a [u8]) -> Self {
+        Fields { rest: bytes }
+    }
+
+    pub(crate) fn take(&mut self, n: usize) -> Option<&'a [u8]> {
+        let (head, tail) = self.rest.split_at_checked(n)?;
+        self.rest = tail;
+        Some(head)
+    }
+
+    fn array<const N: usize>(&mut self) -> Option<[u8; N]> {
+        self.take(N)?.try_into().ok()
+    }
+
+    pub(crate) fn u8(&mut self) -> Option<u8> {
+        self.array::<1>().map(|[b]| b)
+    }
+
+    pub(crate) fn u32(&mut self) -> Option<u32> {
+        self.array().map(u32::from_le_bytes)
+    }
+
+    pub(crate) fn u64(&mut self) -> Option<u64> {
+        self.array().map(u64::from_le_bytes)
+    }
+
+    pub(crate) fn u128(&mut self) -> Option<u128> {
+        self.array().map(u128::from_le_bytes)
+    }
+
+    /// A string written by [`put_str`].
+    pub(crate) fn str(&mut self) -> Option<&'a str> {
+        let len = self.u32()? as usize;
+        std::str::from_utf8(self.take(len)?).ok()
+    }
+
+    /// What is left to read.
+    pub(crate) fn rest(&self) -> &'a [u8] {
+        self.rest
+    }
+}
+
+/// Appends a string as [`Fields::str`] reads it: its length as a `u32`, then its bytes.
+pub(crate) fn put_str(bytes: &mut Vec<u8>, s: &str) {
+    bytes.extend_from_slice(&(s.len() as u32).to_le_bytes());
+    bytes.extend_from_slice(s.as_bytes());
+}
+
 /// Writes `bytes` beside `path` (`<path>.new`, which a killed run's successor deletes) and
 /// renames them over it, creating its folder if need be: a reader finds the old file or the
 /// new one, never half of one.

@@ -8,6 +8,7 @@ use std::path::Path;
 
 use ingest::Fingerprint;
 
+use crate::dataset::Fields;
 use crate::Error;
 
 const MAGIC: &[u8; 8] = b"NPINPUT1";
@@ -91,29 +92,32 @@ impl InputIndex {
                 })
             }
         };
-        let Some(rest) = bytes.strip_prefix(MAGIC.as_slice()) else {
+        let Some(fields) = Fields::after(&bytes, MAGIC) else {
             return Ok(Self::default());
         };
+        let rest = fields.rest();
         if rest.len() % ENTRY_BYTES != 0 {
             return Ok(Self::default());
         }
-        let u64_at =
-            |b: &[u8], at: usize| u64::from_le_bytes(b[at..at + 8].try_into().unwrap_or_default());
-        let entries: Vec<(u128, Fingerprint, u32)> = rest
+        let entries: Option<Vec<(u128, Fingerprint, u32)>> = rest
             .chunks_exact(ENTRY_BYTES)
             .map(|b| {
-                (
-                    u128::from_le_bytes(b[..16].try_into().unwrap_or_default()),
+                let mut f = Fields::of(b);
+                Some((
+                    f.u128()?,
                     Fingerprint {
-                        len: u64_at(b, 16),
-                        modified_ns: u64_at(b, 24) as i64,
-                        changed_ns: u64_at(b, 32) as i64,
-                        inode: u64_at(b, 40),
+                        len: f.u64()?,
+                        modified_ns: f.u64()? as i64,
+                        changed_ns: f.u64()? as i64,
+                        inode: f.u64()?,
                     },
-                    u32::from_le_bytes(b[48..52].try_into().unwrap_or_default()),
-                )
+                    f.u32()?,
+                ))
             })
             .collect();
+        let Some(entries) = entries else {
+            return Ok(Self::default());
+        };
         if !entries.is_sorted_by(|a, b| a.0 < b.0) {
             return Ok(Self::default());
         }

@@ -20,7 +20,7 @@ use std::path::{Path, PathBuf};
 
 use polars::prelude::*;
 
-use crate::dataset::{partial_path, write_whole, Manifest};
+use crate::dataset::{partial_path, put_str, write_whole, Fields, Manifest};
 use crate::schema::{ENTITIES, ENTITY_COUNTS, QUANTITIES, QUANTITY_COUNTS};
 use crate::table::{read_frame, typed, Cell, TableWriter};
 use crate::Error;
@@ -178,10 +178,6 @@ const PARTIAL_MAGIC: &[u8; 8] = b"NPPARTL1";
 impl Partial {
     fn to_bytes(&self) -> Vec<u8> {
         let mut b = Vec::new();
-        let put_str = |b: &mut Vec<u8>, s: &str| {
-            b.extend_from_slice(&(s.len() as u32).to_le_bytes());
-            b.extend_from_slice(s.as_bytes());
-        };
         b.extend_from_slice(PARTIAL_MAGIC);
         b.extend_from_slice(&self.fingerprint.to_le_bytes());
         b.extend_from_slice(&(self.entities.len() as u64).to_le_bytes());
@@ -209,49 +205,25 @@ impl Partial {
 
     /// `None` when the bytes are not a whole partial (it is then computed again).
     fn from_bytes(bytes: &[u8]) -> Option<Partial> {
-        let body = bytes.strip_prefix(PARTIAL_MAGIC.as_slice())?;
-        let mut at = 0usize;
-        let u64_at = |at: &mut usize| -> Option<u64> {
-            let v = body
-                .get(*at..*at + 8)?
-                .try_into()
-                .ok()
-                .map(u64::from_le_bytes)?;
-            *at += 8;
-            Some(v)
-        };
-        let str_at = |at: &mut usize| -> Option<String> {
-            let len = u32::from_le_bytes(body.get(*at..*at + 4)?.try_into().ok()?) as usize;
-            let s = std::str::from_utf8(body.get(*at + 4..*at + 4 + len)?).ok()?;
-            *at += 4 + len;
-            Some(s.to_string())
-        };
-        let fingerprint = u64_at(&mut at)?;
-        let n_entities = u64_at(&mut at)? as usize;
+        let mut f = Fields::after(bytes, PARTIAL_MAGIC)?;
+        let fingerprint = f.u64()?;
+        let n_entities = f.u64()? as usize;
         let mut entities = Vec::with_capacity(n_entities.min(1 << 20));
         for _ in 0..n_entities {
-            let kind = str_at(&mut at)?;
-            let name = str_at(&mut at)?;
-            entities.push((
-                kind,
-                name,
-                u64_at(&mut at)?,
-                u64_at(&mut at)?,
-                u64_at(&mut at)?,
-            ));
+            let (kind, name) = (f.str()?.to_string(), f.str()?.to_string());
+            entities.push((kind, name, f.u64()?, f.u64()?, f.u64()?));
         }
-        let n_groups = u64_at(&mut at)? as usize;
+        let n_groups = f.u64()? as usize;
         let mut groups = Vec::with_capacity(n_groups.min(1 << 20));
         for _ in 0..n_groups {
-            let kind = str_at(&mut at)?;
-            let has_unit = *body.get(at)? == 1;
-            at += 1;
-            let unit = str_at(&mut at)?;
-            let count = u64_at(&mut at)?;
-            let n_values = u64_at(&mut at)? as usize;
+            let kind = f.str()?.to_string();
+            let has_unit = f.u8()? == 1;
+            let unit = f.str()?.to_string();
+            let count = f.u64()?;
+            let n_values = f.u64()? as usize;
             let mut values = Vec::with_capacity(n_values.min(1 << 20));
             for _ in 0..n_values {
-                values.push((u64_at(&mut at)?, u64_at(&mut at)?));
+                values.push((f.u64()?, f.u64()?));
             }
             groups.push(PartialGroup {
                 kind,
@@ -260,7 +232,7 @@ impl Partial {
                 values,
             });
         }
-        (at == body.len()).then_some(Partial {
+        f.rest().is_empty().then_some(Partial {
             fingerprint,
             entities,
             groups,
