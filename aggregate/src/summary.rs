@@ -417,40 +417,31 @@ pub(crate) fn summaries(
     entity_path: &Path,
     quantity_path: &Path,
 ) -> Result<(u64, u64), Error> {
-    let part_files = |table: &str| -> Vec<(String, u64)> {
-        manifest
-            .parts
-            .get(table)
-            .into_iter()
-            .flatten()
-            .filter(|p| p.rows > 0)
-            .map(|p| (p.file.clone(), p.rows))
-            .collect()
-    };
-    let entity_parts = part_files(ENTITIES.name);
-    let quantity_parts = part_files(QUANTITIES.name);
-    let mut names: Vec<&String> = entity_parts
-        .iter()
-        .chain(&quantity_parts)
-        .map(|(file, _)| file)
-        .collect();
-    names.sort();
-    names.dedup();
-    let segments: Vec<Segment> = names
-        .into_iter()
-        .map(|name| {
-            let find = |parts: &[(String, u64)], table: &str| {
-                parts
-                    .iter()
-                    .find(|(file, _)| file == name)
-                    .map(|(file, rows)| (out.join(table).join(file), *rows))
-            };
-            Segment {
-                name: name.clone(),
-                entities: find(&entity_parts, ENTITIES.name),
-                quantities: find(&quantity_parts, QUANTITIES.name),
-                copies: copies.get(name).map_or(&[], Vec::as_slice),
+    // Segments by name, each with its entities and quantities parts: one pass over each
+    // table's parts, in name order.
+    type Parts = (Option<(PathBuf, u64)>, Option<(PathBuf, u64)>);
+    let mut by_name: BTreeMap<&str, Parts> = BTreeMap::new();
+    for (table, quantities) in [(ENTITIES.name, false), (QUANTITIES.name, true)] {
+        for part in manifest.parts.get(table).into_iter().flatten() {
+            if part.rows == 0 {
+                continue;
             }
+            let slot = by_name.entry(part.file.as_str()).or_default();
+            let found = Some((out.join(table).join(&part.file), part.rows));
+            if quantities {
+                slot.1 = found;
+            } else {
+                slot.0 = found;
+            }
+        }
+    }
+    let segments: Vec<Segment> = by_name
+        .into_iter()
+        .map(|(name, (entities, quantities))| Segment {
+            name: name.to_string(),
+            entities,
+            quantities,
+            copies: copies.get(name).map_or(&[], Vec::as_slice),
         })
         .collect();
 
