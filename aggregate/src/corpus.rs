@@ -141,6 +141,67 @@ pub(crate) fn read_sketches(
         .ok_or_else(|| damaged("truncated sketch file"))
 }
 
+/// The sketches of the articles part `file`, computed again from the part and its segment's
+/// documents part: what a sketch file that is missing, damaged or out of step with its part
+/// is replaced by. Their `source` fields index `sources`, to which the part's are added.
+pub(crate) fn rebuild_sketches(
+    out: &Path,
+    file: &str,
+    sources: &mut Vec<String>,
+) -> Result<Vec<SketchRow>, Error> {
+    use crate::schema::DOCUMENTS;
+    let articles = read_frame(
+        &ARTICLES,
+        &out.join(ARTICLES.name).join(file),
+        Some(&["doc_id", "article_idx", "published_date", "text"]),
+    )?;
+    let documents = read_frame(
+        &DOCUMENTS,
+        &out.join(DOCUMENTS.name).join(file),
+        Some(&["doc_id", "source", "status"]),
+    )?;
+    let polars_error = |table: &'static str| move |source| Error::Polars { table, source };
+    let mut source_of: std::collections::HashMap<&str, u32> = std::collections::HashMap::new();
+    let ids = typed(&documents, &DOCUMENTS, "doc_id", Column::str)?;
+    let names = typed(&documents, &DOCUMENTS, "source", Column::str)?;
+    let statuses = typed(&documents, &DOCUMENTS, "status", Column::str)?;
+    for ((id, name), status) in ids.iter().zip(names.iter()).zip(statuses.iter()) {
+        if let (Some(id), Some(name), Some("ok")) = (id, name, status) {
+            source_of.entry(id).or_insert_with(|| {
+                sources.push(name.to_string());
+                sources.len() as u32 - 1
+            });
+        }
+    }
+    let dates = articles
+        .column("published_date")
+        .and_then(|c| c.cast(&DataType::Int32))
+        .map_err(polars_error(ARTICLES.name))?;
+    let dates = dates.i32().map_err(polars_error(ARTICLES.name))?;
+    let ids = typed(&articles, &ARTICLES, "doc_id", Column::str)?;
+    let numbers = typed(&articles, &ARTICLES, "article_idx", Column::u32)?;
+    let texts = typed(&articles, &ARTICLES, "text", Column::str)?;
+    let mut rows = Vec::with_capacity(articles.height());
+    for i in 0..articles.height() {
+        let id = ids.get(i).unwrap_or_default();
+        let source = match source_of.get(id) {
+            Some(&s) => s,
+            None => {
+                sources.push(String::new());
+                sources.len() as u32 - 1
+            }
+        };
+        rows.push(SketchRow {
+            doc: u128::from_str_radix(id, 16).unwrap_or_default(),
+            source,
+            article: numbers.get(i).unwrap_or_default(),
+            date: dates.get(i),
+            sketch: texts.get(i).and_then(clean::neardup::sketch),
+        });
+    }
+    Ok(rows)
+}
+
 const SETTLED_MAGIC: &[u8; 8] = b"NPNEARD1";
 const SETTLED_ROW_BYTES: usize = 4 + 4 + 16 + 4 + 4 + 4 + 1;
 
@@ -296,21 +357,47 @@ pub(crate) fn mark_near_duplicates(
     manifest: &Manifest,
     options: Option<&NearDupOptions>,
 ) -> Result<(CorpusReport, Copies), Error> {
-    let parts: Vec<String> = manifest
+    let (parts, part_rows): (Vec<String>, Vec<u64>) = manifest
         .parts
         .get(ARTICLES.name)
         .into_iter()
         .flatten()
         .filter(|p| p.rows > 0)
-        .map(|p| p.file.clone())
-        .collect();
+        .map(|p| (p.file.clone(), p.rows))
+        .unzip();
     let part_path = |part: usize| out.join(ARTICLES.name).join(&parts[part]);
     let mut rows: Vec<SketchRow> = Vec::new();
     // (part, row) of each article, in the order of `rows`.
     let mut place: Vec<(u32, u32)> = Vec::new();
     let mut sources: Vec<String> = Vec::new();
-    for (p, file) in parts.iter().enumerate() {
-        let sketches = read_sketches(&sketches_path(out, file), &mut sources)?;
+    let mut repaired = Vec::new();
+    for (p, (file, expected)) in parts.iter().zip(&part_rows).enumerate() {
+        let path = sketches_path(out, file);
+        let checkpoint = sources.len();
+        let read = read_sketches(&path, &mut sources)
+            .ok()
+            .filter(|rows| rows.len() as u64 == *expected);
+        let sketches = match read {
+            Some(rows) => rows,
+            None => {
+                // Missing, damaged, or not the part's rows: computed again from the part.
+                sources.truncate(checkpoint);
+                let rows = rebuild_sketches(out, file, &mut sources)?;
+                write_sketches(
+                    &path,
+                    &sources[checkpoint..],
+                    &rows
+                        .iter()
+                        .map(|r| SketchRow {
+                            source: r.source - checkpoint as u32,
+                            ..*r
+                        })
+                        .collect::<Vec<_>>(),
+                )?;
+                repaired.push(path.display().to_string());
+                rows
+            }
+        };
         place.extend((0..sketches.len() as u32).map(|r| (p as u32, r)));
         rows.extend(sketches);
     }
@@ -329,6 +416,7 @@ pub(crate) fn mark_near_duplicates(
     let mut report = CorpusReport {
         threshold: options.map(|o| o.threshold),
         generation: previous.map_or(0, |c| c.generation) + 1,
+        repaired: repaired.clone(),
         ..CorpusReport::default()
     };
     let state_path = neardup_path(out);
@@ -465,8 +553,15 @@ pub(crate) fn mark_near_duplicates(
                     .into_column(),
             )
             .map_err(polars_error)?;
-        // Written beside the part and renamed over it: a part is never half-written.
-        let fresh = path.with_extension("parquet.new");
+        // Written in the corpus step's staging folder, where no folder reader looks, and
+        // renamed over the part: a reader of the table's folder finds the old part or the
+        // new one, never half of one, and a reader that opened the old one keeps reading it.
+        let staging = crate::dataset::corpus_staging(out).join(ARTICLES.name);
+        std::fs::create_dir_all(&staging).map_err(|source| Error::Io {
+            path: staging.clone(),
+            source,
+        })?;
+        let fresh = staging.join(file);
         write_frame(&ARTICLES, &fresh, &mut frame)?;
         std::fs::rename(&fresh, &path).map_err(|source| Error::Io { path, source })?;
     }

@@ -265,7 +265,28 @@ impl WriterTag {
     }
 
     pub(crate) fn part_name(&self, run: u32, segment: u32) -> String {
-        format!("part-{}r{run:05}-{segment:05}.parquet", self.prefix())
+        self.named_part(run, &format!("{segment:05}"))
+    }
+
+    /// `part-` + this + `r00001-` + `segment` + `.parquet`.
+    pub(crate) fn named_part(&self, run: u32, segment: &str) -> String {
+        format!("part-{}r{run:05}-{segment}.parquet", self.prefix())
+    }
+
+    /// The name of the writer's lock file under `_newsprint/` (see [`crate::DatasetLock`]).
+    pub(crate) fn lock_name(&self) -> String {
+        match self.0 {
+            None => crate::lock::LOCK.to_string(),
+            Some(_) => format!("lock-{}", self.prefix().trim_end_matches('-')),
+        }
+    }
+
+    /// What the writer is, for the lock file.
+    pub(crate) fn describe(&self) -> &'static str {
+        match self.0 {
+            None => "newsprint run",
+            Some(_) => "newsprint run --shard",
+        }
     }
 
     /// Whether `file` is a part this writer (or, unsharded, its corpus step) wrote.
@@ -320,6 +341,11 @@ pub(crate) fn summary_part_name(generation: u32) -> String {
     format!("part-c{generation:05}-00000.parquet")
 }
 
+/// Where the corpus step writes the articles parts it rewrites before renaming them over.
+pub(crate) fn corpus_staging(out: &Path) -> PathBuf {
+    out.join(STATE_DIR).join("staging-corpus")
+}
+
 /// Where the last corpus step saved its near-duplicate matches, for the next step.
 pub(crate) fn neardup_path(out: &Path) -> PathBuf {
     out.join(STATE_DIR).join("neardup.bin")
@@ -345,7 +371,20 @@ pub(crate) fn check_is_dataset_or_empty(out: &Path) -> Result<(), Error> {
     if !out.exists() {
         return Ok(());
     }
-    let is_dataset = out.join(MANIFEST).is_file() || out.join(SHARDS_DIR).is_dir();
+    // `_newsprint/` is the first thing a writer creates (its lock lives there), so a dataset
+    // that shards started together are creating is one from its first entry. A `shards/`
+    // folder counts only with a shard's manifest in it: an empty one is anybody's.
+    let has_shard_manifest = std::fs::read_dir(out.join(SHARDS_DIR))
+        .into_iter()
+        .flatten()
+        .flatten()
+        .any(|e| {
+            let name = e.file_name();
+            let name = name.to_string_lossy();
+            name.starts_with("shard-") && name.ends_with(".json")
+        });
+    let is_dataset =
+        out.join(MANIFEST).is_file() || out.join(STATE_DIR).is_dir() || has_shard_manifest;
     let is_empty = std::fs::read_dir(out)
         .map(|mut d| d.next().is_none())
         .unwrap_or(false);
@@ -367,8 +406,11 @@ pub(crate) fn remove_leftovers(
         let path = path.to_path_buf();
         move |source| Error::Io { path, source }
     };
-    let staging = tag.staging(out);
-    if staging.exists() {
+    let mut staging = vec![tag.staging(out)];
+    if tag.0.is_none() {
+        staging.push(corpus_staging(out));
+    }
+    for staging in staging.into_iter().filter(|s| s.exists()) {
         std::fs::remove_dir_all(&staging).map_err(io(&staging))?;
     }
     let mut removed = 0;

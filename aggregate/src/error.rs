@@ -62,6 +62,14 @@ pub enum Error {
     /// dataset, a merge with a shard missing, ...).
     #[error("{0}")]
     Layout(String),
+    /// Another process is writing the dataset (a run, a shard or a merge).
+    #[error("the dataset is busy: {holder} holds {path}; wait for it to finish (a killed writer's lock is released with it)")]
+    Busy {
+        /// The lock file.
+        path: PathBuf,
+        /// Who holds it, as the lock file says.
+        holder: String,
+    },
     /// The output folder exists and holds something other than a newsprint dataset.
     #[error("{0} exists and is not a newsprint dataset (no manifest.json); choose another --out or empty it")]
     NotADataset(PathBuf),

@@ -27,6 +27,8 @@ mod corpus;
 pub mod dataset;
 mod error;
 mod inputs;
+mod lock;
+mod retry;
 pub mod schema;
 pub mod stats;
 mod summary;
@@ -45,6 +47,7 @@ use corpus::SketchRow;
 use dataset::{remove_leftovers, Manifest, Part, RunRecord, WriterTag};
 pub use error::Error;
 pub use inputs::InputIndex;
+pub use lock::DatasetLock;
 use schema::*;
 use table::{for_each_frame, typed, Cell, TableWriter};
 
@@ -120,6 +123,10 @@ pub struct RunInfo {
     pub input_bytes: u64,
     /// Peak resident memory of the process, when known.
     pub peak_rss_bytes: Option<u64>,
+    /// Reads the process's peak resident memory again once the corpus step is done, so
+    /// that the run's record counts it too.
+    #[serde(skip)]
+    pub measure_peak_rss: Option<fn() -> Option<u64>>,
 }
 
 /// What was written.
@@ -139,6 +146,8 @@ pub struct Report {
     pub run_documents: BTreeMap<String, u64>,
     /// What the corpus-wide steps found (`None` for a shard, which leaves them to merge).
     pub corpus: Option<CorpusReport>,
+    /// What went wrong after the run was committed, which the log should say.
+    pub warnings: Vec<String>,
 }
 
 /// What the corpus-wide steps found, for the manifest and the run's summary.
@@ -162,6 +171,10 @@ pub struct CorpusReport {
     /// work on the articles after them.
     #[serde(default)]
     pub settled_articles: u64,
+    /// State files that disagreed with the parts (missing, damaged, or of other rows) and
+    /// were computed again from them in this step (not saved in the manifest).
+    #[serde(skip)]
+    pub repaired: Vec<String>,
 }
 
 /// The inputs a dataset already holds: an input read again with the same source and the
@@ -170,6 +183,8 @@ pub struct CorpusReport {
 pub struct Seen {
     pairs: HashSet<u128>,
     contents: Vec<u128>,
+    /// The error rows, which a run that reads their inputs again replaces.
+    retries: retry::Retries,
 }
 
 fn pair_key(source: &str, doc_id: &str) -> u128 {
@@ -218,7 +233,14 @@ impl Seen {
         let mut seen = Seen::default();
         let parts = manifest.part_set(out, DOCUMENTS.name);
         let columns = ["doc_id", "source", "status"];
+        let files = manifest
+            .parts
+            .get(DOCUMENTS.name)
+            .cloned()
+            .unwrap_or_default();
+        let mut files = files.into_iter();
         for_each_frame(&DOCUMENTS, parts.paths, &columns, |frame| {
+            let file = files.next().map(|p| p.file).unwrap_or_default();
             let ids = typed(frame, &DOCUMENTS, "doc_id", polars::prelude::Column::str)?;
             let sources = typed(frame, &DOCUMENTS, "source", polars::prelude::Column::str)?;
             let statuses = typed(frame, &DOCUMENTS, "status", polars::prelude::Column::str)?;
@@ -228,7 +250,9 @@ impl Seen {
                 else {
                     continue;
                 };
+                seen.retries.read_again(source);
                 if status == Status::Error.as_str() {
+                    seen.retries.failed(source, &file);
                     continue;
                 }
                 seen.pairs.insert(pair_key(source, id));
@@ -274,6 +298,10 @@ pub struct Writer {
     furniture: Option<Vec<u8>>,
     /// The input index: as read until taken, then as handed back to be saved.
     inputs: Option<InputIndex>,
+    /// Held while the writer lives: one writer at a time.
+    lock: DatasetLock,
+    /// Error rows in the dataset, and those this run's rows replace.
+    retries: retry::Retries,
 }
 
 fn io_error(path: &Path) -> impl FnOnce(std::io::Error) -> Error {
@@ -295,6 +323,8 @@ impl Writer {
     pub fn open(out: &Path, options: WriterOptions) -> Result<Self, Error> {
         dataset::check_is_dataset_or_empty(out)?;
         let tag = WriterTag(options.shard);
+        // Taken before anything is read or deleted, and held until the writer is dropped.
+        let lock = DatasetLock::acquire(out, &[tag.lock_name()], tag.describe())?;
         let manifest_path = tag.manifest_path(out);
         match options.shard {
             None if out.join(dataset::SHARDS_DIR).is_dir() => {
@@ -337,13 +367,17 @@ impl Writer {
         {
             std::fs::create_dir_all(&dir).map_err(io_error(&dir))?;
         }
+        let mut committed = committed;
         if previous.is_none() {
-            // A new dataset is a dataset from the start: a run that stops before its first
-            // commit leaves an empty one, which the next run adds to.
+            // A new dataset is a dataset from the start, with every table present and empty:
+            // a run that stops before its first commit leaves one that loaders read and the
+            // next run adds to.
+            let run = committed.runs.last().map_or(0, |r| r.run) + 1;
+            empty_parts(out, tag, &mut committed, run, "empty")?;
             committed.commit(&manifest_path)?;
         }
         remove_leftovers(out, tag, &committed)?;
-        let (seen, furniture) = match (&previous, options.full) {
+        let (mut seen, furniture) = match (&previous, options.full) {
             (Some(manifest), false) => {
                 let path = tag.furniture_path(out);
                 let furniture = match std::fs::read(&path) {
@@ -379,10 +413,18 @@ impl Writer {
             sketch_sources: Vec::new(),
             segment: 0,
             near_duplicates: options.near_duplicates,
-            seen,
             furniture,
             inputs: Some(inputs),
+            lock,
+            retries: std::mem::take(&mut seen.retries),
+            seen,
         })
+    }
+
+    /// The holders named by locks this writer took over from writers that exited without
+    /// releasing them (killed), for the log.
+    pub fn locks_taken_over(&self) -> &[String] {
+        &self.lock.taken_over
     }
 
     /// The inputs the dataset already holds (empty for a new dataset or a full run).
@@ -428,6 +470,7 @@ impl Writer {
         let doc = &record.document;
         let page = &record.page;
         let id = Some(doc.doc_id.as_str());
+        self.retries.read_again(&doc.source);
         *self
             .segment_documents
             .entry(doc.status.as_str().to_string())
@@ -676,6 +719,7 @@ impl Writer {
     /// Commits the last segment, runs the corpus-wide steps (unsharded runs) and records the
     /// run as completed in the manifest.
     pub fn finish(mut self, info: RunInfo) -> Result<Report, Error> {
+        let finishing = std::time::Instant::now();
         self.flush_segment()?;
         if self.full {
             let mut fresh = Manifest::empty(self.tag.0);
@@ -691,23 +735,21 @@ impl Writer {
             }
             self.committed = fresh;
         }
-        // Every table exists with its schema, even when no run has given it a row.
-        let empty_name = self.tag.part_name(self.run.run, self.segment);
-        for table in SEGMENT_TABLES {
-            let parts = self
-                .committed
-                .parts
-                .entry(table.name.to_string())
-                .or_default();
-            if parts.is_empty() {
-                let path = self.out.join(table.name).join(&empty_name);
-                TableWriter::new(table, 1).write_part(&path)?;
-                parts.push(Part {
-                    file: empty_name.clone(),
-                    rows: 0,
-                });
-            }
+        if !self.full {
+            // One current row per input: error rows of inputs read again go.
+            let staging = self.tag.staging(&self.out);
+            self.retries
+                .apply(&self.out, &staging, &mut self.committed)?;
         }
+        // Every table exists with its schema, even when no run has given it a row.
+        let segment = format!("{:05}", self.segment);
+        empty_parts(
+            &self.out,
+            self.tag,
+            &mut self.committed,
+            self.run.run,
+            &segment,
+        )?;
         self.run.completed = true;
         self.run.inputs = info.inputs;
         self.run.options = info.options;
@@ -735,12 +777,30 @@ impl Writer {
         if let Some(state) = &self.furniture {
             dataset::write_whole(&self.tag.furniture_path(&self.out), state)?;
         }
+        // The run's time and memory include the last segment and the corpus step.
+        self.run.duration_secs = info.duration_secs + finishing.elapsed().as_secs_f64();
+        if let Some(peak) = info.measure_peak_rss.and_then(|measure| measure()) {
+            self.run.peak_rss_bytes = Some(peak.max(info.peak_rss_bytes.unwrap_or(0)));
+        }
+        self.record_run();
         self.committed.commit(&self.tag.manifest_path(&self.out))?;
         // Saved only now that what it vouches for is committed; a full run that was given
         // no index leaves none, so the next run reads every input.
         let inputs_path = self.tag.inputs_path(&self.out);
+        let mut warnings = Vec::new();
         match &self.inputs {
-            Some(index) if !index.is_empty() => index.write(&inputs_path)?,
+            // The run is committed: an index that cannot be saved costs the next run a
+            // read of the files it would have skipped, nothing else.
+            Some(index) if !index.is_empty() => {
+                if let Err(e) = index.write(&inputs_path) {
+                    let cause =
+                        std::error::Error::source(&e).map_or(String::new(), |c| format!(": {c}"));
+                    warnings.push(format!(
+                        "the run is committed, but the input index could not be saved ({e}{cause}); the next run reads every input again"
+                    ));
+                    let _ = std::fs::remove_file(&inputs_path);
+                }
+            }
             Some(_) if self.full => {
                 let _ = std::fs::remove_file(&inputs_path);
             }
@@ -749,6 +809,7 @@ impl Writer {
         // Old summaries, and a rebuilt dataset's old parts, are no longer named: delete them.
         remove_leftovers(&self.out, self.tag, &self.committed)?;
         Ok(Report {
+            warnings,
             out: self.out,
             run: self.run.run,
             rows: self.committed.rows.clone(),
@@ -763,6 +824,35 @@ impl Writer {
                 .flatten(),
         })
     }
+}
+
+/// Writes an empty part, named for the writer, `run` and `segment`, for each table it
+/// writes that `manifest` names no part of, and names it there.
+fn empty_parts(
+    out: &Path,
+    tag: WriterTag,
+    manifest: &mut Manifest,
+    run: u32,
+    segment: &str,
+) -> Result<(), Error> {
+    let summaries: &[&Table] = match tag.0 {
+        None => &[&ENTITY_COUNTS, &QUANTITY_COUNTS],
+        Some(_) => &[],
+    };
+    for table in SEGMENT_TABLES.iter().chain(summaries) {
+        let parts = manifest.parts.entry(table.name.to_string()).or_default();
+        if parts.is_empty() {
+            let name = tag.named_part(run, segment);
+            let dir = out.join(table.name);
+            std::fs::create_dir_all(&dir).map_err(io_error(&dir))?;
+            TableWriter::new(table, 1).write_part(&dir.join(&name))?;
+            parts.push(Part {
+                file: name,
+                rows: 0,
+            });
+        }
+    }
+    Ok(())
 }
 
 /// The corpus-wide steps over every part `manifest` names: near-duplicate articles, then the
@@ -811,6 +901,16 @@ fn corpus_step(
 /// running it again after more shard runs brings the dataset up to date.
 pub fn merge(out: &Path, near_duplicates: Option<&NearDupOptions>) -> Result<Report, Error> {
     let shards_dir = out.join(dataset::SHARDS_DIR);
+    if !shards_dir.is_dir() {
+        return Err(Error::Layout(format!(
+            "{} holds no shards (no {} folder): write them with `newsprint run --shard I/N`",
+            out.display(),
+            shards_dir.display()
+        )));
+    }
+    // The dataset's lock and every shard's: no shard writes, and no other merge runs, while
+    // this one reads their parts.
+    let _lock = DatasetLock::acquire(out, &DatasetLock::merge_names(out), "newsprint merge")?;
     let entries = std::fs::read_dir(&shards_dir).map_err(|_| {
         Error::Layout(format!(
             "{} holds no shards (no {} folder): write them with `newsprint run --shard I/N`",
@@ -904,6 +1004,7 @@ pub fn merge(out: &Path, near_duplicates: Option<&NearDupOptions>) -> Result<Rep
         run_rows: BTreeMap::new(),
         run_documents: BTreeMap::new(),
         corpus: top.corpus.clone(),
+        warnings: Vec::new(),
     })
 }
 

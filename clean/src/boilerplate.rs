@@ -172,7 +172,7 @@ impl LineCounter {
             self.counts.entry(k).or_insert((0, bucket)).0 += 1;
         }
         self.documents += 1;
-        if self.documents % self.window == 0 {
+        if self.documents.is_multiple_of(self.window) {
             let bucket = (self.documents / self.window) as u32;
             self.counts
                 .retain(|_, (count, missed)| *count + *missed > bucket);

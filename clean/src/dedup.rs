@@ -154,6 +154,12 @@ fn shared_counts(sigs: &[Signature]) -> (Vec<Vec<(u32, u32)>>, Vec<u32>) {
     })
 }
 
+/// Passages a shingle pairs with each other at most: a 5-gram printed in more passages
+/// than this (a stock table's column, a title line printed a thousand times) is no evidence
+/// that two of them are copies, and pairing every passage it holds with every other would
+/// cost time quadratic in their number. Exact copies are found by their hash instead.
+const MAX_SHARERS: usize = 16;
+
 /// [`shared_counts`] with its table. Shingles are keyed by the top 32 bits of their hash
 /// (8-byte entries; two distinct shingles of a page share a key with probability about
 /// 2⁻³² per pair, which moves a count by one); a value is the one passage the shingle was
@@ -167,23 +173,20 @@ fn count_shared(
     let total: usize = sigs.iter().map(|s| s.shingles.len()).sum();
     seen.reserve(total);
     // The passages of shingles met in several, as linked lists in one vector: (passage,
-    // next entry), [`END`] closing a list; no allocation a shingle.
+    // next entry), [`END`] closing a list; no allocation a shingle. A list's length, and
+    // the last passage that met it once it is full, are kept at its head's entry in `heads`.
     const END: u32 = u32::MAX;
     let mut members: Vec<(u32, u32)> = Vec::with_capacity(total / 8);
+    let mut heads: Vec<(u8, u32)> = Vec::with_capacity(total / 8);
     let mut distinct = vec![0u32; n];
     // For each passage, (other passage, shingles shared).
     let mut neighbours: Vec<Vec<(u32, u32)>> = vec![Vec::new(); n];
-    let mut share = |a: u32, b: u32| {
-        for (x, y) in [(a, b), (b, a)] {
-            let list = &mut neighbours[x as usize];
-            match list.iter_mut().find(|(other, _)| *other == y) {
-                Some((_, count)) => *count += 1,
-                None => list.push((y, 1)),
-            }
-        }
-    };
+    // The earlier passages the current one meets, once per shingle they share; counted by
+    // sorting when the passage is done, so sharing with many costs no search of a list.
+    let mut met: Vec<u32> = Vec::new();
     for (i, sig) in sigs.iter().enumerate() {
         let i = i as u32;
+        met.clear();
         for &h in &sig.shingles {
             match seen.entry((h >> 32) as u32) {
                 std::collections::hash_map::Entry::Vacant(slot) => {
@@ -194,10 +197,12 @@ fn count_shared(
                     let value = *slot.get();
                     if value == i {
                     } else if value & MANY == 0 {
-                        share(i, value);
+                        met.push(value);
                         distinct[i as usize] += 1;
                         members.push((value, END));
+                        heads.push((1, value));
                         members.push((i, members.len() as u32 - 1));
+                        heads.push((2, i));
                         *slot.get_mut() = MANY | (members.len() as u32 - 1);
                     } else {
                         let head = value & !MANY;
@@ -205,18 +210,33 @@ fn count_shared(
                         if members[head as usize].0 == i {
                             continue;
                         }
+                        let (length, last) = heads[head as usize];
+                        if usize::from(length) >= MAX_SHARERS {
+                            if last != i {
+                                heads[head as usize].1 = i;
+                                distinct[i as usize] += 1;
+                            }
+                            continue;
+                        }
+                        distinct[i as usize] += 1;
                         let mut at = head;
                         while at != END {
                             let (p, next) = members[at as usize];
-                            share(i, p);
+                            met.push(p);
                             at = next;
                         }
                         members.push((i, head));
+                        heads.push((length + 1, i));
                         *slot.get_mut() = MANY | (members.len() as u32 - 1);
-                        distinct[i as usize] += 1;
                     }
                 }
             }
+        }
+        met.sort_unstable();
+        for run in met.chunk_by(|x, y| x == y) {
+            let (p, count) = (run[0], run.len() as u32);
+            neighbours[p as usize].push((i, count));
+            neighbours[i as usize].push((p, count));
         }
     }
     (neighbours, distinct)
@@ -253,6 +273,14 @@ pub(crate) fn find_copies_in(
     let sigs: Vec<Signature> = comparables.iter().map(signature).collect();
     let n = sigs.len();
     let (neighbours, distinct) = shared_counts(&sigs);
+    // The first passage with each text: an exact copy is found by its hash however many
+    // passages share its shingles.
+    let mut first_exact: HashMap<(u64, usize), u32> = HashMap::with_capacity(n);
+    for (i, sig) in sigs.iter().enumerate() {
+        first_exact
+            .entry((sig.exact, sig.chars))
+            .or_insert(i as u32);
+    }
     let mut result: Vec<Option<Copy>> = vec![None; n];
     // Smallest first, later first among equals: a passage is judged before anything it could
     // be the kept copy of is removed, so removal never leaves text with no copy at all.
@@ -262,6 +290,10 @@ pub(crate) fn find_copies_in(
         let a = &sigs[i];
         let mut best: Option<Copy> = None;
         let mut candidates = neighbours[i].clone();
+        let first = first_exact[&(a.exact, a.chars)];
+        if first as usize != i && !candidates.iter().any(|&(j, _)| j == first) {
+            candidates.push((first, distinct[i]));
+        }
         candidates.sort_unstable();
         for (j, shared) in candidates.into_iter().map(|(j, s)| (j as usize, s)) {
             let b = &sigs[j];
@@ -436,6 +468,19 @@ pub(crate) fn repeated_sentences_in(
     // Only passages that overlap another fill this one: sized when the first does.
     let mut grams: HashMap<u64, usize, BuildMix> = HashMap::default();
     let mut repeats = Vec::new();
+    // Each passage's short sentences, to tell whether the kept copy has one too (a search
+    // of the kept passage's text would cost its length for every such sentence).
+    let mut short: std::collections::HashSet<(usize, &str)> = std::collections::HashSet::new();
+    for (i, (text, comparable)) in passages.iter().zip(comparables).enumerate() {
+        if text.is_empty() {
+            continue;
+        }
+        for (range, in_chars) in &comparable.sentences {
+            if in_chars.len() < MIN_CHARS {
+                short.insert((i, text[range.clone()].trim()));
+            }
+        }
+    }
     for (i, (text, comparable)) in passages.iter().zip(comparables).enumerate() {
         if text.is_empty() {
             continue;
@@ -448,7 +493,7 @@ pub(crate) fn repeated_sentences_in(
             let (hash, len) = (hash_chars(chars), chars.len());
             if len < MIN_CHARS {
                 if let Some((first, similarity)) = after_repeat.take() {
-                    if passages[first].contains(text[range.clone()].trim()) {
+                    if short.contains(&(first, text[range.clone()].trim())) {
                         repeats.push(Repeat {
                             passage: i,
                             range,

@@ -322,37 +322,50 @@ fn clean_text(
             "containment-sentence"
         }
     };
-    let mut whole = Vec::new();
-    for (i, block) in blocks.iter().enumerate() {
-        let repeated: usize = repeats
+    // A paragraph made only of sentences first printed in other paragraphs goes whole;
+    // otherwise only its repeated sentences go, so that a sentence printed once is never
+    // taken out with the repeats around it, and a paragraph that repeats its own sentences
+    // keeps their first occurrence. Repeats come in passage order.
+    let mut whole = vec![false; blocks.len()];
+    for group in repeats.chunk_by(|x, y| x.passage == y.passage) {
+        let i = group[0].passage;
+        if group.iter().any(|r| r.first == i) {
+            continue;
+        }
+        let repeated: usize = group
             .iter()
-            .filter(|r| r.passage == i)
-            .map(|r| chars::comparable(&block.text[r.range.clone()]).len())
+            .map(|r| chars::comparable(&blocks[i].text[r.range.clone()]).len())
             .sum();
-        if repeated > 0 && repeated * 5 >= chars::comparable(&block.text).len() * 4 {
-            let kept = repeats
-                .iter()
-                .find(|r| r.passage == i)
-                .map(|r| (r.first, r.similarity));
-            whole.push((i, kept));
+        if repeated == chars::comparable(&blocks[i].text).len() {
+            whole[i] = true;
+            copies[i] = Some(dedup::Copy {
+                kept: group[0].first,
+                similarity: group[0].similarity,
+                method: method(group[0].similarity),
+            });
         }
     }
-    for (i, kept) in &whole {
-        repeats.retain(|r| r.passage != *i);
-        copies[*i] = kept.map(|(kept, similarity)| dedup::Copy {
-            kept,
-            similarity,
-            method: method(similarity),
-        });
-    }
-    for r in repeats.iter().rev() {
-        let sentence = blocks[r.passage].text[r.range.clone()].to_string();
-        blocks[r.passage].text.replace_range(r.range.clone(), "");
-        removed.push((
-            blocks[r.passage].line,
-            duplicate_row(sentence, method(r.similarity), r.similarity),
-            Some(r.first),
-        ));
+    repeats.retain(|r| !whole[r.passage]);
+    // Each paragraph's repeats cut out in one pass over its text.
+    for group in repeats.chunk_by(|x, y| x.passage == y.passage) {
+        let block = &mut blocks[group[0].passage];
+        let mut text = String::with_capacity(block.text.len());
+        let mut from = 0;
+        for r in group {
+            text.push_str(&block.text[from..r.range.start]);
+            from = r.range.end;
+            removed.push((
+                block.line,
+                duplicate_row(
+                    block.text[r.range.clone()].to_string(),
+                    method(r.similarity),
+                    r.similarity,
+                ),
+                Some(r.first),
+            ));
+        }
+        text.push_str(&block.text[from..]);
+        block.text = text;
     }
     let kept: Vec<(usize, &Block)> = blocks
         .iter()
@@ -464,23 +477,28 @@ fn assemble(
                         article.subtitle = Some(rest.join(" "));
                     }
                 }
+                // Appended in place and deduplicated through a set: a page of thousands of
+                // byline-like lines must not cost a copy or a search per line.
+                let mut authors: std::collections::HashSet<String> =
+                    article.authors.iter().cloned().collect();
+                let append = |field: &mut Option<String>, text: &str| match field {
+                    Some(s) => {
+                        s.push(' ');
+                        s.push_str(text);
+                    }
+                    None => *field = Some(text.to_string()),
+                };
                 for (idx, block) in group {
                     match block.kind {
                         BlockKind::Subtitle => {
-                            let text = block.text.trim_start_matches('—').trim().to_string();
-                            article.subtitle = Some(match article.subtitle.take() {
-                                Some(s) => format!("{s} {text}"),
-                                None => text,
-                            });
+                            let text = block.text.trim_start_matches('—').trim();
+                            append(&mut article.subtitle, text);
                         }
                         BlockKind::Byline => {
                             // A second byline line (记者 … / 通讯员 …) adds to the first.
-                            article.byline = Some(match article.byline.take() {
-                                Some(b) => format!("{b} {}", block.text),
-                                None => block.text.clone(),
-                            });
+                            append(&mut article.byline, &block.text);
                             for name in furniture::parse_byline(&block.text).unwrap_or_default() {
-                                if !article.authors.contains(&name) {
+                                if authors.insert(name.clone()) {
                                     article.authors.push(name);
                                 }
                             }
@@ -574,6 +592,91 @@ mod tests {
 
     fn page(text: &str) -> Page {
         clean_text(text, NaiveDate::from_ymd_opt(2026, 1, 21), None)
+    }
+
+    /// Every sentence of `text` survives in the page's articles, or was removed as a
+    /// duplicate whose kept copy (the location it names) holds the sentence.
+    fn assert_every_sentence_kept_once(text: &str) {
+        let page = page(text);
+        let kept_text = |loc: &Location| -> String {
+            let article = &page.articles[loc.article as usize];
+            match loc.paragraph {
+                Some(p) => article.paragraphs[p as usize].text.clone(),
+                None => article.title.clone().unwrap_or_default(),
+            }
+        };
+        let all: String = page
+            .articles
+            .iter()
+            .map(|a| format!("{}{}", a.title.as_deref().unwrap_or(""), a.text()))
+            .collect();
+        let squeeze = |s: &str| -> String { s.chars().filter(|c| !c.is_whitespace()).collect() };
+        let all = squeeze(&all);
+        for sentence in text.lines().flat_map(|l| l.split_inclusive('。')) {
+            let sentence = squeeze(sentence);
+            if sentence.is_empty() || all.contains(&sentence) {
+                continue;
+            }
+            let removed = page
+                .removed
+                .iter()
+                .find(|r| squeeze(&r.text).contains(&sentence))
+                .unwrap_or_else(|| panic!("{sentence} lost without a removed row: {text}"));
+            let kept = removed
+                .duplicate_of
+                .as_ref()
+                .unwrap_or_else(|| panic!("{sentence} removed with no kept copy"));
+            assert!(
+                squeeze(&kept_text(kept)).contains(&sentence),
+                "{sentence}: the kept copy does not hold it: {text:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_paragraph_repeating_one_sentence_keeps_one_copy() {
+        for times in 2..=8 {
+            let text = format!(
+                "标题在这里\n\n{}\n\n另一段说的是别的事情，和上一段没有关系。\n",
+                "园区去年完成固定资产投资一百二十亿元。".repeat(times)
+            );
+            let page = page(&text);
+            let body: String = page.articles.iter().map(|a| a.text()).collect();
+            assert!(
+                body.contains("园区去年完成固定资产投资一百二十亿元。"),
+                "{times} repeats: {body}"
+            );
+            assert_every_sentence_kept_once(&text);
+        }
+    }
+
+    #[test]
+    fn every_sentence_survives_once_whatever_repeats_it() {
+        // Pages built from a few sentences, repeated within and across paragraphs in every
+        // pattern a small generator makes.
+        let sentences = [
+            "园区去年完成固定资产投资一百二十亿元。",
+            "湘潭高新区管委会副主任唐伏莲介绍了改革的经过。",
+            "企业服务中心为入园企业提供全程代办服务。",
+            "今年一季度新增市场主体三百二十六户。",
+        ];
+        let mut state = 0x1234_5678_u64;
+        let mut next = |n: u64| {
+            state = state
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (state >> 33) % n
+        };
+        for _ in 0..300 {
+            let mut text = String::from("标题在这里\n\n");
+            for _ in 0..1 + next(4) {
+                for _ in 0..1 + next(6) {
+                    text.push_str(sentences[next(4) as usize]);
+                }
+                text.push_str("\n\n");
+            }
+            assert_every_sentence_kept_once(&text);
+        }
     }
 
     #[test]

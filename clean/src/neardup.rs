@@ -260,11 +260,38 @@ pub fn near_duplicates<E>(
         }
     }
     report.searched = searched.iter().filter(|&&s| s).count() as u64;
-    let candidates = candidate_pairs(sketches, &searched);
-    report.candidates = candidates.len() as u64;
-    if candidates.is_empty() {
-        return Ok(report);
+    let buckets = Buckets::new(sketches, &searched);
+    let mut entries: Vec<(u64, u32)> = Vec::new();
+    let counts = pair_counts(&buckets, &searched, &mut entries);
+    // Later articles in ranges whose pairs fit in a pass; each range is verified before the
+    // next is gathered, in article order, so the passes find what one pass would.
+    let mut low = 0usize;
+    while low < n {
+        let (mut high, mut pairs) = (low, 0usize);
+        while high < n && (high == low || pairs + usize::from(counts[high]) <= PAIRS_PER_PASS) {
+            pairs += usize::from(counts[high]);
+            high += 1;
+        }
+        if pairs > 0 {
+            let range = low as u32..high as u32;
+            let candidates = candidate_pairs(&buckets, &searched, range, &mut entries);
+            report.candidates += candidates.len() as u64;
+            verify(candidates, options, &mut kept, &mut report, &mut load)?;
+        }
+        low = high;
     }
+    Ok(report)
+}
+
+/// Verifies `candidates` (sorted by later article) in windows of loaded 3-gram sets,
+/// recording each later article's match and the copy it stands for in `kept`.
+fn verify<E>(
+    candidates: Vec<(u32, u32, u32)>,
+    options: &NearDupOptions,
+    kept: &mut [u32],
+    report: &mut NearDupReport,
+    load: &mut impl FnMut(&[u32]) -> Result<Vec<Vec<u32>>, E>,
+) -> Result<(), E> {
     // Candidate lists by later article: (earlier, bands shared), later articles ascending.
     let mut by_later: Vec<(u32, Vec<(u32, u32)>)> = Vec::new();
     for (later, earlier, bands) in candidates {
@@ -330,7 +357,7 @@ pub fn near_duplicates<E>(
         }
         start = end;
     }
-    Ok(report)
+    Ok(())
 }
 
 /// Whether `a` (later) copies `b` (kept), and how closely.
@@ -355,54 +382,103 @@ fn verdict(a: &[u32], b: &[u32], kept: u32, options: &NearDupOptions) -> Option<
     })
 }
 
-/// Pairs (later, earlier, bands shared) of articles that share at least one band, sorted,
-/// for the later articles that are `searched`. Built from one sorted list of (band key,
-/// article): no hash map of buckets, 12 bytes an entry, and each bucket pairs its members
-/// only with its first few. When only a few articles are searched, only the buckets they
-/// fall in are sorted.
-fn candidate_pairs(sketches: &[Option<Sketch>], searched: &[bool]) -> Vec<(u32, u32, u32)> {
-    let mut entries: Vec<(u64, u32)> = Vec::new();
-    let keys_of = |i: usize| {
-        sketches[i]
-            .iter()
-            .flat_map(|Sketch(keys)| keys.iter().copied())
-    };
-    if searched.iter().all(|&s| s) {
-        entries.reserve(sketches.len() * BANDS);
-        for i in 0..sketches.len() {
-            entries.extend(keys_of(i).map(|k| (k, i as u32)));
+/// Candidate pairs held at once (12 bytes each, with as much again while they are
+/// gathered): the search takes the later articles in ranges whose pairs fit, so its memory
+/// does not grow with the pairs of the whole corpus.
+const PAIRS_PER_PASS: usize = 1 << 22;
+
+/// The band buckets the candidate search reads, one band at a time: (band key, article)
+/// of every article with a sketch (or, when only some are searched, of those in a bucket a
+/// searched article is in), sorted, so each bucket lists its members in article order.
+/// One band's entries are held at a time: 16 bytes an article.
+struct Buckets<'a> {
+    sketches: &'a [Option<Sketch>],
+    /// The keys of the searched articles, sorted, when not every article is searched.
+    wanted: Option<Vec<u64>>,
+}
+
+impl<'a> Buckets<'a> {
+    fn new(sketches: &'a [Option<Sketch>], searched: &[bool]) -> Self {
+        let wanted = (!searched.iter().all(|&s| s)).then(|| {
+            let mut keys: Vec<u64> = (0..sketches.len())
+                .filter(|&i| searched[i])
+                .filter_map(|i| sketches[i].as_ref())
+                .flat_map(|Sketch(keys)| keys.iter().copied())
+                .collect();
+            keys.sort_unstable();
+            keys.dedup();
+            keys
+        });
+        Buckets { sketches, wanted }
+    }
+
+    /// Calls `f` with each bucket of band `band` that has two members or more.
+    fn for_each(
+        &self,
+        band: usize,
+        entries: &mut Vec<(u64, u32)>,
+        mut f: impl FnMut(&[(u64, u32)]),
+    ) {
+        entries.clear();
+        for (i, sketch) in self.sketches.iter().enumerate() {
+            let Some(Sketch(keys)) = sketch else { continue };
+            let key = keys[band];
+            if self
+                .wanted
+                .as_ref()
+                .is_none_or(|w| w.binary_search(&key).is_ok())
+            {
+                entries.push((key, i as u32));
+            }
         }
-    } else {
-        let mut wanted: Vec<u64> = (0..sketches.len())
-            .filter(|&i| searched[i])
-            .flat_map(keys_of)
-            .collect();
-        wanted.sort_unstable();
-        wanted.dedup();
-        for i in 0..sketches.len() {
-            entries.extend(
-                keys_of(i)
-                    .filter(|k| wanted.binary_search(k).is_ok())
-                    .map(|k| (k, i as u32)),
-            );
+        entries.sort_unstable();
+        for bucket in entries.chunk_by(|x, y| x.0 == y.0) {
+            if bucket.len() > 1 {
+                f(bucket);
+            }
         }
     }
-    entries.sort_unstable();
-    let mut pairs: Vec<(u32, u32)> = Vec::new();
-    for bucket in entries.chunk_by(|x, y| x.0 == y.0) {
-        for (j, &(_, later)) in bucket.iter().enumerate().skip(1) {
-            if !searched[later as usize] {
-                continue;
+}
+
+/// For each article, how many pairs (with repeats across bands) it is the later one of.
+fn pair_counts(buckets: &Buckets, searched: &[bool], entries: &mut Vec<(u64, u32)>) -> Vec<u8> {
+    let mut counts = vec![0u8; searched.len()];
+    for band in 0..BANDS {
+        buckets.for_each(band, entries, |bucket| {
+            for (j, &(_, later)) in bucket.iter().enumerate().skip(1) {
+                if searched[later as usize] {
+                    counts[later as usize] += j.min(PER_BUCKET) as u8;
+                }
             }
-            for &(_, earlier) in &bucket[..j.min(PER_BUCKET)] {
-                if earlier != later {
+        });
+    }
+    counts
+}
+
+/// Pairs (later, earlier, bands shared) of articles that share at least one band, sorted,
+/// for the later articles in `range` that are `searched`. Each bucket pairs its members
+/// only with its first few.
+fn candidate_pairs(
+    buckets: &Buckets,
+    searched: &[bool],
+    range: std::ops::Range<u32>,
+    entries: &mut Vec<(u64, u32)>,
+) -> Vec<(u32, u32, u32)> {
+    let mut pairs: Vec<(u32, u32)> = Vec::new();
+    for band in 0..BANDS {
+        buckets.for_each(band, entries, |bucket| {
+            for (j, &(_, later)) in bucket.iter().enumerate().skip(1) {
+                if !range.contains(&later) || !searched[later as usize] {
+                    continue;
+                }
+                for &(_, earlier) in &bucket[..j.min(PER_BUCKET)] {
                     pairs.push((later, earlier));
                 }
             }
-        }
+        });
     }
     pairs.sort_unstable();
-    let mut out: Vec<(u32, u32, u32)> = Vec::new();
+    let mut out: Vec<(u32, u32, u32)> = Vec::with_capacity(pairs.len() / 2);
     for run in pairs.chunk_by(|x, y| x == y) {
         out.push((run[0].0, run[0].1, run.len() as u32));
     }

@@ -12,6 +12,7 @@ fn main() {
     let sources = ingest::discover(&paths).expect("sample pages");
     let options = clean::CleanOptions {
         fallback_date: chrono::NaiveDate::from_ymd_opt(2026, 1, 21),
+        boilerplate: None,
     };
     let pages: Vec<clean::Page> = ingest::read(sources, ingest::ReadOptions::default())
         .map(|raw| ingest::decode(raw, &ingest::DecodeOptions::default()))

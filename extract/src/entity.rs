@@ -45,10 +45,12 @@ struct Org {
     company: bool,
 }
 
-/// One text of an article, read.
+/// One text of an article, read; a long text is read as several windows.
 struct Text {
     field: Field,
     paragraph: Option<u32>,
+    /// Characters before this window in its text.
+    offset: usize,
     chars: Vec<char>,
     hits: Vec<Hit>,
     found: Vec<Found>,
@@ -90,14 +92,16 @@ pub(crate) fn find(lexicon: &Lexicon, page: &clean::Page, out: &mut Vec<Entity>)
         ];
         for (field, text) in fields {
             if let Some(text) = text {
-                texts.push((a as u32, read(lexicon, field, None, text)));
+                for (offset, window) in windows(text) {
+                    texts.push((a as u32, read(lexicon, field, None, offset, window)));
+                }
             }
         }
         for (p, paragraph) in article.paragraphs.iter().enumerate() {
-            texts.push((
-                a as u32,
-                read(lexicon, Field::Paragraph, Some(p as u32), &paragraph.text),
-            ));
+            for (offset, window) in windows(&paragraph.text) {
+                let text = read(lexicon, Field::Paragraph, Some(p as u32), offset, window);
+                texts.push((a as u32, text));
+            }
         }
     }
 
@@ -164,8 +168,8 @@ pub(crate) fn find(lexicon: &Lexicon, page: &clean::Page, out: &mut Vec<Entity>)
                 article,
                 field: text.field,
                 paragraph: text.paragraph,
-                start: f.start as u32,
-                end: f.end as u32,
+                start: (text.offset + f.start) as u32,
+                end: (text.offset + f.end) as u32,
                 kind: f.kind,
                 text: text.chars[f.start..f.end].iter().collect(),
                 name: f.name,
@@ -177,8 +181,56 @@ pub(crate) fn find(lexicon: &Lexicon, page: &clean::Page, out: &mut Vec<Entity>)
     }
 }
 
-/// Reads `source` as characters and keeps the lexicon's matches in it.
-fn read(lexicon: &Lexicon, field: Field, paragraph: Option<u32>, source: &str) -> Text {
+/// Characters in a window the rules read at once. The rules look a few characters around
+/// each lexicon hit and compare hits within one text, so a text without line breaks (a
+/// scraped page, a JSON Lines field) read whole would cost time quadratic in its length.
+const WINDOW_CHARS: usize = 2048;
+
+/// `text` cut into windows of at most [`WINDOW_CHARS`] characters, each with the number of
+/// characters before it. A cut falls after a sentence's end where there is one in the
+/// window's second half, else after any character no name holds (punctuation, a space, a
+/// digit), else at the window's end: no name spans a sentence's end, so a page's entities
+/// are those of its text read whole.
+fn windows(text: &str) -> impl Iterator<Item = (usize, &str)> {
+    let mut rest = text;
+    let mut offset = 0;
+    std::iter::from_fn(move || {
+        if rest.is_empty() {
+            return None;
+        }
+        let mut cut = rest.len();
+        let (mut sentence, mut other, mut n) = (None, None, 0);
+        for (at, c) in rest.char_indices() {
+            if n == WINDOW_CHARS {
+                cut = sentence.or(other).unwrap_or(at);
+                break;
+            }
+            n += 1;
+            let end = at + c.len_utf8();
+            if n > WINDOW_CHARS / 2 {
+                if matches!(c, '。' | '！' | '？' | '；' | '\n') {
+                    sentence = Some(end);
+                } else if !is_han(c) && c != '·' {
+                    other = Some(end);
+                }
+            }
+        }
+        let (window, tail) = rest.split_at(cut);
+        let at = offset;
+        offset += window.chars().count();
+        rest = tail;
+        Some((at, window))
+    })
+}
+
+/// Reads `source` (characters from `offset` on in its text) and keeps the lexicon's matches.
+fn read(
+    lexicon: &Lexicon,
+    field: Field,
+    paragraph: Option<u32>,
+    offset: usize,
+    source: &str,
+) -> Text {
     // Sized once and exactly: growing a vector of characters a push at a time costs more
     // than the count, and sizing it by bytes would reserve three times what Han text needs.
     let mut chars = Vec::with_capacity(source.chars().count());
@@ -195,6 +247,7 @@ fn read(lexicon: &Lexicon, field: Field, paragraph: Option<u32>, source: &str) -
     Text {
         field,
         paragraph,
+        offset,
         chars,
         hits,
         found: Vec::new(),
@@ -342,7 +395,7 @@ fn abbreviations_of(core: &[char], name: &[char]) -> Vec<Vec<char>> {
             }
         }
     }
-    if core.len() >= 4 && core.len() % 2 == 0 {
+    if core.len() >= 4 && core.len().is_multiple_of(2) {
         let mut short = core[..2].to_vec();
         short.extend(core[2..].chunks(2).map(|c| c[0]));
         out.push(short);
@@ -937,6 +990,44 @@ mod tests {
                 ("湘潭市", Some("430300")),
             ]
         );
+    }
+
+    #[test]
+    fn windows_cover_the_text_and_cut_after_sentences() {
+        let sentence = "省民政厅党组书记、厅长李永军表示，将加强供需对接。";
+        let text = sentence.repeat(400);
+        let pieces: Vec<(usize, &str)> = windows(&text).collect();
+        assert!(pieces.len() > 1);
+        assert_eq!(pieces.iter().map(|p| p.1).collect::<String>(), text);
+        let mut at = 0;
+        for (offset, piece) in &pieces {
+            assert_eq!(*offset, at);
+            assert!(piece.chars().count() <= WINDOW_CHARS);
+            at += piece.chars().count();
+        }
+        assert!(pieces[..pieces.len() - 1]
+            .iter()
+            .all(|p| p.1.ends_with('。')));
+        // No punctuation at all: still bounded windows, cut at the window's end.
+        let names = "张".repeat(5000);
+        assert!(windows(&names).all(|p| p.1.chars().count() <= WINDOW_CHARS));
+        assert_eq!(windows("").count(), 0);
+    }
+
+    #[test]
+    fn a_text_without_line_breaks_gives_what_its_sentences_give() {
+        let sentence = "省民政厅党组书记、厅长李永军表示，将加强供需对接。";
+        let one = found_in(article(&[sentence]));
+        let n = 300;
+        let long = found_in(article(&[&sentence.repeat(n)]));
+        let len = sentence.chars().count() as u32;
+        assert_eq!(long.len(), one.len() * n);
+        for (k, e) in long.iter().enumerate() {
+            let first = &one[k % one.len()];
+            let shift = (k / one.len()) as u32 * len;
+            assert_eq!((e.kind, &e.name), (first.kind, &first.name));
+            assert_eq!((e.start, e.end), (first.start + shift, first.end + shift));
+        }
     }
 
     #[test]

@@ -23,7 +23,9 @@ mod shard;
 
 pub use decode::{decode, DecodeOptions};
 pub use error::Error;
-pub use read::{discover, read, Fingerprint, ReadOptions, Reader, Source};
+pub use read::{
+    discover, discover_with, read, DiscoverOptions, Fingerprint, ReadOptions, Reader, Source,
+};
 pub use shard::Shard;
 
 use chrono::NaiveDate;

@@ -25,6 +25,25 @@ pub struct Source {
     /// What the file system said of it when it was found (`None` when that could not be
     /// told): what lets a later run know it unchanged without reading it.
     pub fingerprint: Option<Fingerprint>,
+    /// Where a symbolic link points that was found but not followed
+    /// ([`DiscoverOptions::follow_symlinks`] off): the input is an error row saying so.
+    pub link_not_followed: Option<String>,
+}
+
+/// How [`discover_with`] walks folders.
+#[derive(Clone, Copy, Debug)]
+pub struct DiscoverOptions {
+    /// Follow symbolic links (to files and folders, wherever they point). Off, a link is
+    /// an error row naming its target, and nothing outside the named trees is read.
+    pub follow_symlinks: bool,
+}
+
+impl Default for DiscoverOptions {
+    fn default() -> Self {
+        DiscoverOptions {
+            follow_symlinks: true,
+        }
+    }
 }
 
 impl Source {
@@ -117,6 +136,11 @@ impl Default for ReadOptions {
 /// (names starting with `.`) are skipped, and a folder reached twice through symbolic links
 /// is walked once.
 pub fn discover(paths: &[PathBuf]) -> Result<Vec<Source>, Error> {
+    discover_with(paths, DiscoverOptions::default())
+}
+
+/// [`discover`] with options.
+pub fn discover_with(paths: &[PathBuf], options: DiscoverOptions) -> Result<Vec<Source>, Error> {
     let mut sources = Vec::new();
     let mut seen_dirs = HashSet::new();
     for path in paths {
@@ -124,21 +148,57 @@ pub fn discover(paths: &[PathBuf]) -> Result<Vec<Source>, Error> {
             path: path.clone(),
             source,
         })?;
-        let display = path.to_string_lossy().into_owned();
+        let display = display_name(path.as_os_str());
         if meta.is_dir() {
-            walk(path, &display, &mut seen_dirs, &mut sources);
+            walk(path, &display, options, &mut seen_dirs, &mut sources);
         } else {
             sources.push(Source {
                 path: path.clone(),
                 display,
                 fingerprint: Fingerprint::of(&meta),
+                link_not_followed: None,
             });
         }
     }
     Ok(sources)
 }
 
-fn walk(dir: &Path, display: &str, seen: &mut HashSet<PathBuf>, out: &mut Vec<Source>) {
+/// A path as a `source`: its text, with `%` written `%25`, `#` written `%23` (so that no
+/// file name reads as a JSON Lines record's `file.jsonl#L3`) and each byte that is not
+/// UTF-8 written `%XX`. Two paths never share a source, and the path can be read back.
+pub(crate) fn display_name(path: &std::ffi::OsStr) -> String {
+    #[cfg(unix)]
+    let bytes = {
+        use std::os::unix::ffi::OsStrExt;
+        path.as_bytes()
+    };
+    #[cfg(not(unix))]
+    let lossy = path.to_string_lossy();
+    #[cfg(not(unix))]
+    let bytes = lossy.as_bytes();
+    let mut out = String::with_capacity(bytes.len());
+    for chunk in bytes.utf8_chunks() {
+        for c in chunk.valid().chars() {
+            match c {
+                '%' => out.push_str("%25"),
+                '#' => out.push_str("%23"),
+                c => out.push(c),
+            }
+        }
+        for b in chunk.invalid() {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+fn walk(
+    dir: &Path,
+    display: &str,
+    options: DiscoverOptions,
+    seen: &mut HashSet<PathBuf>,
+    out: &mut Vec<Source>,
+) {
     // Canonical paths identify a folder however it was reached, which is what stops a
     // symbolic link that points back up the tree from looping.
     let Ok(canonical) = fs::canonicalize(dir) else {
@@ -146,6 +206,7 @@ fn walk(dir: &Path, display: &str, seen: &mut HashSet<PathBuf>, out: &mut Vec<So
             path: dir.to_path_buf(),
             display: display.to_string(),
             fingerprint: None,
+            link_not_followed: None,
         });
         return;
     };
@@ -160,6 +221,7 @@ fn walk(dir: &Path, display: &str, seen: &mut HashSet<PathBuf>, out: &mut Vec<So
                 path: dir.to_path_buf(),
                 display: display.to_string(),
                 fingerprint: None,
+                link_not_followed: None,
             });
             return;
         }
@@ -172,17 +234,25 @@ fn walk(dir: &Path, display: &str, seen: &mut HashSet<PathBuf>, out: &mut Vec<So
     names.sort();
     for name in names {
         let path = dir.join(&name);
-        let child_display = format!(
-            "{}/{}",
-            display.trim_end_matches('/'),
-            name.to_string_lossy()
-        );
+        let child_display = format!("{}/{}", display.trim_end_matches('/'), display_name(&name));
+        if !options.follow_symlinks {
+            if let Ok(target) = fs::read_link(&path) {
+                out.push(Source {
+                    path,
+                    display: child_display,
+                    fingerprint: None,
+                    link_not_followed: Some(display_name(target.as_os_str())),
+                });
+                continue;
+            }
+        }
         match fs::metadata(&path) {
-            Ok(meta) if meta.is_dir() => walk(&path, &child_display, seen, out),
+            Ok(meta) if meta.is_dir() => walk(&path, &child_display, options, seen, out),
             meta => out.push(Source {
                 path,
                 display: child_display,
                 fingerprint: meta.ok().as_ref().and_then(Fingerprint::of),
+                link_not_followed: None,
             }),
         }
     }
@@ -271,15 +341,27 @@ enum Compression {
 fn open(source: &Source, options: &ReadOptions) -> Opened {
     let display = source.display.clone();
     let fail = |reason: String| Opened::Doc(RawDoc::failed(display.clone(), Status::Error, reason));
+    if let Some(target) = &source.link_not_followed {
+        return fail(format!(
+            "symbolic link to {target}, not followed (--no-follow-symlinks)"
+        ));
+    }
+    // Looked at before opening: opening a FIFO waits for a writer that may never come.
+    match fs::metadata(&source.path) {
+        Ok(meta) if meta.is_dir() => return fail("cannot read folder".to_string()),
+        Ok(meta) if !meta.is_file() => {
+            return fail(format!(
+                "not a regular file ({}): not read",
+                special_kind(&meta)
+            ))
+        }
+        Ok(_) => {}
+        Err(e) => return fail(format!("cannot open: {e}")),
+    }
     let mut file = match File::open(&source.path) {
         Ok(file) => file,
         Err(e) => return fail(format!("cannot open: {e}")),
     };
-    match file.metadata() {
-        Ok(meta) if meta.is_dir() => return fail("cannot read folder".to_string()),
-        Ok(_) => {}
-        Err(e) => return fail(format!("cannot inspect: {e}")),
-    }
     let mut magic = [0u8; 4];
     let n = match read_prefix(&mut file, &mut magic) {
         Ok(n) => n,
@@ -305,6 +387,7 @@ fn open(source: &Source, options: &ReadOptions) -> Opened {
             display: source.display.clone(),
             reader: BufReader::with_capacity(1 << 16, stream),
             line_no: 0,
+            records: 0,
             done: false,
         });
     }
@@ -321,6 +404,24 @@ fn open(source: &Source, options: &ReadOptions) -> Opened {
         )),
         Err(ReadFailure::Io(e)) => fail(format!("{what}{e}")),
     }
+}
+
+/// What kind of special file `meta` describes, in words.
+fn special_kind(meta: &fs::Metadata) -> &'static str {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        let kind = meta.file_type();
+        if kind.is_fifo() {
+            return "a FIFO";
+        } else if kind.is_socket() {
+            return "a socket";
+        } else if kind.is_block_device() || kind.is_char_device() {
+            return "a device";
+        }
+    }
+    let _ = meta;
+    "a special file"
 }
 
 fn read_prefix(file: &mut File, buf: &mut [u8]) -> io::Result<usize> {
@@ -368,15 +469,66 @@ struct JsonLines {
     display: String,
     reader: BufReader<Box<dyn Read>>,
     line_no: u64,
+    /// Documents yielded so far (records and failed lines).
+    records: u64,
     done: bool,
 }
 
 impl JsonLines {
     fn next_doc(&mut self, limit: u64) -> Option<RawDoc> {
+        let doc = self.next_line(limit);
+        if doc.is_some() {
+            self.records += 1;
+            return doc;
+        }
+        // A file with no record still gets its row.
+        if self.records == 0 {
+            self.records = 1;
+            return Some(RawDoc::failed(
+                self.display.clone(),
+                Status::Empty,
+                "JSON Lines file with no records (empty or only blank lines)".to_string(),
+            ));
+        }
+        None
+    }
+
+    /// Skips blank lines a buffer at a time, counting them, without making a line of each:
+    /// a stream of nothing but newlines (a tiny gzip can hold hundreds of megabytes of
+    /// them) costs a scan of its bytes.
+    fn skip_blank_lines(&mut self) -> io::Result<()> {
+        loop {
+            let buf = self.reader.fill_buf()?;
+            if buf.is_empty() {
+                return Ok(());
+            }
+            let blank = buf
+                .iter()
+                .position(|b| !b.is_ascii_whitespace())
+                .unwrap_or(buf.len());
+            // Leading white space of a record's line goes too: JSON ignores it.
+            let more = blank < buf.len();
+            self.line_no += buf[..blank].iter().filter(|&&b| b == b'\n').count() as u64;
+            self.reader.consume(blank);
+            if more {
+                return Ok(());
+            }
+        }
+    }
+
+    fn next_line(&mut self, limit: u64) -> Option<RawDoc> {
         let mut line = Vec::new();
         loop {
             if self.done {
                 return None;
+            }
+            if let Err(e) = self.skip_blank_lines() {
+                self.done = true;
+                return Some(RawDoc::failed(
+                    format!("{}#L{}", self.display, self.line_no + 1),
+                    Status::Error,
+                    format!("cannot read line: {e}"),
+                ));
             }
             line.clear();
             self.line_no += 1;
@@ -533,6 +685,64 @@ mod tests {
         assert_eq!(found.len(), 1);
     }
 
+    #[cfg(unix)]
+    #[test]
+    fn sources_are_unique_and_never_read_as_a_record() {
+        use std::os::unix::ffi::OsStrExt;
+        let names = [
+            std::ffi::OsStr::from_bytes(b"a\xff.txt"),
+            std::ffi::OsStr::from_bytes(b"a\xfe.txt"),
+            std::ffi::OsStr::new("feed.jsonl#L1"),
+            std::ffi::OsStr::new("50%.txt"),
+            std::ffi::OsStr::new("版面.txt"),
+        ];
+        let shown: Vec<String> = names.iter().map(|n| display_name(n)).collect();
+        assert_eq!(
+            shown,
+            [
+                "a%FF.txt",
+                "a%FE.txt",
+                "feed.jsonl%23L1",
+                "50%25.txt",
+                "版面.txt"
+            ]
+        );
+        let dir = tempfile::tempdir().expect("tempdir");
+        for name in &names[..2] {
+            fs::write(dir.path().join(name), b"x").expect("write");
+        }
+        let found = discover(&[dir.path().to_path_buf()]).expect("discover");
+        assert_eq!(found.len(), 2);
+        assert_ne!(found[0].display, found[1].display);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn links_not_followed_are_error_rows_naming_their_target() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let outside = tempfile::tempdir().expect("tempdir");
+        write(outside.path(), "secret.txt", b"outside the tree");
+        write(dir.path(), "a.txt", "页面".as_bytes());
+        std::os::unix::fs::symlink(outside.path().join("secret.txt"), dir.path().join("b.txt"))
+            .expect("symlink");
+        std::os::unix::fs::symlink(outside.path(), dir.path().join("c")).expect("symlink");
+        let roots = [dir.path().to_path_buf()];
+        assert_eq!(discover(&roots).expect("discover").len(), 3, "followed");
+        let options = DiscoverOptions {
+            follow_symlinks: false,
+        };
+        let sources = discover_with(&roots, options).expect("discover");
+        assert_eq!(sources.len(), 3);
+        let docs: Vec<_> = read(sources, ReadOptions::default()).collect();
+        assert!(docs[0].outcome.is_none());
+        for doc in &docs[1..] {
+            let (status, why) = doc.outcome.clone().expect("error row");
+            assert_eq!(status, Status::Error);
+            assert!(why.contains("not followed"), "{why}");
+            assert!(why.contains(&*outside.path().to_string_lossy()), "{why}");
+        }
+    }
+
     #[test]
     fn missing_input_is_a_run_error() {
         let err = discover(&[PathBuf::from("/no/such/input")]).expect_err("missing");
@@ -556,6 +766,56 @@ mod tests {
         assert!(docs[0].source.ends_with("docs.jsonl#L1"));
         assert_eq!(docs[1].outcome.as_ref().map(|o| o.0), Some(Status::Error));
         assert!(docs[2].source.ends_with("docs.jsonl#L4"));
+    }
+
+    #[test]
+    fn a_jsonl_file_without_records_is_one_empty_row_and_blank_lines_are_counted() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        write(dir.path(), "a-empty.jsonl", b"");
+        write(dir.path(), "b-blank.jsonl", b"\n  \n\t\r\n\n");
+        // Blank lines in bulk, gzipped: read without a line each.
+        let mut blank = vec![b'\n'; 3 << 20];
+        blank.extend_from_slice(b"   {\"text\": \"\\u7b2c\\u4e00\"}\n\n");
+        write(dir.path(), "c.jsonl.gz", &crate::fixtures::gzip(&blank));
+        let sources = discover(&[dir.path().to_path_buf()]).expect("discover");
+        let docs: Vec<_> = read(sources, ReadOptions::default()).collect();
+        let rows: Vec<(String, Option<Status>)> = docs
+            .iter()
+            .map(|d| {
+                let name = d.source.rsplit('/').next().unwrap_or_default().to_string();
+                (name, d.outcome.as_ref().map(|o| o.0))
+            })
+            .collect();
+        assert_eq!(
+            rows,
+            [
+                ("a-empty.jsonl".to_string(), Some(Status::Empty)),
+                ("b-blank.jsonl".to_string(), Some(Status::Empty)),
+                (format!("c.jsonl.gz#L{}", (3 << 20) + 1), None),
+            ]
+        );
+        assert_eq!(docs[2].bytes, "第一".as_bytes());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn special_files_are_error_rows_never_opened() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        write(dir.path(), "a.txt", "页面".as_bytes());
+        let fifo = dir.path().join("b.fifo");
+        let made = std::process::Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .expect("mkfifo");
+        assert!(made.success());
+        let sources = discover(&[dir.path().to_path_buf()]).expect("discover");
+        assert_eq!(sources.len(), 2);
+        // Opening the FIFO for reading would wait forever for a writer.
+        let docs: Vec<_> = read(sources, ReadOptions::default()).collect();
+        assert_eq!(docs.len(), 2);
+        let (status, why) = docs[1].outcome.clone().expect("an error row");
+        assert_eq!(status, Status::Error);
+        assert!(why.contains("FIFO"), "{why}");
     }
 
     #[test]

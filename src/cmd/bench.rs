@@ -46,6 +46,21 @@ pub struct BenchArgs {
     /// nothing).
     #[arg(long, value_name = "PAGES")]
     pub incremental: Option<u32>,
+
+    /// Instead of the stage bench: time the page shapes that once cost more than linear time
+    /// (text without line breaks, repeated names, thousands of similar lines, paragraphs
+    /// repeating a sentence, JSON Lines of blank lines) at the sizes of --hostile-mb.
+    #[arg(long)]
+    pub hostile: bool,
+
+    /// Sizes, in megabytes, of each hostile shape.
+    #[arg(
+        long,
+        value_name = "MB,MB",
+        value_delimiter = ',',
+        default_value = "0.5,4"
+    )]
+    pub hostile_mb: Vec<f64>,
 }
 
 /// A small deterministic generator (SplitMix64): the corpus is the same on every machine.
@@ -66,7 +81,7 @@ fn vary(page: &str, rng: &mut Rng) -> String {
     let digits: String = page
         .chars()
         .map(|c| {
-            if c.is_ascii_digit() && rng.next() % 3 == 0 {
+            if c.is_ascii_digit() && rng.next().is_multiple_of(3) {
                 char::from(b'0' + (rng.next() % 10) as u8)
             } else {
                 c
@@ -162,6 +177,18 @@ pub fn bench(args: BenchArgs) -> Result<ExitCode> {
         Some(dir) => dir.clone(),
         None => std::env::temp_dir().join(format!("newsprint-bench-{}", std::process::id())),
     };
+    if args.hostile {
+        if args.hostile_mb.is_empty() || args.hostile_mb.iter().any(|&mb| mb.is_nan() || mb <= 0.0)
+        {
+            bail!("--hostile-mb takes sizes above 0, such as 0.5,4");
+        }
+        let code =
+            super::hostile::hostile_bench(&pages[0], &args.hostile_mb, &scratch.join("hostile"));
+        if args.dir.is_none() {
+            let _ = std::fs::remove_dir_all(&scratch);
+        }
+        return code;
+    }
     let corpus = scratch.join("corpus");
     if corpus.exists() {
         std::fs::remove_dir_all(&corpus)?;
@@ -501,7 +528,7 @@ impl ArticleCorpus {
                 let words = 6 + rng.next() % 9;
                 for w in 0..words {
                     s.push_str(&self.words[(rng.next() % self.words.len() as u64) as usize]);
-                    if w + 1 < words && rng.next() % 5 == 0 {
+                    if w + 1 < words && rng.next().is_multiple_of(5) {
                         s.push('，');
                     }
                 }

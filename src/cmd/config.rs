@@ -102,6 +102,10 @@ pub fn settings(run: &RunArgs) -> toml::Table {
         int(u64::from(run.boilerplate_min_docs)),
     );
     put("no_boilerplate", Some(Value::Boolean(run.no_boilerplate)));
+    put(
+        "no_follow_symlinks",
+        Some(Value::Boolean(run.no_follow_symlinks)),
+    );
     t
 }
 

@@ -22,7 +22,8 @@ unsharded run over the same inputs.
 
 Exit codes:
   0  merged
-  1  a shard is missing or incomplete, or the dataset could not be read or written
+  1  a shard is missing or incomplete, a shard or another merge is writing the dataset
+     (the dataset is busy), or the dataset could not be read or written
   2  bad usage
 
 Example:
@@ -55,6 +56,7 @@ pub fn merge(args: MergeArgs) -> Result<ExitCode> {
     });
     let report = aggregate::merge(&args.out, options.as_ref())
         .with_context(|| format!("cannot merge {}", args.out.display()))?;
+    super::run::warn_repaired(report.corpus.as_ref());
     let copies = report
         .corpus
         .as_ref()

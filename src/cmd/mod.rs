@@ -3,6 +3,7 @@
 pub mod bench;
 pub mod config;
 pub mod eval;
+pub mod hostile;
 pub mod merge;
 pub mod run;
 pub mod stats;

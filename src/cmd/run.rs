@@ -62,8 +62,9 @@ pub struct RunArgs {
     #[arg(long, value_name = "N")]
     pub max_errors: Option<u64>,
 
-    /// Worker threads (default: one per core). The output is identical for any value.
-    #[arg(long, value_name = "N")]
+    /// Worker threads, 1 to 1024 (default: one per core). The output is identical for any
+    /// value.
+    #[arg(long, value_name = "N", value_parser = parse_threads)]
     pub threads: Option<usize>,
 
     /// Publication date for pages whose own date cannot be found; anchors relative dates
@@ -99,8 +100,10 @@ pub struct RunArgs {
     #[arg(long, value_name = "N", default_value_t = 250_000)]
     pub rows_per_part: usize,
 
-    /// Largest document read, in megabytes; a larger one is recorded as an error.
-    #[arg(long, value_name = "MB", default_value_t = 64)]
+    /// Largest document read, in megabytes (1 to 65536); a larger one is recorded as an
+    /// error.
+    #[arg(long, value_name = "MB", default_value_t = 64,
+          value_parser = clap::value_parser!(u64).range(1..=MAX_DOCUMENT_MB))]
     pub max_document_mb: u64,
 
     /// Jaccard similarity of character 3-grams at or above which an article repeats an
@@ -123,6 +126,11 @@ pub struct RunArgs {
     /// Keep recurring lines (skips the extra read of the inputs).
     #[arg(long)]
     pub no_boilerplate: bool,
+
+    /// Do not follow symbolic links inside input folders: each is a `documents` row with
+    /// status error naming where it points, and nothing outside the named folders is read.
+    #[arg(long)]
+    pub no_follow_symlinks: bool,
 }
 
 const AFTER_HELP: &str = "\
@@ -145,13 +153,21 @@ Each table is a folder of part-NNNNN.parquet files (zstd); see docs/schema.md.
 
 Exit codes:
   0  the run completed (failed documents are rows with status = error)
-  1  the run failed (or, with --strict, a document failed)
+  1  the run failed (or, with --strict, a document failed; or another run, shard or merge
+     holds the dataset's lock: the dataset is busy, and the message names it)
   2  bad usage (unknown option, missing input, bad date or encoding label)
 
 Examples:
   newsprint run data/pages --out out
   newsprint run scans/ --out dataset --published-date 2026-01-21 --threads 8
   newsprint run pages.jsonl.gz --out dataset --log-format json";
+
+/// Warns of each state file the corpus step found out of step with the parts.
+pub(crate) fn warn_repaired(corpus: Option<&aggregate::CorpusReport>) {
+    for path in corpus.into_iter().flat_map(|c| &c.repaired) {
+        tracing::warn!(file = %path, "state file was missing, damaged or of other rows: rebuilt from the parts");
+    }
+}
 
 /// Log output format.
 #[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
@@ -160,6 +176,23 @@ pub enum LogFormat {
     Text,
     /// One JSON object per line.
     Json,
+}
+
+/// The largest `--max-document-mb`: a document is held whole in memory, and 64 GiB is more
+/// than any machine newsprint runs on should hold for one page.
+const MAX_DOCUMENT_MB: u64 = 65_536;
+
+/// The most worker threads: each holds a batch's documents, and a thread per core is the
+/// useful number on any machine sold today.
+const MAX_THREADS: usize = 1024;
+
+pub(crate) fn parse_threads(s: &str) -> Result<usize, String> {
+    match s.parse::<usize>() {
+        Ok(n) if (1..=MAX_THREADS).contains(&n) => Ok(n),
+        _ => Err(format!(
+            "{s:?} is not a thread count from 1 to {MAX_THREADS}"
+        )),
+    }
 }
 
 pub(crate) fn parse_fraction(s: &str) -> Result<f32, String> {
@@ -227,8 +260,13 @@ pub fn run(mut args: RunArgs) -> Result<ExitCode> {
         std::env::var(name).ok()
     })
     .map_err(Usage)?;
-    let mut sources =
-        ingest::discover(&args.inputs).map_err(|e| Usage(format!("{e:#}: {}", source_text(&e))))?;
+    let mut sources = ingest::discover_with(
+        &args.inputs,
+        ingest::DiscoverOptions {
+            follow_symlinks: !args.no_follow_symlinks,
+        },
+    )
+    .map_err(|e| Usage(format!("{e:#}: {}", source_text(&e))))?;
     let discovered = sources.len();
     if let Some((shard, origin)) = &shard {
         sources.retain(|s| shard.owns(&s.display));
@@ -242,11 +280,11 @@ pub fn run(mut args: RunArgs) -> Result<ExitCode> {
         .threads
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
     let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(threads.max(1))
+        .num_threads(threads.clamp(1, MAX_THREADS))
         .build()
         .context("cannot start worker threads")?;
     let read_options = ingest::ReadOptions {
-        max_document_bytes: args.max_document_mb.max(1) << 20,
+        max_document_bytes: args.max_document_mb << 20,
     };
     if args.dry_run {
         let index = aggregate::InputIndex::read_for(&out, shard, args.full)
@@ -267,6 +305,9 @@ pub fn run(mut args: RunArgs) -> Result<ExitCode> {
     };
     let mut writer = aggregate::Writer::open(&out, writer_options)
         .with_context(|| format!("cannot write to {}", out.display()))?;
+    for holder in writer.locks_taken_over() {
+        tracing::warn!(previous = %holder, "took over the dataset's lock from a writer that exited without releasing it");
+    }
     let seen = writer.take_seen();
     if !seen.is_empty() {
         tracing::info!(
@@ -414,8 +455,13 @@ pub fn run(mut args: RunArgs) -> Result<ExitCode> {
         duration_secs: elapsed.as_secs_f64(),
         input_bytes: totals.bytes,
         peak_rss_bytes: peak_rss_bytes(),
+        measure_peak_rss: Some(peak_rss_bytes),
     };
     let report = writer.finish(info).context("cannot finish the dataset")?;
+    warn_repaired(report.corpus.as_ref());
+    for warning in &report.warnings {
+        tracing::warn!("{warning}");
+    }
     print_summary(&report, &totals, started.elapsed(), args.log_format);
     Ok(ExitCode::SUCCESS)
 }
@@ -551,6 +597,26 @@ impl ReadAccount {
 }
 
 /// `--dry-run`: reads and hashes the inputs and lists, on stdout, those a run would process.
+/// A source as one field of a tab-separated line: backslash, tab, newline and carriage
+/// return written as `\\`, `\t`, `\n` and `\r`, so that any file name stays one field of
+/// one line.
+fn escape_field(s: &str) -> std::borrow::Cow<'_, str> {
+    if !s.contains(['\\', '\t', '\n', '\r']) {
+        return s.into();
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            '\t' => out.push_str("\\t"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            c => out.push(c),
+        }
+    }
+    out.into()
+}
+
 fn dry_run(
     args: &RunArgs,
     out: &std::path::Path,
@@ -576,7 +642,12 @@ fn dry_run(
             serde_json::json!({"event": "would_process", "source": raw.source, "doc_id": raw.doc_id, "bytes": raw.bytes.len()})
                 .to_string()
         } else {
-            format!("{}\t{}\t{}", raw.source, raw.doc_id, raw.bytes.len())
+            format!(
+                "{}\t{}\t{}",
+                escape_field(&raw.source),
+                raw.doc_id,
+                raw.bytes.len()
+            )
         };
         if writeln!(listing, "{line}").is_err() {
             // The reader closed the pipe (`| head`): nothing more to say.
@@ -843,4 +914,22 @@ fn print_summary(
     };
     // A reader that closed the pipe early has had what it wanted: not an error.
     let _ = writeln!(std::io::stdout(), "{text}");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dry_run_fields_escape_what_would_break_a_line() {
+        assert_eq!(escape_field("a/b.txt"), "a/b.txt");
+        assert_eq!(escape_field("a\tb\nc\\d\re"), "a\\tb\\nc\\\\d\\re");
+    }
+
+    #[test]
+    fn thread_counts_are_bounded() {
+        assert_eq!(parse_threads("8"), Ok(8));
+        assert!(parse_threads("0").is_err());
+        assert!(parse_threads("100000").is_err());
+    }
 }

@@ -1,0 +1,113 @@
+//! One current `documents` row per input: the error rows of inputs that a later run read
+//! again are replaced by that run's row.
+//!
+//! A failed input (`status = error`) is tried again by every run. Its new row, whatever the
+//! outcome, is the input's current one; the old error row leaves the part that holds it,
+//! which is rewritten without it (staged, then renamed over). The current row's `run` says
+//! which run gave the outcome.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::path::Path;
+
+use polars::prelude::*;
+
+use crate::dataset::Manifest;
+use crate::schema::DOCUMENTS;
+use crate::table::{read_frame, typed, write_frame};
+use crate::Error;
+
+/// A source's key: its path hashed (16 bytes a failed input, not its text).
+pub(crate) fn source_key(source: &str) -> u128 {
+    xxhash_rust::xxh3::xxh3_128(source.as_bytes())
+}
+
+/// The error rows a dataset holds, and those this run has superseded.
+#[derive(Debug, Default)]
+pub(crate) struct Retries {
+    /// Source key → the documents parts holding an error row for it.
+    failed: HashMap<u128, Vec<String>>,
+    /// Parts to rewrite → the source keys whose error rows leave them.
+    superseded: BTreeMap<String, HashSet<u128>>,
+}
+
+impl Retries {
+    /// Notes an error row of `source` in the documents part `part`.
+    pub(crate) fn failed(&mut self, source: &str, part: &str) {
+        let parts = self.failed.entry(source_key(source)).or_default();
+        if !parts.iter().any(|p| p == part) {
+            parts.push(part.to_string());
+        }
+    }
+
+    /// Notes a row of `source` after the rows noted so far (a later run's, or this run's):
+    /// its earlier error rows are superseded. A run killed after committing a retried
+    /// input's row, before it could drop the old one, leaves both; the next reading of the
+    /// dataset finds them this way.
+    pub(crate) fn read_again(&mut self, source: &str) {
+        if self.failed.is_empty() {
+            return;
+        }
+        let key = source_key(source);
+        if let Some(parts) = self.failed.remove(&key) {
+            for part in parts {
+                self.superseded.entry(part).or_default().insert(key);
+            }
+        }
+    }
+
+    /// Rewrites each part holding superseded error rows without them, and brings `manifest`'s
+    /// rows and document counts up to date. `staging` is the writer's staging folder.
+    pub(crate) fn apply(
+        &mut self,
+        out: &Path,
+        staging: &Path,
+        manifest: &mut Manifest,
+    ) -> Result<u64, Error> {
+        let mut dropped_total = 0;
+        for (file, keys) in std::mem::take(&mut self.superseded) {
+            let path = out.join(DOCUMENTS.name).join(&file);
+            let mut frame = read_frame(&DOCUMENTS, &path, None)?;
+            let sources = typed(&frame, &DOCUMENTS, "source", Column::str)?;
+            let statuses = typed(&frame, &DOCUMENTS, "status", Column::str)?;
+            let keep: BooleanChunked = sources
+                .iter()
+                .zip(statuses.iter())
+                .map(|(source, status)| {
+                    let stale = status == Some(ingest::Status::Error.as_str())
+                        && source.is_some_and(|s| keys.contains(&source_key(s)));
+                    Some(!stale)
+                })
+                .collect();
+            let dropped = keep.iter().filter(|k| *k == Some(false)).count() as u64;
+            if dropped == 0 {
+                continue;
+            }
+            let polars_error = |source| Error::Polars {
+                table: DOCUMENTS.name,
+                source,
+            };
+            frame = frame.filter(&keep).map_err(polars_error)?;
+            let dir = staging.join(DOCUMENTS.name);
+            std::fs::create_dir_all(&dir).map_err(|source| Error::Io {
+                path: dir.clone(),
+                source,
+            })?;
+            let fresh = dir.join(&file);
+            write_frame(&DOCUMENTS, &fresh, &mut frame)?;
+            std::fs::rename(&fresh, &path).map_err(|source| Error::Io { path, source })?;
+            if let Some(part) = manifest
+                .parts
+                .get_mut(DOCUMENTS.name)
+                .and_then(|parts| parts.iter_mut().find(|p| p.file == file))
+            {
+                part.rows -= dropped.min(part.rows);
+            }
+            if let Some(n) = manifest.documents.get_mut(ingest::Status::Error.as_str()) {
+                *n -= dropped.min(*n);
+            }
+            dropped_total += dropped;
+        }
+        manifest.recount();
+        Ok(dropped_total)
+    }
+}

@@ -1,0 +1,193 @@
+//! `newsprint bench --hostile`: page shapes that once cost time worse than linear in their
+//! size, each timed through read, decode, clean and extract at two sizes.
+//!
+//! Linear work grows with the size; the bench prints the time ratio between the sizes beside
+//! the size ratio, and flags a shape whose time grows more than twice as fast as its size.
+
+use std::io::Write;
+use std::path::Path;
+use std::process::ExitCode;
+use std::time::Instant;
+
+use anyhow::{Context, Result};
+
+use crate::pipeline::Stages;
+
+/// The shapes, by name.
+pub const SHAPES: [&str; 7] = [
+    "prose-without-newlines",
+    "one-name-repeated",
+    "title-line-copies",
+    "stock-listing-lines",
+    "byline-lines",
+    "sentence-repeated-in-paragraphs",
+    "blank-lines-jsonl-gz",
+];
+
+/// A small deterministic generator (SplitMix64), so shapes are the same on every machine.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+
+    fn pick<'a>(&mut self, from: &'a [char]) -> &'a char {
+        &from[self.next() as usize % from.len()]
+    }
+}
+
+const SURNAMES: [char; 12] = [
+    '王', '李', '张', '刘', '陈', '杨', '黄', '赵', '吴', '周', '徐', '孙',
+];
+const GIVEN: [char; 16] = [
+    '伟', '芳', '娜', '敏', '静', '丽', '强', '磊', '军', '洋', '勇', '艳', '杰', '涛', '明', '超',
+];
+
+/// Lines from `line` (given a generator and the line number) until `text` holds `bytes`.
+fn fill(text: &mut String, bytes: usize, mut line: impl FnMut(&mut Rng, usize) -> String) {
+    let mut rng = Rng(7);
+    let mut i = 0;
+    while text.len() < bytes {
+        text.push_str(&line(&mut rng, i));
+        i += 1;
+    }
+}
+
+/// About `bytes` bytes of the shape `name`, as the file newsprint would read (the name it
+/// is given, and its bytes). `sample` is a real page, for the prose.
+pub fn shape(name: &str, bytes: usize, sample: &str) -> Option<(String, Vec<u8>)> {
+    let mut rng = Rng(0x686f_7374);
+    let mut text = String::with_capacity(bytes + 256);
+    match name {
+        // A scraped page or a JSON Lines field: prose with no line break at all, its figures
+        // varied so that no two stretches are the same.
+        "prose-without-newlines" => {
+            let flat: String = sample.chars().filter(|c| !c.is_whitespace()).collect();
+            while text.len() < bytes {
+                text.extend(flat.chars().map(|c| {
+                    if c.is_ascii_digit() {
+                        char::from(b'0' + (rng.next() % 10) as u8)
+                    } else {
+                        c
+                    }
+                }));
+            }
+        }
+        "one-name-repeated" => fill(&mut text, bytes, |_, _| "副局长唐伏莲说".to_string()),
+        "title-line-copies" => fill(&mut text, bytes, |_, _| {
+            "湘潭高新区：园区去行政化改革激发新活力\n".to_string()
+        }),
+        "stock-listing-lines" => fill(&mut text, bytes, |rng, i| {
+            format!(
+                "{:06} {}{}股份 收盘{}.{:02}元 涨跌{}.{:02}% 成交{}万股\n",
+                600_000 + i,
+                rng.pick(&GIVEN),
+                rng.pick(&GIVEN),
+                rng.next() % 90 + 1,
+                rng.next() % 100,
+                rng.next() % 10,
+                rng.next() % 100,
+                rng.next() % 9000 + 100
+            )
+        }),
+        "byline-lines" => fill(&mut text, bytes, |rng, _| {
+            format!(
+                "本报记者 {}{}{} 通讯员 {}{}\n",
+                rng.pick(&SURNAMES),
+                rng.pick(&GIVEN),
+                rng.pick(&GIVEN),
+                rng.pick(&SURNAMES),
+                rng.pick(&GIVEN)
+            )
+        }),
+        // Paragraphs that each say one sentence five times over: one copy must stay.
+        "sentence-repeated-in-paragraphs" => fill(&mut text, bytes, |_, i| {
+            let sentence = format!("第{i}号园区去年完成固定资产投资一百二十亿元。");
+            format!("{}\n\n", sentence.repeat(5))
+        }),
+        "blank-lines-jsonl-gz" => {
+            let mut lines = vec![b'\n'; bytes];
+            lines.extend_from_slice("{\"text\": \"园区去行政化\"}\n".as_bytes());
+            return Some((
+                "blank-lines.jsonl.gz".to_string(),
+                ingest::fixtures::gzip(&lines),
+            ));
+        }
+        _ => return None,
+    }
+    Some((format!("{name}.txt"), text.into_bytes()))
+}
+
+/// Times every shape at `sizes` (megabytes) through read, decode, clean and extract, on one
+/// thread, and prints MB/s and how time grew against size.
+pub fn hostile_bench(sample: &str, sizes: &[f64], scratch: &Path) -> Result<ExitCode> {
+    let stages = Stages {
+        decode: ingest::DecodeOptions::default(),
+        clean: clean::CleanOptions {
+            fallback_date: chrono::NaiveDate::from_ymd_opt(2026, 1, 21),
+            boilerplate: None,
+        },
+        extractor: extract::Extractor::new(),
+    };
+    std::fs::create_dir_all(scratch)
+        .with_context(|| format!("cannot create {}", scratch.display()))?;
+    let mut stdout = std::io::stdout().lock();
+    let header: Vec<String> = sizes.iter().map(|s| format!("{s:>6} MB s")).collect();
+    writeln!(
+        stdout,
+        "hostile shape (1 thread)          {}   MB/s at largest   time ratio / size ratio",
+        header.join("  ")
+    )?;
+    let mut worst: f64 = 0.0;
+    for name in SHAPES {
+        let mut times = Vec::new();
+        let mut last_rate = 0.0;
+        for &mb in sizes {
+            let bytes = (mb * 1e6) as usize;
+            let Some((file, content)) = shape(name, bytes, sample) else {
+                continue;
+            };
+            let path = scratch.join(&file);
+            std::fs::write(&path, &content)
+                .with_context(|| format!("cannot write {}", path.display()))?;
+            let t = Instant::now();
+            let sources = ingest::discover(std::slice::from_ref(&path))?;
+            let mut docs = 0;
+            for raw in ingest::read(sources, ingest::ReadOptions::default()) {
+                let record = stages.process(raw);
+                docs += 1;
+                std::hint::black_box(&record);
+            }
+            let secs = t.elapsed().as_secs_f64();
+            anyhow::ensure!(docs > 0, "{name}: the input gave no documents row");
+            times.push(secs);
+            last_rate = bytes as f64 / 1e6 / secs.max(1e-9);
+            let _ = std::fs::remove_file(&path);
+        }
+        let (first, last) = (times[0], times[times.len() - 1]);
+        let size_ratio = sizes[sizes.len() - 1] / sizes[0];
+        let growth = (last / first.max(1e-4)) / size_ratio;
+        worst = worst.max(growth);
+        let cells: Vec<String> = times.iter().map(|t| format!("{t:>11.3}")).collect();
+        writeln!(
+            stdout,
+            "{name:<33} {}   {last_rate:>15.1}   {growth:>10.2}{}",
+            cells.join("  "),
+            if growth > 2.0 {
+                "  (more than linear)"
+            } else {
+                ""
+            }
+        )?;
+    }
+    writeln!(
+        stdout,
+        "worst growth of time over size: {worst:.2} (1 is linear; small inputs carry fixed costs, so below 1 is common)"
+    )?;
+    Ok(ExitCode::SUCCESS)
+}

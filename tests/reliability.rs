@@ -1,0 +1,502 @@
+//! End-to-end tests of what a scheduled run must survive: hostile page shapes, special
+//! files, a second writer, a damaged state file, inputs that keep failing.
+
+use std::fs::File;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+use polars::prelude::*;
+
+const SAMPLE: &str = "data/pages/000_5e6263fb01fcad50.txt";
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn command(args: &[&str]) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_newsprint"));
+    command
+        .current_dir(root())
+        .env("NEWSPRINT_LOG", "warn")
+        .args(args);
+    command
+}
+
+fn newsprint(args: &[&str]) -> Output {
+    command(args).output().expect("newsprint runs")
+}
+
+/// Runs newsprint, failing the test if it has not finished within `limit`: what a hang
+/// (or time far worse than linear) looks like from outside.
+fn newsprint_within(args: &[&str], limit: Duration) -> Output {
+    let mut child = command(args)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    let started = Instant::now();
+    while child.try_wait().expect("wait").is_none() {
+        if started.elapsed() > limit {
+            let _ = child.kill();
+            panic!("newsprint {args:?} still running after {limit:?}");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    child.wait_with_output().expect("output")
+}
+
+fn run(inputs: &[&Path], out: &Path, extra: &[&str]) -> Output {
+    let mut args: Vec<String> = vec!["run".into()];
+    args.extend(inputs.iter().map(|p| p.display().to_string()));
+    args.push("--out".into());
+    args.push(out.display().to_string());
+    args.extend(extra.iter().map(|s| s.to_string()));
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    newsprint_within(&args, Duration::from_secs(300))
+}
+
+fn run_ok(inputs: &[&Path], out: &Path, extra: &[&str]) -> Output {
+    let output = run(inputs, out, extra);
+    assert!(
+        output.status.success(),
+        "newsprint run failed: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    output
+}
+
+/// Every part of a table that a folder reader finds (`*.parquet`), in name order.
+fn table(out: &Path, name: &str) -> DataFrame {
+    let mut parts: Vec<PathBuf> = std::fs::read_dir(out.join(name))
+        .expect("table folder exists")
+        .map(|e| e.expect("entry").path())
+        .filter(|p| p.extension().is_some_and(|e| e == "parquet"))
+        .collect();
+    parts.sort();
+    assert!(!parts.is_empty(), "{name} has no parts");
+    let mut frames = parts.iter().map(|p| {
+        ParquetReader::new(File::open(p).expect("open part"))
+            .finish()
+            .expect("read part")
+    });
+    let mut df = frames.next().expect("one part");
+    for f in frames {
+        df.vstack_mut(&f).expect("same schema");
+    }
+    df
+}
+
+/// (source file name, status) of every documents row.
+fn statuses(out: &Path) -> Vec<(String, String)> {
+    let df = table(out, "documents");
+    let sources = df.column("source").expect("source");
+    let statuses = df.column("status").expect("status");
+    let mut rows: Vec<(String, String)> = sources
+        .str()
+        .expect("str")
+        .iter()
+        .zip(statuses.str().expect("str").iter())
+        .map(|(s, t)| {
+            let s = s.unwrap_or_default();
+            let name = s.rsplit('/').next().unwrap_or_default().to_string();
+            (name, t.unwrap_or_default().to_string())
+        })
+        .collect();
+    rows.sort();
+    rows
+}
+
+fn sample() -> String {
+    std::fs::read_to_string(root().join(SAMPLE)).expect("sample page")
+}
+
+#[test]
+fn hostile_page_shapes_finish_in_about_linear_time() {
+    // At 1 MB a shape that costs quadratic time takes minutes (text without line breaks,
+    // thousands of copies of one line); linear, the whole bench takes seconds.
+    let output = newsprint_within(
+        &["bench", "--hostile", "--hostile-mb", "0.05,1"],
+        Duration::from_secs(240),
+    );
+    let text = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        output.status.success(),
+        "{text}{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    for shape in [
+        "prose-without-newlines",
+        "title-line-copies",
+        "stock-listing-lines",
+        "blank-lines-jsonl-gz",
+    ] {
+        assert!(text.contains(shape), "{shape} not benched: {text}");
+    }
+}
+
+#[test]
+fn special_files_and_jsonl_without_records_each_get_a_row() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let inputs = tmp.path().join("inputs");
+    std::fs::create_dir_all(&inputs).expect("mkdir");
+    std::fs::write(inputs.join("a-page.txt"), sample()).expect("write");
+    std::fs::write(inputs.join("b-empty.jsonl"), "").expect("write");
+    std::fs::write(inputs.join("c-blank.jsonl"), "\n\n  \n").expect("write");
+    let made = Command::new("mkfifo")
+        .arg(inputs.join("d-pipe"))
+        .status()
+        .expect("mkfifo");
+    assert!(made.success());
+    let out = tmp.path().join("out");
+    // A FIFO opened for reading waits for a writer: the run must not open it.
+    run_ok(&[&inputs], &out, &[]);
+    assert_eq!(
+        statuses(&out),
+        [
+            ("a-page.txt".to_string(), "ok".to_string()),
+            ("b-empty.jsonl".to_string(), "empty".to_string()),
+            ("c-blank.jsonl".to_string(), "empty".to_string()),
+            ("d-pipe".to_string(), "error".to_string()),
+        ]
+    );
+}
+
+#[test]
+fn thread_counts_and_document_limits_out_of_range_are_usage_errors() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let out = tmp.path().join("out");
+    let out = out.to_string_lossy();
+    for bad in [
+        vec!["--threads", "100000"],
+        vec!["--threads", "0"],
+        vec!["--max-document-mb", "18446744073709551615"],
+        vec!["--max-document-mb", "0"],
+    ] {
+        let mut args = vec!["run", SAMPLE, "--out", &out];
+        args.extend(&bad);
+        let output = newsprint_within(&args, Duration::from_secs(30));
+        assert_eq!(output.status.code(), Some(2), "{bad:?}");
+        assert!(!Path::new(out.as_ref()).exists(), "{bad:?} wrote a dataset");
+    }
+}
+
+#[test]
+fn a_second_writer_is_refused_at_once_naming_the_holder() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let out = tmp.path().join("out");
+    let sample_path = root().join(SAMPLE);
+    run_ok(&[&sample_path], &out, &[]);
+    // Another writer (this test) holds the dataset.
+    let lock = aggregate::DatasetLock::acquire(&out, &["lock".to_string()], "a test writer")
+        .expect("lock");
+    let output = run(&[&sample_path], &out, &["--full"]);
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("busy"), "{stderr}");
+    assert!(
+        stderr.contains(&format!("pid {}", std::process::id())),
+        "the message names the holder: {stderr}"
+    );
+    drop(lock);
+    // Released: the next writer goes ahead.
+    run_ok(&[&sample_path], &out, &["--full"]);
+}
+
+#[test]
+fn two_runs_started_together_one_refuses_and_the_dataset_stays_whole() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let inputs = tmp.path().join("inputs");
+    std::fs::create_dir_all(&inputs).expect("mkdir");
+    let page = sample();
+    for i in 0..60 {
+        std::fs::write(
+            inputs.join(format!("{i:03}.txt")),
+            page.replace("2025", &format!("{}", 1900 + i)),
+        )
+        .expect("write");
+    }
+    let out = tmp.path().join("out");
+    let spawn = || {
+        command(&[
+            "run",
+            &inputs.to_string_lossy(),
+            "--out",
+            &out.to_string_lossy(),
+            "--threads",
+            "1",
+        ])
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn")
+    };
+    let first = spawn();
+    // The second starts once the first holds the lock.
+    let lock_file = out.join("_newsprint").join("lock");
+    let started = Instant::now();
+    while std::fs::read_to_string(&lock_file).map_or(true, |s| s.is_empty()) {
+        assert!(started.elapsed() < Duration::from_secs(60), "no lock taken");
+        std::thread::sleep(Duration::from_millis(1));
+    }
+    let second = spawn().wait_with_output().expect("second");
+    let first = first.wait_with_output().expect("first");
+    assert!(
+        first.status.success(),
+        "{}",
+        String::from_utf8_lossy(&first.stderr)
+    );
+    assert_eq!(
+        second.status.code(),
+        Some(1),
+        "the second writer is refused"
+    );
+    assert!(String::from_utf8_lossy(&second.stderr).contains("busy"));
+    // What the first wrote is whole: the next run adds nothing and fails nothing.
+    let again = run_ok(&[&inputs], &out, &["--log-format", "json"]);
+    let last = String::from_utf8_lossy(&again.stdout);
+    assert!(last.contains("\"new_documents\":0"), "{last}");
+}
+
+#[test]
+fn shards_started_together_on_a_new_dataset_all_succeed_and_merge() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let inputs = tmp.path().join("inputs");
+    std::fs::create_dir_all(&inputs).expect("mkdir");
+    let page = sample();
+    for i in 0..16 {
+        std::fs::write(
+            inputs.join(format!("{i:03}.txt")),
+            page.replace("2025", &format!("{}", 1900 + i)),
+        )
+        .expect("write");
+    }
+    let out = tmp.path().join("out");
+    let shards: Vec<_> = (0..8)
+        .map(|i| {
+            command(&[
+                "run",
+                &inputs.to_string_lossy(),
+                "--out",
+                &out.to_string_lossy(),
+                "--shard",
+                &format!("{i}/8"),
+                "--threads",
+                "1",
+            ])
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("spawn")
+        })
+        .collect();
+    for (i, shard) in shards.into_iter().enumerate() {
+        let output = shard.wait_with_output().expect("shard");
+        assert!(
+            output.status.success(),
+            "shard {i}: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+    }
+    let merged = newsprint(&["merge", &out.to_string_lossy()]);
+    assert!(
+        merged.status.success(),
+        "{}",
+        String::from_utf8_lossy(&merged.stderr)
+    );
+    assert_eq!(table(&out, "documents").height(), 16);
+}
+
+#[test]
+fn merge_beside_a_running_shard_is_busy() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let out = tmp.path().join("out");
+    let sample_path = root().join(SAMPLE);
+    for i in 0..2 {
+        run_ok(&[&sample_path], &out, &["--shard", &format!("{i}/2")]);
+    }
+    let shard = aggregate::DatasetLock::acquire(&out, &["lock-s001of002".to_string()], "shard")
+        .expect("lock");
+    let output = newsprint(&["merge", &out.to_string_lossy()]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("busy"));
+    drop(shard);
+    let output = newsprint(&["merge", &out.to_string_lossy()]);
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
+
+#[test]
+fn a_damaged_sketch_file_is_rebuilt_from_the_parts() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let inputs = tmp.path().join("inputs");
+    std::fs::create_dir_all(&inputs).expect("mkdir");
+    let page = sample();
+    std::fs::write(inputs.join("a.txt"), &page).expect("write");
+    let out = tmp.path().join("out");
+    run_ok(&[&inputs], &out, &["--no-boilerplate"]);
+    // Replace the sketches with a file of other rows (and, below, with garbage).
+    let sketches = out.join("_newsprint").join("sketches");
+    let file = std::fs::read_dir(&sketches)
+        .expect("sketches")
+        .next()
+        .expect("one")
+        .expect("entry")
+        .path();
+    let bytes = std::fs::read(&file).expect("read");
+    std::fs::write(&file, &bytes[..bytes.len() - 100]).expect("truncate");
+    // A reprint in a second run makes the corpus step read every sketch.
+    std::fs::write(inputs.join("b.txt"), format!("{page}\n")).expect("write");
+    let output = run_ok(&[&inputs], &out, &["--no-boilerplate"]);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("rebuilt"), "a warning says so: {stderr}");
+    let articles = table(&out, "articles");
+    let copies = articles
+        .column("duplicate_of")
+        .expect("column")
+        .str()
+        .expect("str")
+        .iter()
+        .flatten()
+        .count();
+    assert!(
+        copies > 0,
+        "the reprint is found against the rebuilt sketches"
+    );
+    std::fs::write(&file, b"garbage").expect("garbage");
+    std::fs::write(inputs.join("c.txt"), format!("{page}\n\n")).expect("write");
+    run_ok(&[&inputs], &out, &["--no-boilerplate"]);
+}
+
+#[test]
+fn a_folder_with_an_empty_shards_folder_is_not_a_dataset() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let out = tmp.path().join("out");
+    std::fs::create_dir_all(out.join("shards")).expect("mkdir");
+    std::fs::create_dir_all(out.join("articles")).expect("mkdir");
+    std::fs::write(out.join("articles").join("keep.parquet.new"), "mine").expect("write");
+    let output = run(&[&root().join(SAMPLE)], &out, &[]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("not a newsprint dataset"));
+    assert!(out.join("articles").join("keep.parquet.new").exists());
+}
+
+#[test]
+fn a_failed_first_run_leaves_every_table_loadable() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let inputs = tmp.path().join("inputs");
+    std::fs::create_dir_all(&inputs).expect("mkdir");
+    std::fs::write(inputs.join("a.txt.gz"), b"\x1f\x8b broken gzip").expect("write");
+    let out = tmp.path().join("out");
+    let output = run(&[&inputs], &out, &["--strict"]);
+    assert_eq!(output.status.code(), Some(1));
+    for name in [
+        "documents",
+        "articles",
+        "paragraphs",
+        "entities",
+        "quantities",
+        "removed",
+        "entity_counts",
+        "quantity_counts",
+    ] {
+        assert_eq!(table(&out, name).height(), 0, "{name}");
+    }
+}
+
+#[test]
+fn an_input_has_one_current_row_however_often_it_failed() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let inputs = tmp.path().join("inputs");
+    std::fs::create_dir_all(&inputs).expect("mkdir");
+    std::fs::write(inputs.join("a.txt"), sample()).expect("write");
+    std::fs::write(inputs.join("b.txt.gz"), b"\x1f\x8b broken").expect("write");
+    std::fs::write(inputs.join("c.txt.gz"), b"\x1f\x8b broken too").expect("write");
+    let out = tmp.path().join("out");
+    for _ in 0..3 {
+        run_ok(&[&inputs], &out, &["--rehash"]);
+    }
+    // b is repaired; c still fails.
+    std::fs::write(
+        inputs.join("b.txt.gz"),
+        ingest::fixtures::gzip(sample().replace("2025", "1999").as_bytes()),
+    )
+    .expect("write");
+    run_ok(&[&inputs], &out, &[]);
+    assert_eq!(
+        statuses(&out),
+        [
+            ("a.txt".to_string(), "ok".to_string()),
+            ("b.txt.gz".to_string(), "ok".to_string()),
+            ("c.txt.gz".to_string(), "error".to_string()),
+        ]
+    );
+    let manifest: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("manifest.json")).expect("manifest"))
+            .expect("json");
+    assert_eq!(manifest["documents"]["error"], 1);
+    assert_eq!(manifest["rows"]["documents"], 3);
+}
+
+#[test]
+fn folder_readers_never_see_a_part_being_written() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let inputs = tmp.path().join("inputs");
+    std::fs::create_dir_all(&inputs).expect("mkdir");
+    let page = sample();
+    for i in 0..40 {
+        std::fs::write(
+            inputs.join(format!("{i:03}.txt")),
+            page.replace("2025", &format!("{}", 1900 + i % 7)),
+        )
+        .expect("write");
+    }
+    let out = tmp.path().join("out");
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let poller = {
+        let (out, stop) = (out.clone(), stop.clone());
+        std::thread::spawn(move || {
+            let mut odd = Vec::new();
+            while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                for table in ["documents", "articles", "entity_counts"] {
+                    for entry in std::fs::read_dir(out.join(table))
+                        .into_iter()
+                        .flatten()
+                        .flatten()
+                    {
+                        let name = entry.file_name().to_string_lossy().into_owned();
+                        let hidden = name.starts_with('_') || name.starts_with('.');
+                        if !name.ends_with(".parquet") && !hidden {
+                            odd.push(name);
+                        }
+                    }
+                }
+            }
+            odd
+        })
+    };
+    // Two runs: the second's corpus step rewrites articles parts whose copies change.
+    run_ok(
+        &[&inputs],
+        &out,
+        &["--rows-per-part", "50", "--threads", "1"],
+    );
+    for i in 40..60 {
+        std::fs::write(
+            inputs.join(format!("{i:03}.txt")),
+            page.replace("2025", &format!("{}", 1900 + i % 7)),
+        )
+        .expect("write");
+    }
+    run_ok(
+        &[&inputs],
+        &out,
+        &["--rows-per-part", "50", "--threads", "1"],
+    );
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    let odd = poller.join().expect("poller");
+    assert!(odd.is_empty(), "folder readers saw {odd:?}");
+}
