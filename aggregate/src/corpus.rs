@@ -312,7 +312,7 @@ impl Settled {
 fn known_matches(
     saved: &Settled,
     order: &[u32],
-    rows: &[SketchRow],
+    rows: &[RowKey],
     place: &[(u32, u32)],
     parts: &[String],
 ) -> Vec<Option<Option<NearDup>>> {
@@ -344,6 +344,38 @@ fn known_matches(
     known
 }
 
+/// What the corpus step keeps of an article while it searches (its sketch is kept apart).
+#[derive(Clone, Copy, Debug)]
+struct RowKey {
+    doc: u128,
+    source: u32,
+    article: u32,
+    date: Option<i32>,
+}
+
+/// Puts `items` in the order `order` gives (`items[s]` becomes the old `items[order[s]]`)
+/// without a second copy: each cycle of the permutation is walked once.
+fn permute_in_place<T: Copy>(items: &mut [T], order: &[u32]) {
+    let mut done = vec![false; items.len()];
+    for start in 0..items.len() {
+        if done[start] {
+            continue;
+        }
+        let first = items[start];
+        let mut at = start;
+        loop {
+            done[at] = true;
+            let next = order[at] as usize;
+            if next == start {
+                items[at] = first;
+                break;
+            }
+            items[at] = items[next];
+            at = next;
+        }
+    }
+}
+
 /// The doc_id of a document number.
 pub(crate) fn doc_id(doc: u128) -> String {
     format!("{doc:032x}")
@@ -366,7 +398,10 @@ pub(crate) fn mark_near_duplicates(
         .map(|p| (p.file.clone(), p.rows))
         .unzip();
     let part_path = |part: usize| out.join(ARTICLES.name).join(&parts[part]);
-    let mut rows: Vec<SketchRow> = Vec::new();
+    // What is known of each article, and its sketch, kept apart: the sketches are put in
+    // keep order in place below, so that they are held once (136 bytes an article).
+    let mut rows: Vec<RowKey> = Vec::new();
+    let mut sketches: Vec<Option<Sketch>> = Vec::new();
     // (part, row) of each article, in the order of `rows`.
     let mut place: Vec<(u32, u32)> = Vec::new();
     let mut sources: Vec<String> = Vec::new();
@@ -377,7 +412,7 @@ pub(crate) fn mark_near_duplicates(
         let read = read_sketches(&path, &mut sources)
             .ok()
             .filter(|rows| rows.len() as u64 == *expected);
-        let sketches = match read {
+        let read = match read {
             Some(rows) => rows,
             None => {
                 // Missing, damaged, or not the part's rows: computed again from the part.
@@ -398,8 +433,16 @@ pub(crate) fn mark_near_duplicates(
                 rows
             }
         };
-        place.extend((0..sketches.len() as u32).map(|r| (p as u32, r)));
-        rows.extend(sketches);
+        place.extend((0..read.len() as u32).map(|r| (p as u32, r)));
+        for row in read {
+            rows.push(RowKey {
+                doc: row.doc,
+                source: row.source,
+                article: row.article,
+                date: row.date,
+            });
+            sketches.push(row.sketch);
+        }
     }
     // The order that decides which copy is kept: earliest published, then by source path,
     // so that the answer does not depend on how the inputs were split into runs or shards.
@@ -436,8 +479,7 @@ pub(crate) fn mark_near_duplicates(
     let mut found_in_order: Vec<Option<NearDup>> = Vec::new();
     let mut unsettled = vec![false; parts.len()];
     if let Some(options) = options {
-        let sketches: Vec<Option<Sketch>> =
-            order.iter().map(|&i| rows[i as usize].sketch).collect();
+        permute_in_place(&mut sketches, &order);
         let load = |needed: &[u32]| -> Result<Vec<Vec<u32>>, Error> {
             // Grouped by part, so each part's texts are read once per window.
             let mut wanted: Vec<(u32, u32, usize)> = needed
@@ -597,6 +639,21 @@ pub(crate) fn mark_near_duplicates(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_permutation_in_place_gathers_as_a_copy_would() {
+        let items: Vec<u32> = (0..50).map(|i| i * 7).collect();
+        let mut state = 99u64;
+        let mut order: Vec<u32> = (0..50).collect();
+        for k in (1..order.len()).rev() {
+            state = state.wrapping_mul(6364136223846793005).wrapping_add(1);
+            order.swap(k, (state >> 33) as usize % (k + 1));
+        }
+        let gathered: Vec<u32> = order.iter().map(|&i| items[i as usize]).collect();
+        let mut permuted = items.clone();
+        permute_in_place(&mut permuted, &order);
+        assert_eq!(permuted, gathered);
+    }
 
     #[test]
     fn sketch_files_read_back_what_was_written() {

@@ -261,8 +261,7 @@ pub fn near_duplicates<E>(
     }
     report.searched = searched.iter().filter(|&&s| s).count() as u64;
     let buckets = Buckets::new(sketches, &searched);
-    let mut entries: Vec<(u64, u32)> = Vec::new();
-    let counts = pair_counts(&buckets, &searched, &mut entries);
+    let counts = pair_counts(&buckets, &searched);
     // Later articles in ranges whose pairs fit in a pass; each range is verified before the
     // next is gathered, in article order, so the passes find what one pass would.
     let mut low = 0usize;
@@ -274,7 +273,7 @@ pub fn near_duplicates<E>(
         }
         if pairs > 0 {
             let range = low as u32..high as u32;
-            let candidates = candidate_pairs(&buckets, &searched, range, &mut entries);
+            let candidates = candidate_pairs(&buckets, &searched, range);
             report.candidates += candidates.len() as u64;
             verify(candidates, options, &mut kept, &mut report, &mut load)?;
         }
@@ -387,18 +386,20 @@ fn verdict(a: &[u32], b: &[u32], kept: u32, options: &NearDupOptions) -> Option<
 /// does not grow with the pairs of the whole corpus.
 const PAIRS_PER_PASS: usize = 1 << 22;
 
-/// The band buckets the candidate search reads, one band at a time: (band key, article)
-/// of every article with a sketch (or, when only some are searched, of those in a bucket a
-/// searched article is in), sorted, so each bucket lists its members in article order.
-/// One band's entries are held at a time: 16 bytes an article.
-struct Buckets<'a> {
-    sketches: &'a [Option<Sketch>],
-    /// The keys of the searched articles, sorted, when not every article is searched.
-    wanted: Option<Vec<u64>>,
+/// The band buckets of two members or more, each band's sorted once and kept as the
+/// members' article numbers in order (4 bytes a member; the buckets of one article, most
+/// of them, are dropped): the passes of the candidate search each scan them, rather than
+/// sort the band keys again. When only some articles are searched, only the buckets a
+/// searched article is in are kept.
+struct Buckets {
+    /// Per band: the members of its buckets, bucket after bucket, each in article order.
+    members: Vec<Vec<u32>>,
+    /// Per band: where each bucket starts in `members`, and its end last.
+    starts: Vec<Vec<u32>>,
 }
 
-impl<'a> Buckets<'a> {
-    fn new(sketches: &'a [Option<Sketch>], searched: &[bool]) -> Self {
+impl Buckets {
+    fn new(sketches: &[Option<Sketch>], searched: &[bool]) -> Self {
         let wanted = (!searched.iter().all(|&s| s)).then(|| {
             let mut keys: Vec<u64> = (0..sketches.len())
                 .filter(|&i| searched[i])
@@ -409,30 +410,47 @@ impl<'a> Buckets<'a> {
             keys.dedup();
             keys
         });
-        Buckets { sketches, wanted }
+        // One band's (key, article) entries at a time: 16 bytes an article.
+        let mut entries: Vec<(u64, u32)> = Vec::new();
+        let mut buckets = Buckets {
+            members: Vec::with_capacity(BANDS),
+            starts: Vec::with_capacity(BANDS),
+        };
+        for band in 0..BANDS {
+            entries.clear();
+            for (i, sketch) in sketches.iter().enumerate() {
+                let Some(Sketch(keys)) = sketch else { continue };
+                let key = keys[band];
+                if wanted
+                    .as_ref()
+                    .is_none_or(|w| w.binary_search(&key).is_ok())
+                {
+                    entries.push((key, i as u32));
+                }
+            }
+            entries.sort_unstable();
+            let (mut members, mut starts) = (Vec::new(), Vec::new());
+            for bucket in entries.chunk_by(|x, y| x.0 == y.0) {
+                if bucket.len() > 1 {
+                    starts.push(members.len() as u32);
+                    members.extend(bucket.iter().map(|&(_, i)| i));
+                }
+            }
+            starts.push(members.len() as u32);
+            members.shrink_to_fit();
+            buckets.members.push(members);
+            buckets.starts.push(starts);
+        }
+        buckets
     }
 
-    /// Calls `f` with each bucket of band `band` that has two members or more.
-    fn for_each(
-        &self,
-        band: usize,
-        entries: &mut Vec<(u64, u32)>,
-        mut f: impl FnMut(&[(u64, u32)]),
-    ) {
-        entries.clear();
-        for (i, sketch) in self.sketches.iter().enumerate() {
-            let Some(Sketch(keys)) = sketch else { continue };
-            let key = keys[band];
-            if self
-                .wanted
-                .as_ref()
-                .is_none_or(|w| w.binary_search(&key).is_ok())
-            {
-                entries.push((key, i as u32));
-            }
-        }
-        entries.sort_unstable();
-        for bucket in entries.chunk_by(|x, y| x.0 == y.0) {
+    /// Calls `f` with the members before `limit` of each bucket of band `band` that has two
+    /// or more of them (later articles can pair with none of those).
+    fn for_each(&self, band: usize, limit: u32, mut f: impl FnMut(&[u32])) {
+        let (members, starts) = (&self.members[band], &self.starts[band]);
+        for w in starts.windows(2) {
+            let bucket = &members[w[0] as usize..w[1] as usize];
+            let bucket = &bucket[..bucket.partition_point(|&i| i < limit)];
             if bucket.len() > 1 {
                 f(bucket);
             }
@@ -441,11 +459,11 @@ impl<'a> Buckets<'a> {
 }
 
 /// For each article, how many pairs (with repeats across bands) it is the later one of.
-fn pair_counts(buckets: &Buckets, searched: &[bool], entries: &mut Vec<(u64, u32)>) -> Vec<u8> {
+fn pair_counts(buckets: &Buckets, searched: &[bool]) -> Vec<u8> {
     let mut counts = vec![0u8; searched.len()];
     for band in 0..BANDS {
-        buckets.for_each(band, entries, |bucket| {
-            for (j, &(_, later)) in bucket.iter().enumerate().skip(1) {
+        buckets.for_each(band, u32::MAX, |bucket| {
+            for (j, &later) in bucket.iter().enumerate().skip(1) {
                 if searched[later as usize] {
                     counts[later as usize] += j.min(PER_BUCKET) as u8;
                 }
@@ -462,16 +480,15 @@ fn candidate_pairs(
     buckets: &Buckets,
     searched: &[bool],
     range: std::ops::Range<u32>,
-    entries: &mut Vec<(u64, u32)>,
 ) -> Vec<(u32, u32, u32)> {
     let mut pairs: Vec<(u32, u32)> = Vec::new();
     for band in 0..BANDS {
-        buckets.for_each(band, entries, |bucket| {
-            for (j, &(_, later)) in bucket.iter().enumerate().skip(1) {
+        buckets.for_each(band, range.end, |bucket| {
+            for (j, &later) in bucket.iter().enumerate().skip(1) {
                 if !range.contains(&later) || !searched[later as usize] {
                     continue;
                 }
-                for &(_, earlier) in &bucket[..j.min(PER_BUCKET)] {
+                for &earlier in &bucket[..j.min(PER_BUCKET)] {
                     pairs.push((later, earlier));
                 }
             }

@@ -41,6 +41,11 @@ pub struct BenchArgs {
     #[arg(long, value_name = "N")]
     pub articles: Option<u32>,
 
+    /// With --articles: articles of one or two sentences, as JSON Lines of short news are,
+    /// which crowd the search's band buckets (1M and 5M measure its memory).
+    #[arg(long)]
+    pub short: bool,
+
     /// Instead of the stage bench: generate this many pages, run over them, add 1 % new
     /// pages and time the incremental run against the full one (and a rerun that adds
     /// nothing).
@@ -171,7 +176,7 @@ pub fn bench(args: BenchArgs) -> Result<ExitCode> {
         return incremental_bench(&pages, n, &args);
     }
     if let Some(n) = args.articles {
-        return near_duplicate_bench(&pages, n);
+        return near_duplicate_bench(&pages, n, args.short);
     }
     let scratch = match &args.dir {
         Some(dir) => dir.clone(),
@@ -453,6 +458,9 @@ incremental / full: {:.1} %   (nothing new: {:.1} %; goal: under 5 %)",
 /// without the corpus being held.
 struct ArticleCorpus {
     words: Vec<String>,
+    /// Articles of one or two sentences (JSON Lines records of short news), whose band
+    /// buckets are crowded: the hard case for the search's memory.
+    short: bool,
 }
 
 /// How article `i` was made.
@@ -473,7 +481,7 @@ enum Made {
 }
 
 impl ArticleCorpus {
-    fn new(pages: &[String]) -> Self {
+    fn new(pages: &[String], short: bool) -> Self {
         let mut rng = Rng(7);
         let mut words = std::collections::BTreeSet::new();
         for page in pages {
@@ -490,6 +498,7 @@ impl ArticleCorpus {
         }
         ArticleCorpus {
             words: words.into_iter().collect(),
+            short,
         }
     }
 
@@ -521,7 +530,11 @@ impl ArticleCorpus {
 
     fn sentences(&self, i: u32) -> Vec<String> {
         let mut rng = Rng(u64::from(i).wrapping_mul(0x9E37) ^ 0x5EED);
-        let n = 12 + rng.next() % 18;
+        let n = if self.short {
+            1 + rng.next() % 2
+        } else {
+            12 + rng.next() % 18
+        };
         (0..n)
             .map(|_| {
                 let mut s = String::new();
@@ -582,9 +595,9 @@ impl ArticleCorpus {
     }
 }
 
-fn near_duplicate_bench(pages: &[String], n: u32) -> Result<ExitCode> {
+fn near_duplicate_bench(pages: &[String], n: u32, short: bool) -> Result<ExitCode> {
     use clean::neardup::{near_duplicates, shingles, sketch, NearDupOptions};
-    let corpus = ArticleCorpus::new(pages);
+    let corpus = ArticleCorpus::new(pages, short);
     let options = NearDupOptions::default();
     let t = Instant::now();
     let mut text_bytes = 0u64;
