@@ -500,3 +500,21 @@ fn folder_readers_never_see_a_part_being_written() {
     let odd = poller.join().expect("poller");
     assert!(odd.is_empty(), "folder readers saw {odd:?}");
 }
+
+#[test]
+fn an_input_index_that_cannot_be_saved_is_a_warning_after_the_commit() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let inputs = tmp.path().join("inputs");
+    std::fs::create_dir_all(&inputs).expect("mkdir");
+    std::fs::write(inputs.join("a.txt"), sample()).expect("write");
+    // Only files settled for two seconds before a run are recorded in the index.
+    std::thread::sleep(Duration::from_millis(2100));
+    let out = tmp.path().join("out");
+    // The index's place is taken by a folder: saving it fails as a full disk would.
+    std::fs::create_dir_all(out.join("_newsprint").join("inputs.bin").join("x")).expect("mkdir");
+    let output = run(&[&inputs], &out, &[]);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{stderr}");
+    assert!(stderr.contains("the run is committed"), "{stderr}");
+    assert_eq!(table(&out, "documents").height(), 1);
+}
