@@ -741,6 +741,12 @@ impl Writer {
             self.retries
                 .apply(&self.out, &staging, &mut self.committed)?;
         }
+        // The empty parts a new dataset starts with go once their table has rows.
+        for parts in self.committed.parts.values_mut() {
+            if parts.iter().any(|p| p.rows > 0) {
+                parts.retain(|p| p.rows > 0 || !p.file.ends_with("-empty.parquet"));
+            }
+        }
         // Every table exists with its schema, even when no run has given it a row.
         let segment = format!("{:05}", self.segment);
         empty_parts(
