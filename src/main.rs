@@ -47,6 +47,8 @@ enum Command {
     Bench(cmd::bench::BenchArgs),
     /// Score cleaning against the gold pages in data/gold (sentences, titles, authors).
     Eval(cmd::eval::EvalArgs),
+    /// Train the entity tagger on the MSRA training split (see data/models/).
+    TrainEntities(cmd::train::TrainArgs),
 }
 
 fn main() -> ExitCode {
@@ -70,6 +72,7 @@ fn main() -> ExitCode {
         Command::Merge(args) => cmd::merge::merge(args),
         Command::Config(args) => cmd::config::config(args, source),
         Command::Eval(args) => cmd::eval::eval(args),
+        Command::TrainEntities(args) => cmd::train::train_entities(args),
     };
     match result {
         Ok(code) => code,

@@ -518,3 +518,37 @@ fn an_input_index_that_cannot_be_saved_is_a_warning_after_the_commit() {
     assert!(stderr.contains("the run is committed"), "{stderr}");
     assert_eq!(table(&out, "documents").height(), 1);
 }
+
+#[test]
+fn the_entity_tagger_finds_bare_names_the_rules_cannot() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let input = tmp.path().join("news.jsonl");
+    std::fs::write(
+        &input,
+        "{\"id\": \"a\", \"text\": \"江泽民在北京会见了南非总统曼德拉。有人表示，两国关系很好。\"}\n",
+    )
+    .expect("write");
+    let people = |out: &Path| -> Vec<String> {
+        let df = table(out, "entities");
+        let kinds = df.column("kind").expect("kind").str().expect("str").clone();
+        let names = df.column("name").expect("name").str().expect("str").clone();
+        kinds
+            .iter()
+            .zip(names.iter())
+            .filter(|(k, _)| *k == Some("person"))
+            .map(|(_, n)| n.unwrap_or_default().to_string())
+            .collect()
+    };
+    let rules = tmp.path().join("rules");
+    run_ok(&[&input], &rules, &[]);
+    let tagged = tmp.path().join("tagged");
+    run_ok(&[&input], &tagged, &["--entity-tagger"]);
+    let found = people(&tagged);
+    assert!(found.contains(&"江泽民".to_string()), "{found:?}");
+    assert!(!found.contains(&"有人".to_string()), "{found:?}");
+    assert!(!people(&rules).contains(&"江泽民".to_string()));
+    let manifest: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(tagged.join("manifest.json")).expect("manifest"))
+            .expect("json");
+    assert_eq!(manifest["runs"][0]["options"]["entity_tagger"], true);
+}

@@ -80,7 +80,12 @@ fn is_name_char(c: char) -> bool {
 
 /// Finds the entities of every article of `page`, appending them to `out` in article order,
 /// then field order (title, subtitle, kicker, byline, dateline, paragraphs), then offset.
-pub(crate) fn find(lexicon: &Lexicon, page: &clean::Page, out: &mut Vec<Entity>) {
+pub(crate) fn find(
+    lexicon: &Lexicon,
+    tagger: Option<&crate::tagger::Model>,
+    page: &clean::Page,
+    out: &mut Vec<Entity>,
+) {
     let mut texts: Vec<(u32, Text)> = Vec::new();
     for (a, article) in page.articles.iter().enumerate() {
         let fields = [
@@ -109,6 +114,7 @@ pub(crate) fn find(lexicon: &Lexicon, page: &clean::Page, out: &mut Vec<Entity>)
     let mut known: Vec<Vec<char>> = Vec::new();
     let mut abbreviations: Vec<(Vec<char>, String)> = Vec::new();
     let mut formed: Vec<String> = Vec::new();
+    let mut vetoed: Vec<String> = Vec::new();
     for (_, text) in &mut texts {
         let orgs = organizations(lexicon, text);
         for org in &orgs {
@@ -127,6 +133,23 @@ pub(crate) fn find(lexicon: &Lexicon, page: &clean::Page, out: &mut Vec<Entity>)
         }
         people(lexicon, text, &mut known);
         places(text);
+        if let Some(tagger) = tagger {
+            tagged(lexicon, tagger, text, &mut known, &mut vetoed);
+        }
+    }
+    // A name the tagger vetoed is not looked for again, unless another text kept it.
+    if !vetoed.is_empty() {
+        let vetoed: std::collections::HashSet<String> = vetoed.into_iter().collect();
+        let kept: std::collections::HashSet<&str> = texts
+            .iter()
+            .flat_map(|(_, t)| &t.found)
+            .filter(|f| f.kind == EntityKind::Person)
+            .map(|f| f.name.as_str())
+            .collect();
+        known.retain(|k| {
+            let name: String = k.iter().collect();
+            !vetoed.contains(&name) || kept.contains(name.as_str())
+        });
     }
 
     // Provinces the page names by more than a county's short form (the first two digits of
@@ -635,6 +658,92 @@ fn is_full_name(lexicon: &Lexicon, run: &[char]) -> bool {
     }
 }
 
+/// Names the character tagger finds where the rules found none: a person (two characters
+/// or more) becomes a confirmed name, found again at its other mentions on the page; a place
+/// the gazetteer does not hold keeps its text as its name, with no division code.
+///
+/// A person the rules confirmed by a verb of saying alone (no title before it) stays only
+/// if the tagger reads a person there too: 有人表示 and 应当指出 are not names.
+fn tagged(
+    lexicon: &Lexicon,
+    tagger: &crate::tagger::Model,
+    text: &mut Text,
+    known: &mut Vec<Vec<char>>,
+    vetoed: &mut Vec<String>,
+) {
+    let spans = tagger.tag(&text.chars);
+    text.found.retain(|f| {
+        let keep = f.kind != EntityKind::Person
+            || f.role.is_some()
+            || f.name.contains('·')
+            || spans
+                .iter()
+                .any(|&(s, e, k)| k == EntityKind::Person && s < f.end && e > f.start);
+        if !keep {
+            vetoed.push(f.name.clone());
+        }
+        keep
+    });
+    for (start, end, kind) in spans {
+        // One character is a place's short form at most (中, 美, 藏), and a span the rules
+        // already read stays theirs.
+        let single = end - start < 2 && kind != EntityKind::Place;
+        // A longer span that holds what the rules read there wins (中国共产党中央委员会
+        // over the place 中国); one that cuts across it gives way.
+        let crossed = text.found.iter().any(|f| {
+            f.start < end
+                && f.end > start
+                && !(start <= f.start && f.end <= end && end - start > f.end - f.start)
+        });
+        if single || crossed {
+            continue;
+        }
+        if kind == EntityKind::Organization && names_a_kind(lexicon, text, start, end) {
+            continue;
+        }
+        let name: String = text.chars[start..end].iter().collect();
+        let found = match kind {
+            EntityKind::Person => {
+                if end - start < 2 {
+                    continue;
+                }
+                let chars = text.chars[start..end].to_vec();
+                if !known.contains(&chars) {
+                    known.push(chars);
+                }
+                person(start, end, &text.chars, None, None)
+            }
+            EntityKind::Organization => organization(start, end, name),
+            EntityKind::Place => Found {
+                start,
+                end,
+                kind: EntityKind::Place,
+                name,
+                role: None,
+                org: None,
+                code: None,
+                county_short: false,
+            },
+        };
+        text.found.push(found);
+    }
+}
+
+/// Whether the organisation the tagger read at `start..end` is a kind of body rather than
+/// one (管委会, 开发公司): a head alone, or a head after generic words only, as the rules
+/// judge it.
+fn names_a_kind(lexicon: &Lexicon, text: &Text, start: usize, end: usize) -> bool {
+    let head = text
+        .hits
+        .iter()
+        .find(|h| h.end == end && h.start >= start && matches!(h.word, Word::Head(_)));
+    match head {
+        Some(h) if h.start == start => true,
+        Some(h) => lexicon.is_generic(&text.chars[start..h.start]),
+        None => false,
+    }
+}
+
 /// Places outside every organisation's and person's name.
 fn places(text: &mut Text) {
     for hit in &text.hits {
@@ -820,7 +929,7 @@ mod tests {
             ..Default::default()
         };
         let mut out = Vec::new();
-        find(Lexicon::get(), &page, &mut out);
+        find(Lexicon::get(), None, &page, &mut out);
         out
     }
 

@@ -247,6 +247,10 @@ pub fn bench(args: BenchArgs) -> Result<ExitCode> {
     let (entity_secs, entities) = fastest_of_3(|| -> Vec<Vec<extract::Entity>> {
         pages.iter().map(|p| stages.extractor.entities(p)).collect()
     });
+    let tagging = extract::Extractor::with_tagger();
+    let (tagger_secs, _) = fastest_of_3(|| -> Vec<Vec<extract::Entity>> {
+        pages.iter().map(|p| tagging.entities(p)).collect()
+    });
     let (quantity_secs, quantities) = fastest_of_3(|| -> Vec<Vec<extract::Quantity>> {
         pages
             .iter()
@@ -306,6 +310,10 @@ pub fn bench(args: BenchArgs) -> Result<ExitCode> {
     println!(
         "  entities          {:>8.1}   UTF-8 text (goal: 100)",
         rate(text_bytes, entity_secs)
+    );
+    println!(
+        "  entities, tagger  {:>8.1}   UTF-8 text (run --entity-tagger; goal: 50)",
+        rate(text_bytes, tagger_secs)
     );
     println!(
         "  quantities        {:>8.1}   UTF-8 text (goal: 250)",

@@ -102,6 +102,7 @@ pub fn settings(run: &RunArgs) -> toml::Table {
         int(u64::from(run.boilerplate_min_docs)),
     );
     put("no_boilerplate", Some(Value::Boolean(run.no_boilerplate)));
+    put("entity_tagger", Some(Value::Boolean(run.entity_tagger)));
     put(
         "no_follow_symlinks",
         Some(Value::Boolean(run.no_follow_symlinks)),

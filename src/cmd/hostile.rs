@@ -1,5 +1,5 @@
 //! `newsprint bench --hostile`: page shapes that once cost time worse than linear in their
-//! size, each timed through read, decode, clean and extract at two sizes.
+//! size, each timed through read, decode, clean and extract (rules and tagger) at two sizes.
 //!
 //! Linear work grows with the size; the bench prints the time ratio between the sizes beside
 //! the size ratio, and flags a shape whose time grows more than twice as fast as its size.
@@ -132,7 +132,8 @@ pub fn hostile_bench(sample: &str, sizes: &[f64], scratch: &Path) -> Result<Exit
             fallback_date: chrono::NaiveDate::from_ymd_opt(2026, 1, 21),
             boilerplate: None,
         },
-        extractor: extract::Extractor::new(),
+        // With the tagger: the rules and the tagger both, each linear in its text.
+        extractor: extract::Extractor::with_tagger(),
     };
     std::fs::create_dir_all(scratch)
         .with_context(|| format!("cannot create {}", scratch.display()))?;

@@ -7,6 +7,7 @@ pub mod hostile;
 pub mod merge;
 pub mod run;
 pub mod stats;
+pub mod train;
 
 /// A usage error: the run could not start because of what was asked (exit code 2).
 #[derive(Debug)]

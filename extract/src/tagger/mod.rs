@@ -1,0 +1,408 @@
+//! A character tagger for people, places and organisations: a linear-chain model over
+//! BIOES tags, its weights learned by an averaged structured perceptron ([`train`]) and read
+//! by Viterbi decoding with the impossible transitions forbidden.
+//!
+//! The model file holds a header (`NPNER001`, the table's size, the weights' scale), the
+//! transition weights, and the feature weights as 16-bit integers compressed with zstd,
+//! closed by a checksum; [`Model::from_bytes`] refuses anything else with an error naming
+//! what is wrong.
+
+mod features;
+pub mod train;
+
+use crate::lexicon::Lexicon;
+use crate::EntityKind;
+
+pub(crate) use features::PER_CHAR;
+
+/// Tags: outside, then begin, inside, end and single for each kind.
+pub const TAGS: usize = 13;
+/// The kinds, in tag order.
+pub const KINDS: [EntityKind; 3] = [
+    EntityKind::Person,
+    EntityKind::Place,
+    EntityKind::Organization,
+];
+const MAGIC: &[u8; 8] = b"NPNER001";
+/// The feature templates' version: a model trained on other features is refused.
+const FEATURES_VERSION: u32 = features::PER_CHAR as u32;
+/// The model file, built in.
+static EMBEDDED: &[u8] = include_bytes!("../../../data/models/entities.npner");
+
+/// The tag of `kind` at `position` (0 begin, 1 inside, 2 end, 3 single).
+pub fn tag(kind: usize, position: usize) -> usize {
+    1 + kind * 4 + position
+}
+
+/// (kind, position) of a tag other than outside.
+fn parts(tag: usize) -> Option<(usize, usize)> {
+    (tag > 0).then(|| ((tag - 1) / 4, (tag - 1) % 4))
+}
+
+/// Whether tag `to` may follow tag `from` (`None`: the start of the text).
+fn allowed(from: Option<usize>, to: usize) -> bool {
+    let open = |t: usize| matches!(parts(t), Some((_, 0 | 1)));
+    match (
+        from.and_then(|f| open(f).then(|| parts(f)).flatten()),
+        parts(to),
+    ) {
+        // Inside a name: only its inside or end may follow.
+        (Some((kind, _)), Some((k, p))) => k == kind && (p == 1 || p == 2),
+        (Some(_), None) => false,
+        // Outside a name: a name may begin, not continue.
+        (None, Some((_, p))) => p == 0 || p == 3,
+        (None, None) => true,
+    }
+}
+
+/// Why a model file could not be used.
+#[derive(Debug, thiserror::Error)]
+pub enum ModelError {
+    /// The bytes are not a newsprint tagger model (or of another version).
+    #[error("not a newsprint entity model (expected the header {expected:?})")]
+    Foreign {
+        /// The header expected.
+        expected: &'static str,
+    },
+    /// The file ends early or its checksum does not match: damaged in transfer.
+    #[error("the entity model is damaged: {0}")]
+    Damaged(String),
+}
+
+/// A trained model.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Model {
+    bits: u32,
+    scale: f32,
+    /// `transitions[from * TAGS + to]`, with `from == TAGS` for the start.
+    transitions: Vec<i32>,
+    /// The weights of each feature, a row of 16 lanes (the tags, padded: 32 bytes, one
+    /// cache line at most, added as one vector).
+    rows: Vec<[i16; ROW]>,
+}
+
+/// Lanes of a decoding row: the tags, padded.
+const ROW: usize = 16;
+
+fn rows_of(weights: &[i16]) -> Vec<[i16; ROW]> {
+    weights
+        .chunks_exact(TAGS)
+        .map(|w| {
+            let mut row = [0i16; ROW];
+            row[..TAGS].copy_from_slice(w);
+            row
+        })
+        .collect()
+}
+
+fn checksum(bytes: &[u8]) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for &b in bytes {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    h
+}
+
+impl Model {
+    /// A model of these weights (see [`train`]).
+    pub(crate) fn new(bits: u32, scale: f32, transitions: Vec<i32>, weights: Vec<i16>) -> Self {
+        Model {
+            bits,
+            scale,
+            transitions,
+            rows: rows_of(&weights),
+        }
+    }
+
+    /// The model file's bytes.
+    pub fn to_bytes(&self) -> Vec<u8> {
+        let mut out = Vec::new();
+        out.extend_from_slice(MAGIC);
+        out.extend_from_slice(&FEATURES_VERSION.to_le_bytes());
+        out.extend_from_slice(&self.bits.to_le_bytes());
+        out.extend_from_slice(&self.scale.to_le_bytes());
+        for t in &self.transitions {
+            out.extend_from_slice(&t.to_le_bytes());
+        }
+        let raw: Vec<u8> = self
+            .rows
+            .iter()
+            .flat_map(|row| &row[..TAGS])
+            .flat_map(|w| w.to_le_bytes())
+            .collect();
+        let packed = zstd::bulk::compress(&raw, 19).unwrap_or_default();
+        out.extend_from_slice(&(packed.len() as u64).to_le_bytes());
+        out.extend_from_slice(&packed);
+        let sum = checksum(&out);
+        out.extend_from_slice(&sum.to_le_bytes());
+        out
+    }
+
+    /// Reads a model file's bytes.
+    pub fn from_bytes(bytes: &[u8]) -> Result<Self, ModelError> {
+        let foreign = ModelError::Foreign {
+            expected: "NPNER001",
+        };
+        if bytes.len() < 8 || &bytes[..8] != MAGIC {
+            return Err(foreign);
+        }
+        let damaged = |what: &str| ModelError::Damaged(what.to_string());
+        let (body, sum) = bytes
+            .split_at_checked(bytes.len().saturating_sub(8))
+            .ok_or_else(|| damaged("too short"))?;
+        let sum: [u8; 8] = sum.try_into().map_err(|_| damaged("too short"))?;
+        if body.len() < 8 || checksum(body) != u64::from_le_bytes(sum) {
+            return Err(damaged("checksum mismatch (truncated or altered)"));
+        }
+        let mut rest = &body[8..];
+        let mut take = |n: usize| -> Result<&[u8], ModelError> {
+            let (head, tail) = rest
+                .split_at_checked(n)
+                .ok_or_else(|| damaged("too short"))?;
+            rest = tail;
+            Ok(head)
+        };
+        let word = |b: &[u8]| -> [u8; 4] { [b[0], b[1], b[2], b[3]] };
+        let version = u32::from_le_bytes(word(take(4)?));
+        if version != FEATURES_VERSION {
+            return Err(ModelError::Damaged(format!(
+                "trained on feature set {version}, and this newsprint computes set {FEATURES_VERSION}: retrain it"
+            )));
+        }
+        let bits = u32::from_le_bytes(word(take(4)?));
+        if !(8..=24).contains(&bits) {
+            return Err(damaged("table size out of range"));
+        }
+        let scale = f32::from_le_bytes(word(take(4)?));
+        let mut transitions = Vec::with_capacity((TAGS + 1) * TAGS);
+        for _ in 0..(TAGS + 1) * TAGS {
+            transitions.push(i32::from_le_bytes(word(take(4)?)));
+        }
+        let len = take(8)?;
+        let len = u64::from_le_bytes([
+            len[0], len[1], len[2], len[3], len[4], len[5], len[6], len[7],
+        ]) as usize;
+        let packed = take(len)?;
+        let expected = (1usize << bits) * TAGS * 2;
+        let raw = zstd::bulk::decompress(packed, expected)
+            .map_err(|e| damaged(&format!("weights: {e}")))?;
+        if raw.len() != expected {
+            return Err(damaged("weights of the wrong size"));
+        }
+        let weights: Vec<i16> = raw
+            .chunks_exact(2)
+            .map(|b| i16::from_le_bytes([b[0], b[1]]))
+            .collect();
+        Ok(Model::new(bits, scale, transitions, weights))
+    }
+
+    /// The best tag sequence for `chars`, given their features (see [`features`]).
+    pub(crate) fn decode(&self, feats: &[u32], n: usize) -> Vec<u8> {
+        let mut emit = vec![0i32; n * TAGS];
+        for (i, out) in emit.chunks_exact_mut(TAGS).enumerate() {
+            let mut sum = [0i32; ROW];
+            for &f in &feats[i * PER_CHAR..(i + 1) * PER_CHAR] {
+                let row = &self.rows[f as usize];
+                for (s, &w) in sum.iter_mut().zip(row) {
+                    *s += i32::from(w);
+                }
+            }
+            out.copy_from_slice(&sum[..TAGS]);
+        }
+        viterbi(&emit, n, |from, to| self.transitions[from * TAGS + to])
+    }
+
+    /// Names in `chars`: (start, end, kind), in order.
+    pub fn tag(&self, chars: &[char]) -> Vec<(usize, usize, EntityKind)> {
+        let lexicon = Lexicon::get();
+        thread_local! {
+            static FEATS: std::cell::RefCell<Vec<u32>> = const { std::cell::RefCell::new(Vec::new()) };
+        }
+        if chars.is_empty() {
+            return Vec::new();
+        }
+        let tags = FEATS.with(|feats| {
+            let mut feats = feats.borrow_mut();
+            features::features(lexicon, chars, self.bits, &mut feats);
+            self.decode(&feats, chars.len())
+        });
+        spans(&tags)
+    }
+
+    /// The model built into newsprint (`data/models/entities.npner`), read once a
+    /// process. The build embeds the file, so a binary always has its model.
+    pub fn embedded() -> &'static Model {
+        static MODEL: std::sync::OnceLock<Model> = std::sync::OnceLock::new();
+        MODEL.get_or_init(|| {
+            // The embedded bytes are checked by a test (`the_embedded_model_loads`), so a
+            // failure here is a build from a damaged checkout.
+            Model::from_bytes(EMBEDDED).unwrap_or_else(|e| {
+                panic!("the entity model built into newsprint (data/models/entities.npner) is unusable: {e}")
+            })
+        })
+    }
+
+    /// The table size in bits.
+    pub fn bits(&self) -> u32 {
+        self.bits
+    }
+
+    /// The factor the weights were multiplied by before rounding to 16 bits.
+    pub fn scale(&self) -> f32 {
+        self.scale
+    }
+}
+
+/// Viterbi over `emit` (`n` rows of [`TAGS`] scores) with `transition(from, to)` (`from ==
+/// TAGS` at the start), forbidden transitions excluded. Linear in `n`.
+pub(crate) fn viterbi(emit: &[i32], n: usize, transition: impl Fn(usize, usize) -> i32) -> Vec<u8> {
+    const NONE: i64 = i64::MIN / 4;
+    // The transitions that are allowed, with their weights, listed once per text rather
+    // than tested at every character.
+    let mut into: [Vec<(usize, i64)>; TAGS] = Default::default();
+    for (to, list) in into.iter_mut().enumerate() {
+        for from in 0..TAGS {
+            if allowed(Some(from), to) {
+                list.push((from, i64::from(transition(from, to))));
+            }
+        }
+    }
+    let mut back = vec![0u8; n * TAGS];
+    let mut score = [NONE; TAGS];
+    for (t, s) in score.iter_mut().enumerate() {
+        if allowed(None, t) {
+            *s = i64::from(emit[t]) + i64::from(transition(TAGS, t));
+        }
+    }
+    for i in 1..n {
+        let mut next = [NONE; TAGS];
+        for (to, slot) in next.iter_mut().enumerate() {
+            let mut best = (NONE, 0usize);
+            for &(from, weight) in &into[to] {
+                let s = score[from];
+                if s == NONE {
+                    continue;
+                }
+                let v = s + weight;
+                if v > best.0 {
+                    best = (v, from);
+                }
+            }
+            if best.0 != NONE {
+                *slot = best.0 + i64::from(emit[i * TAGS + to]);
+                back[i * TAGS + to] = best.1 as u8;
+            }
+        }
+        score = next;
+    }
+    // A text ends outside a name or at a name's end.
+    let mut last = (NONE, 0usize);
+    for (t, &s) in score.iter().enumerate() {
+        let closed = matches!(parts(t), None | Some((_, 2 | 3)));
+        if closed && s > last.0 {
+            last = (s, t);
+        }
+    }
+    let mut tags = vec![0u8; n];
+    let mut t = last.1;
+    for i in (0..n).rev() {
+        tags[i] = t as u8;
+        if i > 0 {
+            t = back[i * TAGS + t] as usize;
+        }
+    }
+    tags
+}
+
+/// The names a tag sequence spells.
+pub fn spans(tags: &[u8]) -> Vec<(usize, usize, EntityKind)> {
+    let mut out = Vec::new();
+    let mut start = None;
+    for (i, &t) in tags.iter().enumerate() {
+        match parts(usize::from(t)) {
+            Some((k, 3)) => out.push((i, i + 1, KINDS[k])),
+            Some((_, 0)) => start = Some(i),
+            Some((k, 2)) => {
+                if let Some(s) = start.take() {
+                    out.push((s, i + 1, KINDS[k]));
+                }
+            }
+            Some(_) => {}
+            None => start = None,
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_embedded_model_loads_and_finds_names() {
+        let model = Model::from_bytes(EMBEDDED).expect("the committed model loads");
+        let chars: Vec<char> = "国务院总理李鹏在北京会见了美国总统克林顿。"
+            .chars()
+            .collect();
+        let found: Vec<(String, EntityKind)> = model
+            .tag(&chars)
+            .into_iter()
+            .map(|(s, e, k)| (chars[s..e].iter().collect(), k))
+            .collect();
+        assert!(
+            found.contains(&("李鹏".to_string(), EntityKind::Person)),
+            "{found:?}"
+        );
+        assert!(
+            found.contains(&("北京".to_string(), EntityKind::Place)),
+            "{found:?}"
+        );
+    }
+
+    #[test]
+    fn impossible_transitions_are_forbidden() {
+        let (b_per, i_per, e_per, s_loc) = (tag(0, 0), tag(0, 1), tag(0, 2), tag(1, 3));
+        assert!(allowed(None, b_per) && allowed(None, s_loc) && allowed(None, 0));
+        assert!(!allowed(None, i_per) && !allowed(None, e_per));
+        assert!(allowed(Some(b_per), i_per) && allowed(Some(b_per), e_per));
+        assert!(!allowed(Some(b_per), 0) && !allowed(Some(b_per), tag(1, 2)));
+        assert!(allowed(Some(e_per), 0) && allowed(Some(e_per), b_per));
+    }
+
+    #[test]
+    fn viterbi_keeps_to_allowed_paths_and_spans_read_them() {
+        // Emissions that prefer I-PER everywhere: the path must still open and close it.
+        let n = 4;
+        let mut emit = vec![0i32; n * TAGS];
+        for i in 0..n {
+            emit[i * TAGS + tag(0, 1)] = 10;
+        }
+        let tags = viterbi(&emit, n, |_, _| 0);
+        let kinds: Vec<_> = tags.iter().map(|&t| parts(t as usize)).collect();
+        assert_eq!(kinds[0], Some((0, 0)));
+        assert_eq!(kinds[n - 1], Some((0, 2)));
+        assert_eq!(spans(&tags), [(0, 4, EntityKind::Person)]);
+    }
+
+    #[test]
+    fn a_damaged_or_foreign_model_is_an_error() {
+        let model = Model::new(8, 1.0, vec![0; (TAGS + 1) * TAGS], vec![3; 256 * TAGS]);
+        let bytes = model.to_bytes();
+        assert_eq!(Model::from_bytes(&bytes).expect("reads back"), model);
+        assert!(matches!(
+            Model::from_bytes(b"PK\x03\x04 a zip file"),
+            Err(ModelError::Foreign { .. })
+        ));
+        assert!(matches!(
+            Model::from_bytes(&bytes[..bytes.len() - 3]),
+            Err(ModelError::Damaged(_))
+        ));
+        let mut altered = bytes.clone();
+        altered[20] ^= 1;
+        assert!(matches!(
+            Model::from_bytes(&altered),
+            Err(ModelError::Damaged(_))
+        ));
+    }
+}
