@@ -1,10 +1,13 @@
 //! End-to-end tests: run the `newsprint` binary on `data/` and read the Parquet back.
 
 use std::fs::File;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Output};
 
 use polars::prelude::*;
+
+mod common;
+use common::{newsprint, root, run_ok, table};
 
 const SAMPLE: &str = "data/pages/000_5e6263fb01fcad50.txt";
 
@@ -19,56 +22,6 @@ const TABLES: [&str; 8] = [
     "entity_counts",
     "quantity_counts",
 ];
-
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn newsprint(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_newsprint"))
-        .current_dir(root())
-        .env("NEWSPRINT_LOG", "warn")
-        .args(args)
-        .output()
-        .expect("newsprint runs")
-}
-
-fn run_ok(inputs: &[&Path], out: &Path, extra: &[&str]) -> Output {
-    let mut args: Vec<String> = vec!["run".into()];
-    args.extend(inputs.iter().map(|p| p.display().to_string()));
-    args.push("--out".into());
-    args.push(out.display().to_string());
-    args.extend(extra.iter().map(|s| s.to_string()));
-    let args: Vec<&str> = args.iter().map(String::as_str).collect();
-    let output = newsprint(&args);
-    assert!(
-        output.status.success(),
-        "newsprint {args:?} failed: {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    output
-}
-
-/// All parts of a table, in part order.
-fn table(out: &Path, name: &str) -> DataFrame {
-    let mut parts: Vec<PathBuf> = std::fs::read_dir(out.join(name))
-        .expect("table folder exists")
-        .map(|e| e.expect("entry").path())
-        .filter(|p| p.extension().is_some_and(|e| e == "parquet"))
-        .collect();
-    parts.sort();
-    assert!(!parts.is_empty(), "{name} has no parts");
-    let mut frames = parts.iter().map(|p| {
-        ParquetReader::new(File::open(p).expect("open part"))
-            .finish()
-            .expect("read part")
-    });
-    let mut df = frames.next().expect("one part");
-    for f in frames {
-        df.vstack_mut(&f).expect("same schema");
-    }
-    df
-}
 
 fn strings(df: &DataFrame, column: &str) -> Vec<Option<String>> {
     df.column(column)

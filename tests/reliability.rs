@@ -1,91 +1,14 @@
 //! End-to-end tests of what a scheduled run must survive: hostile page shapes, special
 //! files, a second writer, a damaged state file, inputs that keep failing.
 
-use std::fs::File;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::path::Path;
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use polars::prelude::*;
+mod common;
+use common::{command, newsprint, newsprint_within, root, run, run_ok, table};
 
 const SAMPLE: &str = "data/pages/000_5e6263fb01fcad50.txt";
-
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn command(args: &[&str]) -> Command {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_newsprint"));
-    command
-        .current_dir(root())
-        .env("NEWSPRINT_LOG", "warn")
-        .args(args);
-    command
-}
-
-fn newsprint(args: &[&str]) -> Output {
-    command(args).output().expect("newsprint runs")
-}
-
-/// Runs newsprint, failing the test if it has not finished within `limit`: what a hang
-/// (or time far worse than linear) looks like from outside.
-fn newsprint_within(args: &[&str], limit: Duration) -> Output {
-    let mut child = command(args)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("spawn");
-    let started = Instant::now();
-    while child.try_wait().expect("wait").is_none() {
-        if started.elapsed() > limit {
-            let _ = child.kill();
-            panic!("newsprint {args:?} still running after {limit:?}");
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    }
-    child.wait_with_output().expect("output")
-}
-
-fn run(inputs: &[&Path], out: &Path, extra: &[&str]) -> Output {
-    let mut args: Vec<String> = vec!["run".into()];
-    args.extend(inputs.iter().map(|p| p.display().to_string()));
-    args.push("--out".into());
-    args.push(out.display().to_string());
-    args.extend(extra.iter().map(|s| s.to_string()));
-    let args: Vec<&str> = args.iter().map(String::as_str).collect();
-    newsprint_within(&args, Duration::from_secs(300))
-}
-
-fn run_ok(inputs: &[&Path], out: &Path, extra: &[&str]) -> Output {
-    let output = run(inputs, out, extra);
-    assert!(
-        output.status.success(),
-        "newsprint run failed: {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    output
-}
-
-/// Every part of a table that a folder reader finds (`*.parquet`), in name order.
-fn table(out: &Path, name: &str) -> DataFrame {
-    let mut parts: Vec<PathBuf> = std::fs::read_dir(out.join(name))
-        .expect("table folder exists")
-        .map(|e| e.expect("entry").path())
-        .filter(|p| p.extension().is_some_and(|e| e == "parquet"))
-        .collect();
-    parts.sort();
-    assert!(!parts.is_empty(), "{name} has no parts");
-    let mut frames = parts.iter().map(|p| {
-        ParquetReader::new(File::open(p).expect("open part"))
-            .finish()
-            .expect("read part")
-    });
-    let mut df = frames.next().expect("one part");
-    for f in frames {
-        df.vstack_mut(&f).expect("same schema");
-    }
-    df
-}
 
 /// (source file name, status) of every documents row.
 fn statuses(out: &Path) -> Vec<(String, String)> {
@@ -105,6 +28,32 @@ fn statuses(out: &Path) -> Vec<(String, String)> {
         .collect();
     rows.sort();
     rows
+}
+
+/// Writes pages `range` into `dir`: the sample page with its year changed to
+/// `1900 + i % years`, so that pages differ (or repeat, every `years` pages).
+fn write_pages(dir: &Path, range: std::ops::Range<usize>, years: usize) {
+    std::fs::create_dir_all(dir).expect("mkdir");
+    let page = sample();
+    for i in range {
+        std::fs::write(
+            dir.join(format!("{i:03}.txt")),
+            page.replace("2025", &format!("{}", 1900 + i % years)),
+        )
+        .expect("write");
+    }
+}
+
+/// `newsprint run INPUTS --out OUT --threads 1 EXTRA` started in the background.
+fn spawn_run(inputs: &Path, out: &Path, extra: &[&str]) -> std::process::Child {
+    let (inputs, out) = (inputs.to_string_lossy(), out.to_string_lossy());
+    let mut args = vec!["run", &inputs, "--out", &out, "--threads", "1"];
+    args.extend(extra);
+    command(&args)
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn")
 }
 
 fn sample() -> String {
@@ -207,30 +156,9 @@ fn a_second_writer_is_refused_at_once_naming_the_holder() {
 fn two_runs_started_together_one_refuses_and_the_dataset_stays_whole() {
     let tmp = tempfile::tempdir().expect("tempdir");
     let inputs = tmp.path().join("inputs");
-    std::fs::create_dir_all(&inputs).expect("mkdir");
-    let page = sample();
-    for i in 0..60 {
-        std::fs::write(
-            inputs.join(format!("{i:03}.txt")),
-            page.replace("2025", &format!("{}", 1900 + i)),
-        )
-        .expect("write");
-    }
+    write_pages(&inputs, 0..60, 1000);
     let out = tmp.path().join("out");
-    let spawn = || {
-        command(&[
-            "run",
-            &inputs.to_string_lossy(),
-            "--out",
-            &out.to_string_lossy(),
-            "--threads",
-            "1",
-        ])
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("spawn")
-    };
+    let spawn = || spawn_run(&inputs, &out, &[]);
     let first = spawn();
     // The second starts once the first holds the lock.
     let lock_file = out.join("_newsprint").join("lock");
@@ -262,33 +190,10 @@ fn two_runs_started_together_one_refuses_and_the_dataset_stays_whole() {
 fn shards_started_together_on_a_new_dataset_all_succeed_and_merge() {
     let tmp = tempfile::tempdir().expect("tempdir");
     let inputs = tmp.path().join("inputs");
-    std::fs::create_dir_all(&inputs).expect("mkdir");
-    let page = sample();
-    for i in 0..16 {
-        std::fs::write(
-            inputs.join(format!("{i:03}.txt")),
-            page.replace("2025", &format!("{}", 1900 + i)),
-        )
-        .expect("write");
-    }
+    write_pages(&inputs, 0..16, 1000);
     let out = tmp.path().join("out");
     let shards: Vec<_> = (0..8)
-        .map(|i| {
-            command(&[
-                "run",
-                &inputs.to_string_lossy(),
-                "--out",
-                &out.to_string_lossy(),
-                "--shard",
-                &format!("{i}/8"),
-                "--threads",
-                "1",
-            ])
-            .stdout(Stdio::null())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("spawn")
-        })
+        .map(|i| spawn_run(&inputs, &out, &["--shard", &format!("{i}/8")]))
         .collect();
     for (i, shard) in shards.into_iter().enumerate() {
         let output = shard.wait_with_output().expect("shard");
@@ -445,15 +350,7 @@ fn an_input_has_one_current_row_however_often_it_failed() {
 fn folder_readers_never_see_a_part_being_written() {
     let tmp = tempfile::tempdir().expect("tempdir");
     let inputs = tmp.path().join("inputs");
-    std::fs::create_dir_all(&inputs).expect("mkdir");
-    let page = sample();
-    for i in 0..40 {
-        std::fs::write(
-            inputs.join(format!("{i:03}.txt")),
-            page.replace("2025", &format!("{}", 1900 + i % 7)),
-        )
-        .expect("write");
-    }
+    write_pages(&inputs, 0..40, 7);
     let out = tmp.path().join("out");
     let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
     let poller = {
@@ -484,13 +381,7 @@ fn folder_readers_never_see_a_part_being_written() {
         &out,
         &["--rows-per-part", "50", "--threads", "1"],
     );
-    for i in 40..60 {
-        std::fs::write(
-            inputs.join(format!("{i:03}.txt")),
-            page.replace("2025", &format!("{}", 1900 + i % 7)),
-        )
-        .expect("write");
-    }
+    write_pages(&inputs, 40..60, 7);
     run_ok(
         &[&inputs],
         &out,

@@ -24,21 +24,11 @@ pub const SHAPES: [&str; 7] = [
     "blank-lines-jsonl-gz",
 ];
 
-/// A small deterministic generator (SplitMix64), so shapes are the same on every machine.
-struct Rng(u64);
+use super::bench::Rng;
 
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-
-    fn pick<'a>(&mut self, from: &'a [char]) -> &'a char {
-        &from[self.next() as usize % from.len()]
-    }
+/// A character of `from`, at random.
+fn pick<'a>(rng: &mut Rng, from: &'a [char]) -> &'a char {
+    &from[rng.next() as usize % from.len()]
 }
 
 const SURNAMES: [char; 12] = [
@@ -86,8 +76,8 @@ pub fn shape(name: &str, bytes: usize, sample: &str) -> Option<(String, Vec<u8>)
             format!(
                 "{:06} {}{}股份 收盘{}.{:02}元 涨跌{}.{:02}% 成交{}万股\n",
                 600_000 + i,
-                rng.pick(&GIVEN),
-                rng.pick(&GIVEN),
+                pick(rng, &GIVEN),
+                pick(rng, &GIVEN),
                 rng.next() % 90 + 1,
                 rng.next() % 100,
                 rng.next() % 10,
@@ -98,11 +88,11 @@ pub fn shape(name: &str, bytes: usize, sample: &str) -> Option<(String, Vec<u8>)
         "byline-lines" => fill(&mut text, bytes, |rng, _| {
             format!(
                 "本报记者 {}{}{} 通讯员 {}{}\n",
-                rng.pick(&SURNAMES),
-                rng.pick(&GIVEN),
-                rng.pick(&GIVEN),
-                rng.pick(&SURNAMES),
-                rng.pick(&GIVEN)
+                pick(rng, &SURNAMES),
+                pick(rng, &GIVEN),
+                pick(rng, &GIVEN),
+                pick(rng, &SURNAMES),
+                pick(rng, &GIVEN)
             )
         }),
         // Paragraphs that each say one sentence five times over: one copy must stay.
