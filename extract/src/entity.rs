@@ -671,7 +671,8 @@ fn tagged(
     known: &mut Vec<Vec<char>>,
     vetoed: &mut Vec<String>,
 ) {
-    let spans = tagger.tag(&text.chars);
+    let words = text.hits.iter().map(|h| (h.start, h.end, h.word));
+    let spans = tagger.tag_with_words(&text.chars, words);
     text.found.retain(|f| {
         let keep = f.kind != EntityKind::Person
             || f.role.is_some()

@@ -26,10 +26,15 @@ fn class(c: char) -> u32 {
 
 /// What the lexicon says of the character at a position: the kind of lexicon word covering
 /// it and where in that word it stands (begin, inside, end, single), or nothing.
-fn lexicon_tags(lexicon: &Lexicon, chars: &[char]) -> Vec<u32> {
-    let mut tags = vec![0u32; chars.len()];
-    for (start, end, word) in lexicon.trie.find_iter(chars) {
-        let kind = match lexicon.words[word as usize] {
+pub(crate) fn lexicon_tags(
+    len: usize,
+    words: impl Iterator<Item = (usize, usize, Word)>,
+    tags: &mut Vec<u32>,
+) {
+    tags.clear();
+    tags.resize(len, 0);
+    for (start, end, word) in words {
+        let kind = match word {
             Word::Place { .. } => 1,
             Word::Head(_) => 2,
             Word::Organization => 3,
@@ -48,7 +53,17 @@ fn lexicon_tags(lexicon: &Lexicon, chars: &[char]) -> Vec<u32> {
             *tag = kind * 4 + position + 1;
         }
     }
-    tags
+}
+
+/// The lexicon's words in `chars`, as [`lexicon_tags`] takes them.
+pub(crate) fn words_in<'a>(
+    lexicon: &'a Lexicon,
+    chars: &'a [char],
+) -> impl Iterator<Item = (usize, usize, Word)> + 'a {
+    lexicon
+        .trie
+        .find_iter(chars)
+        .map(|(start, end, word)| (start, end, lexicon.words[word as usize]))
 }
 
 fn hash(template: u32, values: &[u32], mask: u32) -> u32 {
@@ -62,12 +77,17 @@ fn hash(template: u32, values: &[u32], mask: u32) -> u32 {
 }
 
 /// The hashed features of every character of `chars` into `out` ([`PER_CHAR`] a
-/// character), for a table of `1 << bits` rows.
-pub(crate) fn features(lexicon: &Lexicon, chars: &[char], bits: u32, out: &mut Vec<u32>) {
+/// character), for a table of `1 << bits` rows; `lex` is [`lexicon_tags`] of the text.
+pub(crate) fn features(
+    lexicon: &Lexicon,
+    chars: &[char],
+    lex: &[u32],
+    bits: u32,
+    out: &mut Vec<u32>,
+) {
     out.clear();
     out.reserve(chars.len() * PER_CHAR);
     let mask = (1u32 << bits) - 1;
-    let lex = lexicon_tags(lexicon, chars);
     const EDGE: u32 = 0x11_0000;
     let at = |i: isize| -> u32 {
         if i < 0 || i as usize >= chars.len() {

@@ -216,16 +216,30 @@ impl Model {
     /// Names in `chars`: (start, end, kind), in order.
     pub fn tag(&self, chars: &[char]) -> Vec<(usize, usize, EntityKind)> {
         let lexicon = Lexicon::get();
+        self.tag_with_words(chars, features::words_in(lexicon, chars))
+    }
+
+    /// [`Model::tag`] given the lexicon's words in `chars` (start, end, word), as the rules
+    /// already found them: the text is not searched twice.
+    pub(crate) fn tag_with_words(
+        &self,
+        chars: &[char],
+        words: impl Iterator<Item = (usize, usize, crate::lexicon::Word)>,
+    ) -> Vec<(usize, usize, EntityKind)> {
         thread_local! {
-            static FEATS: std::cell::RefCell<Vec<u32>> = const { std::cell::RefCell::new(Vec::new()) };
+            // The features and lexicon tags of a text, kept for the thread's next text.
+            static BUFFERS: std::cell::RefCell<(Vec<u32>, Vec<u32>)> =
+                const { std::cell::RefCell::new((Vec::new(), Vec::new())) };
         }
         if chars.is_empty() {
             return Vec::new();
         }
-        let tags = FEATS.with(|feats| {
-            let mut feats = feats.borrow_mut();
-            features::features(lexicon, chars, self.bits, &mut feats);
-            self.decode(&feats, chars.len())
+        let lexicon = Lexicon::get();
+        let tags = BUFFERS.with(|buffers| {
+            let (feats, lex) = &mut *buffers.borrow_mut();
+            features::lexicon_tags(chars.len(), words, lex);
+            features::features(lexicon, chars, lex, self.bits, feats);
+            self.decode(feats, chars.len())
         });
         spans(&tags)
     }

@@ -2,7 +2,7 @@
 //! character-per-line BMES format of the MSRA corpus (`字 B-PER`), deterministic (a fixed
 //! shuffle, integer weights), so the same sentences give the same model bytes.
 
-use super::features::{features, PER_CHAR};
+use super::features::{features, lexicon_tags, words_in, PER_CHAR};
 use super::{tag, viterbi, Model, TAGS};
 use crate::lexicon::Lexicon;
 
@@ -98,8 +98,9 @@ pub fn train(
     let feats: Vec<Vec<u32>> = sentences
         .iter()
         .map(|s| {
-            let mut f = Vec::new();
-            features(lexicon, &s.chars, options.bits, &mut f);
+            let (mut f, mut lex) = (Vec::new(), Vec::new());
+            lexicon_tags(s.chars.len(), words_in(lexicon, &s.chars), &mut lex);
+            features(lexicon, &s.chars, &lex, options.bits, &mut f);
             f
         })
         .collect();
