@@ -28,6 +28,10 @@ pub struct EvalArgs {
     /// Folder of gold files (`*.json`), each naming its page relative to the folder.
     #[arg(long, default_value = "data/gold")]
     pub gold: PathBuf,
+
+    /// Find entities with the character tagger beside the rules, as `run --entity-tagger`.
+    #[arg(long)]
+    pub entity_tagger: bool,
 }
 
 #[derive(serde::Deserialize)]
@@ -237,6 +241,7 @@ fn pct(n: usize, d: usize) -> String {
 pub fn score_page(
     gold_dir: &Path,
     gold_path: &Path,
+    extractor: &extract::Extractor,
     extracted: &mut Extracted,
 ) -> Result<(String, Scores)> {
     let gold: Gold = serde_json::from_slice(&std::fs::read(gold_path)?)
@@ -258,7 +263,7 @@ pub fn score_page(
         },
     );
 
-    let extraction = extract::Extractor::new().extract(&page);
+    let extraction = extractor.extract(&page);
     if !gold.quantities.is_empty() {
         score_quantities(
             &extraction.quantities,
@@ -344,7 +349,10 @@ pub fn score_page(
 
 /// Scores every gold page in `dir`, in name order, with the total last; and the figures and
 /// entities of the pages whose gold lists them, by kind.
-pub fn score_all(dir: &Path) -> Result<(Vec<(String, Scores)>, Extracted)> {
+pub fn score_all(
+    dir: &Path,
+    extractor: &extract::Extractor,
+) -> Result<(Vec<(String, Scores)>, Extracted)> {
     let mut golds: Vec<PathBuf> = std::fs::read_dir(dir)
         .with_context(|| format!("cannot read gold folder {}", dir.display()))?
         .filter_map(|e| e.ok().map(|e| e.path()))
@@ -355,7 +363,7 @@ pub fn score_all(dir: &Path) -> Result<(Vec<(String, Scores)>, Extracted)> {
     let mut total = Scores::default();
     let mut extracted = Extracted::default();
     for gold in golds {
-        let (name, scores) = score_page(dir, &gold, &mut extracted)?;
+        let (name, scores) = score_page(dir, &gold, extractor, &mut extracted)?;
         total.add(&scores);
         rows.push((name, scores));
     }
@@ -365,7 +373,12 @@ pub fn score_all(dir: &Path) -> Result<(Vec<(String, Scores)>, Extracted)> {
 
 /// Runs the report; see the module docs.
 pub fn eval(args: EvalArgs) -> Result<ExitCode> {
-    let (rows, extracted) = score_all(&args.gold)?;
+    let extractor = if args.entity_tagger {
+        extract::Extractor::with_tagger()
+    } else {
+        extract::Extractor::new()
+    };
+    let (rows, extracted) = score_all(&args.gold, &extractor)?;
     println!(
         "{:<24} {:>10} {:>9} {:>8} {:>10} {:>8} {:>9} {:>9}",
         "page", "sentences", "repeated", "extra", "paragraphs", "titles", "authors", "captions"
