@@ -20,6 +20,15 @@ pub struct Stages {
     pub extractor: Extractor,
 }
 
+/// The extractor `--entity-tagger` asks for: the rules, with the character tagger or not.
+pub fn extractor(entity_tagger: bool) -> Extractor {
+    if entity_tagger {
+        Extractor::with_tagger()
+    } else {
+        Extractor::new()
+    }
+}
+
 impl Stages {
     /// Processes one raw document into its records.
     pub fn process(&self, raw: RawDoc) -> DocRecord {

@@ -143,12 +143,11 @@ pub(crate) fn read_sketches(
 
 /// The sketches of the articles part `file`, computed again from the part and its segment's
 /// documents part: what a sketch file that is missing, damaged or out of step with its part
-/// is replaced by. Their `source` fields index `sources`, to which the part's are added.
+/// is replaced by: the part's sources, and its rows, whose `source` fields index them.
 pub(crate) fn rebuild_sketches(
     out: &Path,
     file: &str,
-    sources: &mut Vec<String>,
-) -> Result<Vec<SketchRow>, Error> {
+) -> Result<(Vec<String>, Vec<SketchRow>), Error> {
     use crate::schema::DOCUMENTS;
     let articles = read_frame(
         &ARTICLES,
@@ -161,6 +160,7 @@ pub(crate) fn rebuild_sketches(
         Some(&["doc_id", "source", "status"]),
     )?;
     let polars_error = |table: &'static str| move |source| Error::Polars { table, source };
+    let mut sources: Vec<String> = Vec::new();
     let mut source_of: std::collections::HashMap<&str, u32> = std::collections::HashMap::new();
     let ids = typed(&documents, &DOCUMENTS, "doc_id", Column::str)?;
     let names = typed(&documents, &DOCUMENTS, "source", Column::str)?;
@@ -181,15 +181,17 @@ pub(crate) fn rebuild_sketches(
     let ids = typed(&articles, &ARTICLES, "doc_id", Column::str)?;
     let numbers = typed(&articles, &ARTICLES, "article_idx", Column::u32)?;
     let texts = typed(&articles, &ARTICLES, "text", Column::str)?;
+    // An article whose document row is missing gets one shared empty source.
+    let mut unknown: Option<u32> = None;
     let mut rows = Vec::with_capacity(articles.height());
     for i in 0..articles.height() {
         let id = ids.get(i).unwrap_or_default();
         let source = match source_of.get(id) {
             Some(&s) => s,
-            None => {
+            None => *unknown.get_or_insert_with(|| {
                 sources.push(String::new());
                 sources.len() as u32 - 1
-            }
+            }),
         };
         rows.push(SketchRow {
             doc: u128::from_str_radix(id, 16).unwrap_or_default(),
@@ -199,7 +201,7 @@ pub(crate) fn rebuild_sketches(
             sketch: texts.get(i).and_then(clean::neardup::sketch),
         });
     }
-    Ok(rows)
+    Ok((sources, rows))
 }
 
 const SETTLED_MAGIC: &[u8; 8] = b"NPNEARD1";
@@ -412,32 +414,24 @@ pub(crate) fn mark_near_duplicates(
         let read = read_sketches(&path, &mut sources)
             .ok()
             .filter(|rows| rows.len() as u64 == *expected);
-        let read = match read {
-            Some(rows) => rows,
+        // The rows, and what to add to their `source` fields to index `sources`.
+        let (read, base) = match read {
+            Some(rows) => (rows, 0),
             None => {
                 // Missing, damaged, or not the part's rows: computed again from the part.
-                sources.truncate(checkpoint);
-                let rows = rebuild_sketches(out, file, &mut sources)?;
-                write_sketches(
-                    &path,
-                    &sources[checkpoint..],
-                    &rows
-                        .iter()
-                        .map(|r| SketchRow {
-                            source: r.source - checkpoint as u32,
-                            ..*r
-                        })
-                        .collect::<Vec<_>>(),
-                )?;
+                let (part_sources, rows) = rebuild_sketches(out, file)?;
+                write_sketches(&path, &part_sources, &rows)?;
                 repaired.push(path.display().to_string());
-                rows
+                sources.truncate(checkpoint);
+                sources.extend(part_sources);
+                (rows, checkpoint as u32)
             }
         };
         place.extend((0..read.len() as u32).map(|r| (p as u32, r)));
         for row in read {
             rows.push(RowKey {
                 doc: row.doc,
-                source: row.source,
+                source: row.source + base,
                 article: row.article,
                 date: row.date,
             });
@@ -459,7 +453,7 @@ pub(crate) fn mark_near_duplicates(
     let mut report = CorpusReport {
         threshold: options.map(|o| o.threshold),
         generation: previous.map_or(0, |c| c.generation) + 1,
-        repaired: repaired.clone(),
+        repaired,
         ..CorpusReport::default()
     };
     let state_path = neardup_path(out);

@@ -233,14 +233,15 @@ impl Seen {
         let mut seen = Seen::default();
         let parts = manifest.part_set(out, DOCUMENTS.name);
         let columns = ["doc_id", "source", "status"];
-        let files = manifest
+        // The part each frame comes from, in the order `part_set` lists them.
+        let mut files = manifest
             .parts
             .get(DOCUMENTS.name)
-            .cloned()
-            .unwrap_or_default();
-        let mut files = files.into_iter();
+            .into_iter()
+            .flatten()
+            .map(|p| p.file.as_str());
         for_each_frame(&DOCUMENTS, parts.paths, &columns, |frame| {
-            let file = files.next().map(|p| p.file).unwrap_or_default();
+            let file = files.next().unwrap_or_default();
             let ids = typed(frame, &DOCUMENTS, "doc_id", polars::prelude::Column::str)?;
             let sources = typed(frame, &DOCUMENTS, "source", polars::prelude::Column::str)?;
             let statuses = typed(frame, &DOCUMENTS, "status", polars::prelude::Column::str)?;
@@ -252,7 +253,7 @@ impl Seen {
                 };
                 seen.retries.read_again(source);
                 if status == Status::Error.as_str() {
-                    seen.retries.failed(source, &file);
+                    seen.retries.failed(source, file);
                     continue;
                 }
                 seen.pairs.insert(pair_key(source, id));
@@ -357,9 +358,11 @@ impl Writer {
         } else {
             None
         };
-        let committed = previous
+        let mut committed = previous
             .clone()
             .unwrap_or_else(|| Manifest::empty(options.shard));
+        // This run's number: `documents.run` of the rows it adds.
+        let run_number = committed.runs.last().map_or(0, |r| r.run) + 1;
         for dir in TABLES
             .iter()
             .map(|t| out.join(t.name))
@@ -367,13 +370,11 @@ impl Writer {
         {
             std::fs::create_dir_all(&dir).map_err(io_error(&dir))?;
         }
-        let mut committed = committed;
         if previous.is_none() {
             // A new dataset is a dataset from the start, with every table present and empty:
             // a run that stops before its first commit leaves one that loaders read and the
             // next run adds to.
-            let run = committed.runs.last().map_or(0, |r| r.run) + 1;
-            empty_parts(out, tag, &mut committed, run, "empty")?;
+            empty_parts(out, tag, &mut committed, run_number, "empty")?;
             committed.commit(&manifest_path)?;
         }
         remove_leftovers(out, tag, &committed)?;
@@ -394,7 +395,7 @@ impl Writer {
             _ => InputIndex::default(),
         };
         let run = RunRecord {
-            run: committed.runs.last().map_or(0, |r| r.run) + 1,
+            run: run_number,
             full: options.full,
             started_unix: unix_now(),
             ..RunRecord::default()
@@ -907,23 +908,21 @@ fn corpus_step(
 /// running it again after more shard runs brings the dataset up to date.
 pub fn merge(out: &Path, near_duplicates: Option<&NearDupOptions>) -> Result<Report, Error> {
     let shards_dir = out.join(dataset::SHARDS_DIR);
-    if !shards_dir.is_dir() {
-        return Err(Error::Layout(format!(
-            "{} holds no shards (no {} folder): write them with `newsprint run --shard I/N`",
-            out.display(),
-            shards_dir.display()
-        )));
-    }
-    // The dataset's lock and every shard's: no shard writes, and no other merge runs, while
-    // this one reads their parts.
-    let _lock = DatasetLock::acquire(out, &DatasetLock::merge_names(out), "newsprint merge")?;
-    let entries = std::fs::read_dir(&shards_dir).map_err(|_| {
+    let no_shards = || {
         Error::Layout(format!(
             "{} holds no shards (no {} folder): write them with `newsprint run --shard I/N`",
             out.display(),
             shards_dir.display()
         ))
-    })?;
+    };
+    // Checked before the lock, whose file would make a folder of anything a dataset.
+    if !shards_dir.is_dir() {
+        return Err(no_shards());
+    }
+    // The dataset's lock and every shard's: no shard writes, and no other merge runs, while
+    // this one reads their parts.
+    let _lock = DatasetLock::acquire(out, &DatasetLock::merge_names(out), "newsprint merge")?;
+    let entries = std::fs::read_dir(&shards_dir).map_err(|_| no_shards())?;
     let mut shards: Vec<Manifest> = Vec::new();
     for entry in entries.flatten() {
         let path = entry.path();

@@ -12,7 +12,7 @@
 
 use std::fs::{File, OpenOptions, TryLockError};
 use std::io::{Read, Seek, Write};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use crate::Error;
 
@@ -24,16 +24,12 @@ pub struct DatasetLock {
     pub taken_over: Vec<String>,
 }
 
-/// Who holds a lock, as its file says.
-fn holder_text(file: &mut File) -> String {
+/// Who holds a lock, as its file says; `None` while it is empty.
+fn holder(file: &mut File) -> Option<String> {
     let mut text = String::new();
     let _ = file.rewind().and_then(|()| file.read_to_string(&mut text));
     let text = text.trim();
-    if text.is_empty() {
-        "another process (it has not written its name yet)".to_string()
-    } else {
-        text.to_string()
-    }
+    (!text.is_empty()).then(|| text.to_string())
 }
 
 /// This machine's name, for the lock file.
@@ -84,25 +80,15 @@ impl DatasetLock {
         names.extend(shards);
         names
     }
-
-    /// How many lock files it holds.
-    pub fn len(&self) -> usize {
-        self.files.len()
-    }
-
-    /// Whether it holds none.
-    pub fn is_empty(&self) -> bool {
-        self.files.is_empty()
-    }
 }
 
 /// The unsharded dataset's lock file.
 pub(crate) const LOCK: &str = "lock";
 
 /// The locked file, and the holder it named when that holder had exited without emptying it.
-fn take(path: &PathBuf, what: &str) -> Result<(File, Option<String>), Error> {
+fn take(path: &Path, what: &str) -> Result<(File, Option<String>), Error> {
     let io = |source| Error::Io {
-        path: path.clone(),
+        path: path.to_path_buf(),
         source,
     };
     let mut file = OpenOptions::new()
@@ -116,13 +102,17 @@ fn take(path: &PathBuf, what: &str) -> Result<(File, Option<String>), Error> {
         Ok(()) => {}
         Err(TryLockError::WouldBlock) => {
             return Err(Error::Busy {
-                path: path.clone(),
-                holder: holder_text(&mut file),
+                path: path.to_path_buf(),
+                holder: holder(&mut file).unwrap_or_else(|| {
+                    "another process (it has not written its name yet)".to_string()
+                }),
             })
         }
         Err(TryLockError::Error(source)) => return Err(io(source)),
     }
-    let before = holder_text(&mut file);
+    // A name left in a lock we could take is a writer that exited without releasing it
+    // (killed): its lock went with it.
+    let before = holder(&mut file);
     let now = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| d.as_secs());
@@ -131,9 +121,6 @@ fn take(path: &PathBuf, what: &str) -> Result<(File, Option<String>), Error> {
         host_name(),
         std::process::id()
     );
-    // A name left in a lock we could take is a writer that exited without releasing it
-    // (killed): its lock went with it.
-    let before = (!before.starts_with("another process")).then_some(before);
     file.set_len(0).map_err(io)?;
     file.rewind().map_err(io)?;
     file.write_all(me.as_bytes())

@@ -17,7 +17,7 @@ use crate::table::{read_frame, typed, write_frame};
 use crate::Error;
 
 /// A source's key: its path hashed (16 bytes a failed input, not its text).
-pub(crate) fn source_key(source: &str) -> u128 {
+fn source_key(source: &str) -> u128 {
     xxhash_rust::xxh3::xxh3_128(source.as_bytes())
 }
 
@@ -62,8 +62,7 @@ impl Retries {
         out: &Path,
         staging: &Path,
         manifest: &mut Manifest,
-    ) -> Result<u64, Error> {
-        let mut dropped_total = 0;
+    ) -> Result<(), Error> {
         for (file, keys) in std::mem::take(&mut self.superseded) {
             let path = out.join(DOCUMENTS.name).join(&file);
             let mut frame = read_frame(&DOCUMENTS, &path, None)?;
@@ -105,9 +104,8 @@ impl Retries {
             if let Some(n) = manifest.documents.get_mut(ingest::Status::Error.as_str()) {
                 *n -= dropped.min(*n);
             }
-            dropped_total += dropped;
         }
         manifest.recount();
-        Ok(dropped_total)
+        Ok(())
     }
 }

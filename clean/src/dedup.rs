@@ -469,18 +469,20 @@ pub(crate) fn repeated_sentences_in(
     let mut grams: HashMap<u64, usize, BuildMix> = HashMap::default();
     let mut repeats = Vec::new();
     // Each passage's short sentences, to tell whether the kept copy has one too (a search
-    // of the kept passage's text would cost its length for every such sentence).
-    let mut short: std::collections::HashSet<(usize, &str)> = std::collections::HashSet::new();
-    for (i, (text, comparable)) in passages.iter().zip(comparables).enumerate() {
-        if text.is_empty() {
-            continue;
-        }
-        for (range, in_chars) in &comparable.sentences {
-            if in_chars.len() < MIN_CHARS {
-                short.insert((i, text[range.clone()].trim()));
+    // of the kept passage's text would cost its length for every such sentence); gathered
+    // the first time a short sentence follows a repeat, which most pages never see.
+    let mut short: Option<std::collections::HashSet<(usize, &str)>> = None;
+    let short_sentences = || {
+        let mut set = std::collections::HashSet::new();
+        for (i, (text, comparable)) in passages.iter().zip(comparables).enumerate() {
+            for (range, in_chars) in &comparable.sentences {
+                if !text.is_empty() && in_chars.len() < MIN_CHARS {
+                    set.insert((i, text[range.clone()].trim()));
+                }
             }
         }
-    }
+        set
+    };
     for (i, (text, comparable)) in passages.iter().zip(comparables).enumerate() {
         if text.is_empty() {
             continue;
@@ -493,6 +495,7 @@ pub(crate) fn repeated_sentences_in(
             let (hash, len) = (hash_chars(chars), chars.len());
             if len < MIN_CHARS {
                 if let Some((first, similarity)) = after_repeat.take() {
+                    let short = short.get_or_insert_with(short_sentences);
                     if short.contains(&(first, text[range.clone()].trim())) {
                         repeats.push(Repeat {
                             passage: i,

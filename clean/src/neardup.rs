@@ -444,15 +444,19 @@ impl Buckets {
         buckets
     }
 
-    /// Calls `f` with the members before `limit` of each bucket of band `band` that has two
-    /// or more of them (later articles can pair with none of those).
-    fn for_each(&self, band: usize, limit: u32, mut f: impl FnMut(&[u32])) {
-        let (members, starts) = (&self.members[band], &self.starts[band]);
-        for w in starts.windows(2) {
-            let bucket = &members[w[0] as usize..w[1] as usize];
-            let bucket = &bucket[..bucket.partition_point(|&i| i < limit)];
-            if bucket.len() > 1 {
-                f(bucket);
+    /// Calls `f(later, earlier)` for each searched article before `limit` that is not the
+    /// first of a bucket, in every band, with the members it is paired with: the first few
+    /// of its bucket before it.
+    fn for_each_later(&self, searched: &[bool], limit: u32, mut f: impl FnMut(u32, &[u32])) {
+        for (members, starts) in self.members.iter().zip(&self.starts) {
+            for w in starts.windows(2) {
+                let bucket = &members[w[0] as usize..w[1] as usize];
+                let bucket = &bucket[..bucket.partition_point(|&i| i < limit)];
+                for (j, &later) in bucket.iter().enumerate().skip(1) {
+                    if searched[later as usize] {
+                        f(later, &bucket[..j.min(PER_BUCKET)]);
+                    }
+                }
             }
         }
     }
@@ -461,15 +465,9 @@ impl Buckets {
 /// For each article, how many pairs (with repeats across bands) it is the later one of.
 fn pair_counts(buckets: &Buckets, searched: &[bool]) -> Vec<u8> {
     let mut counts = vec![0u8; searched.len()];
-    for band in 0..BANDS {
-        buckets.for_each(band, u32::MAX, |bucket| {
-            for (j, &later) in bucket.iter().enumerate().skip(1) {
-                if searched[later as usize] {
-                    counts[later as usize] += j.min(PER_BUCKET) as u8;
-                }
-            }
-        });
-    }
+    buckets.for_each_later(searched, u32::MAX, |later, earlier| {
+        counts[later as usize] += earlier.len() as u8;
+    });
     counts
 }
 
@@ -482,18 +480,11 @@ fn candidate_pairs(
     range: std::ops::Range<u32>,
 ) -> Vec<(u32, u32, u32)> {
     let mut pairs: Vec<(u32, u32)> = Vec::new();
-    for band in 0..BANDS {
-        buckets.for_each(band, range.end, |bucket| {
-            for (j, &later) in bucket.iter().enumerate().skip(1) {
-                if !range.contains(&later) || !searched[later as usize] {
-                    continue;
-                }
-                for &earlier in &bucket[..j.min(PER_BUCKET)] {
-                    pairs.push((later, earlier));
-                }
-            }
-        });
-    }
+    buckets.for_each_later(searched, range.end, |later, earlier| {
+        if range.contains(&later) {
+            pairs.extend(earlier.iter().map(|&e| (later, e)));
+        }
+    });
     pairs.sort_unstable();
     let mut out: Vec<(u32, u32, u32)> = Vec::with_capacity(pairs.len() / 2);
     for run in pairs.chunk_by(|x, y| x == y) {

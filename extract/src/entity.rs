@@ -24,6 +24,8 @@
 //! a bare 高新区 after one 湘潭高新区 refer to the long form, which becomes their `name`.
 //! A name inside a longer name is not a second entity.
 
+use std::collections::HashSet;
+
 use crate::lexicon::{is_stop_char, often_follows_name, Head, Lexicon, Word};
 use crate::{Entity, EntityKind, Field};
 
@@ -114,7 +116,7 @@ pub(crate) fn find(
     let mut known: Vec<Vec<char>> = Vec::new();
     let mut abbreviations: Vec<(Vec<char>, String)> = Vec::new();
     let mut formed: Vec<String> = Vec::new();
-    let mut vetoed: Vec<String> = Vec::new();
+    let mut vetoed: HashSet<String> = HashSet::new();
     for (_, text) in &mut texts {
         let orgs = organizations(lexicon, text);
         for org in &orgs {
@@ -139,8 +141,7 @@ pub(crate) fn find(
     }
     // A name the tagger vetoed is not looked for again, unless another text kept it.
     if !vetoed.is_empty() {
-        let vetoed: std::collections::HashSet<String> = vetoed.into_iter().collect();
-        let kept: std::collections::HashSet<&str> = texts
+        let kept: HashSet<&str> = texts
             .iter()
             .flat_map(|(_, t)| &t.found)
             .filter(|f| f.kind == EntityKind::Person)
@@ -221,15 +222,16 @@ fn windows(text: &str) -> impl Iterator<Item = (usize, &str)> {
         if rest.is_empty() {
             return None;
         }
-        let mut cut = rest.len();
+        // Where to cut, in bytes, and the characters before the cut.
+        let mut cut = (rest.len(), 0);
         let (mut sentence, mut other, mut n) = (None, None, 0);
         for (at, c) in rest.char_indices() {
             if n == WINDOW_CHARS {
-                cut = sentence.or(other).unwrap_or(at);
+                cut = sentence.or(other).unwrap_or((at, n));
                 break;
             }
             n += 1;
-            let end = at + c.len_utf8();
+            let end = (at + c.len_utf8(), n);
             if n > WINDOW_CHARS / 2 {
                 if matches!(c, '。' | '！' | '？' | '；' | '\n') {
                     sentence = Some(end);
@@ -237,10 +239,11 @@ fn windows(text: &str) -> impl Iterator<Item = (usize, &str)> {
                     other = Some(end);
                 }
             }
+            cut.1 = n;
         }
-        let (window, tail) = rest.split_at(cut);
+        let (window, tail) = rest.split_at(cut.0);
         let at = offset;
-        offset += window.chars().count();
+        offset += cut.1;
         rest = tail;
         Some((at, window))
     })
@@ -658,7 +661,8 @@ fn is_full_name(lexicon: &Lexicon, run: &[char]) -> bool {
     }
 }
 
-/// Names the character tagger finds where the rules found none: a person (two characters
+/// Names the character tagger finds where the rules found none, or that hold what the rules
+/// read there (a longer span wins, one that cuts across gives way): a person (two characters
 /// or more) becomes a confirmed name, found again at its other mentions on the page; a place
 /// the gazetteer does not hold keeps its text as its name, with no division code.
 ///
@@ -669,7 +673,7 @@ fn tagged(
     tagger: &crate::tagger::Model,
     text: &mut Text,
     known: &mut Vec<Vec<char>>,
-    vetoed: &mut Vec<String>,
+    vetoed: &mut HashSet<String>,
 ) {
     let words = text.hits.iter().map(|h| (h.start, h.end, h.word));
     let spans = tagger.tag_with_words(&text.chars, words);
@@ -681,13 +685,12 @@ fn tagged(
                 .iter()
                 .any(|&(s, e, k)| k == EntityKind::Person && s < f.end && e > f.start);
         if !keep {
-            vetoed.push(f.name.clone());
+            vetoed.insert(f.name.clone());
         }
         keep
     });
     for (start, end, kind) in spans {
-        // One character is a place's short form at most (中, 美, 藏), and a span the rules
-        // already read stays theirs.
+        // One character is a place's short form at most (中, 美, 藏).
         let single = end - start < 2 && kind != EntityKind::Place;
         // A longer span that holds what the rules read there wins (中国共产党中央委员会
         // over the place 中国); one that cuts across it gives way.
@@ -705,9 +708,6 @@ fn tagged(
         let name: String = text.chars[start..end].iter().collect();
         let found = match kind {
             EntityKind::Person => {
-                if end - start < 2 {
-                    continue;
-                }
                 let chars = text.chars[start..end].to_vec();
                 if !known.contains(&chars) {
                     known.push(chars);

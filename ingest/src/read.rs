@@ -517,54 +517,43 @@ impl JsonLines {
     }
 
     fn next_line(&mut self, limit: u64) -> Option<RawDoc> {
+        if self.done {
+            return None;
+        }
+        // After the blank lines, a line starts with its record, or the stream has ended.
         let mut line = Vec::new();
-        loop {
-            if self.done {
+        let read = self.skip_blank_lines().and_then(|()| {
+            (&mut self.reader)
+                .take(limit + 1)
+                .read_until(b'\n', &mut line)
+        });
+        self.line_no += 1;
+        let source = format!("{}#L{}", self.display, self.line_no);
+        match read {
+            Ok(0) => {
+                self.done = true;
                 return None;
             }
-            if let Err(e) = self.skip_blank_lines() {
+            Ok(_) => {}
+            Err(e) => {
+                // A stream that breaks mid-file (a truncated gzip) cannot be resumed.
                 self.done = true;
                 return Some(RawDoc::failed(
-                    format!("{}#L{}", self.display, self.line_no + 1),
+                    source,
                     Status::Error,
                     format!("cannot read line: {e}"),
                 ));
             }
-            line.clear();
-            self.line_no += 1;
-            let source = format!("{}#L{}", self.display, self.line_no);
-            let read = (&mut self.reader)
-                .take(limit + 1)
-                .read_until(b'\n', &mut line);
-            match read {
-                Ok(0) => {
-                    self.done = true;
-                    return None;
-                }
-                Ok(_) => {}
-                Err(e) => {
-                    // A stream that breaks mid-file (a truncated gzip) cannot be resumed.
-                    self.done = true;
-                    return Some(RawDoc::failed(
-                        source,
-                        Status::Error,
-                        format!("cannot read line: {e}"),
-                    ));
-                }
-            }
-            if line.len() as u64 > limit && !line.ends_with(b"\n") {
-                self.skip_rest_of_line();
-                return Some(RawDoc::failed(
-                    source,
-                    Status::Error,
-                    format!("line longer than the {} MiB document limit", limit >> 20),
-                ));
-            }
-            if line.iter().all(u8::is_ascii_whitespace) {
-                continue;
-            }
-            return Some(parse_record(source, &line));
         }
+        if line.len() as u64 > limit && !line.ends_with(b"\n") {
+            self.skip_rest_of_line();
+            return Some(RawDoc::failed(
+                source,
+                Status::Error,
+                format!("line longer than the {} MiB document limit", limit >> 20),
+            ));
+        }
+        Some(parse_record(source, &line))
     }
 
     fn skip_rest_of_line(&mut self) {

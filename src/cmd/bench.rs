@@ -105,6 +105,19 @@ fn vary(page: &str, rng: &mut Rng) -> String {
     }
 }
 
+/// The stages the benches time in process: detected encodings, the sample pages' date for
+/// pages without one, no furniture lines, and `extractor`.
+pub(crate) fn bench_stages(extractor: extract::Extractor) -> Stages {
+    Stages {
+        decode: ingest::DecodeOptions::default(),
+        clean: clean::CleanOptions {
+            fallback_date: chrono::NaiveDate::from_ymd_opt(2026, 1, 21),
+            boilerplate: None,
+        },
+        extractor,
+    }
+}
+
 /// Writes about `mb` megabytes of varied pages into `dir`; returns the bytes written.
 pub fn generate(pages: &[String], mb: u64, dir: &Path) -> Result<u64> {
     std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
@@ -214,14 +227,7 @@ pub fn bench(args: BenchArgs) -> Result<ExitCode> {
         "lexicon built in {:.0} ms (once a process)",
         t.elapsed().as_secs_f64() * 1e3
     );
-    let stages = Stages {
-        decode: ingest::DecodeOptions::default(),
-        clean: clean::CleanOptions {
-            fallback_date: chrono::NaiveDate::from_ymd_opt(2026, 1, 21),
-            boilerplate: None,
-        },
-        extractor,
-    };
+    let stages = bench_stages(extractor);
     let t = Instant::now();
     let sources = ingest::discover(std::slice::from_ref(&corpus))?;
     let raws: Vec<ingest::RawDoc> = ingest::read(sources, ingest::ReadOptions::default()).collect();

@@ -373,11 +373,7 @@ pub fn score_all(
 
 /// Runs the report; see the module docs.
 pub fn eval(args: EvalArgs) -> Result<ExitCode> {
-    let extractor = if args.entity_tagger {
-        extract::Extractor::with_tagger()
-    } else {
-        extract::Extractor::new()
-    };
+    let extractor = crate::pipeline::extractor(args.entity_tagger);
     let (rows, extracted) = score_all(&args.gold, &extractor)?;
     println!(
         "{:<24} {:>10} {:>9} {:>8} {:>10} {:>8} {:>9} {:>9}",

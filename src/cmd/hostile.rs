@@ -11,8 +11,6 @@ use std::time::Instant;
 
 use anyhow::{Context, Result};
 
-use crate::pipeline::Stages;
-
 /// The shapes, by name.
 pub const SHAPES: [&str; 7] = [
     "prose-without-newlines",
@@ -116,15 +114,8 @@ pub fn shape(name: &str, bytes: usize, sample: &str) -> Option<(String, Vec<u8>)
 /// Times every shape at `sizes` (megabytes) through read, decode, clean and extract, on one
 /// thread, and prints MB/s and how time grew against size.
 pub fn hostile_bench(sample: &str, sizes: &[f64], scratch: &Path) -> Result<ExitCode> {
-    let stages = Stages {
-        decode: ingest::DecodeOptions::default(),
-        clean: clean::CleanOptions {
-            fallback_date: chrono::NaiveDate::from_ymd_opt(2026, 1, 21),
-            boilerplate: None,
-        },
-        // With the tagger: the rules and the tagger both, each linear in its text.
-        extractor: extract::Extractor::with_tagger(),
-    };
+    // With the tagger: the rules and the tagger both, each linear in its text.
+    let stages = super::bench::bench_stages(extract::Extractor::with_tagger());
     std::fs::create_dir_all(scratch)
         .with_context(|| format!("cannot create {}", scratch.display()))?;
     let mut stdout = std::io::stdout().lock();

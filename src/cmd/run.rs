@@ -363,11 +363,7 @@ pub fn run(mut args: RunArgs) -> Result<ExitCode> {
             fallback_date: args.published_date,
             boilerplate,
         },
-        extractor: if args.entity_tagger {
-            extract::Extractor::with_tagger()
-        } else {
-            extract::Extractor::new()
-        },
+        extractor: crate::pipeline::extractor(args.entity_tagger),
     };
     let progress = Progress::new(args.log_format, sources.len() as u64);
     let mut reader = ingest::read(sources, read_options).with_known(known.iter().copied());

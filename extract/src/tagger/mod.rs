@@ -199,17 +199,7 @@ impl Model {
 
     /// The best tag sequence for `chars`, given their features (see [`features`]).
     pub(crate) fn decode(&self, feats: &[u32], n: usize) -> Vec<u8> {
-        let mut emit = vec![0i32; n * TAGS];
-        for (i, out) in emit.chunks_exact_mut(TAGS).enumerate() {
-            let mut sum = [0i32; ROW];
-            for &f in &feats[i * PER_CHAR..(i + 1) * PER_CHAR] {
-                let row = &self.rows[f as usize];
-                for (s, &w) in sum.iter_mut().zip(row) {
-                    *s += i32::from(w);
-                }
-            }
-            out.copy_from_slice(&sum[..TAGS]);
-        }
+        let emit = emissions(feats, n, |f| &self.rows[f][..]);
         viterbi(&emit, n, |from, to| self.transitions[from * TAGS + to])
     }
 
@@ -256,16 +246,28 @@ impl Model {
             })
         })
     }
+}
 
-    /// The table size in bits.
-    pub fn bits(&self) -> u32 {
-        self.bits
+/// Each character's score for each tag: the sum of its features' weight rows (`row(f)`,
+/// at least [`TAGS`] weights, as training's `i32` or the model's `i16`), `n` rows of
+/// [`TAGS`].
+pub(crate) fn emissions<'w, W: Copy + Into<i32> + 'w>(
+    feats: &[u32],
+    n: usize,
+    row: impl Fn(usize) -> &'w [W],
+) -> Vec<i32> {
+    let mut emit = vec![0i32; n * TAGS];
+    for (i, out) in emit.chunks_exact_mut(TAGS).enumerate() {
+        // Summed over the row's full width (16 lanes for the model), one vector add.
+        let mut sum = [0i32; ROW];
+        for &f in &feats[i * PER_CHAR..(i + 1) * PER_CHAR] {
+            for (s, &w) in sum.iter_mut().zip(row(f as usize)) {
+                *s += w.into();
+            }
+        }
+        out.copy_from_slice(&sum[..TAGS]);
     }
-
-    /// The factor the weights were multiplied by before rounding to 16 bits.
-    pub fn scale(&self) -> f32 {
-        self.scale
-    }
+    emit
 }
 
 /// Viterbi over `emit` (`n` rows of [`TAGS`] scores) with `transition(from, to)` (`from ==

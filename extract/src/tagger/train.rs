@@ -3,7 +3,7 @@
 //! shuffle, integer weights), so the same sentences give the same model bytes.
 
 use super::features::{features, lexicon_tags, words_in, PER_CHAR};
-use super::{tag, viterbi, Model, TAGS};
+use super::{emissions, tag, viterbi, Model, TAGS};
 use crate::lexicon::Lexicon;
 
 /// A sentence: its characters and gold tags.
@@ -126,15 +126,9 @@ pub fn train(
             let sentence = &sentences[s];
             let f = &feats[s];
             let n = sentence.chars.len();
-            let mut emit = vec![0i32; n * TAGS];
-            for (i, row) in emit.chunks_exact_mut(TAGS).enumerate() {
-                for &feature in &f[i * PER_CHAR..(i + 1) * PER_CHAR] {
-                    let w = &weights[feature as usize * TAGS..feature as usize * TAGS + TAGS];
-                    for (e, &w) in row.iter_mut().zip(w) {
-                        *e += w;
-                    }
-                }
-            }
+            let emit = emissions(f, n, |feature| {
+                &weights[feature * TAGS..feature * TAGS + TAGS]
+            });
             let predicted = viterbi(&emit, n, |from, to| trans[from * TAGS + to]);
             if predicted != sentence.tags {
                 for i in 0..n {
