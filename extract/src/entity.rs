@@ -661,13 +661,19 @@ fn is_full_name(lexicon: &Lexicon, run: &[char]) -> bool {
     }
 }
 
-/// Names the character tagger finds where the rules found none, or that hold what the rules
-/// read there (a longer span wins, one that cuts across gives way): a person (two characters
-/// or more) becomes a confirmed name, found again at its other mentions on the page; a place
-/// the gazetteer does not hold keeps its text as its name, with no division code.
-///
-/// A person the rules confirmed by a verb of saying alone (no title before it) stays only
-/// if the tagger reads a person there too: 有人表示 and 应当指出 are not names.
+/// Merges the character tagger's names with the rules' finds. The tagger has the last
+/// word on where a name is and what kind it is; the rules supply what the tagger cannot
+/// say (a person's role and organisation, a place's canonical name and division code) and
+/// keep the finds they are sure of:
+/// - a person the rules confirmed by a title (with its role), or a transliterated name
+///   with `·`, stays, and a tagger name across it gives way;
+/// - a rule's find with the same span and kind as a tagger name stays, with its fields;
+/// - any other rule's find that a tagger name overlaps gives way to it, and so does a
+///   gazetteer place the tagger does not read as a name at all; a person the rules
+///   confirmed by context alone (a verb of saying) stays only where the tagger reads a
+///   person too (有人表示 and 应当指出 are not names), and its text is vetoed for the page;
+/// - a tagger person becomes a confirmed name, found again at its other mentions on the
+///   page, unless it is a common word.
 fn tagged(
     lexicon: &Lexicon,
     tagger: &crate::tagger::Model,
@@ -676,33 +682,54 @@ fn tagged(
     vetoed: &mut HashSet<String>,
 ) {
     let words = text.hits.iter().map(|h| (h.start, h.end, h.word));
-    let spans = tagger.tag_with_words(&text.chars, words);
+    let mut spans = tagger.tag_with_words(&text.chars, words);
+    // Spans that are no names whatever the tagger says: one character other than a place's
+    // short form (中, 美, 藏), a common word read as a person, a kind of body read as one.
+    spans.retain(|&(start, end, kind)| {
+        let single = end - start < 2 && kind != EntityKind::Place;
+        let common = kind == EntityKind::Person && is_common_word(text, start, end);
+        let generic = kind == EntityKind::Organization && names_a_kind(lexicon, text, start, end);
+        !(single || common || generic)
+    });
+    let sure =
+        |f: &Found| f.kind == EntityKind::Person && (f.role.is_some() || f.name.contains('·'));
+    // A person the rules are sure of takes the tagger's bounds where the tagger reads a
+    // person there (记者薛原报道: 薛原, not 薛原报), and keeps its role.
+    for f in text.found.iter_mut().filter(|f| sure(f)) {
+        let tagged = spans
+            .iter()
+            .find(|&&(s, e, k)| k == EntityKind::Person && s < f.end && e > f.start);
+        if let Some(&(start, end, _)) = tagged {
+            if (start, end) != (f.start, f.end) {
+                f.start = start;
+                f.end = end;
+                f.name = text.chars[start..end].iter().collect();
+            }
+        }
+    }
+    let same = |f: &Found, &(s, e, k): &(usize, usize, EntityKind)| {
+        f.start == s && f.end == e && f.kind == k
+    };
+    let overlaps = |f: &Found, &(s, e, _): &(usize, usize, EntityKind)| f.start < e && f.end > s;
     text.found.retain(|f| {
-        let keep = f.kind != EntityKind::Person
-            || f.role.is_some()
-            || f.name.contains('·')
-            || spans
-                .iter()
-                .any(|&(s, e, k)| k == EntityKind::Person && s < f.end && e > f.start);
-        if !keep {
+        // A gazetteer place the tagger does not read as a name is a word's part or a
+        // name's (四川 of 四川队); an organisation or person it did not read stays.
+        let alone = f.kind != EntityKind::Place && !spans.iter().any(|span| overlaps(f, span));
+        let keep = sure(f) || alone || spans.iter().any(|span| same(f, span));
+        // A person by context alone needs the tagger's agreement.
+        let keep = keep
+            && (f.kind != EntityKind::Person
+                || sure(f)
+                || spans
+                    .iter()
+                    .any(|&(s, e, k)| k == EntityKind::Person && s < f.end && e > f.start));
+        if !keep && f.kind == EntityKind::Person {
             vetoed.insert(f.name.clone());
         }
         keep
     });
-    for (start, end, kind) in spans {
-        // One character is a place's short form at most (中, 美, 藏).
-        let single = end - start < 2 && kind != EntityKind::Place;
-        // A longer span that holds what the rules read there wins (中国共产党中央委员会
-        // over the place 中国); one that cuts across it gives way.
-        let crossed = text.found.iter().any(|f| {
-            f.start < end
-                && f.end > start
-                && !(start <= f.start && f.end <= end && end - start > f.end - f.start)
-        });
-        if single || crossed {
-            continue;
-        }
-        if kind == EntityKind::Organization && names_a_kind(lexicon, text, start, end) {
+    for span @ (start, end, kind) in spans {
+        if text.found.iter().any(|f| overlaps(f, &span)) {
             continue;
         }
         let name: String = text.chars[start..end].iter().collect();
@@ -715,19 +742,45 @@ fn tagged(
                 person(start, end, &text.chars, None, None)
             }
             EntityKind::Organization => organization(start, end, name),
-            EntityKind::Place => Found {
-                start,
-                end,
-                kind: EntityKind::Place,
-                name,
-                role: None,
-                org: None,
-                code: None,
-                county_short: false,
-            },
+            EntityKind::Place => place_named(text, start, end, name),
         };
         text.found.push(found);
     }
+}
+
+/// A place the tagger read: the gazetteer's canonical name and code where the span is a
+/// gazetteer place, else its text as its name.
+fn place_named(text: &Text, start: usize, end: usize, name: String) -> Found {
+    let hit = text.hits.iter().find(|h| h.start == start && h.end == end);
+    let (name, code) = match hit.map(|h| h.word) {
+        Some(Word::Place {
+            canonical, code, ..
+        }) => (
+            canonical.to_string(),
+            (!code.is_empty()).then(|| code.to_string()),
+        ),
+        _ => (name, None),
+    };
+    Found {
+        start,
+        end,
+        kind: EntityKind::Place,
+        name,
+        role: None,
+        org: None,
+        code,
+        county_short: false,
+    }
+}
+
+/// Whether the person the tagger read at `start..end` is a common word (有人, 干部): a
+/// stop word of the lexicon, or a word of a title or verb of saying.
+fn is_common_word(text: &Text, start: usize, end: usize) -> bool {
+    text.hits.iter().any(|h| {
+        h.start == start
+            && h.end == end
+            && matches!(h.word, Word::Stop | Word::Title | Word::Speech)
+    })
 }
 
 /// Whether the organisation the tagger read at `start..end` is a kind of body rather than
@@ -1147,5 +1200,104 @@ mod tests {
         assert!(names(&f, "place").is_empty(), "{f:?}");
         let f = found(&["湖南省湘潭市雨湖在行动。"]);
         assert_eq!(names(&f, "place"), ["湖南省", "湘潭市", "雨湖区"]);
+    }
+}
+
+#[cfg(test)]
+mod tagged_tests {
+    use super::*;
+
+    /// (kind, text, name, role) of the entities of one paragraph, rules and tagger merged.
+    fn tagged(paragraph: &str) -> Vec<(&'static str, String, String, Option<String>)> {
+        let page = clean::Page {
+            articles: vec![clean::Article {
+                paragraphs: vec![clean::Paragraph {
+                    kind: clean::ParagraphKind::Body,
+                    text: paragraph.to_string(),
+                    truncated: false,
+                }],
+                ..Default::default()
+            }],
+            ..Default::default()
+        };
+        let mut out = Vec::new();
+        find(
+            Lexicon::get(),
+            Some(crate::tagger::Model::embedded()),
+            &page,
+            &mut out,
+        );
+        out.into_iter()
+            .map(|e| (e.kind.as_str(), e.text, e.name, e.role))
+            .collect()
+    }
+
+    fn people<'a>(found: &'a [(&'static str, String, String, Option<String>)]) -> Vec<&'a str> {
+        found
+            .iter()
+            .filter(|f| f.0 == "person")
+            .map(|f| f.1.as_str())
+            .collect()
+    }
+
+    #[test]
+    fn names_without_a_title_are_found() {
+        let rows = [
+            (
+                "江泽民会见了来访的南非总统曼德拉。",
+                vec!["江泽民", "曼德拉"],
+            ),
+            ("钱其琛指出，两国关系保持了良好的发展势头。", vec!["钱其琛"]),
+            ("约翰·肯尼迪是美国第三十五任总统。", vec!["约翰·肯尼迪"]),
+        ];
+        for (text, expected) in rows {
+            assert_eq!(people(&tagged(text)), expected, "{text}");
+        }
+        let found = tagged("江泽民会见了来访的南非总统曼德拉。");
+        assert!(found.contains(&("place", "南非".into(), "南非".into(), None)));
+    }
+
+    #[test]
+    fn a_titled_person_keeps_its_role_within_the_taggers_bounds_and_is_found_again() {
+        let found = tagged("记者薛原报道：国家女子曲棍球队昨天抵达北京。");
+        assert_eq!(
+            found[0],
+            ("person", "薛原".into(), "薛原".into(), Some("记者".into())),
+            "not 薛原报: {found:?}"
+        );
+        let found =
+            tagged("国务院总理李鹏今天在人民大会堂会见了德国客人。李鹏说，中德合作前景广阔。");
+        let li: Vec<_> = found.iter().filter(|f| f.1 == "李鹏").collect();
+        assert_eq!(li.len(), 2, "{found:?}");
+        assert_eq!(li[0].3.as_deref(), Some("总理"));
+    }
+
+    #[test]
+    fn places_inside_organisation_names_are_not_places() {
+        let found = tagged("北京大学和上海市第一人民医院签署了合作协议。");
+        let kinds: Vec<(&str, &str)> = found.iter().map(|f| (f.0, f.1.as_str())).collect();
+        assert_eq!(
+            kinds,
+            [
+                ("organization", "北京大学"),
+                ("organization", "上海市第一人民医院")
+            ]
+        );
+        // A place the gazetteer knows keeps its canonical name.
+        let found = tagged("记者薛原报道：国家女子曲棍球队昨天抵达北京。");
+        assert!(found.contains(&("place", "北京".into(), "北京市".into(), None)));
+    }
+
+    #[test]
+    fn common_words_and_bare_surnames_are_not_people() {
+        assert_eq!(
+            people(&tagged("有人表示，应当连连加强干部的通报工作。")),
+            Vec::<&str>::new()
+        );
+        let found = tagged("王先生和老李在家门口聊天，张说他不去了。");
+        assert!(
+            people(&found).iter().all(|p| p.chars().count() >= 2),
+            "{found:?}"
+        );
     }
 }

@@ -13,6 +13,9 @@ use std::sync::OnceLock;
 use crate::trie::CharTrie;
 
 const PLACES: &str = include_str!("../../data/gazetteer/places.tsv");
+/// The CJK Unified Ideographs block, where [`Lexicon::is_surname`] reads a bitset.
+const HAN_START: usize = 0x4E00;
+const HAN_BITS: usize = 0xA000 - 0x4E00;
 const SURNAMES: &str = include_str!("../../data/gazetteer/surnames.tsv");
 
 /// How an organisation head takes the words on its left.
@@ -643,6 +646,7 @@ pub(crate) struct Lexicon {
     pub trie: CharTrie,
     pub words: Vec<Word>,
     surnames: HashSet<char>,
+    surname_bits: Vec<u64>,
     double_surnames: HashSet<(char, char)>,
     generic: HashSet<&'static str>,
 }
@@ -748,6 +752,18 @@ impl Lexicon {
         Lexicon {
             trie,
             words,
+            surname_bits: {
+                let mut bits = vec![0u64; HAN_BITS.div_ceil(64)];
+                for &c in &surnames {
+                    if let Some(k) = (c as usize)
+                        .checked_sub(HAN_START)
+                        .filter(|&k| k < HAN_BITS)
+                    {
+                        bits[k / 64] |= 1 << (k % 64);
+                    }
+                }
+                bits
+            },
             surnames,
             double_surnames,
             generic,
@@ -756,7 +772,11 @@ impl Lexicon {
 
     /// Whether `c` is a single-character surname.
     pub fn is_surname(&self, c: char) -> bool {
-        self.surnames.contains(&c)
+        // A bit per character of the CJK block: the tagger asks this at every character.
+        match (c as usize).checked_sub(HAN_START) {
+            Some(k) if k < HAN_BITS => self.surname_bits[k / 64] >> (k % 64) & 1 == 1,
+            _ => self.surnames.contains(&c),
+        }
     }
 
     /// Whether two characters are a double surname (欧阳).

@@ -1,14 +1,22 @@
 //! The features of each character: its neighbours, their classes, and what the lexicon
 //! says of the words around it, hashed into a fixed table of weights.
 //!
-//! A feature is a template number and the characters (or values) it reads, hashed with
-//! FNV-1a into `bits` bits: no feature dictionary to store or look up, and the model is a
-//! flat table indexed by the hash.
+//! A feature is a template number and the characters (or values) it reads, hashed into
+//! `bits` bits: no feature dictionary to store or look up, and the model is a flat table
+//! indexed by the hash. The features are laid out for the cache: what one character (or
+//! pair, or triple) says of each neighbour it is a feature of is one *block* of adjacent
+//! rows, so a character's weights for the five positions it is seen from are one read,
+//! not five scattered ones.
 
 use crate::lexicon::{Lexicon, Word};
 
 /// Features per character (every template fires once at every position).
 pub(crate) const PER_CHAR: usize = 20;
+/// The version of the templates below, stored in a model: a model of other features is
+/// refused rather than read wrong.
+pub(crate) const VERSION: u32 = 2;
+/// Rows past the table's end, so that a block starting at its last row stays inside.
+pub(crate) const SPILL: usize = 8;
 
 /// A character's class: Han, digit, Latin letter, the middle dot of transliterated names,
 /// punctuation or space, other.
@@ -66,18 +74,129 @@ pub(crate) fn words_in<'a>(
         .map(|(start, end, word)| (start, end, lexicon.words[word as usize]))
 }
 
-fn hash(template: u32, values: &[u32], mask: u32) -> u32 {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325 ^ u64::from(template);
-    h = h.wrapping_mul(0x0100_0000_01b3);
-    for &v in values {
-        h ^= u64::from(v);
-        h = h.wrapping_mul(0x0100_0000_01b3);
+/// The start row of the block of `template` over `values`: a multiplicative hash, its top
+/// `bits` bits.
+#[inline(always)]
+fn hash<const N: usize>(template: u32, values: [u32; N], bits: u32) -> u32 {
+    let mut h = (u64::from(template) + 1).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    for v in values {
+        h = (h ^ u64::from(v)).wrapping_mul(0xD6E8_FEB8_6659_FD93);
+        h ^= h >> 29;
     }
-    ((h ^ (h >> 32)) as u32) & mask
+    (h.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> (64 - bits)) as u32
 }
 
-/// The hashed features of every character of `chars` into `out` ([`PER_CHAR`] a
-/// character), for a table of `1 << bits` rows; `lex` is [`lexicon_tags`] of the text.
+/// The values the templates read, per position, kept between texts by the caller: a
+/// text's features are computed without allocating once the buffers have grown.
+#[derive(Default)]
+pub(crate) struct Scratch {
+    /// Per position, padded by two on each side: character, class, lexicon tag, surname.
+    chars: Vec<u32>,
+    classes: Vec<u32>,
+    lex: Vec<u32>,
+    surnames: Vec<u32>,
+    /// Per anchor `j` (−2 … n+1, stored at `j + 2`): the first row of the blocks of the
+    /// character, the pair and the triple starting at `j`, and the skip pair (`j`, `j+2`).
+    unigram: Vec<u32>,
+    bigram: Vec<u32>,
+    trigram: Vec<u32>,
+    skip: Vec<u32>,
+}
+
+/// Calls `each(i, rows)` for every position `i` of `chars` with its [`PER_CHAR`] feature
+/// rows. `lex` is [`lexicon_tags`] of the text.
+///
+/// What a character (pair, triple) says of each position it is a feature of is a block of
+/// adjacent rows starting at the hash of its values: the character at `j` holds five rows,
+/// for the positions `j+2` (it is their −2) down to `j−2` (their +2); the pair at `j`
+/// four, the triple three. Each block is hashed once and read by the positions around it.
+///
+/// The templates, seen from a position: the characters at −2…+2; the pairs (−2,−1),
+/// (−1,0), (0,+1), (+1,+2) and (−1,+1); the triples (−2,−1,0), (−1,0,+1), (0,+1,+2); the
+/// classes at −1…+1; the lexicon tags at −1…+1, at −2 and +2, and at 0 with the
+/// character; whether the character is a surname with the next lexicon tag and class;
+/// whether the two before are surnames, with the lexicon tag before and the character;
+/// and a bias.
+#[inline(always)]
+pub(crate) fn rows(
+    lexicon: &Lexicon,
+    chars: &[char],
+    lex: &[u32],
+    bits: u32,
+    scratch: &mut Scratch,
+    mut each: impl FnMut(usize, &[u32; PER_CHAR]),
+) {
+    const EDGE: u32 = 0x11_0000;
+    let n = chars.len();
+    let s = scratch;
+    s.chars.clear();
+    s.chars.extend([EDGE + 1, EDGE + 1]);
+    s.chars.extend(chars.iter().map(|&c| c as u32));
+    s.chars.extend([EDGE, EDGE]);
+    s.classes.clear();
+    s.classes.extend([0, 0]);
+    s.classes.extend(chars.iter().map(|&c| class(c)));
+    s.classes.extend([0, 0]);
+    s.lex.clear();
+    s.lex.extend([0, 0]);
+    s.lex.extend_from_slice(&lex[..n]);
+    s.lex.extend([0, 0]);
+    s.surnames.clear();
+    s.surnames.extend([0, 0]);
+    s.surnames
+        .extend(chars.iter().map(|&c| u32::from(lexicon.is_surname(c))));
+    s.surnames.extend([0, 0]);
+    // Anchors at padded index p = j + 2; the values past the padding read as the edge.
+    let c = &s.chars;
+    let at = |p: usize| c.get(p).copied().unwrap_or(EDGE);
+    s.unigram.clear();
+    s.bigram.clear();
+    s.trigram.clear();
+    s.skip.clear();
+    for (p, &c0) in c.iter().enumerate() {
+        let (c1, c2) = (at(p + 1), at(p + 2));
+        s.unigram.push(hash(1, [c0], bits));
+        s.bigram.push(hash(2, [c0, c1], bits));
+        s.trigram.push(hash(3, [c0, c1, c2], bits));
+        s.skip.push(hash(4, [c0, c2], bits));
+    }
+    let bias = hash(0, [], bits);
+    let (cl, lx, sn) = (&s.classes, &s.lex, &s.surnames);
+    for i in 0..n {
+        // Position i at padded index q; anchor j at padded index j + 2.
+        let q = i + 2;
+        let (u, b, t) = (&s.unigram, &s.bigram, &s.trigram);
+        let rows = [
+            bias,
+            // The character at −2 … +2: anchor q+d, its row 2−d.
+            u[q - 2] + 4,
+            u[q - 1] + 3,
+            u[q] + 2,
+            u[q + 1] + 1,
+            u[q + 2],
+            // The pair starting at −2 … +1: anchor q+d, its row 1−d.
+            b[q - 2] + 3,
+            b[q - 1] + 2,
+            b[q] + 1,
+            b[q + 1],
+            // The triple starting at −2 … 0: anchor q+d, its row −d.
+            t[q - 2] + 2,
+            t[q - 1] + 1,
+            t[q],
+            s.skip[q - 1],
+            hash(5, [cl[q - 1], cl[q], cl[q + 1]], bits),
+            hash(6, [lx[q - 1], lx[q], lx[q + 1]], bits),
+            hash(7, [lx[q], c[q]], bits),
+            hash(8, [sn[q], lx[q + 1], cl[q + 1]], bits),
+            hash(9, [lx[q - 2], lx[q + 2]], bits),
+            hash(10, [sn[q - 1], sn[q - 2], lx[q - 1], c[q]], bits),
+        ];
+        each(i, &rows);
+    }
+}
+
+/// The rows of every character of `chars` into `out`, [`PER_CHAR`] a character (what
+/// training updates and reads).
 pub(crate) fn features(
     lexicon: &Lexicon,
     chars: &[char],
@@ -87,56 +206,8 @@ pub(crate) fn features(
 ) {
     out.clear();
     out.reserve(chars.len() * PER_CHAR);
-    let mask = (1u32 << bits) - 1;
-    const EDGE: u32 = 0x11_0000;
-    let at = |i: isize| -> u32 {
-        if i < 0 || i as usize >= chars.len() {
-            EDGE + (i < 0) as u32
-        } else {
-            chars[i as usize] as u32
-        }
-    };
-    let class_at = |i: isize| -> u32 {
-        if i < 0 || i as usize >= chars.len() {
-            0
-        } else {
-            class(chars[i as usize])
-        }
-    };
-    let lex_at = |i: isize| -> u32 {
-        if i < 0 || i as usize >= chars.len() {
-            0
-        } else {
-            lex[i as usize]
-        }
-    };
-    for i in 0..chars.len() as isize {
-        let (p2, p1, c, n1, n2) = (at(i - 2), at(i - 1), at(i), at(i + 1), at(i + 2));
-        let surname = |k: isize| -> u32 {
-            let j = i + k;
-            u32::from(j >= 0 && (j as usize) < chars.len() && lexicon.is_surname(chars[j as usize]))
-        };
-        out.extend_from_slice(&[
-            hash(0, &[], mask),
-            hash(1, &[p2], mask),
-            hash(2, &[p1], mask),
-            hash(3, &[c], mask),
-            hash(4, &[n1], mask),
-            hash(5, &[n2], mask),
-            hash(6, &[p2, p1], mask),
-            hash(7, &[p1, c], mask),
-            hash(8, &[c, n1], mask),
-            hash(9, &[n1, n2], mask),
-            hash(10, &[p1, n1], mask),
-            hash(11, &[class_at(i - 1), class_at(i), class_at(i + 1)], mask),
-            hash(12, &[lex_at(i - 1), lex_at(i), lex_at(i + 1)], mask),
-            hash(13, &[lex_at(i), c], mask),
-            hash(14, &[surname(0), lex_at(i + 1), class_at(i + 1)], mask),
-            hash(15, &[lex_at(i - 2), lex_at(i + 2)], mask),
-            hash(16, &[p1, c, n1], mask),
-            hash(17, &[p2, p1, c], mask),
-            hash(18, &[c, n1, n2], mask),
-            hash(19, &[surname(-1), surname(-2), lex_at(i - 1), c], mask),
-        ]);
-    }
+    let mut scratch = Scratch::default();
+    rows(lexicon, chars, lex, bits, &mut scratch, |_, rows| {
+        out.extend_from_slice(rows)
+    });
 }

@@ -13,7 +13,12 @@ pub mod train;
 use crate::lexicon::Lexicon;
 use crate::EntityKind;
 
-pub(crate) use features::PER_CHAR;
+pub(crate) use features::{PER_CHAR, SPILL};
+
+/// Rows of a table of `bits` bits, the spill included.
+pub(crate) fn table_rows(bits: u32) -> usize {
+    (1usize << bits) + SPILL
+}
 
 /// Tags: outside, then begin, inside, end and single for each kind.
 pub const TAGS: usize = 13;
@@ -25,7 +30,7 @@ pub const KINDS: [EntityKind; 3] = [
 ];
 const MAGIC: &[u8; 8] = b"NPNER001";
 /// The feature templates' version: a model trained on other features is refused.
-const FEATURES_VERSION: u32 = features::PER_CHAR as u32;
+const FEATURES_VERSION: u32 = features::VERSION;
 /// The model file, built in.
 static EMBEDDED: &[u8] = include_bytes!("../../../data/models/entities.npner");
 
@@ -184,7 +189,7 @@ impl Model {
             len[0], len[1], len[2], len[3], len[4], len[5], len[6], len[7],
         ]) as usize;
         let packed = take(len)?;
-        let expected = (1usize << bits) * TAGS * 2;
+        let expected = table_rows(bits) * TAGS * 2;
         let raw = zstd::bulk::decompress(packed, expected)
             .map_err(|e| damaged(&format!("weights: {e}")))?;
         if raw.len() != expected {
@@ -197,10 +202,29 @@ impl Model {
         Ok(Model::new(bits, scale, transitions, weights))
     }
 
-    /// The best tag sequence for `chars`, given their features (see [`features`]).
-    pub(crate) fn decode(&self, feats: &[u32], n: usize) -> Vec<u8> {
-        let emit = emissions(feats, n, |f| &self.rows[f][..]);
-        viterbi(&emit, n, |from, to| self.transitions[from * TAGS + to])
+    /// Each character's score for each tag: the sum of its feature rows (the same sums as
+    /// [`emissions`] over [`features::features`], without the list of rows).
+    fn emissions(
+        &self,
+        lexicon: &Lexicon,
+        chars: &[char],
+        lex: &[u32],
+        scratch: &mut features::Scratch,
+        emit: &mut Vec<i32>,
+    ) {
+        emit.clear();
+        emit.resize(chars.len() * TAGS, 0);
+        features::rows(lexicon, chars, lex, self.bits, scratch, |i, rows| {
+            // Summed over the rows' full width (16 lanes), a few vector adds a row.
+            let mut sum = [0i32; ROW];
+            for &r in rows {
+                let weights: &[i16; ROW] = &self.rows[r as usize];
+                for l in 0..ROW {
+                    sum[l] += i32::from(weights[l]);
+                }
+            }
+            emit[i * TAGS..(i + 1) * TAGS].copy_from_slice(&sum[..TAGS]);
+        });
     }
 
     /// Names in `chars`: (start, end, kind), in order.
@@ -218,18 +242,20 @@ impl Model {
     ) -> Vec<(usize, usize, EntityKind)> {
         thread_local! {
             // The features and lexicon tags of a text, kept for the thread's next text.
-            static BUFFERS: std::cell::RefCell<(Vec<u32>, Vec<u32>)> =
-                const { std::cell::RefCell::new((Vec::new(), Vec::new())) };
+            static BUFFERS: std::cell::RefCell<(Vec<i32>, Vec<u32>, features::Scratch)> =
+                std::cell::RefCell::new(Default::default());
         }
         if chars.is_empty() {
             return Vec::new();
         }
         let lexicon = Lexicon::get();
         let tags = BUFFERS.with(|buffers| {
-            let (feats, lex) = &mut *buffers.borrow_mut();
+            let (emit, lex, scratch) = &mut *buffers.borrow_mut();
             features::lexicon_tags(chars.len(), words, lex);
-            features::features(lexicon, chars, lex, self.bits, feats);
-            self.decode(feats, chars.len())
+            self.emissions(lexicon, chars, lex, scratch, emit);
+            viterbi(emit, chars.len(), |from, to| {
+                self.transitions[from * TAGS + to]
+            })
         });
         spans(&tags)
     }
@@ -272,60 +298,69 @@ pub(crate) fn emissions<'w, W: Copy + Into<i32> + 'w>(
 
 /// Viterbi over `emit` (`n` rows of [`TAGS`] scores) with `transition(from, to)` (`from ==
 /// TAGS` at the start), forbidden transitions excluded. Linear in `n`.
+///
+/// The forward pass keeps only each tag's best score, a max over 16-lane rows that the
+/// compiler vectorises; the best predecessor is found again on the way back, for the one
+/// tag of the path at each position, rather than stored for all of them.
 pub(crate) fn viterbi(emit: &[i32], n: usize, transition: impl Fn(usize, usize) -> i32) -> Vec<u8> {
-    const NONE: i64 = i64::MIN / 4;
-    // The transitions that are allowed, with their weights, listed once per text rather
-    // than tested at every character.
-    let mut into: [Vec<(usize, i64)>; TAGS] = Default::default();
-    for (to, list) in into.iter_mut().enumerate() {
-        for from in 0..TAGS {
-            if allowed(Some(from), to) {
-                list.push((from, i64::from(transition(from, to))));
+    // Far below any path, far from overflow: scores are kept relative to the best one.
+    const NONE: i32 = -(1 << 29);
+    if n == 0 {
+        return Vec::new();
+    }
+    // into[from][to]: the transition's weight, NONE where forbidden; row TAGS: the start.
+    let mut into = [[NONE; ROW]; TAGS + 1];
+    for (from, row) in into.iter_mut().enumerate() {
+        for (to, slot) in row.iter_mut().enumerate().take(TAGS) {
+            let from = (from < TAGS).then_some(from);
+            if allowed(from, to) {
+                *slot = transition(from.unwrap_or(TAGS), to).clamp(-(1 << 26), 1 << 26);
             }
         }
     }
-    let mut back = vec![0u8; n * TAGS];
-    let mut score = [NONE; TAGS];
-    for (t, s) in score.iter_mut().enumerate() {
-        if allowed(None, t) {
-            *s = i64::from(emit[t]) + i64::from(transition(TAGS, t));
-        }
+    // scores[i]: the best score of a path ending in each tag at i.
+    let mut scores = vec![[NONE; ROW]; n];
+    for t in 0..TAGS {
+        scores[0][t] = emit[t].saturating_add(into[TAGS][t]);
     }
     for i in 1..n {
-        let mut next = [NONE; TAGS];
-        for (to, slot) in next.iter_mut().enumerate() {
-            let mut best = (NONE, 0usize);
-            for &(from, weight) in &into[to] {
-                let s = score[from];
-                if s == NONE {
-                    continue;
-                }
-                let v = s + weight;
-                if v > best.0 {
-                    best = (v, from);
-                }
-            }
-            if best.0 != NONE {
-                *slot = best.0 + i64::from(emit[i * TAGS + to]);
-                back[i * TAGS + to] = best.1 as u8;
+        let previous = scores[i - 1];
+        let mut best = [NONE; ROW];
+        for (from, row) in into.iter().enumerate().take(TAGS) {
+            let s = previous[from];
+            for l in 0..ROW {
+                best[l] = best[l].max(s + row[l]);
             }
         }
-        score = next;
+        let top = best.iter().take(TAGS).copied().max().unwrap_or(0);
+        let e = &emit[i * TAGS..(i + 1) * TAGS];
+        for l in 0..TAGS {
+            best[l] = (best[l] - top + e[l]).max(NONE);
+        }
+        scores[i] = best;
     }
     // A text ends outside a name or at a name's end.
-    let mut last = (NONE, 0usize);
-    for (t, &s) in score.iter().enumerate() {
-        let closed = matches!(parts(t), None | Some((_, 2 | 3)));
-        if closed && s > last.0 {
-            last = (s, t);
-        }
-    }
+    let mut t = (0..TAGS)
+        .filter(|&t| matches!(parts(t), None | Some((_, 2 | 3))))
+        .fold(0, |b, t| {
+            if scores[n - 1][t] > scores[n - 1][b] {
+                t
+            } else {
+                b
+            }
+        });
     let mut tags = vec![0u8; n];
-    let mut t = last.1;
     for i in (0..n).rev() {
         tags[i] = t as u8;
         if i > 0 {
-            t = back[i * TAGS + t] as usize;
+            let previous = &scores[i - 1];
+            t = (0..TAGS).fold(0, |b, from| {
+                if previous[from] + into[from][t] > previous[b] + into[b][t] {
+                    from
+                } else {
+                    b
+                }
+            });
         }
     }
     tags
@@ -377,6 +412,36 @@ mod tests {
     }
 
     #[test]
+    fn blocks_add_up_to_the_rows_training_updates() {
+        // A model with distinct weights everywhere: the block sums of decoding must equal
+        // the per-character rows training reads, character for character.
+        let bits = 10;
+        let weights: Vec<i16> = (0..table_rows(bits) * TAGS)
+            .map(|k| (k % 251) as i16 - 125)
+            .collect();
+        let model = Model::new(bits, 1.0, vec![0; (TAGS + 1) * TAGS], weights);
+        let lexicon = Lexicon::get();
+        for text in [
+            "",
+            "李",
+            "国务院总理李鹏在北京会见了美国总统克林顿。",
+            "ab·c 12",
+        ] {
+            let chars: Vec<char> = text.chars().collect();
+            let mut lex = Vec::new();
+            features::lexicon_tags(chars.len(), features::words_in(lexicon, &chars), &mut lex);
+            let mut feats = Vec::new();
+            features::features(lexicon, &chars, &lex, bits, &mut feats);
+            assert_eq!(feats.len(), chars.len() * PER_CHAR);
+            let flat = emissions(&feats, chars.len(), |f| &model.rows[f][..]);
+            let mut blocked = Vec::new();
+            let mut scratch = features::Scratch::default();
+            model.emissions(lexicon, &chars, &lex, &mut scratch, &mut blocked);
+            assert_eq!(flat, blocked, "{text}");
+        }
+    }
+
+    #[test]
     fn impossible_transitions_are_forbidden() {
         let (b_per, i_per, e_per, s_loc) = (tag(0, 0), tag(0, 1), tag(0, 2), tag(1, 3));
         assert!(allowed(None, b_per) && allowed(None, s_loc) && allowed(None, 0));
@@ -403,7 +468,12 @@ mod tests {
 
     #[test]
     fn a_damaged_or_foreign_model_is_an_error() {
-        let model = Model::new(8, 1.0, vec![0; (TAGS + 1) * TAGS], vec![3; 256 * TAGS]);
+        let model = Model::new(
+            8,
+            1.0,
+            vec![0; (TAGS + 1) * TAGS],
+            vec![3; table_rows(8) * TAGS],
+        );
         let bytes = model.to_bytes();
         assert_eq!(Model::from_bytes(&bytes).expect("reads back"), model);
         assert!(matches!(

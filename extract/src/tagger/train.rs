@@ -3,7 +3,7 @@
 //! shuffle, integer weights), so the same sentences give the same model bytes.
 
 use super::features::{features, lexicon_tags, words_in, PER_CHAR};
-use super::{emissions, tag, viterbi, Model, TAGS};
+use super::{emissions, table_rows, tag, viterbi, Model, TAGS};
 use crate::lexicon::Lexicon;
 
 /// A sentence: its characters and gold tags.
@@ -94,7 +94,7 @@ pub fn train(
     mut each_epoch: impl FnMut(u32, &Model),
 ) -> Model {
     let lexicon = Lexicon::get();
-    let rows = 1usize << options.bits;
+    let rows = table_rows(options.bits);
     let feats: Vec<Vec<u32>> = sentences
         .iter()
         .map(|s| {
