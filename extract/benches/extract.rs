@@ -50,17 +50,23 @@ fn main() {
     for page in &pages {
         tagging.extract(page);
     }
-    let rounds = (50_000_000 / bytes.max(1)).clamp(1, 500);
+    let rounds = (20_000_000 / bytes.max(1)).clamp(1, 500);
     let rate = |secs: f64| (bytes * rounds) as f64 / 1e6 / secs;
+    // The fastest of three timings: a moment of a busy machine is not the stage's speed.
     let time = |f: &dyn Fn(&clean::Page) -> usize| {
-        let start = Instant::now();
+        let mut best = 0f64;
         let mut found = 0;
-        for _ in 0..rounds {
-            for page in &pages {
-                found += f(page);
+        for _ in 0..3 {
+            let start = Instant::now();
+            found = 0;
+            for _ in 0..rounds {
+                for page in &pages {
+                    found += f(page);
+                }
             }
+            best = best.max(rate(start.elapsed().as_secs_f64()));
         }
-        (rate(start.elapsed().as_secs_f64()), found / rounds)
+        (best, found / rounds)
     };
     let model = extract::tagger::Model::embedded();
     let lines: Vec<(&str, f64, usize)> = vec![
