@@ -7,7 +7,7 @@ use std::process::{Command, Output};
 use polars::prelude::*;
 
 mod common;
-use common::{newsprint, root, run_ok, table};
+use common::{newsprint, root, run_ok, strings, table};
 
 const SAMPLE: &str = "data/pages/000_5e6263fb01fcad50.txt";
 
@@ -22,16 +22,6 @@ const TABLES: [&str; 8] = [
     "entity_counts",
     "quantity_counts",
 ];
-
-fn strings(df: &DataFrame, column: &str) -> Vec<Option<String>> {
-    df.column(column)
-        .expect("column")
-        .str()
-        .expect("string column")
-        .iter()
-        .map(|s| s.map(str::to_string))
-        .collect()
-}
 
 /// A numeric column's values: `numbers(&df, "value", Column::f64)`.
 fn numbers<T: PolarsNumericType>(

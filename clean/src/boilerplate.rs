@@ -8,12 +8,13 @@
 //! `min_docs` pages as a [`Boilerplate`] set. [`crate::clean()`] then takes those lines out
 //! before laying the page out, each as a `removed` row of kind `noise`.
 //!
-//! A reprinted article recurs too, and its wrapped lines are as short as furniture. What
-//! tells them apart is the company they keep: each candidate is also counted together with
-//! the nearest non-candidate line before it and after it. A line of a reprint comes with the
-//! same neighbour in most of its copies; a page header or an editor line sits beside a
-//! different article on every page. So a line is furniture only when it recurs and fewer
-//! than half of its pages show it beside the same neighbour.
+//! A reprinted article recurs too: its title on every page that prints it, and its wrapped
+//! lines are as short as furniture. What tells them apart is the company they keep: each
+//! candidate is also counted together with the text around it, read as running text, line
+//! breaks ignored (see [`view`]). A line of a reprint comes with the same sentences in most
+//! of its copies, however each copy is wrapped; a page header or an editor line sits beside
+//! a different article on every page. So a line is furniture only when it recurs and fewer
+//! than half of its pages show it beside the same text.
 //!
 //! Digits count as one digit (`第3版` and `第12版` are one line), so numbered furniture
 //! recurs as a whole. The counter is *lossy counting* (Manku and Motwani): keys seen once in a
@@ -83,11 +84,10 @@ pub(crate) fn line_key(line: &str) -> Option<u64> {
 pub(crate) struct LineView {
     /// Its key, when it is a candidate.
     pub key: Option<u64>,
-    /// The candidate keyed together with the nearest non-candidate line before it, and after
-    /// it: a line of a reprinted article keeps its neighbours from copy to copy, a furniture
-    /// line does not.
-    pub before: Option<u64>,
-    pub after: Option<u64>,
+    /// The candidate keyed together with the text around it (see [`view`]), two min-hashes
+    /// of each side: the sentence before the last sentence end before it, and the sentence
+    /// after the first sentence end after it.
+    pub around: [Option<u64>; 4],
 }
 
 fn with_neighbour(key: u64, neighbour: u64, side: u64) -> u64 {
@@ -96,38 +96,115 @@ fn with_neighbour(key: u64, neighbour: u64, side: u64) -> u64 {
     z ^ (z >> 31)
 }
 
+/// Comparable characters of the context a line is keyed with, on each side.
+const CONTEXT: usize = 32;
+
+fn is_sentence_end(c: char) -> bool {
+    matches!(c, '。' | '！' | '？' | '!' | '?' | '；' | ';')
+}
+
+/// Two min-hashes of the character trigrams of `window`: two windows that share most
+/// trigrams (two scans of one text, a copy with a figure or a name changed) most often
+/// share one of them. `None` when the window is too short to say anything.
+fn context_hashes(window: &[char]) -> Option<[u64; 2]> {
+    if window.len() < CONTEXT / 2 {
+        return None;
+    }
+    let mut mins = [u64::MAX; 2];
+    for t in window.windows(3) {
+        let z = (t[0] as u64) << 42 ^ (t[1] as u64) << 21 ^ t[2] as u64;
+        for (seed, min) in [0x9E37_79B9_7F4A_7C15u64, 0xC2B2_AE3D_27D4_EB4F]
+            .into_iter()
+            .zip(&mut mins)
+        {
+            let mut h = (z ^ seed).wrapping_mul(0xFF51_AFD7_ED55_8CCD);
+            h ^= h >> 29;
+            *min = (*min).min(h);
+        }
+    }
+    Some(mins)
+}
+
 /// Every line of a normalised page (`str::lines`), with its keys.
+///
+/// A candidate line is keyed alone and with the text around it, read as running text:
+/// the page's comparable characters, line breaks and spaces ignored, so that the same
+/// article wrapped at another width gives the same context. The context after a line is
+/// the sentence that follows the first sentence end after it; the context before, the one
+/// that ends at the last sentence end before it. A line of a reprinted article (its title,
+/// a wrapped piece of its first sentence) sits before its article's second sentence in
+/// every copy, however the copy is wrapped; a page header, a section name or an editor
+/// line sits before a different article on every page, and a block of several furniture
+/// lines holds no sentence end, so each line of it looks past the others.
 pub(crate) fn view(normalized: &str) -> Vec<LineView> {
     let lines: Vec<&str> = normalized.lines().collect();
     let keys: Vec<Option<u64>> = lines.iter().map(|l| line_key(l)).collect();
-    // Non-candidate lines with text anchor their neighbours.
-    let anchors: Vec<Option<u64>> = lines
+    // The page as running text: comparable characters, each marked when a sentence ends
+    // right after it, and where each line's characters start.
+    let mut flat: Vec<char> = Vec::with_capacity(normalized.len() / 3);
+    let mut ends: Vec<bool> = Vec::with_capacity(normalized.len() / 3);
+    let mut starts = Vec::with_capacity(lines.len() + 1);
+    for line in &lines {
+        starts.push(flat.len());
+        for c in line.chars() {
+            if is_sentence_end(c) {
+                if let Some(last) = ends.last_mut() {
+                    *last = true;
+                }
+            } else if let Some(c) = comparable_char(c) {
+                // A run of digits reads as one `0`, as in the keys: a copy with other
+                // figures keeps its context.
+                let digit = c.is_ascii_digit() || c.is_numeric();
+                if digit && flat.last() == Some(&'0') {
+                    continue;
+                }
+                flat.push(if digit { '0' } else { c });
+                ends.push(false);
+            }
+        }
+    }
+    starts.push(flat.len());
+    // For each character, the nearest sentence end at or after it, and before it.
+    let mut next_end = vec![None; flat.len() + 1];
+    for k in (0..flat.len()).rev() {
+        next_end[k] = if ends[k] { Some(k) } else { next_end[k + 1] };
+    }
+    let mut prev_end = vec![None; flat.len() + 1];
+    for k in 1..=flat.len() {
+        prev_end[k] = if ends[k - 1] {
+            Some(k - 1)
+        } else {
+            prev_end[k - 1]
+        };
+    }
+    lines
         .iter()
-        .zip(&keys)
-        .map(|(line, key)| match key {
-            None if !line.trim().is_empty() => fold(line, usize::MAX).map(|(h, _)| h),
-            _ => None,
+        .enumerate()
+        .map(|(i, _)| {
+            let Some(key) = keys[i] else {
+                return LineView::default();
+            };
+            let (start, end) = (starts[i], starts[i + 1]);
+            let after = next_end[end].and_then(|j| {
+                let from = j + 1;
+                context_hashes(&flat[from..(from + CONTEXT).min(flat.len())])
+            });
+            let before = prev_end[start].and_then(|j| {
+                let to = j + 1;
+                context_hashes(&flat[to.saturating_sub(CONTEXT)..to])
+            });
+            let mut around = [None; 4];
+            for (side, hashes) in [(1, before), (3, after)] {
+                for (k, h) in hashes.into_iter().flatten().enumerate() {
+                    around[side - 1 + k] = Some(with_neighbour(key, h, side as u64 + k as u64));
+                }
+            }
+            LineView {
+                key: Some(key),
+                around,
+            }
         })
-        .collect();
-    let mut views = vec![LineView::default(); lines.len()];
-    let mut last = None;
-    for i in 0..lines.len() {
-        if let Some(k) = keys[i] {
-            views[i].key = Some(k);
-            views[i].before = last.map(|a| with_neighbour(k, a, 1));
-        } else if anchors[i].is_some() {
-            last = anchors[i];
-        }
-    }
-    let mut next = None;
-    for i in (0..lines.len()).rev() {
-        if let Some(k) = keys[i] {
-            views[i].after = next.map(|a| with_neighbour(k, a, 2));
-        } else if anchors[i].is_some() {
-            next = anchors[i];
-        }
-    }
-    views
+        .collect()
 }
 
 /// The distinct keys a page contributes to the count, sorted: its candidate lines, and each
@@ -137,7 +214,7 @@ pub(crate) fn view(normalized: &str) -> Vec<LineView> {
 pub fn line_keys(text: &str) -> Vec<u64> {
     let mut keys: Vec<u64> = view(text)
         .into_iter()
-        .flat_map(|v| [v.key, v.before, v.after])
+        .flat_map(|v| std::iter::once(v.key).chain(v.around))
         .flatten()
         .collect();
     keys.sort_unstable();
@@ -212,6 +289,12 @@ impl LineCounter {
         out
     }
 
+    /// Whether `bytes` are counts an older newsprint wrote, keyed otherwise: they cannot be
+    /// counted on from, and the dataset's furniture must be learned again (`run --full`).
+    pub fn is_older_format(bytes: &[u8]) -> bool {
+        OLDER_MAGIC.iter().any(|m| bytes.starts_with(m.as_slice()))
+    }
+
     /// Reads counts written by [`LineCounter::to_bytes`]; `None` if they are not that.
     pub fn from_bytes(bytes: &[u8]) -> Option<Self> {
         let rest = bytes.strip_prefix(COUNTER_MAGIC.as_slice())?;
@@ -232,7 +315,10 @@ impl LineCounter {
     }
 }
 
-const COUNTER_MAGIC: &[u8; 8] = b"NPLINES1";
+/// Version 2 keys a line with the sentences around it; version 1 keyed it with the lines
+/// beside it, and its counts cannot be added to.
+const COUNTER_MAGIC: &[u8; 8] = b"NPLINES2";
+const OLDER_MAGIC: &[&[u8; 8]] = &[b"NPLINES1"];
 
 /// The run's furniture lines, by key, with the documents each was counted on.
 #[derive(Clone, Debug, Default)]
@@ -262,7 +348,7 @@ impl Boilerplate {
         if pages < self.min_docs {
             return None;
         }
-        let with_neighbour = count(line.before).max(count(line.after));
+        let with_neighbour = line.around.iter().map(|&k| count(k)).max().unwrap_or(0);
         (with_neighbour * 2 < pages).then_some(pages)
     }
 }
@@ -292,6 +378,57 @@ mod tests {
             line_key("这一高压线线路改迁任务是刘智渊去年七月通过公开竞聘走上副部长岗位后啃下的第一块硬骨头").is_none(),
             "too long"
         );
+    }
+
+    #[test]
+    fn a_reprint_keeps_its_context_however_it_is_wrapped_and_a_header_does_not() {
+        let body = "园区管委会剥离社会事务职能，由属地政府承担。改革后园区机构精简三成以上，\
+                    干部把精力集中到招商引资和项目建设上来。今年前三季度园区新签约项目四十二个。";
+        let wrapped = |width: usize| -> String {
+            let chars: Vec<char> = body.chars().collect();
+            chars
+                .chunks(width)
+                .map(|l| l.iter().collect::<String>())
+                .collect::<Vec<_>>()
+                .join("\n")
+        };
+        let page = |width: usize, other: &str| {
+            format!(
+                "湖南日报 要闻\n\n园区去行政化\n\n{}\n\n{other}\n",
+                wrapped(width)
+            )
+        };
+        let title_of = |text: &str| -> LineView {
+            let lines: Vec<&str> = text.lines().collect();
+            let i = lines
+                .iter()
+                .position(|l| *l == "园区去行政化")
+                .expect("title");
+            view(text)[i]
+        };
+        let header_of = |text: &str| view(text)[0];
+        let (a, b) = (
+            page(
+                14,
+                "另一篇文章的第一句话在这里。它的第二句话也不一样，说的是别的事情。",
+            ),
+            page(
+                23,
+                "第三篇文章讲的是教育。学校的老师们今年都很忙，学生也多了起来。",
+            ),
+        );
+        // The title: the same context after it in both copies, whatever the width.
+        let (ta, tb) = (title_of(&a), title_of(&b));
+        assert!(ta.key.is_some() && ta.key == tb.key);
+        assert!(ta.around[2].is_some() && ta.around[2..] == tb.around[2..]);
+        // The header sits before the same article in both, so it keys the same too; beside
+        // other articles it would not. Its context is that of what follows, not its own.
+        let other = format!(
+            "湖南日报 要闻\n\n别的标题\n\n{}\n",
+            "完全不同的内容写在这里。第二句话同样不一样，讲的是天气和交通的情况。"
+        );
+        assert_eq!(header_of(&a).key, header_of(&other).key);
+        assert_ne!(header_of(&a).around[2..], header_of(&other).around[2..]);
     }
 
     #[test]
@@ -330,7 +467,9 @@ mod tests {
             resumed.add_document(keys);
         }
         assert_eq!(resumed.to_bytes(), whole.to_bytes());
-        assert!(LineCounter::from_bytes(b"NPLINES1short").is_none());
+        assert!(LineCounter::from_bytes(b"NPLINES2short").is_none());
+        assert!(LineCounter::is_older_format(b"NPLINES1\0\0"));
+        assert!(LineCounter::from_bytes(b"NPLINES1\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0").is_none());
         assert!(LineCounter::from_bytes(b"something else entirely").is_none());
     }
 }

@@ -340,6 +340,12 @@ pub fn run(mut args: RunArgs) -> Result<ExitCode> {
         None
     } else {
         let counter = match writer.furniture_state() {
+            Some(bytes) if clean::boilerplate::LineCounter::is_older_format(bytes) => {
+                anyhow::bail!(
+                    "the dataset's furniture counts were written by an older newsprint, which \
+                     keyed lines otherwise; rebuild it with --full (or run with --no-boilerplate)"
+                )
+            }
             Some(bytes) => clean::boilerplate::LineCounter::from_bytes(bytes)
                 .context("the dataset's furniture counts are damaged; rebuild it with --full")?,
             None => clean::boilerplate::LineCounter::new(FURNITURE_WINDOW),

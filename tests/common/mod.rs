@@ -91,3 +91,14 @@ pub fn table(out: &Path, name: &str) -> DataFrame {
     }
     df
 }
+
+/// A string column's values.
+pub fn strings(df: &DataFrame, column: &str) -> Vec<Option<String>> {
+    df.column(column)
+        .expect("column")
+        .str()
+        .expect("string column")
+        .iter()
+        .map(|s| s.map(str::to_string))
+        .collect()
+}
