@@ -978,6 +978,28 @@ fn a_run_killed_midway_is_completed_by_the_next_run() {
     let tmp = tempfile::tempdir().expect("tempdir");
     let inputs = tmp.path().join("inputs");
     varied_pages(&inputs, 0..240);
+    // A furniture line on exactly as many pages as it takes (10), the first ones: the run
+    // that completes the killed one must count the pages the killed one committed.
+    // Each page's own closing sentence before it, as different articles end different pages.
+    let closing = [
+        "春耕时节，田间地头一片繁忙景象。",
+        "夜色中的江边步道游人如织。",
+        "山区学校的孩子们用上了新电脑。",
+        "老街改造后，小店的生意好了起来。",
+        "社区食堂每天为老人供应热饭菜。",
+        "大雪过后，公路养护工连夜除冰。",
+        "博物馆新展厅迎来第一批参观者。",
+        "果园里的橙子挂满枝头等待采摘。",
+        "志愿者在车站为旅客指路送水。",
+        "新建的体育公園成了市民健身的好去处。",
+    ];
+    for (i, sentence) in closing.iter().enumerate() {
+        let path = inputs.join(format!("p{i:04}.txt"));
+        let page = std::fs::read_to_string(&path).expect("page");
+        // (The sample page stops mid-sentence where its column ends: close that sentence.)
+        let page = format!("{}。\n{sentence}\n本版编辑 李明\n", page.trim_end());
+        std::fs::write(&path, page).expect("write");
+    }
     let whole = tmp.path().join("whole");
     let small = [
         "--threads",
@@ -988,6 +1010,12 @@ fn a_run_killed_midway_is_completed_by_the_next_run() {
         "300",
     ];
     run_ok(&[&inputs], &whole, &small);
+    let removed = table(&whole, "removed");
+    let editor_lines = strings(&removed, "text")
+        .iter()
+        .filter(|t| t.as_deref() == Some("本版编辑 李明"))
+        .count();
+    assert_eq!(editor_lines, 10, "learned as furniture in one run");
 
     let out = tmp.path().join("out");
     let mut child = Command::new(env!("CARGO_BIN_EXE_newsprint"))

@@ -11,6 +11,7 @@
 //! DIR/_newsprint/neardup.bin                  the last corpus step's matches, in keep order
 //! DIR/_newsprint/partials/<part>.bin           what a segment adds to the summaries
 //! DIR/_newsprint/furniture[-s003of016].bin     furniture line counts so far
+//! DIR/_newsprint/furniture-pending[-s003of016].bin  those of a run not yet completed
 //! DIR/_newsprint/inputs[-s003of016].bin        files read and committed, by fingerprint
 //! DIR/_newsprint/staging-<writer>/             parts being written (never read)
 //! ```
@@ -323,6 +324,18 @@ impl WriterTag {
         let name = match self.0 {
             None => "inputs.bin".to_string(),
             Some(_) => format!("inputs-{}.bin", self.prefix().trim_end_matches('-')),
+        };
+        out.join(STATE_DIR).join(name)
+    }
+
+    /// The furniture counts of a run in progress (see `furniture.rs`).
+    pub(crate) fn furniture_pending_path(&self, out: &Path) -> PathBuf {
+        let name = match self.0 {
+            None => "furniture-pending.bin".to_string(),
+            Some(_) => format!(
+                "furniture-pending-{}.bin",
+                self.prefix().trim_end_matches('-')
+            ),
         };
         out.join(STATE_DIR).join(name)
     }

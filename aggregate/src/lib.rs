@@ -26,6 +26,7 @@
 mod corpus;
 pub mod dataset;
 mod error;
+mod furniture;
 mod inputs;
 mod lock;
 mod retry;
@@ -297,6 +298,8 @@ pub struct Writer {
     near_duplicates: Option<NearDupOptions>,
     seen: Seen,
     furniture: Option<Vec<u8>>,
+    /// The counts of a run that was stopped before it completed, and the inputs they hold.
+    furniture_pending: Option<furniture::Pending>,
     /// The input index: as read until taken, then as handed back to be saved.
     inputs: Option<InputIndex>,
     /// Held while the writer lives: one writer at a time.
@@ -378,17 +381,31 @@ impl Writer {
             committed.commit(&manifest_path)?;
         }
         remove_leftovers(out, tag, &committed)?;
-        let (mut seen, furniture) = match (&previous, options.full) {
+        let read_state = |path: PathBuf| match std::fs::read(&path) {
+            Ok(bytes) => Ok(Some(bytes)),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+            Err(source) => Err(Error::Read { path, source }),
+        };
+        let (mut seen, furniture, furniture_pending) = match (&previous, options.full) {
             (Some(manifest), false) => {
-                let path = tag.furniture_path(out);
-                let furniture = match std::fs::read(&path) {
-                    Ok(bytes) => Some(bytes),
-                    Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
-                    Err(source) => return Err(Error::Read { path, source }),
+                let furniture = read_state(tag.furniture_path(out))?;
+                let path = tag.furniture_pending_path(out);
+                let pending = match read_state(path.clone())? {
+                    Some(bytes) => {
+                        Some(furniture::Pending::from_bytes(&bytes).ok_or_else(|| {
+                            Error::Manifest {
+                                path,
+                                detail: "not the furniture counts of a run in progress; delete it \
+                                     and rebuild the dataset with --full"
+                                    .to_string(),
+                            }
+                        })?)
+                    }
+                    None => None,
                 };
-                (Seen::load(out, manifest)?, furniture)
+                (Seen::load(out, manifest)?, furniture, pending)
             }
-            _ => (Seen::default(), None),
+            _ => (Seen::default(), None, None),
         };
         let inputs = match (&previous, options.full) {
             (Some(_), false) => InputIndex::read(&tag.inputs_path(out))?,
@@ -415,6 +432,7 @@ impl Writer {
             segment: 0,
             near_duplicates: options.near_duplicates,
             furniture,
+            furniture_pending,
             inputs: Some(inputs),
             lock,
             retries: std::mem::take(&mut seen.retries),
@@ -443,15 +461,45 @@ impl Writer {
         self.run.run
     }
 
-    /// The furniture-line counts saved by the previous run (see
-    /// `clean::boilerplate::LineCounter`), to go on counting from.
+    /// The furniture-line counts to go on counting from (see
+    /// `clean::boilerplate::LineCounter`): those of a run stopped before it completed, else
+    /// those the last completed run saved.
     pub fn furniture_state(&self) -> Option<&[u8]> {
-        self.furniture.as_deref()
+        match &self.furniture_pending {
+            Some(pending) => Some(&pending.counter),
+            None => self.furniture.as_deref(),
+        }
     }
 
-    /// Saves furniture-line counts with the run, for the next run to go on from.
-    pub fn set_furniture_state(&mut self, state: Vec<u8>) {
+    /// Whether the input `source` with content `doc_id` is already in the counts of
+    /// [`Writer::furniture_state`] (counted by a run that was stopped before committing it):
+    /// it must not be counted twice.
+    pub fn furniture_counted(&self, source: &str, doc_id: &str) -> bool {
+        self.furniture_pending
+            .as_ref()
+            .is_some_and(|p| p.counted.contains(&pair_key(source, doc_id)))
+    }
+
+    /// Saves furniture-line counts with the run, for the next run to go on from, and at
+    /// once, before anything is committed, as the counts of a run in progress, with the
+    /// inputs (source, doc_id) this run counted: a run stopped half way is resumed with them.
+    pub fn set_furniture_state<'a>(
+        &mut self,
+        state: Vec<u8>,
+        counted: impl IntoIterator<Item = (&'a str, &'a str)>,
+    ) -> Result<(), Error> {
+        let mut pending = self.furniture_pending.take().unwrap_or_default();
+        pending
+            .counted
+            .extend(counted.into_iter().map(|(s, d)| pair_key(s, d)));
+        pending.counter = state.clone();
+        dataset::write_whole(
+            &self.tag.furniture_pending_path(&self.out),
+            &pending.to_bytes(),
+        )?;
+        self.furniture_pending = Some(pending);
         self.furniture = Some(state);
+        Ok(())
     }
 
     /// Hands over the dataset's [`InputIndex`] (empty for a new dataset or a full run): the
@@ -784,6 +832,7 @@ impl Writer {
         if let Some(state) = &self.furniture {
             dataset::write_whole(&self.tag.furniture_path(&self.out), state)?;
         }
+        let pending_path = self.tag.furniture_pending_path(&self.out);
         // The run's time and memory include the last segment and the corpus step.
         self.run.duration_secs = info.duration_secs + finishing.elapsed().as_secs_f64();
         if let Some(peak) = info.measure_peak_rss.and_then(|measure| measure()) {
@@ -791,6 +840,16 @@ impl Writer {
         }
         self.record_run();
         self.committed.commit(&self.tag.manifest_path(&self.out))?;
+        // The run is complete: its counts are the dataset's own now.
+        match std::fs::remove_file(&pending_path) {
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+                return Err(Error::Io {
+                    path: pending_path,
+                    source: e,
+                })
+            }
+            _ => {}
+        }
         // Saved only now that what it vouches for is committed; a full run that was given
         // no index leaves none, so the next run reads every input.
         let inputs_path = self.tag.inputs_path(&self.out);

@@ -96,8 +96,10 @@ fn with_neighbour(key: u64, neighbour: u64, side: u64) -> u64 {
     z ^ (z >> 31)
 }
 
-/// Comparable characters of the context a line is keyed with, on each side.
+/// Comparable characters of the context a line is keyed with, on each side: one sentence,
+/// cut to this length, and none when the sentence is shorter than [`MIN_CONTEXT`].
 const CONTEXT: usize = 32;
+const MIN_CONTEXT: usize = 6;
 
 fn is_sentence_end(c: char) -> bool {
     matches!(c, '。' | '！' | '？' | '!' | '?' | '；' | ';')
@@ -107,7 +109,7 @@ fn is_sentence_end(c: char) -> bool {
 /// trigrams (two scans of one text, a copy with a figure or a name changed) most often
 /// share one of them. `None` when the window is too short to say anything.
 fn context_hashes(window: &[char]) -> Option<[u64; 2]> {
-    if window.len() < CONTEXT / 2 {
+    if window.len() < MIN_CONTEXT {
         return None;
     }
     let mut mins = [u64::MAX; 2];
@@ -185,13 +187,17 @@ pub(crate) fn view(normalized: &str) -> Vec<LineView> {
                 return LineView::default();
             };
             let (start, end) = (starts[i], starts[i + 1]);
+            // The sentence after the first sentence end after the line, up to its own end.
             let after = next_end[end].and_then(|j| {
                 let from = j + 1;
-                context_hashes(&flat[from..(from + CONTEXT).min(flat.len())])
+                let to = next_end[from].map_or(flat.len(), |k| k + 1);
+                context_hashes(&flat[from..to.min(from + CONTEXT)])
             });
+            // The sentence that ends at the last sentence end before the line, from its start.
             let before = prev_end[start].and_then(|j| {
                 let to = j + 1;
-                context_hashes(&flat[to.saturating_sub(CONTEXT)..to])
+                let from = prev_end[j].map_or(0, |k| k + 1);
+                context_hashes(&flat[from.max(to.saturating_sub(CONTEXT))..to])
             });
             let mut around = [None; 4];
             for (side, hashes) in [(1, before), (3, after)] {

@@ -350,16 +350,24 @@ pub fn run(mut args: RunArgs) -> Result<ExitCode> {
                 .context("the dataset's furniture counts are damaged; rebuild it with --full")?,
             None => clean::boilerplate::LineCounter::new(FURNITURE_WINDOW),
         };
-        let counter = learn_furniture(
+        // Inputs a stopped run already counted are not counted again.
+        let uncounted =
+            |raw: &RawDoc| is_new(raw) && !writer.furniture_counted(&raw.source, &raw.doc_id);
+        let (counter, counted) = learn_furniture(
             counter,
             ingest::read(sources.clone(), read_options.clone()).with_known(known.iter().copied()),
-            &is_new,
+            &uncounted,
             &decode,
             &pool,
             (args.batch_docs.max(1), batch_bytes),
         );
         let furniture = counter.finish(args.boilerplate_min_docs);
-        writer.set_furniture_state(counter.to_bytes());
+        writer
+            .set_furniture_state(
+                counter.to_bytes(),
+                counted.iter().map(|(s, d)| (s.as_str(), d.as_str())),
+            )
+            .context("cannot save the furniture counts")?;
         tracing::info!(lines = furniture.len(), "furniture lines learned");
         Some(std::sync::Arc::new(furniture))
     };
@@ -730,7 +738,8 @@ const FURNITURE_WINDOW: u64 = 5_000;
 
 /// The first pass: reads and decodes every new input and counts its candidate furniture
 /// lines, batch by batch in parallel, documents counted in input order, on top of the counts
-/// the dataset's earlier runs saved.
+/// the dataset's earlier runs saved. Returns the counts and the inputs (source, doc_id) it
+/// counted.
 fn learn_furniture(
     mut counter: clean::boilerplate::LineCounter,
     mut reader: ingest::Reader,
@@ -738,13 +747,19 @@ fn learn_furniture(
     decode: &ingest::DecodeOptions,
     pool: &rayon::ThreadPool,
     (batch_docs, batch_bytes): (usize, u64),
-) -> clean::boilerplate::LineCounter {
+) -> (clean::boilerplate::LineCounter, Vec<(String, String)>) {
     use rayon::prelude::*;
+    let mut counted = Vec::new();
     loop {
         let batch = next_batch(&mut reader, batch_docs, batch_bytes, is_new);
         if batch.is_empty() {
             break;
         }
+        counted.extend(
+            batch
+                .iter()
+                .map(|raw| (raw.source.clone(), raw.doc_id.clone())),
+        );
         let keys: Vec<Vec<u64>> = pool.install(|| {
             batch
                 .into_par_iter()
@@ -762,7 +777,7 @@ fn learn_furniture(
             counter.add_document(page);
         }
     }
-    counter
+    (counter, counted)
 }
 
 fn source_text(e: &ingest::Error) -> String {

@@ -1,0 +1,68 @@
+//! The furniture-line counts of a run still in progress: saved right after the run has
+//! counted its inputs, before it commits anything, with the inputs it counted. A run killed
+//! half way leaves them; the next run counts on from them and skips the inputs they hold, so
+//! that it cleans with the furniture one uninterrupted run would have learned. A run that
+//! completes saves its counts as the dataset's own and deletes these.
+
+use std::collections::HashSet;
+
+const MAGIC: &[u8; 8] = b"NPFPEND1";
+
+/// Counts (as `clean::boilerplate::LineCounter::to_bytes` wrote them) and the inputs they
+/// hold, by the key of (source, doc_id).
+#[derive(Debug, Default)]
+pub(crate) struct Pending {
+    pub counter: Vec<u8>,
+    pub counted: HashSet<u128>,
+}
+
+impl Pending {
+    pub(crate) fn to_bytes(&self) -> Vec<u8> {
+        let mut keys: Vec<u128> = self.counted.iter().copied().collect();
+        keys.sort_unstable();
+        let mut out = Vec::with_capacity(16 + keys.len() * 16 + self.counter.len());
+        out.extend_from_slice(MAGIC);
+        out.extend_from_slice(&(keys.len() as u64).to_le_bytes());
+        for k in keys {
+            out.extend_from_slice(&k.to_le_bytes());
+        }
+        out.extend_from_slice(&self.counter);
+        out
+    }
+
+    /// `None` when the bytes are not pending counts.
+    pub(crate) fn from_bytes(bytes: &[u8]) -> Option<Self> {
+        let rest = bytes.strip_prefix(MAGIC.as_slice())?;
+        let (len, rest) = rest.split_at_checked(8)?;
+        let len = usize::try_from(u64::from_le_bytes(len.try_into().ok()?)).ok()?;
+        let (keys, counter) = rest.split_at_checked(len.checked_mul(16)?)?;
+        let counted = keys
+            .chunks_exact(16)
+            .map(|k| k.try_into().map(u128::from_le_bytes))
+            .collect::<Result<_, _>>()
+            .ok()?;
+        Some(Pending {
+            counter: counter.to_vec(),
+            counted,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pending_counts_read_back_and_anything_else_is_refused() {
+        let pending = Pending {
+            counter: b"NPLINES2 and counts".to_vec(),
+            counted: [3u128, 1 << 100, 7].into_iter().collect(),
+        };
+        let back = Pending::from_bytes(&pending.to_bytes()).expect("reads back");
+        assert_eq!(back.counter, pending.counter);
+        assert_eq!(back.counted, pending.counted);
+        let bytes = pending.to_bytes();
+        assert!(Pending::from_bytes(&bytes[..20]).is_none());
+        assert!(Pending::from_bytes(b"NPLINES2").is_none());
+    }
+}
