@@ -770,6 +770,42 @@ fn varied_pages(dir: &Path, range: std::ops::Range<usize>) {
     }
 }
 
+/// Closes the first `pages` of `dir`'s varied pages with a sentence of their own and an
+/// editor line, as different articles end different pages: the line is furniture once it is
+/// on `--boilerplate-min-docs` (10) pages.
+fn editor_lines(dir: &Path, pages: usize) {
+    let closing = [
+        "春耕时节，田间地头一片繁忙景象。",
+        "夜色中的江边步道游人如织。",
+        "山区学校的孩子们用上了新电脑。",
+        "老街改造后，小店的生意好了起来。",
+        "社区食堂每天为老人供应热饭菜。",
+        "大雪过后，公路养护工连夜除冰。",
+        "博物馆新展厅迎来第一批参观者。",
+        "果园里的橙子挂满枝头等待采摘。",
+        "志愿者在车站为旅客指路送水。",
+        "新建的体育公园成了市民健身的好去处。",
+        "图书馆延长了周末的开放时间。",
+        "河道整治后，白鹭又飞回来了。",
+    ];
+    assert!(pages <= closing.len());
+    for (i, sentence) in closing.iter().take(pages).enumerate() {
+        let path = dir.join(format!("p{i:04}.txt"));
+        let page = std::fs::read_to_string(&path).expect("page");
+        // (The sample page stops mid-sentence where its column ends: close that sentence.)
+        let page = format!("{}。\n{sentence}\n本版编辑 李明\n", page.trim_end());
+        std::fs::write(&path, page).expect("write");
+    }
+}
+
+/// How many `removed` rows of a dataset hold the editor line of [`editor_lines`].
+fn editor_lines_removed(out: &Path) -> usize {
+    strings(&table(out, "removed"), "text")
+        .iter()
+        .filter(|t| t.as_deref() == Some("本版编辑 李明"))
+        .count()
+}
+
 /// A table's rows as sorted strings, leaving out `documents.run` (which counts the runs that
 /// built the dataset): two datasets with the same rows, in whatever order, compare equal.
 fn row_set(out: &Path, name: &str) -> Vec<String> {
@@ -980,26 +1016,7 @@ fn a_run_killed_midway_is_completed_by_the_next_run() {
     varied_pages(&inputs, 0..240);
     // A furniture line on exactly as many pages as it takes (10), the first ones: the run
     // that completes the killed one must count the pages the killed one committed.
-    // Each page's own closing sentence before it, as different articles end different pages.
-    let closing = [
-        "春耕时节，田间地头一片繁忙景象。",
-        "夜色中的江边步道游人如织。",
-        "山区学校的孩子们用上了新电脑。",
-        "老街改造后，小店的生意好了起来。",
-        "社区食堂每天为老人供应热饭菜。",
-        "大雪过后，公路养护工连夜除冰。",
-        "博物馆新展厅迎来第一批参观者。",
-        "果园里的橙子挂满枝头等待采摘。",
-        "志愿者在车站为旅客指路送水。",
-        "新建的体育公園成了市民健身的好去处。",
-    ];
-    for (i, sentence) in closing.iter().enumerate() {
-        let path = inputs.join(format!("p{i:04}.txt"));
-        let page = std::fs::read_to_string(&path).expect("page");
-        // (The sample page stops mid-sentence where its column ends: close that sentence.)
-        let page = format!("{}。\n{sentence}\n本版编辑 李明\n", page.trim_end());
-        std::fs::write(&path, page).expect("write");
-    }
+    editor_lines(&inputs, 10);
     let whole = tmp.path().join("whole");
     let small = [
         "--threads",
@@ -1010,12 +1027,11 @@ fn a_run_killed_midway_is_completed_by_the_next_run() {
         "300",
     ];
     run_ok(&[&inputs], &whole, &small);
-    let removed = table(&whole, "removed");
-    let editor_lines = strings(&removed, "text")
-        .iter()
-        .filter(|t| t.as_deref() == Some("本版编辑 李明"))
-        .count();
-    assert_eq!(editor_lines, 10, "learned as furniture in one run");
+    assert_eq!(
+        editor_lines_removed(&whole),
+        10,
+        "learned as furniture in one run"
+    );
 
     let out = tmp.path().join("out");
     let mut child = Command::new(env!("CARGO_BIN_EXE_newsprint"))
@@ -1095,9 +1111,12 @@ fn a_run_killed_midway_is_completed_by_the_next_run() {
 fn shards_merged_equal_one_unsharded_run() {
     let tmp = tempfile::tempdir().expect("tempdir");
     let inputs = tmp.path().join("inputs");
-    varied_pages(&inputs, 0..12);
+    varied_pages(&inputs, 0..24);
+    // Furniture on 12 pages: more than the threshold (10) over the run, fewer on any shard.
+    editor_lines(&inputs, 12);
     let one = tmp.path().join("one");
     run_ok(&[&inputs], &one, &[]);
+    assert_eq!(editor_lines_removed(&one), 12);
 
     let sharded = tmp.path().join("sharded");
     let shard_run = |extra: &[&str], env: &[(&str, &str)]| {
@@ -1144,6 +1163,11 @@ fn shards_merged_equal_one_unsharded_run() {
         merged.status.success(),
         "{}",
         String::from_utf8_lossy(&merged.stderr)
+    );
+    assert_eq!(
+        editor_lines_removed(&sharded),
+        12,
+        "each shard learns the run's furniture"
     );
     assert_same_dataset(&sharded, &one, "3 shards + merge vs one run");
     assert_eq!(

@@ -1,8 +1,12 @@
-//! The furniture-line counts of a run still in progress: saved right after the run has
-//! counted its inputs, before it commits anything, with the inputs it counted. A run killed
-//! half way leaves them; the next run counts on from them and skips the inputs they hold, so
-//! that it cleans with the furniture one uninterrupted run would have learned. A run that
-//! completes saves its counts as the dataset's own and deletes these.
+//! The furniture-line counts a dataset keeps, with the inputs they hold (by the key of
+//! source and doc_id), so that no input is ever counted twice.
+//!
+//! A run saves them right after it has counted its inputs, before it commits anything, as
+//! the counts of a run in progress (`furniture-pending.bin`). A run killed half way leaves
+//! them; the next run counts on from them and skips the inputs they hold, so that it cleans
+//! with the furniture one uninterrupted run would have learned. A run that completes saves
+//! them as the dataset's own (`furniture.bin`) and deletes the pending ones. A shard counts
+//! every shard's inputs, so each learns what one unsharded run would.
 
 use std::collections::HashSet;
 
@@ -30,7 +34,23 @@ impl Pending {
         out
     }
 
-    /// `None` when the bytes are not pending counts.
+    /// The counts in a state file: this format, or the bare counts of an older newsprint
+    /// (which held no inputs, and which the caller may refuse by their own header). `None`
+    /// when the bytes are neither.
+    pub(crate) fn read(bytes: &[u8]) -> Option<Self> {
+        if bytes.starts_with(MAGIC) {
+            Self::from_bytes(bytes)
+        } else if bytes.starts_with(b"NPLINES") {
+            Some(Pending {
+                counter: bytes.to_vec(),
+                counted: HashSet::new(),
+            })
+        } else {
+            None
+        }
+    }
+
+    /// `None` when the bytes are not counts in this format.
     pub(crate) fn from_bytes(bytes: &[u8]) -> Option<Self> {
         let rest = bytes.strip_prefix(MAGIC.as_slice())?;
         let (len, rest) = rest.split_at_checked(8)?;

@@ -297,9 +297,8 @@ pub struct Writer {
     segment: u32,
     near_duplicates: Option<NearDupOptions>,
     seen: Seen,
-    furniture: Option<Vec<u8>>,
-    /// The counts of a run that was stopped before it completed, and the inputs they hold.
-    furniture_pending: Option<furniture::Pending>,
+    /// Furniture-line counts and the inputs they hold (see `furniture.rs`).
+    furniture: Option<furniture::Pending>,
     /// The input index: as read until taken, then as handed back to be saved.
     inputs: Option<InputIndex>,
     /// Held while the writer lives: one writer at a time.
@@ -386,26 +385,26 @@ impl Writer {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
             Err(source) => Err(Error::Read { path, source }),
         };
-        let (mut seen, furniture, furniture_pending) = match (&previous, options.full) {
+        let (mut seen, furniture) = match (&previous, options.full) {
             (Some(manifest), false) => {
-                let furniture = read_state(tag.furniture_path(out))?;
-                let path = tag.furniture_pending_path(out);
-                let pending = match read_state(path.clone())? {
-                    Some(bytes) => {
-                        Some(furniture::Pending::from_bytes(&bytes).ok_or_else(|| {
+                // A run stopped before it completed left its counts; else the last completed
+                // run's are the dataset's.
+                let mut furniture = None;
+                for path in [tag.furniture_pending_path(out), tag.furniture_path(out)] {
+                    if let Some(bytes) = read_state(path.clone())? {
+                        furniture = Some(furniture::Pending::read(&bytes).ok_or_else(|| {
                             Error::Manifest {
                                 path,
-                                detail: "not the furniture counts of a run in progress; delete it \
-                                     and rebuild the dataset with --full"
+                                detail: "not furniture counts; rebuild the dataset with --full"
                                     .to_string(),
                             }
-                        })?)
+                        })?);
+                        break;
                     }
-                    None => None,
-                };
-                (Seen::load(out, manifest)?, furniture, pending)
+                }
+                (Seen::load(out, manifest)?, furniture)
             }
-            _ => (Seen::default(), None, None),
+            _ => (Seen::default(), None),
         };
         let inputs = match (&previous, options.full) {
             (Some(_), false) => InputIndex::read(&tag.inputs_path(out))?,
@@ -432,7 +431,6 @@ impl Writer {
             segment: 0,
             near_duplicates: options.near_duplicates,
             furniture,
-            furniture_pending,
             inputs: Some(inputs),
             lock,
             retries: std::mem::take(&mut seen.retries),
@@ -465,17 +463,15 @@ impl Writer {
     /// `clean::boilerplate::LineCounter`): those of a run stopped before it completed, else
     /// those the last completed run saved.
     pub fn furniture_state(&self) -> Option<&[u8]> {
-        match &self.furniture_pending {
-            Some(pending) => Some(&pending.counter),
-            None => self.furniture.as_deref(),
-        }
+        self.furniture.as_ref().map(|f| f.counter.as_slice())
     }
 
     /// Whether the input `source` with content `doc_id` is already in the counts of
-    /// [`Writer::furniture_state`] (counted by a run that was stopped before committing it):
-    /// it must not be counted twice.
+    /// [`Writer::furniture_state`] (counted by an earlier run, or by a run that was stopped
+    /// before committing it, or by a shard that counts every shard's inputs): it must not be
+    /// counted twice.
     pub fn furniture_counted(&self, source: &str, doc_id: &str) -> bool {
-        self.furniture_pending
+        self.furniture
             .as_ref()
             .is_some_and(|p| p.counted.contains(&pair_key(source, doc_id)))
     }
@@ -488,17 +484,16 @@ impl Writer {
         state: Vec<u8>,
         counted: impl IntoIterator<Item = (&'a str, &'a str)>,
     ) -> Result<(), Error> {
-        let mut pending = self.furniture_pending.take().unwrap_or_default();
-        pending
+        let mut furniture = self.furniture.take().unwrap_or_default();
+        furniture
             .counted
             .extend(counted.into_iter().map(|(s, d)| pair_key(s, d)));
-        pending.counter = state.clone();
+        furniture.counter = state;
         dataset::write_whole(
             &self.tag.furniture_pending_path(&self.out),
-            &pending.to_bytes(),
+            &furniture.to_bytes(),
         )?;
-        self.furniture_pending = Some(pending);
-        self.furniture = Some(state);
+        self.furniture = Some(furniture);
         Ok(())
     }
 
@@ -829,8 +824,8 @@ impl Writer {
                 )?;
             }
         }
-        if let Some(state) = &self.furniture {
-            dataset::write_whole(&self.tag.furniture_path(&self.out), state)?;
+        if let Some(furniture) = &self.furniture {
+            dataset::write_whole(&self.tag.furniture_path(&self.out), &furniture.to_bytes())?;
         }
         let pending_path = self.tag.furniture_pending_path(&self.out);
         // The run's time and memory include the last segment and the corpus step.

@@ -44,7 +44,8 @@ pub struct RunArgs {
     /// Process only shard I of N (I from 0): the inputs whose path hashes to I. Without it,
     /// SLURM_ARRAY_TASK_ID and SLURM_ARRAY_TASK_COUNT (a Slurm job array, from any first
     /// index), or JOB_COMPLETION_INDEX with --shard-count (a Kubernetes Indexed Job), choose
-    /// the shard. Merge the shards with `newsprint merge DIR`.
+    /// the shard. Merge the shards with `newsprint merge DIR`. Each shard learns furniture
+    /// from every shard's inputs, as one run would (a read of the whole input per shard).
     #[arg(long, value_name = "I/N", value_parser = Shard::parse)]
     pub shard: Option<Shard>,
 
@@ -274,6 +275,8 @@ pub fn run(mut args: RunArgs) -> Result<ExitCode> {
     )
     .map_err(|e| Usage(format!("{e:#}: {}", source_text(&e))))?;
     let discovered = sources.len();
+    // A shard learns furniture from every shard's inputs, as one unsharded run would.
+    let every_input = shard.is_some().then(|| sources.clone());
     if let Some((shard, origin)) = &shard {
         sources.retain(|s| shard.owns(&s.display));
         tracing::info!(shard = %shard, from = %origin, inputs = sources.len(), of = discovered, "shard");
@@ -350,12 +353,17 @@ pub fn run(mut args: RunArgs) -> Result<ExitCode> {
                 .context("the dataset's furniture counts are damaged; rebuild it with --full")?,
             None => clean::boilerplate::LineCounter::new(FURNITURE_WINDOW),
         };
-        // Inputs a stopped run already counted are not counted again.
-        let uncounted =
-            |raw: &RawDoc| is_new(raw) && !writer.furniture_counted(&raw.source, &raw.doc_id);
+        // Inputs already counted (by an earlier run, or a stopped one) are not counted again.
+        // A shard counts every shard's inputs: the same documents in the same order as one
+        // unsharded run, so it learns the same furniture.
+        let uncounted = |raw: &RawDoc| {
+            !writer.furniture_counted(&raw.source, &raw.doc_id)
+                && (every_input.is_some() || is_new(raw))
+        };
+        let learn_from = every_input.clone().unwrap_or_else(|| sources.clone());
         let (counter, counted) = learn_furniture(
             counter,
-            ingest::read(sources.clone(), read_options.clone()).with_known(known.iter().copied()),
+            ingest::read(learn_from, read_options.clone()).with_known(known.iter().copied()),
             &uncounted,
             &decode,
             &pool,
