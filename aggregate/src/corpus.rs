@@ -194,7 +194,7 @@ pub(crate) fn rebuild_sketches(
             }),
         };
         rows.push(SketchRow {
-            doc: u128::from_str_radix(id, 16).unwrap_or_default(),
+            doc: ingest::content_number(id).unwrap_or_default(),
             source,
             article: numbers.get(i).unwrap_or_default(),
             date: dates.get(i),
@@ -231,7 +231,7 @@ struct Settled {
     rows: Vec<SettledRow>,
 }
 
-const METHODS: [&str; 2] = ["minhash-jaccard-5gram", "minhash-containment-5gram"];
+const METHODS: [&str; 2] = ["minhash-jaccard-3gram", "minhash-containment-3gram"];
 
 impl Settled {
     fn write(&self, path: &Path) -> Result<(), Error> {

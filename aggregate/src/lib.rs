@@ -258,7 +258,7 @@ impl Seen {
                     continue;
                 }
                 seen.pairs.insert(pair_key(source, id));
-                if let Ok(content) = u128::from_str_radix(id, 16) {
+                if let Some(content) = ingest::content_number(id) {
                     seen.contents.push(content);
                 }
             }
@@ -460,7 +460,7 @@ impl Writer {
     }
 
     /// The furniture-line counts to go on counting from (see
-    /// `clean::boilerplate::LineCounter`): those of a run stopped before it completed, else
+    /// `clean::furniture::LineCounter`): those of a run stopped before it completed, else
     /// those the last completed run saved.
     pub fn furniture_state(&self) -> Option<&[u8]> {
         self.furniture.as_ref().map(|f| f.counter.as_slice())
@@ -553,7 +553,7 @@ impl Writer {
         ])?;
 
         if !page.articles.is_empty() {
-            let doc_number = u128::from_str_radix(&doc.doc_id, 16).map_err(|_| Error::Row {
+            let doc_number = ingest::content_number(&doc.doc_id).ok_or_else(|| Error::Row {
                 table: ARTICLES.name,
                 detail: format!("doc_id {:?} is not a content hash", doc.doc_id),
             })?;

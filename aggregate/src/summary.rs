@@ -321,7 +321,7 @@ impl Segment<'_> {
             if last_doc != Some(doc_id) {
                 doc_number += 1;
                 last_doc = Some(doc_id);
-                doc = u128::from_str_radix(doc_id, 16).unwrap_or(u128::MAX);
+                doc = ingest::content_number(doc_id).unwrap_or(u128::MAX);
             }
             if self.is_copy(doc, article) {
                 continue;
@@ -384,7 +384,7 @@ impl Segment<'_> {
             };
             if last_doc != Some(doc_id) {
                 last_doc = Some(doc_id);
-                doc = u128::from_str_radix(doc_id, 16).unwrap_or(u128::MAX);
+                doc = ingest::content_number(doc_id).unwrap_or(u128::MAX);
             }
             if self.is_copy(doc, article) {
                 continue;

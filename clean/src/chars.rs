@@ -7,9 +7,10 @@
 //! The tests of one character are `#[inline]`: they run on every character of a page and
 //! are called from other modules.
 
-/// A CJK ideograph.
+/// A CJK ideograph: the unified block and its extensions, the compatibility block, and
+/// `〇`. The one definition newsprint uses (`clean::is_han`).
 #[inline]
-pub(crate) fn is_han(c: char) -> bool {
+pub fn is_han(c: char) -> bool {
     // The unified block first, by one range test: nearly every character of a page is in
     // it, or is ASCII and fails the second test at once.
     let u = c as u32;

@@ -1,228 +1,361 @@
-//! Article furniture: bylines and datelines, and the reporters' names they carry.
+//! Furniture lines that recur across a run's pages: page headers, section names, editor
+//! lines, issue dates, page numbers.
 //!
-//! A *byline* is a line of roles and names (`湖南日报全媒体记者 颜石敦 蒋睿 彭婷`). A
-//! *dateline* opens an article's first paragraph: who filed it, when, and often who wrote it
-//! (`湖南日报1月20日讯（全媒体记者 陈勇 见习记者 张燶文）`); it is split off the paragraph.
+//! No list of such lines can be complete, so they are learned from the run itself, in a first
+//! pass over the inputs: [`line_keys`] gives each page's candidate lines (short, not prose,
+//! not a byline, dateline or photo credit, which have rules of their own), a [`LineCounter`]
+//! counts on how many pages each occurs, and [`LineCounter::finish`] keeps those on at least
+//! `min_docs` pages as a [`Furniture`] set. [`crate::clean()`] then takes those lines out
+//! before laying the page out, each as a `removed` row of kind `noise`.
+//!
+//! A reprinted article recurs too: its title on every page that prints it, and its wrapped
+//! lines are as short as furniture. What tells them apart is the company they keep: each
+//! candidate is also counted together with the text around it, read as running text, line
+//! breaks ignored (see [`view`]). A line of a reprint comes with the same sentences in most
+//! of its copies, however each copy is wrapped; a page header or an editor line sits beside
+//! a different article on every page. So a line is furniture only when it recurs and fewer
+//! than half of its pages show it beside the same text.
+//!
+//! Digits count as one digit (`第3版` and `第12版` are one line), so numbered furniture
+//! recurs as a whole. The counter is *lossy counting* (Manku and Motwani): keys seen once in a
+//! window of documents and not since are forgotten at the window's end, so memory follows the
+//! lines of a window, not of the run, and a kept count never exceeds the true one: a line is
+//! never called furniture on fewer pages than `min_docs`. What it can miss is a line spread
+//! thinner than once a window across a very long run.
 
-use chrono::{Datelike, NaiveDate};
+use std::collections::HashMap;
 
-use crate::chars::is_han;
+use crate::chars::{comparable_char, ends_sentence};
 
-/// Role words, longest first so that `见习记者` wins over `记者`.
-const ROLES: [&str; 16] = [
-    "全媒体记者",
-    "融媒体记者",
-    "特约通讯员",
-    "首席记者",
-    "特约记者",
-    "见习记者",
-    "实习记者",
-    "本报记者",
-    "通讯员",
-    "实习生",
-    "撰稿人",
-    "记者",
-    "撰稿",
-    "文/图",
-    "文/",
-    "图/",
-];
+/// Longest candidate line, in comparable characters: furniture is short.
+const MAX_CHARS: usize = 30;
 
-/// The names in a byline, or `None` when the line is not one.
-pub(crate) fn parse_byline(line: &str) -> Option<Vec<String>> {
-    // Every role word has one of these characters (记者, 通讯员, 实习生, 撰稿, 文/): most
-    // lines are rejected without a search.
-    if line.len() > 48 * 3 || !line.contains(['记', '讯', '习', '撰', '/', '／']) {
+/// FNV-1a over a line's comparable characters, a run of digits counting as one `0`; `None`
+/// when it has more than `limit` of them.
+fn fold(line: &str, limit: usize) -> Option<(u64, usize)> {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    let mut n = 0;
+    let mut in_number = false;
+    for c in line.chars().filter_map(comparable_char) {
+        // Full-width digits and letters as their ASCII forms, as normalising makes them.
+        let c = match c {
+            '０'..='９' | 'ａ'..='ｚ' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+            _ => c,
+        };
+        let digit = c.is_ascii_digit();
+        if digit && in_number {
+            continue;
+        }
+        in_number = digit;
+        let c = if digit { '0' } else { c };
+        h ^= c as u64;
+        h = h.wrapping_mul(0x0100_0000_01b3);
+        n += 1;
+        if n > limit {
+            return None;
+        }
+    }
+    Some((h, n))
+}
+
+/// The key of a normalised line, or `None` when it cannot be furniture.
+pub(crate) fn line_key(line: &str) -> Option<u64> {
+    let line = line.trim();
+    if line.is_empty() || ends_sentence(line) {
         return None;
     }
-    // A byline is names between spaces or 、; a line of running text has neither.
-    if !line.contains([' ', '、']) && line.chars().count() > 12 {
+    let (h, n) = fold(line, MAX_CHARS)?;
+    if n < 2 {
         return None;
     }
-    // Every token must be a name (2 to 4 Han characters, or names joined by ·) or carry a
-    // role word: running text fails on its first long token, before any search.
-    let plausible = |t: &str| {
-        let n = t.chars().count();
-        (2..=12).contains(&n)
-            && (n <= 4 || t.contains('·') || t.contains(['记', '讯', '习', '撰', '/', '／']))
-    };
-    if !line
-        .split([' ', '、'])
-        .filter(|t| !t.is_empty())
-        .all(plausible)
+    // Bylines, datelines and credits recur too (a reporter's name on every page they write),
+    // but are read by their own rules.
+    if crate::byline::parse_byline(line).is_some()
+        || crate::byline::split_dateline(line).is_some()
+        || crate::layout::is_credit(line)
     {
         return None;
     }
-    let line = line.replace('／', "/");
-    if line.chars().count() > 48 || line.contains(['。', '，', '！', '？']) {
+    Some(h)
+}
+
+/// A page line as the furniture search sees it.
+#[derive(Clone, Copy, Debug, Default)]
+pub(crate) struct LineView {
+    /// Its key, when it is a candidate.
+    pub key: Option<u64>,
+    /// The candidate keyed together with the text around it (see [`view`]), two min-hashes
+    /// of each side: the sentence before the last sentence end before it, and the sentence
+    /// after the first sentence end after it.
+    pub around: [Option<u64>; 4],
+}
+
+fn with_neighbour(key: u64, neighbour: u64, side: u64) -> u64 {
+    let mut z = key ^ neighbour.rotate_left(17) ^ side;
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z ^ (z >> 31)
+}
+
+/// Comparable characters of the context a line is keyed with, on each side: one sentence,
+/// cut to this length, and none when the sentence is shorter than [`MIN_CONTEXT`].
+const CONTEXT: usize = 32;
+const MIN_CONTEXT: usize = 6;
+
+fn is_sentence_end(c: char) -> bool {
+    matches!(c, '。' | '！' | '？' | '!' | '?' | '；' | ';')
+}
+
+/// Two min-hashes of the character trigrams of `window`: two windows that share most
+/// trigrams (two scans of one text, a copy with a figure or a name changed) most often
+/// share one of them. `None` when the window is too short to say anything.
+fn context_hashes(window: &[char]) -> Option<[u64; 2]> {
+    if window.len() < MIN_CONTEXT {
         return None;
     }
-    let mut names = Vec::new();
-    let mut roles = 0;
-    for token in line.split([' ', '、']).filter(|t| !t.is_empty()) {
-        match split_role(token) {
-            Some(rest) => {
-                roles += 1;
-                if !rest.is_empty() {
-                    names.push(as_name(rest)?);
+    let mut mins = [u64::MAX; 2];
+    for t in window.windows(3) {
+        let z = (t[0] as u64) << 42 ^ (t[1] as u64) << 21 ^ t[2] as u64;
+        for (seed, min) in [0x9E37_79B9_7F4A_7C15u64, 0xC2B2_AE3D_27D4_EB4F]
+            .into_iter()
+            .zip(&mut mins)
+        {
+            let mut h = (z ^ seed).wrapping_mul(0xFF51_AFD7_ED55_8CCD);
+            h ^= h >> 29;
+            *min = (*min).min(h);
+        }
+    }
+    Some(mins)
+}
+
+/// Every line of a normalised page (`str::lines`), with its keys.
+///
+/// A candidate line is keyed alone and with the text around it, read as running text:
+/// the page's comparable characters, line breaks and spaces ignored, so that the same
+/// article wrapped at another width gives the same context. The context after a line is
+/// the sentence that follows the first sentence end after it; the context before, the one
+/// that ends at the last sentence end before it. A line of a reprinted article (its title,
+/// a wrapped piece of its first sentence) sits before its article's second sentence in
+/// every copy, however the copy is wrapped; a page header, a section name or an editor
+/// line sits before a different article on every page, and a block of several furniture
+/// lines holds no sentence end, so each line of it looks past the others.
+pub(crate) fn view(normalized: &str) -> Vec<LineView> {
+    let lines: Vec<&str> = normalized.lines().collect();
+    let keys: Vec<Option<u64>> = lines.iter().map(|l| line_key(l)).collect();
+    // The page as running text: comparable characters, each marked when a sentence ends
+    // right after it, and where each line's characters start.
+    let mut flat: Vec<char> = Vec::with_capacity(normalized.len() / 3);
+    let mut ends: Vec<bool> = Vec::with_capacity(normalized.len() / 3);
+    let mut starts = Vec::with_capacity(lines.len() + 1);
+    for line in &lines {
+        starts.push(flat.len());
+        for c in line.chars() {
+            if is_sentence_end(c) {
+                if let Some(last) = ends.last_mut() {
+                    *last = true;
+                }
+            } else if let Some(c) = comparable_char(c) {
+                // A run of digits reads as one `0`, as in the keys: a copy with other
+                // figures keeps its context.
+                let digit = c.is_ascii_digit() || c.is_numeric();
+                if digit && flat.last() == Some(&'0') {
+                    continue;
+                }
+                flat.push(if digit { '0' } else { c });
+                ends.push(false);
+            }
+        }
+    }
+    starts.push(flat.len());
+    // For each character, the nearest sentence end at or after it, and before it.
+    let mut next_end = vec![None; flat.len() + 1];
+    for k in (0..flat.len()).rev() {
+        next_end[k] = if ends[k] { Some(k) } else { next_end[k + 1] };
+    }
+    let mut prev_end = vec![None; flat.len() + 1];
+    for k in 1..=flat.len() {
+        prev_end[k] = if ends[k - 1] {
+            Some(k - 1)
+        } else {
+            prev_end[k - 1]
+        };
+    }
+    lines
+        .iter()
+        .enumerate()
+        .map(|(i, _)| {
+            let Some(key) = keys[i] else {
+                return LineView::default();
+            };
+            let (start, end) = (starts[i], starts[i + 1]);
+            // The sentence after the first sentence end after the line, up to its own end.
+            let after = next_end[end].and_then(|j| {
+                let from = j + 1;
+                let to = next_end[from].map_or(flat.len(), |k| k + 1);
+                context_hashes(&flat[from..to.min(from + CONTEXT)])
+            });
+            // The sentence that ends at the last sentence end before the line, from its start.
+            let before = prev_end[start].and_then(|j| {
+                let to = j + 1;
+                let from = prev_end[j].map_or(0, |k| k + 1);
+                context_hashes(&flat[from.max(to.saturating_sub(CONTEXT))..to])
+            });
+            let mut around = [None; 4];
+            for (side, hashes) in [(1, before), (3, after)] {
+                for (k, h) in hashes.into_iter().flatten().enumerate() {
+                    around[side - 1 + k] = Some(with_neighbour(key, h, side as u64 + k as u64));
                 }
             }
-            None => names.push(as_name(token)?),
+            LineView {
+                key: Some(key),
+                around,
+            }
+        })
+        .collect()
+}
+
+/// The distinct keys a page contributes to the count, sorted: its candidate lines, and each
+/// with its neighbours. Read from the text as decoded, not normalised: keys fold width and
+/// punctuation away themselves, and where the two readings could still differ (a byline
+/// spaced with ideographic spaces) the line is only ever left in, never taken out.
+pub fn line_keys(text: &str) -> Vec<u64> {
+    let mut keys: Vec<u64> = view(text)
+        .into_iter()
+        .flat_map(|v| std::iter::once(v.key).chain(v.around))
+        .flatten()
+        .collect();
+    keys.sort_unstable();
+    keys.dedup();
+    keys
+}
+
+/// Counts on how many documents each candidate line occurs, in bounded memory.
+#[derive(Debug)]
+pub struct LineCounter {
+    window: u64,
+    documents: u64,
+    /// Key → (documents counted, documents it may have been missed in before it was added).
+    counts: HashMap<u64, (u32, u32)>,
+}
+
+impl LineCounter {
+    /// A counter that forgets, every `window` documents, the lines seen only rarely.
+    pub fn new(window: u64) -> Self {
+        LineCounter {
+            window: window.max(1),
+            documents: 0,
+            counts: HashMap::new(),
         }
     }
-    (roles > 0 && !names.is_empty()).then_some(names)
-}
 
-/// Strips a role word (and a paper's name before it) from a token: `湖南日报全媒体记者陈勇`
-/// gives `陈勇`. `None` when the token has no role word.
-fn split_role(token: &str) -> Option<&str> {
-    ROLES.iter().find_map(|role| {
-        // A plain scan: tokens are a few characters long, and `str::find` builds a searcher
-        // for every role word it looks for (measured: a third of byline parsing).
-        let at = token
-            .as_bytes()
-            .windows(role.len())
-            .position(|w| w == role.as_bytes())?;
-        let prefix = &token[..at];
-        (prefix.chars().count() <= 8).then(|| &token[at + role.len()..])
-    })
-}
-
-fn as_name(token: &str) -> Option<String> {
-    let n = token.chars().count();
-    let ok = (2..=4).contains(&n) && token.chars().all(is_han)
-        || (3..=12).contains(&n)
-            && token.contains('·')
-            && token.chars().all(|c| is_han(c) || c == '·');
-    ok.then(|| token.to_string())
-}
-
-/// A dateline split off the start of a paragraph.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub(crate) struct Dateline {
-    pub text: String,
-    pub authors: Vec<String>,
-    pub year: Option<i32>,
-    pub month_day: Option<(u32, u32)>,
-}
-
-/// Splits a dateline off `paragraph`, returning it and the rest of the paragraph.
-pub(crate) fn split_dateline(paragraph: &str) -> Option<(Dateline, &str)> {
-    // Every dateline has `讯` or `电` within its first 80 characters: most paragraphs are
-    // turned away by two byte searches, before any character is decoded or stored.
-    // 80 characters are at most 320 bytes; a longer head only lets more through.
-    let mut head_end = paragraph.len().min(320);
-    while !paragraph.is_char_boundary(head_end) {
-        head_end -= 1;
-    }
-    let head = &paragraph[..head_end];
-    if !head.contains('讯') && !head.contains('电') {
-        return None;
-    }
-    let chars: Vec<(usize, char)> = paragraph.char_indices().take(80).collect();
-    // The filing place: up to 12 Han characters before the date or `讯`.
-    let mut i = 0;
-    while i < chars.len() && i < 12 && is_han(chars[i].1) && !matches!(chars[i].1, '讯' | '电') {
-        if chars[i].1.is_ascii_digit() {
-            break;
+    /// Counts one document's [`line_keys`]. Documents must come in input order for the
+    /// result to be the same on every run.
+    pub fn add_document(&mut self, keys: &[u64]) {
+        let bucket = (self.documents / self.window) as u32;
+        for &k in keys {
+            self.counts.entry(k).or_insert((0, bucket)).0 += 1;
         }
-        i += 1;
+        self.documents += 1;
+        if self.documents.is_multiple_of(self.window) {
+            let bucket = (self.documents / self.window) as u32;
+            self.counts
+                .retain(|_, (count, missed)| *count + *missed > bucket);
+        }
     }
-    let (year, month_day, after_date) = parse_date(&chars, i);
-    let j = after_date;
-    let marker = chars.get(j).map(|&(_, c)| c);
-    if !matches!(marker, Some('讯' | '电')) {
-        return None;
-    }
-    let prefix: String = chars[..i].iter().map(|&(_, c)| c).collect();
-    if month_day.is_none() && !prefix.starts_with("本报") {
-        return None;
-    }
-    if prefix.is_empty() && month_day.is_none() {
-        return None;
-    }
-    let mut end = j + 1;
-    let mut authors = Vec::new();
-    if matches!(chars.get(end).map(|&(_, c)| c), Some('（' | '(')) {
-        if let Some(close) = chars[end..]
-            .iter()
-            .position(|&(_, c)| matches!(c, '）' | ')'))
-            .filter(|&k| k <= 40)
-        {
-            let inner: String = chars[end + 1..end + close]
+
+    /// The furniture: lines counted on at least `min_docs` documents (with the neighbour
+    /// counts needed to tell them from reprinted text).
+    pub fn finish(&self, min_docs: u32) -> Furniture {
+        let min_docs = min_docs.max(2);
+        let keep = min_docs.div_ceil(2);
+        Furniture {
+            min_docs,
+            counts: self
+                .counts
                 .iter()
-                .map(|&(_, c)| c)
-                .collect();
-            authors = parse_byline(&inner).unwrap_or_default();
-            end += close + 1;
+                .filter(|(_, (count, _))| *count >= keep)
+                .map(|(&k, &(count, _))| (k, count))
+                .collect(),
         }
     }
-    let split_at = chars.get(end).map_or(paragraph.len(), |&(b, _)| b);
-    let rest = paragraph[split_at..].trim_start();
-    let text = paragraph[..split_at].to_string();
-    Some((
-        Dateline {
-            text,
-            authors,
-            year,
-            month_day,
-        },
-        rest,
-    ))
+
+    /// The counts as bytes, to be saved with a dataset and counted on from by the next run
+    /// ([`LineCounter::from_bytes`]): lines keep counting across runs that add pages.
+    pub fn to_bytes(&self) -> Vec<u8> {
+        let mut entries: Vec<(&u64, &(u32, u32))> = self.counts.iter().collect();
+        entries.sort_unstable();
+        let mut out = Vec::with_capacity(24 + entries.len() * 16);
+        out.extend_from_slice(COUNTER_MAGIC);
+        out.extend_from_slice(&self.window.to_le_bytes());
+        out.extend_from_slice(&self.documents.to_le_bytes());
+        for (key, (count, missed)) in entries {
+            out.extend_from_slice(&key.to_le_bytes());
+            out.extend_from_slice(&count.to_le_bytes());
+            out.extend_from_slice(&missed.to_le_bytes());
+        }
+        out
+    }
+
+    /// Whether `bytes` are counts an older newsprint wrote, keyed otherwise: they cannot be
+    /// counted on from, and the dataset's furniture must be learned again (`run --full`).
+    pub fn is_older_format(bytes: &[u8]) -> bool {
+        OLDER_MAGIC.iter().any(|m| bytes.starts_with(m.as_slice()))
+    }
+
+    /// Reads counts written by [`LineCounter::to_bytes`]; `None` if they are not that.
+    pub fn from_bytes(bytes: &[u8]) -> Option<Self> {
+        let rest = bytes.strip_prefix(COUNTER_MAGIC.as_slice())?;
+        if rest.len() < 16 || (rest.len() - 16) % 16 != 0 {
+            return None;
+        }
+        let u64_at = |b: &[u8]| b.try_into().ok().map(u64::from_le_bytes);
+        let u32_at = |b: &[u8]| b.try_into().ok().map(u32::from_le_bytes);
+        let mut counter = LineCounter::new(u64_at(&rest[..8])?);
+        counter.documents = u64_at(&rest[8..16])?;
+        for entry in rest[16..].chunks_exact(16) {
+            counter.counts.insert(
+                u64_at(&entry[..8])?,
+                (u32_at(&entry[8..12])?, u32_at(&entry[12..])?),
+            );
+        }
+        Some(counter)
+    }
 }
 
-/// Parses `2026年1月20日` or `1月20日` at `chars[i..]`; returns the index after it (or `i`).
-fn parse_date(chars: &[(usize, char)], i: usize) -> (Option<i32>, Option<(u32, u32)>, usize) {
-    let number = |mut k: usize| {
-        let start = k;
-        let mut value = 0u32;
-        while k < chars.len() && chars[k].1.is_ascii_digit() && k - start < 4 {
-            value = value * 10 + chars[k].1.to_digit(10).unwrap_or(0);
-            k += 1;
-        }
-        (k > start).then_some((value, k))
-    };
-    let mut k = i;
-    let mut year = None;
-    if let Some((value, after)) = number(k) {
-        if chars.get(after).map(|&(_, c)| c) == Some('年') && after - k == 4 {
-            year = Some(value as i32);
-            k = after + 1;
-        }
-    }
-    let Some((month, after)) = number(k) else {
-        return (None, None, i);
-    };
-    if chars.get(after).map(|&(_, c)| c) != Some('月') {
-        return (None, None, i);
-    }
-    let Some((day, after_day)) = number(after + 1) else {
-        return (None, None, i);
-    };
-    if chars.get(after_day).map(|&(_, c)| c) != Some('日')
-        || !(1..=12).contains(&month)
-        || !(1..=31).contains(&day)
-    {
-        return (None, None, i);
-    }
-    (year, Some((month, day)), after_day + 1)
+/// Version 2 keys a line with the sentences around it; version 1 keyed it with the lines
+/// beside it, and its counts cannot be added to.
+const COUNTER_MAGIC: &[u8; 8] = b"NPLINES2";
+const OLDER_MAGIC: &[&[u8; 8]] = &[b"NPLINES1"];
+
+/// The run's furniture lines, by key, with the documents each was counted on.
+#[derive(Clone, Debug, Default)]
+pub struct Furniture {
+    min_docs: u32,
+    /// Documents per key, for keys on at least half of `min_docs` documents.
+    counts: HashMap<u64, u32>,
 }
 
-impl Dateline {
-    /// The date the dateline gives, taking the year from `anchor` (the page's fallback date)
-    /// when it gives none: the latest such date not after the anchor, since a paper reports
-    /// what already happened.
-    pub(crate) fn date(&self, anchor: Option<NaiveDate>) -> Option<NaiveDate> {
-        let (month, day) = self.month_day?;
-        if let Some(year) = self.year {
-            return NaiveDate::from_ymd_opt(year, month, day);
+impl Furniture {
+    /// Keys counted (lines and lines with neighbours) on at least half of `min_docs` pages.
+    pub fn len(&self) -> usize {
+        self.counts.len()
+    }
+
+    /// Whether no line recurs enough to be furniture.
+    pub fn is_empty(&self) -> bool {
+        self.counts.is_empty()
+    }
+
+    /// On how many documents the line was counted, when it is furniture here: it recurs on
+    /// `min_docs` pages, and on fewer than half of them beside the same neighbour (else it is
+    /// a line of a reprinted article, which the near-duplicate search deals with).
+    pub(crate) fn pages(&self, line: &LineView) -> Option<u32> {
+        let count = |k: Option<u64>| k.and_then(|k| self.counts.get(&k).copied()).unwrap_or(0);
+        let pages = count(line.key);
+        if pages < self.min_docs {
+            return None;
         }
-        let anchor = anchor?;
-        let this_year = NaiveDate::from_ymd_opt(anchor.year(), month, day);
-        match this_year {
-            Some(date) if date <= anchor + chrono::Days::new(1) => Some(date),
-            _ => NaiveDate::from_ymd_opt(anchor.year() - 1, month, day),
-        }
+        let with_neighbour = line.around.iter().map(|&k| count(k)).max().unwrap_or(0);
+        (with_neighbour * 2 < pages).then_some(pages)
     }
 }
 
@@ -231,48 +364,118 @@ mod tests {
     use super::*;
 
     #[test]
-    fn bylines_give_their_names() {
-        let cases: [(&str, Option<&[&str]>); 6] = [
-            (
-                "湖南日报全媒体记者 颜石敦 蒋睿 彭婷",
-                Some(&["颜石敦", "蒋睿", "彭婷"]),
-            ),
-            ("本报记者 张三 通讯员 李四", Some(&["张三", "李四"])),
-            ("记者王五、赵六", Some(&["王五", "赵六"])),
-            ("文/图 欧阳小明", Some(&["欧阳小明"])),
-            ("湖南省第二届民政行业职业技能大赛开赛", None),
-            ("记者从会上了解到，近年来", None),
-        ];
-        for (line, want) in cases {
-            let got = parse_byline(line);
-            let want = want.map(|names| names.iter().map(|s| s.to_string()).collect::<Vec<_>>());
-            assert_eq!(got, want, "{line}");
-        }
+    fn candidates_are_short_lines_that_are_not_prose_bylines_or_credits() {
+        assert!(line_key("责任编辑 王晓明").is_some());
+        assert!(line_key("第3版").is_some());
+        assert_eq!(line_key("第3版"), line_key("第12版"));
+        assert_eq!(
+            line_key("2026年1月9日 星期五"),
+            line_key("2026年11月20日 星期五")
+        );
+        assert_eq!(line_key("要闻·湖南日报"), line_key("要闻 湖南日报"));
+        assert!(line_key("改革后园区机构精简三成以上。").is_none(), "prose");
+        assert!(
+            line_key("湖南日报全媒体记者 颜石敦 蒋睿 彭婷").is_none(),
+            "byline"
+        );
+        assert!(line_key("通讯员 摄").is_none(), "credit");
+        assert!(line_key("3").is_none(), "too short to tell");
+        assert!(
+            line_key("这一高压线线路改迁任务是刘智渊去年七月通过公开竞聘走上副部长岗位后啃下的第一块硬骨头").is_none(),
+            "too long"
+        );
     }
 
     #[test]
-    fn datelines_are_split_off_with_their_reporters() {
-        let paragraph =
-            "湖南日报1月20日讯（全媒体记者 陈勇 见习记者 张燶文）今天，大赛在长沙开赛。";
-        let (dateline, rest) = split_dateline(paragraph).expect("dateline");
-        assert_eq!(
-            dateline.text,
-            "湖南日报1月20日讯（全媒体记者 陈勇 见习记者 张燶文）"
+    fn a_reprint_keeps_its_context_however_it_is_wrapped_and_a_header_does_not() {
+        let body = "园区管委会剥离社会事务职能，由属地政府承担。改革后园区机构精简三成以上，\
+                    干部把精力集中到招商引资和项目建设上来。今年前三季度园区新签约项目四十二个。";
+        let wrapped = |width: usize| -> String {
+            let chars: Vec<char> = body.chars().collect();
+            chars
+                .chunks(width)
+                .map(|l| l.iter().collect::<String>())
+                .collect::<Vec<_>>()
+                .join("\n")
+        };
+        let page = |width: usize, other: &str| {
+            format!(
+                "湖南日报 要闻\n\n园区去行政化\n\n{}\n\n{other}\n",
+                wrapped(width)
+            )
+        };
+        let title_of = |text: &str| -> LineView {
+            let lines: Vec<&str> = text.lines().collect();
+            let i = lines
+                .iter()
+                .position(|l| *l == "园区去行政化")
+                .expect("title");
+            view(text)[i]
+        };
+        let header_of = |text: &str| view(text)[0];
+        let (a, b) = (
+            page(
+                14,
+                "另一篇文章的第一句话在这里。它的第二句话也不一样，说的是别的事情。",
+            ),
+            page(
+                23,
+                "第三篇文章讲的是教育。学校的老师们今年都很忙，学生也多了起来。",
+            ),
         );
-        assert_eq!(dateline.authors, ["陈勇", "张燶文"]);
-        assert_eq!(rest, "今天，大赛在长沙开赛。");
-        let anchor = NaiveDate::from_ymd_opt(2026, 1, 21);
-        assert_eq!(dateline.date(anchor), NaiveDate::from_ymd_opt(2026, 1, 20));
-        assert_eq!(dateline.date(None), None);
+        // The title: the same context after it in both copies, whatever the width.
+        let (ta, tb) = (title_of(&a), title_of(&b));
+        assert!(ta.key.is_some() && ta.key == tb.key);
+        assert!(ta.around[2].is_some() && ta.around[2..] == tb.around[2..]);
+        // The header sits before the same article in both, so it keys the same too; beside
+        // other articles it would not. Its context is that of what follows, not its own.
+        let other = format!(
+            "湖南日报 要闻\n\n别的标题\n\n{}\n",
+            "完全不同的内容写在这里。第二句话同样不一样，讲的是天气和交通的情况。"
+        );
+        assert_eq!(header_of(&a).key, header_of(&other).key);
+        assert_ne!(header_of(&a).around[2..], header_of(&other).around[2..]);
+    }
 
-        let (dateline, rest) =
-            split_dateline("新华社北京2025年12月30日电 全国会议召开。").expect("dateline");
-        assert_eq!(dateline.date(None), NaiveDate::from_ymd_opt(2025, 12, 30));
-        assert_eq!(rest, "全国会议召开。");
-        assert!(split_dateline("本报讯（记者 李四）会议召开。").is_some());
-        for paragraph in ["1月20日，湘潭高新区产业发展局副局长", "记者从会上了解到"]
-        {
-            assert!(split_dateline(paragraph).is_none(), "{paragraph}");
+    #[test]
+    fn lines_on_enough_pages_are_furniture_and_rare_ones_are_forgotten() {
+        let mut counter = LineCounter::new(4);
+        let header = line_key("湖南日报 要闻").expect("key");
+        for page in 0..12u64 {
+            let mut keys = vec![header, 1_000 + page];
+            if page % 3 == 0 {
+                keys.push(7);
+            }
+            keys.sort_unstable();
+            counter.add_document(&keys);
         }
+        // One-off lines are pruned at each window's end.
+        assert!(counter.counts.len() <= 2 + 4);
+        let found = counter.finish(4);
+        assert_eq!(found.counts.get(&header), Some(&12));
+        assert_eq!(found.counts.get(&7), Some(&4));
+        assert_eq!(found.len(), 2);
+    }
+
+    #[test]
+    fn counts_saved_and_read_back_go_on_counting_as_one_counter() {
+        let pages: Vec<Vec<u64>> = (0..30u64).map(|p| vec![5, 100 + p % 7]).collect();
+        let mut whole = LineCounter::new(8);
+        for keys in &pages {
+            whole.add_document(keys);
+        }
+        let mut first = LineCounter::new(8);
+        for keys in &pages[..13] {
+            first.add_document(keys);
+        }
+        let mut resumed = LineCounter::from_bytes(&first.to_bytes()).expect("counter");
+        for keys in &pages[13..] {
+            resumed.add_document(keys);
+        }
+        assert_eq!(resumed.to_bytes(), whole.to_bytes());
+        assert!(LineCounter::from_bytes(b"NPLINES2short").is_none());
+        assert!(LineCounter::is_older_format(b"NPLINES1\0\0"));
+        assert!(LineCounter::from_bytes(b"NPLINES1\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0").is_none());
+        assert!(LineCounter::from_bytes(b"something else entirely").is_none());
     }
 }

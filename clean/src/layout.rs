@@ -15,8 +15,8 @@
 //!   are taken out; so is a lone caption set apart by a wide gap. When a caption had cut a
 //!   sentence, the two halves are joined again.
 
+use crate::byline::{parse_byline, split_dateline};
 use crate::chars::{display_width, ends_sentence, is_balanced, is_han};
-use crate::furniture::{parse_byline, split_dateline};
 
 /// What a block of the page is, before articles are assembled.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

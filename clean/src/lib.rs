@@ -25,16 +25,17 @@
 //! assert_eq!(article.paragraphs[0].text, "2025年底，湘潭市园区改革获省级通报表扬。");
 //! ```
 
-pub mod boilerplate;
+mod byline;
 mod chars;
 mod dedup;
-mod furniture;
+pub mod furniture;
 mod layout;
 pub mod neardup;
 mod normalize;
 
 use chrono::NaiveDate;
 
+pub use chars::is_han;
 pub use normalize::normalize;
 
 use chars::ends_sentence;
@@ -46,8 +47,8 @@ pub struct CleanOptions {
     /// The publication date to assume when the page gives none (`--published-date`). It also
     /// supplies the year of a dateline that gives only month and day.
     pub fallback_date: Option<NaiveDate>,
-    /// Furniture lines learned from the run (see [`boilerplate`]); taken out as `noise`.
-    pub boilerplate: Option<std::sync::Arc<boilerplate::Boilerplate>>,
+    /// Furniture lines learned from the run (see [`furniture`]); taken out as `noise`.
+    pub furniture: Option<std::sync::Arc<furniture::Furniture>>,
 }
 
 /// A cleaned page.
@@ -199,20 +200,20 @@ impl RemovedKind {
 /// Cleans one decoded document. Documents without text give an empty page.
 pub fn clean(doc: &ingest::Document, options: &CleanOptions) -> Page {
     let fallback = doc.published_date.or(options.fallback_date);
-    clean_text(&doc.text, fallback, options.boilerplate.as_deref())
+    clean_text(&doc.text, fallback, options.furniture.as_deref())
 }
 
 /// Takes the run's furniture lines out of a normalised page, with the blank line after each
 /// so the page keeps its rhythm of gaps.
 fn strip_furniture(
     normalized: &str,
-    furniture: &boilerplate::Boilerplate,
+    furniture: &furniture::Furniture,
     removed: &mut Vec<(usize, Removed, Option<usize>)>,
 ) -> Option<String> {
     let mut out = String::with_capacity(normalized.len());
     let mut skip_blank = false;
     let mut found = false;
-    let views = boilerplate::view(normalized);
+    let views = furniture::view(normalized);
     for (line, view) in normalized.lines().zip(&views) {
         if skip_blank && line.is_empty() {
             skip_blank = false;
@@ -245,7 +246,7 @@ fn strip_furniture(
 fn clean_text(
     text: &str,
     fallback: Option<NaiveDate>,
-    furniture: Option<&boilerplate::Boilerplate>,
+    furniture: Option<&furniture::Furniture>,
 ) -> Page {
     // Each removed passage with its line, and the block holding the kept copy (placed in an
     // article once articles are assembled).
@@ -448,7 +449,7 @@ fn assemble(
             let has_subtitle = group.iter().any(|b| b.1.kind == BlockKind::Subtitle);
             let next_has_dateline = blocks
                 .get(group_end)
-                .is_some_and(|b| furniture::split_dateline(&b.1.text).is_some());
+                .is_some_and(|b| byline::split_dateline(&b.1.text).is_some());
             let starts_article = articles.is_empty()
                 || headings.len() >= 2
                 || has_subtitle
@@ -497,7 +498,7 @@ fn assemble(
                         BlockKind::Byline => {
                             // A second byline line (记者 … / 通讯员 …) adds to the first.
                             append(&mut article.byline, &block.text);
-                            for name in furniture::parse_byline(&block.text).unwrap_or_default() {
+                            for name in byline::parse_byline(&block.text).unwrap_or_default() {
                                 if authors.insert(name.clone()) {
                                     article.authors.push(name);
                                 }
@@ -520,8 +521,7 @@ fn assemble(
                             if article.byline.is_none() && article.paragraphs.is_empty() =>
                         {
                             article.byline = Some(block.text.clone());
-                            article.authors =
-                                furniture::parse_byline(&block.text).unwrap_or_default();
+                            article.authors = byline::parse_byline(&block.text).unwrap_or_default();
                         }
                         _ => article.paragraphs.push(Paragraph {
                             kind: ParagraphKind::Subhead,
@@ -549,7 +549,7 @@ fn assemble(
         let article = articles.last_mut().expect("an article was just ensured");
         let mut text = block.text.as_str();
         if article.paragraphs.is_empty() && article.dateline.is_none() {
-            if let Some((dateline, rest)) = furniture::split_dateline(text) {
+            if let Some((dateline, rest)) = byline::split_dateline(text) {
                 article.published_date = dateline.date(fallback).or(fallback);
                 for author in &dateline.authors {
                     if !article.authors.contains(author) {

@@ -166,7 +166,7 @@ pub struct NearDup {
     pub kept: u32,
     /// Jaccard similarity, or containment when that is what matched.
     pub similarity: f32,
-    /// How it was found: `minhash-jaccard-5gram` or `minhash-containment-5gram`.
+    /// How it was found: `minhash-jaccard-3gram` or `minhash-containment-3gram`.
     pub method: &'static str,
 }
 
@@ -370,14 +370,14 @@ fn verdict(a: &[u32], b: &[u32], kept: u32, options: &NearDupOptions) -> Option<
         return Some(NearDup {
             kept,
             similarity: jaccard,
-            method: "minhash-jaccard-5gram",
+            method: "minhash-jaccard-3gram",
         });
     }
     let containment = common as f32 / a.len() as f32;
     (a.len() >= options.min_shingles && containment >= options.containment).then_some(NearDup {
         kept,
         similarity: containment,
-        method: "minhash-containment-5gram",
+        method: "minhash-containment-3gram",
     })
 }
 

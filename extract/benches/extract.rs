@@ -140,7 +140,7 @@ fn sample_pages(root: &str) -> Vec<clean::Page> {
     let sources = ingest::discover(&paths).expect("sample pages");
     let options = clean::CleanOptions {
         fallback_date: chrono::NaiveDate::from_ymd_opt(2026, 1, 21),
-        boilerplate: None,
+        furniture: None,
     };
     ingest::read(sources, ingest::ReadOptions::default())
         .map(|raw| ingest::decode(raw, &ingest::DecodeOptions::default()))

@@ -26,6 +26,8 @@
 
 use std::collections::HashSet;
 
+use clean::is_han;
+
 use crate::lexicon::{is_stop_char, often_follows_name, Head, Lexicon, Word};
 use crate::{Entity, EntityKind, Field};
 
@@ -69,10 +71,6 @@ struct Found {
     code: Option<String>,
     /// A place named by a county's short form: kept only if the page names its province.
     county_short: bool,
-}
-
-fn is_han(c: char) -> bool {
-    matches!(c, '\u{3400}'..='\u{4DBF}' | '\u{4E00}'..='\u{9FFF}' | '\u{F900}'..='\u{FAFF}')
 }
 
 /// Whether `c` may be part of a name's given name.

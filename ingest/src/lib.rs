@@ -149,6 +149,14 @@ pub fn content_id(bytes: &[u8]) -> String {
     format!("{:032x}", xxhash_rust::xxh3::xxh3_128(bytes))
 }
 
+/// The content hash a `doc_id` spells ([`content_id`] read back), `None` when it spells
+/// none.
+pub fn content_number(doc_id: &str) -> Option<u128> {
+    (doc_id.len() == 32)
+        .then(|| u128::from_str_radix(doc_id, 16).ok())
+        .flatten()
+}
+
 /// Encoding inputs the way other systems write them, for fixtures and generated corpora.
 pub mod fixtures {
     /// `text` in the encoding named by `label` (a WHATWG label; `utf-16le-bom` and

@@ -112,7 +112,7 @@ pub(crate) fn bench_stages(extractor: extract::Extractor) -> Stages {
         decode: ingest::DecodeOptions::default(),
         clean: clean::CleanOptions {
             fallback_date: chrono::NaiveDate::from_ymd_opt(2026, 1, 21),
-            boilerplate: None,
+            furniture: None,
         },
         extractor,
     }

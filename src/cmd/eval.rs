@@ -259,7 +259,7 @@ pub fn score_page(
                 .published_date
                 .as_deref()
                 .and_then(|d| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").ok()),
-            boilerplate: None,
+            furniture: None,
         },
     );
 

@@ -339,19 +339,19 @@ pub fn run(mut args: RunArgs) -> Result<ExitCode> {
     let known: Vec<u128> = seen.contents().collect();
     let is_new = |raw: &RawDoc| !seen.contains(&raw.source, &raw.doc_id);
     let batch_bytes = args.batch_mb.max(1) << 20;
-    let boilerplate = if args.no_boilerplate {
+    let learned_furniture = if args.no_boilerplate {
         None
     } else {
         let counter = match writer.furniture_state() {
-            Some(bytes) if clean::boilerplate::LineCounter::is_older_format(bytes) => {
+            Some(bytes) if clean::furniture::LineCounter::is_older_format(bytes) => {
                 anyhow::bail!(
                     "the dataset's furniture counts were written by an older newsprint, which \
                      keyed lines otherwise; rebuild it with --full (or run with --no-boilerplate)"
                 )
             }
-            Some(bytes) => clean::boilerplate::LineCounter::from_bytes(bytes)
+            Some(bytes) => clean::furniture::LineCounter::from_bytes(bytes)
                 .context("the dataset's furniture counts are damaged; rebuild it with --full")?,
-            None => clean::boilerplate::LineCounter::new(FURNITURE_WINDOW),
+            None => clean::furniture::LineCounter::new(FURNITURE_WINDOW),
         };
         // Inputs already counted (by an earlier run, or a stopped one) are not counted again.
         // A shard counts every shard's inputs: the same documents in the same order as one
@@ -383,7 +383,7 @@ pub fn run(mut args: RunArgs) -> Result<ExitCode> {
         decode,
         clean: clean::CleanOptions {
             fallback_date: args.published_date,
-            boilerplate,
+            furniture: learned_furniture,
         },
         extractor: crate::pipeline::extractor(args.entity_tagger),
     };
@@ -749,13 +749,13 @@ const FURNITURE_WINDOW: u64 = 5_000;
 /// the dataset's earlier runs saved. Returns the counts and the inputs (source, doc_id) it
 /// counted.
 fn learn_furniture(
-    mut counter: clean::boilerplate::LineCounter,
+    mut counter: clean::furniture::LineCounter,
     mut reader: ingest::Reader,
     is_new: &dyn Fn(&RawDoc) -> bool,
     decode: &ingest::DecodeOptions,
     pool: &rayon::ThreadPool,
     (batch_docs, batch_bytes): (usize, u64),
-) -> (clean::boilerplate::LineCounter, Vec<(String, String)>) {
+) -> (clean::furniture::LineCounter, Vec<(String, String)>) {
     use rayon::prelude::*;
     let mut counted = Vec::new();
     loop {
@@ -774,7 +774,7 @@ fn learn_furniture(
                 .map(|raw| {
                     let doc = ingest::decode(raw, decode);
                     if doc.status == Status::Ok {
-                        clean::boilerplate::line_keys(&doc.text)
+                        clean::furniture::line_keys(&doc.text)
                     } else {
                         Vec::new()
                     }
