@@ -4,7 +4,8 @@
 //! or one written before, to which a run adds), tells the run which inputs the dataset
 //! already holds ([`Writer::seen`]), receives one [`DocRecord`] per new input in order
 //! ([`Writer::append`]) and, on [`Writer::finish`], runs the corpus-wide steps (near-duplicate
-//! articles, summary tables) over every part and records the run in `manifest.json`.
+//! articles, summary tables) over every part when the caller asks ([`RunInfo::corpus_step`])
+//! and records the run in `manifest.json`.
 //! [`merge`] runs the same corpus-wide steps over the parts of a sharded run. The tables and
 //! their columns are defined once, in [`schema`]; each is a folder of Parquet parts (zstd),
 //! present with its schema even when empty; [`dataset`] describes the files.
@@ -18,7 +19,11 @@
 //! ```no_run
 //! # fn main() -> Result<(), aggregate::Error> {
 //! let writer = aggregate::Writer::open("out".as_ref(), aggregate::WriterOptions::default())?;
-//! let report = writer.finish(aggregate::RunInfo::default())?;
+//! let info = aggregate::RunInfo {
+//!     corpus_step: true,
+//!     ..Default::default()
+//! };
+//! let report = writer.finish(info)?;
 //! assert_eq!(report.rows["documents"], 0);
 //! # Ok(()) }
 //! ```
@@ -128,6 +133,11 @@ pub struct RunInfo {
     /// that the run's record counts it too.
     #[serde(skip)]
     pub measure_peak_rss: Option<fn() -> Option<u64>>,
+    /// Run the corpus-wide steps (near-duplicate articles across the dataset, the summary
+    /// tables) before the run is committed, as an unsharded run must; a shard leaves them to
+    /// `newsprint merge`. Off unless the caller asks.
+    #[serde(skip)]
+    pub corpus_step: bool,
 }
 
 /// What was written.
@@ -760,8 +770,9 @@ impl Writer {
         let _ = std::fs::remove_dir_all(self.tag.staging(&self.out));
     }
 
-    /// Commits the last segment, runs the corpus-wide steps (unsharded runs) and records the
-    /// run as completed in the manifest.
+    /// Commits the last segment, runs the corpus-wide steps when `info` asks for them (and
+    /// the dataset has changed since they last ran), and records the run as completed in
+    /// the manifest. A shard's writer refuses them: they belong to the merge.
     pub fn finish(mut self, info: RunInfo) -> Result<Report, Error> {
         let finishing = std::time::Instant::now();
         self.flush_segment()?;
@@ -810,7 +821,12 @@ impl Writer {
         self.record_run();
         self.committed.recount();
 
-        if self.tag.0.is_none() {
+        if info.corpus_step {
+            if self.tag.0.is_some() {
+                return Err(Error::Layout(
+                    "a shard does not run the corpus-wide steps: `newsprint merge` does".into(),
+                ));
+            }
             let added = self.run.rows.values().any(|&n| n > 0);
             let threshold = self.near_duplicates.map(|o| o.threshold);
             let up_to_date = self.committed.corpus_current

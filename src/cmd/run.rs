@@ -484,6 +484,8 @@ pub fn run(mut args: RunArgs) -> Result<ExitCode> {
         input_bytes: totals.bytes,
         peak_rss_bytes: peak_rss_bytes(),
         measure_peak_rss: Some(peak_rss_bytes),
+        // An unsharded run leaves a finished dataset; shards leave the step to the merge.
+        corpus_step: shard.is_none(),
     };
     let report = writer.finish(info).context("cannot finish the dataset")?;
     warn_repaired(report.corpus.as_ref());
