@@ -1,14 +1,7 @@
 //! End-to-end tests of what a scheduled run must survive: hostile page shapes, special
 //! files, a second writer, a damaged state file, inputs that keep failing.
 
-use std::path::Path;
-use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
-
-mod common;
-use common::{command, newsprint, newsprint_within, root, run, run_ok, table};
-
-const SAMPLE: &str = "data/pages/000_5e6263fb01fcad50.txt";
+use super::util::*;
 
 /// Asserts the (source file name, status) of every documents row, in name order.
 fn assert_statuses(out: &Path, expected: &[(&str, &str)]) {

@@ -1,0 +1,199 @@
+//! The command line: usage errors and help, strict mode, logs for schedulers, stats, dry
+//! runs, configuration files, datasets never replaced.
+
+use super::util::*;
+
+#[test]
+fn strict_mode_fails_and_leaves_the_previous_output_alone() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let inputs = tmp.path().join("inputs");
+    broken_folder(&inputs);
+    let out = tmp.path().join("out");
+    run_ok(&[&root().join(SAMPLE)], &out, &[]);
+    let before = std::fs::read(out.join("manifest.json")).expect("manifest");
+    let output = newsprint(&[
+        "run",
+        &inputs.display().to_string(),
+        "--out",
+        &out.display().to_string(),
+        "--strict",
+    ]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("e_broken.txt.gz"));
+    assert_eq!(
+        std::fs::read(out.join("manifest.json")).expect("manifest"),
+        before
+    );
+    let leftovers: Vec<_> = std::fs::read_dir(tmp.path())
+        .expect("read")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .collect();
+    assert!(
+        leftovers.iter().all(|n| !n.contains("newsprint-tmp")),
+        "{leftovers:?}"
+    );
+}
+
+#[test]
+fn usage_errors_exit_2_and_help_teaches() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let out = tmp.path().join("out").display().to_string();
+    let missing = newsprint(&["run", "no/such/folder", "--out", &out]);
+    assert_eq!(missing.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&missing.stderr).contains("no/such/folder"));
+    let bad_date = newsprint(&[
+        "run",
+        "data/pages",
+        "--out",
+        &out,
+        "--published-date",
+        "21/01/2026",
+    ]);
+    assert_eq!(bad_date.status.code(), Some(2));
+    let bad_encoding = newsprint(&["run", "data/pages", "--out", &out, "--encoding", "klingon"]);
+    assert_eq!(bad_encoding.status.code(), Some(2));
+    let help = newsprint(&["run", "--help"]);
+    let help = String::from_utf8_lossy(&help.stdout);
+    for needle in [
+        "Exit codes",
+        "newsprint run data/pages --out out",
+        "quantities/",
+    ] {
+        assert!(help.contains(needle), "--help mentions {needle}");
+    }
+}
+
+#[test]
+fn a_folder_that_is_not_a_dataset_is_never_replaced() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let out = tmp.path().join("precious");
+    std::fs::create_dir_all(&out).expect("mkdir");
+    std::fs::write(out.join("thesis.tex"), "keep").expect("write");
+    let output = newsprint(&["run", SAMPLE, "--out", &out.display().to_string()]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("not a newsprint dataset"));
+    assert!(out.join("thesis.tex").exists());
+}
+
+#[test]
+fn json_logs_end_with_a_summary_line_for_schedulers() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let out = tmp.path().join("out");
+    let output = run_ok(&[&root().join(SAMPLE)], &out, &["--log-format", "json"]);
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let last: serde_json::Value =
+        serde_json::from_str(stdout.lines().last().expect("a line")).expect("json");
+    assert_eq!(last["event"], "finished");
+    assert_eq!(last["documents"]["ok"], 1);
+    assert_eq!(last["rows"]["articles"], 5);
+}
+
+#[test]
+fn stats_summarise_a_dataset_from_its_parquet() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let out = tmp.path().join("out");
+    run_ok(&[&root().join("data/pages")], &out, &[]);
+    let dir = out.display().to_string();
+    let text = newsprint(&["stats", &dir]);
+    assert!(text.status.success());
+    let text = String::from_utf8_lossy(&text.stdout);
+    assert!(text.contains("documents  1 ok"), "{text}");
+    assert!(text.contains("top person"), "{text}");
+    let json = newsprint(&["stats", &dir, "--json"]);
+    let json: serde_json::Value = serde_json::from_slice(&json.stdout).expect("json");
+    assert_eq!(json["rows"]["articles"], 5);
+    assert_eq!(json["schema_version"], 4);
+    assert!(json["chars"]["removed_duplicate"].as_u64() > Some(0));
+    // A reader that stops early (`newsprint stats out | head`) is not a failure.
+    let mut child = Command::new(env!("CARGO_BIN_EXE_newsprint"))
+        .args(["stats", &dir])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    drop(child.stdout.take());
+    let closed = child.wait_with_output().expect("wait");
+    assert!(
+        closed.status.success(),
+        "{}",
+        String::from_utf8_lossy(&closed.stderr)
+    );
+    let missing = newsprint(&["stats", &tmp.path().join("none").display().to_string()]);
+    assert_eq!(missing.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&missing.stderr).contains("cannot read the dataset"));
+}
+
+#[test]
+fn dry_run_lists_what_would_be_processed_and_writes_nothing() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let inputs = tmp.path().join("inputs");
+    varied_pages(&inputs, 0..3);
+    let out = tmp.path().join("out");
+    let dir = out.display().to_string();
+    let input_dir = inputs.display().to_string();
+    let listed = newsprint(&["run", &input_dir, "--out", &dir, "--dry-run"]);
+    assert!(listed.status.success());
+    assert_eq!(String::from_utf8_lossy(&listed.stdout).lines().count(), 3);
+    assert!(!out.exists(), "a dry run writes nothing");
+    run_ok(&[&inputs], &out, &[]);
+    varied_pages(&inputs, 3..4);
+    let listed = newsprint(&["run", &input_dir, "--out", &dir, "--dry-run"]);
+    let stdout = String::from_utf8_lossy(&listed.stdout);
+    assert_eq!(stdout.lines().count(), 1, "{stdout}");
+    assert!(stdout.contains("p0003.txt"));
+}
+
+#[test]
+fn a_configuration_file_holds_options_and_flags_override_it() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let out = tmp.path().join("out");
+    let file = tmp.path().join("nightly.toml");
+    std::fs::write(
+        &file,
+        format!(
+            "[run]\ninputs = [{:?}]\nout = {:?}\nthreads = 1\npublished_date = \"2026-01-21\"\nno_boilerplate = true\n",
+            root().join(SAMPLE).display().to_string(),
+            out.display().to_string()
+        ),
+    )
+    .expect("write");
+    let config = file.display().to_string();
+    let shown = newsprint(&["--config", &config, "config", "--threads", "2"]);
+    assert!(shown.status.success());
+    let shown: toml::Table = String::from_utf8_lossy(&shown.stdout)
+        .parse()
+        .expect("newsprint config prints TOML");
+    assert_eq!(
+        shown["run"]["threads"].as_integer(),
+        Some(2),
+        "the flag wins"
+    );
+    assert_eq!(shown["run"]["published_date"].as_str(), Some("2026-01-21"));
+    assert_eq!(shown["run"]["no_boilerplate"].as_bool(), Some(true));
+
+    let ran = newsprint(&["--config", &config, "run", "--threads", "2"]);
+    assert!(
+        ran.status.success(),
+        "{}",
+        String::from_utf8_lossy(&ran.stderr)
+    );
+    let manifest = manifest_of(&out.join("manifest.json"));
+    let options = &manifest["runs"][0]["options"];
+    assert_eq!(options["threads"], 2);
+    assert_eq!(options["published_date"], "2026-01-21");
+    assert_eq!(options["boilerplate_min_docs"], serde_json::Value::Null);
+
+    // The example shipped in deploy/ is a valid configuration.
+    let example = newsprint(&["--config", "deploy/newsprint.toml", "config"]);
+    assert!(
+        example.status.success(),
+        "{}",
+        String::from_utf8_lossy(&example.stderr)
+    );
+    assert!(String::from_utf8_lossy(&example.stdout).contains("threads = 8"));
+
+    std::fs::write(&file, "[run]\nthreds = 1\n").expect("write");
+    let typo = newsprint(&["--config", &config, "run", SAMPLE, "--out", "x"]);
+    assert_eq!(typo.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&typo.stderr).contains("threds"));
+}

@@ -1,0 +1,116 @@
+//! Inputs: every encoding and compression, every input accounted for once with its status,
+//! runs of broken inputs.
+
+use super::util::*;
+
+#[test]
+fn every_encoding_and_compression_decodes_to_the_same_articles() {
+    let page = std::fs::read_to_string(root().join(SAMPLE)).expect("sample");
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let baseline_out = tmp.path().join("baseline");
+    run_ok(&[&root().join(SAMPLE)], &baseline_out, &[]);
+    let baseline = strings(&table(&baseline_out, "articles"), "text");
+
+    let variants: Vec<(&str, Vec<u8>, &str)> = vec![
+        (
+            "page.gb18030.txt",
+            ingest::fixtures::encode(&page, "gb18030").expect("gb18030"),
+            "GB18030",
+        ),
+        (
+            "page.utf16.txt",
+            ingest::fixtures::encode(&page, "utf-16le-bom").expect("utf-16"),
+            "UTF-16LE",
+        ),
+        (
+            "page.bom.txt",
+            ingest::fixtures::encode(&page, "utf-8-bom").expect("bom"),
+            "UTF-8",
+        ),
+        (
+            "page.txt.gz",
+            ingest::fixtures::gzip(page.as_bytes()),
+            "UTF-8",
+        ),
+    ];
+    for (name, bytes, encoding) in variants {
+        let input = tmp.path().join(name);
+        std::fs::write(&input, bytes).expect("write variant");
+        let out = tmp.path().join(format!("out-{name}"));
+        run_ok(&[&input], &out, &[]);
+        let documents = table(&out, "documents");
+        assert_eq!(
+            strings(&documents, "encoding"),
+            [Some(encoding.to_string())],
+            "{name}"
+        );
+        assert_eq!(
+            strings(&documents, "status"),
+            [Some("ok".to_string())],
+            "{name}"
+        );
+        assert_eq!(
+            strings(&table(&out, "articles"), "text"),
+            baseline,
+            "{name}"
+        );
+    }
+}
+
+#[test]
+fn every_input_is_accounted_for_once_with_its_status() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let inputs = tmp.path().join("inputs");
+    broken_folder(&inputs);
+    let out = tmp.path().join("out");
+    run_ok(&[&inputs], &out, &[]);
+    let documents = table(&out, "documents");
+    let got = status_of(&documents);
+    let want: Vec<(String, String)> = [
+        ("a_page.txt", "ok"),
+        ("b_same_page.txt", "duplicate"),
+        ("c_photo.png", "binary"),
+        ("d_empty.txt", "empty"),
+        ("e_broken.txt.gz", "error"),
+        ("f_invalid_utf8.txt", "ok"),
+        ("g_docs.jsonl#L1", "ok"),
+        ("g_docs.jsonl#L2", "error"),
+        ("g_docs.jsonl#L3", "ok"),
+    ]
+    .iter()
+    .map(|(a, b)| (a.to_string(), b.to_string()))
+    .collect();
+    assert_eq!(got, want);
+    let errors = strings(&documents, "error");
+    assert!(
+        errors[4].as_deref().unwrap_or("").starts_with("gzip:"),
+        "{:?}",
+        errors[4]
+    );
+    assert!(
+        errors[7].as_deref().unwrap_or("").contains("invalid JSON"),
+        "{:?}",
+        errors[7]
+    );
+    assert_eq!(
+        numbers(&documents, "decode_errors", Column::u32)[5],
+        Some(1)
+    );
+    assert_eq!(strings(&documents, "external_id")[6].as_deref(), Some("x1"));
+    let doc_ids = strings(&documents, "doc_id");
+    assert_eq!(strings(&documents, "duplicate_of")[1], doc_ids[0]);
+}
+
+#[test]
+fn max_errors_stops_a_run_of_broken_inputs() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let inputs = tmp.path().join("inputs");
+    broken_folder(&inputs);
+    let out = tmp.path().join("out");
+    let dir = out.display().to_string();
+    let input_dir = inputs.display().to_string();
+    let stopped = newsprint(&["run", &input_dir, "--out", &dir, "--max-errors", "0"]);
+    assert_eq!(stopped.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&stopped.stderr).contains("--max-errors 0"));
+    run_ok(&[&inputs], &out, &["--max-errors", "5"]);
+}

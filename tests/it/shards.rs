@@ -1,0 +1,100 @@
+//! Sharded runs: shards chosen by flag, Slurm or Kubernetes, merged, equal to one run.
+
+use super::util::*;
+
+#[test]
+fn shards_merged_equal_one_unsharded_run() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let inputs = tmp.path().join("inputs");
+    varied_pages(&inputs, 0..24);
+    // Furniture on 12 pages: more than the threshold (10) over the run, fewer on any shard.
+    editor_lines(&inputs, 12);
+    let one = tmp.path().join("one");
+    run_ok(&[&inputs], &one, &[]);
+    assert_eq!(editor_lines_removed(&one), 12);
+
+    let sharded = tmp.path().join("sharded");
+    let shard_run = |extra: &[&str], env: &[(&str, &str)]| {
+        let output = Command::new(env!("CARGO_BIN_EXE_newsprint"))
+            .env("NEWSPRINT_LOG", "info")
+            .envs(env.iter().copied())
+            .arg("run")
+            .arg(&inputs)
+            .arg("--out")
+            .arg(&sharded)
+            .args(extra)
+            .output()
+            .expect("runs");
+        assert!(
+            output.status.success(),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        output
+    };
+    // Shard 0 by flag, shard 1 from a Slurm array numbered from 1, shard 2 from a
+    // Kubernetes Indexed Job.
+    shard_run(&["--shard", "0/3"], &[]);
+    let slurm = [
+        ("SLURM_ARRAY_TASK_ID", "2"),
+        ("SLURM_ARRAY_TASK_COUNT", "3"),
+        ("SLURM_ARRAY_TASK_MIN", "1"),
+    ];
+    let from_slurm = shard_run(&[], &slurm);
+    assert!(String::from_utf8_lossy(&from_slurm.stderr).contains("1/3"));
+
+    // A merge before the last shard is there says which one is missing.
+    let early = newsprint(&["merge", &sharded.display().to_string()]);
+    assert_eq!(early.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&early.stderr).contains("shard 2/3"));
+
+    shard_run(&["--shard-count", "3"], &[("JOB_COMPLETION_INDEX", "2")]);
+    for i in 0..3 {
+        let manifest = manifest_of(&sharded.join(format!("shards/shard-{i:03}-of-003.json")));
+        assert_eq!(manifest["shard"]["index"], i);
+    }
+    let merged = newsprint(&["merge", &sharded.display().to_string()]);
+    assert!(
+        merged.status.success(),
+        "{}",
+        String::from_utf8_lossy(&merged.stderr)
+    );
+    assert_eq!(
+        editor_lines_removed(&sharded),
+        12,
+        "each shard learns the run's furniture"
+    );
+    assert_same_dataset(&sharded, &one, "3 shards + merge vs one run");
+    assert_eq!(
+        manifest_of(&sharded.join("manifest.json"))["shards_merged"],
+        3
+    );
+
+    // A shard with no inputs says so and still records its run.
+    let lonely = tmp.path().join("lonely");
+    let mut empty_shard = None;
+    for i in 0..2 {
+        let out = lonely.join(format!("try{i}"));
+        let output = newsprint(&[
+            "run",
+            SAMPLE,
+            "--out",
+            &out.display().to_string(),
+            "--shard",
+            &format!("{i}/2"),
+        ]);
+        assert!(output.status.success());
+        if String::from_utf8_lossy(&output.stdout).contains("0 new documents") {
+            empty_shard = Some(i);
+        }
+    }
+    assert!(
+        empty_shard.is_some(),
+        "one of two shards of one input has none"
+    );
+
+    // An unsharded run into a sharded dataset is refused.
+    let mixed = newsprint(&["run", SAMPLE, "--out", &sharded.display().to_string()]);
+    assert_eq!(mixed.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&mixed.stderr).contains("sharded"));
+}
