@@ -32,10 +32,7 @@ pub fn extractor(entity_tagger: bool) -> Extractor {
 impl Stages {
     /// Processes one raw document into its records.
     pub fn process(&self, raw: RawDoc) -> DocRecord {
-        let source = raw.source.clone();
-        let doc_id = raw.doc_id.clone();
-        let bytes = raw.bytes.len() as u64;
-        let outcome = catch_unwind(AssertUnwindSafe(|| {
+        guarded(raw, |raw| {
             let mut document = ingest::decode(raw, &self.decode);
             let (page, extraction) = if document.status == Status::Ok {
                 let page = clean::clean(&document, &self.clean);
@@ -47,35 +44,79 @@ impl Stages {
             // The text lives on in the articles; the record need not carry it twice.
             document.text = String::new();
             DocRecord::new(document, page, extraction)
-        }));
-        outcome.unwrap_or_else(|panic| {
-            let what = panic
-                .downcast_ref::<&str>()
-                .map(|s| s.to_string())
-                .or_else(|| panic.downcast_ref::<String>().cloned())
-                .unwrap_or_else(|| "unknown panic".to_string());
-            DocRecord::new(
-                ingest::Document {
-                    doc_id,
-                    source,
-                    bytes,
-                    encoding: None,
-                    decode_errors: 0,
-                    status: Status::Error,
-                    error: Some(format!("internal error while processing: {what}")),
-                    duplicate_of: None,
-                    external_id: None,
-                    published_date: None,
-                    text: String::new(),
-                },
-                Page::default(),
-                Extraction::default(),
-            )
         })
     }
 
     /// Processes a batch in parallel; the output is in input order.
     pub fn process_batch(&self, batch: Vec<RawDoc>) -> Vec<DocRecord> {
         batch.into_par_iter().map(|raw| self.process(raw)).collect()
+    }
+}
+
+/// Runs `work` on `raw`; a panic inside it becomes the document's `error` row, naming the
+/// panic, instead of taking the run down.
+fn guarded(raw: RawDoc, work: impl FnOnce(RawDoc) -> DocRecord) -> DocRecord {
+    let source = raw.source.clone();
+    let doc_id = raw.doc_id.clone();
+    let bytes = raw.bytes.len() as u64;
+    catch_unwind(AssertUnwindSafe(|| work(raw))).unwrap_or_else(|panic| {
+        let what = panic
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| panic.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "unknown panic".to_string());
+        DocRecord::new(
+            ingest::Document {
+                doc_id,
+                source,
+                bytes,
+                encoding: None,
+                decode_errors: 0,
+                status: Status::Error,
+                error: Some(format!("internal error while processing: {what}")),
+                duplicate_of: None,
+                external_id: None,
+                published_date: None,
+                text: String::new(),
+            },
+            Page::default(),
+            Extraction::default(),
+        )
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn raw(text: &str) -> RawDoc {
+        RawDoc::from_bytes("page.txt", text.as_bytes().to_vec())
+    }
+
+    #[test]
+    fn a_panic_while_processing_becomes_the_documents_error_row() {
+        let page = raw("一页纸。");
+        let doc_id = page.doc_id.clone();
+        let record = guarded(page, |_| panic!("a page shape no one foresaw"));
+        let document = &record.document;
+        assert_eq!(document.status, Status::Error);
+        assert_eq!(
+            (document.doc_id.as_str(), document.source.as_str()),
+            (doc_id.as_str(), "page.txt")
+        );
+        assert_eq!(document.bytes, "一页纸。".len() as u64);
+        let error = document.error.as_deref().unwrap_or_default();
+        assert!(error.contains("a page shape no one foresaw"), "{error}");
+        assert!(record.page.articles.is_empty());
+
+        // Without a panic, the work's record is the record.
+        let stages = Stages {
+            decode: DecodeOptions::default(),
+            clean: CleanOptions::default(),
+            extractor: Extractor::new(),
+        };
+        let record = stages.process(raw("国务院总理李鹏在北京会见了客人。"));
+        assert_eq!(record.document.status, Status::Ok);
+        assert_eq!(record.page.articles.len(), 1);
     }
 }

@@ -964,6 +964,140 @@ mod tests {
         assert_eq!(escape_field("a\tb\nc\\d\re"), "a\\tb\\nc\\\\d\\re");
     }
 
+    /// (index, count, origin) of the shard `resolve_shard` picks from a flag, a count and
+    /// these environment variables.
+    fn shard_from(
+        flag: Option<&str>,
+        count: Option<u32>,
+        env: &[(&str, &str)],
+    ) -> Result<Option<(u32, u32, String)>, String> {
+        let flag = flag.map(|f| Shard::parse(f).expect("flag"));
+        let lookup = |name: &str| {
+            env.iter()
+                .find(|(k, _)| *k == name)
+                .map(|(_, v)| v.to_string())
+        };
+        resolve_shard(flag, count, lookup).map(|s| s.map(|(s, o)| (s.index, s.count, o)))
+    }
+
+    #[test]
+    fn shards_come_from_the_flag_then_slurm_then_kubernetes() {
+        let slurm = [
+            ("SLURM_ARRAY_TASK_ID", "5"),
+            ("SLURM_ARRAY_TASK_COUNT", "8"),
+        ];
+        let rows: [(
+            &str,
+            Option<&str>,
+            Option<u32>,
+            &[(&str, &str)],
+            Option<(u32, u32, &str)>,
+        ); 7] = [
+            ("nothing: no shard", None, None, &[], None),
+            (
+                "the flag wins",
+                Some("1/4"),
+                None,
+                &slurm,
+                Some((1, 4, "--shard")),
+            ),
+            (
+                "a Slurm array from 0",
+                None,
+                None,
+                &slurm,
+                Some((5, 8, "SLURM_ARRAY_TASK_ID")),
+            ),
+            (
+                "a Slurm array from 1",
+                None,
+                None,
+                &[
+                    ("SLURM_ARRAY_TASK_ID", "8"),
+                    ("SLURM_ARRAY_TASK_COUNT", "8"),
+                    ("SLURM_ARRAY_TASK_MIN", "1"),
+                ],
+                Some((7, 8, "SLURM_ARRAY_TASK_ID")),
+            ),
+            (
+                "a Slurm array with a step",
+                None,
+                None,
+                &[
+                    ("SLURM_ARRAY_TASK_ID", "6"),
+                    ("SLURM_ARRAY_TASK_COUNT", "4"),
+                    ("SLURM_ARRAY_TASK_STEP", "2"),
+                ],
+                Some((3, 4, "SLURM_ARRAY_TASK_ID")),
+            ),
+            (
+                "a Kubernetes Indexed Job",
+                None,
+                Some(3),
+                &[("JOB_COMPLETION_INDEX", "2")],
+                Some((2, 3, "JOB_COMPLETION_INDEX")),
+            ),
+            (
+                "Slurm before Kubernetes",
+                None,
+                Some(3),
+                &[("JOB_COMPLETION_INDEX", "2"), slurm[0], slurm[1]],
+                Some((5, 8, "SLURM_ARRAY_TASK_ID")),
+            ),
+        ];
+        for (what, flag, count, env, want) in rows {
+            let want = want.map(|(i, n, o)| (i, n, o.to_string()));
+            assert_eq!(shard_from(flag, count, env), Ok(want), "{what}");
+        }
+    }
+
+    #[test]
+    fn shard_settings_that_cannot_be_used_are_errors_naming_them() {
+        let rows: [(&str, Option<u32>, &[(&str, &str)], &str); 5] = [
+            (
+                "an index with no count",
+                None,
+                &[("JOB_COMPLETION_INDEX", "2")],
+                "--shard-count",
+            ),
+            (
+                "a count with no index",
+                Some(3),
+                &[],
+                "JOB_COMPLETION_INDEX",
+            ),
+            (
+                "an index out of range",
+                Some(3),
+                &[("JOB_COMPLETION_INDEX", "3")],
+                "JOB_COMPLETION_INDEX",
+            ),
+            (
+                "a task id that is no number",
+                None,
+                &[
+                    ("SLURM_ARRAY_TASK_ID", "x"),
+                    ("SLURM_ARRAY_TASK_COUNT", "2"),
+                ],
+                "SLURM_ARRAY_TASK_ID",
+            ),
+            (
+                "a task id below the array's first",
+                None,
+                &[
+                    ("SLURM_ARRAY_TASK_ID", "0"),
+                    ("SLURM_ARRAY_TASK_COUNT", "2"),
+                    ("SLURM_ARRAY_TASK_MIN", "1"),
+                ],
+                "SLURM_ARRAY_TASK_MIN",
+            ),
+        ];
+        for (what, count, env, named) in rows {
+            let error = shard_from(None, count, env).expect_err(what);
+            assert!(error.contains(named), "{what}: {error}");
+        }
+    }
+
     #[test]
     fn thread_counts_are_bounded() {
         assert_eq!(parse_threads("8"), Ok(8));
