@@ -964,12 +964,26 @@ mod tests {
         assert_eq!(escape_field("a\tb\nc\\d\re"), "a\\tb\\nc\\\\d\\re");
     }
 
+    /// Environment variables, as (name, value).
+    type Env<'a> = &'a [(&'a str, &'a str)];
+    /// (what the row tests, `--shard`, `--shard-count`, environment, the shard expected as
+    /// (index, count, origin)).
+    type ShardRow<'a> = (
+        &'a str,
+        Option<&'a str>,
+        Option<u32>,
+        Env<'a>,
+        Option<(u32, u32, &'a str)>,
+    );
+    /// (what the row tests, `--shard-count`, environment, what the error must name).
+    type ShardErrorRow<'a> = (&'a str, Option<u32>, Env<'a>, &'a str);
+
     /// (index, count, origin) of the shard `resolve_shard` picks from a flag, a count and
     /// these environment variables.
     fn shard_from(
         flag: Option<&str>,
         count: Option<u32>,
-        env: &[(&str, &str)],
+        env: Env,
     ) -> Result<Option<(u32, u32, String)>, String> {
         let flag = flag.map(|f| Shard::parse(f).expect("flag"));
         let lookup = |name: &str| {
@@ -986,13 +1000,7 @@ mod tests {
             ("SLURM_ARRAY_TASK_ID", "5"),
             ("SLURM_ARRAY_TASK_COUNT", "8"),
         ];
-        let rows: [(
-            &str,
-            Option<&str>,
-            Option<u32>,
-            &[(&str, &str)],
-            Option<(u32, u32, &str)>,
-        ); 7] = [
+        let rows: [ShardRow; 7] = [
             ("nothing: no shard", None, None, &[], None),
             (
                 "the flag wins",
@@ -1053,7 +1061,7 @@ mod tests {
 
     #[test]
     fn shard_settings_that_cannot_be_used_are_errors_naming_them() {
-        let rows: [(&str, Option<u32>, &[(&str, &str)], &str); 5] = [
+        let rows: [ShardErrorRow; 5] = [
             (
                 "an index with no count",
                 None,
