@@ -1,11 +1,14 @@
 //! The per-document pipeline and the one place where parallelism lives.
 //!
-//! A document goes ingest → clean → extract as a pure function. Batches of raw documents are
-//! mapped in parallel with rayon and collected in input order, so the tables come out the
-//! same whatever the thread count. A panic inside one document's processing is caught and
-//! becomes that document's error row: one bad page never takes the run down.
+//! A document goes ingest → clean → extract as a pure function. [`Workers`], the run's
+//! thread pool, maps batches of raw documents in parallel and collects them in input order,
+//! so the tables come out the same whatever the thread count; it also runs the furniture
+//! pass and the corpus step's tasks, so `--threads` bounds them all. A panic inside one
+//! document's processing is caught and becomes that document's error row: one bad page
+//! never takes the run down.
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::sync::Arc;
 
 use aggregate::DocRecord;
 use clean::{CleanOptions, Page};
@@ -46,10 +49,55 @@ impl Stages {
             DocRecord::new(document, page, extraction)
         })
     }
+}
+
+/// The run's worker threads: every parallel step of newsprint runs on them.
+#[derive(Clone)]
+pub struct Workers(Arc<rayon::ThreadPool>);
+
+impl Workers {
+    /// A pool of `threads` threads.
+    pub fn new(threads: usize) -> anyhow::Result<Self> {
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(threads.max(1))
+            .build()?;
+        Ok(Workers(Arc::new(pool)))
+    }
 
     /// Processes a batch in parallel; the output is in input order.
-    pub fn process_batch(&self, batch: Vec<RawDoc>) -> Vec<DocRecord> {
-        batch.into_par_iter().map(|raw| self.process(raw)).collect()
+    pub fn process(&self, stages: &Stages, batch: Vec<RawDoc>) -> Vec<DocRecord> {
+        self.0.install(|| {
+            batch
+                .into_par_iter()
+                .map(|raw| stages.process(raw))
+                .collect()
+        })
+    }
+
+    /// Each document's candidate furniture lines (`clean::furniture::line_keys`), in input
+    /// order; a document that does not decode has none.
+    pub fn line_keys(&self, batch: Vec<RawDoc>, decode: &DecodeOptions) -> Vec<Vec<u64>> {
+        self.0.install(|| {
+            batch
+                .into_par_iter()
+                .map(|raw| {
+                    let doc = ingest::decode(raw, decode);
+                    if doc.status == Status::Ok {
+                        clean::furniture::line_keys(&doc.text)
+                    } else {
+                        Vec::new()
+                    }
+                })
+                .collect()
+        })
+    }
+
+    /// How the corpus step runs its independent tasks: on these threads.
+    pub fn corpus_runner(&self) -> aggregate::Parallel {
+        let pool = Arc::clone(&self.0);
+        aggregate::Parallel::new(move |n, task| {
+            pool.install(|| (0..n).into_par_iter().for_each(task));
+        })
     }
 }
 

@@ -20,7 +20,6 @@ use std::path::Path;
 
 use clean::neardup::{near_duplicates, shingles, NearDupOptions, Sketch};
 use polars::prelude::*;
-use rayon::prelude::*;
 
 use clean::neardup::NearDup;
 
@@ -390,6 +389,7 @@ pub(crate) fn mark_near_duplicates(
     out: &Path,
     manifest: &Manifest,
     options: Option<&NearDupOptions>,
+    parallel: &crate::Parallel,
 ) -> Result<(CorpusReport, Copies), Error> {
     let (parts, part_rows): (Vec<String>, Vec<u64>) = manifest
         .parts
@@ -486,26 +486,20 @@ pub(crate) fn mark_near_duplicates(
                 .collect();
             wanted.sort_unstable();
             let mut sets = vec![Vec::new(); needed.len()];
-            // Parts are read two at a time at most, so a window holds at most two parts'
-            // texts beside its sets.
-            let groups: Vec<&[(u32, u32, usize)]> = wanted.chunk_by(|a, b| a.0 == b.0).collect();
-            for pair in groups.chunks(2) {
-                let computed: Vec<Vec<(usize, Vec<u32>)>> = pair
-                    .par_iter()
-                    .map(|group| -> Result<Vec<(usize, Vec<u32>)>, Error> {
-                        let path = part_path(group[0].0 as usize);
-                        let frame = read_frame(&ARTICLES, &path, Some(&["text"]))?;
-                        let texts = typed(&frame, &ARTICLES, "text", Column::str)?;
-                        Ok(group
-                            .par_iter()
-                            .map(|&(_, r, k)| {
-                                (k, texts.get(r as usize).map(shingles).unwrap_or_default())
-                            })
-                            .collect())
-                    })
-                    .collect::<Result<_, Error>>()?;
-                for (k, set) in computed.into_iter().flatten() {
-                    sets[k] = set;
+            // A part's texts are read once per window, and their sets computed by the
+            // caller's runner; a window holds one part's texts beside its sets.
+            for group in wanted.chunk_by(|a, b| a.0 == b.0) {
+                let path = part_path(group[0].0 as usize);
+                let frame = read_frame(&ARTICLES, &path, Some(&["text"]))?;
+                let texts = typed(&frame, &ARTICLES, "text", Column::str)?;
+                let computed: Vec<std::sync::OnceLock<Vec<u32>>> =
+                    group.iter().map(|_| std::sync::OnceLock::new()).collect();
+                parallel.run(group.len(), &|i| {
+                    let set = texts.get(group[i].1 as usize).map(shingles);
+                    let _ = computed[i].set(set.unwrap_or_default());
+                });
+                for (&(_, _, k), set) in group.iter().zip(computed) {
+                    sets[k] = set.into_inner().unwrap_or_default();
                 }
             }
             Ok(sets)

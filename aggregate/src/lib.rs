@@ -34,6 +34,7 @@ mod error;
 mod furniture;
 mod inputs;
 mod lock;
+mod parallel;
 mod retry;
 pub mod schema;
 pub mod stats;
@@ -48,6 +49,8 @@ use clean::Page;
 use extract::Extraction;
 use ingest::{Document, Shard, Status};
 use serde::{Deserialize, Serialize};
+
+pub use parallel::Parallel;
 
 use corpus::SketchRow;
 use dataset::{remove_leftovers, Manifest, Part, RunRecord, WriterTag};
@@ -138,6 +141,9 @@ pub struct RunInfo {
     /// `newsprint merge`. Off unless the caller asks.
     #[serde(skip)]
     pub corpus_step: bool,
+    /// How the corpus step runs its independent tasks (by default one after another).
+    #[serde(skip)]
+    pub parallel: Parallel,
 }
 
 /// What was written.
@@ -837,6 +843,7 @@ impl Writer {
                     self.tag,
                     &mut self.committed,
                     self.near_duplicates.as_ref(),
+                    &info.parallel,
                 )?;
             }
         }
@@ -939,8 +946,9 @@ fn corpus_step(
     tag: WriterTag,
     manifest: &mut Manifest,
     near_duplicates: Option<&NearDupOptions>,
+    parallel: &Parallel,
 ) -> Result<(), Error> {
-    let (report, copies) = corpus::mark_near_duplicates(out, manifest, near_duplicates)?;
+    let (report, copies) = corpus::mark_near_duplicates(out, manifest, near_duplicates, parallel)?;
     let name = dataset::summary_part_name(report.generation);
     let staging = tag.staging(out);
     let staged = |table: &Table| -> Result<PathBuf, Error> {
@@ -976,7 +984,12 @@ fn corpus_step(
 /// `out/manifest.json` naming all their parts, and runs the corpus-wide steps (near-duplicate
 /// articles across shards, summary tables) over them. Run it after the last shard finished;
 /// running it again after more shard runs brings the dataset up to date.
-pub fn merge(out: &Path, near_duplicates: Option<&NearDupOptions>) -> Result<Report, Error> {
+/// `parallel` runs the step's independent tasks.
+pub fn merge(
+    out: &Path,
+    near_duplicates: Option<&NearDupOptions>,
+    parallel: &Parallel,
+) -> Result<Report, Error> {
     let shards_dir = out.join(dataset::SHARDS_DIR);
     let no_shards = || {
         Error::Layout(format!(
@@ -1068,7 +1081,7 @@ pub fn merge(out: &Path, near_duplicates: Option<&NearDupOptions>) -> Result<Rep
             *top.documents.entry(status.clone()).or_insert(0) += n;
         }
     }
-    corpus_step(out, tag, &mut top, near_duplicates)?;
+    corpus_step(out, tag, &mut top, near_duplicates, parallel)?;
     top.commit(&top_path)?;
     remove_leftovers(out, tag, &top)?;
     Ok(Report {

@@ -54,7 +54,10 @@ pub fn merge(args: MergeArgs) -> Result<ExitCode> {
         threshold: args.near_dup_threshold,
         ..Default::default()
     });
-    let report = aggregate::merge(&args.out, options.as_ref())
+    // The corpus step's tasks run on every core, as a run's do unless --threads says less.
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let workers = crate::pipeline::Workers::new(threads).context("cannot start worker threads")?;
+    let report = aggregate::merge(&args.out, options.as_ref(), &workers.corpus_runner())
         .with_context(|| format!("cannot merge {}", args.out.display()))?;
     super::run::warn_repaired(report.corpus.as_ref());
     let copies = report

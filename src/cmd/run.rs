@@ -288,9 +288,7 @@ pub fn run(mut args: RunArgs) -> Result<ExitCode> {
     let threads = args
         .threads
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(threads.clamp(1, MAX_THREADS))
-        .build()
+    let workers = crate::pipeline::Workers::new(threads.clamp(1, MAX_THREADS))
         .context("cannot start worker threads")?;
     let read_options = ingest::ReadOptions {
         max_document_bytes: args.max_document_mb << 20,
@@ -366,7 +364,7 @@ pub fn run(mut args: RunArgs) -> Result<ExitCode> {
             ingest::read(learn_from, read_options.clone()).with_known(known.iter().copied()),
             &uncounted,
             &decode,
-            &pool,
+            &workers,
             (args.batch_docs.max(1), batch_bytes),
         );
         let furniture = counter.finish(args.boilerplate_min_docs);
@@ -422,7 +420,7 @@ pub fn run(mut args: RunArgs) -> Result<ExitCode> {
             if batch.is_empty() {
                 return Ok(());
             }
-            let records = pool.install(|| stages.process_batch(batch));
+            let records = workers.process(&stages, batch);
             for (record, file) in records.iter().zip(files) {
                 let doc = &record.document;
                 if doc.status == Status::Error {
@@ -486,6 +484,7 @@ pub fn run(mut args: RunArgs) -> Result<ExitCode> {
         measure_peak_rss: Some(peak_rss_bytes),
         // An unsharded run leaves a finished dataset; shards leave the step to the merge.
         corpus_step: shard.is_none(),
+        parallel: workers.corpus_runner(),
     };
     let report = writer.finish(info).context("cannot finish the dataset")?;
     warn_repaired(report.corpus.as_ref());
@@ -755,10 +754,9 @@ fn learn_furniture(
     mut reader: ingest::Reader,
     is_new: &dyn Fn(&RawDoc) -> bool,
     decode: &ingest::DecodeOptions,
-    pool: &rayon::ThreadPool,
+    workers: &crate::pipeline::Workers,
     (batch_docs, batch_bytes): (usize, u64),
 ) -> (clean::furniture::LineCounter, Vec<(String, String)>) {
-    use rayon::prelude::*;
     let mut counted = Vec::new();
     loop {
         let batch = next_batch(&mut reader, batch_docs, batch_bytes, is_new);
@@ -770,20 +768,7 @@ fn learn_furniture(
                 .iter()
                 .map(|raw| (raw.source.clone(), raw.doc_id.clone())),
         );
-        let keys: Vec<Vec<u64>> = pool.install(|| {
-            batch
-                .into_par_iter()
-                .map(|raw| {
-                    let doc = ingest::decode(raw, decode);
-                    if doc.status == Status::Ok {
-                        clean::furniture::line_keys(&doc.text)
-                    } else {
-                        Vec::new()
-                    }
-                })
-                .collect()
-        });
-        for page in &keys {
+        for page in &workers.line_keys(batch, decode) {
             counter.add_document(page);
         }
     }
