@@ -1,0 +1,52 @@
+//! The corpus-wide steps over a dataset's committed parts: near-duplicate articles, then
+//! the summary tables, committed as one.
+
+use std::path::{Path, PathBuf};
+
+use clean::neardup::NearDupOptions;
+
+use crate::dataset::{self, Manifest, Part, WriterTag};
+use crate::schema::*;
+use crate::{corpus, summary};
+use crate::{io_error, Error, Parallel};
+
+/// The corpus-wide steps over every part `manifest` names: near-duplicate articles, then the
+/// summary tables (a new generation of parts, replacing the old ones in the manifest).
+pub(crate) fn corpus_step(
+    out: &Path,
+    tag: WriterTag,
+    manifest: &mut Manifest,
+    near_duplicates: Option<&NearDupOptions>,
+    parallel: &Parallel,
+) -> Result<(), Error> {
+    let (report, copies) = corpus::mark_near_duplicates(out, manifest, near_duplicates, parallel)?;
+    let name = dataset::summary_part_name(report.generation);
+    let staging = tag.staging(out);
+    let staged = |table: &Table| -> Result<PathBuf, Error> {
+        let dir = staging.join(table.name);
+        std::fs::create_dir_all(&dir).map_err(io_error(&dir))?;
+        Ok(dir.join(&name))
+    };
+    let (entity_path, quantity_path) = (staged(&ENTITY_COUNTS)?, staged(&QUANTITY_COUNTS)?);
+    let (entity_rows, quantity_rows) =
+        summary::summaries(out, manifest, &copies, &entity_path, &quantity_path)?;
+    for (table, path, rows) in [
+        (&ENTITY_COUNTS, entity_path, entity_rows),
+        (&QUANTITY_COUNTS, quantity_path, quantity_rows),
+    ] {
+        let to = out.join(table.name).join(&name);
+        std::fs::rename(&path, &to).map_err(io_error(&to))?;
+        manifest.parts.insert(
+            table.name.to_string(),
+            vec![Part {
+                file: name.clone(),
+                rows,
+            }],
+        );
+    }
+    manifest.corpus = Some(report);
+    manifest.corpus_current = true;
+    manifest.recount();
+    let _ = std::fs::remove_dir_all(&staging);
+    Ok(())
+}

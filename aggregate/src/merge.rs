@@ -1,0 +1,128 @@
+//! Joining the shards of a sharded run into one dataset.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use clean::neardup::NearDupOptions;
+
+use crate::corpus_step::corpus_step;
+use crate::dataset::{self, remove_leftovers, Manifest, WriterTag};
+use crate::schema::*;
+use crate::writer::SEGMENT_TABLES;
+use crate::{DatasetLock, Error, Parallel, Report};
+
+/// Joins the shards of a sharded run in `out`: checks that every shard has completed, writes
+/// `out/manifest.json` naming all their parts, and runs the corpus-wide steps (near-duplicate
+/// articles across shards, summary tables) over them. Run it after the last shard finished;
+/// running it again after more shard runs brings the dataset up to date.
+/// `parallel` runs the step's independent tasks.
+pub fn merge(
+    out: &Path,
+    near_duplicates: Option<&NearDupOptions>,
+    parallel: &Parallel,
+) -> Result<Report, Error> {
+    let shards_dir = out.join(dataset::SHARDS_DIR);
+    let no_shards = || {
+        Error::Layout(format!(
+            "{} holds no shards (no {} folder): write them with `newsprint run --shard I/N`",
+            out.display(),
+            shards_dir.display()
+        ))
+    };
+    // Checked before the lock, whose file would make a folder of anything a dataset.
+    if !shards_dir.is_dir() {
+        return Err(no_shards());
+    }
+    // The dataset's lock and every shard's: no shard writes, and no other merge runs, while
+    // this one reads their parts.
+    let _lock = DatasetLock::acquire(out, &DatasetLock::merge_names(out), "newsprint merge")?;
+    let entries = std::fs::read_dir(&shards_dir).map_err(|_| no_shards())?;
+    let mut shards: Vec<Manifest> = Vec::new();
+    for entry in entries.flatten() {
+        let path = entry.path();
+        if path.extension().is_some_and(|e| e == "json") {
+            let manifest = Manifest::read(&path)?;
+            if manifest.schema_version != SCHEMA_VERSION {
+                return Err(Error::SchemaVersion {
+                    path,
+                    found: manifest.schema_version,
+                    expected: SCHEMA_VERSION,
+                });
+            }
+            shards.push(manifest);
+        }
+    }
+    shards.sort_by_key(|m| m.shard.map(|s| s.index));
+    let count = match shards.first().and_then(|m| m.shard) {
+        Some(s) => s.count,
+        None => {
+            return Err(Error::Layout(format!(
+                "{} holds no shard manifest",
+                shards_dir.display()
+            )))
+        }
+    };
+    for index in 0..count {
+        let manifest = shards.iter().find(|m| {
+            m.shard
+                .is_some_and(|s| s.index == index && s.count == count)
+        });
+        match manifest {
+            None => {
+                return Err(Error::Layout(format!(
+                    "shard {index}/{count} has not written its manifest in {}: run it, then merge",
+                    shards_dir.display()
+                )))
+            }
+            Some(m) if m.runs.last().is_some_and(|r| !r.completed) => {
+                return Err(Error::Layout(format!(
+                    "shard {index}/{count} did not complete its last run: run it again, then merge"
+                )))
+            }
+            Some(_) => {}
+        }
+    }
+    if shards.len() != count as usize {
+        return Err(Error::Layout(format!(
+            "{} holds manifests of shards split different ways; keep only one split",
+            shards_dir.display()
+        )));
+    }
+    let top_path = out.join(dataset::MANIFEST);
+    let previous = if top_path.is_file() {
+        Some(Manifest::read(&top_path)?)
+    } else {
+        None
+    };
+    let tag = WriterTag(None);
+    let mut top = Manifest::empty(None);
+    top.shards_merged = Some(count);
+    top.corpus = previous.as_ref().and_then(|m| m.corpus.clone());
+    if let Some(previous) = &previous {
+        remove_leftovers(out, tag, previous)?;
+    }
+    for shard in &shards {
+        for table in SEGMENT_TABLES {
+            top.parts
+                .entry(table.name.to_string())
+                .or_default()
+                .extend(shard.parts.get(table.name).into_iter().flatten().cloned());
+        }
+        for (status, n) in &shard.documents {
+            *top.documents.entry(status.clone()).or_insert(0) += n;
+        }
+    }
+    corpus_step(out, tag, &mut top, near_duplicates, parallel)?;
+    top.commit(&top_path)?;
+    remove_leftovers(out, tag, &top)?;
+    Ok(Report {
+        out: out.to_path_buf(),
+        run: 0,
+        rows: top.rows.clone(),
+        documents: top.documents.clone(),
+        run_rows: BTreeMap::new(),
+        run_documents: BTreeMap::new(),
+        corpus: top.corpus.clone(),
+        warnings: Vec::new(),
+    })
+}

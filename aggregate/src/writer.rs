@@ -1,0 +1,781 @@
+//! The writer of a run: opens a dataset, buffers rows, commits segments, finishes the run.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use clean::neardup::NearDupOptions;
+use ingest::Shard;
+
+use crate::corpus::SketchRow;
+use crate::corpus_step::corpus_step;
+use crate::dataset::{self, remove_leftovers, Manifest, Part, RunRecord, WriterTag};
+use crate::schema::*;
+use crate::seen::pair_key;
+use crate::table::{Cell, TableWriter};
+use crate::{corpus, furniture, retry, table};
+use crate::{io_error, unix_now, DatasetLock, DocRecord, Error, InputIndex, Report, RunInfo, Seen};
+
+/// How the writer batches rows and what it writes.
+#[derive(Clone, Debug)]
+pub struct WriterOptions {
+    /// Rows per Parquet part (a part is also cut at 16 MiB of buffered text). A segment, the
+    /// unit of commit, ends when any table's part is full.
+    pub rows_per_part: usize,
+    /// How near-duplicate articles across documents are found; `None` skips the search.
+    pub near_duplicates: Option<NearDupOptions>,
+    /// The shard this run is; `None` for an unsharded run, which also runs the corpus-wide
+    /// steps at its end (a sharded run leaves them to [`merge`]).
+    pub shard: Option<Shard>,
+    /// Rebuild: ignore what the dataset holds and replace it when the run completes.
+    pub full: bool,
+}
+
+impl Default for WriterOptions {
+    fn default() -> Self {
+        WriterOptions {
+            rows_per_part: 250_000,
+            near_duplicates: Some(NearDupOptions::default()),
+            shard: None,
+            full: false,
+        }
+    }
+}
+
+/// The tables a run appends to, in the order of [`Writer::tables`].
+pub(crate) const SEGMENT_TABLES: [&Table; 6] = [
+    &DOCUMENTS,
+    &ARTICLES,
+    &PARAGRAPHS,
+    &ENTITIES,
+    &QUANTITIES,
+    &REMOVED,
+];
+
+/// Writes a run into a dataset; see the crate docs.
+pub struct Writer {
+    out: PathBuf,
+    tag: WriterTag,
+    /// What the dataset's manifest names now (this run's segments included once committed).
+    committed: Manifest,
+    full: bool,
+    run: RunRecord,
+    /// Segments of a full run, staged until the run completes.
+    staged: Vec<(&'static str, Part)>,
+    /// Documents per status in the segment being buffered.
+    segment_documents: BTreeMap<String, u64>,
+    tables: [TableWriter; 6],
+    sketches: Vec<SketchRow>,
+    /// Sources of the documents in `sketches`.
+    sketch_sources: Vec<String>,
+    segment: u32,
+    near_duplicates: Option<NearDupOptions>,
+    seen: Seen,
+    /// Furniture-line counts and the inputs they hold (see `furniture.rs`).
+    furniture: Option<furniture::Pending>,
+    /// The input index: as read until taken, then as handed back to be saved.
+    inputs: Option<InputIndex>,
+    /// Held while the writer lives: one writer at a time.
+    lock: DatasetLock,
+    /// Error rows in the dataset, and those this run's rows replace.
+    retries: retry::Retries,
+}
+
+impl Writer {
+    /// Opens `out` for a run: a new dataset if it does not exist (or is empty), otherwise
+    /// the dataset to add to. Refuses an `out` that holds something other than a newsprint
+    /// dataset, so a mistyped path cannot wipe a folder, and a dataset of another schema
+    /// version unless `full`. Deletes what a killed run of the same writer left.
+    pub fn open(out: &Path, options: WriterOptions) -> Result<Self, Error> {
+        dataset::check_is_dataset_or_empty(out)?;
+        let tag = WriterTag(options.shard);
+        // Taken before anything is read or deleted, and held until the writer is dropped.
+        let lock = DatasetLock::acquire(out, &[tag.lock_name()], tag.describe())?;
+        let manifest_path = tag.manifest_path(out);
+        match options.shard {
+            None if out.join(dataset::SHARDS_DIR).is_dir() => {
+                return Err(Error::Layout(format!(
+                    "{} holds a sharded dataset: run each shard with --shard I/N, then `newsprint merge`",
+                    out.display()
+                )))
+            }
+            Some(_) if out.join(dataset::MANIFEST).is_file() => {
+                let top = Manifest::read(&out.join(dataset::MANIFEST))?;
+                if top.shards_merged.is_none() {
+                    return Err(Error::Layout(format!(
+                        "{} holds an unsharded dataset; write the shards to another folder",
+                        out.display()
+                    )));
+                }
+            }
+            _ => {}
+        }
+        let previous = if manifest_path.is_file() {
+            let manifest = Manifest::read(&manifest_path)?;
+            if manifest.schema_version != SCHEMA_VERSION && !options.full {
+                return Err(Error::SchemaVersion {
+                    path: manifest_path,
+                    found: manifest.schema_version,
+                    expected: SCHEMA_VERSION,
+                });
+            }
+            Some(manifest)
+        } else {
+            None
+        };
+        let mut committed = previous
+            .clone()
+            .unwrap_or_else(|| Manifest::empty(options.shard));
+        // This run's number: `documents.run` of the rows it adds.
+        let run_number = committed.runs.last().map_or(0, |r| r.run) + 1;
+        for dir in TABLES
+            .iter()
+            .map(|t| out.join(t.name))
+            .chain([out.join(dataset::STATE_DIR)])
+        {
+            std::fs::create_dir_all(&dir).map_err(io_error(&dir))?;
+        }
+        if previous.is_none() {
+            // A new dataset is a dataset from the start, with every table present and empty:
+            // a run that stops before its first commit leaves one that loaders read and the
+            // next run adds to.
+            empty_parts(out, tag, &mut committed, run_number, "empty")?;
+            committed.commit(&manifest_path)?;
+        }
+        remove_leftovers(out, tag, &committed)?;
+        let read_state = |path: PathBuf| match std::fs::read(&path) {
+            Ok(bytes) => Ok(Some(bytes)),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+            Err(source) => Err(Error::Read { path, source }),
+        };
+        let (mut seen, furniture) = match (&previous, options.full) {
+            (Some(manifest), false) => {
+                // A run stopped before it completed left its counts; else the last completed
+                // run's are the dataset's.
+                let mut furniture = None;
+                for path in [tag.furniture_pending_path(out), tag.furniture_path(out)] {
+                    if let Some(bytes) = read_state(path.clone())? {
+                        furniture = Some(furniture::Pending::read(&bytes).ok_or_else(|| {
+                            Error::Manifest {
+                                path,
+                                detail: "not furniture counts; rebuild the dataset with --full"
+                                    .to_string(),
+                            }
+                        })?);
+                        break;
+                    }
+                }
+                (Seen::load(out, manifest)?, furniture)
+            }
+            _ => (Seen::default(), None),
+        };
+        let inputs = match (&previous, options.full) {
+            (Some(_), false) => InputIndex::read(&tag.inputs_path(out))?,
+            _ => InputIndex::default(),
+        };
+        let run = RunRecord {
+            run: run_number,
+            full: options.full,
+            started_unix: unix_now(),
+            ..RunRecord::default()
+        };
+        let rows = options.rows_per_part;
+        Ok(Writer {
+            out: out.to_path_buf(),
+            tag,
+            committed,
+            full: options.full,
+            run,
+            staged: Vec::new(),
+            segment_documents: BTreeMap::new(),
+            tables: SEGMENT_TABLES.map(|t| TableWriter::new(t, rows)),
+            sketches: Vec::new(),
+            sketch_sources: Vec::new(),
+            segment: 0,
+            near_duplicates: options.near_duplicates,
+            furniture,
+            inputs: Some(inputs),
+            lock,
+            retries: std::mem::take(&mut seen.retries),
+            seen,
+        })
+    }
+
+    /// The holders named by locks this writer took over from writers that exited without
+    /// releasing them (killed), for the log.
+    pub fn locks_taken_over(&self) -> &[String] {
+        &self.lock.taken_over
+    }
+
+    /// The inputs the dataset already holds (empty for a new dataset or a full run).
+    pub fn seen(&self) -> &Seen {
+        &self.seen
+    }
+
+    /// Hands over [`Writer::seen`] (the writer does not need it), leaving it empty.
+    pub fn take_seen(&mut self) -> Seen {
+        std::mem::take(&mut self.seen)
+    }
+
+    /// This run's number: `documents.run` of the rows it adds.
+    pub fn run_number(&self) -> u32 {
+        self.run.run
+    }
+
+    /// The furniture-line counts to go on counting from (see
+    /// `clean::furniture::LineCounter`): those of a run stopped before it completed, else
+    /// those the last completed run saved.
+    pub fn furniture_state(&self) -> Option<&[u8]> {
+        self.furniture.as_ref().map(|f| f.counter.as_slice())
+    }
+
+    /// Whether the input `source` with content `doc_id` is already in the counts of
+    /// [`Writer::furniture_state`] (counted by an earlier run, or by a run that was stopped
+    /// before committing it, or by a shard that counts every shard's inputs): it must not be
+    /// counted twice.
+    pub fn furniture_counted(&self, source: &str, doc_id: &str) -> bool {
+        self.furniture
+            .as_ref()
+            .is_some_and(|p| p.counted.contains(&pair_key(source, doc_id)))
+    }
+
+    /// Saves furniture-line counts with the run, for the next run to go on from, and at
+    /// once, before anything is committed, as the counts of a run in progress, with the
+    /// inputs (source, doc_id) this run counted: a run stopped half way is resumed with them.
+    pub fn set_furniture_state<'a>(
+        &mut self,
+        state: Vec<u8>,
+        counted: impl IntoIterator<Item = (&'a str, &'a str)>,
+    ) -> Result<(), Error> {
+        let mut furniture = self.furniture.take().unwrap_or_default();
+        furniture
+            .counted
+            .extend(counted.into_iter().map(|(s, d)| pair_key(s, d)));
+        furniture.counter = state;
+        dataset::write_whole(
+            &self.tag.furniture_pending_path(&self.out),
+            &furniture.to_bytes(),
+        )?;
+        self.furniture = Some(furniture);
+        Ok(())
+    }
+
+    /// Hands over the dataset's [`InputIndex`] (empty for a new dataset or a full run): the
+    /// files earlier runs read and committed, which this run need not read again. Unless it
+    /// is handed back with [`Writer::set_input_index`], the saved index is left as it is.
+    pub fn take_input_index(&mut self) -> InputIndex {
+        self.inputs.take().unwrap_or_default()
+    }
+
+    /// The index to save once the run is committed. Give only files whose documents this
+    /// run committed (or found in the dataset) and none of which failed.
+    pub fn set_input_index(&mut self, index: InputIndex) {
+        self.inputs = Some(index);
+    }
+    /// Appends one input's rows to every table.
+    pub fn append(&mut self, record: &DocRecord) -> Result<(), Error> {
+        let doc = &record.document;
+        let page = &record.page;
+        let id = Some(doc.doc_id.as_str());
+        self.retries.read_again(&doc.source);
+        *self
+            .segment_documents
+            .entry(doc.status.as_str().to_string())
+            .or_insert(0) += 1;
+
+        let removed_chars = |kinds: &[clean::RemovedKind]| -> u64 {
+            page.removed
+                .iter()
+                .filter(|r| kinds.contains(&r.kind))
+                .map(|r| r.text.chars().count() as u64)
+                .sum()
+        };
+        let n_paragraphs: usize = page.articles.iter().map(|a| a.paragraphs.len()).sum();
+        self.tables[0].push(&[
+            Cell::Str(id),
+            Cell::Str(Some(&doc.source)),
+            Cell::U64(Some(doc.bytes)),
+            Cell::Str(doc.encoding),
+            Cell::U32(Some(doc.decode_errors)),
+            Cell::Str(Some(doc.status.as_str())),
+            Cell::Str(doc.error.as_deref()),
+            Cell::Str(doc.duplicate_of.as_deref()),
+            Cell::Date(page.published_date.or(doc.published_date)),
+            Cell::U32(Some(page.articles.len() as u32)),
+            Cell::U32(Some(n_paragraphs as u32)),
+            Cell::U64(Some(page.chars_in)),
+            Cell::U64(Some(page.chars_out)),
+            Cell::Str(doc.external_id.as_deref()),
+            Cell::U64(Some(removed_chars(&[clean::RemovedKind::Duplicate]))),
+            Cell::U64(Some(removed_chars(&[
+                clean::RemovedKind::Caption,
+                clean::RemovedKind::Credit,
+            ]))),
+            Cell::U64(Some(removed_chars(&[clean::RemovedKind::Noise]))),
+            Cell::U32(Some(self.run.run)),
+        ])?;
+
+        if !page.articles.is_empty() {
+            let doc_number = ingest::content_number(&doc.doc_id).ok_or_else(|| Error::Row {
+                table: ARTICLES.name,
+                detail: format!("doc_id {:?} is not a content hash", doc.doc_id),
+            })?;
+            let source = self.sketch_sources.len() as u32;
+            self.sketch_sources.push(doc.source.clone());
+            for (a, article) in page.articles.iter().enumerate() {
+                let sketch = match record.sketches.get(a) {
+                    Some(sketch) => *sketch,
+                    None => clean::neardup::sketch(&article.text()),
+                };
+                self.sketches.push(SketchRow {
+                    doc: doc_number,
+                    source,
+                    article: a as u32,
+                    date: article.published_date.map(table::epoch_days),
+                    sketch,
+                });
+            }
+        }
+        for (a, article) in page.articles.iter().enumerate() {
+            let text = article.text();
+            self.tables[1].push(&[
+                Cell::Str(id),
+                Cell::U32(Some(a as u32)),
+                Cell::Str(article.title.as_deref()),
+                Cell::Str(article.subtitle.as_deref()),
+                Cell::Str(article.kicker.as_deref()),
+                Cell::Str(article.byline.as_deref()),
+                Cell::Str(article.dateline.as_deref()),
+                Cell::ListStr(&article.authors),
+                Cell::Date(article.published_date),
+                Cell::Str(Some(&text)),
+                Cell::U32(Some(article.paragraphs.len() as u32)),
+                Cell::U32(Some(article.n_chars() as u32)),
+                Cell::Bool(Some(article.truncated())),
+                Cell::Str(None),
+                Cell::F32(None),
+            ])?;
+            for (p, paragraph) in article.paragraphs.iter().enumerate() {
+                self.tables[2].push(&[
+                    Cell::Str(id),
+                    Cell::U32(Some(a as u32)),
+                    Cell::U32(Some(p as u32)),
+                    Cell::Str(Some(paragraph.kind.as_str())),
+                    Cell::Str(Some(&paragraph.text)),
+                    Cell::Bool(Some(paragraph.truncated)),
+                ])?;
+            }
+        }
+
+        for removed in &page.removed {
+            let kept = removed.duplicate_of.map(|loc| match loc.paragraph {
+                Some(p) => format!("{}/{}/{}", doc.doc_id, loc.article, p),
+                None => format!("{}/{}", doc.doc_id, loc.article),
+            });
+            self.tables[5].push(&[
+                Cell::Str(id),
+                Cell::Str(Some(removed.kind.as_str())),
+                Cell::Str(Some(&removed.text)),
+                Cell::Str(Some(&removed.reason)),
+                Cell::Str(Some(&removed.method)),
+                Cell::Str(kept.as_deref()),
+                Cell::F32(removed.similarity),
+            ])?;
+        }
+
+        let extraction = &record.extraction;
+        for e in &extraction.entities {
+            self.tables[3].push(&[
+                Cell::Str(id),
+                Cell::U32(Some(e.article)),
+                Cell::U32(e.paragraph),
+                Cell::U32(Some(e.start)),
+                Cell::U32(Some(e.end)),
+                Cell::Str(Some(e.kind.as_str())),
+                Cell::Str(Some(&e.text)),
+                Cell::Str(Some(&e.name)),
+                Cell::Str(e.role.as_deref()),
+                Cell::Str(Some(e.field.as_str())),
+                Cell::Str(e.org.as_deref()),
+                Cell::Str(e.code.as_deref()),
+            ])?;
+        }
+        for q in &extraction.quantities {
+            self.tables[4].push(&[
+                Cell::Str(id),
+                Cell::U32(Some(q.article)),
+                Cell::U32(Some(q.paragraph)),
+                Cell::U32(Some(q.start)),
+                Cell::U32(Some(q.end)),
+                Cell::Str(Some(q.kind.as_str())),
+                Cell::Str(Some(&q.text)),
+                Cell::F64(q.value),
+                Cell::F64(q.value_low),
+                Cell::F64(q.value_high),
+                Cell::Str(q.unit.as_deref()),
+                Cell::Str(q.approx.map(|a| a.as_str())),
+                Cell::Str(q.iso.as_deref()),
+                Cell::Date(q.date_start),
+                Cell::Date(q.date_end),
+                Cell::Str(q.subject.as_deref()),
+                Cell::Str(q.change.map(|c| c.as_str())),
+            ])?;
+        }
+        if self.tables.iter().any(TableWriter::is_full) {
+            self.flush_segment()?;
+        }
+        Ok(())
+    }
+
+    /// Writes the buffered rows of every table as one segment: staged, and unless the run is
+    /// full, renamed into the dataset and committed in the manifest.
+    fn flush_segment(&mut self) -> Result<(), Error> {
+        if self.tables.iter().all(|t| t.rows() == 0) {
+            return Ok(());
+        }
+        let name = self.tag.part_name(self.run.run, self.segment);
+        self.segment += 1;
+        let staging = self.tag.staging(&self.out);
+        let mut parts = Vec::new();
+        for (table, writer) in SEGMENT_TABLES.iter().zip(&mut self.tables) {
+            if writer.rows() == 0 {
+                continue;
+            }
+            let dir = staging.join(table.name);
+            std::fs::create_dir_all(&dir).map_err(io_error(&dir))?;
+            let rows = writer.write_part(&dir.join(&name))?;
+            parts.push((
+                table.name,
+                Part {
+                    file: name.clone(),
+                    rows,
+                },
+            ));
+        }
+        if !self.sketches.is_empty() {
+            let path = dataset::sketches_path(&staging, &name);
+            corpus::write_sketches(&path, &self.sketch_sources, &self.sketches)?;
+            self.sketches.clear();
+            self.sketch_sources.clear();
+        }
+        // The run's tallies count every segment, staged or committed.
+        let documents = std::mem::take(&mut self.segment_documents);
+        for (status, n) in &documents {
+            *self.run.documents.entry(status.clone()).or_insert(0) += n;
+        }
+        for (table, part) in &parts {
+            *self.run.rows.entry(table.to_string()).or_insert(0) += part.rows;
+        }
+        if self.full {
+            self.staged.extend(parts);
+            return Ok(());
+        }
+        self.move_in(&parts)?;
+        for (status, n) in documents {
+            *self.committed.documents.entry(status).or_insert(0) += n;
+        }
+        for (table, part) in parts {
+            self.committed
+                .parts
+                .entry(table.to_string())
+                .or_default()
+                .push(part);
+        }
+        self.committed.corpus_current = false;
+        self.committed.recount();
+        self.record_run();
+        self.committed.commit(&self.tag.manifest_path(&self.out))
+    }
+
+    /// Renames staged parts (and their sketches) into the dataset's folders.
+    fn move_in(&self, parts: &[(&'static str, Part)]) -> Result<(), Error> {
+        let staging = self.tag.staging(&self.out);
+        for (table, part) in parts {
+            let from = staging.join(table).join(&part.file);
+            let to = self.out.join(table).join(&part.file);
+            std::fs::rename(&from, &to).map_err(io_error(&to))?;
+            if *table == ARTICLES.name {
+                let from = dataset::sketches_path(&staging, &part.file);
+                if from.exists() {
+                    let to = dataset::sketches_path(&self.out, &part.file);
+                    if let Some(dir) = to.parent() {
+                        std::fs::create_dir_all(dir).map_err(io_error(dir))?;
+                    }
+                    std::fs::rename(&from, &to).map_err(io_error(&to))?;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Puts this run's record, as it stands, last in the manifest's runs.
+    fn record_run(&mut self) {
+        match self.committed.runs.last_mut() {
+            Some(last) if last.run == self.run.run => *last = self.run.clone(),
+            _ => self.committed.runs.push(self.run.clone()),
+        }
+    }
+
+    /// Drops the run's uncommitted rows: the dataset keeps what it held and the segments
+    /// already committed.
+    pub fn abandon(self) {
+        // Best effort: a staging folder left behind is removed by the next run anyway.
+        let _ = std::fs::remove_dir_all(self.tag.staging(&self.out));
+    }
+
+    /// Commits the last segment, runs the corpus-wide steps when `info` asks for them (and
+    /// the dataset has changed since they last ran), and records the run as completed in
+    /// the manifest. A shard's writer refuses them: they belong to the merge.
+    pub fn finish(mut self, info: RunInfo) -> Result<Report, Error> {
+        let finishing = std::time::Instant::now();
+        self.flush_segment()?;
+        if self.full {
+            let mut fresh = Manifest::empty(self.tag.0);
+            fresh.runs = std::mem::take(&mut self.committed.runs);
+            fresh.corpus = self.committed.corpus.take();
+            let staged = std::mem::take(&mut self.staged);
+            self.move_in(&staged)?;
+            for (table, part) in staged {
+                fresh.parts.entry(table.to_string()).or_default().push(part);
+            }
+            for (status, n) in &self.run.documents {
+                fresh.documents.insert(status.clone(), *n);
+            }
+            self.committed = fresh;
+        }
+        if !self.full {
+            // One current row per input: error rows of inputs read again go.
+            let staging = self.tag.staging(&self.out);
+            self.retries
+                .apply(&self.out, &staging, &mut self.committed)?;
+        }
+        // The empty parts a new dataset starts with go once their table has rows.
+        for parts in self.committed.parts.values_mut() {
+            if parts.iter().any(|p| p.rows > 0) {
+                parts.retain(|p| p.rows > 0 || !p.file.ends_with("-empty.parquet"));
+            }
+        }
+        // Every table exists with its schema, even when no run has given it a row.
+        let segment = format!("{:05}", self.segment);
+        empty_parts(
+            &self.out,
+            self.tag,
+            &mut self.committed,
+            self.run.run,
+            &segment,
+        )?;
+        self.run.completed = true;
+        self.run.inputs = info.inputs;
+        self.run.options = info.options;
+        self.run.unchanged_documents = info.unchanged_documents;
+        self.run.duration_secs = info.duration_secs;
+        self.run.input_bytes = info.input_bytes;
+        self.run.peak_rss_bytes = info.peak_rss_bytes;
+        self.record_run();
+        self.committed.recount();
+
+        if info.corpus_step {
+            if self.tag.0.is_some() {
+                return Err(Error::Layout(
+                    "a shard does not run the corpus-wide steps: `newsprint merge` does".into(),
+                ));
+            }
+            let added = self.run.rows.values().any(|&n| n > 0);
+            let threshold = self.near_duplicates.map(|o| o.threshold);
+            let up_to_date = self.committed.corpus_current
+                && self.committed.corpus.as_ref().map(|c| c.threshold) == Some(threshold);
+            if added || !up_to_date || self.full {
+                corpus_step(
+                    &self.out,
+                    self.tag,
+                    &mut self.committed,
+                    self.near_duplicates.as_ref(),
+                    &info.parallel,
+                )?;
+            }
+        }
+        if let Some(furniture) = &self.furniture {
+            dataset::write_whole(&self.tag.furniture_path(&self.out), &furniture.to_bytes())?;
+        }
+        let pending_path = self.tag.furniture_pending_path(&self.out);
+        // The run's time and memory include the last segment and the corpus step.
+        self.run.duration_secs = info.duration_secs + finishing.elapsed().as_secs_f64();
+        if let Some(peak) = info.measure_peak_rss.and_then(|measure| measure()) {
+            self.run.peak_rss_bytes = Some(peak.max(info.peak_rss_bytes.unwrap_or(0)));
+        }
+        self.record_run();
+        self.committed.commit(&self.tag.manifest_path(&self.out))?;
+        // The run is complete: its counts are the dataset's own now.
+        match std::fs::remove_file(&pending_path) {
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+                return Err(Error::Io {
+                    path: pending_path,
+                    source: e,
+                })
+            }
+            _ => {}
+        }
+        // Saved only now that what it vouches for is committed; a full run that was given
+        // no index leaves none, so the next run reads every input.
+        let inputs_path = self.tag.inputs_path(&self.out);
+        let mut warnings = Vec::new();
+        match &self.inputs {
+            // The run is committed: an index that cannot be saved costs the next run a
+            // read of the files it would have skipped, nothing else.
+            Some(index) if !index.is_empty() => {
+                if let Err(e) = index.write(&inputs_path) {
+                    let cause =
+                        std::error::Error::source(&e).map_or(String::new(), |c| format!(": {c}"));
+                    warnings.push(format!(
+                        "the run is committed, but the input index could not be saved ({e}{cause}); the next run reads every input again"
+                    ));
+                    let _ = std::fs::remove_file(&inputs_path);
+                }
+            }
+            Some(_) if self.full => {
+                let _ = std::fs::remove_file(&inputs_path);
+            }
+            _ => {}
+        }
+        // Old summaries, and a rebuilt dataset's old parts, are no longer named: delete them.
+        remove_leftovers(&self.out, self.tag, &self.committed)?;
+        Ok(Report {
+            warnings,
+            out: self.out,
+            run: self.run.run,
+            rows: self.committed.rows.clone(),
+            documents: self.committed.documents.clone(),
+            run_rows: self.run.rows,
+            run_documents: self.run.documents,
+            corpus: self
+                .tag
+                .0
+                .is_none()
+                .then(|| self.committed.corpus.clone())
+                .flatten(),
+        })
+    }
+}
+
+/// Writes an empty part, named for the writer, `run` and `segment`, for each table it
+/// writes that `manifest` names no part of, and names it there.
+fn empty_parts(
+    out: &Path,
+    tag: WriterTag,
+    manifest: &mut Manifest,
+    run: u32,
+    segment: &str,
+) -> Result<(), Error> {
+    let summaries: &[&Table] = match tag.0 {
+        None => &[&ENTITY_COUNTS, &QUANTITY_COUNTS],
+        Some(_) => &[],
+    };
+    for table in SEGMENT_TABLES.iter().chain(summaries) {
+        let parts = manifest.parts.entry(table.name.to_string()).or_default();
+        if parts.is_empty() {
+            let name = tag.named_part(run, segment);
+            let dir = out.join(table.name);
+            std::fs::create_dir_all(&dir).map_err(io_error(&dir))?;
+            TableWriter::new(table, 1).write_part(&dir.join(&name))?;
+            parts.push(Part {
+                file: name,
+                rows: 0,
+            });
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn refuses_to_write_into_a_folder_that_is_not_a_dataset() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        std::fs::write(dir.path().join("notes.txt"), "keep me").expect("write");
+        let err = Writer::open(dir.path(), WriterOptions::default()).err();
+        assert!(matches!(err, Some(Error::NotADataset(_))));
+        assert!(dir.path().join("notes.txt").exists());
+    }
+
+    #[test]
+    fn empty_runs_write_every_table_and_count_up() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let out = dir.path().join("out");
+        for run in 1..=2 {
+            let writer = Writer::open(&out, WriterOptions::default()).expect("open");
+            assert_eq!(writer.run_number(), run);
+            let report = writer.finish(RunInfo::default()).expect("finish");
+            assert_eq!(report.rows.len(), TABLES.len());
+        }
+        let manifest = Manifest::read(&out.join(dataset::MANIFEST)).expect("manifest");
+        assert_eq!(manifest.runs.len(), 2);
+        for table in TABLES {
+            let parts = &manifest.parts[table.name];
+            assert_eq!(parts.len(), 1, "{}", table.name);
+            assert!(out.join(table.name).join(&parts[0].file).is_file());
+        }
+        let leftovers: Vec<_> = std::fs::read_dir(dir.path())
+            .expect("read")
+            .map(|e| e.expect("entry").file_name())
+            .collect();
+        assert_eq!(leftovers, ["out"]);
+    }
+
+    #[test]
+    fn what_a_killed_run_left_is_deleted_and_committed_parts_are_kept() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let out = dir.path().join("out");
+        Writer::open(&out, WriterOptions::default())
+            .expect("open")
+            .finish(RunInfo::default())
+            .expect("finish");
+        let manifest = Manifest::read(&out.join(dataset::MANIFEST)).expect("manifest");
+        // A killed run 2: a part renamed in but never committed, a half-written manifest
+        // rewrite, and its staging folder.
+        let orphan = out.join("articles").join(WriterTag(None).part_name(2, 0));
+        std::fs::write(&orphan, b"PAR1").expect("write");
+        let half = out.join("articles").join("part-r00001-00000.parquet.new");
+        std::fs::write(&half, b"PAR1").expect("write");
+        let staging = WriterTag(None).staging(&out);
+        std::fs::create_dir_all(staging.join("articles")).expect("mkdir");
+        // Another shard's part is not this writer's to delete.
+        let foreign = out.join("articles").join("notes.parquet");
+        std::fs::write(&foreign, b"x").expect("write");
+        Writer::open(&out, WriterOptions::default()).expect("open again");
+        assert!(!orphan.exists() && !half.exists() && !staging.exists());
+        assert!(foreign.exists());
+        for (table, parts) in &manifest.parts {
+            for part in parts {
+                assert!(out.join(table).join(&part.file).is_file(), "{table}");
+            }
+        }
+    }
+
+    #[test]
+    fn an_older_schema_asks_for_a_full_rebuild() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let out = dir.path().join("out");
+        let mut manifest = Manifest::empty(None);
+        manifest.schema_version = SCHEMA_VERSION - 1;
+        manifest
+            .commit(&out.join(dataset::MANIFEST))
+            .expect("commit");
+        std::fs::create_dir_all(out.join("articles")).expect("mkdir");
+        let legacy = out.join("articles").join("part-00000.parquet");
+        std::fs::write(&legacy, b"PAR1").expect("write");
+        let err = Writer::open(&out, WriterOptions::default()).err();
+        assert!(matches!(err, Some(Error::SchemaVersion { .. })), "{err:?}");
+        let full = WriterOptions {
+            full: true,
+            ..WriterOptions::default()
+        };
+        Writer::open(&out, full)
+            .expect("full")
+            .finish(RunInfo::default())
+            .expect("finish");
+        assert!(!legacy.exists(), "the old dataset's parts are replaced");
+        let manifest = Manifest::read(&out.join(dataset::MANIFEST)).expect("manifest");
+        assert_eq!(manifest.schema_version, SCHEMA_VERSION);
+    }
+}
