@@ -3,12 +3,12 @@
 
 use std::path::{Path, PathBuf};
 
-use clean::neardup::NearDupOptions;
+use corpus::neardup::NearDupOptions;
 
 use crate::dataset::{self, Manifest, Part, WriterTag};
 use crate::schema::*;
-use crate::{corpus, summary};
 use crate::{io_error, Error, Parallel};
+use crate::{near_duplicates, summary};
 
 /// The corpus-wide steps over every part `manifest` names: near-duplicate articles, then the
 /// summary tables (a new generation of parts, replacing the old ones in the manifest).
@@ -19,7 +19,8 @@ pub(crate) fn corpus_step(
     near_duplicates: Option<&NearDupOptions>,
     parallel: &Parallel,
 ) -> Result<(), Error> {
-    let (report, copies) = corpus::mark_near_duplicates(out, manifest, near_duplicates, parallel)?;
+    let (report, copies) =
+        near_duplicates::mark_near_duplicates(out, manifest, near_duplicates, parallel)?;
     let name = dataset::summary_part_name(report.generation);
     let staging = tag.staging(out);
     let staged = |table: &Table| -> Result<PathBuf, Error> {

@@ -28,7 +28,6 @@
 //! # Ok(()) }
 //! ```
 
-mod corpus;
 mod corpus_step;
 pub mod dataset;
 mod error;
@@ -36,6 +35,7 @@ mod furniture;
 mod inputs;
 mod lock;
 mod merge;
+mod near_duplicates;
 mod parallel;
 mod record;
 mod retry;

@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use clean::neardup::NearDupOptions;
+use corpus::neardup::NearDupOptions;
 
 use crate::corpus_step::corpus_step;
 use crate::dataset::{self, remove_leftovers, Manifest, WriterTag};

@@ -1,8 +1,8 @@
 //! A document's records: its account, its cleaned page, its extraction, and its articles'
 //! near-duplicate sketches, as the pipeline hands them to the writer.
 
-use clean::neardup::Sketch;
 use clean::Page;
+use corpus::neardup::Sketch;
 use extract::Extraction;
 use ingest::Document;
 
@@ -26,7 +26,7 @@ impl DocRecord {
         let sketches = page
             .articles
             .iter()
-            .map(|a| clean::neardup::sketch(&a.text()))
+            .map(|a| corpus::neardup::sketch(&a.text()))
             .collect();
         DocRecord {
             document,

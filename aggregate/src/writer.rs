@@ -3,16 +3,16 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use clean::neardup::NearDupOptions;
+use corpus::neardup::NearDupOptions;
 use ingest::Shard;
 
-use crate::corpus::SketchRow;
 use crate::corpus_step::corpus_step;
 use crate::dataset::{self, remove_leftovers, Manifest, Part, RunRecord, WriterTag};
+use crate::near_duplicates::SketchRow;
 use crate::schema::*;
 use crate::seen::pair_key;
 use crate::table::{Cell, TableWriter};
-use crate::{corpus, furniture, retry, table};
+use crate::{furniture, near_duplicates, retry, table};
 use crate::{io_error, unix_now, DatasetLock, DocRecord, Error, InputIndex, Report, RunInfo, Seen};
 
 /// How the writer batches rows and what it writes.
@@ -222,7 +222,7 @@ impl Writer {
     }
 
     /// The furniture-line counts to go on counting from (see
-    /// `clean::furniture::LineCounter`): those of a run stopped before it completed, else
+    /// `corpus::furniture::LineCounter`): those of a run stopped before it completed, else
     /// those the last completed run saved.
     pub fn furniture_state(&self) -> Option<&[u8]> {
         self.furniture.as_ref().map(|f| f.counter.as_slice())
@@ -324,7 +324,7 @@ impl Writer {
             for (a, article) in page.articles.iter().enumerate() {
                 let sketch = match record.sketches.get(a) {
                     Some(sketch) => *sketch,
-                    None => clean::neardup::sketch(&article.text()),
+                    None => corpus::neardup::sketch(&article.text()),
                 };
                 self.sketches.push(SketchRow {
                     doc: doc_number,
@@ -453,7 +453,7 @@ impl Writer {
         }
         if !self.sketches.is_empty() {
             let path = dataset::sketches_path(&staging, &name);
-            corpus::write_sketches(&path, &self.sketch_sources, &self.sketches)?;
+            near_duplicates::write_sketches(&path, &self.sketch_sources, &self.sketches)?;
             self.sketches.clear();
             self.sketch_sources.clear();
         }

@@ -101,7 +101,7 @@ pub(crate) fn is_balanced(s: &str) -> bool {
 
 /// The characters compared when deciding whether two passages are the same text: Han,
 /// letters and digits, lower-cased; punctuation, spaces and line breaks drop out.
-pub(crate) fn comparable(s: &str) -> Vec<char> {
+pub fn comparable(s: &str) -> Vec<char> {
     let mut out = Vec::with_capacity(s.len() / 3 + 1);
     out.extend(s.chars().filter_map(comparable_char));
     out

@@ -108,7 +108,7 @@ type BuildMix = std::hash::BuildHasherDefault<MixHasher>;
 
 /// Hashes of every `n`-gram, rolled along the characters (two multiplications a character
 /// instead of `n`), then mixed so nearby windows spread over the table.
-pub(crate) fn shingle_hashes(chars: &[char], n: usize) -> Vec<u64> {
+pub fn shingle_hashes(chars: &[char], n: usize) -> Vec<u64> {
     const BASE: u64 = 0x0000_0100_0000_01B3;
     let base_pow = (1..n).fold(1u64, |p, _| p.wrapping_mul(BASE));
     let mut out = Vec::with_capacity(chars.len().saturating_sub(n - 1));

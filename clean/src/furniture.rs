@@ -1,29 +1,18 @@
-//! Furniture lines that recur across a run's pages: page headers, section names, editor
-//! lines, issue dates, page numbers.
-//!
-//! No list of such lines can be complete, so they are learned from the run itself, in a first
-//! pass over the inputs: [`line_keys`] gives each page's candidate lines (short, not prose,
-//! not a byline, dateline or photo credit, which have rules of their own), a [`LineCounter`]
-//! counts on how many pages each occurs, and [`LineCounter::finish`] keeps those on at least
-//! `min_docs` pages as a [`Furniture`] set. [`crate::clean()`] then takes those lines out
-//! before laying the page out, each as a `removed` row of kind `noise`.
+//! Furniture lines, as one page shows them: which lines could be furniture (short, not
+//! prose, not a byline, dateline or photo credit, which have rules of their own), each
+//! keyed alone and with the text around it ([`line_keys`], [`view`]); and, given the run's
+//! furniture ([`Furniture`], learned by the corpus tier: `corpus::furniture`), which lines
+//! [`crate::clean()`] takes out, each as a `removed` row of kind `noise`.
 //!
 //! A reprinted article recurs too: its title on every page that prints it, and its wrapped
 //! lines are as short as furniture. What tells them apart is the company they keep: each
-//! candidate is also counted together with the text around it, read as running text, line
+//! candidate is also keyed together with the text around it, read as running text, line
 //! breaks ignored (see [`view`]). A line of a reprint comes with the same sentences in most
 //! of its copies, however each copy is wrapped; a page header or an editor line sits beside
-//! a different article on every page. So a line is furniture only when it recurs and fewer
-//! than half of its pages show it beside the same text.
+//! a different article on every page.
 //!
 //! Digits count as one digit (`第3版` and `第12版` are one line), so numbered furniture
-//! recurs as a whole. The counter is *lossy counting* (Manku and Motwani): keys seen once in a
-//! window of documents and not since are forgotten at the window's end, so memory follows the
-//! lines of a window, not of the run, and a kept count never exceeds the true one: a line is
-//! never called furniture on fewer pages than `min_docs`. What it can miss is a line spread
-//! thinner than once a window across a very long run.
-
-use std::collections::HashMap;
+//! recurs as a whole.
 
 use crate::chars::{comparable_char, ends_sentence};
 
@@ -59,7 +48,7 @@ fn fold(line: &str, limit: usize) -> Option<(u64, usize)> {
 }
 
 /// The key of a normalised line, or `None` when it cannot be furniture.
-pub(crate) fn line_key(line: &str) -> Option<u64> {
+pub fn line_key(line: &str) -> Option<u64> {
     let line = line.trim();
     if line.is_empty() || ends_sentence(line) {
         return None;
@@ -81,7 +70,7 @@ pub(crate) fn line_key(line: &str) -> Option<u64> {
 
 /// A page line as the furniture search sees it.
 #[derive(Clone, Copy, Debug, Default)]
-pub(crate) struct LineView {
+pub struct LineView {
     /// Its key, when it is a candidate.
     pub key: Option<u64>,
     /// The candidate keyed together with the text around it (see [`view`]), two min-hashes
@@ -138,7 +127,7 @@ fn context_hashes(window: &[char]) -> Option<[u64; 2]> {
 /// every copy, however the copy is wrapped; a page header, a section name or an editor
 /// line sits before a different article on every page, and a block of several furniture
 /// lines holds no sentence end, so each line of it looks past the others.
-pub(crate) fn view(normalized: &str) -> Vec<LineView> {
+pub fn view(normalized: &str) -> Vec<LineView> {
     let lines: Vec<&str> = normalized.lines().collect();
     let keys: Vec<Option<u64>> = lines.iter().map(|l| line_key(l)).collect();
     // The page as running text: comparable characters, each marked when a sentence ends
@@ -228,135 +217,13 @@ pub fn line_keys(text: &str) -> Vec<u64> {
     keys
 }
 
-/// Counts on how many documents each candidate line occurs, in bounded memory.
-#[derive(Debug)]
-pub struct LineCounter {
-    window: u64,
-    documents: u64,
-    /// Key → (documents counted, documents it may have been missed in before it was added).
-    counts: HashMap<u64, (u32, u32)>,
-}
-
-impl LineCounter {
-    /// A counter that forgets, every `window` documents, the lines seen only rarely.
-    pub fn new(window: u64) -> Self {
-        LineCounter {
-            window: window.max(1),
-            documents: 0,
-            counts: HashMap::new(),
-        }
-    }
-
-    /// Counts one document's [`line_keys`]. Documents must come in input order for the
-    /// result to be the same on every run.
-    pub fn add_document(&mut self, keys: &[u64]) {
-        let bucket = (self.documents / self.window) as u32;
-        for &k in keys {
-            self.counts.entry(k).or_insert((0, bucket)).0 += 1;
-        }
-        self.documents += 1;
-        if self.documents.is_multiple_of(self.window) {
-            let bucket = (self.documents / self.window) as u32;
-            self.counts
-                .retain(|_, (count, missed)| *count + *missed > bucket);
-        }
-    }
-
-    /// The furniture: lines counted on at least `min_docs` documents (with the neighbour
-    /// counts needed to tell them from reprinted text).
-    pub fn finish(&self, min_docs: u32) -> Furniture {
-        let min_docs = min_docs.max(2);
-        let keep = min_docs.div_ceil(2);
-        Furniture {
-            min_docs,
-            counts: self
-                .counts
-                .iter()
-                .filter(|(_, (count, _))| *count >= keep)
-                .map(|(&k, &(count, _))| (k, count))
-                .collect(),
-        }
-    }
-
-    /// The counts as bytes, to be saved with a dataset and counted on from by the next run
-    /// ([`LineCounter::from_bytes`]): lines keep counting across runs that add pages.
-    pub fn to_bytes(&self) -> Vec<u8> {
-        let mut entries: Vec<(&u64, &(u32, u32))> = self.counts.iter().collect();
-        entries.sort_unstable();
-        let mut out = Vec::with_capacity(24 + entries.len() * 16);
-        out.extend_from_slice(COUNTER_MAGIC);
-        out.extend_from_slice(&self.window.to_le_bytes());
-        out.extend_from_slice(&self.documents.to_le_bytes());
-        for (key, (count, missed)) in entries {
-            out.extend_from_slice(&key.to_le_bytes());
-            out.extend_from_slice(&count.to_le_bytes());
-            out.extend_from_slice(&missed.to_le_bytes());
-        }
-        out
-    }
-
-    /// Whether `bytes` are counts an older newsprint wrote, keyed otherwise: they cannot be
-    /// counted on from, and the dataset's furniture must be learned again (`run --full`).
-    pub fn is_older_format(bytes: &[u8]) -> bool {
-        OLDER_MAGIC.iter().any(|m| bytes.starts_with(m.as_slice()))
-    }
-
-    /// Reads counts written by [`LineCounter::to_bytes`]; `None` if they are not that.
-    pub fn from_bytes(bytes: &[u8]) -> Option<Self> {
-        let rest = bytes.strip_prefix(COUNTER_MAGIC.as_slice())?;
-        if rest.len() < 16 || (rest.len() - 16) % 16 != 0 {
-            return None;
-        }
-        let u64_at = |b: &[u8]| b.try_into().ok().map(u64::from_le_bytes);
-        let u32_at = |b: &[u8]| b.try_into().ok().map(u32::from_le_bytes);
-        let mut counter = LineCounter::new(u64_at(&rest[..8])?);
-        counter.documents = u64_at(&rest[8..16])?;
-        for entry in rest[16..].chunks_exact(16) {
-            counter.counts.insert(
-                u64_at(&entry[..8])?,
-                (u32_at(&entry[8..12])?, u32_at(&entry[12..])?),
-            );
-        }
-        Some(counter)
-    }
-}
-
-/// Version 2 keys a line with the sentences around it; version 1 keyed it with the lines
-/// beside it, and its counts cannot be added to.
-const COUNTER_MAGIC: &[u8; 8] = b"NPLINES2";
-const OLDER_MAGIC: &[&[u8; 8]] = &[b"NPLINES1"];
-
-/// The run's furniture lines, by key, with the documents each was counted on.
-#[derive(Clone, Debug, Default)]
-pub struct Furniture {
-    min_docs: u32,
-    /// Documents per key, for keys on at least half of `min_docs` documents.
-    counts: HashMap<u64, u32>,
-}
-
-impl Furniture {
-    /// Keys counted (lines and lines with neighbours) on at least half of `min_docs` pages.
-    pub fn len(&self) -> usize {
-        self.counts.len()
-    }
-
-    /// Whether no line recurs enough to be furniture.
-    pub fn is_empty(&self) -> bool {
-        self.counts.is_empty()
-    }
-
-    /// On how many documents the line was counted, when it is furniture here: it recurs on
-    /// `min_docs` pages, and on fewer than half of them beside the same neighbour (else it is
-    /// a line of a reprinted article, which the near-duplicate search deals with).
-    pub(crate) fn pages(&self, line: &LineView) -> Option<u32> {
-        let count = |k: Option<u64>| k.and_then(|k| self.counts.get(&k).copied()).unwrap_or(0);
-        let pages = count(line.key);
-        if pages < self.min_docs {
-            return None;
-        }
-        let with_neighbour = line.around.iter().map(|&k| count(k)).max().unwrap_or(0);
-        (with_neighbour * 2 < pages).then_some(pages)
-    }
+/// The run's furniture as the cleaner asks it (the corpus tier learns it:
+/// `corpus::furniture::FurnitureSet`).
+pub trait Furniture: std::fmt::Debug + Send + Sync {
+    /// On how many pages the line was counted, when it is furniture.
+    fn pages(&self, line: &LineView) -> Option<u32>;
+    /// Whether no line is furniture.
+    fn is_empty(&self) -> bool;
 }
 
 #[cfg(test)]
@@ -435,47 +302,5 @@ mod tests {
         );
         assert_eq!(header_of(&a).key, header_of(&other).key);
         assert_ne!(header_of(&a).around[2..], header_of(&other).around[2..]);
-    }
-
-    #[test]
-    fn lines_on_enough_pages_are_furniture_and_rare_ones_are_forgotten() {
-        let mut counter = LineCounter::new(4);
-        let header = line_key("湖南日报 要闻").expect("key");
-        for page in 0..12u64 {
-            let mut keys = vec![header, 1_000 + page];
-            if page % 3 == 0 {
-                keys.push(7);
-            }
-            keys.sort_unstable();
-            counter.add_document(&keys);
-        }
-        // One-off lines are pruned at each window's end.
-        assert!(counter.counts.len() <= 2 + 4);
-        let found = counter.finish(4);
-        assert_eq!(found.counts.get(&header), Some(&12));
-        assert_eq!(found.counts.get(&7), Some(&4));
-        assert_eq!(found.len(), 2);
-    }
-
-    #[test]
-    fn counts_saved_and_read_back_go_on_counting_as_one_counter() {
-        let pages: Vec<Vec<u64>> = (0..30u64).map(|p| vec![5, 100 + p % 7]).collect();
-        let mut whole = LineCounter::new(8);
-        for keys in &pages {
-            whole.add_document(keys);
-        }
-        let mut first = LineCounter::new(8);
-        for keys in &pages[..13] {
-            first.add_document(keys);
-        }
-        let mut resumed = LineCounter::from_bytes(&first.to_bytes()).expect("counter");
-        for keys in &pages[13..] {
-            resumed.add_document(keys);
-        }
-        assert_eq!(resumed.to_bytes(), whole.to_bytes());
-        assert!(LineCounter::from_bytes(b"NPLINES2short").is_none());
-        assert!(LineCounter::is_older_format(b"NPLINES1\0\0"));
-        assert!(LineCounter::from_bytes(b"NPLINES1\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0").is_none());
-        assert!(LineCounter::from_bytes(b"something else entirely").is_none());
     }
 }

@@ -30,12 +30,12 @@ mod chars;
 mod dedup;
 pub mod furniture;
 mod layout;
-pub mod neardup;
 mod normalize;
 
 use chrono::NaiveDate;
 
-pub use chars::is_han;
+pub use chars::{comparable, is_han};
+pub use dedup::shingle_hashes;
 pub use normalize::normalize;
 
 use chars::ends_sentence;
@@ -48,7 +48,7 @@ pub struct CleanOptions {
     /// supplies the year of a dateline that gives only month and day.
     pub fallback_date: Option<NaiveDate>,
     /// Furniture lines learned from the run (see [`furniture`]); taken out as `noise`.
-    pub furniture: Option<std::sync::Arc<furniture::Furniture>>,
+    pub furniture: Option<std::sync::Arc<dyn furniture::Furniture>>,
 }
 
 /// A cleaned page.
@@ -207,7 +207,7 @@ pub fn clean(doc: &ingest::Document, options: &CleanOptions) -> Page {
 /// so the page keeps its rhythm of gaps.
 fn strip_furniture(
     normalized: &str,
-    furniture: &furniture::Furniture,
+    furniture: &dyn furniture::Furniture,
     removed: &mut Vec<(usize, Removed, Option<usize>)>,
 ) -> Option<String> {
     let mut out = String::with_capacity(normalized.len());
@@ -246,7 +246,7 @@ fn strip_furniture(
 fn clean_text(
     text: &str,
     fallback: Option<NaiveDate>,
-    furniture: Option<&furniture::Furniture>,
+    furniture: Option<&dyn furniture::Furniture>,
 ) -> Page {
     // Each removed passage with its line, and the block holding the kept copy (placed in an
     // article once articles are assembled).

@@ -610,7 +610,7 @@ impl ArticleCorpus {
 }
 
 fn near_duplicate_bench(pages: &[String], n: u32, short: bool) -> Result<ExitCode> {
-    use clean::neardup::{near_duplicates, shingles, sketch, NearDupOptions};
+    use corpus::neardup::{near_duplicates, shingles, sketch, NearDupOptions};
     let corpus = ArticleCorpus::new(pages, short);
     let options = NearDupOptions::default();
     let t = Instant::now();

@@ -50,7 +50,7 @@ pub struct MergeArgs {
 /// Merges; see [`MergeArgs`].
 pub fn merge(args: MergeArgs) -> Result<ExitCode> {
     let started = Instant::now();
-    let options = (!args.no_near_dup).then(|| clean::neardup::NearDupOptions {
+    let options = (!args.no_near_dup).then(|| corpus::neardup::NearDupOptions {
         threshold: args.near_dup_threshold,
         ..Default::default()
     });

@@ -302,7 +302,7 @@ pub fn run(mut args: RunArgs) -> Result<ExitCode> {
     tracing::info!(inputs = sources.len(), threads, out = %out.display(), "newsprint run");
 
     let writer_options = aggregate::WriterOptions {
-        near_duplicates: (!args.no_near_dup).then(|| clean::neardup::NearDupOptions {
+        near_duplicates: (!args.no_near_dup).then(|| corpus::neardup::NearDupOptions {
             threshold: args.near_dup_threshold,
             ..Default::default()
         }),
@@ -341,15 +341,15 @@ pub fn run(mut args: RunArgs) -> Result<ExitCode> {
         None
     } else {
         let counter = match writer.furniture_state() {
-            Some(bytes) if clean::furniture::LineCounter::is_older_format(bytes) => {
+            Some(bytes) if corpus::furniture::LineCounter::is_older_format(bytes) => {
                 anyhow::bail!(
                     "the dataset's furniture counts were written by an older newsprint, which \
                      keyed lines otherwise; rebuild it with --full (or run with --no-boilerplate)"
                 )
             }
-            Some(bytes) => clean::furniture::LineCounter::from_bytes(bytes)
+            Some(bytes) => corpus::furniture::LineCounter::from_bytes(bytes)
                 .context("the dataset's furniture counts are damaged; rebuild it with --full")?,
-            None => clean::furniture::LineCounter::new(FURNITURE_WINDOW),
+            None => corpus::furniture::LineCounter::new(FURNITURE_WINDOW),
         };
         // Inputs already counted (by an earlier run, or a stopped one) are not counted again.
         // A shard counts every shard's inputs: the same documents in the same order as one
@@ -375,7 +375,9 @@ pub fn run(mut args: RunArgs) -> Result<ExitCode> {
             )
             .context("cannot save the furniture counts")?;
         tracing::info!(lines = furniture.len(), "furniture lines learned");
-        Some(std::sync::Arc::new(furniture))
+        let furniture: std::sync::Arc<dyn clean::furniture::Furniture> =
+            std::sync::Arc::new(furniture);
+        Some(furniture)
     };
     let stages = Stages {
         decode,
@@ -750,13 +752,13 @@ const FURNITURE_WINDOW: u64 = 5_000;
 /// the dataset's earlier runs saved. Returns the counts and the inputs (source, doc_id) it
 /// counted.
 fn learn_furniture(
-    mut counter: clean::furniture::LineCounter,
+    mut counter: corpus::furniture::LineCounter,
     mut reader: ingest::Reader,
     is_new: &dyn Fn(&RawDoc) -> bool,
     decode: &ingest::DecodeOptions,
     workers: &crate::pipeline::Workers,
     (batch_docs, batch_bytes): (usize, u64),
-) -> (clean::furniture::LineCounter, Vec<(String, String)>) {
+) -> (corpus::furniture::LineCounter, Vec<(String, String)>) {
     let mut counted = Vec::new();
     loop {
         let batch = next_batch(&mut reader, batch_docs, batch_bytes, is_new);

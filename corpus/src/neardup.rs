@@ -5,7 +5,7 @@
 //! streams:
 //!
 //! 1. [`sketch`] turns an article's text into [`BANDS`] band keys of a MinHash signature over
-//!    its character 3-grams (the comparable characters of `chars::comparable`, so widths,
+//!    its character 3-grams (the comparable characters of `clean::comparable`, so widths,
 //!    punctuation and line breaks do not count). The signature is one-permutation MinHash
 //!    ([`BINS`] bins, each the minimum hash that falls in it, empty bins filled from their
 //!    right-hand neighbour): one hash per 3-gram rather than one per 3-gram and bin. Two
@@ -19,8 +19,7 @@
 //!
 //! The first copy in source order is kept; every later copy names it.
 
-use crate::chars::comparable;
-use crate::dedup::shingle_hashes;
+use clean::{comparable, shingle_hashes};
 
 /// Characters per shingle. Three rather than the five of the page-level search: a copy with
 /// 3 % of its characters misread keeps 91 % of its 3-grams but only 86 % of its 5-grams,

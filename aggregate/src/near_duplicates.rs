@@ -1,4 +1,5 @@
-//! Corpus-wide steps over the committed tables: near-duplicate articles across documents.
+//! The near-duplicate search over a dataset's committed articles parts (the search itself is
+//! `corpus::neardup`): sketches saved per part, matches carried from one corpus step to the next.
 //!
 //! Each articles part has a sketch file beside the dataset (`_newsprint/sketches/`): per
 //! article its document, source, `article_idx`, publication date and [`Sketch`] (about 160
@@ -18,10 +19,10 @@
 use std::io::{BufReader, BufWriter, Read, Write};
 use std::path::Path;
 
-use clean::neardup::{near_duplicates, shingles, NearDupOptions, Sketch};
+use corpus::neardup::{near_duplicates, shingles, NearDupOptions, Sketch};
 use polars::prelude::*;
 
-use clean::neardup::NearDup;
+use corpus::neardup::NearDup;
 
 use crate::dataset::{neardup_path, put_str, sketches_path, write_whole, Fields, Manifest};
 use crate::schema::ARTICLES;
@@ -197,7 +198,7 @@ pub(crate) fn rebuild_sketches(
             source,
             article: numbers.get(i).unwrap_or_default(),
             date: dates.get(i),
-            sketch: texts.get(i).and_then(clean::neardup::sketch),
+            sketch: texts.get(i).and_then(corpus::neardup::sketch),
         });
     }
     Ok((sources, rows))
@@ -653,7 +654,7 @@ mod tests {
                 source: 1,
                 article: 3,
                 date: Some(20_000),
-                sketch: clean::neardup::sketch(
+                sketch: corpus::neardup::sketch(
                     &"湘潭经开区新发展集团有限公司完成中层管理岗位竞聘".repeat(3),
                 ),
             },
