@@ -10,6 +10,8 @@
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::Arc;
 
+use anyhow::Context;
+
 use aggregate::DocRecord;
 use clean::{CleanOptions, Page};
 use extract::{Extraction, Extractor};
@@ -99,6 +101,27 @@ impl Workers {
             pool.install(|| (0..n).into_par_iter().for_each(task));
         })
     }
+}
+
+/// Starts the writer's thread: Parquet encoding runs there, overlapping the next batch's
+/// processing. The channel holds at most two batches, so memory stays bounded when writing
+/// is slower; the thread hands the writer back once the channel closes.
+pub fn spawn_writer(
+    mut writer: aggregate::Writer,
+) -> (
+    std::sync::mpsc::SyncSender<Vec<DocRecord>>,
+    std::thread::JoinHandle<anyhow::Result<aggregate::Writer>>,
+) {
+    let (to_writer, from_pipeline) = std::sync::mpsc::sync_channel::<Vec<DocRecord>>(2);
+    let thread = std::thread::spawn(move || -> anyhow::Result<aggregate::Writer> {
+        for records in from_pipeline {
+            for record in &records {
+                writer.append(record).context("cannot write the dataset")?;
+            }
+        }
+        Ok(writer)
+    });
+    (to_writer, thread)
 }
 
 /// Runs `work` on `raw`; a panic inside it becomes the document's `error` row, naming the

@@ -241,75 +241,126 @@ struct Totals {
     errors: u64,
 }
 
-/// Runs the pipeline; see [`RunArgs`].
-pub fn run(mut args: RunArgs) -> Result<ExitCode> {
-    init_logging(args.log_format);
-    if args.inputs.is_empty() {
-        return Err(Usage(
-            "no inputs: name files or folders to read (or `inputs` under [run] in newsprint.toml)"
-                .to_string(),
+/// What a run will do, checked before any work starts: the options turned into the values
+/// the steps use. A usage error (no inputs, no `--out`, an unknown encoding, a shard that
+/// cannot be resolved, an input that cannot be listed) stops the run here, with exit code 2.
+struct RunPlan {
+    args: RunArgs,
+    out: PathBuf,
+    decode: ingest::DecodeOptions,
+    shard: Option<Shard>,
+    /// The inputs this run processes (the shard's own, when sharded).
+    sources: Vec<ingest::Source>,
+    /// Every shard's inputs, when sharded: the furniture pass reads them all, as one
+    /// unsharded run would.
+    every_input: Option<Vec<ingest::Source>>,
+    threads: usize,
+    read_options: ingest::ReadOptions,
+    /// Documents and bytes a batch holds at most.
+    batch: (usize, u64),
+}
+
+impl RunPlan {
+    fn new(mut args: RunArgs) -> Result<Self> {
+        if args.inputs.is_empty() {
+            return Err(Usage(
+                "no inputs: name files or folders to read (or `inputs` under [run] in newsprint.toml)"
+                    .to_string(),
+            )
+            .into());
+        }
+        let out = args.out.take().ok_or_else(|| {
+            Usage(
+                "no --out: name the dataset folder (or `out` under [run] in newsprint.toml)"
+                    .to_string(),
+            )
+        })?;
+        let decode = match &args.encoding {
+            Some(label) => {
+                ingest::DecodeOptions::forced(label).map_err(|e| Usage(e.to_string()))?
+            }
+            None => ingest::DecodeOptions::default(),
+        };
+        let shard = resolve_shard(args.shard, args.shard_count, |name| {
+            std::env::var(name).ok()
+        })
+        .map_err(Usage)?;
+        let mut sources = ingest::discover_with(
+            &args.inputs,
+            ingest::DiscoverOptions {
+                follow_symlinks: !args.no_follow_symlinks,
+            },
         )
-        .into());
+        .map_err(|e| Usage(format!("{e:#}: {}", source_text(&e))))?;
+        let discovered = sources.len();
+        let every_input = shard.is_some().then(|| sources.clone());
+        if let Some((shard, origin)) = &shard {
+            sources.retain(|s| shard.owns(&s.display));
+            tracing::info!(shard = %shard, from = %origin, inputs = sources.len(), of = discovered, "shard");
+            if sources.is_empty() {
+                tracing::info!(shard = %shard, "this shard has no inputs: it records an empty run");
+            }
+        }
+        let threads = args
+            .threads
+            .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
+            .clamp(1, MAX_THREADS);
+        let read_options = ingest::ReadOptions {
+            max_document_bytes: args.max_document_mb << 20,
+        };
+        let batch = (args.batch_docs.max(1), args.batch_mb.max(1) << 20);
+        Ok(RunPlan {
+            out,
+            decode,
+            shard: shard.map(|(s, _)| s),
+            sources,
+            every_input,
+            threads,
+            read_options,
+            batch,
+            args,
+        })
     }
-    let out = args.out.take().ok_or_else(|| {
-        Usage(
-            "no --out: name the dataset folder (or `out` under [run] in newsprint.toml)"
-                .to_string(),
-        )
-    })?;
-    let started = Instant::now();
-    let started_ns = unix_ns();
-    let decode = match &args.encoding {
-        Some(label) => ingest::DecodeOptions::forced(label).map_err(|e| Usage(e.to_string()))?,
-        None => ingest::DecodeOptions::default(),
-    };
-    let shard = resolve_shard(args.shard, args.shard_count, |name| {
-        std::env::var(name).ok()
-    })
-    .map_err(Usage)?;
-    let mut sources = ingest::discover_with(
-        &args.inputs,
-        ingest::DiscoverOptions {
-            follow_symlinks: !args.no_follow_symlinks,
-        },
-    )
-    .map_err(|e| Usage(format!("{e:#}: {}", source_text(&e))))?;
-    let discovered = sources.len();
-    // A shard learns furniture from every shard's inputs, as one unsharded run would.
-    let every_input = shard.is_some().then(|| sources.clone());
-    if let Some((shard, origin)) = &shard {
-        sources.retain(|s| shard.owns(&s.display));
-        tracing::info!(shard = %shard, from = %origin, inputs = sources.len(), of = discovered, "shard");
-        if sources.is_empty() {
-            tracing::info!(shard = %shard, "this shard has no inputs: it records an empty run");
+
+    fn writer_options_of(args: &RunArgs, shard: Option<Shard>) -> aggregate::WriterOptions {
+        aggregate::WriterOptions {
+            near_duplicates: (!args.no_near_dup).then(|| corpus::neardup::NearDupOptions {
+                threshold: args.near_dup_threshold,
+                ..Default::default()
+            }),
+            shard,
+            full: args.full,
+            rows_per_part: args.rows_per_part.max(1),
         }
     }
-    let shard = shard.map(|(s, _)| s);
-    let threads = args
-        .threads
-        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
-    let workers = crate::pipeline::Workers::new(threads.clamp(1, MAX_THREADS))
-        .context("cannot start worker threads")?;
-    let read_options = ingest::ReadOptions {
-        max_document_bytes: args.max_document_mb << 20,
-    };
+}
+
+/// Runs the pipeline; see [`RunArgs`].
+pub fn run(args: RunArgs) -> Result<ExitCode> {
+    init_logging(args.log_format);
+    let RunPlan {
+        args,
+        out,
+        decode,
+        shard,
+        sources,
+        every_input,
+        threads,
+        read_options,
+        batch: batch_size,
+    } = RunPlan::new(args)?;
+    let started = Instant::now();
+    let started_ns = unix_ns();
     if args.dry_run {
         let index = aggregate::InputIndex::read_for(&out, shard, args.full)
             .with_context(|| format!("cannot read the dataset {}", out.display()))?;
         let (sources, unchanged) = skip_unchanged(sources, &index, args.rehash);
         return dry_run(&args, &out, shard, sources, unchanged, read_options);
     }
+    let workers = crate::pipeline::Workers::new(threads).context("cannot start worker threads")?;
     tracing::info!(inputs = sources.len(), threads, out = %out.display(), "newsprint run");
 
-    let writer_options = aggregate::WriterOptions {
-        near_duplicates: (!args.no_near_dup).then(|| corpus::neardup::NearDupOptions {
-            threshold: args.near_dup_threshold,
-            ..Default::default()
-        }),
-        shard,
-        full: args.full,
-        rows_per_part: args.rows_per_part.max(1),
-    };
+    let writer_options = RunPlan::writer_options_of(&args, shard);
     let mut writer = aggregate::Writer::open(&out, writer_options)
         .with_context(|| format!("cannot write to {}", out.display()))?;
     for holder in writer.locks_taken_over() {
@@ -336,48 +387,23 @@ pub fn run(mut args: RunArgs) -> Result<ExitCode> {
     let mut reading = ReadAccount::new(&sources);
     let known: Vec<u128> = seen.contents().collect();
     let is_new = |raw: &RawDoc| !seen.contains(&raw.source, &raw.doc_id);
-    let batch_bytes = args.batch_mb.max(1) << 20;
     let learned_furniture = if args.no_boilerplate {
         None
     } else {
-        let counter = match writer.furniture_state() {
-            Some(bytes) if corpus::furniture::LineCounter::is_older_format(bytes) => {
-                anyhow::bail!(
-                    "the dataset's furniture counts were written by an older newsprint, which \
-                     keyed lines otherwise; rebuild it with --full (or run with --no-boilerplate)"
-                )
-            }
-            Some(bytes) => corpus::furniture::LineCounter::from_bytes(bytes)
-                .context("the dataset's furniture counts are damaged; rebuild it with --full")?,
-            None => corpus::furniture::LineCounter::new(FURNITURE_WINDOW),
-        };
-        // Inputs already counted (by an earlier run, or a stopped one) are not counted again.
+        let learn_from = every_input.unwrap_or_else(|| sources.clone());
+        let reader =
+            ingest::read(learn_from, read_options.clone()).with_known(known.iter().copied());
         // A shard counts every shard's inputs: the same documents in the same order as one
         // unsharded run, so it learns the same furniture.
-        let uncounted = |raw: &RawDoc| {
-            !writer.furniture_counted(&raw.source, &raw.doc_id)
-                && (every_input.is_some() || is_new(raw))
-        };
-        let learn_from = every_input.clone().unwrap_or_else(|| sources.clone());
-        let (counter, counted) = learn_furniture(
-            counter,
-            ingest::read(learn_from, read_options.clone()).with_known(known.iter().copied()),
+        let every_shard = shard.is_some();
+        let uncounted = |raw: &RawDoc| every_shard || is_new(raw);
+        Some(furniture_pass(
+            &mut writer,
+            reader,
             &uncounted,
-            &decode,
-            &workers,
-            (args.batch_docs.max(1), batch_bytes),
-        );
-        let furniture = counter.finish(args.boilerplate_min_docs);
-        writer
-            .set_furniture_state(
-                counter.to_bytes(),
-                counted.iter().map(|(s, d)| (s.as_str(), d.as_str())),
-            )
-            .context("cannot save the furniture counts")?;
-        tracing::info!(lines = furniture.len(), "furniture lines learned");
-        let furniture: std::sync::Arc<dyn clean::furniture::Furniture> =
-            std::sync::Arc::new(furniture);
-        Some(furniture)
+            (&decode, &workers, batch_size),
+            args.boilerplate_min_docs,
+        )?)
     };
     let stages = Stages {
         decode,
@@ -395,21 +421,11 @@ pub fn run(mut args: RunArgs) -> Result<ExitCode> {
         unread_files: unchanged_files.files,
         ..Totals::default()
     };
-    // Parquet encoding runs on its own thread, overlapping the next batch's processing; the
-    // channel holds at most two batches, so memory stays bounded when writing is slower.
-    let (to_writer, from_pipeline) = std::sync::mpsc::sync_channel::<Vec<aggregate::DocRecord>>(2);
-    let writer_thread = std::thread::spawn(move || -> Result<aggregate::Writer> {
-        for records in from_pipeline {
-            for record in &records {
-                writer.append(record).context("cannot write the dataset")?;
-            }
-        }
-        Ok(writer)
-    });
+    let (to_writer, writer_thread) = crate::pipeline::spawn_writer(writer);
     let processing: Result<()> = (|| {
         loop {
             let mut files = Vec::new();
-            let batch = next_batch(&mut reader, args.batch_docs.max(1), batch_bytes, |raw| {
+            let batch = next_batch(&mut reader, batch_size.0, batch_size.1, |raw| {
                 let file = reading.count(&raw.source);
                 let new = is_new(raw);
                 if new {
@@ -495,6 +511,48 @@ pub fn run(mut args: RunArgs) -> Result<ExitCode> {
     }
     print_summary(&report, &totals, started.elapsed(), args.log_format);
     Ok(ExitCode::SUCCESS)
+}
+
+/// The furniture pass: counts the candidate furniture lines of every input `reader` gives
+/// that `wanted` keeps and the dataset has not counted yet, on top of the dataset's counts;
+/// saves the counts with the inputs they hold before anything is committed (a run stopped
+/// half way is completed with them); returns the furniture set to clean with.
+fn furniture_pass(
+    writer: &mut aggregate::Writer,
+    reader: ingest::Reader,
+    wanted: &dyn Fn(&RawDoc) -> bool,
+    (decode, workers, batch_size): (
+        &ingest::DecodeOptions,
+        &crate::pipeline::Workers,
+        (usize, u64),
+    ),
+    min_docs: u32,
+) -> Result<std::sync::Arc<dyn clean::furniture::Furniture>> {
+    let counter = match writer.furniture_state() {
+        Some(bytes) if corpus::furniture::LineCounter::is_older_format(bytes) => {
+            anyhow::bail!(
+                "the dataset's furniture counts were written by an older newsprint, which \
+                 keyed lines otherwise; rebuild it with --full (or run with --no-boilerplate)"
+            )
+        }
+        Some(bytes) => corpus::furniture::LineCounter::from_bytes(bytes)
+            .context("the dataset's furniture counts are damaged; rebuild it with --full")?,
+        None => corpus::furniture::LineCounter::new(FURNITURE_WINDOW),
+    };
+    // Inputs already counted (by an earlier run, or a stopped one) are not counted again.
+    let uncounted =
+        |raw: &RawDoc| wanted(raw) && !writer.furniture_counted(&raw.source, &raw.doc_id);
+    let (counter, counted) =
+        learn_furniture(counter, reader, &uncounted, decode, workers, batch_size);
+    let furniture = counter.finish(min_docs);
+    writer
+        .set_furniture_state(
+            counter.to_bytes(),
+            counted.iter().map(|(s, d)| (s.as_str(), d.as_str())),
+        )
+        .context("cannot save the furniture counts")?;
+    tracing::info!(lines = furniture.len(), "furniture lines learned");
+    Ok(std::sync::Arc::new(furniture))
 }
 
 /// The options that shape the output, as the manifest records them.
