@@ -77,6 +77,17 @@ fn archive_with_reprints(
     printed
 }
 
+/// The lines a dataset removed as furniture (`removed.kind = noise`).
+fn noise_lines(out: &Path) -> Vec<String> {
+    let removed = table(out, "removed");
+    strings(&removed, "kind")
+        .into_iter()
+        .zip(strings(&removed, "text"))
+        .filter(|(k, _)| k.as_deref() == Some("noise"))
+        .filter_map(|(_, t)| t)
+        .collect()
+}
+
 /// Each page's article titles, by file name.
 fn titles_by_page(out: &Path) -> BTreeMap<String, Vec<String>> {
     let documents = table(out, "documents");
@@ -145,13 +156,7 @@ fn reprints_keep_their_titles_however_they_are_wrapped_and_furniture_goes() {
     }
 
     // The furniture goes, and nothing else: four lines a page.
-    let removed = table(&out, "removed");
-    let noise: Vec<String> = strings(&removed, "kind")
-        .into_iter()
-        .zip(strings(&removed, "text"))
-        .filter(|(k, _)| k.as_deref() == Some("noise"))
-        .filter_map(|(_, t)| t)
-        .collect();
+    let noise = noise_lines(&out);
     assert_eq!(noise.len(), pages * 4, "{noise:?}");
     for line in ["湖南日报", "责任编辑 王晓明"] {
         assert_eq!(noise.iter().filter(|t| *t == line).count(), pages, "{line}");
@@ -320,13 +325,7 @@ fn furniture_lines_recurring_across_pages_are_removed_as_noise() {
             assert_eq!(g, w, "{column}");
         }
     }
-    let removed = table(&out, "removed");
-    let noise: Vec<String> = strings(&removed, "kind")
-        .into_iter()
-        .zip(strings(&removed, "text"))
-        .filter(|(k, _)| k.as_deref() == Some("noise"))
-        .filter_map(|(_, t)| t)
-        .collect();
+    let noise = noise_lines(&out);
     assert_eq!(noise.len(), 12 * 4, "{noise:?}");
     assert_eq!(noise.iter().filter(|t| *t == "责任编辑 王晓明").count(), 12);
     assert_eq!(

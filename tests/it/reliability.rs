@@ -295,16 +295,7 @@ fn a_failed_first_run_leaves_every_table_loadable() {
     let out = tmp.path().join("out");
     let output = run(&[&inputs], &out, &["--strict"]);
     assert_eq!(output.status.code(), Some(1));
-    for name in [
-        "documents",
-        "articles",
-        "paragraphs",
-        "entities",
-        "quantities",
-        "removed",
-        "entity_counts",
-        "quantity_counts",
-    ] {
+    for name in TABLES {
         assert_eq!(table(&out, name).height(), 0, "{name}");
     }
 }
