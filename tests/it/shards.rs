@@ -32,25 +32,26 @@ fn shards_merged_equal_one_unsharded_run() {
         );
         output
     };
-    // Shard 0 by flag, shard 1 from a Slurm array numbered from 1, shard 2 from a
+    // Four shards: 0 and 3 by flag, 1 from a Slurm array numbered from 1, 2 from a
     // Kubernetes Indexed Job.
-    shard_run(&["--shard", "0/3"], &[]);
+    shard_run(&["--shard", "0/4"], &[]);
     let slurm = [
         ("SLURM_ARRAY_TASK_ID", "2"),
-        ("SLURM_ARRAY_TASK_COUNT", "3"),
+        ("SLURM_ARRAY_TASK_COUNT", "4"),
         ("SLURM_ARRAY_TASK_MIN", "1"),
     ];
     let from_slurm = shard_run(&[], &slurm);
-    assert!(String::from_utf8_lossy(&from_slurm.stderr).contains("1/3"));
+    assert!(String::from_utf8_lossy(&from_slurm.stderr).contains("1/4"));
+    shard_run(&["--shard", "3/4"], &[]);
 
     // A merge before the last shard is there says which one is missing.
     let early = newsprint(&["merge", &sharded.display().to_string()]);
     assert_eq!(early.status.code(), Some(1));
-    assert!(String::from_utf8_lossy(&early.stderr).contains("shard 2/3"));
+    assert!(String::from_utf8_lossy(&early.stderr).contains("shard 2/4"));
 
-    shard_run(&["--shard-count", "3"], &[("JOB_COMPLETION_INDEX", "2")]);
-    for i in 0..3 {
-        let manifest = manifest_of(&sharded.join(format!("shards/shard-{i:03}-of-003.json")));
+    shard_run(&["--shard-count", "4"], &[("JOB_COMPLETION_INDEX", "2")]);
+    for i in 0..4 {
+        let manifest = manifest_of(&sharded.join(format!("shards/shard-{i:03}-of-004.json")));
         assert_eq!(manifest["shard"]["index"], i);
     }
     let merged = newsprint(&["merge", &sharded.display().to_string()]);
@@ -64,10 +65,10 @@ fn shards_merged_equal_one_unsharded_run() {
         12,
         "each shard learns the run's furniture"
     );
-    assert_same_dataset(&sharded, &one, "3 shards + merge vs one run");
+    assert_same_dataset(&sharded, &one, "4 shards + merge vs one run");
     assert_eq!(
         manifest_of(&sharded.join("manifest.json"))["shards_merged"],
-        3
+        4
     );
 
     // A shard with no inputs says so and still records its run.
