@@ -1,0 +1,79 @@
+//! The furniture pass: counting every new input's candidate furniture lines before the run
+//! cleans, on top of the dataset's counts, and saving them before anything is committed.
+
+use super::*;
+
+/// The furniture pass: counts the candidate furniture lines of every input `reader` gives
+/// that `wanted` keeps and the dataset has not counted yet, on top of the dataset's counts;
+/// saves the counts with the inputs they hold before anything is committed (a run stopped
+/// half way is completed with them); returns the furniture set to clean with.
+pub(super) fn furniture_pass(
+    writer: &mut aggregate::Writer,
+    reader: ingest::Reader,
+    wanted: &dyn Fn(&RawDoc) -> bool,
+    (decode, workers, batch_size): (
+        &ingest::DecodeOptions,
+        &crate::pipeline::Workers,
+        (usize, u64),
+    ),
+    min_docs: u32,
+) -> Result<std::sync::Arc<dyn clean::furniture::Furniture>> {
+    let counter = match writer.furniture_state() {
+        Some(bytes) if corpus::furniture::LineCounter::is_older_format(bytes) => {
+            anyhow::bail!(
+                "the dataset's furniture counts were written by an older newsprint, which \
+                 keyed lines otherwise; rebuild it with --full (or run with --no-boilerplate)"
+            )
+        }
+        Some(bytes) => corpus::furniture::LineCounter::from_bytes(bytes)
+            .context("the dataset's furniture counts are damaged; rebuild it with --full")?,
+        None => corpus::furniture::LineCounter::new(FURNITURE_WINDOW),
+    };
+    // Inputs already counted (by an earlier run, or a stopped one) are not counted again.
+    let uncounted =
+        |raw: &RawDoc| wanted(raw) && !writer.furniture_counted(&raw.source, &raw.doc_id);
+    let (counter, counted) =
+        learn_furniture(counter, reader, &uncounted, decode, workers, batch_size);
+    let furniture = counter.finish(min_docs);
+    writer
+        .set_furniture_state(
+            counter.to_bytes(),
+            counted.iter().map(|(s, d)| (s.as_str(), d.as_str())),
+        )
+        .context("cannot save the furniture counts")?;
+    tracing::info!(lines = furniture.len(), "furniture lines learned");
+    Ok(std::sync::Arc::new(furniture))
+}
+
+/// Documents after which the furniture counter forgets lines seen only once in them.
+pub(super) const FURNITURE_WINDOW: u64 = 5_000;
+
+/// The first pass: reads and decodes every new input and counts its candidate furniture
+/// lines, batch by batch in parallel, documents counted in input order, on top of the counts
+/// the dataset's earlier runs saved. Returns the counts and the inputs (source, doc_id) it
+/// counted.
+pub(super) fn learn_furniture(
+    mut counter: corpus::furniture::LineCounter,
+    mut reader: ingest::Reader,
+    is_new: &dyn Fn(&RawDoc) -> bool,
+    decode: &ingest::DecodeOptions,
+    workers: &crate::pipeline::Workers,
+    (batch_docs, batch_bytes): (usize, u64),
+) -> (corpus::furniture::LineCounter, Vec<(String, String)>) {
+    let mut counted = Vec::new();
+    loop {
+        let batch = next_batch(&mut reader, batch_docs, batch_bytes, is_new);
+        if batch.is_empty() {
+            break;
+        }
+        counted.extend(
+            batch
+                .iter()
+                .map(|raw| (raw.source.clone(), raw.doc_id.clone())),
+        );
+        for page in &workers.line_keys(batch, decode) {
+            counter.add_document(page);
+        }
+    }
+    (counter, counted)
+}
