@@ -18,6 +18,7 @@
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 
+use corpus::summary::{ordered, EntityRow, Interner, Partial, PartialGroup, Totals, NO_UNIT};
 use polars::prelude::*;
 
 use crate::dataset::{partial_path, put_str, write_whole, Fields, Manifest};
@@ -29,33 +30,6 @@ use crate::Error;
 /// part file, sorted.
 pub(crate) type Copies = HashMap<String, Vec<(u128, u32)>>;
 
-/// Gives each distinct string a number, looked up by `&str`: rows are counted under numbers,
-/// so a row allocates nothing unless it brings a string not met before.
-#[derive(Default)]
-struct Interner {
-    ids: HashMap<String, u32>,
-    strings: Vec<String>,
-}
-
-impl Interner {
-    fn id(&mut self, s: &str) -> u32 {
-        if let Some(&id) = self.ids.get(s) {
-            return id;
-        }
-        let id = self.strings.len() as u32;
-        self.ids.insert(s.to_string(), id);
-        self.strings.push(s.to_string());
-        id
-    }
-
-    fn get(&self, id: u32) -> &str {
-        &self.strings[id as usize]
-    }
-}
-
-/// No unit: the number `Interner` never gives.
-const NO_UNIT: u32 = u32::MAX;
-
 #[derive(Default)]
 struct EntityCount {
     mentions: u64,
@@ -66,178 +40,71 @@ struct EntityCount {
     last: Option<(u32, u32)>,
 }
 
-/// An order-preserving map of a float to an integer: negative numbers below positive ones.
-fn ordered(x: f64) -> u64 {
-    let bits = x.to_bits();
-    if bits >> 63 == 1 {
-        !bits
-    } else {
-        bits | (1 << 63)
-    }
-}
-
-fn unordered(key: u64) -> f64 {
-    if key >> 63 == 1 {
-        f64::from_bits(key & !(1 << 63))
-    } else {
-        f64::from_bits(!key)
-    }
-}
-
-/// A bucket holds the values whose ordered keys share their top 20 bits: sign, exponent and
-/// the first 8 bits of the mantissa, so a bucket spans at most 0.4 % of its values.
-fn bucket(key: u64) -> u32 {
-    (key >> 44) as u32
-}
-
-#[derive(Default)]
-struct Group {
-    count: u64,
-    with_value: u64,
-    min: Option<f64>,
-    max: Option<f64>,
-    buckets: BTreeMap<u32, u64>,
-    /// Second pass: the buckets holding the middle ranks, and the values met in them.
-    middle: Vec<u32>,
-    below: u64,
-    values: BTreeMap<u64, u64>,
-}
-
-impl Group {
-    /// The 0-based ranks of the middle value(s) among the values.
-    fn middle_ranks(&self) -> [u64; 2] {
-        let n = self.with_value;
-        [(n - 1) / 2, n / 2]
-    }
-
-    /// Marks the buckets that hold the middle ranks; `below` counts the values before them.
-    fn choose_middle(&mut self) {
-        if self.with_value == 0 {
-            return;
-        }
-        let ranks = self.middle_ranks();
-        let mut seen = 0u64;
-        let mut first = true;
-        for (&b, &n) in &self.buckets {
-            if ranks.iter().any(|&r| r >= seen && r < seen + n) {
-                if first {
-                    self.below = seen;
-                    first = false;
-                }
-                self.middle.push(b);
-            }
-            seen += n;
-        }
-    }
-
-    fn median(&self) -> Option<f64> {
-        if self.with_value == 0 {
-            return None;
-        }
-        let ranks = self.middle_ranks();
-        let mut found = [None, None];
-        let mut seen = self.below;
-        for (&key, &n) in &self.values {
-            for (slot, &r) in found.iter_mut().zip(&ranks) {
-                if slot.is_none() && r < seen + n {
-                    *slot = Some(unordered(key));
-                }
-            }
-            seen += n;
-        }
-        match found {
-            [Some(a), Some(b)] => Some((a + b) / 2.0),
-            _ => None,
-        }
-    }
-}
-
-/// Per entity (kind, name): mentions, articles and documents.
-type EntityRow = (String, String, u64, u64, u64);
-
-/// One (kind, unit) of a segment's figures.
-#[derive(Clone, Debug, PartialEq)]
-struct PartialGroup {
-    kind: String,
-    unit: Option<String>,
-    count: u64,
-    /// Distinct values (as [`ordered`] keys) with their counts, ascending.
-    values: Vec<(u64, u64)>,
-}
-
-/// What one segment adds to the summaries.
-#[derive(Clone, Debug, Default, PartialEq)]
-struct Partial {
-    fingerprint: u64,
-    entities: Vec<EntityRow>,
-    groups: Vec<PartialGroup>,
-}
-
 const PARTIAL_MAGIC: &[u8; 8] = b"NPPARTL1";
 
-impl Partial {
-    fn to_bytes(&self) -> Vec<u8> {
-        let mut b = Vec::new();
-        b.extend_from_slice(PARTIAL_MAGIC);
-        b.extend_from_slice(&self.fingerprint.to_le_bytes());
-        b.extend_from_slice(&(self.entities.len() as u64).to_le_bytes());
-        for (kind, name, mentions, articles, documents) in &self.entities {
-            put_str(&mut b, kind);
-            put_str(&mut b, name);
-            for n in [mentions, articles, documents] {
-                b.extend_from_slice(&n.to_le_bytes());
-            }
+/// A partial as saved beside the dataset (`_newsprint/partials/`).
+fn partial_to_bytes(partial: &Partial) -> Vec<u8> {
+    let mut b = Vec::new();
+    b.extend_from_slice(PARTIAL_MAGIC);
+    b.extend_from_slice(&partial.fingerprint.to_le_bytes());
+    b.extend_from_slice(&(partial.entities.len() as u64).to_le_bytes());
+    for (kind, name, mentions, articles, documents) in &partial.entities {
+        put_str(&mut b, kind);
+        put_str(&mut b, name);
+        for n in [mentions, articles, documents] {
+            b.extend_from_slice(&n.to_le_bytes());
         }
-        b.extend_from_slice(&(self.groups.len() as u64).to_le_bytes());
-        for g in &self.groups {
-            put_str(&mut b, &g.kind);
-            b.push(u8::from(g.unit.is_some()));
-            put_str(&mut b, g.unit.as_deref().unwrap_or(""));
-            b.extend_from_slice(&g.count.to_le_bytes());
-            b.extend_from_slice(&(g.values.len() as u64).to_le_bytes());
-            for (key, n) in &g.values {
-                b.extend_from_slice(&key.to_le_bytes());
-                b.extend_from_slice(&n.to_le_bytes());
-            }
-        }
-        b
     }
+    b.extend_from_slice(&(partial.groups.len() as u64).to_le_bytes());
+    for g in &partial.groups {
+        put_str(&mut b, &g.kind);
+        b.push(u8::from(g.unit.is_some()));
+        put_str(&mut b, g.unit.as_deref().unwrap_or(""));
+        b.extend_from_slice(&g.count.to_le_bytes());
+        b.extend_from_slice(&(g.values.len() as u64).to_le_bytes());
+        for (key, n) in &g.values {
+            b.extend_from_slice(&key.to_le_bytes());
+            b.extend_from_slice(&n.to_le_bytes());
+        }
+    }
+    b
+}
 
-    /// `None` when the bytes are not a whole partial (it is then computed again).
-    fn from_bytes(bytes: &[u8]) -> Option<Partial> {
-        let mut f = Fields::after(bytes, PARTIAL_MAGIC)?;
-        let fingerprint = f.u64()?;
-        let n_entities = f.u64()? as usize;
-        let mut entities = Vec::with_capacity(n_entities.min(1 << 20));
-        for _ in 0..n_entities {
-            let (kind, name) = (f.str()?.to_string(), f.str()?.to_string());
-            entities.push((kind, name, f.u64()?, f.u64()?, f.u64()?));
-        }
-        let n_groups = f.u64()? as usize;
-        let mut groups = Vec::with_capacity(n_groups.min(1 << 20));
-        for _ in 0..n_groups {
-            let kind = f.str()?.to_string();
-            let has_unit = f.u8()? == 1;
-            let unit = f.str()?.to_string();
-            let count = f.u64()?;
-            let n_values = f.u64()? as usize;
-            let mut values = Vec::with_capacity(n_values.min(1 << 20));
-            for _ in 0..n_values {
-                values.push((f.u64()?, f.u64()?));
-            }
-            groups.push(PartialGroup {
-                kind,
-                unit: has_unit.then_some(unit),
-                count,
-                values,
-            });
-        }
-        f.rest().is_empty().then_some(Partial {
-            fingerprint,
-            entities,
-            groups,
-        })
+/// A saved partial read back; `None` when the bytes are not a whole partial (it is then
+/// computed again).
+fn partial_from_bytes(bytes: &[u8]) -> Option<Partial> {
+    let mut f = Fields::after(bytes, PARTIAL_MAGIC)?;
+    let fingerprint = f.u64()?;
+    let n_entities = f.u64()? as usize;
+    let mut entities = Vec::with_capacity(n_entities.min(1 << 20));
+    for _ in 0..n_entities {
+        let (kind, name) = (f.str()?.to_string(), f.str()?.to_string());
+        entities.push((kind, name, f.u64()?, f.u64()?, f.u64()?));
     }
+    let n_groups = f.u64()? as usize;
+    let mut groups = Vec::with_capacity(n_groups.min(1 << 20));
+    for _ in 0..n_groups {
+        let kind = f.str()?.to_string();
+        let has_unit = f.u8()? == 1;
+        let unit = f.str()?.to_string();
+        let count = f.u64()?;
+        let n_values = f.u64()? as usize;
+        let mut values = Vec::with_capacity(n_values.min(1 << 20));
+        for _ in 0..n_values {
+            values.push((f.u64()?, f.u64()?));
+        }
+        groups.push(PartialGroup {
+            kind,
+            unit: has_unit.then_some(unit),
+            count,
+            values,
+        });
+    }
+    f.rest().is_empty().then_some(Partial {
+        fingerprint,
+        entities,
+        groups,
+    })
 }
 
 /// One segment: its entities and quantities parts (either may be missing) and the copies
@@ -274,7 +141,7 @@ impl Segment<'_> {
         let fingerprint = self.fingerprint();
         if let Some(saved) = std::fs::read(&path)
             .ok()
-            .and_then(|b| Partial::from_bytes(&b))
+            .and_then(|b| partial_from_bytes(&b))
             .filter(|p| p.fingerprint == fingerprint)
         {
             return Ok(saved);
@@ -284,7 +151,7 @@ impl Segment<'_> {
             entities: self.count_entities()?,
             groups: self.count_quantities()?,
         };
-        write_whole(&path, &partial.to_bytes())?;
+        write_whole(&path, &partial_to_bytes(&partial))?;
         Ok(partial)
     }
 
@@ -445,94 +312,39 @@ pub(crate) fn summaries(
         })
         .collect();
 
-    // First pass: entity counts, and each group's counts and value buckets.
-    let mut strings = Interner::default();
-    let mut entities: HashMap<(u32, u32), [u64; 3]> = HashMap::new();
-    let mut groups: HashMap<(u32, u32), Group> = HashMap::new();
+    // Two passes over the partials: counts and value buckets, then the values near each
+    // median (see `corpus::summary::Totals`).
+    let mut totals = Totals::default();
     for segment in &segments {
-        let partial = segment.partial(out)?;
-        for (kind, name, mentions, articles, documents) in &partial.entities {
-            let total = entities
-                .entry((strings.id(kind), strings.id(name)))
-                .or_default();
-            for (t, n) in total.iter_mut().zip([mentions, articles, documents]) {
-                *t += n;
-            }
-        }
-        for g in &partial.groups {
-            let key = (
-                strings.id(&g.kind),
-                g.unit.as_deref().map_or(NO_UNIT, |u| strings.id(u)),
-            );
-            let group = groups.entry(key).or_default();
-            group.count += g.count;
-            for &(k, n) in &g.values {
-                let v = unordered(k);
-                group.with_value += n;
-                group.min = Some(group.min.map_or(v, |m| m.min(v)));
-                group.max = Some(group.max.map_or(v, |m| m.max(v)));
-                *group.buckets.entry(bucket(k)).or_default() += n;
-            }
-        }
+        totals.add(&segment.partial(out)?);
     }
-    for group in groups.values_mut() {
-        group.choose_middle();
-        group.buckets.clear();
-    }
-    // Second pass: the values in the buckets that hold the middle ranks.
+    totals.choose_middles();
     for segment in &segments {
-        let partial = segment.partial(out)?;
-        for g in &partial.groups {
-            let key = (
-                strings.id(&g.kind),
-                g.unit.as_deref().map_or(NO_UNIT, |u| strings.id(u)),
-            );
-            let Some(group) = groups.get_mut(&key) else {
-                continue;
-            };
-            for &(k, n) in &g.values {
-                if group.middle.contains(&bucket(k)) {
-                    *group.values.entry(k).or_default() += n;
-                }
-            }
-        }
+        totals.add_middle_values(&segment.partial(out)?);
     }
 
-    let mut sorted: Vec<(&str, &str, &[u64; 3])> = entities
-        .iter()
-        .map(|(&(kind, name), c)| (strings.get(kind), strings.get(name), c))
-        .collect();
-    sorted.sort_unstable_by(|a, b| (a.0, a.1).cmp(&(b.0, b.1)));
     let mut table = TableWriter::new(&ENTITY_COUNTS, usize::MAX);
-    for (kind, name, [mentions, articles, documents]) in sorted {
+    for (kind, name, [mentions, articles, documents]) in totals.entity_rows() {
         table.push(&[
             Cell::Str(Some(kind)),
             Cell::Str(Some(name)),
-            Cell::U64(Some(*mentions)),
-            Cell::U64(Some(*articles)),
-            Cell::U64(Some(*documents)),
+            Cell::U64(Some(mentions)),
+            Cell::U64(Some(articles)),
+            Cell::U64(Some(documents)),
         ])?;
     }
     let entity_rows = table.write_part(entity_path)?;
 
-    let mut sorted: Vec<(&str, Option<&str>, &Group)> = groups
-        .iter()
-        .map(|(&(kind, unit), g)| {
-            let unit = (unit != NO_UNIT).then(|| strings.get(unit));
-            (strings.get(kind), unit, g)
-        })
-        .collect();
-    sorted.sort_unstable_by(|a, b| (a.0, a.1).cmp(&(b.0, b.1)));
     let mut table = TableWriter::new(&QUANTITY_COUNTS, usize::MAX);
-    for (kind, unit, g) in sorted {
+    for row in totals.quantity_rows() {
         table.push(&[
-            Cell::Str(Some(kind)),
-            Cell::Str(unit),
-            Cell::U64(Some(g.count)),
-            Cell::U64(Some(g.with_value)),
-            Cell::F64(g.min),
-            Cell::F64(g.median()),
-            Cell::F64(g.max),
+            Cell::Str(Some(row.kind)),
+            Cell::Str(row.unit),
+            Cell::U64(Some(row.count)),
+            Cell::U64(Some(row.with_value)),
+            Cell::F64(row.min),
+            Cell::F64(row.median),
+            Cell::F64(row.max),
         ])?;
     }
     let quantity_rows = table.write_part(quantity_path)?;
@@ -542,44 +354,6 @@ pub(crate) fn summaries(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn the_float_order_survives_the_integer_map() {
-        let xs = [-1e9, -2.5, -0.0, 0.0, 1e-9, 0.5, 2.0, 83.0, 1.932e9];
-        for w in xs.windows(2) {
-            assert!(ordered(w[0]) <= ordered(w[1]), "{w:?}");
-        }
-        for x in xs {
-            assert_eq!(unordered(ordered(x)), x);
-        }
-    }
-
-    fn median_of(values: &[f64]) -> Option<f64> {
-        let mut g = Group::default();
-        for &v in values {
-            g.with_value += 1;
-            *g.buckets.entry(bucket(ordered(v))).or_default() += 1;
-        }
-        g.choose_middle();
-        for &v in values {
-            if g.middle.contains(&bucket(ordered(v))) {
-                *g.values.entry(ordered(v)).or_default() += 1;
-            }
-        }
-        g.median()
-    }
-
-    #[test]
-    fn medians_are_exact_whatever_the_buckets() {
-        assert_eq!(median_of(&[]), None);
-        assert_eq!(median_of(&[5.0]), Some(5.0));
-        assert_eq!(median_of(&[3.0, 1.0, 2.0]), Some(2.0));
-        assert_eq!(median_of(&[1.0, 100.0, 2.0, 1e9]), Some(51.0));
-        // Neighbours in one bucket are told apart.
-        assert_eq!(median_of(&[1000.0, 1001.0, 1002.0]), Some(1001.0));
-        assert_eq!(median_of(&[2025.0; 7]), Some(2025.0));
-        assert_eq!(median_of(&[-3.0, -1.0, 4.0, 4.0]), Some(1.5));
-    }
 
     #[test]
     fn partials_read_back_what_was_written_and_a_damaged_one_is_refused() {
@@ -604,12 +378,12 @@ mod tests {
                 },
             ],
         };
-        let bytes = partial.to_bytes();
-        assert_eq!(Partial::from_bytes(&bytes), Some(partial));
-        assert_eq!(Partial::from_bytes(&bytes[..bytes.len() - 1]), None);
+        let bytes = partial_to_bytes(&partial);
+        assert_eq!(partial_from_bytes(&bytes), Some(partial));
+        assert_eq!(partial_from_bytes(&bytes[..bytes.len() - 1]), None);
         let mut longer = bytes.clone();
         longer.push(0);
-        assert_eq!(Partial::from_bytes(&longer), None);
+        assert_eq!(partial_from_bytes(&longer), None);
     }
 
     #[test]

@@ -6,10 +6,12 @@
 //!   articles printed again elsewhere (re-wrapped, re-scanned, abridged);
 //! - [`furniture`]: counting the candidate furniture lines of every page
 //!   (`clean::furniture::line_keys`) and keeping those that recur beside different text as
-//!   the run's [`furniture::FurnitureSet`], which `clean` takes out of each page.
+//!   the run's [`furniture::FurnitureSet`], which `clean` takes out of each page;
+//! - [`summary`]: the summary tables merged from per-segment partials ([`summary::Totals`]).
 //!
-//! `aggregate` runs the near-duplicate search over a dataset's committed parts; the binary
-//! runs the furniture pass before cleaning.
+//! `aggregate` runs the near-duplicate search and the summaries over a dataset's committed
+//! parts; the binary runs the furniture pass before cleaning.
 
 pub mod furniture;
 pub mod neardup;
+pub mod summary;
