@@ -291,7 +291,10 @@ pub fn bench(args: BenchArgs) -> Result<ExitCode> {
     for record in &records {
         writer.append(record)?;
     }
-    writer.finish(aggregate::RunInfo::default())?;
+    writer.finish(aggregate::RunInfo {
+        corpus_step: true,
+        ..Default::default()
+    })?;
     let write_secs = t.elapsed().as_secs_f64();
 
     println!("\nstage (1 thread)      MB/s    (over; clean and extract: the fastest of 3)");
