@@ -145,7 +145,7 @@ pub fn view(normalized: &str) -> Vec<LineView> {
             } else if let Some(c) = comparable_char(c) {
                 // A run of digits reads as one `0`, as in the keys: a copy with other
                 // figures keeps its context.
-                let digit = c.is_ascii_digit() || c.is_numeric();
+                let digit = c.is_ascii_digit() || ('０'..='９').contains(&c);
                 if digit && flat.last() == Some(&'0') {
                     continue;
                 }
@@ -155,19 +155,22 @@ pub fn view(normalized: &str) -> Vec<LineView> {
         }
     }
     starts.push(flat.len());
-    // For each character, the nearest sentence end at or after it, and before it.
-    let mut next_end = vec![None; flat.len() + 1];
+    // For each character, the nearest sentence end at or after it, and before it (`NONE`
+    // where there is none): a word a character each, filled in two passes.
+    const NONE: u32 = u32::MAX;
+    let mut next_end = vec![NONE; flat.len() + 1];
     for k in (0..flat.len()).rev() {
-        next_end[k] = if ends[k] { Some(k) } else { next_end[k + 1] };
+        next_end[k] = if ends[k] { k as u32 } else { next_end[k + 1] };
     }
-    let mut prev_end = vec![None; flat.len() + 1];
+    let mut prev_end = vec![NONE; flat.len() + 1];
     for k in 1..=flat.len() {
         prev_end[k] = if ends[k - 1] {
-            Some(k - 1)
+            (k - 1) as u32
         } else {
             prev_end[k - 1]
         };
     }
+    let some = |k: u32| (k != NONE).then_some(k as usize);
     lines
         .iter()
         .enumerate()
@@ -177,15 +180,15 @@ pub fn view(normalized: &str) -> Vec<LineView> {
             };
             let (start, end) = (starts[i], starts[i + 1]);
             // The sentence after the first sentence end after the line, up to its own end.
-            let after = next_end[end].and_then(|j| {
+            let after = some(next_end[end]).and_then(|j| {
                 let from = j + 1;
-                let to = next_end[from].map_or(flat.len(), |k| k + 1);
+                let to = some(next_end[from]).map_or(flat.len(), |k| k + 1);
                 context_hashes(&flat[from..to.min(from + CONTEXT)])
             });
             // The sentence that ends at the last sentence end before the line, from its start.
-            let before = prev_end[start].and_then(|j| {
+            let before = some(prev_end[start]).and_then(|j| {
                 let to = j + 1;
-                let from = prev_end[j].map_or(0, |k| k + 1);
+                let from = some(prev_end[j]).map_or(0, |k| k + 1);
                 context_hashes(&flat[from.max(to.saturating_sub(CONTEXT))..to])
             });
             let mut around = [None; 4];
