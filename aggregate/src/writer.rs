@@ -336,7 +336,15 @@ impl Writer {
             }
         }
         for (a, article) in page.articles.iter().enumerate() {
-            let text = article.text();
+            // Built in the parallel stage; a record assembled by hand may not carry it.
+            let built;
+            let text = match record.texts.get(a) {
+                Some(text) => text.as_str(),
+                None => {
+                    built = article.text();
+                    built.as_str()
+                }
+            };
             self.tables[1].push(&[
                 Cell::Str(id),
                 Cell::U32(Some(a as u32)),
@@ -347,7 +355,7 @@ impl Writer {
                 Cell::Str(article.dateline.as_deref()),
                 Cell::ListStr(&article.authors),
                 Cell::Date(article.published_date),
-                Cell::Str(Some(&text)),
+                Cell::Str(Some(text)),
                 Cell::U32(Some(article.paragraphs.len() as u32)),
                 Cell::U32(Some(article.n_chars() as u32)),
                 Cell::Bool(Some(article.truncated())),
