@@ -222,15 +222,16 @@ fn binary_kind(bytes: &[u8]) -> Option<&'static str> {
     if bytes.starts_with(b"RIFF") && bytes.get(8..12) == Some(b"WEBP") {
         return Some("WebP image");
     }
-    if Encoding::for_bom(bytes).is_some() || utf16_without_bom(bytes).is_some() {
-        return None;
-    }
     let sample = &bytes[..bytes.len().min(8192)];
     let controls = sample
         .iter()
         .filter(|&&b| b == 0 || (b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r' | 0x0C)))
         .count();
-    (sample.contains(&0) || controls * 10 > sample.len()).then_some("control bytes")
+    let looks_binary = sample.contains(&0) || controls * 10 > sample.len();
+    // UTF-16 has NULs and control-range bytes too: asked only of what looks binary, so text
+    // in UTF-8 (nearly every input) is never scanned for it.
+    let utf16 = || Encoding::for_bom(bytes).is_some() || utf16_without_bom(bytes).is_some();
+    (looks_binary && !utf16()).then_some("control bytes")
 }
 
 /// The encoding's name as the `documents.encoding` column spells it: the WHATWG name, with
