@@ -1,8 +1,9 @@
 //! `newsprint bench`: a generated corpus, per-stage throughput, and end-to-end runs.
 //!
-//! The corpus varies the sample pages (numbers changed, paragraphs rotated) and mixes the
-//! encodings and compression newsprint reads (UTF-8, UTF-8 with BOM, GB18030, UTF-16LE with
-//! BOM, gzip). Stages are timed one after another on one thread, in this process; the
+//! The corpus is pages laid out from real news sentences (`realistic.rs`: the MSRA training
+//! text, fetched and cached at bench time), or with `--corpus sample` the sample pages
+//! varied (numbers changed, paragraphs rotated); either way it mixes the encodings and
+//! compression newsprint reads (UTF-8, GB18030, UTF-16LE with BOM, gzip). Stages are timed one after another on one thread, in this process; the
 //! end-to-end figures come from `newsprint run` child processes at each thread count, whose
 //! own peak memory they report.
 
@@ -26,6 +27,12 @@ pub struct BenchArgs {
     /// Folder of sample pages to vary.
     #[arg(long, default_value = "data/pages")]
     pub pages: PathBuf,
+
+    /// What the stage bench's pages are made of: `real` (news sentences from the MSRA
+    /// training text, fetched once into the cache folder; the sample pages when that fails)
+    /// or `sample` (the sample pages varied).
+    #[arg(long, value_enum, default_value_t = CorpusKind::Real)]
+    pub corpus: CorpusKind,
 
     /// Working folder for the corpus and outputs (default: a temporary folder).
     #[arg(long)]
@@ -66,6 +73,15 @@ pub struct BenchArgs {
         default_value = "0.5,4"
     )]
     pub hostile_mb: Vec<f64>,
+}
+
+/// What the stage bench's pages are made of.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum CorpusKind {
+    /// Pages laid out from real news sentences.
+    Real,
+    /// The sample pages, varied.
+    Sample,
 }
 
 /// A small deterministic generator (SplitMix64): the corpus is the same on every machine.
@@ -120,13 +136,20 @@ pub(crate) fn bench_stages(extractor: extract::Extractor) -> Stages {
 
 /// Writes about `mb` megabytes of varied pages into `dir`; returns the bytes written.
 pub fn generate(pages: &[String], mb: u64, dir: &Path) -> Result<u64> {
-    std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
     let mut rng = Rng(0x6E65_7773);
-    let target = mb << 20;
+    let varied = (0..).map(|i| vary(&pages[i % pages.len()], &mut rng));
+    write_corpus(varied, mb << 20, dir)
+}
+
+/// Writes `texts` into `dir` until about `target` bytes, in mixed encodings and
+/// compression; returns the bytes written.
+fn write_corpus(texts: impl Iterator<Item = String>, target: u64, dir: &Path) -> Result<u64> {
+    std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
     let mut written = 0u64;
-    let mut i = 0usize;
-    while written < target {
-        let text = vary(&pages[i % pages.len()], &mut rng);
+    for (i, text) in texts.enumerate() {
+        if written >= target {
+            break;
+        }
         let (name, bytes) = match i % 5 {
             0 | 1 => (format!("{i:07}.txt"), text.into_bytes()),
             2 => (
@@ -146,7 +169,6 @@ pub fn generate(pages: &[String], mb: u64, dir: &Path) -> Result<u64> {
         std::fs::create_dir_all(&shard)?;
         std::fs::write(shard.join(name), &bytes)?;
         written += bytes.len() as u64;
-        i += 1;
     }
     Ok(written)
 }
@@ -212,9 +234,34 @@ pub fn bench(args: BenchArgs) -> Result<ExitCode> {
         std::fs::remove_dir_all(&corpus)?;
     }
     let t = Instant::now();
-    let bytes = generate(&pages, args.mb, &corpus)?;
+    let real = match args.corpus {
+        CorpusKind::Sample => None,
+        CorpusKind::Real => {
+            let cache = super::realistic::cache_dir();
+            match super::realistic::training_text(&cache) {
+                Ok(text) => Some(text),
+                Err(e) => {
+                    eprintln!("warning: {e:#}; the bench falls back to the sample pages");
+                    None
+                }
+            }
+        }
+    };
+    let (bytes, made_of) = match &real {
+        Some(bmes) => {
+            let bytes = write_corpus(super::realistic::pages(bmes), args.mb << 20, &corpus)?;
+            (
+                bytes,
+                "pages of real news sentences (MSRA training text), with reprints",
+            )
+        }
+        None => (
+            generate(&pages, args.mb, &corpus)?,
+            "the sample pages, varied",
+        ),
+    };
     println!(
-        "corpus: {:.1} MB in {} ({:.1} s to generate)",
+        "corpus: {:.1} MB of {made_of} in {} ({:.1} s to generate)",
         bytes as f64 / 1e6,
         corpus.display(),
         t.elapsed().as_secs_f64()

@@ -5,6 +5,7 @@ pub mod config;
 pub mod eval;
 pub mod hostile;
 pub mod merge;
+pub mod realistic;
 pub mod run;
 pub mod stats;
 pub mod train;
