@@ -23,6 +23,8 @@ pub struct Stages {
     pub decode: DecodeOptions,
     pub clean: CleanOptions,
     pub extractor: Extractor,
+    /// Encodings the furniture pass detected, by doc_id: not detected twice.
+    pub detected: std::collections::HashMap<String, &'static str>,
 }
 
 /// The extractor `--entity-tagger` asks for: the rules, with the character tagger or not.
@@ -38,7 +40,8 @@ impl Stages {
     /// Processes one raw document into its records.
     pub fn process(&self, raw: RawDoc) -> DocRecord {
         guarded(raw, |raw| {
-            let mut document = ingest::decode(raw, &self.decode);
+            let detected = self.detected.get(&raw.doc_id).copied();
+            let mut document = ingest::decode_known(raw, &self.decode, detected);
             let (page, extraction) = if document.status == Status::Ok {
                 let page = clean::clean(&document, &self.clean);
                 let extraction = self.extractor.extract(&page);
@@ -77,18 +80,29 @@ impl Workers {
     }
 
     /// Each document's candidate furniture lines (`clean::furniture::line_keys`), in input
-    /// order; a document that does not decode has none.
-    pub fn line_keys(&self, batch: Vec<RawDoc>, decode: &DecodeOptions) -> Vec<Vec<u64>> {
+    /// order (a document that does not decode has none), and, for a document whose encoding
+    /// was detected (neither UTF-8 nor a forced one), its doc_id and that encoding, so that
+    /// the pipeline need not detect it again.
+    pub fn line_keys(
+        &self,
+        batch: Vec<RawDoc>,
+        decode: &DecodeOptions,
+    ) -> Vec<(Vec<u64>, Option<(String, &'static str)>)> {
         self.0.install(|| {
             batch
                 .into_par_iter()
                 .map(|raw| {
                     let doc = ingest::decode(raw, decode);
-                    if doc.status == Status::Ok {
+                    let detected = doc
+                        .encoding
+                        .filter(|&e| e != "UTF-8" && !decode.is_forced())
+                        .map(|e| (doc.doc_id.clone(), e));
+                    let keys = if doc.status == Status::Ok {
                         clean::furniture::line_keys(&doc.text)
                     } else {
                         Vec::new()
-                    }
+                    };
+                    (keys, detected)
                 })
                 .collect()
         })
@@ -185,6 +199,7 @@ mod tests {
             decode: DecodeOptions::default(),
             clean: CleanOptions::default(),
             extractor: Extractor::new(),
+            detected: Default::default(),
         };
         let record = stages.process(raw("国务院总理李鹏在北京会见了客人。"));
         assert_eq!(record.document.status, Status::Ok);

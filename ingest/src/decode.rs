@@ -28,9 +28,24 @@ impl DecodeOptions {
     }
 }
 
+impl DecodeOptions {
+    /// Whether every input is decoded with one encoding (`--encoding`).
+    pub fn is_forced(&self) -> bool {
+        self.forced.is_some()
+    }
+}
+
 /// Decodes one raw document. Never fails: problems are recorded in the returned
 /// [`Document`]'s `status` and `error`.
 pub fn decode(raw: RawDoc, options: &DecodeOptions) -> Document {
+    decode_known(raw, options, None)
+}
+
+/// [`decode`], told the encoding an earlier decode of the same bytes detected (its
+/// `documents.encoding` name): the detector, the slowest step of decoding, is not run again.
+/// The result is the one [`decode`] gives.
+pub fn decode_known(raw: RawDoc, options: &DecodeOptions, detected: Option<&str>) -> Document {
+    let detected = detected.and_then(|name| Encoding::for_label(name.as_bytes()));
     let mut doc = Document {
         doc_id: raw.doc_id,
         source: raw.source,
@@ -70,10 +85,10 @@ pub fn decode(raw: RawDoc, options: &DecodeOptions) -> Document {
         // Valid UTF-8 is the common case: one validation, and detection only when it fails.
         match String::from_utf8(bytes) {
             Ok(text) => (text, UTF_8, 0),
-            Err(e) => decode_detected(e.into_bytes()),
+            Err(e) => decode_detected(e.into_bytes(), detected),
         }
     } else {
-        decode_detected(bytes)
+        decode_detected(bytes, detected)
     };
     doc.encoding = Some(column_name(encoding));
     doc.decode_errors = errors;
@@ -113,9 +128,13 @@ fn count_encoded_replacements(bytes: &[u8]) -> u32 {
     bytes.windows(3).filter(|w| w == b"\xEF\xBF\xBD").count() as u32
 }
 
-/// Decodes bytes that start with a byte-order mark or are not valid UTF-8.
-fn decode_detected(mut bytes: Vec<u8>) -> (String, &'static Encoding, u32) {
-    let encoding = detect(&bytes);
+/// Decodes bytes that start with a byte-order mark or are not valid UTF-8, in the encoding
+/// `detected` earlier, else the one detected now.
+fn decode_detected(
+    mut bytes: Vec<u8>,
+    detected: Option<&'static Encoding>,
+) -> (String, &'static Encoding, u32) {
+    let encoding = detected.unwrap_or_else(|| detect(&bytes));
     if encoding != UTF_8 {
         return decode_with(encoding, &bytes);
     }
@@ -276,11 +295,24 @@ mod tests {
             (big5.into_owned(), "Big5", traditional),
         ];
         for (bytes, encoding, text) in cases {
-            let doc = run(bytes);
+            let doc = run(bytes.clone());
             assert_eq!(doc.status, Status::Ok, "{encoding}: {:?}", doc.error);
             assert_eq!(doc.encoding, Some(encoding));
             assert_eq!(doc.text, text, "{encoding}");
             assert_eq!(doc.decode_errors, 0, "{encoding}");
+            // Told what was detected, decoding gives the same document without detecting.
+            let raw = RawDoc::from_bytes("page.txt", bytes);
+            let known = decode_known(raw, &DecodeOptions::default(), doc.encoding);
+            assert_eq!(
+                (
+                    known.encoding,
+                    known.text,
+                    known.decode_errors,
+                    known.status
+                ),
+                (doc.encoding, doc.text, doc.decode_errors, doc.status),
+                "{encoding}"
+            );
         }
     }
 

@@ -21,7 +21,7 @@ mod error;
 mod read;
 mod shard;
 
-pub use decode::{decode, DecodeOptions};
+pub use decode::{decode, decode_known, DecodeOptions};
 pub use error::Error;
 pub use read::{
     discover, discover_with, read, DiscoverOptions, Fingerprint, ReadOptions, Reader, Source,

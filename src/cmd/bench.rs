@@ -131,6 +131,7 @@ pub(crate) fn bench_stages(extractor: extract::Extractor) -> Stages {
             furniture: None,
         },
         extractor,
+        detected: Default::default(),
     }
 }
 

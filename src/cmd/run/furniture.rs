@@ -17,7 +17,7 @@ pub(super) fn furniture_pass(
         (usize, u64),
     ),
     min_docs: u32,
-) -> Result<std::sync::Arc<dyn clean::furniture::Furniture>> {
+) -> Result<(std::sync::Arc<dyn clean::furniture::Furniture>, Detected)> {
     let counter = match writer.furniture_state() {
         Some(bytes) if corpus::furniture::LineCounter::is_older_format(bytes) => {
             anyhow::bail!(
@@ -32,7 +32,7 @@ pub(super) fn furniture_pass(
     // Inputs already counted (by an earlier run, or a stopped one) are not counted again.
     let uncounted =
         |raw: &RawDoc| wanted(raw) && !writer.furniture_counted(&raw.source, &raw.doc_id);
-    let (counter, counted) =
+    let (counter, counted, detected) =
         learn_furniture(counter, reader, &uncounted, decode, workers, batch_size);
     let furniture = counter.finish(min_docs);
     writer
@@ -42,16 +42,19 @@ pub(super) fn furniture_pass(
         )
         .context("cannot save the furniture counts")?;
     tracing::info!(lines = furniture.len(), "furniture lines learned");
-    Ok(std::sync::Arc::new(furniture))
+    Ok((std::sync::Arc::new(furniture), detected))
 }
+
+/// The encodings the pass detected, by doc_id (see `Stages::detected`).
+pub(super) type Detected = std::collections::HashMap<String, &'static str>;
 
 /// Documents after which the furniture counter forgets lines seen only once in them.
 pub(super) const FURNITURE_WINDOW: u64 = 5_000;
 
 /// The first pass: reads and decodes every new input and counts its candidate furniture
 /// lines, batch by batch in parallel, documents counted in input order, on top of the counts
-/// the dataset's earlier runs saved. Returns the counts and the inputs (source, doc_id) it
-/// counted.
+/// the dataset's earlier runs saved. Returns the counts, the inputs (source, doc_id) it
+/// counted, and the encodings it detected.
 pub(super) fn learn_furniture(
     mut counter: corpus::furniture::LineCounter,
     mut reader: ingest::Reader,
@@ -59,8 +62,13 @@ pub(super) fn learn_furniture(
     decode: &ingest::DecodeOptions,
     workers: &crate::pipeline::Workers,
     (batch_docs, batch_bytes): (usize, u64),
-) -> (corpus::furniture::LineCounter, Vec<(String, String)>) {
+) -> (
+    corpus::furniture::LineCounter,
+    Vec<(String, String)>,
+    Detected,
+) {
     let mut counted = Vec::new();
+    let mut detected = Detected::new();
     loop {
         let batch = next_batch(&mut reader, batch_docs, batch_bytes, is_new);
         if batch.is_empty() {
@@ -71,9 +79,10 @@ pub(super) fn learn_furniture(
                 .iter()
                 .map(|raw| (raw.source.clone(), raw.doc_id.clone())),
         );
-        for page in &workers.line_keys(batch, decode) {
-            counter.add_document(page);
+        for (page, encoding) in workers.line_keys(batch, decode) {
+            counter.add_document(&page);
+            detected.extend(encoding);
         }
     }
-    (counter, counted)
+    (counter, counted, detected)
 }

@@ -399,8 +399,8 @@ pub fn run(args: RunArgs) -> Result<ExitCode> {
     let mut reading = ReadAccount::new(&sources);
     let known: Vec<u128> = seen.contents().collect();
     let is_new = |raw: &RawDoc| !seen.contains(&raw.source, &raw.doc_id);
-    let learned_furniture = if args.no_boilerplate {
-        None
+    let (learned_furniture, detected) = if args.no_boilerplate {
+        (None, Default::default())
     } else {
         let learn_from = every_input.unwrap_or_else(|| sources.clone());
         let reader =
@@ -409,13 +409,14 @@ pub fn run(args: RunArgs) -> Result<ExitCode> {
         // unsharded run, so it learns the same furniture.
         let every_shard = shard.is_some();
         let uncounted = |raw: &RawDoc| every_shard || is_new(raw);
-        Some(furniture_pass(
+        let (furniture, detected) = furniture_pass(
             &mut writer,
             reader,
             &uncounted,
             (&decode, &workers, batch_size),
             args.boilerplate_min_docs,
-        )?)
+        )?;
+        (Some(furniture), detected)
     };
     let stages = Stages {
         decode,
@@ -424,6 +425,7 @@ pub fn run(args: RunArgs) -> Result<ExitCode> {
             furniture: learned_furniture,
         },
         extractor: crate::pipeline::extractor(args.entity_tagger),
+        detected,
     };
     let progress = Progress::new(args.log_format, sources.len() as u64);
     let mut reader = ingest::read(sources, read_options).with_known(known.iter().copied());
