@@ -56,6 +56,9 @@ impl Stages {
     }
 }
 
+/// A document's doc_id and the encoding detected for it (a `documents.encoding` name).
+pub type DetectedEncoding = (String, &'static str);
+
 /// The run's worker threads: every parallel step of newsprint runs on them.
 #[derive(Clone)]
 pub struct Workers(Arc<rayon::ThreadPool>);
@@ -87,7 +90,7 @@ impl Workers {
         &self,
         batch: Vec<RawDoc>,
         decode: &DecodeOptions,
-    ) -> Vec<(Vec<u64>, Option<(String, &'static str)>)> {
+    ) -> Vec<(Vec<u64>, Option<DetectedEncoding>)> {
         self.0.install(|| {
             batch
                 .into_par_iter()
