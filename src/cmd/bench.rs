@@ -389,6 +389,7 @@ pub fn bench(args: BenchArgs) -> Result<ExitCode> {
     // End to end, in child processes so each reports its own peak memory.
     println!("\nend to end          MB/s   docs/s   peak RSS MB   speed-up");
     let mut base = None;
+    let mut one_thread_secs = None;
     for &threads in &args.threads {
         let out = scratch.join(format!("out-{threads}"));
         // A dataset left in `--dir` by an earlier bench would make this run add nothing.
@@ -400,9 +401,40 @@ pub fn bench(args: BenchArgs) -> Result<ExitCode> {
         let rss = summary["peak_rss_bytes"].as_u64().unwrap_or(0) as f64 / (1 << 20) as f64;
         let speedup = base.map_or(1.0, |b: f64| mbps / b);
         base.get_or_insert(mbps);
+        if threads == 1 {
+            one_thread_secs = Some(secs);
+        }
         println!(
             "{threads} thread(s)         {mbps:>7.1}  {:>7.0}   {rss:>11.0}   {speedup:>7.2}x",
             n_docs as f64 / secs.max(1e-9)
+        );
+    }
+    if let Some(total) = one_thread_secs {
+        // Where one thread's time goes: each stage timed alone, and the rest of the run
+        // (the furniture pass, which reads and decodes every input a second time, moving
+        // records between stages, allocation).
+        let stages = [
+            ("read", read_secs),
+            ("decode", decode_secs),
+            ("clean", clean_secs),
+            ("entities", entity_secs),
+            ("quantities", quantity_secs),
+            ("sketch", sketch_secs),
+            ("write + corpus", write_secs),
+        ];
+        let timed: f64 = stages.iter().map(|(_, t)| t).sum();
+        println!("\nwhere one thread's time goes   s     share");
+        for (stage, secs) in stages {
+            println!(
+                "{stage:<26} {secs:>7.2}   {:>5.1} %",
+                100.0 * secs / total.max(1e-9)
+            );
+        }
+        let rest = (total - timed).max(0.0);
+        println!(
+            "{:<26} {rest:>7.2}   {:>5.1} %",
+            "rest: furniture pass, glue",
+            100.0 * rest / total.max(1e-9)
         );
     }
     if args.dir.is_none() {
