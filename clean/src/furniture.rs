@@ -130,6 +130,10 @@ fn context_hashes(window: &[char]) -> Option<[u64; 2]> {
 pub fn view(normalized: &str) -> Vec<LineView> {
     let lines: Vec<&str> = normalized.lines().collect();
     let keys: Vec<Option<u64>> = lines.iter().map(|l| line_key(l)).collect();
+    if keys.iter().all(Option::is_none) {
+        // No candidate (a page of prose, a JSON Lines record): no context to read.
+        return vec![LineView::default(); lines.len()];
+    }
     // The page as running text: comparable characters, each marked when a sentence ends
     // right after it, and where each line's characters start.
     let mut flat: Vec<char> = Vec::with_capacity(normalized.len() / 3);
@@ -171,11 +175,10 @@ pub fn view(normalized: &str) -> Vec<LineView> {
         };
     }
     let some = |k: u32| (k != NONE).then_some(k as usize);
-    lines
-        .iter()
+    keys.iter()
         .enumerate()
-        .map(|(i, _)| {
-            let Some(key) = keys[i] else {
+        .map(|(i, &key)| {
+            let Some(key) = key else {
                 return LineView::default();
             };
             let (start, end) = (starts[i], starts[i + 1]);
