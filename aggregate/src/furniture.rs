@@ -15,12 +15,12 @@ const MAGIC: &[u8; 8] = b"NPFPEND1";
 /// Counts (as `corpus::furniture::LineCounter::to_bytes` wrote them) and the inputs they
 /// hold, by the key of (source, doc_id).
 #[derive(Debug, Default)]
-pub(crate) struct Pending {
+pub(crate) struct Counts {
     pub counter: Vec<u8>,
     pub counted: HashSet<u128>,
 }
 
-impl Pending {
+impl Counts {
     pub(crate) fn to_bytes(&self) -> Vec<u8> {
         let mut keys: Vec<u128> = self.counted.iter().copied().collect();
         keys.sort_unstable();
@@ -41,7 +41,7 @@ impl Pending {
         if bytes.starts_with(MAGIC) {
             Self::from_bytes(bytes)
         } else if bytes.starts_with(b"NPLINES") {
-            Some(Pending {
+            Some(Counts {
                 counter: bytes.to_vec(),
                 counted: HashSet::new(),
             })
@@ -61,7 +61,7 @@ impl Pending {
             .map(|k| k.try_into().map(u128::from_le_bytes))
             .collect::<Result<_, _>>()
             .ok()?;
-        Some(Pending {
+        Some(Counts {
             counter: counter.to_vec(),
             counted,
         })
@@ -74,15 +74,15 @@ mod tests {
 
     #[test]
     fn pending_counts_read_back_and_anything_else_is_refused() {
-        let pending = Pending {
+        let pending = Counts {
             counter: b"NPLINES2 and counts".to_vec(),
             counted: [3u128, 1 << 100, 7].into_iter().collect(),
         };
-        let back = Pending::from_bytes(&pending.to_bytes()).expect("reads back");
+        let back = Counts::from_bytes(&pending.to_bytes()).expect("reads back");
         assert_eq!(back.counter, pending.counter);
         assert_eq!(back.counted, pending.counted);
         let bytes = pending.to_bytes();
-        assert!(Pending::from_bytes(&bytes[..20]).is_none());
-        assert!(Pending::from_bytes(b"NPLINES2").is_none());
+        assert!(Counts::from_bytes(&bytes[..20]).is_none());
+        assert!(Counts::from_bytes(b"NPLINES2").is_none());
     }
 }

@@ -54,7 +54,7 @@ use serde::{Deserialize, Serialize};
 pub use merge::merge;
 pub use parallel::Parallel;
 pub use record::DocRecord;
-pub use seen::Seen;
+pub use seen::{input_key, Seen};
 pub use writer::{Writer, WriterOptions};
 
 pub use error::Error;

@@ -22,7 +22,8 @@ pub struct Seen {
     pub(crate) retries: retry::Retries,
 }
 
-pub(crate) fn pair_key(source: &str, doc_id: &str) -> u128 {
+/// The key of an input, source and content together, as the dataset's state files hold it.
+pub fn input_key(source: &str, doc_id: &str) -> u128 {
     let mut bytes = Vec::with_capacity(source.len() + doc_id.len() + 1);
     bytes.extend_from_slice(source.as_bytes());
     bytes.push(0);
@@ -33,7 +34,7 @@ pub(crate) fn pair_key(source: &str, doc_id: &str) -> u128 {
 impl Seen {
     /// Whether the input `source` with content `doc_id` is in the dataset.
     pub fn contains(&self, source: &str, doc_id: &str) -> bool {
-        self.pairs.contains(&pair_key(source, doc_id))
+        self.pairs.contains(&input_key(source, doc_id))
     }
 
     /// The contents (doc_ids as numbers) of the documents held, for
@@ -91,7 +92,7 @@ impl Seen {
                     seen.retries.failed(source, file);
                     continue;
                 }
-                seen.pairs.insert(pair_key(source, id));
+                seen.pairs.insert(input_key(source, id));
                 if let Some(content) = ingest::content_number(id) {
                     seen.contents.push(content);
                 }

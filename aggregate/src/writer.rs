@@ -10,7 +10,7 @@ use crate::corpus_step::corpus_step;
 use crate::dataset::{self, remove_leftovers, Manifest, Part, RunRecord, WriterTag};
 use crate::near_duplicates::SketchRow;
 use crate::schema::*;
-use crate::seen::pair_key;
+use crate::seen::input_key;
 use crate::table::{Cell, TableWriter};
 use crate::{furniture, near_duplicates, retry, table};
 use crate::{io_error, unix_now, DatasetLock, DocRecord, Error, InputIndex, Report, RunInfo, Seen};
@@ -71,7 +71,7 @@ pub struct Writer {
     near_duplicates: Option<NearDupOptions>,
     seen: Seen,
     /// Furniture-line counts and the inputs they hold (see `furniture.rs`).
-    furniture: Option<furniture::Pending>,
+    furniture: Option<furniture::Counts>,
     /// The input index: as read until taken, then as handed back to be saved.
     inputs: Option<InputIndex>,
     /// Held while the writer lives: one writer at a time.
@@ -154,7 +154,7 @@ impl Writer {
                 let mut furniture = None;
                 for path in [tag.furniture_pending_path(out), tag.furniture_path(out)] {
                     if let Some(bytes) = read_state(path.clone())? {
-                        furniture = Some(furniture::Pending::read(&bytes).ok_or_else(|| {
+                        furniture = Some(furniture::Counts::read(&bytes).ok_or_else(|| {
                             Error::Manifest {
                                 path,
                                 detail: "not furniture counts; rebuild the dataset with --full"
@@ -235,21 +235,20 @@ impl Writer {
     pub fn furniture_counted(&self, source: &str, doc_id: &str) -> bool {
         self.furniture
             .as_ref()
-            .is_some_and(|p| p.counted.contains(&pair_key(source, doc_id)))
+            .is_some_and(|p| p.counted.contains(&input_key(source, doc_id)))
     }
 
     /// Saves furniture-line counts with the run, for the next run to go on from, and at
     /// once, before anything is committed, as the counts of a run in progress, with the
-    /// inputs (source, doc_id) this run counted: a run stopped half way is resumed with them.
-    pub fn set_furniture_state<'a>(
+    /// inputs this run counted (their [`crate::input_key`]s): a run stopped half way is
+    /// resumed with them.
+    pub fn set_furniture_state(
         &mut self,
         state: Vec<u8>,
-        counted: impl IntoIterator<Item = (&'a str, &'a str)>,
+        counted: impl IntoIterator<Item = u128>,
     ) -> Result<(), Error> {
         let mut furniture = self.furniture.take().unwrap_or_default();
-        furniture
-            .counted
-            .extend(counted.into_iter().map(|(s, d)| pair_key(s, d)));
+        furniture.counted.extend(counted);
         furniture.counter = state;
         dataset::write_whole(
             &self.tag.furniture_pending_path(&self.out),

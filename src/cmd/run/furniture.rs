@@ -36,10 +36,7 @@ pub(super) fn furniture_pass(
         learn_furniture(counter, reader, &uncounted, decode, workers, batch_size);
     let furniture = counter.finish(min_docs);
     writer
-        .set_furniture_state(
-            counter.to_bytes(),
-            counted.iter().map(|(s, d)| (s.as_str(), d.as_str())),
-        )
+        .set_furniture_state(counter.to_bytes(), counted)
         .context("cannot save the furniture counts")?;
     tracing::info!(lines = furniture.len(), "furniture lines learned");
     Ok((std::sync::Arc::new(furniture), detected))
@@ -53,8 +50,9 @@ pub(super) const FURNITURE_WINDOW: u64 = 5_000;
 
 /// The first pass: reads and decodes every new input and counts its candidate furniture
 /// lines, batch by batch in parallel, documents counted in input order, on top of the counts
-/// the dataset's earlier runs saved. Returns the counts, the inputs (source, doc_id) it
-/// counted, and the encodings it detected.
+/// the dataset's earlier runs saved. Returns the counts, the keys of the inputs it counted
+/// (`aggregate::input_key`, 16 bytes an input rather than its two strings), and the
+/// encodings it detected.
 pub(super) fn learn_furniture(
     mut counter: corpus::furniture::LineCounter,
     mut reader: ingest::Reader,
@@ -62,11 +60,7 @@ pub(super) fn learn_furniture(
     decode: &ingest::DecodeOptions,
     workers: &crate::pipeline::Workers,
     (batch_docs, batch_bytes): (usize, u64),
-) -> (
-    corpus::furniture::LineCounter,
-    Vec<(String, String)>,
-    Detected,
-) {
+) -> (corpus::furniture::LineCounter, Vec<u128>, Detected) {
     let mut counted = Vec::new();
     let mut detected = Detected::new();
     loop {
@@ -77,7 +71,7 @@ pub(super) fn learn_furniture(
         counted.extend(
             batch
                 .iter()
-                .map(|raw| (raw.source.clone(), raw.doc_id.clone())),
+                .map(|raw| aggregate::input_key(&raw.source, &raw.doc_id)),
         );
         for (page, encoding) in workers.line_keys(batch, decode) {
             counter.add_document(&page);
