@@ -49,23 +49,26 @@ fn fold(line: &str, limit: usize) -> Option<(u64, usize)> {
 
 /// The key of a normalised line, or `None` when it cannot be furniture.
 pub fn line_key(line: &str) -> Option<u64> {
+    shape_key(line).filter(|_| !has_own_rules(line))
+}
+
+/// The key of a line short enough and not prose, before the rules of [`has_own_rules`].
+fn shape_key(line: &str) -> Option<u64> {
     let line = line.trim();
     if line.is_empty() || ends_sentence(line) {
         return None;
     }
     let (h, n) = fold(line, MAX_CHARS)?;
-    if n < 2 {
-        return None;
-    }
-    // Bylines, datelines and credits recur too (a reporter's name on every page they write),
-    // but are read by their own rules.
-    if crate::byline::parse_byline(line).is_some()
+    (n >= 2).then_some(h)
+}
+
+/// Bylines, datelines and credits recur too (a reporter's name on every page they write),
+/// but are read by their own rules.
+fn has_own_rules(line: &str) -> bool {
+    let line = line.trim();
+    crate::byline::parse_byline(line).is_some()
         || crate::byline::split_dateline(line).is_some()
         || crate::layout::is_credit(line)
-    {
-        return None;
-    }
-    Some(h)
 }
 
 /// A page line as the furniture search sees it.
@@ -128,8 +131,18 @@ fn context_hashes(window: &[char]) -> Option<[u64; 2]> {
 /// line sits before a different article on every page, and a block of several furniture
 /// lines holds no sentence end, so each line of it looks past the others.
 pub fn view(normalized: &str) -> Vec<LineView> {
+    view_where(normalized, &|_| true)
+}
+
+/// [`view`] of the lines whose key `wanted` keeps; the others are viewed as no candidate.
+/// Cleaning asks only of the keys its furniture counted often enough, so that most lines
+/// of a page cost a hash and no more.
+pub fn view_where(normalized: &str, wanted: &dyn Fn(u64) -> bool) -> Vec<LineView> {
     let lines: Vec<&str> = normalized.lines().collect();
-    let keys: Vec<Option<u64>> = lines.iter().map(|l| line_key(l)).collect();
+    let keys: Vec<Option<u64>> = lines
+        .iter()
+        .map(|l| shape_key(l).filter(|&k| wanted(k) && !has_own_rules(l)))
+        .collect();
     if keys.iter().all(Option::is_none) {
         // No candidate (a page of prose, a JSON Lines record): no context to read.
         return vec![LineView::default(); lines.len()];
@@ -228,6 +241,10 @@ pub fn line_keys(text: &str) -> Vec<u64> {
 pub trait Furniture: std::fmt::Debug + Send + Sync {
     /// On how many pages the line was counted, when it is furniture.
     fn pages(&self, line: &LineView) -> Option<u32>;
+
+    /// Whether a line of this key could be furniture: [`Furniture::pages`] is `None` for
+    /// any line whose key this refuses, whatever its context.
+    fn may_be(&self, key: u64) -> bool;
     /// Whether no line is furniture.
     fn is_empty(&self) -> bool;
 }

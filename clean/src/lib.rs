@@ -213,7 +213,7 @@ fn strip_furniture(
     let mut out = String::with_capacity(normalized.len());
     let mut skip_blank = false;
     let mut found = false;
-    let views = furniture::view(normalized);
+    let views = furniture::view_where(normalized, &|key| furniture.may_be(key));
     for (line, view) in normalized.lines().zip(&views) {
         if skip_blank && line.is_empty() {
             skip_blank = false;

@@ -147,6 +147,12 @@ impl clean::furniture::Furniture for FurnitureSet {
         (with_neighbour * 2 < pages).then_some(pages)
     }
 
+    fn may_be(&self, key: u64) -> bool {
+        self.counts
+            .get(&key)
+            .is_some_and(|&pages| pages >= self.min_docs)
+    }
+
     fn is_empty(&self) -> bool {
         FurnitureSet::is_empty(self)
     }

@@ -1,13 +1,14 @@
 //! Turning bytes into text.
 //!
 //! The order of evidence: a byte-order mark; bytes that are valid UTF-8; a NUL pattern that
-//! only UTF-16 produces; then chardetng's guess among the legacy encodings (GB18030/GBK and
-//! Big5 for Chinese pages). A forced `--encoding` skips all of it. Bytes that look like an
+//! only UTF-16 produces; then the legacy encodings, GB18030/GBK and Big5 for Chinese pages
+//! (see `detect.rs`). A forced `--encoding` skips all of it. Bytes that look like an
 //! image or another binary format, and text that decodes to nothing, are accounted for with
 //! their own status instead of being decoded into noise.
 
-use encoding_rs::{Encoding, GB18030, GBK, UTF_16BE, UTF_16LE, UTF_8};
+use encoding_rs::{Encoding, GB18030, UTF_8};
 
+use crate::detect::{detect, utf16_without_bom};
 use crate::{Document, Error, RawDoc, Status};
 
 /// How to decode.
@@ -144,79 +145,6 @@ fn decode_detected(
     match String::from_utf8(bytes) {
         Ok(text) => (text, UTF_8, 0),
         Err(e) => decode_with(UTF_8, e.as_bytes()),
-    }
-}
-
-/// The encoding of bytes that start with a byte-order mark or are not valid UTF-8 (valid
-/// UTF-8 without a mark never gets here).
-fn detect(bytes: &[u8]) -> &'static Encoding {
-    if let Some((encoding, _)) = Encoding::for_bom(bytes) {
-        return encoding;
-    }
-    if let Some(utf16) = utf16_without_bom(bytes) {
-        return utf16;
-    }
-    // UTF-8 with a few broken bytes is still UTF-8: a detector would otherwise read it as
-    // windows-1252 and turn every Han character into mojibake.
-    if looks_mostly_utf8(bytes) {
-        return UTF_8;
-    }
-    // A kilobyte (some 500 characters) tells GB18030 from Big5 as well as the whole page does;
-    // the detector is the slowest step of decoding.
-    const SAMPLE: usize = 1024;
-    let mut detector = chardetng::EncodingDetector::new(chardetng::Iso2022JpDetection::Deny);
-    detector.feed(&bytes[..bytes.len().min(SAMPLE)], bytes.len() <= SAMPLE);
-    let guess = detector.guess(None, chardetng::Utf8Detection::Deny);
-    // GBK is a subset of GB18030: decoding as the superset loses nothing.
-    if guess == GBK {
-        GB18030
-    } else {
-        guess
-    }
-}
-
-/// Whether the bytes are UTF-8 but for fewer than one broken sequence per 100 bytes.
-fn looks_mostly_utf8(bytes: &[u8]) -> bool {
-    let mut bad = 0usize;
-    let mut rest = bytes;
-    let allowed = bytes.len() / 100;
-    while let Err(e) = std::str::from_utf8(rest) {
-        bad += 1;
-        if bad > allowed {
-            return false;
-        }
-        let skip = e.valid_up_to() + e.error_len().unwrap_or(rest.len() - e.valid_up_to());
-        rest = &rest[skip.min(rest.len())..];
-    }
-    bad * 100 < bytes.len().max(1)
-}
-
-/// UTF-16 without a byte-order mark, told by its byte lanes: in UTF-16 text the high byte
-/// of each code unit is NUL for ASCII, 0x4E–0x9F for common Han, 0x30 or 0xFF for CJK
-/// punctuation and full-width forms, 0x20 for curly quotes. Legacy double-byte encodings
-/// and UTF-8 spread their bytes over both lanes alike.
-fn utf16_without_bom(bytes: &[u8]) -> Option<&'static Encoding> {
-    let sample = &bytes[..bytes.len().min(8192) & !1];
-    if sample.len() < 8 {
-        return None;
-    }
-    let plausible_high = |b: u8| matches!(b, 0x00 | 0x20 | 0x30 | 0x4E..=0x9F | 0xFF);
-    let pairs = sample.len() / 2;
-    let (mut le, mut be, mut nul_le, mut nul_be) = (0usize, 0usize, 0usize, 0usize);
-    for pair in sample.chunks_exact(2) {
-        le += usize::from(plausible_high(pair[1]));
-        be += usize::from(plausible_high(pair[0]));
-        nul_le += usize::from(pair[1] == 0);
-        nul_be += usize::from(pair[0] == 0);
-    }
-    // Either many NULs in one lane only, or nearly every high byte plausible in one lane.
-    let strong = |hits: usize, other: usize| hits * 100 >= pairs * 95 && other * 100 < pairs * 70;
-    if (nul_le * 5 > pairs && nul_be * 20 < pairs) || strong(le, be) {
-        Some(UTF_16LE)
-    } else if (nul_be * 5 > pairs && nul_le * 20 < pairs) || strong(be, le) {
-        Some(UTF_16BE)
-    } else {
-        None
     }
 }
 

@@ -17,6 +17,7 @@
 //! ```
 
 mod decode;
+mod detect;
 mod error;
 mod read;
 mod shard;
