@@ -29,8 +29,14 @@ pub(crate) fn corpus_step(
         Ok(dir.join(&name))
     };
     let (entity_path, quantity_path) = (staged(&ENTITY_COUNTS)?, staged(&QUANTITY_COUNTS)?);
-    let (entity_rows, quantity_rows) =
-        summary::summaries(out, manifest, &copies, &entity_path, &quantity_path)?;
+    let (entity_rows, quantity_rows) = summary::summaries(
+        out,
+        manifest,
+        &copies,
+        &entity_path,
+        &quantity_path,
+        parallel,
+    )?;
     for (table, path, rows) in [
         (&ENTITY_COUNTS, entity_path, entity_rows),
         (&QUANTITY_COUNTS, quantity_path, quantity_rows),

@@ -533,6 +533,7 @@ pub(crate) fn mark_near_duplicates(
         format!("{}/{}", doc_id(r.doc), r.article)
     };
     let mut first = 0usize;
+    let mut to_rewrite = Vec::new();
     for (p, file) in parts.iter().enumerate() {
         let n = place[first..].partition_point(|&(q, _)| q as usize == p);
         let range = first..first + n;
@@ -546,55 +547,29 @@ pub(crate) fn mark_near_duplicates(
             part_copies.sort_unstable();
             copies.insert(file.clone(), part_copies);
         }
-        if !unsettled[p] {
-            continue;
+        if unsettled[p] {
+            to_rewrite.push((file, range));
         }
+    }
+    // Each part brought up to date as a task of its own: a part is read and written whole.
+    let outcomes: Vec<std::sync::OnceLock<Result<(), Error>>> = to_rewrite
+        .iter()
+        .map(|_| std::sync::OnceLock::new())
+        .collect();
+    parallel.run(to_rewrite.len(), &|t| {
+        let (file, range) = &to_rewrite[t];
         let kept: StringChunked = matches[range.clone()]
             .iter()
             .map(|m| m.map(|(k, _)| key(k)))
             .collect();
-        let similarity: Float32Chunked = matches[range].iter().map(|m| m.map(|(_, s)| s)).collect();
-        let path = out.join(ARTICLES.name).join(file);
-        let written = read_frame(
-            &ARTICLES,
-            &path,
-            Some(&["duplicate_of", "duplicate_similarity"]),
-        )?;
-        let same = typed(&written, &ARTICLES, "duplicate_of", Column::str)?
+        let similarity: Float32Chunked = matches[range.clone()]
             .iter()
-            .eq(kept.iter())
-            && typed(&written, &ARTICLES, "duplicate_similarity", Column::f32)?
-                .iter()
-                .eq(similarity.iter());
-        if same {
-            continue;
-        }
-        let mut frame = read_frame(&ARTICLES, &path, None)?;
-        let polars_error = |source| Error::Polars {
-            table: ARTICLES.name,
-            source,
-        };
-        frame
-            .with_column(kept.with_name("duplicate_of".into()).into_column())
-            .map_err(polars_error)?;
-        frame
-            .with_column(
-                similarity
-                    .with_name("duplicate_similarity".into())
-                    .into_column(),
-            )
-            .map_err(polars_error)?;
-        // Written in the corpus step's staging folder, where no folder reader looks, and
-        // renamed over the part: a reader of the table's folder finds the old part or the
-        // new one, never half of one, and a reader that opened the old one keeps reading it.
-        let staging = crate::dataset::corpus_staging(out).join(ARTICLES.name);
-        std::fs::create_dir_all(&staging).map_err(|source| Error::Io {
-            path: staging.clone(),
-            source,
-        })?;
-        let fresh = staging.join(file);
-        write_frame(&ARTICLES, &fresh, &mut frame)?;
-        std::fs::rename(&fresh, &path).map_err(|source| Error::Io { path, source })?;
+            .map(|m| m.map(|(_, s)| s))
+            .collect();
+        let _ = outcomes[t].set(update_part(out, file, kept, similarity));
+    });
+    for outcome in outcomes {
+        outcome.into_inner().unwrap_or(Ok(()))?;
     }
     match options {
         Some(options) => Settled {
@@ -623,6 +598,58 @@ pub(crate) fn mark_near_duplicates(
         }
     }
     Ok((report, copies))
+}
+
+/// Writes `duplicate_of` and `duplicate_similarity` into the articles part `file`, unless
+/// it holds those values already.
+fn update_part(
+    out: &Path,
+    file: &str,
+    kept: StringChunked,
+    similarity: Float32Chunked,
+) -> Result<(), Error> {
+    let path = out.join(ARTICLES.name).join(file);
+    let written = read_frame(
+        &ARTICLES,
+        &path,
+        Some(&["duplicate_of", "duplicate_similarity"]),
+    )?;
+    let same = typed(&written, &ARTICLES, "duplicate_of", Column::str)?
+        .iter()
+        .eq(kept.iter())
+        && typed(&written, &ARTICLES, "duplicate_similarity", Column::f32)?
+            .iter()
+            .eq(similarity.iter());
+    if same {
+        return Ok(());
+    }
+    let mut frame = read_frame(&ARTICLES, &path, None)?;
+    let polars_error = |source| Error::Polars {
+        table: ARTICLES.name,
+        source,
+    };
+    frame
+        .with_column(kept.with_name("duplicate_of".into()).into_column())
+        .map_err(polars_error)?;
+    frame
+        .with_column(
+            similarity
+                .with_name("duplicate_similarity".into())
+                .into_column(),
+        )
+        .map_err(polars_error)?;
+    // Written in the corpus step's staging folder, where no folder reader looks, and
+    // renamed over the part: a reader of the table's folder finds the old part or the
+    // new one, never half of one, and a reader that opened the old one keeps reading it.
+    let staging = crate::dataset::corpus_staging(out).join(ARTICLES.name);
+    std::fs::create_dir_all(&staging).map_err(|source| Error::Io {
+        path: staging.clone(),
+        source,
+    })?;
+    let fresh = staging.join(file);
+    write_frame(&ARTICLES, &fresh, &mut frame)?;
+    std::fs::rename(&fresh, &path).map_err(|source| Error::Io { path, source })?;
+    Ok(())
 }
 
 #[cfg(test)]

@@ -275,6 +275,9 @@ impl Segment<'_> {
     }
 }
 
+/// Segments whose partials the first pass computes side by side.
+const PARTIALS_AT_ONCE: usize = 16;
+
 /// Writes `entity_counts` to `entity_path` and `quantity_counts` to `quantity_path`, one part
 /// each, over every segment `manifest` names. Returns their rows.
 pub(crate) fn summaries(
@@ -283,6 +286,7 @@ pub(crate) fn summaries(
     copies: &Copies,
     entity_path: &Path,
     quantity_path: &Path,
+    parallel: &crate::Parallel,
 ) -> Result<(u64, u64), Error> {
     // Segments by name, each with its entities and quantities parts: one pass over each
     // table's parts, in name order.
@@ -314,9 +318,21 @@ pub(crate) fn summaries(
 
     // Two passes over the partials: counts and value buckets, then the values near each
     // median (see `corpus::summary::Totals`).
+    // The first pass computes the partials that are not saved yet, a few segments side by
+    // side: only that many are held at once.
     let mut totals = Totals::default();
-    for segment in &segments {
-        totals.add(&segment.partial(out)?);
+    for group in segments.chunks(PARTIALS_AT_ONCE) {
+        let partials: Vec<std::sync::OnceLock<Result<Partial, Error>>> =
+            group.iter().map(|_| std::sync::OnceLock::new()).collect();
+        parallel.run(group.len(), &|i| {
+            let _ = partials[i].set(group[i].partial(out));
+        });
+        for partial in partials {
+            let partial = partial.into_inner().unwrap_or_else(|| {
+                Err(Error::Layout("a summary partial was not computed".into()))
+            })?;
+            totals.add(&partial);
+        }
     }
     totals.choose_middles();
     for segment in &segments {

@@ -28,11 +28,8 @@ pub(crate) enum Cell<'a> {
 }
 
 enum Data {
-    /// Strings live in one buffer, each cell a span of it: no allocation per cell.
-    Str {
-        buf: String,
-        spans: Vec<Option<(usize, usize)>>,
-    },
+    /// Strings are copied once, into the Arrow array the Parquet page is encoded from.
+    Str(StringChunkedBuilder),
     U32(Vec<Option<u32>>),
     U64(Vec<Option<u64>>),
     F32(Vec<Option<f32>>),
@@ -45,10 +42,7 @@ enum Data {
 impl Data {
     fn new(ty: ColumnType) -> Self {
         match ty {
-            ColumnType::Str => Data::Str {
-                buf: String::new(),
-                spans: Vec::new(),
-            },
+            ColumnType::Str => Data::Str(StringChunkedBuilder::new(PlSmallStr::EMPTY, 0)),
             ColumnType::U32 => Data::U32(Vec::new()),
             ColumnType::U64 => Data::U64(Vec::new()),
             ColumnType::F32 => Data::F32(Vec::new()),
@@ -82,8 +76,8 @@ pub(crate) struct PartSet {
 }
 
 /// Buffered text beyond which a part is written even if it has few rows: with six tables
-/// buffering, this bounds the writer's memory to about a hundred megabytes.
-const BYTES_PER_PART: usize = 16 << 20;
+/// buffering, this bounds the writer's memory to about fifty megabytes.
+const BYTES_PER_PART: usize = 8 << 20;
 
 impl TableWriter {
     pub(crate) fn new(table: &'static Table, rows_per_part: usize) -> Self {
@@ -116,12 +110,8 @@ impl TableWriter {
         }
         for (k, (cell, data)) in row.iter().zip(&mut self.data).enumerate() {
             match (cell, data) {
-                (Cell::Str(v), Data::Str { buf, spans }) => {
-                    spans.push(v.map(|v| {
-                        let start = buf.len();
-                        buf.push_str(v);
-                        (start, buf.len())
-                    }));
+                (Cell::Str(v), Data::Str(builder)) => {
+                    builder.append_option(*v);
                     self.text_bytes += v.map_or(0, str::len);
                 }
                 (Cell::U32(v), Data::U32(col)) => col.push(*v),
@@ -265,11 +255,7 @@ pub(crate) fn typed<'a, T: PolarsDataType>(
 fn to_column(name: &str, data: Data) -> PolarsResult<Column> {
     let name = PlSmallStr::from_str(name);
     let series = match data {
-        Data::Str { buf, spans } => StringChunked::from_iter_options(
-            name,
-            spans.iter().map(|span| span.map(|(a, b)| &buf[a..b])),
-        )
-        .into_series(),
+        Data::Str(builder) => builder.finish().with_name(name).into_series(),
         Data::U32(v) => Series::new(name, v),
         Data::U64(v) => Series::new(name, v),
         Data::F32(v) => Series::new(name, v),

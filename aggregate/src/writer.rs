@@ -18,7 +18,7 @@ use crate::{io_error, unix_now, DatasetLock, DocRecord, Error, InputIndex, Repor
 /// How the writer batches rows and what it writes.
 #[derive(Clone, Debug)]
 pub struct WriterOptions {
-    /// Rows per Parquet part (a part is also cut at 16 MiB of buffered text). A segment, the
+    /// Rows per Parquet part (a part is also cut at 8 MiB of buffered text). A segment, the
     /// unit of commit, ends when any table's part is full.
     pub rows_per_part: usize,
     /// How near-duplicate articles across documents are found; `None` skips the search.
@@ -28,6 +28,8 @@ pub struct WriterOptions {
     pub shard: Option<Shard>,
     /// Rebuild: ignore what the dataset holds and replace it when the run completes.
     pub full: bool,
+    /// How a segment's tables are encoded side by side (one after another by default).
+    pub parallel: crate::Parallel,
 }
 
 impl Default for WriterOptions {
@@ -37,6 +39,7 @@ impl Default for WriterOptions {
             near_duplicates: Some(NearDupOptions::default()),
             shard: None,
             full: false,
+            parallel: crate::Parallel::default(),
         }
     }
 }
@@ -69,6 +72,7 @@ pub struct Writer {
     sketch_sources: Vec<String>,
     segment: u32,
     near_duplicates: Option<NearDupOptions>,
+    parallel: crate::Parallel,
     seen: Seen,
     /// Furniture-line counts and the inputs they hold (see `furniture.rs`).
     furniture: Option<furniture::Counts>,
@@ -192,6 +196,7 @@ impl Writer {
             sketch_sources: Vec::new(),
             segment: 0,
             near_duplicates: options.near_duplicates,
+            parallel: options.parallel,
             furniture,
             inputs: Some(inputs),
             lock,
@@ -442,16 +447,31 @@ impl Writer {
         let name = self.tag.part_name(self.run.run, self.segment);
         self.segment += 1;
         let staging = self.tag.staging(&self.out);
-        let mut parts = Vec::new();
+        // Each table's part is encoded as a task of its own: Parquet encoding and zstd are
+        // most of a segment's cost.
+        let mut tasks = Vec::new();
         for (table, writer) in SEGMENT_TABLES.iter().zip(&mut self.tables) {
             if writer.rows() == 0 {
                 continue;
             }
             let dir = staging.join(table.name);
             std::fs::create_dir_all(&dir).map_err(io_error(&dir))?;
-            let rows = writer.write_part(&dir.join(&name))?;
+            tasks.push((table.name, dir.join(&name), std::sync::Mutex::new(writer)));
+        }
+        let written: Vec<std::sync::OnceLock<Result<u64, Error>>> =
+            tasks.iter().map(|_| std::sync::OnceLock::new()).collect();
+        self.parallel.run(tasks.len(), &|i| {
+            let (_, path, writer) = &tasks[i];
+            let mut writer = writer.lock().unwrap_or_else(|e| e.into_inner());
+            let _ = written[i].set(writer.write_part(path));
+        });
+        let mut parts = Vec::new();
+        for ((table, _, _), rows) in tasks.iter().zip(written) {
+            let rows = rows.into_inner().unwrap_or_else(|| {
+                Err(Error::Layout(format!("the {table} part was not written")))
+            })?;
             parts.push((
-                table.name,
+                *table,
                 Part {
                     file: name.clone(),
                     rows,

@@ -373,7 +373,7 @@ fn open(source: &Source, options: &ReadOptions) -> Opened {
         _ => Compression::None,
     };
     let head = io::Cursor::new(magic[..n].to_vec());
-    let stream: Box<dyn Read> = match compression {
+    let stream: Box<dyn Read + Send> = match compression {
         Compression::None => Box::new(head.chain(file)),
         Compression::Gzip => Box::new(flate2::read::MultiGzDecoder::new(head.chain(file))),
         Compression::Zstd => match zstd::stream::read::Decoder::new(head.chain(file)) {
@@ -467,7 +467,7 @@ fn read_limited(stream: impl Read, limit: u64) -> Result<Vec<u8>, ReadFailure> {
 /// A JSON Lines source being read, one record at a time.
 struct JsonLines {
     display: String,
-    reader: BufReader<Box<dyn Read>>,
+    reader: BufReader<Box<dyn Read + Send>>,
     line_no: u64,
     /// Documents yielded so far (records and failed lines).
     records: u64,

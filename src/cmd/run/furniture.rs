@@ -33,7 +33,7 @@ pub(super) fn furniture_pass(
     let uncounted =
         |raw: &RawDoc| wanted(raw) && !writer.furniture_counted(&raw.source, &raw.doc_id);
     let (counter, counted, detected) =
-        learn_furniture(counter, reader, &uncounted, decode, workers, batch_size);
+        learn_furniture(counter, reader, &uncounted, decode, workers, batch_size)?;
     let furniture = counter.finish(min_docs);
     writer
         .set_furniture_state(counter.to_bytes(), counted)
@@ -55,14 +55,26 @@ pub(super) const FURNITURE_WINDOW: u64 = 5_000;
 /// encodings it detected.
 pub(super) fn learn_furniture(
     mut counter: corpus::furniture::LineCounter,
-    mut reader: ingest::Reader,
+    reader: ingest::Reader,
     is_new: &dyn Fn(&RawDoc) -> bool,
     decode: &ingest::DecodeOptions,
     workers: &crate::pipeline::Workers,
     (batch_docs, batch_bytes): (usize, u64),
-) -> (corpus::furniture::LineCounter, Vec<u128>, Detected) {
+) -> Result<(corpus::furniture::LineCounter, Vec<u128>, Detected)> {
     let mut counted = Vec::new();
     let mut detected = Detected::new();
+    let mut reader = crate::prefetch::Prefetch::new(reader, (batch_docs, batch_bytes));
+    // Pages are counted in input order on a thread of their own, while the workers key the
+    // next batch's lines.
+    let (to_counter, pages) = std::sync::mpsc::sync_channel::<Vec<Vec<u64>>>(1);
+    let counting = std::thread::spawn(move || {
+        for batch in pages {
+            for page in &batch {
+                counter.add_document(page);
+            }
+        }
+        counter
+    });
     loop {
         let batch = next_batch(&mut reader, batch_docs, batch_bytes, is_new);
         if batch.is_empty() {
@@ -73,10 +85,18 @@ pub(super) fn learn_furniture(
                 .iter()
                 .map(|raw| aggregate::input_key(&raw.source, &raw.doc_id)),
         );
+        let mut pages = Vec::with_capacity(batch.len());
         for (page, encoding) in workers.line_keys(batch, decode) {
-            counter.add_document(&page);
+            pages.push(page);
             detected.extend(encoding);
         }
+        if to_counter.send(pages).is_err() {
+            break; // the counting thread panicked: reported by join below
+        }
     }
-    (counter, counted, detected)
+    drop(to_counter);
+    let counter = counting
+        .join()
+        .map_err(|_| anyhow::anyhow!("the furniture counter panicked"))?;
+    Ok((counter, counted, detected))
 }

@@ -108,7 +108,7 @@ pub struct RunArgs {
     pub batch_mb: u64,
 
     /// Rows per Parquet part. A run commits its rows a segment at a time, a segment ending
-    /// when any table's part is full (or holds 16 MiB of text): a killed run loses at most
+    /// when any table's part is full (or holds 8 MiB of text): a killed run loses at most
     /// the segment under way.
     #[arg(long, value_name = "N", default_value_t = 250_000)]
     pub rows_per_part: usize,
@@ -334,7 +334,11 @@ impl RunPlan {
         })
     }
 
-    fn writer_options_of(args: &RunArgs, shard: Option<Shard>) -> aggregate::WriterOptions {
+    fn writer_options_of(
+        args: &RunArgs,
+        shard: Option<Shard>,
+        workers: &crate::pipeline::Workers,
+    ) -> aggregate::WriterOptions {
         aggregate::WriterOptions {
             near_duplicates: (!args.no_near_dup).then(|| corpus::neardup::NearDupOptions {
                 threshold: args.near_dup_threshold,
@@ -343,6 +347,7 @@ impl RunPlan {
             shard,
             full: args.full,
             rows_per_part: args.rows_per_part.max(1),
+            parallel: workers.corpus_runner(),
         }
     }
 }
@@ -372,7 +377,7 @@ pub fn run(args: RunArgs) -> Result<ExitCode> {
     let workers = crate::pipeline::Workers::new(threads).context("cannot start worker threads")?;
     tracing::info!(inputs = sources.len(), threads, out = %out.display(), "newsprint run");
 
-    let writer_options = RunPlan::writer_options_of(&args, shard);
+    let writer_options = RunPlan::writer_options_of(&args, shard, &workers);
     let mut writer = aggregate::Writer::open(&out, writer_options)
         .with_context(|| format!("cannot write to {}", out.display()))?;
     for holder in writer.locks_taken_over() {
@@ -428,7 +433,10 @@ pub fn run(args: RunArgs) -> Result<ExitCode> {
         detected,
     };
     let progress = Progress::new(args.log_format, sources.len() as u64);
-    let mut reader = ingest::read(sources, read_options).with_known(known.iter().copied());
+    let mut reader = crate::prefetch::Prefetch::new(
+        ingest::read(sources, read_options).with_known(known.iter().copied()),
+        batch_size,
+    );
     drop(known);
     let mut totals = Totals {
         unchanged: unchanged_files.documents,
@@ -497,6 +505,10 @@ pub fn run(args: RunArgs) -> Result<ExitCode> {
         writer.abandon();
         return Err(e);
     }
+    tracing::debug!(
+        secs = started.elapsed().as_secs_f64(),
+        "documents processed; committing and running the corpus step"
+    );
     index.record(reading.settled(started_ns));
     writer.set_input_index(index);
     progress.finish();
@@ -578,7 +590,7 @@ fn source_text(e: &ingest::Error) -> String {
 /// The next documents to process, up to `max_docs` or `max_bytes`; documents that `keep`
 /// refuses (already in the dataset) are read and passed over.
 fn next_batch(
-    reader: &mut ingest::Reader,
+    reader: &mut impl Iterator<Item = RawDoc>,
     max_docs: usize,
     max_bytes: u64,
     mut keep: impl FnMut(&RawDoc) -> bool,
