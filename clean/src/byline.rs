@@ -119,6 +119,9 @@ pub(crate) fn split_dateline(paragraph: &str) -> Option<(Dateline, &str)> {
     if !head.contains('讯') && !head.contains('电') {
         return None;
     }
+    if let Some(wire) = wire_dateline(paragraph) {
+        return Some(wire);
+    }
     let chars: Vec<(usize, char)> = paragraph.char_indices().take(80).collect();
     // The filing place: up to 12 Han characters before the date or `讯`.
     let mut i = 0;
@@ -169,6 +172,40 @@ pub(crate) fn split_dateline(paragraph: &str) -> Option<(Dateline, &str)> {
         },
         rest,
     ))
+}
+
+/// A wire service's dateline in brackets at the start of a paragraph: `(法新社巴黎七日电)`,
+/// `（汉城路透电）`, `(耶路撒冷综合电)`: place, agency and day, closed by `电`.
+fn wire_dateline(paragraph: &str) -> Option<(Dateline, &str)> {
+    let inner_start = paragraph
+        .strip_prefix('(')
+        .or_else(|| paragraph.strip_prefix('（'))?;
+    let close = inner_start.find([')', '）'])?;
+    let inner = &inner_start[..close];
+    let n = inner.chars().count();
+    let filed = inner.strip_suffix('电')?;
+    if !(3..=24).contains(&n)
+        || !filed
+            .chars()
+            .all(|c| is_han(c) || c.is_ascii_digit() || c == '·')
+    {
+        return None;
+    }
+    let split_at = paragraph.len() - inner_start.len()
+        + close
+        + inner_start[close..].chars().next()?.len_utf8();
+    let rest = paragraph[split_at..].trim_start();
+    (!rest.is_empty()).then(|| {
+        (
+            Dateline {
+                text: paragraph[..split_at].to_string(),
+                authors: Vec::new(),
+                year: None,
+                month_day: None,
+            },
+            rest,
+        )
+    })
 }
 
 /// Parses `2026年1月20日` or `1月20日` at `chars[i..]`; returns the index after it (or `i`).
@@ -229,6 +266,34 @@ impl Dateline {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn wire_datelines_in_brackets_are_split_off() {
+        for (paragraph, dateline, rest) in [
+            (
+                "(法新社巴黎七日电)辛吉丝今天表示她无意返回球场。",
+                "(法新社巴黎七日电)",
+                "辛吉丝今天表示她无意返回球场。",
+            ),
+            (
+                "（汉城路透电）25名寻求庇护的朝鲜人昨抵达汉城。",
+                "（汉城路透电）",
+                "25名寻求庇护的朝鲜人昨抵达汉城。",
+            ),
+            (
+                "(耶路撒冷综合电)以色列总理萨隆昨天说。",
+                "(耶路撒冷综合电)",
+                "以色列总理萨隆昨天说。",
+            ),
+        ] {
+            let (found, after) = split_dateline(paragraph).expect(paragraph);
+            assert_eq!((found.text.as_str(), after), (dateline, rest));
+        }
+        // A bracket that is not a dateline stays in the paragraph.
+        for paragraph in ["(图片)市民在公园晨练。", "(完)", "(新华社电)"] {
+            assert!(split_dateline(paragraph).is_none(), "{paragraph}");
+        }
+    }
 
     #[test]
     fn bylines_give_their_names() {

@@ -147,6 +147,11 @@ fn column_full(line: &Line, column: Option<usize>) -> bool {
     column.is_some_and(|w| line.width + 3 >= w && line.width <= w + 6)
 }
 
+/// A line that runs to the column's edge, a character short at most.
+fn fills_column(line: &Line, column: Option<usize>) -> bool {
+    column.is_some_and(|w| line.width + 1 >= w && line.width <= w + 6)
+}
+
 /// A line that could be a heading by its own shape (see the module docs).
 fn heading_shape(line: &str) -> bool {
     // Forty characters are at most 160 bytes: longer lines are rejected without counting.
@@ -286,7 +291,10 @@ fn find_captions(lines: &[Line], ordinary_gap: usize, roles: &mut [Role], cuts: 
             continue;
         }
         let line = &lines[i];
-        let picture_words = line.text.starts_with("图为") || line.text.starts_with("图：");
+        // Starting a line, not in the middle of a sentence a wrap cut (`…全球分布` /
+        // `图为率先推出项目。`).
+        let picture_words = (line.text.starts_with("图为") || line.text.starts_with("图："))
+            && (lines[i - 1].terminated || line.gap > ordinary_gap);
         let isolated = line.gap >= ordinary_gap + 2;
         // Most lines are neither: the scans below are for the few that are.
         if !isolated && !picture_words {
@@ -353,13 +361,32 @@ fn find_headings(lines: &[Line], ordinary_gap: usize, column: Option<usize>, rol
                 let furniture_next = next.is_some_and(|n| {
                     parse_byline(lines[n].text).is_some() || split_dateline(lines[n].text).is_some()
                 });
+                // So does a sentence's tail (`澳洲是…少数国家之` / `一。`), and a number the
+                // wrap cut (`…集团公司在1` / `995年与日本…`).
+                let tail = |n: usize| {
+                    lines[n].gap <= ordinary_gap
+                        && lines[n].terminated
+                        && column.is_some_and(|w| lines[n].width < w)
+                };
+                let number_cut = |n: usize| {
+                    lines[n].gap <= ordinary_gap
+                        && line.text.ends_with(|c: char| c.is_ascii_digit())
+                        && lines[n].text.starts_with(|c: char| c.is_ascii_digit())
+                };
                 let wraps_on = !furniture_next
                     && next.is_some_and(|n| {
-                        soft_full(n)
+                        (soft_full(n)
                             && (!lines[n].heading_shape
-                                || (n + 1 < lines.len() && soft_full(n + 1)))
+                                || (n + 1 < lines.len() && soft_full(n + 1))))
+                            || tail(n)
                     });
-                if !(column_full(line, column) && wraps_on) {
+                // A line set apart by a wider gap than lines and paragraphs have, after a
+                // finished sentence, starts something new: a title as wide as the column is
+                // still a title there.
+                let set_apart = line.gap >= ordinary_gap + 2
+                    && prev.is_none_or(|p| lines[p].terminated || roles[p] != Role::Body);
+                let cut_number = next.is_some_and(number_cut);
+                if set_apart || !(cut_number || column_full(line, column) && wraps_on) {
                     roles[i] = Role::Heading;
                 }
             }
@@ -415,8 +442,10 @@ fn reflow(
                 } else {
                     line.gap.max(widest_gap) <= ordinary_gap
                 };
+                // A finished sentence ends the paragraph unless it ran to the column's very
+                // edge (a justified column's full lines differ by a character at most).
                 soft && (!prev.terminated
-                    || (column_full(prev, column) && column.is_some_and(|w| line.width <= w + 6)))
+                    || (fills_column(prev, column) && column.is_some_and(|w| line.width <= w + 6)))
             }
             _ => false,
         };
@@ -458,6 +487,54 @@ fn join_text(text: &mut String, next: &str) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_column_wide_line_is_body_when_a_sentence_tail_or_a_cut_number_follows() {
+        // Column 15 characters: the first line of each pair is as wide as a title could be.
+        let page = "外长唐纳说，北韩的行为恶劣，将无\n法取得更多的援助，澳洲也不会给予\n北韩任何让步，各国应当共同努力，\n让北韩相信，恶劣行为不会得到任何\n回报。\n\n澳洲是与北韩有邦交的少数国家之\n一。\n\n广州电梯企业集团公司在1\n995年与日本日立公司合资。\n";
+        let (blocks, _) = layout(page);
+        assert!(
+            blocks.iter().all(|b| b.kind == BlockKind::Paragraph),
+            "{blocks:?}"
+        );
+        let texts: Vec<_> = blocks.iter().map(|b| b.text.as_str()).collect();
+        assert!(
+            texts.contains(&"澳洲是与北韩有邦交的少数国家之一。"),
+            "{texts:?}"
+        );
+        assert!(
+            texts.contains(&"广州电梯企业集团公司在1995年与日本日立公司合资。"),
+            "{texts:?}"
+        );
+    }
+
+    #[test]
+    fn a_title_as_wide_as_the_column_after_a_wide_gap_is_a_title() {
+        let page = "上一篇文章在这里结束了。\n\n\n\n印度雨季洪水近五百人丧生\n\n根据官员和媒体的报导,今\n\n年印度全国因雨季豪雨造成\n\n的死亡人数已经攀升至四百\n\n七十四人。\n";
+        let (blocks, _) = layout(page);
+        let kinds: Vec<_> = blocks.iter().map(|b| (b.kind, b.text.as_str())).collect();
+        assert_eq!(
+            kinds[1],
+            (BlockKind::Heading, "印度雨季洪水近五百人丧生"),
+            "{kinds:?}"
+        );
+    }
+
+    #[test]
+    fn picture_words_inside_a_wrapped_sentence_are_not_a_caption() {
+        let page = "新服务首次提供全球官方天气观测，并以云量和降雨的全球分布\n图为率先推出项目。新网页天气观测资料覆盖范围广。\n";
+        let (blocks, cuts) = layout(page);
+        assert!(cuts.is_empty(), "{cuts:?}");
+        assert_eq!(blocks.len(), 1);
+    }
+
+    #[test]
+    fn a_sentence_ending_short_of_the_column_ends_its_paragraph() {
+        // Double spaced: only the lines themselves show where a paragraph ends. Column 12.
+        let page = "一项最新的健康研究报告指\n\n出，孕妇为防胎儿畸形而普\n\n遍服用维他命，使罹患乳癌\n\n的机率上升了三成。\n\n但研究人员说，他们的研究\n\n结果可能只是出于偶然，因\n\n为其他的研究显示，叶酸实\n\n际上会降低风险。\n";
+        let (blocks, _) = layout(page);
+        assert_eq!(blocks.len(), 2, "{blocks:?}");
+    }
 
     #[test]
     fn credits_are_recognised() {

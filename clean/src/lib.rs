@@ -425,6 +425,19 @@ fn assemble(
 ) -> (Vec<Article>, Vec<Option<Location>>) {
     let mut articles: Vec<Article> = Vec::new();
     let mut locations = vec![None; n_blocks];
+    // The gap a page leaves before its paragraphs: a heading set apart by more than that
+    // opens an article of its own rather than a section of the one before.
+    let paragraph_gap = {
+        let mut counts = [0usize; 4];
+        for (_, block) in blocks.iter().skip(1) {
+            if block.kind == BlockKind::Paragraph {
+                counts[block.gap.min(3)] += 1;
+            }
+        }
+        (0..4)
+            .max_by_key(|&g| (counts[g], usize::MAX - g))
+            .unwrap_or(0)
+    };
     let mut i = 0;
     while i < blocks.len() {
         let mut group_end = (i..blocks.len())
@@ -450,7 +463,11 @@ fn assemble(
             let next_has_dateline = blocks
                 .get(group_end)
                 .is_some_and(|b| byline::split_dateline(&b.1.text).is_some());
+            let set_apart = headings
+                .first()
+                .is_some_and(|h| h.1.gap > paragraph_gap && h.1.gap >= 2);
             let starts_article = articles.is_empty()
+                || set_apart
                 || headings.len() >= 2
                 || has_subtitle
                 || next_has_dateline
@@ -631,6 +648,29 @@ mod tests {
                 "{sentence}: the kept copy does not hold it: {text:?}"
             );
         }
+    }
+
+    #[test]
+    fn a_headline_set_apart_by_a_wide_gap_opens_an_article_and_a_subhead_does_not() {
+        // Newswire articles have no byline line: the gap before a headline is what says a
+        // new article starts, where a subhead sits as close as a paragraph.
+        let text = "中日两国央行签署货币互换协议\n\n新华社东京3月28日电(记者王妍)中国人民银行行长戴相龙与日本银行行长速水优28日在东京签署了协议。\n\n协议的意义\n\n中日两国中央银行的合作进一步加强。\n\n\n\n国际足联将严惩足球场上的欺骗行为\n\n在瑞士举行的国际足联执委会16日透露出这样的信息。\n\n\n\n(国际)法国派宪兵增援在科特迪瓦的维和部队\n\n(法新社巴黎二十九日电)法国外长今天在议会听证会上宣布增援。\n";
+        let page = page(text);
+        let titles: Vec<_> = page.articles.iter().map(|a| a.title.as_deref()).collect();
+        assert_eq!(
+            titles,
+            [
+                Some("中日两国央行签署货币互换协议"),
+                Some("国际足联将严惩足球场上的欺骗行为"),
+                Some("（国际）法国派宪兵增援在科特迪瓦的维和部队"),
+            ]
+        );
+        assert_eq!(page.articles[0].paragraphs[1].kind, ParagraphKind::Subhead);
+        assert_eq!(page.articles[0].authors, ["王妍"]);
+        assert_eq!(
+            page.articles[2].dateline.as_deref(),
+            Some("（法新社巴黎二十九日电）")
+        );
     }
 
     #[test]

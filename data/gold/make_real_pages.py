@@ -87,8 +87,10 @@ def ocr_page(seed: int, articles: list[dict]) -> tuple[str, dict]:
     for a_idx, art in enumerate(chosen):
         gold, printed = gold_article(art)
         if len(printed) > 8:
+            # A dateline alone on its paragraph has no gold paragraph of its own.
+            dropped_dateline = len(printed) - len(gold["paragraphs"])
             printed = printed[:8]
-            gold["paragraphs"] = gold["paragraphs"][: 8 - (len(printed) - len(gold["paragraphs"]))]
+            gold["paragraphs"] = gold["paragraphs"][: 8 - dropped_dateline]
         gold_articles.append(gold)
         blocks.append((3 if a_idx else 2, [gold["title"]]))
         captioned = rng.randrange(len(printed))

@@ -12,7 +12,8 @@ fn eval_rows() -> Vec<(String, Vec<String>)> {
     );
     String::from_utf8_lossy(&output.stdout)
         .lines()
-        .skip(2)
+        // The set's name, then two header lines.
+        .skip(3)
         .take_while(|l| !l.is_empty())
         .map(|l| {
             let mut cells = l.split_whitespace().map(str::to_string);
@@ -42,7 +43,7 @@ fn cleaning_quality_holds_on_the_gold_pages() {
     assert_eq!(percent(&sample[1]), 0.0, "no sentence twice: {sample:?}");
     assert_eq!(sample[4], "5/5", "titles");
     assert_eq!(sample[5], "5/5", "authors");
-    assert_eq!(sample[6], "0", "captions left");
+    assert!(sample[6].starts_with("0/"), "captions left: {sample:?}");
     let overall = &rows.last().expect("overall row").1;
     assert!(
         percent(&overall[0]) >= 99.0,
@@ -57,7 +58,7 @@ fn cleaning_quality_holds_on_the_gold_pages() {
         let (found, total) = overall[column].split_once('/').expect("found/total");
         assert_eq!(found, total, "every {what} found: {overall:?}");
     }
-    assert_eq!(overall[6], "0", "captions left");
+    assert!(overall[6].starts_with("0/"), "captions left: {overall:?}");
 }
 
 #[test]
