@@ -10,6 +10,10 @@
 //!
 //! [merge]
 //! near_dup_threshold = 0.8
+//!
+//! [[clean.drop]]            # for run and eval: text to take out of every page
+//! name = "sohu-footer"
+//! pattern = "返回搜狐.*$"
 //! ```
 //!
 //! Keys are the subcommand's long option names (`near_dup_threshold` or
@@ -23,6 +27,43 @@ use std::ffi::OsString;
 use std::path::PathBuf;
 
 use anyhow::{anyhow, bail, Context, Result};
+
+/// The table of cleaning options every subcommand that cleans reads: `[[clean.drop]]`
+/// patterns, given to `run` and `eval` as `--drop NAME=PATTERN`.
+const CLEAN: &str = "clean";
+
+/// The `[[clean.drop]]` patterns as `NAME=PATTERN` arguments, for the subcommands that clean.
+fn clean_drops(
+    file: &toml::Table,
+    subcommand: &str,
+    path: &std::path::Path,
+) -> Result<Vec<String>> {
+    if !matches!(subcommand, "run" | "eval") {
+        return Ok(Vec::new());
+    }
+    let Some(clean) = file.get(CLEAN) else {
+        return Ok(Vec::new());
+    };
+    let bad = || {
+        anyhow!(
+            "{}: [clean] holds `[[clean.drop]]` tables, each with a `name` and a `pattern`",
+            path.display()
+        )
+    };
+    let clean = clean.as_table().ok_or_else(bad)?;
+    let mut drops = Vec::new();
+    for (key, value) in clean {
+        if key != "drop" {
+            return Err(bad());
+        }
+        for entry in value.as_array().ok_or_else(bad)? {
+            let entry = entry.as_table().ok_or_else(bad)?;
+            let field = |k: &str| entry.get(k).and_then(toml::Value::as_str).ok_or_else(bad);
+            drops.push(format!("{}={}", field("name")?, field("pattern")?));
+        }
+    }
+    Ok(drops)
+}
 
 /// The file in the working folder read when no other is named.
 pub const DEFAULT_FILE: &str = "newsprint.toml";
@@ -67,7 +108,7 @@ pub fn apply(
         .parse()
         .with_context(|| format!("{} is not valid TOML", path.display()))?;
     for key in file.keys() {
-        if !command.get_subcommands().any(|s| s.get_name() == key) {
+        if key != CLEAN && !command.get_subcommands().any(|s| s.get_name() == key) {
             bail!(
                 "{}: [{key}] is not a newsprint subcommand (tables: [run], [merge], [stats], ...)",
                 path.display()
@@ -97,8 +138,12 @@ pub fn apply(
     };
     let name = argv[position].to_string_lossy().into_owned();
     let section = section_of(&name);
-    let Some(table) = file.get(section) else {
-        return Ok(argv);
+    let drops = clean_drops(&file, &name, path)?;
+    let empty = toml::Value::Table(toml::Table::new());
+    let table = match file.get(section) {
+        Some(table) => table,
+        None if drops.is_empty() => return Ok(argv),
+        None => &empty,
     };
     let table = table
         .as_table()
@@ -147,12 +192,26 @@ pub fn apply(
                     inserted.push(format!("--{long}").into());
                 }
             }
+            toml::Value::Array(items) if takes_value => {
+                // A repeatable option (`drop = ["name=pattern", ...]`): the flag once an item.
+                for item in items {
+                    let text = scalar(item).ok_or_else(|| bad("a list of strings"))?;
+                    inserted.push(format!("--{long}").into());
+                    inserted.push(text.into());
+                }
+            }
             other if takes_value => {
                 let text = scalar(other).ok_or_else(|| bad("a string or a number"))?;
                 inserted.push(format!("--{long}").into());
                 inserted.push(text.into());
             }
             _ => return Err(bad("true or false")),
+        }
+    }
+    if !typed.longs.iter().any(|l| l == "drop") {
+        for drop in drops {
+            inserted.push("--drop".into());
+            inserted.push(drop.into());
         }
     }
     let mut out: Vec<OsString> = argv[..=position].to_vec();

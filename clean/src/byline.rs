@@ -73,6 +73,29 @@ pub(crate) fn parse_byline(line: &str) -> Option<Vec<String>> {
     (roles > 0 && !names.is_empty()).then_some(names)
 }
 
+/// The names of an end credit, the line in brackets that closes an article with who wrote
+/// or supplied it: `(刘亮明 陈建军)`, `（新华社供稿）` (no names).
+pub(crate) fn end_credit(line: &str) -> Option<Vec<String>> {
+    if line.len() > 40 * 3 {
+        return None;
+    }
+    let inner = line
+        .strip_prefix(['(', '（'])?
+        .strip_suffix([')', '）'])?
+        .trim();
+    if ["新华社供稿", "新华社稿", "本报综合", "综合消息"].contains(&inner) {
+        return Some(Vec::new());
+    }
+    let names: Vec<&str> = inner
+        .split([' ', '　', '、'])
+        .filter(|t| !t.is_empty())
+        .collect();
+    let is_name = |t: &&str| (2..=4).contains(&t.chars().count()) && t.chars().all(is_han);
+    // One bare name in brackets is as often a gloss (`(英国)`): two or more, or a role word.
+    (names.len() >= 2 && names.len() <= 6 && names.iter().all(is_name))
+        .then(|| names.iter().map(|n| n.to_string()).collect())
+}
+
 /// Strips a role word (and a paper's name before it) from a token: `湖南日报全媒体记者陈勇`
 /// gives `陈勇`. `None` when the token has no role word.
 fn split_role(token: &str) -> Option<&str> {
@@ -266,6 +289,19 @@ impl Dateline {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn end_credits_name_their_authors() {
+        assert_eq!(
+            end_credit("(刘亮明 陈建军)"),
+            Some(vec!["刘亮明".to_string(), "陈建军".to_string()])
+        );
+        assert_eq!(end_credit("（新华社供稿）"), Some(Vec::new()));
+        for line in ["(英国)", "(完)", "(附图片1张)", "(据新华社电 记者报道说明)"]
+        {
+            assert_eq!(end_credit(line), None, "{line}");
+        }
+    }
 
     #[test]
     fn wire_datelines_in_brackets_are_split_off() {

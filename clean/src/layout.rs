@@ -15,7 +15,7 @@
 //!   are taken out; so is a lone caption set apart by a wide gap. When a caption had cut a
 //!   sentence, the two halves are joined again.
 
-use crate::byline::{parse_byline, split_dateline};
+use crate::byline::{end_credit, parse_byline, split_dateline};
 use crate::chars::{display_width, ends_sentence, is_balanced, is_han};
 
 /// What a block of the page is, before articles are assembled.
@@ -147,6 +147,34 @@ fn column_full(line: &Line, column: Option<usize>) -> bool {
     column.is_some_and(|w| line.width + 3 >= w && line.width <= w + 6)
 }
 
+/// A headline with the punctuation headlines carry (`上海警方证实，法航两名坠机者为土耳其男子`,
+/// `政治干预NHK节目内容？日本媒体引爆论战`, `…分析家称当选可能性较大；女选民希望…`),
+/// which the heading shape refuses because running text has it too: taken as a headline
+/// only where it opens the page or stands apart after a finished sentence, and the text
+/// after its gap runs on far longer than it.
+fn headline_before_text(
+    lines: &[Line],
+    prev: Option<usize>,
+    i: usize,
+    next: usize,
+    ordinary_gap: usize,
+) -> bool {
+    let line = &lines[i];
+    let opens = prev.is_none_or(|p| lines[p].terminated && line.gap >= ordinary_gap + 2);
+    if !opens || lines[next].gap == 0 || lines[next].width < line.width * 2 {
+        return false;
+    }
+    let n = line.text.chars().count();
+    if !(4..=40).contains(&n) || line.text.contains('。') || !is_balanced(line.text) {
+        return false;
+    }
+    let Some(last) = line.text.chars().last() else {
+        return false;
+    };
+    !matches!(last, '，' | '、' | '；' | '：' | ',' | ';' | ':')
+        && line.text.chars().filter(|&c| is_han(c)).count() * 2 >= n
+}
+
 /// A line that runs to the column's edge, a character short at most.
 fn fills_column(line: &Line, column: Option<usize>) -> bool {
     column.is_some_and(|w| line.width + 1 >= w && line.width <= w + 6)
@@ -168,7 +196,8 @@ fn heading_shape(line: &str) -> bool {
     if matches!(last, '，' | '、' | '；' | '：' | ',' | ';' | ':') || ends_sentence(line) {
         return false;
     }
-    if line.starts_with(['，', '。', '、', '”', '’', '）', '；']) {
+    // A dash opens a deck, a list item or a signature (`———王文西(山东)`), never a headline.
+    if line.starts_with(['，', '。', '、', '”', '’', '）', '；', '—']) {
         return false;
     }
     // A label such as `破局：` may introduce a heading that has a comma in it.
@@ -347,10 +376,18 @@ fn find_headings(lines: &[Line], ordinary_gap: usize, column: Option<usize>, rol
                 && (!title_group_follows || column_full(&lines[p], column))
         });
         if !continues_prev {
-            if parse_byline(line.text).is_some() {
+            // A deck (`——访…`) hangs under a headline; elsewhere a dash opens a list item or
+            // a signature (`———王文西(山东)`), which stays in its article's text.
+            let under_headline =
+                prev.is_some_and(|p| matches!(roles[p], Role::Heading | Role::Subtitle));
+            if parse_byline(line.text).is_some() || end_credit(line.text).is_some() {
                 roles[i] = Role::Byline;
-            } else if is_subtitle_marker(line.text) && next.is_some() {
+            } else if is_subtitle_marker(line.text) && next.is_some() && under_headline {
                 roles[i] = Role::Subtitle;
+            } else if !line.heading_shape
+                && next.is_some_and(|n| headline_before_text(lines, prev, i, n, ordinary_gap))
+            {
+                roles[i] = Role::Heading;
             } else if line.heading_shape && next.is_some() {
                 // It wraps on when the next line continues the column: a line that cannot be
                 // a heading, or one more column-full line after it (a title and its deck may
@@ -444,8 +481,13 @@ fn reflow(
                 };
                 // A finished sentence ends the paragraph unless it ran to the column's very
                 // edge (a justified column's full lines differ by a character at most).
-                soft && (!prev.terminated
-                    || (fills_column(prev, column) && column.is_some_and(|w| line.width <= w + 6)))
+                // Each item of a dash list (`———王文西(山东)`) is a line of its own.
+                let list_item =
+                    line.text.starts_with('—') && (prev.terminated || prev.text.starts_with('—'));
+                soft && !list_item
+                    && (!prev.terminated
+                        || (fills_column(prev, column)
+                            && column.is_some_and(|w| line.width <= w + 6)))
             }
             _ => false,
         };

@@ -28,7 +28,9 @@
 mod byline;
 mod chars;
 mod dedup;
+mod drop;
 pub mod furniture;
+mod inline_credit;
 mod layout;
 mod normalize;
 
@@ -39,6 +41,7 @@ pub use dedup::shingle_hashes;
 pub use normalize::normalize;
 
 use chars::ends_sentence;
+pub use drop::DropPattern;
 use layout::{Block, BlockKind, CutKind};
 
 /// Options for [`clean()`].
@@ -49,6 +52,8 @@ pub struct CleanOptions {
     pub fallback_date: Option<NaiveDate>,
     /// Furniture lines learned from the run (see [`furniture`]); taken out as `noise`.
     pub furniture: Option<std::sync::Arc<dyn furniture::Furniture>>,
+    /// The user's patterns of text to take out (see [`DropPattern`]); taken out as `noise`.
+    pub drop: Vec<DropPattern>,
 }
 
 /// A cleaned page.
@@ -200,7 +205,12 @@ impl RemovedKind {
 /// Cleans one decoded document. Documents without text give an empty page.
 pub fn clean(doc: &ingest::Document, options: &CleanOptions) -> Page {
     let fallback = doc.published_date.or(options.fallback_date);
-    clean_text(&doc.text, fallback, options.furniture.as_deref())
+    clean_text(
+        &doc.text,
+        fallback,
+        options.furniture.as_deref(),
+        &options.drop,
+    )
 }
 
 /// Takes the run's furniture lines out of a normalised page, with the blank line after each
@@ -243,10 +253,84 @@ fn strip_furniture(
     found.then_some(out)
 }
 
+/// Cuts the user's patterns and the inline photo credits out of the lines that hold them;
+/// `None` when no line does.
+fn cut_within_lines(
+    normalized: &str,
+    drop: &[DropPattern],
+    removed: &mut Vec<(usize, Removed, Option<usize>)>,
+) -> Option<String> {
+    let mut out = String::new();
+    let mut changed = false;
+    for line in normalized.split('\n') {
+        let mut line = std::borrow::Cow::Borrowed(line);
+        for pattern in drop {
+            let spans: Vec<_> = pattern.spans(&line).collect();
+            if spans.is_empty() {
+                continue;
+            }
+            let mut kept = String::with_capacity(line.len());
+            let mut from = 0;
+            for span in spans {
+                kept.push_str(&line[from..span.start]);
+                removed.push((
+                    0,
+                    Removed {
+                        kind: RemovedKind::Noise,
+                        text: line[span.clone()].to_string(),
+                        reason: format!("matches the pattern {} given to the run", pattern.name()),
+                        method: format!("pattern:{}", pattern.name()),
+                        duplicate_of: None,
+                        similarity: None,
+                    },
+                    None,
+                ));
+                from = span.end;
+            }
+            kept.push_str(&line[from..]);
+            line = std::borrow::Cow::Owned(kept);
+        }
+        // A credit alone on its line is the layout's; one inside running text is cut here.
+        if !layout::is_credit(line.trim()) {
+            if let Some((kept, cuts)) = inline_credit::cut_inline_credits(&line) {
+                for cut in cuts {
+                    let (kind, reason) = if cut.is_caption {
+                        (
+                            RemovedKind::Caption,
+                            "photo caption: the sentence before an inline credit",
+                        )
+                    } else {
+                        (RemovedKind::Credit, "photo credit inside the text")
+                    };
+                    removed.push((
+                        0,
+                        Removed {
+                            kind,
+                            text: cut.text,
+                            reason: reason.to_string(),
+                            method: "inline-credit-rule".to_string(),
+                            duplicate_of: None,
+                            similarity: None,
+                        },
+                        None,
+                    ));
+                }
+                line = std::borrow::Cow::Owned(kept);
+            }
+        }
+        changed |= matches!(line, std::borrow::Cow::Owned(_));
+        out.push_str(&line);
+        out.push('\n');
+    }
+    out.pop();
+    changed.then_some(out)
+}
+
 fn clean_text(
     text: &str,
     fallback: Option<NaiveDate>,
     furniture: Option<&dyn furniture::Furniture>,
+    drop: &[DropPattern],
 ) -> Page {
     // Each removed passage with its line, and the block holding the kept copy (placed in an
     // article once articles are assembled).
@@ -256,6 +340,9 @@ fn clean_text(
         if let Some(stripped) = strip_furniture(&normalized, furniture, &mut removed) {
             normalized = stripped;
         }
+    }
+    if let Some(cut) = cut_within_lines(&normalized, drop, &mut removed) {
+        normalized = cut;
     }
     let (mut blocks, cuts) = layout::layout(&normalized);
     // A copy glued onto a paragraph after a cut sentence: the kept copy is the paragraph.
@@ -540,6 +627,22 @@ fn assemble(
                             article.byline = Some(block.text.clone());
                             article.authors = byline::parse_byline(&block.text).unwrap_or_default();
                         }
+                        // An end credit (`(刘亮明 陈建军)`) closes the article: its names are
+                        // the article's authors, never a paragraph.
+                        BlockKind::Byline if byline::end_credit(&block.text).is_some() => {
+                            for name in byline::end_credit(&block.text).unwrap_or_default() {
+                                if !article.authors.contains(&name) {
+                                    article.authors.push(name);
+                                }
+                            }
+                            match &mut article.byline {
+                                Some(byline) => {
+                                    byline.push(' ');
+                                    byline.push_str(&block.text);
+                                }
+                                None => article.byline = Some(block.text.clone()),
+                            }
+                        }
                         _ => article.paragraphs.push(Paragraph {
                             kind: ParagraphKind::Subhead,
                             text: block.text.clone(),
@@ -608,7 +711,7 @@ mod tests {
     use super::*;
 
     fn page(text: &str) -> Page {
-        clean_text(text, NaiveDate::from_ymd_opt(2026, 1, 21), None)
+        clean_text(text, NaiveDate::from_ymd_opt(2026, 1, 21), None, &[])
     }
 
     /// Every sentence of `text` survives in the page's articles, or was removed as a
@@ -671,6 +774,31 @@ mod tests {
             page.articles[2].dateline.as_deref(),
             Some("（法新社巴黎二十九日电）")
         );
+    }
+
+    #[test]
+    fn dash_lists_stay_in_their_article_and_end_credits_become_authors() {
+        let text = "全国劳动模范名单公布\n\n本次共评选出全国劳动模范一百名，名单如下。\n———王文西(山东)\n———李明华(河北)\n———张建国(湖南)\n\n(刘亮明 陈建军)\n\n\n\n江泽民会见美国客人(附图片1张)\n\n新华社北京1月5日电 国家主席江泽民今天在中南海会见了美国客人。\n";
+        let page = page(text);
+        let titles: Vec<_> = page.articles.iter().map(|a| a.title.as_deref()).collect();
+        assert_eq!(
+            titles,
+            [Some("全国劳动模范名单公布"), Some("江泽民会见美国客人")],
+            "{:?}",
+            page.articles
+        );
+        let first = &page.articles[0];
+        assert_eq!(
+            first.paragraphs.len(),
+            4,
+            "one paragraph a list item: {first:?}"
+        );
+        assert_eq!(first.authors, ["刘亮明", "陈建军"]);
+        assert!(!first.text().contains("刘亮明"), "{first:?}");
+        assert!(page
+            .removed
+            .iter()
+            .any(|r| r.text == "（附图片1张）" && r.kind == RemovedKind::Credit));
     }
 
     #[test]

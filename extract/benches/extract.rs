@@ -141,6 +141,7 @@ fn sample_pages(root: &str) -> Vec<clean::Page> {
     let options = clean::CleanOptions {
         fallback_date: chrono::NaiveDate::from_ymd_opt(2026, 1, 21),
         furniture: None,
+        drop: Vec::new(),
     };
     ingest::read(sources, ingest::ReadOptions::default())
         .map(|raw| ingest::decode(raw, &ingest::DecodeOptions::default()))

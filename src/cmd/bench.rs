@@ -129,6 +129,7 @@ pub(crate) fn bench_stages(extractor: extract::Extractor) -> Stages {
         clean: clean::CleanOptions {
             fallback_date: chrono::NaiveDate::from_ymd_opt(2026, 1, 21),
             furniture: None,
+            drop: Vec::new(),
         },
         extractor,
         detected: Default::default(),

@@ -107,6 +107,15 @@ pub fn settings(run: &RunArgs) -> toml::Table {
         "no_follow_symlinks",
         Some(Value::Boolean(run.no_follow_symlinks)),
     );
+    put(
+        "drop",
+        Some(Value::Array(
+            run.drop
+                .iter()
+                .map(|d| Value::String(format!("{}={}", d.name(), d.pattern())))
+                .collect(),
+        )),
+    );
     t
 }
 

@@ -34,6 +34,10 @@ pub struct EvalArgs {
     /// Find entities with the character tagger beside the rules, as `run --entity-tagger`.
     #[arg(long)]
     pub entity_tagger: bool,
+
+    /// Text to take out of every page, as `run --drop`.
+    #[arg(long, value_name = "NAME=PATTERN", value_parser = crate::cmd::run::parse_drop)]
+    pub drop: Vec<clean::DropPattern>,
 }
 
 #[derive(serde::Deserialize)]
@@ -264,6 +268,7 @@ pub fn score_page(
     gold_dir: &Path,
     gold_path: &Path,
     extractor: &extract::Extractor,
+    drop: &[clean::DropPattern],
     extracted: &mut Extracted,
 ) -> Result<(String, Scores)> {
     let gold: Gold = serde_json::from_slice(&std::fs::read(gold_path)?)
@@ -282,6 +287,7 @@ pub fn score_page(
                 .as_deref()
                 .and_then(|d| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").ok()),
             furniture: None,
+            drop: drop.to_vec(),
         },
     );
 
@@ -375,6 +381,7 @@ pub fn score_page(
 pub fn score_all(
     dir: &Path,
     extractor: &extract::Extractor,
+    drop: &[clean::DropPattern],
 ) -> Result<(Vec<(String, Scores)>, Extracted)> {
     let mut golds: Vec<PathBuf> = std::fs::read_dir(dir)
         .with_context(|| format!("cannot read gold folder {}", dir.display()))?
@@ -386,7 +393,7 @@ pub fn score_all(
     let mut total = Scores::default();
     let mut extracted = Extracted::default();
     for gold in golds {
-        let (name, scores) = score_page(dir, &gold, extractor, &mut extracted)?;
+        let (name, scores) = score_page(dir, &gold, extractor, drop, &mut extracted)?;
         total.add(&scores);
         rows.push((name, scores));
     }
@@ -402,7 +409,7 @@ pub fn eval(args: EvalArgs) -> Result<ExitCode> {
     let extractor = crate::pipeline::extractor(args.entity_tagger);
     let mut extracted = Extracted::default();
     for (k, gold) in args.gold.iter().enumerate() {
-        let (rows, set_extracted) = score_all(gold, &extractor)?;
+        let (rows, set_extracted) = score_all(gold, &extractor, &args.drop)?;
         extracted.add(&set_extracted);
         if k > 0 {
             println!();

@@ -197,3 +197,81 @@ fn a_configuration_file_holds_options_and_flags_override_it() {
     assert_eq!(typo.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&typo.stderr).contains("threds"));
 }
+
+#[test]
+fn the_users_own_patterns_are_taken_out_as_noise_and_a_bad_one_is_a_usage_error() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let inputs = tmp.path().join("inputs");
+    std::fs::create_dir_all(&inputs).expect("mkdir");
+    std::fs::write(
+        inputs.join("web.txt"),
+        "深圳强制推行中水应用\n\n作为建设节水型城市的重大举措，深圳将在较大规模的楼宇和小区强制推行中水应用。责任编辑：王明返回搜狐，查看更多\n",
+    )
+    .expect("write");
+    // Named in newsprint.toml, as [[clean.drop]] tables.
+    let config = tmp.path().join("newsprint.toml");
+    std::fs::write(
+        &config,
+        "[[clean.drop]]\nname = \"sohu-footer\"\npattern = \"返回搜狐.*$\"\n\n[[clean.drop]]\nname = \"editor\"\npattern = \"责任编辑[:：]\\\\p{Han}{2,4}\"\n",
+    )
+    .expect("write config");
+    let out = tmp.path().join("out");
+    let (config_arg, inputs_arg, out_arg) = (
+        config.display().to_string(),
+        inputs.display().to_string(),
+        out.display().to_string(),
+    );
+    let ran = newsprint(&[
+        "--config",
+        &config_arg,
+        "run",
+        &inputs_arg,
+        "--out",
+        &out_arg,
+    ]);
+    assert!(
+        ran.status.success(),
+        "{}",
+        String::from_utf8_lossy(&ran.stderr)
+    );
+    let removed = table(&out, "removed");
+    let methods: Vec<_> = strings(&removed, "method").into_iter().flatten().collect();
+    let texts: Vec<_> = strings(&removed, "text").into_iter().flatten().collect();
+    assert!(
+        methods.contains(&"pattern:sohu-footer".to_string()),
+        "{methods:?}"
+    );
+    assert!(
+        methods.contains(&"pattern:editor".to_string()),
+        "{methods:?}"
+    );
+    assert!(
+        texts.contains(&"返回搜狐，查看更多".to_string()),
+        "{texts:?}"
+    );
+    let articles = table(&out, "articles");
+    let text: String = strings(&articles, "text").into_iter().flatten().collect();
+    assert!(
+        !text.contains("返回搜狐") && !text.contains("责任编辑"),
+        "{text}"
+    );
+    assert!(text.ends_with("强制推行中水应用。"), "{text}");
+    let manifest = manifest_of(&out.join("manifest.json"));
+    assert!(manifest.to_string().contains("sohu-footer"), "{manifest}");
+
+    // A pattern that does not compile stops the run before it starts, naming the pattern.
+    let bad = newsprint(&[
+        "run",
+        &inputs_arg,
+        "--out",
+        &out_arg,
+        "--drop",
+        "broken=返回(",
+    ]);
+    assert_eq!(bad.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&bad.stderr);
+    assert!(
+        stderr.contains("\"broken\"") && stderr.contains("unclosed"),
+        "{stderr}"
+    );
+}

@@ -146,6 +146,13 @@ pub struct RunArgs {
     #[arg(long)]
     pub entity_tagger: bool,
 
+    /// Take text matching PATTERN (`regex` syntax, matched line by line) out of every page, as
+    /// `removed` rows of kind `noise` with method `pattern:NAME`: an archive's own furniture
+    /// (`--drop 'sohu-footer=返回搜狐.*$'`, `--drop 'editor=责任编辑[:：].*$'`). Repeat it for
+    /// more patterns; in newsprint.toml, `[[clean.drop]]` tables with `name` and `pattern`.
+    #[arg(long, value_name = "NAME=PATTERN", value_parser = parse_drop)]
+    pub drop: Vec<clean::DropPattern>,
+
     /// Do not follow symbolic links inside input folders: each is a `documents` row with
     /// status error naming where it points, and nothing outside the named folders is read.
     #[arg(long)]
@@ -219,6 +226,16 @@ pub(crate) fn parse_fraction(s: &str) -> Result<f32, String> {
         Ok(x) if x > 0.0 && x <= 1.0 => Ok(x),
         _ => Err(format!("{s:?} is not a similarity in (0, 1]")),
     }
+}
+
+/// `NAME=PATTERN` of `--drop`: a bad pattern is a usage error that names it.
+pub(crate) fn parse_drop(s: &str) -> Result<clean::DropPattern, String> {
+    let (name, pattern) = s
+        .split_once('=')
+        .filter(|(name, pattern)| !name.trim().is_empty() && !pattern.is_empty())
+        .ok_or_else(|| format!("{s:?} is not NAME=PATTERN"))?;
+    clean::DropPattern::new(name.trim(), pattern)
+        .map_err(|e| format!("the pattern {:?} does not compile: {e}", name.trim()))
 }
 
 fn parse_date(s: &str) -> Result<NaiveDate, String> {
@@ -428,6 +445,7 @@ pub fn run(args: RunArgs) -> Result<ExitCode> {
         clean: clean::CleanOptions {
             fallback_date: args.published_date,
             furniture: learned_furniture,
+            drop: args.drop.clone(),
         },
         extractor: crate::pipeline::extractor(args.entity_tagger),
         detected,
@@ -559,6 +577,11 @@ fn recorded_options(
     put("full", serde_json::json!(args.full));
     put("shard", serde_json::json!(shard.map(|s| s.to_string())));
     put("entity_tagger", serde_json::json!(args.entity_tagger));
+    if !args.drop.is_empty() {
+        let drop: BTreeMap<&str, &str> =
+            args.drop.iter().map(|d| (d.name(), d.pattern())).collect();
+        put("drop", serde_json::json!(drop));
+    }
     put(
         "boilerplate_min_docs",
         serde_json::json!((!args.no_boilerplate).then_some(args.boilerplate_min_docs)),
