@@ -218,17 +218,15 @@ fn wire_dateline(paragraph: &str) -> Option<(Dateline, &str)> {
         + close
         + inner_start[close..].chars().next()?.len_utf8();
     let rest = paragraph[split_at..].trim_start();
-    (!rest.is_empty()).then(|| {
-        (
-            Dateline {
-                text: paragraph[..split_at].to_string(),
-                authors: Vec::new(),
-                year: None,
-                month_day: None,
-            },
-            rest,
-        )
-    })
+    Some((
+        Dateline {
+            text: paragraph[..split_at].to_string(),
+            authors: Vec::new(),
+            year: None,
+            month_day: None,
+        },
+        rest,
+    ))
 }
 
 /// Parses `2026年1月20日` or `1月20日` at `chars[i..]`; returns the index after it (or `i`).
@@ -326,7 +324,8 @@ mod tests {
             assert_eq!((found.text.as_str(), after), (dateline, rest));
         }
         // A bracket that is not a dateline stays in the paragraph.
-        for paragraph in ["(图片)市民在公园晨练。", "(完)", "(新华社电)"] {
+        for paragraph in ["(图片)市民在公园晨练。", "(完)", "(据报道)今天有雨。"]
+        {
             assert!(split_dateline(paragraph).is_none(), "{paragraph}");
         }
     }

@@ -380,8 +380,13 @@ fn find_headings(lines: &[Line], ordinary_gap: usize, column: Option<usize>, rol
             // a signature (`———王文西(山东)`), which stays in its article's text.
             let under_headline =
                 prev.is_some_and(|p| matches!(roles[p], Role::Heading | Role::Subtitle));
+            // A dateline alone on its line (`新华社罗马1月1日电（记者刘儒庭）`) opens the body.
+            let lone_dateline =
+                || split_dateline(line.text).is_some_and(|(_, rest)| rest.is_empty());
             if parse_byline(line.text).is_some() || end_credit(line.text).is_some() {
                 roles[i] = Role::Byline;
+            } else if line.heading_shape && lone_dateline() {
+                // Body: the article's first paragraph takes it apart.
             } else if is_subtitle_marker(line.text) && next.is_some() && under_headline {
                 roles[i] = Role::Subtitle;
             } else if !line.heading_shape

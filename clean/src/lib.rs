@@ -802,6 +802,33 @@ mod tests {
     }
 
     #[test]
+    fn web_headlines_keep_the_punctuation_headlines_carry() {
+        let body = "新华社上海2月10日电（记者杨金志）经指纹比对，上海警方确认1月23日从法国航空公司班机坠落的两名男子为土耳其人。警方表示，两人此前曾多次试图偷渡。";
+        for title in [
+            "上海警方证实，法航两名坠机者为土耳其男子",
+            "政治干预NHK节目内容？日本媒体引爆论战",
+            "印度有望选出首位女总统；女选民希望其提高妇女地位",
+            "春运首日，全国铁路发送旅客超千万！",
+        ] {
+            let page = page(&format!("{title}\n\n{body}\n"));
+            assert_eq!(page.articles.len(), 1, "{title}");
+            assert_eq!(page.articles[0].title.as_deref(), Some(title), "{title}");
+            assert_eq!(page.articles[0].authors, ["杨金志"], "{title}");
+        }
+    }
+
+    #[test]
+    fn a_dateline_on_a_line_of_its_own_is_never_a_title() {
+        let text = "意大利总统发表新年讲话\n\n新华社罗马1月1日电（记者刘儒庭）\n\n意大利总统钱皮1日发表新年讲话，呼吁各党派加强团结。\n";
+        let page = page(text);
+        assert_eq!(page.articles.len(), 1, "{:?}", page.articles);
+        let article = &page.articles[0];
+        assert_eq!(article.title.as_deref(), Some("意大利总统发表新年讲话"));
+        assert!(article.text().starts_with("意大利总统钱皮"), "{article:?}");
+        assert_eq!(article.authors, ["刘儒庭"], "{article:?}");
+    }
+
+    #[test]
     fn a_paragraph_repeating_one_sentence_keeps_one_copy() {
         for times in 2..=8 {
             let text = format!(
