@@ -67,7 +67,11 @@ fn caption_before(text: &str) -> Option<usize> {
 /// Cuts the inline credits (and their captions) out of `line`; `None` when it has none.
 pub(crate) fn cut_inline_credits(line: &str) -> Option<(String, Vec<InlineCut>)> {
     // Most lines hold none of the words a credit is made of: one scan turns them away.
-    if !line.contains(['摄', '图']) {
+    if !line.contains('摄')
+        && !line.contains("图片")
+        && !line.contains("资料图")
+        && !line.contains("附图")
+    {
         return None;
     }
     let mut kept = String::with_capacity(line.len());

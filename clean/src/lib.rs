@@ -260,24 +260,26 @@ fn cut_within_lines(
     drop: &[DropPattern],
     removed: &mut Vec<(usize, Removed, Option<usize>)>,
 ) -> Option<String> {
-    let mut out = String::new();
-    let mut changed = false;
+    // Built only once a line changes: most pages hold neither a pattern's match nor an
+    // inline credit, and cost a scan of their lines and no copy.
+    let mut out: Option<String> = None;
+    let mut offset = 0;
     for line in normalized.split('\n') {
-        let mut line = std::borrow::Cow::Borrowed(line);
+        let mut cut = std::borrow::Cow::Borrowed(line);
         for pattern in drop {
-            let spans: Vec<_> = pattern.spans(&line).collect();
+            let spans: Vec<_> = pattern.spans(&cut).collect();
             if spans.is_empty() {
                 continue;
             }
-            let mut kept = String::with_capacity(line.len());
+            let mut kept = String::with_capacity(cut.len());
             let mut from = 0;
             for span in spans {
-                kept.push_str(&line[from..span.start]);
+                kept.push_str(&cut[from..span.start]);
                 removed.push((
                     0,
                     Removed {
                         kind: RemovedKind::Noise,
-                        text: line[span.clone()].to_string(),
+                        text: cut[span.clone()].to_string(),
                         reason: format!("matches the pattern {} given to the run", pattern.name()),
                         method: format!("pattern:{}", pattern.name()),
                         duplicate_of: None,
@@ -287,43 +289,54 @@ fn cut_within_lines(
                 ));
                 from = span.end;
             }
-            kept.push_str(&line[from..]);
-            line = std::borrow::Cow::Owned(kept);
+            kept.push_str(&cut[from..]);
+            cut = std::borrow::Cow::Owned(kept);
         }
         // A credit alone on its line is the layout's; one inside running text is cut here.
-        if !layout::is_credit(line.trim()) {
-            if let Some((kept, cuts)) = inline_credit::cut_inline_credits(&line) {
-                for cut in cuts {
-                    let (kind, reason) = if cut.is_caption {
-                        (
-                            RemovedKind::Caption,
-                            "photo caption: the sentence before an inline credit",
-                        )
-                    } else {
-                        (RemovedKind::Credit, "photo credit inside the text")
-                    };
-                    removed.push((
-                        0,
-                        Removed {
-                            kind,
-                            text: cut.text,
-                            reason: reason.to_string(),
-                            method: "inline-credit-rule".to_string(),
-                            duplicate_of: None,
-                            similarity: None,
-                        },
-                        None,
-                    ));
-                }
-                line = std::borrow::Cow::Owned(kept);
+        if let Some((kept, cuts)) =
+            inline_credit::cut_inline_credits(&cut).filter(|_| !layout::is_credit(cut.trim()))
+        {
+            for cut in cuts {
+                let (kind, reason) = if cut.is_caption {
+                    (
+                        RemovedKind::Caption,
+                        "photo caption: the sentence before an inline credit",
+                    )
+                } else {
+                    (RemovedKind::Credit, "photo credit inside the text")
+                };
+                removed.push((
+                    0,
+                    Removed {
+                        kind,
+                        text: cut.text,
+                        reason: reason.to_string(),
+                        method: "inline-credit-rule".to_string(),
+                        duplicate_of: None,
+                        similarity: None,
+                    },
+                    None,
+                ));
             }
+            cut = std::borrow::Cow::Owned(kept);
         }
-        changed |= matches!(line, std::borrow::Cow::Owned(_));
-        out.push_str(&line);
-        out.push('\n');
+        if let std::borrow::Cow::Owned(_) = cut {
+            out.get_or_insert_with(|| {
+                let mut out = String::with_capacity(normalized.len());
+                out.push_str(&normalized[..offset]);
+                out
+            });
+        }
+        if let Some(out) = out.as_mut() {
+            out.push_str(&cut);
+            out.push('\n');
+        }
+        offset += line.len() + 1;
     }
-    out.pop();
-    changed.then_some(out)
+    out.map(|mut out| {
+        out.pop();
+        out
+    })
 }
 
 fn clean_text(
