@@ -11,12 +11,6 @@ mod prefetch;
 
 use std::process::ExitCode;
 
-/// mimalloc: the per-document path allocates and frees many small strings on every worker
-/// thread, where it is faster than the system allocator and returns memory freed on one
-/// thread (a page read ahead) to the others instead of keeping it per thread.
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 use clap::{CommandFactory, Parser, Subcommand};
 
 /// Turn OCR'd newspaper pages into clean articles and analysis-ready Parquet tables.

@@ -86,7 +86,8 @@ pub(crate) fn layout(text: &str) -> (Vec<Block>, Vec<Cut>) {
     let mut cuts = Vec::new();
     find_captions(&lines, ordinary_gap, &mut roles, &mut cuts);
     find_headings(&lines, ordinary_gap, column, &mut roles);
-    let blocks = reflow(&lines, &roles, ordinary_gap, column);
+    let mut blocks = reflow(&lines, &roles, ordinary_gap, column);
+    split_run_on_bodies(&mut blocks);
     (blocks, cuts)
 }
 
@@ -520,6 +521,65 @@ fn reflow(
     blocks
 }
 
+/// Characters a line must hold before its own breaks are looked for: a body that came
+/// without line breaks (a scraped page, a JSON Lines `text`) is that long.
+const RUN_ON_CHARS: usize = 200;
+
+/// Splits a paragraph that came as one long line where the text itself shows a break: a
+/// new dateline (`…作出回应。新华社北京3月25日电…`) or a boxed label (`…开工。【相关新闻】…`)
+/// right after a finished sentence. Nothing else is split: sentences are not paragraphs.
+fn split_run_on_bodies(blocks: &mut Vec<Block>) {
+    if !blocks.iter().any(|b| {
+        b.kind == BlockKind::Paragraph && b.joins.is_empty() && b.text.len() > RUN_ON_CHARS * 3
+    }) {
+        return;
+    }
+    let mut out = Vec::with_capacity(blocks.len());
+    for block in blocks.drain(..) {
+        if block.kind != BlockKind::Paragraph
+            || !block.joins.is_empty()
+            || block.text.chars().count() <= RUN_ON_CHARS
+        {
+            out.push(block);
+            continue;
+        }
+        let mut cuts = Vec::new();
+        for (at, c) in block.text.char_indices() {
+            if !matches!(c, '。' | '！' | '？') {
+                continue;
+            }
+            let next = at + c.len_utf8();
+            let rest = &block.text[next..];
+            // The sentence end may close a quote first.
+            let rest_start = next + (rest.len() - rest.trim_start_matches(['”', '」', '’']).len());
+            let rest = &block.text[rest_start..];
+            let opens = rest.starts_with('【')
+                || split_dateline(rest).is_some_and(|(d, after)| {
+                    !after.is_empty() && (d.month_day.is_some() || d.text.starts_with(['(', '（']))
+                });
+            if opens && rest_start < block.text.len() {
+                cuts.push(rest_start);
+            }
+        }
+        if cuts.is_empty() {
+            out.push(block);
+            continue;
+        }
+        let mut from = 0;
+        for (k, &cut) in cuts.iter().chain([block.text.len()].iter()).enumerate() {
+            out.push(Block {
+                kind: BlockKind::Paragraph,
+                text: block.text[from..cut].to_string(),
+                line: block.line,
+                joins: Vec::new(),
+                gap: if k == 0 { block.gap } else { 0 },
+            });
+            from = cut;
+        }
+    }
+    *blocks = out;
+}
+
 /// Joins a wrapped line to its paragraph: no space between CJK or within a number split
 /// by the wrap (`2` + `024年`), one between Latin words.
 fn join_text(text: &mut String, next: &str) {
@@ -581,6 +641,24 @@ mod tests {
         let page = "一项最新的健康研究报告指\n\n出，孕妇为防胎儿畸形而普\n\n遍服用维他命，使罹患乳癌\n\n的机率上升了三成。\n\n但研究人员说，他们的研究\n\n结果可能只是出于偶然，因\n\n为其他的研究显示，叶酸实\n\n际上会降低风险。\n";
         let (blocks, _) = layout(page);
         assert_eq!(blocks.len(), 2, "{blocks:?}");
+    }
+
+    #[test]
+    fn a_body_without_line_breaks_splits_only_at_a_new_dateline_or_a_boxed_label() {
+        let first = format!(
+            "新华社北京3月25日电 据此间收到的消息，韩国总统府发言人25日在汉城宣布，韩国总统的特使将于4月初访问朝鲜。{}",
+            "特使将转交总统的亲笔信，并就朝鲜半岛局势交换意见。".repeat(6)
+        );
+        let second = "新华社汉城3月26日电 韩国统一部长官今天表示，特使访问朝鲜将讨论双方关心的问题。双方还将讨论离散家属团聚问题。";
+        let boxed = "【相关新闻】朝鲜方面尚未对此作出回应。";
+        let page = format!("{first}{second}{boxed}\n");
+        let (blocks, _) = layout(&page);
+        let texts: Vec<_> = blocks.iter().map(|b| b.text.as_str()).collect();
+        assert_eq!(texts, [first.as_str(), second, boxed]);
+        // Running text without such a mark stays one paragraph, however long.
+        let plain = "韩国总统府发言人在汉城宣布，特使将于4月初访问朝鲜。".repeat(12);
+        let (blocks, _) = layout(&plain);
+        assert_eq!(blocks.len(), 1);
     }
 
     #[test]
