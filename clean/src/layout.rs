@@ -381,12 +381,12 @@ fn find_headings(lines: &[Line], ordinary_gap: usize, column: Option<usize>, rol
             // a signature (`———王文西(山东)`), which stays in its article's text.
             let under_headline =
                 prev.is_some_and(|p| matches!(roles[p], Role::Heading | Role::Subtitle));
-            // A dateline alone on its line (`新华社罗马1月1日电（记者刘儒庭）`) opens the body.
-            let lone_dateline =
-                || split_dateline(line.text).is_some_and(|(_, rest)| rest.is_empty());
+            // A line that opens with a dateline (`新华社罗马1月1日电（记者刘儒庭）`, alone or
+            // with the first words of the text after it) opens the body.
+            let opens_with_dateline = || split_dateline(line.text).is_some();
             if parse_byline(line.text).is_some() || end_credit(line.text).is_some() {
                 roles[i] = Role::Byline;
-            } else if line.heading_shape && lone_dateline() {
+            } else if line.heading_shape && opens_with_dateline() {
                 // Body: the article's first paragraph takes it apart.
             } else if is_subtitle_marker(line.text) && next.is_some() && under_headline {
                 roles[i] = Role::Subtitle;
@@ -398,8 +398,14 @@ fn find_headings(lines: &[Line], ordinary_gap: usize, column: Option<usize>, rol
                 // It wraps on when the next line continues the column: a line that cannot be
                 // a heading, or one more column-full line after it (a title and its deck may
                 // each fill the column, but a third full line is running text).
-                let soft_full =
-                    |k: usize| lines[k].gap <= ordinary_gap && column_full(&lines[k], column);
+                // A caption taken out between two lines leaves its gap behind: the lines
+                // on either side still run on.
+                let cut_between =
+                    |k: usize| (i + 1..k).any(|m| matches!(roles[m], Role::Caption | Role::Credit));
+                let soft_full = |k: usize| {
+                    (lines[k].gap <= ordinary_gap || cut_between(k))
+                        && column_full(&lines[k], column)
+                };
                 // A byline or dateline next means this line is a title, however wide.
                 let furniture_next = next.is_some_and(|n| {
                     parse_byline(lines[n].text).is_some() || split_dateline(lines[n].text).is_some()
@@ -659,6 +665,24 @@ mod tests {
         let plain = "韩国总统府发言人在汉城宣布，特使将于4月初访问朝鲜。".repeat(12);
         let (blocks, _) = layout(&plain);
         assert_eq!(blocks.len(), 1);
+    }
+
+    #[test]
+    fn a_column_wide_line_that_a_caption_cut_or_a_dateline_opens_is_body() {
+        // Column 18 characters.
+        let page = "以色列军队从当地时间9日凌晨开始撤出\n图勒凯尔姆和盖勒吉利耶，以方眼下还没\n有透露它将何时，从西岸其他城市全部撤\n军，以色列总理沙龙说，撤军将分批进行\n，美国国务卿鲍威尔对此表示欢迎，并说\n，美方将继续关注局势。\n\n布什当天在田纳西州对记者发表谈话时重\n\n\n\n图为施工现场。\n记者 周晓明 摄\n\n申，以色列必须立即从巴勒斯坦领土撤军，\n并强调他是“讲话算话”的。\n\n新华社波哥大1月16日电(记者尹南)哥伦\n比亚第二大城市发生汽车炸弹爆炸事件。\n";
+        let (blocks, cuts) = layout(page);
+        assert_eq!(cuts.len(), 2);
+        assert!(
+            blocks.iter().all(|b| b.kind == BlockKind::Paragraph),
+            "{blocks:?}"
+        );
+        let texts: Vec<_> = blocks.iter().map(|b| b.text.as_str()).collect();
+        assert!(texts.contains(&"布什当天在田纳西州对记者发表谈话时重申，以色列必须立即从巴勒斯坦领土撤军，并强调他是“讲话算话”的。"), "{texts:?}");
+        assert!(
+            texts.iter().any(|t| t.starts_with("新华社波哥大")),
+            "{texts:?}"
+        );
     }
 
     #[test]
