@@ -496,7 +496,10 @@ fn reflow(
                 // Each item of a dash list (`———王文西(山东)`) is a line of its own.
                 let list_item =
                     line.text.starts_with('—') && (prev.terminated || prev.text.starts_with('—'));
+                // and an item ends where its line stops short of the column.
+                let after_item = prev.text.starts_with('—') && !fills_column(prev, column);
                 soft && !list_item
+                    && !after_item
                     && (!prev.terminated
                         || (fills_column(prev, column)
                             && column.is_some_and(|w| line.width <= w + 6)))

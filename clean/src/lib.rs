@@ -791,7 +791,7 @@ mod tests {
 
     #[test]
     fn dash_lists_stay_in_their_article_and_end_credits_become_authors() {
-        let text = "全国劳动模范名单公布\n\n本次共评选出全国劳动模范一百名，名单如下。\n———王文西(山东)\n———李明华(河北)\n———张建国(湖南)\n\n(刘亮明 陈建军)\n\n\n\n江泽民会见美国客人(附图片1张)\n\n新华社北京1月5日电 国家主席江泽民今天在中南海会见了美国客人。\n";
+        let text = "全国劳动模范名单公布\n\n本次共评选出全国劳动模范一百名，名单如下。\n———王文西(山东)\n———李明华(河北)\n———张建国(湖南)\n公示期为七天。\n\n(刘亮明 陈建军)\n\n\n\n江泽民会见美国客人(附图片1张)\n\n新华社北京1月5日电 国家主席江泽民今天在中南海会见了美国客人。\n";
         let page = page(text);
         let titles: Vec<_> = page.articles.iter().map(|a| a.title.as_deref()).collect();
         assert_eq!(
@@ -803,9 +803,10 @@ mod tests {
         let first = &page.articles[0];
         assert_eq!(
             first.paragraphs.len(),
-            4,
+            5,
             "one paragraph a list item: {first:?}"
         );
+        assert_eq!(first.paragraphs[4].text, "公示期为七天。");
         assert_eq!(first.authors, ["刘亮明", "陈建军"]);
         assert!(!first.text().contains("刘亮明"), "{first:?}");
         assert!(page
