@@ -552,6 +552,13 @@ fn assemble(
                 group_end = k;
             }
         }
+        // So does any gap that sets a block apart: a box (a weather forecast, a list of
+        // pictures) ends there, and the next article's headline starts.
+        if let Some(k) =
+            (i + 1..group_end).find(|&k| blocks[k].1.gap >= 2 && blocks[k].1.gap > paragraph_gap)
+        {
+            group_end = k;
+        }
         if group_end > i {
             let group = &blocks[i..group_end];
             let headings: Vec<&(usize, &Block)> = group
@@ -577,7 +584,15 @@ fn assemble(
                     published_date: fallback,
                     ..Article::default()
                 };
-                let texts: Vec<&str> = headings.iter().map(|b| b.1.text.as_str()).collect();
+                let mut texts: Vec<&str> = headings.iter().map(|b| b.1.text.as_str()).collect();
+                // More heading-like lines than a kicker, a title and a deck: a box of short
+                // lines (`明天气象预报(…)` over a city a line). Its first line is its title,
+                // the others its text, so that it stays one article of its own.
+                let boxed = if texts.len() > 3 && !has_subtitle && !has_byline {
+                    texts.split_off(1)
+                } else {
+                    Vec::new()
+                };
                 match texts.as_slice() {
                     [] => {}
                     [title] => article.title = Some(title.to_string()),
@@ -606,7 +621,23 @@ fn assemble(
                     }
                     None => *field = Some(text.to_string()),
                 };
+                let mut headings_seen = 0;
                 for (idx, block) in group {
+                    if block.kind == BlockKind::Heading {
+                        headings_seen += 1;
+                        if !boxed.is_empty() && headings_seen > 1 {
+                            article.paragraphs.push(Paragraph {
+                                kind: ParagraphKind::Body,
+                                text: block.text.clone(),
+                                truncated: false,
+                            });
+                            locations[*idx] = Some(Location {
+                                article: articles.len() as u32,
+                                paragraph: Some(article.paragraphs.len() as u32 - 1),
+                            });
+                            continue;
+                        }
+                    }
                     match block.kind {
                         BlockKind::Subtitle => {
                             let text = block.text.trim_start_matches('—').trim();
@@ -840,6 +871,31 @@ mod tests {
         assert_eq!(article.title.as_deref(), Some("意大利总统发表新年讲话"));
         assert!(article.text().starts_with("意大利总统钱皮"), "{article:?}");
         assert_eq!(article.authors, ["刘儒庭"], "{article:?}");
+    }
+
+    #[test]
+    fn boxes_of_short_lines_stay_one_article_and_never_swallow_the_next_headline() {
+        let text = "北京今冬首场降雪如期而至\n\n本报讯 昨天夜间，北京迎来今冬首场降雪。\n\n\n\n明天气象预报(1月6日20时—7日20时)\n北京 晴 零下8℃~2℃\n上海 多云 3℃~9℃\n广州 小雨 12℃~18℃\n\n\n\n太行石门岩(彩墨画)(王朝瑞)\n漓江春早(水彩画)(李明)\n\n\n\n全国春运工作会议在京召开\n\n新华社北京1月6日电（记者刘华）全国春运工作电视电话会议今天在北京召开。\n";
+        let page = page(text);
+        let titles: Vec<_> = page.articles.iter().map(|a| a.title.as_deref()).collect();
+        assert_eq!(
+            titles,
+            [
+                Some("北京今冬首场降雪如期而至"),
+                Some("明天气象预报（1月6日20时—7日20时）"),
+                Some("太行石门岩（彩墨画）（王朝瑞）"),
+                Some("全国春运工作会议在京召开"),
+            ],
+            "{:?}",
+            page.articles
+        );
+        assert_eq!(
+            page.articles[1].paragraphs.len(),
+            3,
+            "{:?}",
+            page.articles[1]
+        );
+        assert_eq!(page.articles[3].authors, ["刘华"]);
     }
 
     #[test]
