@@ -62,6 +62,9 @@ pub enum Error {
     /// dataset, a merge with a shard missing, ...).
     #[error("{0}")]
     Layout(String),
+    /// The caller's task runner (`Parallel::new`) returned without running every task.
+    #[error("the task runner left task {0} of {1} unrun")]
+    TaskNotRun(usize, usize),
     /// Another process is writing the dataset (a run, a shard or a merge).
     #[error("the dataset is busy: {holder} holds {path}; wait for it to finish (a killed writer's lock is released with it)")]
     Busy {

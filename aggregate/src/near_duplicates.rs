@@ -493,14 +493,14 @@ pub(crate) fn mark_near_duplicates(
                 let path = part_path(group[0].0 as usize);
                 let frame = read_frame(&ARTICLES, &path, Some(&["text"]))?;
                 let texts = typed(&frame, &ARTICLES, "text", Column::str)?;
-                let computed: Vec<std::sync::OnceLock<Vec<u32>>> =
-                    group.iter().map(|_| std::sync::OnceLock::new()).collect();
-                parallel.run(group.len(), &|i| {
-                    let set = texts.get(group[i].1 as usize).map(shingles);
-                    let _ = computed[i].set(set.unwrap_or_default());
-                });
+                let computed = parallel.map(group.len(), &|i| {
+                    texts
+                        .get(group[i].1 as usize)
+                        .map(shingles)
+                        .unwrap_or_default()
+                })?;
                 for (&(_, _, k), set) in group.iter().zip(computed) {
-                    sets[k] = set.into_inner().unwrap_or_default();
+                    sets[k] = set;
                 }
             }
             Ok(sets)
@@ -552,11 +552,7 @@ pub(crate) fn mark_near_duplicates(
         }
     }
     // Each part brought up to date as a task of its own: a part is read and written whole.
-    let outcomes: Vec<std::sync::OnceLock<Result<(), Error>>> = to_rewrite
-        .iter()
-        .map(|_| std::sync::OnceLock::new())
-        .collect();
-    parallel.run(to_rewrite.len(), &|t| {
+    let outcomes = parallel.map(to_rewrite.len(), &|t| {
         let (file, range) = &to_rewrite[t];
         let kept: StringChunked = matches[range.clone()]
             .iter()
@@ -566,11 +562,9 @@ pub(crate) fn mark_near_duplicates(
             .iter()
             .map(|m| m.map(|(_, s)| s))
             .collect();
-        let _ = outcomes[t].set(update_part(out, file, kept, similarity));
-    });
-    for outcome in outcomes {
-        outcome.into_inner().unwrap_or(Ok(()))?;
-    }
+        update_part(out, file, kept, similarity)
+    })?;
+    outcomes.into_iter().collect::<Result<(), Error>>()?;
     match options {
         Some(options) => Settled {
             generation: report.generation,

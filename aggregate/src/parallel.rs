@@ -2,7 +2,7 @@
 //! the caller says how tasks run (newsprint passes its run's thread pool, so `--threads`
 //! holds for the corpus step too); by default they run one after another.
 
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 /// Runs `task(i)` for every `i` in `0..n`, in any order, on any threads.
 type Run = dyn Fn(usize, &(dyn Fn(usize) + Sync)) + Send + Sync;
@@ -23,6 +23,24 @@ impl Parallel {
             Some(run) => run(n, task),
             None => (0..n).for_each(task),
         }
+    }
+
+    /// `task(i)` for every `i` in `0..n`, run as [`Parallel::run`] runs tasks; the results in
+    /// the order of `i`. A runner that leaves a task unrun is an error, never a missing value.
+    pub(crate) fn map<T: Send + Sync>(
+        &self,
+        n: usize,
+        task: &(dyn Fn(usize) -> T + Sync),
+    ) -> Result<Vec<T>, crate::Error> {
+        let results: Vec<OnceLock<T>> = (0..n).map(|_| OnceLock::new()).collect();
+        self.run(n, &|i| {
+            let _ = results[i].set(task(i));
+        });
+        results
+            .into_iter()
+            .enumerate()
+            .map(|(i, result)| result.into_inner().ok_or(crate::Error::TaskNotRun(i, n)))
+            .collect()
     }
 }
 
@@ -52,6 +70,14 @@ mod tests {
                 sum.fetch_add(i + 1, Ordering::Relaxed);
             });
             assert_eq!(sum.into_inner(), 15, "{parallel:?}");
+            let squares = parallel.map(4, &|i| i * i).expect("every task ran");
+            assert_eq!(squares, [0, 1, 4, 9], "{parallel:?}");
         }
+        // A runner that skips a task is found out.
+        let lazy = Parallel::new(|n, task| (0..n).skip(1).for_each(task));
+        assert!(matches!(
+            lazy.map(3, &|i| i),
+            Err(crate::Error::TaskNotRun(0, 3))
+        ));
     }
 }

@@ -322,16 +322,8 @@ pub(crate) fn summaries(
     // side: only that many are held at once.
     let mut totals = Totals::default();
     for group in segments.chunks(PARTIALS_AT_ONCE) {
-        let partials: Vec<std::sync::OnceLock<Result<Partial, Error>>> =
-            group.iter().map(|_| std::sync::OnceLock::new()).collect();
-        parallel.run(group.len(), &|i| {
-            let _ = partials[i].set(group[i].partial(out));
-        });
-        for partial in partials {
-            let partial = partial.into_inner().unwrap_or_else(|| {
-                Err(Error::Layout("a summary partial was not computed".into()))
-            })?;
-            totals.add(&partial);
+        for partial in parallel.map(group.len(), &|i| group[i].partial(out))? {
+            totals.add(&partial?);
         }
     }
     totals.choose_middles();

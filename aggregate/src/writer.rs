@@ -458,18 +458,15 @@ impl Writer {
             std::fs::create_dir_all(&dir).map_err(io_error(&dir))?;
             tasks.push((table.name, dir.join(&name), std::sync::Mutex::new(writer)));
         }
-        let written: Vec<std::sync::OnceLock<Result<u64, Error>>> =
-            tasks.iter().map(|_| std::sync::OnceLock::new()).collect();
-        self.parallel.run(tasks.len(), &|i| {
+        let written = self.parallel.map(tasks.len(), &|i| {
             let (_, path, writer) = &tasks[i];
+            // Each task locks only its own table: the lock is never contended.
             let mut writer = writer.lock().unwrap_or_else(|e| e.into_inner());
-            let _ = written[i].set(writer.write_part(path));
-        });
+            writer.write_part(path)
+        })?;
         let mut parts = Vec::new();
         for ((table, _, _), rows) in tasks.iter().zip(written) {
-            let rows = rows.into_inner().unwrap_or_else(|| {
-                Err(Error::Layout(format!("the {table} part was not written")))
-            })?;
+            let rows = rows?;
             parts.push((
                 *table,
                 Part {
