@@ -31,13 +31,19 @@ pub struct Prefetch {
 impl Prefetch {
     /// Starts reading: the thread stays at most `max_docs` documents or `max_bytes` bytes
     /// ahead (a single larger document is let through alone).
-    pub fn new(reader: ingest::Reader, (max_docs, max_bytes): (usize, u64)) -> Self {
+    pub fn new(
+        reader: impl Iterator<Item = RawDoc> + Send + 'static,
+        (max_docs, max_bytes): (usize, u64),
+    ) -> Self {
         let shared = Arc::new(Shared {
             queue: Mutex::new(Queue::default()),
             changed: Condvar::new(),
         });
         let producer = Arc::clone(&shared);
         let thread = std::thread::spawn(move || {
+            // Says the reading is over however it ends, a panic included, so the consumer
+            // never waits on a reader that is gone.
+            let _done = Done(&producer);
             for raw in reader {
                 let size = raw.bytes.len() as u64;
                 let mut queue = lock(&producer.queue);
@@ -57,13 +63,21 @@ impl Prefetch {
                 queue.docs.push_back(raw);
                 producer.changed.notify_all();
             }
-            lock(&producer.queue).done = true;
-            producer.changed.notify_all();
         });
         Prefetch {
             shared,
             thread: Some(thread),
         }
+    }
+}
+
+/// Marks the queue done when the reader thread ends.
+struct Done<'a>(&'a Shared);
+
+impl Drop for Done<'_> {
+    fn drop(&mut self) {
+        lock(&self.0.queue).done = true;
+        self.0.changed.notify_all();
     }
 }
 
@@ -84,18 +98,19 @@ impl Iterator for Prefetch {
                 return Some(raw);
             }
             if queue.done {
-                return None;
-            }
-            // The reader thread ended without saying it was done: it panicked.
-            if self.thread.as_ref().is_some_and(|t| t.is_finished()) {
+                drop(queue);
+                // A reader that panicked has not read every input: its panic goes on here,
+                // rather than the run ending as if the inputs had.
+                if let Some(Err(panic)) = self.thread.take().map(|t| t.join()) {
+                    std::panic::resume_unwind(panic);
+                }
                 return None;
             }
             queue = self
                 .shared
                 .changed
-                .wait_timeout(queue, std::time::Duration::from_millis(100))
-                .map(|(q, _)| q)
-                .unwrap_or_else(|e| e.into_inner().0);
+                .wait(queue)
+                .unwrap_or_else(|e| e.into_inner());
         }
     }
 }
@@ -137,6 +152,20 @@ mod tests {
                     .collect();
             assert_eq!(read, direct, "{bounds:?}");
         }
+    }
+
+    #[test]
+    fn a_reader_that_panics_is_never_taken_for_the_end_of_the_inputs() {
+        let (_dir, sources) = inputs(5);
+        let docs: Vec<RawDoc> = ingest::read(sources, Default::default()).collect();
+        let failing =
+            docs.into_iter()
+                .enumerate()
+                .map(|(k, raw)| if k < 2 { raw } else { panic!("a reader bug") });
+        let mut read = Prefetch::new(failing, (1, 1 << 20));
+        assert!(read.next().is_some() && read.next().is_some());
+        let rest = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| read.next()));
+        assert!(rest.is_err(), "the reader's panic reaches the consumer");
     }
 
     #[test]
