@@ -34,13 +34,12 @@ impl DropPattern {
     }
 
     /// The spans of `line` this pattern matches (none empty).
-    pub(crate) fn spans(&self, line: &str) -> impl Iterator<Item = std::ops::Range<usize>> + '_ {
+    pub(crate) fn spans(&self, line: &str) -> Vec<std::ops::Range<usize>> {
         self.regex
             .find_iter(line)
             .filter(|m| !m.is_empty())
             .map(|m| m.range())
-            .collect::<Vec<_>>()
-            .into_iter()
+            .collect()
     }
 }
 
@@ -52,7 +51,7 @@ mod tests {
     fn a_pattern_finds_its_spans_and_a_bad_one_says_why() {
         let footer = DropPattern::new("sohu-footer", "返回搜狐.*$").expect("compiles");
         let line = "记者从会上获悉，项目明年开工。返回搜狐，查看更多";
-        let spans: Vec<_> = footer.spans(line).collect();
+        let spans = footer.spans(line);
         assert_eq!(spans.len(), 1);
         assert_eq!(&line[spans[0].clone()], "返回搜狐，查看更多");
         let error = DropPattern::new("broken", "责任编辑：(").expect_err("unclosed group");

@@ -8,12 +8,10 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-/// A passage cut out of a line: its text and whether it is the credit or its caption.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub(crate) struct InlineCut {
-    pub text: String,
-    pub is_caption: bool,
-}
+use crate::layout::{Cut, CutKind};
+
+/// The `removed.method` of what is cut here.
+const METHOD: &str = "inline-credit-rule";
 
 /// Credits, each starting where a sentence may start (the line's start, after a sentence
 /// end, a closing bracket, a colon or a space), so that `摄` inside a word (`拍摄`) or a name in a
@@ -65,7 +63,7 @@ fn caption_before(text: &str) -> Option<usize> {
 }
 
 /// Cuts the inline credits (and their captions) out of `line`; `None` when it has none.
-pub(crate) fn cut_inline_credits(line: &str) -> Option<(String, Vec<InlineCut>)> {
+pub(crate) fn cut_inline_credits(line: &str) -> Option<(String, Vec<Cut>)> {
     // Most lines hold none of the words a credit is made of: one scan turns them away.
     if !line.contains('摄')
         && !line.contains("图片")
@@ -89,16 +87,20 @@ pub(crate) fn cut_inline_credits(line: &str) -> Option<(String, Vec<InlineCut>)>
         match caption {
             Some(start) => {
                 kept.push_str(&before[..start]);
-                cuts.push(InlineCut {
+                cuts.push(Cut {
+                    kind: CutKind::Caption,
                     text: before[start..].trim().to_string(),
-                    is_caption: true,
+                    reason: "photo caption: the sentence before an inline credit",
+                    method: METHOD,
                 });
             }
             None => kept.push_str(before),
         }
-        cuts.push(InlineCut {
+        cuts.push(Cut {
+            kind: CutKind::Credit,
             text: credit.as_str().trim().to_string(),
-            is_caption: false,
+            reason: "photo credit inside the text",
+            method: METHOD,
         });
         from = credit.end();
     }

@@ -41,7 +41,7 @@ pub(crate) struct Block {
 }
 
 /// A passage taken out while laying the page out.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) struct Cut {
     pub kind: CutKind,
     pub text: String,
@@ -116,11 +116,17 @@ fn split_lines(text: &str) -> Vec<Line<'_>> {
 /// The most common gap between consecutive lines (0 for a page without blank lines, 1 for a
 /// page that puts a blank line after every line).
 fn ordinary_gap(lines: &[Line]) -> usize {
+    most_common_gap(lines[1..].iter().map(|l| l.gap), 2)
+}
+
+/// The most common of `gaps` (each counted as at most 3), the narrower on a tie, among
+/// 0 to `widest`.
+pub(crate) fn most_common_gap(gaps: impl Iterator<Item = usize>, widest: usize) -> usize {
     let mut counts = [0usize; 4];
-    for line in &lines[1..] {
-        counts[line.gap.min(3)] += 1;
+    for gap in gaps {
+        counts[gap.min(3)] += 1;
     }
-    (0..3)
+    (0..=widest.min(3))
         .max_by_key(|&g| (counts[g], usize::MAX - g))
         .unwrap_or(0)
 }
@@ -169,11 +175,13 @@ fn headline_before_text(
     if !(4..=40).contains(&n) || line.text.contains('。') || !is_balanced(line.text) {
         return false;
     }
-    let Some(last) = line.text.chars().last() else {
-        return false;
-    };
-    !matches!(last, '，' | '、' | '；' | '：' | ',' | ';' | ':')
-        && line.text.chars().filter(|&c| is_han(c)).count() * 2 >= n
+    !ends_mid_clause(line.text) && line.text.chars().filter(|&c| is_han(c)).count() * 2 >= n
+}
+
+/// Whether a line stops on a comma, an enumeration comma, a semicolon or a colon: what
+/// follows belongs to it, so it is no headline.
+fn ends_mid_clause(line: &str) -> bool {
+    line.ends_with(['，', '、', '；', '：', ',', ';', ':'])
 }
 
 /// A line that runs to the column's edge, a character short at most.
@@ -191,10 +199,7 @@ fn heading_shape(line: &str) -> bool {
     if !(2..=40).contains(&n) || !line.chars().any(is_han) {
         return false;
     }
-    let Some(last) = line.chars().last() else {
-        return false;
-    };
-    if matches!(last, '，' | '、' | '；' | '：' | ',' | ';' | ':') || ends_sentence(line) {
+    if ends_mid_clause(line) || ends_sentence(line) {
         return false;
     }
     // A dash opens a deck, a list item or a signature (`———王文西(山东)`), never a headline.
@@ -381,13 +386,12 @@ fn find_headings(lines: &[Line], ordinary_gap: usize, column: Option<usize>, rol
             // a signature (`———王文西(山东)`), which stays in its article's text.
             let under_headline =
                 prev.is_some_and(|p| matches!(roles[p], Role::Heading | Role::Subtitle));
-            // A line that opens with a dateline (`新华社罗马1月1日电（记者刘儒庭）`, alone or
-            // with the first words of the text after it) opens the body.
-            let opens_with_dateline = || split_dateline(line.text).is_some();
             if parse_byline(line.text).is_some() || end_credit(line.text).is_some() {
                 roles[i] = Role::Byline;
-            } else if line.heading_shape && opens_with_dateline() {
-                // Body: the article's first paragraph takes it apart.
+            } else if line.heading_shape && split_dateline(line.text).is_some() {
+                // A line that opens with a dateline (`新华社罗马1月1日电（记者刘儒庭）`, alone
+                // or with the first words of the text after it) is body: the article's first
+                // paragraph takes it apart.
             } else if is_subtitle_marker(line.text) && next.is_some() && under_headline {
                 roles[i] = Role::Subtitle;
             } else if !line.heading_shape
@@ -538,17 +542,19 @@ const RUN_ON_CHARS: usize = 200;
 /// new dateline (`…作出回应。新华社北京3月25日电…`) or a boxed label (`…开工。【相关新闻】…`)
 /// right after a finished sentence. Nothing else is split: sentences are not paragraphs.
 fn split_run_on_bodies(blocks: &mut Vec<Block>) {
-    if !blocks.iter().any(|b| {
-        b.kind == BlockKind::Paragraph && b.joins.is_empty() && b.text.len() > RUN_ON_CHARS * 3
-    }) {
+    // A paragraph no wrap was joined into, and long: it came as one line.
+    let run_on = |b: &Block| {
+        b.kind == BlockKind::Paragraph
+            && b.joins.is_empty()
+            && b.text.len() > RUN_ON_CHARS
+            && b.text.chars().count() > RUN_ON_CHARS
+    };
+    if !blocks.iter().any(run_on) {
         return;
     }
     let mut out = Vec::with_capacity(blocks.len());
     for block in blocks.drain(..) {
-        if block.kind != BlockKind::Paragraph
-            || !block.joins.is_empty()
-            || block.text.chars().count() <= RUN_ON_CHARS
-        {
+        if !run_on(&block) {
             out.push(block);
             continue;
         }
@@ -566,7 +572,8 @@ fn split_run_on_bodies(blocks: &mut Vec<Block>) {
                 || split_dateline(rest).is_some_and(|(d, after)| {
                     !after.is_empty() && (d.month_day.is_some() || d.text.starts_with(['(', '（']))
                 });
-            if opens && rest_start < block.text.len() {
+            // Either mark has text after it: the last piece is never empty.
+            if opens {
                 cuts.push(rest_start);
             }
         }

@@ -233,14 +233,12 @@ fn strip_furniture(
         if let Some(pages) = furniture.pages(view) {
             removed.push((
                 0,
-                Removed {
-                    kind: RemovedKind::Noise,
-                    text: line.to_string(),
-                    reason: format!("line recurs on {pages} pages of the run"),
-                    method: "recurring-line".to_string(),
-                    duplicate_of: None,
-                    similarity: None,
-                },
+                rule_row(
+                    RemovedKind::Noise,
+                    line.to_string(),
+                    format!("line recurs on {pages} pages of the run"),
+                    "recurring-line".to_string(),
+                ),
                 None,
             ));
             skip_blank = true;
@@ -267,7 +265,7 @@ fn cut_within_lines(
     for line in normalized.split('\n') {
         let mut cut = std::borrow::Cow::Borrowed(line);
         for pattern in drop {
-            let spans: Vec<_> = pattern.spans(&cut).collect();
+            let spans = pattern.spans(&cut);
             if spans.is_empty() {
                 continue;
             }
@@ -277,14 +275,12 @@ fn cut_within_lines(
                 kept.push_str(&cut[from..span.start]);
                 removed.push((
                     0,
-                    Removed {
-                        kind: RemovedKind::Noise,
-                        text: cut[span.clone()].to_string(),
-                        reason: format!("matches the pattern {} given to the run", pattern.name()),
-                        method: format!("pattern:{}", pattern.name()),
-                        duplicate_of: None,
-                        similarity: None,
-                    },
+                    rule_row(
+                        RemovedKind::Noise,
+                        cut[span.clone()].to_string(),
+                        format!("matches the pattern {} given to the run", pattern.name()),
+                        format!("pattern:{}", pattern.name()),
+                    ),
                     None,
                 ));
                 from = span.end;
@@ -296,28 +292,7 @@ fn cut_within_lines(
         if let Some((kept, cuts)) =
             inline_credit::cut_inline_credits(&cut).filter(|_| !layout::is_credit(cut.trim()))
         {
-            for cut in cuts {
-                let (kind, reason) = if cut.is_caption {
-                    (
-                        RemovedKind::Caption,
-                        "photo caption: the sentence before an inline credit",
-                    )
-                } else {
-                    (RemovedKind::Credit, "photo credit inside the text")
-                };
-                removed.push((
-                    0,
-                    Removed {
-                        kind,
-                        text: cut.text,
-                        reason: reason.to_string(),
-                        method: "inline-credit-rule".to_string(),
-                        duplicate_of: None,
-                        similarity: None,
-                    },
-                    None,
-                ));
-            }
+            removed.extend(cuts.into_iter().map(|cut| (0, cut_row(cut), None)));
             cut = std::borrow::Cow::Owned(kept);
         }
         if let std::borrow::Cow::Owned(_) = cut {
@@ -372,23 +347,7 @@ fn clean_text(
             ));
         }
     }
-    for cut in cuts {
-        removed.push((
-            0,
-            Removed {
-                kind: match cut.kind {
-                    CutKind::Caption => RemovedKind::Caption,
-                    CutKind::Credit => RemovedKind::Credit,
-                },
-                text: cut.text,
-                reason: cut.reason.to_string(),
-                method: cut.method.to_string(),
-                duplicate_of: None,
-                similarity: None,
-            },
-            None,
-        ));
-    }
+    removed.extend(cuts.into_iter().map(|cut| (0, cut_row(cut), None)));
 
     let comparable: Vec<dedup::Passage> = blocks
         .iter()
@@ -505,6 +464,32 @@ fn clean_text(
     }
 }
 
+/// The row of a passage a rule took out (not a duplicate: no kept copy).
+fn rule_row(kind: RemovedKind, text: String, reason: String, method: String) -> Removed {
+    Removed {
+        kind,
+        text,
+        reason,
+        method,
+        duplicate_of: None,
+        similarity: None,
+    }
+}
+
+/// The row of a caption or credit the layout or the inline-credit rule cut out.
+fn cut_row(cut: layout::Cut) -> Removed {
+    let kind = match cut.kind {
+        CutKind::Caption => RemovedKind::Caption,
+        CutKind::Credit => RemovedKind::Credit,
+    };
+    rule_row(
+        kind,
+        cut.text,
+        cut.reason.to_string(),
+        cut.method.to_string(),
+    )
+}
+
 /// A duplicate's row; where its kept copy stands is filled in after assembly.
 fn duplicate_row(text: String, method: &str, similarity: f32) -> Removed {
     Removed {
@@ -527,17 +512,14 @@ fn assemble(
     let mut locations = vec![None; n_blocks];
     // The gap a page leaves before its paragraphs: a heading set apart by more than that
     // opens an article of its own rather than a section of the one before.
-    let paragraph_gap = {
-        let mut counts = [0usize; 4];
-        for (_, block) in blocks.iter().skip(1) {
-            if block.kind == BlockKind::Paragraph {
-                counts[block.gap.min(3)] += 1;
-            }
-        }
-        (0..4)
-            .max_by_key(|&g| (counts[g], usize::MAX - g))
-            .unwrap_or(0)
-    };
+    let paragraph_gap = layout::most_common_gap(
+        blocks
+            .iter()
+            .skip(1)
+            .filter(|(_, b)| b.kind == BlockKind::Paragraph)
+            .map(|(_, b)| b.gap),
+        3,
+    );
     let mut i = 0;
     while i < blocks.len() {
         let mut group_end = (i..blocks.len())
