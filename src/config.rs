@@ -59,7 +59,15 @@ fn clean_drops(
         for entry in value.as_array().ok_or_else(bad)? {
             let entry = entry.as_table().ok_or_else(bad)?;
             let field = |k: &str| entry.get(k).and_then(toml::Value::as_str).ok_or_else(bad);
-            drops.push(format!("{}={}", field("name")?, field("pattern")?));
+            let name = field("name")?;
+            // Given on as `--drop NAME=PATTERN`: the first `=` ends the name.
+            if name.contains('=') {
+                bail!(
+                    "{}: [[clean.drop]] name {name:?} may not hold `=`",
+                    path.display()
+                );
+            }
+            drops.push(format!("{name}={}", field("pattern")?));
         }
     }
     Ok(drops)

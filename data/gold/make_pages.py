@@ -86,6 +86,30 @@ def is_heading(p: str) -> bool:
     return not p.endswith(("。", "”", "？", "！", "，")) and len(p) <= 30
 
 
+def render(blocks: list[tuple[int, list[str]]], double_spaced: bool) -> str:
+    """The page's text: each block's lines after its blank lines (at least one apart when
+    the page puts a blank line after every line)."""
+    out = []
+    for blank, lines in blocks:
+        out.extend([""] * (blank if not double_spaced else max(blank, 1)))
+        for k, line in enumerate(lines):
+            out.append(line)
+            if double_spaced and k < len(lines) - 1:
+                out.append("")
+    return "\n".join(out).lstrip("\n") + "\n"
+
+
+def encode(text: str, encoding: str) -> tuple[bytes, str]:
+    """The page's bytes in `encoding` (also utf-16le-bom, utf-8-bom, gzip) and its suffix."""
+    if encoding == "utf-16le-bom":
+        return b"\xff\xfe" + text.encode("utf-16-le"), ".txt"
+    if encoding == "utf-8-bom":
+        return b"\xef\xbb\xbf" + text.encode("utf-8"), ".txt"
+    if encoding == "gzip":
+        return gzip.compress(text.encode("utf-8"), mtime=0), ".txt.gz"
+    return text.encode(encoding), ".txt"
+
+
 def page(seed: int, articles: list[dict]) -> tuple[str, dict]:
     rng = random.Random(seed)
     cols = rng.choice([0, 12, 15, 18, 24])
@@ -159,14 +183,7 @@ def page(seed: int, articles: list[dict]) -> tuple[str, dict]:
                 pending_copy = None
         if pending_copy is not None:
             blocks.append((1, pending_copy))
-    out = []
-    for blank, lines in blocks:
-        out.extend([""] * (blank if not double_spaced else max(blank, 1)))
-        for k, line in enumerate(lines):
-            out.append(line)
-            if double_spaced and k < len(lines) - 1:
-                out.append("")
-    text = "\n".join(out).lstrip("\n") + "\n"
+    text = render(blocks, double_spaced)
     gold = {"articles": gold_articles, "captions": page_captions}
     return text, gold | {"columns": cols, "double_spaced": double_spaced}
 
@@ -180,14 +197,7 @@ def main() -> None:
     for seed in range(12):
         text, gold = page(seed, articles)
         encoding = encodings[seed % len(encodings)]
-        if encoding == "utf-16le-bom":
-            data, suffix = b"\xff\xfe" + text.encode("utf-16-le"), ".txt"
-        elif encoding == "utf-8-bom":
-            data, suffix = b"\xef\xbb\xbf" + text.encode("utf-8"), ".txt"
-        elif encoding == "gzip":
-            data, suffix = gzip.compress(text.encode("utf-8"), mtime=0), ".txt.gz"
-        else:
-            data, suffix = text.encode(encoding), ".txt"
+        data, suffix = encode(text, encoding)
         name = f"gen_{seed:02d}"
         (pages_dir / f"{name}{suffix}").write_bytes(data)
         gold["page"] = f"pages/{name}{suffix}"

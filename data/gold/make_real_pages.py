@@ -24,7 +24,6 @@ with the dateline (`新华社广州3月16日电(记者陈冀)`) taken off the fi
 reporter the dateline names.
 """
 import argparse
-import gzip
 import json
 import pathlib
 import random
@@ -32,7 +31,7 @@ import re
 import sys
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
-from make_pages import CAPTIONS, is_heading, wrap  # noqa: E402
+from make_pages import CAPTIONS, encode, is_heading, render, wrap  # noqa: E402
 
 HERE = pathlib.Path(__file__).resolve().parent
 DEFAULT_ARTICLES = HERE.parent.parent.parent / "shared" / "data" / "articles" / "nist-mt-zh.jsonl"
@@ -115,15 +114,7 @@ def ocr_page(seed: int, articles: list[dict]) -> tuple[str, dict]:
                 copy = text[: len(text) * 2 // 3] if kind == "head" else text
                 blocks.append((1, wrap(copy, rng.choice([13, 16, 20]) if kind == "rewrapped" else cols)))
                 gold.setdefault("duplicates", []).append(kind)
-    out = []
-    for blank, lines in blocks:
-        out.extend([""] * (blank if not double_spaced else max(blank, 1)))
-        for k, line in enumerate(lines):
-            out.append(line)
-            if double_spaced and k < len(lines) - 1:
-                out.append("")
-    text = "\n".join(out).lstrip("\n") + "\n"
-    return text, {"articles": gold_articles, "captions": captions, "columns": cols}
+    return render(blocks, double_spaced), {"articles": gold_articles, "captions": captions, "columns": cols}
 
 
 def web_text(seed: int, art: dict) -> tuple[str, dict]:
@@ -153,14 +144,7 @@ def web_text(seed: int, art: dict) -> tuple[str, dict]:
 def write(folder: pathlib.Path, name: str, text: str, gold: dict, encoding: str) -> None:
     pages = folder / "pages"
     pages.mkdir(parents=True, exist_ok=True)
-    if encoding == "utf-16le-bom":
-        data, suffix = b"\xff\xfe" + text.encode("utf-16-le"), ".txt"
-    elif encoding == "utf-8-bom":
-        data, suffix = b"\xef\xbb\xbf" + text.encode("utf-8"), ".txt"
-    elif encoding == "gzip":
-        data, suffix = gzip.compress(text.encode("utf-8"), mtime=0), ".txt.gz"
-    else:
-        data, suffix = text.encode(encoding, errors="replace"), ".txt"
+    data, suffix = encode(text, encoding)
     (pages / f"{name}{suffix}").write_bytes(data)
     gold |= {"page": f"pages/{name}{suffix}", "encoding": encoding, "published_date": "2002-03-16"}
     (folder / f"{name}.json").write_text(json.dumps(gold, ensure_ascii=False, indent=1) + "\n")
