@@ -567,10 +567,15 @@ fn assemble(
                     ..Article::default()
                 };
                 let mut texts: Vec<&str> = headings.iter().map(|b| b.1.text.as_str()).collect();
-                // More heading-like lines than a kicker, a title and a deck: a box of short
-                // lines (`明天气象预报(…)` over a city a line). Its first line is its title,
-                // the others its text, so that it stays one article of its own.
-                let boxed = if texts.len() > 3 && !has_subtitle && !has_byline {
+                // More heading-like lines than a kicker, a title and a deck, standing apart
+                // from any body: a box of short lines (`明天气象预报(…)` over a city a line).
+                // Its first line is its title, the others its text, so that it stays one
+                // article of its own. Heading-like lines right over a body (a page header
+                // above a headline) are a title group, however many.
+                let heads_a_body = blocks
+                    .get(group_end)
+                    .is_some_and(|b| b.1.kind == BlockKind::Paragraph && b.1.gap <= paragraph_gap);
+                let boxed = if texts.len() > 3 && !has_subtitle && !has_byline && !heads_a_body {
                     texts.split_off(1)
                 } else {
                     Vec::new()
@@ -878,6 +883,20 @@ mod tests {
             page.articles[1]
         );
         assert_eq!(page.articles[3].authors, ["刘华"]);
+
+        // Heading-like lines right over a body are its title group, not a box: the body's
+        // first line stays a heading field, never a paragraph of a box.
+        let headed = super::tests::page(
+            "人民日报\n\n1998年1月1日 星期一\n\n第1版\n\n当希望工程救助的百万儿童成长起来\n\n当希望工程救助的百万儿童成长起来，科教兴国蔚然成风时，今天有收藏价值的书你没买，明日就叫你悔不当初！\n",
+        );
+        let article = &headed.articles[0];
+        assert_eq!(article.paragraphs.len(), 1, "{article:?}");
+        assert!(
+            article.paragraphs[0]
+                .text
+                .starts_with("当希望工程救助的百万儿童成长起来，"),
+            "{article:?}"
+        );
     }
 
     #[test]
