@@ -52,17 +52,15 @@ impl Counts {
 
     /// `None` when the bytes are not counts in this format.
     pub(crate) fn from_bytes(bytes: &[u8]) -> Option<Self> {
-        let rest = bytes.strip_prefix(MAGIC.as_slice())?;
-        let (len, rest) = rest.split_at_checked(8)?;
-        let len = usize::try_from(u64::from_le_bytes(len.try_into().ok()?)).ok()?;
-        let (keys, counter) = rest.split_at_checked(len.checked_mul(16)?)?;
-        let counted = keys
-            .chunks_exact(16)
-            .map(|k| k.try_into().map(u128::from_le_bytes))
-            .collect::<Result<_, _>>()
-            .ok()?;
+        let mut fields = crate::dataset::Fields::after(bytes, MAGIC)?;
+        let len = usize::try_from(fields.u64()?).ok()?;
+        // A damaged length must not reserve memory it does not hold keys for.
+        let mut counted = HashSet::with_capacity(len.min(fields.rest().len() / 16));
+        for _ in 0..len {
+            counted.insert(fields.u128()?);
+        }
         Some(Counts {
-            counter: counter.to_vec(),
+            counter: fields.rest().to_vec(),
             counted,
         })
     }

@@ -162,7 +162,7 @@ pub struct QuantityRow<'a> {
     pub count: u64,
     /// Figures with a value.
     pub with_value: u64,
-    /// The least, exact median and greatest value.
+    /// The least value.
     pub min: Option<f64>,
     /// The median value, exact.
     pub median: Option<f64>,
