@@ -6,7 +6,9 @@
 //!   gap wider than that is a *hard break*.
 //! - A *column wrap* is a line break the printed column forced in the middle of a sentence.
 //!   The page's column width is learned from its own lines (the most common display width of
-//!   lines that stop mid-sentence), never assumed.
+//!   lines that stop mid-sentence), never assumed. Where blank lines do not set paragraphs
+//!   apart, a finished sentence at the column's edge ends its paragraph or not by the page's
+//!   own odds (see `sentences_at_edge_end_paragraphs`).
 //! - A *heading* is a short line that closes no sentence, carries no clause punctuation and
 //!   balances its quotes; where such a line could also be the first line of a wrapped
 //!   paragraph (it is as wide as the column and the next line continues the column), it is
@@ -16,7 +18,7 @@
 //!   sentence, the two halves are joined again.
 
 use crate::byline::{end_credit, parse_byline, split_dateline};
-use crate::chars::{display_width, ends_sentence, is_balanced, is_han};
+use crate::chars::{display_width, ends_sentence, is_balanced, is_closer, is_han, is_terminal};
 
 /// What a block of the page is, before articles are assembled.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -144,10 +146,13 @@ fn column_width(lines: &[Line]) -> Option<usize> {
     if total < 4 {
         return None;
     }
-    counts
-        .into_iter()
-        .max_by_key(|&(width, n)| (n, width))
-        .map(|(width, _)| width)
+    let (mode, n) = counts.iter().max_by_key(|&(&width, &n)| (n, width))?;
+    // A justified column's full lines differ by one unit where a narrow character sits in
+    // them: the column is the wider of the two when that one is common too.
+    match counts.get(&(mode + 1)) {
+        Some(&wider) if wider * 4 >= *n => Some(mode + 1),
+        _ => Some(*mode),
+    }
 }
 
 fn column_full(line: &Line, column: Option<usize>) -> bool {
@@ -186,7 +191,7 @@ fn ends_mid_clause(line: &str) -> bool {
 
 /// A line that runs to the column's edge, a character short at most.
 fn fills_column(line: &Line, column: Option<usize>) -> bool {
-    column.is_some_and(|w| line.width + 1 >= w && line.width <= w + 6)
+    column.is_some_and(|w| line.width + 1 >= w && line.width <= w + 1)
 }
 
 /// A line that could be a heading by its own shape (see the module docs).
@@ -459,6 +464,7 @@ fn reflow(
     let mut last_body: Option<usize> = None;
     let mut cut_since_last = false;
     let mut widest_gap = 0;
+    let mut edge_ends_paragraph: Option<bool> = None;
     for (i, line) in lines.iter().enumerate() {
         let role = roles[i];
         if matches!(role, Role::Caption | Role::Credit) {
@@ -502,11 +508,27 @@ fn reflow(
                     line.text.starts_with('—') && (prev.terminated || prev.text.starts_with('—'));
                 // and an item ends where its line stops short of the column.
                 let after_item = prev.text.starts_with('—') && !fills_column(prev, column);
+                // A line that stops well short of the column on a colon ends its
+                // paragraph (`主要做法是：`): what it introduces is a paragraph of its own.
+                // One a character or two short is a wrap the OCR ended early.
+                let colon_end = prev.text.ends_with(['：', ':'])
+                    && column.is_some_and(|w| prev.width * 4 < w * 3);
                 soft && !list_item
                     && !after_item
+                    && !colon_end
                     && (!prev.terminated
                         || (fills_column(prev, column)
-                            && column.is_some_and(|w| line.width <= w + 6)))
+                            && column.is_some_and(|w| line.width <= w + 6)
+                            // A quote closed at the next line's start closes this sentence.
+                            && (line.text.starts_with(is_closer)
+                                || !*edge_ends_paragraph.get_or_insert_with(|| {
+                                    sentences_at_edge_end_paragraphs(
+                                        lines,
+                                        roles,
+                                        ordinary_gap,
+                                        column,
+                                    )
+                                }))))
             }
             _ => false,
         };
@@ -532,6 +554,40 @@ fn reflow(
     }
     blocks.extend(open);
     blocks
+}
+
+/// Whether a finished sentence that runs to the column's edge more likely ends its
+/// paragraph than not, on a page that sets paragraphs no further apart than lines (where
+/// it does, an ordinary gap after such a line says the paragraph goes on). Nothing else
+/// tells the two apart, so the page's own sentence ends give the odds: a sentence ends at
+/// a line's end as often wherever it stands, and those short of the edge each end a
+/// paragraph while those inside a line never do.
+fn sentences_at_edge_end_paragraphs(
+    lines: &[Line],
+    roles: &[Role],
+    ordinary_gap: usize,
+    column: Option<usize>,
+) -> bool {
+    let Some(w) = column else { return false };
+    let (mut paragraph_ends, mut set_apart, mut inner_ends) = (0usize, 0usize, 0usize);
+    for (i, (line, &role)) in lines.iter().zip(roles).enumerate() {
+        if role != Role::Body || line.width > w + 1 {
+            continue;
+        }
+        if line.terminated && !fills_column(line, column) {
+            paragraph_ends += 1;
+            set_apart += usize::from(lines.get(i + 1).is_some_and(|n| n.gap > ordinary_gap));
+        }
+        let mut chars = line.text.chars().peekable();
+        while let Some(c) = chars.next() {
+            if is_terminal(c) {
+                while chars.next_if(|&c| is_closer(c) || is_terminal(c)).is_some() {}
+                inner_ends += usize::from(chars.peek().is_some());
+            }
+        }
+    }
+    // A handful of sentence ends says too little to go against the usual wrap.
+    paragraph_ends >= 4 && set_apart * 2 < paragraph_ends && paragraph_ends > inner_ends
 }
 
 /// Characters a line must hold before its own breaks are looked for: a body that came
@@ -789,6 +845,114 @@ mod tests {
                 "同年8月，湘潭高新区湖南昭山投资控股集团有限公司也启动中层竞聘。通过“笔试+综合评价”的严格筛选，83人脱颖而出、获得聘用。",
                 "当个人的奋斗与制度的变革同频共振，园区高质量发展就有了强力支撑。",
             ]
+        );
+    }
+
+    /// Lines of `column` characters, a blank line after each (a double-spaced page).
+    fn double_spaced(paragraphs: &[&str], column: usize) -> String {
+        let mut page = String::new();
+        for paragraph in paragraphs {
+            let chars: Vec<char> = paragraph.chars().collect();
+            for line in chars.chunks(column) {
+                page.extend(line);
+                page.push_str("\n\n");
+            }
+        }
+        page
+    }
+
+    fn texts(page: &str) -> Vec<String> {
+        layout(page).0.into_iter().map(|b| b.text).collect()
+    }
+
+    #[test]
+    fn a_sentence_at_the_columns_edge_ends_its_paragraph_where_the_page_says_most_do() {
+        // One sentence a paragraph: those short of the edge all end paragraphs, none ends
+        // inside a line, so the first, which fills the column, ends its paragraph too.
+        let paragraphs = [
+            "联合国难民署发言人，今天在日内瓦说，已有二十四万人，从巴基斯坦返回家乡。",
+            "吕贝尔斯说，他是在结束了对伊朗的访问后，抵达阿富汗的。",
+            "他将于十七日前往巴基斯坦，与巴方官员会谈，讨论难民返乡和安置问题。",
+            "难民署说，今年的返乡人数，将超过一百二十万人。",
+            "巴方官员说，他们欢迎这次访问，并将提供帮助。",
+        ];
+        assert_eq!(paragraphs[0].chars().count() % 12, 0);
+        assert_eq!(texts(&double_spaced(&paragraphs, 12)), paragraphs);
+    }
+
+    #[test]
+    fn a_sentence_at_the_columns_edge_runs_on_where_the_page_says_most_do() {
+        // Sentences end inside lines more often than paragraphs end short of the edge.
+        let paragraphs = [
+            "难民署说，今年返乡的人数，将超过一百万人次。他们多数来自巴基斯坦，难民署将提供帮助。各国也已承诺援助。",
+            "他说，人数仍在增加。各国应当共同努力。",
+            "巴方官员说，他们欢迎这次访问。难民署将提供帮助。",
+            "吕贝尔斯说，他是在结束了对伊朗的访问后，抵达阿富汗的。他将前往巴基斯坦。",
+        ];
+        let first: String = paragraphs[0].chars().take(22).collect();
+        assert!(first.ends_with('。'));
+        assert_eq!(texts(&double_spaced(&paragraphs, 11)), paragraphs);
+    }
+
+    #[test]
+    fn a_sentence_at_the_columns_edge_runs_on_where_paragraphs_are_set_apart_by_gaps() {
+        // Single spaced, a blank line between paragraphs: an ordinary gap after a full line
+        // says the paragraph goes on, whatever the odds.
+        let page = "他将于十七日前往巴基斯坦，与\n巴方官员会谈，讨论难民返乡和\n安置等问题，并将访问难民营，\n看望当地的难民。难民署说，今\n年返乡人数，将超过一百万人。\n他们多数来自巴基斯坦和伊朗。\n\n吕贝尔斯说，他今天抵达阿富汗\n访问。\n\n难民署说，人数仍在增加，各国\n应当共同努力。\n\n巴方官员说，他们欢迎这次访问\n并将提供帮助。\n\n他说，难民问题十分重要，各国\n已承诺提供援助。\n";
+        assert_eq!(
+            texts(page)[0],
+            "他将于十七日前往巴基斯坦，与巴方官员会谈，讨论难民返乡和安置等问题，并将访问难民营，看望当地的难民。难民署说，今年返乡人数，将超过一百万人。他们多数来自巴基斯坦和伊朗。"
+        );
+    }
+
+    #[test]
+    fn a_quote_closed_at_the_next_lines_start_belongs_to_the_sentence_before() {
+        // `配置。` fills the second line; `”余伟良说。` opens the third.
+        let paragraphs = [
+            "“实现教育公平，关键在于资源的合理配置。”余伟良说。这是一件大事。",
+            "吕贝尔斯说，他是在结束了对伊朗的访问后，抵达阿富汗的。",
+            "他将于十七日前往巴基斯坦，与巴方官员会谈。",
+            "巴方官员说，他们欢迎这次访问。",
+        ];
+        assert_eq!(texts(&double_spaced(&paragraphs, 10)), paragraphs);
+    }
+
+    #[test]
+    fn a_line_well_short_of_the_column_on_a_colon_ends_its_paragraph() {
+        let paragraphs = [
+            "今年以来，湖南主要从三个方面持续发力，努力提高基本公共教育服务水平。",
+            "主要做法是：",
+            "一是优化学校布局，二是加强教师队伍建设，三是改善办学条件。",
+        ];
+        assert_eq!(texts(&double_spaced(&paragraphs, 12)), paragraphs);
+        // A character short of the edge, a colon is a wrap the OCR ended early.
+        let page = "园区规模工业增加值，增长了百分\n\n之八点七，改革成效转化为数据：\n\n税收增长了百分之十三点四，占全\n\n市比重进一步提高，成效明显。\n\n难民署说，人数仍在增加。\n";
+        assert_eq!(texts(page).len(), 2, "{:?}", texts(page));
+    }
+
+    #[test]
+    fn the_column_is_the_wider_of_two_common_widths_a_unit_apart() {
+        // Full lines holding one digit are a unit narrower than those of Han alone.
+        let page = "园区规模，工业增加值增长8个\n分点，全口径税收增长了很多，\n其中国家级园区税收增长6成，\n占全市比重大幅度提高，园区活\n力大幅度提升，比重提高了3成\n，抓经济的主动性明显增强。\n";
+        let lines = split_lines(page);
+        assert_eq!(column_width(&lines), Some(28));
+    }
+    #[test]
+    fn a_line_wider_than_the_column_does_not_fill_it() {
+        // A passage the OCR emitted again at a wider wrap: its last line, past the column's
+        // width, is no full line, and the sentence it finishes ends the paragraph.
+        let mut page = double_spaced(
+            &[
+                "据联合国难民署发言人哈桑介绍，已有二十四万多阿富汗人从巴基斯坦回国，这些人中有四成流入了城市。",
+            ],
+            12,
+        );
+        page.push_str("据联合国难民署发言人哈桑介绍，已有二十四万多阿\n\n富汗人从巴基斯坦回国，这些人中有四成流入了城市。\n\n吕贝尔斯将于十七日前往巴基斯坦访问。\n");
+        let out = texts(&page);
+        assert_eq!(
+            out.last().map(String::as_str),
+            Some("吕贝尔斯将于十七日前往巴基斯坦访问。"),
+            "{out:?}"
         );
     }
 }
