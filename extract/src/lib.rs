@@ -34,6 +34,7 @@ mod numeral;
 mod quantity;
 pub mod tagger;
 mod trie;
+mod units;
 
 use chrono::NaiveDate;
 
@@ -174,6 +175,8 @@ pub enum Approx {
     AtMost,
     /// 近, 将近.
     Nearly,
+    /// 几十, 数百, 十几, 三五: an interval with no single value.
+    Several,
 }
 
 impl Approx {
@@ -185,6 +188,7 @@ impl Approx {
             Approx::AtLeast => "at_least",
             Approx::AtMost => "at_most",
             Approx::Nearly => "nearly",
+            Approx::Several => "several",
         }
     }
 }
@@ -299,6 +303,15 @@ impl Extractor {
         let mut entities = Vec::new();
         entity::find(self.lexicon, self.tagger, page, &mut entities);
         entities
+    }
+
+    /// The figures of one paragraph's `text`, dates resolved against `published` (the
+    /// same scan [`Extractor::quantities`] runs on each paragraph of a page; `article` and
+    /// `paragraph` are 0).
+    pub fn figures(&self, text: &str, published: Option<NaiveDate>) -> Vec<Quantity> {
+        let mut quantities = Vec::new();
+        quantity::scan_into(&mut Vec::new(), text, published, &mut quantities);
+        quantities
     }
 
     /// The figures of `page` alone (what [`Extractor::extract`] puts in `quantities`).

@@ -57,15 +57,24 @@ pub(crate) fn scale(c: char) -> Option<f64> {
     })
 }
 
+/// The value of an Arabic digit, ASCII or full width (`６`).
+pub(crate) fn digit(c: char) -> Option<u32> {
+    match c {
+        '0'..='9' => Some(c as u32 - '0' as u32),
+        '０'..='９' => Some(c as u32 - '０' as u32),
+        _ => None,
+    }
+}
+
 /// Whether `c` can start a number.
 pub(crate) fn starts_number(c: char) -> bool {
-    c.is_ascii_digit() || chinese_digit(c).is_some() || matches!(c, '十' | '拾' | '廿' | '卅')
+    digit(c).is_some() || chinese_digit(c).is_some() || matches!(c, '十' | '拾' | '廿' | '卅')
 }
 
 /// Reads a number at `chars[i..]`.
 pub(crate) fn parse(chars: &[char], i: usize) -> Option<Numeral> {
     let c = *chars.get(i)?;
-    if c.is_ascii_digit() {
+    if digit(c).is_some() {
         parse_arabic(chars, i)
     } else {
         parse_chinese(chars, i)
@@ -81,7 +90,7 @@ fn parse_arabic(chars: &[char], i: usize) -> Option<Numeral> {
     let mut k = i;
     while k < chars.len() {
         let c = chars[k];
-        if let Some(d) = c.to_digit(10).filter(|_| c.is_ascii_digit()) {
+        if let Some(d) = digit(c) {
             if digits >= 18 {
                 return None; // not a figure: an identifier or a run of digits
             }
@@ -176,6 +185,13 @@ fn parse_chinese(chars: &[char], i: usize) -> Option<Numeral> {
             section += if c == '廿' { 20.0 } else { 30.0 };
             pending_digit = false;
             last_unit = 10.0;
+        } else if c == '千'
+            && matches!(
+                chars.get(k + 1),
+                Some('瓦' | '米' | '克' | '伏' | '卡' | '赫')
+            )
+        {
+            break; // 千瓦, 千米, 千克: the unit's own 千
         } else if let Some(unit) = chinese_unit(c) {
             let n = if number == 0.0 && !pending_digit {
                 1.0

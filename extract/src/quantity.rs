@@ -25,6 +25,7 @@ use chrono::{Datelike, Days, Months, NaiveDate};
 
 use crate::numeral::{self, Numeral};
 use crate::{Approx, Change, Quantity, QuantityKind};
+use QuantityKind::{Count, Duration, Measure, Money, Ordinal, Percent};
 
 /// A figure at `start..end` of `chars`, with nothing but its kind known yet. The extractor
 /// sets `article` and `paragraph` when it places the paragraph in the page.
@@ -49,147 +50,7 @@ fn figure(start: usize, end: usize, kind: QuantityKind, chars: &[char]) -> Quant
     }
 }
 
-struct Unit {
-    word: &'static str,
-    kind: QuantityKind,
-    /// What the `unit` column says (`个月` → `月`).
-    name: &'static str,
-}
-
-const fn unit(word: &'static str, kind: QuantityKind, name: &'static str) -> Unit {
-    Unit { word, kind, name }
-}
-
-use QuantityKind::{Count, Duration, Measure, Money, Percent};
-
-/// Units after a number, tried longest first.
-const UNITS: &[Unit] = &[
-    unit("个百分点", Percent, "个百分点"),
-    unit("百分点", Percent, "个百分点"),
-    unit("%", Percent, "%"),
-    unit("‰", Percent, "‰"),
-    unit("元人民币", Money, "元"),
-    unit("元", Money, "元"),
-    unit("块钱", Money, "元"),
-    unit("美元", Money, "美元"),
-    unit("欧元", Money, "欧元"),
-    unit("港元", Money, "港元"),
-    unit("港币", Money, "港元"),
-    unit("日元", Money, "日元"),
-    unit("英镑", Money, "英镑"),
-    unit("韩元", Money, "韩元"),
-    unit("澳元", Money, "澳元"),
-    unit("加元", Money, "加元"),
-    unit("卢布", Money, "卢布"),
-    unit("千瓦时", Measure, "千瓦时"),
-    unit("千伏安", Measure, "千伏安"),
-    unit("千伏", Measure, "千伏"),
-    unit("千瓦", Measure, "千瓦"),
-    unit("兆瓦", Measure, "兆瓦"),
-    unit("吉瓦", Measure, "吉瓦"),
-    unit("伏", Measure, "伏"),
-    unit("平方公里", Measure, "平方公里"),
-    unit("平方千米", Measure, "平方千米"),
-    unit("平方米", Measure, "平方米"),
-    unit("立方米", Measure, "立方米"),
-    unit("公里", Measure, "公里"),
-    unit("千米", Measure, "千米"),
-    unit("厘米", Measure, "厘米"),
-    unit("毫米", Measure, "毫米"),
-    unit("米", Measure, "米"),
-    unit("公顷", Measure, "公顷"),
-    unit("亩", Measure, "亩"),
-    unit("吨", Measure, "吨"),
-    unit("千克", Measure, "千克"),
-    unit("公斤", Measure, "公斤"),
-    unit("克", Measure, "克"),
-    unit("毫升", Measure, "毫升"),
-    unit("升", Measure, "升"),
-    unit("摄氏度", Measure, "摄氏度"),
-    unit("℃", Measure, "摄氏度"),
-    unit("个多小时", Duration, "小时"),
-    unit("个小时", Duration, "小时"),
-    unit("小时", Duration, "小时"),
-    unit("分钟", Duration, "分钟"),
-    unit("秒钟", Duration, "秒"),
-    unit("个多月", Duration, "月"),
-    unit("个月", Duration, "月"),
-    unit("个多星期", Duration, "周"),
-    unit("个星期", Duration, "周"),
-    unit("个工作日", Duration, "工作日"),
-    unit("工作日", Duration, "工作日"),
-    unit("星期", Duration, "周"),
-    unit("周年", Duration, "年"),
-    unit("周", Duration, "周"),
-    unit("天", Duration, "天"),
-    unit("年", Duration, "年"),
-    unit("人次", Count, "人次"),
-    unit("台套", Count, "台套"),
-    unit("台次", Count, "台次"),
-    unit("架次", Count, "架次"),
-    unit("辆次", Count, "辆次"),
-    unit("户次", Count, "户次"),
-    unit("个", Count, "个"),
-    unit("项", Count, "项"),
-    unit("名", Count, "名"),
-    unit("人", Count, "人"),
-    unit("位", Count, "位"),
-    unit("家", Count, "家"),
-    unit("所", Count, "所"),
-    unit("辆", Count, "辆"),
-    unit("件", Count, "件"),
-    unit("台", Count, "台"),
-    unit("座", Count, "座"),
-    unit("条", Count, "条"),
-    unit("只", Count, "只"),
-    unit("头", Count, "头"),
-    unit("套", Count, "套"),
-    unit("批", Count, "批"),
-    unit("场", Count, "场"),
-    unit("次", Count, "次"),
-    unit("届", Count, "届"),
-    unit("户", Count, "户"),
-    unit("间", Count, "间"),
-    unit("张", Count, "张"),
-    unit("本", Count, "本"),
-    unit("篇", Count, "篇"),
-    unit("部", Count, "部"),
-    unit("份", Count, "份"),
-    unit("支", Count, "支"),
-    unit("片", Count, "片"),
-    unit("块", Count, "块"),
-    unit("处", Count, "处"),
-    unit("类", Count, "类"),
-    unit("种", Count, "种"),
-    unit("期", Count, "期"),
-    unit("轮", Count, "轮"),
-    unit("架", Count, "架"),
-    unit("艘", Count, "艘"),
-    unit("栋", Count, "栋"),
-    unit("层", Count, "层"),
-    unit("起", Count, "起"),
-    unit("宗", Count, "宗"),
-    unit("笔", Count, "笔"),
-    unit("岁", Count, "岁"),
-    unit("倍", Count, "倍"),
-    unit("款", Count, "款"),
-    unit("株", Count, "株"),
-    unit("棵", Count, "棵"),
-    unit("例", Count, "例"),
-    unit("枚", Count, "枚"),
-    unit("颗", Count, "颗"),
-    unit("道", Count, "道"),
-    unit("首", Count, "首"),
-    unit("幅", Count, "幅"),
-    unit("集", Count, "集"),
-    unit("组", Count, "组"),
-    unit("对", Count, "对"),
-    unit("双", Count, "双"),
-    unit("根", Count, "根"),
-    unit("节", Count, "节"),
-    unit("章", Count, "章"),
-    unit("级", Count, "级"),
-];
+use crate::units::{match_unit, DEGREES};
 
 fn starts_with(chars: &[char], at: usize, word: &str) -> bool {
     (at..)
@@ -220,49 +81,14 @@ fn suffix_at(chars: &[char], at: usize) -> Option<(&'static str, Approx)> {
         .copied()
 }
 
-/// The units that start with each character, in [`UNITS`] order (longest first). Built once:
-/// a number then tries the two or three units its next character can start, not all of them.
-/// Units by their first character: (character, [(the unit's characters, unit)]).
-type UnitIndex = Vec<(char, Vec<(Vec<char>, &'static Unit)>)>;
-
-/// Sorted by first character (a binary search of a few hundred characters beats hashing
-/// one), each with its units' characters.
-fn units_by_first_char() -> &'static UnitIndex {
-    static INDEX: std::sync::OnceLock<UnitIndex> = std::sync::OnceLock::new();
-    INDEX.get_or_init(|| {
-        let mut index: UnitIndex = Vec::new();
-        for unit in UNITS {
-            let chars: Vec<char> = unit.word.chars().collect();
-            let Some(&first) = chars.first() else {
-                continue;
-            };
-            match index.iter_mut().find(|(c, _)| *c == first) {
-                Some((_, list)) => list.push((chars, unit)),
-                None => index.push((first, vec![(chars, unit)])),
-            }
-        }
-        index.sort_by_key(|(c, _)| *c);
-        index
-    })
-}
-
-fn match_unit(chars: &[char], at: usize) -> Option<&'static Unit> {
-    let first = *chars.get(at)?;
-    let index = units_by_first_char();
-    let at_first = index.binary_search_by_key(&first, |(c, _)| *c).ok()?;
-    index[at_first]
-        .1
-        .iter()
-        .find(|(word, _)| chars[at..].starts_with(word))
-        .map(|&(_, unit)| unit)
-}
-
 /// Approximation words before a number, longest first.
 const PREFIXES: &[(&str, Approx)] = &[
     ("将近", Approx::Nearly),
     ("接近", Approx::Nearly),
     ("近", Approx::Nearly),
     ("大约", Approx::About),
+    ("约为", Approx::About),
+    ("约合", Approx::About),
     ("约", Approx::About),
     ("超过", Approx::Over),
     ("超", Approx::Over),
@@ -299,6 +125,7 @@ fn approx_interval(
         Some(Approx::AtMost) => (None, Some(value)),
         Some(Approx::About) => (Some(value * 0.9), Some(value * 1.1)),
         Some(Approx::Nearly) => (Some(value * 0.9), Some(value)),
+        Some(Approx::Several) => (None, None),
     }
 }
 
@@ -353,21 +180,31 @@ pub(crate) fn scan_into(
     let mut i = 0;
     // The opening quote the scan is inside, if any.
     let mut open_quote = None;
+    // Inside a title in 《》 a figure is part of the name (`《今日说法》`).
+    let mut in_title = false;
     while i < chars.len() {
         let c = chars[i];
         if c == '“' {
             open_quote = Some(i);
         } else if c == '”' {
             open_quote = None;
+        } else if c == '《' {
+            in_title = true;
+        } else if c == '》' {
+            in_title = false;
         }
         if !could_start(chars, i) {
             i += 1;
             continue;
         }
+        if let Some(skip) = not_a_figure(chars, i) {
+            i += skip;
+            continue;
+        }
         match figure_at(chars, i, &mut ctx) {
             Some(mut f) => {
                 i = f.end as usize;
-                if !in_short_quote(chars, open_quote, i) {
+                if !in_title && !in_short_quote(chars, open_quote, i) {
                     add_context(chars, &mut f);
                     found.push(f);
                 }
@@ -377,7 +214,11 @@ pub(crate) fn scan_into(
                 // read as a figure of its own (`十四五` is not `四五`).
                 let in_number = numeral::starts_number(c);
                 i += 1;
-                while in_number && i < chars.len() && numeral::starts_number(chars[i]) {
+                while in_number
+                    && i < chars.len()
+                    && (numeral::starts_number(chars[i])
+                        || chars[i] == '.' && chars.get(i + 1).is_some_and(char::is_ascii_digit))
+                {
                     i += 1;
                 }
             }
@@ -389,7 +230,7 @@ pub(crate) fn scan_into(
 /// Characters a figure can start with besides ASCII digits: Chinese numerals and the first
 /// characters of approximation words, relative dates, `第` and `百分之`.
 const TRIGGERS: &str =
-    "零〇一二两三四五六七八九壹贰叁肆伍陆柒捌玖十拾廿卅第近约逾超百去前同今明昨上下本这将接大不至";
+    "零〇一二两三四五六七八九壹贰叁肆伍陆柒捌玖十拾廿卅第近约逾超百去前同今明昨上下本这将接大不至负几数";
 const CJK_START: u32 = 0x3000;
 const CJK_END: u32 = 0xA000;
 
@@ -424,8 +265,13 @@ fn is_trigger(c: char) -> bool {
 /// so the common characters among them (上, 下, 不, 大, 本…) cost one comparison.
 fn could_start(chars: &[char], i: usize) -> bool {
     let c = chars[i];
-    if c.is_ascii_digit() {
+    if numeral::digit(c).is_some() {
         return true;
+    }
+    if matches!(c, '-' | '−' | '－') {
+        // A minus sign, not a range's dash or a hyphen inside a code.
+        return chars.get(i + 1).is_some_and(char::is_ascii_digit)
+            && !(i > 0 && (chars[i - 1].is_ascii_alphanumeric() || chars[i - 1] == '.'));
     }
     if !is_trigger(c) {
         return false;
@@ -438,12 +284,18 @@ fn could_start(chars: &[char], i: usize) -> bool {
     };
     let number_next = numeral::starts_number(next);
     match c {
-        '第' | '近' | '约' | '逾' => number_next,
+        '第' | '近' | '逾' => number_next,
+        '约' => number_next || matches!(next, '为' | '合'),
         '超' => number_next || next == '过',
         '百' => next == '分',
         '去' | '前' | '同' => matches!(next, '年' | '天'),
         '今' | '明' | '昨' => matches!(next, '年' | '天' | '日'),
-        '上' | '下' | '本' | '这' => matches!(next, '月' | '个' | '年'),
+        '上' | '本' => matches!(next, '月' | '个' | '年' | '世'),
+        '下' | '这' => matches!(next, '月' | '个' | '年'),
+        '负' => number_next,
+        '几' | '数' => {
+            numeral::scale(next).is_some() || numeral::starts_number(next) || next == '个'
+        }
         '将' | '接' => next == '近',
         '大' => next == '约',
         '不' => matches!(next, '少' | '低' | '超' | '高'),
@@ -478,8 +330,44 @@ const RELATIVE_DAYS: &[(&str, i64)] = &[
     ("明日", 1),
 ];
 
+/// Words that open with a figure's characters and are no figure: names (`今日头条`,
+/// `五棵松`, `三里屯`), figures of speech (`明天和意外`, `四处`), and `一` inside a word.
+const NOT_FIGURES: &[&str] = &[
+    "今日头条",
+    "今日说法",
+    "明天和意外",
+    "明日之星",
+    "明日黄花",
+    "五棵松",
+    "三里屯",
+    "四处",
+    "一一",
+    "三三两两",
+    "千千万万",
+    "一五一十",
+    "三番五次",
+    "四面八方",
+    "一成不变",
+];
+
+/// Whether a figure may not start at `i`: inside `唯一`, `统一`, `之一`, `万一`, or at a word
+/// of [`NOT_FIGURES`]. Returns the characters to skip.
+fn not_a_figure(chars: &[char], i: usize) -> Option<usize> {
+    if chars[i] == '一' && i > 0 && matches!(chars[i - 1], '唯' | '统' | '之' | '万' | '专' | '同')
+    {
+        return Some(1);
+    }
+    NOT_FIGURES
+        .iter()
+        .find(|w| starts_with(chars, i, w))
+        .map(|w| word_len(w))
+}
+
 fn figure_at(chars: &[char], i: usize, ctx: &mut Context) -> Option<Quantity> {
     if let Some(f) = relative_date(chars, i, ctx) {
+        return Some(f);
+    }
+    if let Some(f) = decade(chars, i, ctx) {
         return Some(f);
     }
     if chars[i] == '第' {
@@ -488,10 +376,26 @@ fn figure_at(chars: &[char], i: usize, ctx: &mut Context) -> Option<Quantity> {
     if starts_with(chars, i, "百分之") {
         return percent_words(chars, i);
     }
-    // Approximation words before a number.
+    if matches!(chars[i], '几' | '数') {
+        return several(chars, i, i + 1);
+    }
+    // A sign: `-6.75%`, `−3`, `负2.1%`, `零下4摄氏度` (a dash after a number is a range).
     let mut start_number = i;
+    let mut negative = false;
+    let mut below_zero = false;
+    let minus = matches!(chars[i], '-' | '−' | '－')
+        || chars[i] == '负' && chars.get(i + 1).is_some_and(|&c| numeral::starts_number(c));
+    if minus {
+        start_number = i + 1;
+        negative = true;
+    } else if starts_with(chars, i, "零下") {
+        start_number = i + 2;
+        negative = true;
+        below_zero = true;
+    }
+    // Approximation words before a number.
     let mut prefix = None;
-    if !numeral::starts_number(chars[i]) {
+    if !negative && !numeral::starts_number(chars[i]) {
         let (word, approx) = PREFIXES.iter().find(|(w, _)| starts_with(chars, i, w))?;
         let after = i + word_len(word);
         if !chars.get(after).is_some_and(|&c| numeral::starts_number(c)) {
@@ -500,10 +404,132 @@ fn figure_at(chars: &[char], i: usize, ctx: &mut Context) -> Option<Quantity> {
         start_number = after;
         prefix = Some(*approx);
     }
-    if let Some(f) = absolute_date(chars, i, start_number, ctx) {
-        return Some(f);
+    if !negative {
+        if let Some(f) = absolute_date(chars, i, start_number, ctx) {
+            return Some(f);
+        }
     }
-    number_figure(chars, i, start_number, prefix)
+    if !chars
+        .get(start_number)
+        .is_some_and(|&c| numeral::starts_number(c))
+    {
+        return None;
+    }
+    let mut f = number_figure(chars, i, start_number, prefix, below_zero)?;
+    if negative {
+        let flip = |v: Option<f64>| v.map(|v| -v);
+        f.value = flip(f.value);
+        (f.value_low, f.value_high) = (flip(f.value_high), flip(f.value_low));
+    }
+    Some(f)
+}
+
+/// Rounds away the binary noise of scaling a decimal (`64.1亿` is 6410000000, not
+/// 6409999999.999999): twelve significant digits are more than any printed figure has.
+fn tidy(value: f64) -> f64 {
+    if value == 0.0 || !value.is_finite() {
+        return value;
+    }
+    let magnitude = 10f64.powi(11 - value.abs().log10().floor() as i32);
+    (value * magnitude).round() / magnitude
+}
+
+/// Whether a pay or price word stands right before `start`.
+fn after_pay_word(chars: &[char], start: usize) -> bool {
+    PAY_WORDS
+        .iter()
+        .any(|w| start >= word_len(w) && starts_with(chars, start - word_len(w), w))
+}
+
+/// Currencies named before an amount in 元, with the unit they give it.
+const CURRENCY_BEFORE: &[(&str, &str)] = &[
+    ("新台币", "新台币"),
+    ("台币", "新台币"),
+    ("港币", "港元"),
+    ("澳门币", "澳门元"),
+];
+
+/// Words before a bare amount (no unit) that make it money in 元: `月薪3000起`.
+const PAY_WORDS: &[&str] = &[
+    "月薪",
+    "年薪",
+    "日薪",
+    "时薪",
+    "底薪",
+    "工资",
+    "薪水",
+    "薪酬",
+    "月租",
+    "租金",
+    "房租",
+    "售价",
+    "票价",
+    "价格为",
+    "价格是",
+    "奖金",
+    "罚款",
+];
+
+/// Words that make a bare `万`/`亿` amount near them money: `五个亿的资金`, `身价70个亿`.
+const MONEY_WORDS: &[&str] = &[
+    "元",
+    "资金",
+    "投资",
+    "身价",
+    "资本",
+    "钱",
+    "经费",
+    "款",
+    "融资",
+    "营收",
+    "收入",
+    "利润",
+    "赔偿",
+    "捐",
+    "花了",
+    "花去",
+    "贷",
+    "债",
+    "税",
+    "费",
+    "成本",
+    "预算",
+    "资产",
+    "市值",
+    "销售额",
+    "营业额",
+    "存款",
+];
+
+/// Whether the words around a bare amount at `start..end` say it is money: a money word in
+/// the clause before it or right after it.
+fn money_context(chars: &[char], start: usize, end: usize) -> bool {
+    let before_from = chars[..start]
+        .iter()
+        .rposition(|&c| matches!(c, '。' | '！' | '？' | '；'))
+        .map_or(0, |p| p + 1)
+        .max(start.saturating_sub(30));
+    let after_to = (end + 6).min(chars.len());
+    let has = |from: usize, to: usize| {
+        (from..to).any(|k| MONEY_WORDS.iter().any(|w| starts_with(chars, k, w)))
+    };
+    has(before_from, start) || has(end, after_to)
+}
+
+/// Skips one space between a number and its scale or unit (`45 亿美元`, `12 %`).
+fn skip_space(chars: &[char], k: usize) -> usize {
+    let spaced = matches!(chars.get(k), Some(' ' | '\u{a0}' | '\u{3000}'));
+    let then = chars.get(k + 1).copied();
+    if spaced
+        && then.is_some_and(|c| {
+            numeral::scale(c).is_some_and(|_| matches!(c, '万' | '亿'))
+                || match_unit(chars, k + 1).is_some()
+        })
+    {
+        k + 1
+    } else {
+        k
+    }
 }
 
 fn number_figure(
@@ -511,6 +537,7 @@ fn number_figure(
     start: usize,
     at: usize,
     prefix: Option<Approx>,
+    below_zero: bool,
 ) -> Option<Quantity> {
     let first = numeral::parse(chars, at)?;
     if !first.chinese && at > 0 && chars[at - 1].is_ascii_alphanumeric() {
@@ -519,9 +546,59 @@ fn number_figure(
     let mut value = first.value;
     let mut step = first.step;
     let mut k = first.end;
+    // `3 000 元`: a space as the thousands separator, three digits a group.
+    if !first.chinese && first.arabic_digits > 0 && first.arabic_digits <= 3 {
+        while chars.get(k) == Some(&' ')
+            && chars
+                .get(k + 1..k + 4)
+                .is_some_and(|d| d.iter().all(char::is_ascii_digit))
+            && !chars.get(k + 4).is_some_and(char::is_ascii_digit)
+        {
+            value = value * 1000.0
+                + chars[k + 1..k + 4].iter().fold(0.0, |n, c| {
+                    n * 10.0 + f64::from(c.to_digit(10).unwrap_or(0))
+                });
+            step = 1.0;
+            k += 4;
+        }
+    }
+    // `三十二点六度`: a Chinese decimal.
+    if first.chinese && chars.get(k) == Some(&'点') {
+        let digits: Vec<u32> = chars[k + 1..]
+            .iter()
+            .map_while(|&c| numeral::chinese_digit(c))
+            .collect();
+        if !digits.is_empty() {
+            let mut scale = 0.1;
+            for d in &digits {
+                value += f64::from(*d) * scale;
+                scale /= 10.0;
+            }
+            step = scale * 10.0;
+            k += 1 + digits.len();
+        }
+    }
+    // `三五天`, `七八个`: two neighbouring digits are a rough number between them.
+    let mut several = None;
+    if first.chinese && first.end - at == 2 {
+        let (a, b) = (
+            numeral::chinese_digit(chars[at]),
+            numeral::chinese_digit(chars[at + 1]),
+        );
+        if let (Some(a), Some(b)) = (a, b) {
+            if a > 0 && (b == a + 1 || b == a + 2) {
+                several = Some((f64::from(a), f64::from(b)));
+            }
+        }
+    }
+    // `十几`, `二十几万`: 几 after tens is one to nine more.
+    if chars.get(k) == Some(&'几') && first.chinese && value >= 10.0 && value % 10.0 == 0.0 {
+        several = Some((value + 1.0, value + 9.0));
+        k += 1;
+    }
     let mut approx = prefix;
     let mut over = false;
-    // 余/多/来 may come before or after a scale: 320余万, 4万多.
+    // 余/多 may come before or after a scale: 320余万, 4万多.
     let take_over = |k: &mut usize| {
         if matches!(chars.get(*k), Some('余' | '多')) {
             *k += 1;
@@ -531,6 +608,8 @@ fn number_figure(
         }
     };
     over |= take_over(&mut k);
+    k = skip_space(chars, k);
+    let mut scaled = 1.0;
     while let Some(s) = chars.get(k).and_then(|&c| numeral::scale(c)) {
         // 千伏, 千米, 千克, 千瓦: the character belongs to the unit, not the number.
         if chars[k] == '千' && match_unit(chars, k).is_some() {
@@ -541,9 +620,35 @@ fn number_figure(
         }
         value *= s;
         step *= s;
+        scaled *= s;
         k += 1;
     }
+    // `3个亿`: colloquial hundreds of millions.
+    if scaled == 1.0 && starts_with(chars, k, "个亿") {
+        value *= 1e8;
+        step *= 1e8;
+        scaled = 1e8;
+        k += 2;
+    }
+    // `24万5000`, `1亿2000万`: the rest of the amount after its scale, in digits.
+    if scaled >= 1e4 && !first.chinese {
+        if let Some(rest) = numeral::parse(chars, k).filter(|n| !n.chinese && n.arabic_digits > 0) {
+            let mut part = rest.value;
+            let mut end = rest.end;
+            if chars.get(end) == Some(&'万') && scaled == 1e8 {
+                part *= 1e4;
+                end += 1;
+            }
+            if part < scaled {
+                value += part;
+                step = 1.0;
+                k = end;
+            }
+        }
+    }
     over |= take_over(&mut k);
+    let scale_end = k;
+    k = skip_space(chars, k);
     // A range: 3至5个, 3-5个.
     let mut range_high = None;
     if let Some(word) = match_word(chars, k, RANGE_WORDS) {
@@ -558,42 +663,133 @@ fn number_figure(
                 high *= s;
                 k2 += 1;
             }
+            // `3至5万元`: the scale written once, after the second number.
+            if high > value && scaled == 1.0 && high / second.value >= 1e4 {
+                value *= high / second.value;
+            }
             if match_unit(chars, k2).is_some() && high >= value {
                 range_high = Some(high);
                 k = k2;
             }
         }
     }
-    let unit = match_unit(chars, k)?;
-    // A bare Chinese 一 (or 一个) before a measure word is a determiner, not a figure.
-    if first.chinese
-        && first.value == 1.0
-        && first.end - at == 1
-        && unit.kind != QuantityKind::Percent
+    // `10607.23点`: an index quoted in points, always with its decimals.
+    if match_unit(chars, k).is_none()
+        && chars.get(k) == Some(&'点')
+        && !first.chinese
+        && first.arabic_digits == 0
+        && scaled == 1.0
     {
-        return None;
+        let mut f = figure(start, k + 1, Measure, chars);
+        f.unit = Some("点".to_string());
+        f.value = Some(tidy(value));
+        f.value_low = f.value;
+        f.value_high = f.value;
+        return Some(f);
+    }
+    // 度 is a temperature after 摄氏 or 零下: `摄氏零下三十二点六度`.
+    let celsius = below_zero || (start >= 2 && starts_with(chars, start - 2, "摄氏"));
+    let unit = if celsius && chars.get(k) == Some(&'度') {
+        Some(&DEGREES)
+    } else {
+        match_unit(chars, k)
+    };
+    let Some(unit) = unit else {
+        return bare_amount(chars, start, scale_end, value, scaled, over, approx, step);
+    };
+    // A bare Chinese 一 (or 一个) before a measure word is a determiner, not a figure; before
+    // a time unit it is a duration only where the wording measures it (`约一个月`, `一年来`).
+    let lone_one = first.chinese && first.value == 1.0 && first.end - at == 1 && scaled == 1.0;
+    if lone_one && unit.kind != QuantityKind::Percent {
+        let after = k + word_len(unit.word);
+        let measured = prefix.is_some()
+            || matches!(chars.get(after), Some('多' | '来' | '半'))
+            || match_word(chars, after, &["左右", "之内", "以内", "以来"]).is_some();
+        if unit.kind != Duration || !measured {
+            return None;
+        }
     }
     // A four-digit number before 年 is a year, handled as a date.
     if unit.word == "年" && first.arabic_digits == 4 {
         return None;
     }
-    // 年 after a number is a duration only when not followed by a month (that is a date).
+    // 年 after a number is a duration only when not followed by a month (that is a date),
+    // nor by 代 (a decade, read as a date before this).
     if unit.kind == Duration
         && unit.word == "年"
-        && chars.get(k + 1).is_some_and(|&c| numeral::starts_number(c))
+        && (chars.get(k + 1) == Some(&'代')
+            || read_small(chars, k + 1, 12.0).is_some_and(|m| chars.get(m.end) == Some(&'月')))
     {
         return None;
     }
-    k += word_len(unit.word);
+    // `对这个家庭`: 对 before a pronoun is a preposition, not a pair.
+    if unit.word == "对"
+        && chars.get(k + 1).is_some_and(|&c| {
+            matches!(
+                c,
+                '这' | '那'
+                    | '于'
+                    | '我'
+                    | '你'
+                    | '他'
+                    | '她'
+                    | '它'
+                    | '其'
+                    | '此'
+                    | '自'
+                    | '手'
+                    | '方'
+            )
+        })
+    {
+        return bare_amount(chars, start, scale_end, value, scaled, over, approx, step);
+    }
+    // `月薪3000起`: from 3000 up, in 元.
+    if unit.word == "起" && after_pay_word(chars, start) {
+        return bare_amount(chars, start, scale_end, value, scaled, over, approx, step);
+    }
+    // `六号线`, `3号楼`: a numbered line or building is a name.
+    if unit.word == "号"
+        && chars
+            .get(k + 1)
+            .is_some_and(|&c| matches!(c, '线' | '楼' | '院' | '馆' | '机'))
+    {
+        return None;
+    }
+    // `8.3本书`: a fraction of a thing counted is a rating or a score, not a count.
+    if unit.kind == Count && unit.word != "倍" && value.fract() != 0.0 && scaled == 1.0 {
+        return None;
+    }
+    let (unit_kind, mut unit_name, unit_len) = (unit.kind, unit.name, word_len(unit.word));
+    // `三成`: tenths, a percentage; only after a digit (`两万成员` is no share).
+    if unit.word == "成" {
+        if scaled != 1.0 || !(1.0..=9.0).contains(&value) || value.fract() != 0.0 {
+            return None;
+        }
+        value *= 10.0;
+        step *= 10.0;
+        unit_name = "%";
+    }
+    k += unit_len;
     if unit.word.contains('多') {
         over = true;
     }
     // 两年多, 三天多: 多 after a time unit.
-    if unit.kind == Duration && chars.get(k) == Some(&'多') {
+    if unit_kind == Duration && chars.get(k) == Some(&'多') {
         over = true;
         k += 1;
     }
-    if chars.get(k) == Some(&'来') && unit.kind == Duration {
+    // `十年八年`: the same time unit twice, a rough number between the two.
+    if unit_kind == Duration && several.is_none() && first.chinese {
+        if let Some(second) = numeral::parse(chars, k).filter(|n| n.chinese) {
+            if match_unit(chars, second.end).is_some_and(|u| u.word == unit.word) {
+                let (low, high) = (value.min(second.value), value.max(second.value));
+                several = Some((low, high));
+                k = second.end + word_len(unit.word);
+            }
+        }
+    }
+    if chars.get(k) == Some(&'来') && unit_kind == Duration {
         k += 1; // 五年来: over the past five years
     }
     if let Some((word, a)) = suffix_at(chars, k) {
@@ -603,25 +799,180 @@ fn number_figure(
     if over && approx.is_none() {
         approx = Some(Approx::Over);
     }
-    let mut f = figure(start, k, unit.kind, chars);
-    f.unit = Some(unit.name.to_string());
-    f.value = Some(value);
+    let mut f = figure(start, k, unit_kind, chars);
+    f.unit = Some(unit_name.to_string());
+    // `新台币30亿元`, `港币500元`: the currency named before an amount in 元.
+    if unit_name == "元" {
+        if let Some((_, currency)) = CURRENCY_BEFORE
+            .iter()
+            .find(|(w, _)| start >= word_len(w) && starts_with(chars, start - word_len(w), w))
+        {
+            f.unit = Some((*currency).to_string());
+        }
+    }
+    if let Some((low, high)) = several {
+        let scale = scaled;
+        f.value_low = Some(tidy(low * scale));
+        f.value_high = Some(tidy(high * scale));
+        f.approx = Some(Approx::Several);
+        return Some(f);
+    }
+    f.value = Some(tidy(value));
     if let Some(high) = range_high {
-        f.value_low = Some(value);
-        f.value_high = Some(high);
+        f.value_low = Some(tidy(value));
+        f.value_high = Some(tidy(high));
     } else {
         let step_high = over.then_some(value + step);
         let (low, high) = approx_interval(value, approx, step_high);
-        f.value_low = low;
-        f.value_high = high;
+        f.value_low = low.map(tidy);
+        f.value_high = high.map(tidy);
     }
     f.approx = approx;
     Some(f)
 }
 
+/// An amount with no unit after it: money where the words around it say so (`五个亿的资金`,
+/// `月薪3000起`), a count of things unnamed where it carries a scale (`24万多阿富汗人`,
+/// `九亿七千五百万观众`), else no figure.
+#[allow(clippy::too_many_arguments)]
+fn bare_amount(
+    chars: &[char],
+    start: usize,
+    end: usize,
+    value: f64,
+    scaled: f64,
+    over: bool,
+    approx: Option<Approx>,
+    step: f64,
+) -> Option<Quantity> {
+    let pay = after_pay_word(chars, start);
+    let big = scaled >= 1e4 || chars[start..end].iter().any(|&c| c == '万' || c == '亿');
+    let kind = if pay || (big && money_context(chars, start, end)) {
+        Money
+    } else if big {
+        Count
+    } else {
+        return None;
+    };
+    let mut f = figure(start, end, kind, chars);
+    if kind == Money {
+        f.unit = Some("元".to_string());
+    }
+    let approx = if over && approx.is_none() {
+        Some(Approx::Over)
+    } else {
+        approx
+    };
+    f.value = Some(tidy(value));
+    let (low, high) = approx_interval(value, approx, over.then_some(value + step));
+    f.value_low = low.map(tidy);
+    f.value_high = high.map(tidy);
+    f.approx = approx;
+    Some(f)
+}
+
+/// `几十年`, `数十篇`, `数千人`, `几百万元`: 几 or 数 before a scale is a rough number: 几
+/// two to nine of it, 数 one to nine (`数十` 10..90); 几 alone before a unit, two to nine.
+fn several(chars: &[char], start: usize, at: usize) -> Option<Quantity> {
+    let low_digit = if chars[start] == '几' { 2.0 } else { 1.0 };
+    let mut k = at;
+    let mut scale = 1.0;
+    while let Some(s) = chars.get(k).and_then(|&c| numeral::scale(c)) {
+        if chars[k] == '千' && match_unit(chars, k).is_some() {
+            break;
+        }
+        scale *= s;
+        k += 1;
+    }
+    if scale == 1.0 && chars[start] == '数' {
+        return None; // 数 alone is a noun (数据, 数字)
+    }
+    let (low, high) = if scale == 1.0 {
+        (2.0, 9.0)
+    } else {
+        (low_digit * scale, 9.0 * scale)
+    };
+    let unit = match_unit(chars, k);
+    let (kind, name, end) = match unit {
+        Some(u) if u.kind != Ordinal => (u.kind, Some(u.name), k + word_len(u.word)),
+        _ if scale >= 1e4 && money_context(chars, start, k) => (Money, Some("元"), k),
+        _ => return None,
+    };
+    if unit.is_some_and(|u| u.word == "年" && chars.get(end) == Some(&'代')) {
+        return None;
+    }
+    let mut f = figure(start, end, kind, chars);
+    f.unit = name.map(str::to_string);
+    f.value_low = Some(low);
+    f.value_high = Some(high);
+    f.approx = Some(Approx::Several);
+    Some(f)
+}
+
+/// Decades: `90年代` and `1990年代` (1990/1999), `上世纪60-70年代` (1960/1979),
+/// `二十世纪八十年代`, `本世纪20年代`. Without a century the decade is of the 1900s.
+fn decade(chars: &[char], i: usize, ctx: &mut Context) -> Option<Quantity> {
+    let _ = ctx;
+    let mut k = i;
+    let mut century: Option<i32> = None;
+    for (word, c) in [("上世纪", 19), ("上个世纪", 19), ("本世纪", 20)] {
+        if starts_with(chars, k, word) {
+            century = Some(c);
+            k += word_len(word);
+            break;
+        }
+    }
+    if century.is_none() {
+        if let Some(n) = numeral::parse(chars, k) {
+            if starts_with(chars, n.end, "世纪") && (18.0..=22.0).contains(&n.value) {
+                century = Some(n.value as i32 - 1);
+                k = n.end + 2;
+            }
+        }
+    }
+    let first = numeral::parse(chars, k)?;
+    let year_of = |n: f64| -> Option<i32> {
+        let v = n as i32;
+        if n.fract() != 0.0 {
+            return None;
+        }
+        if (1000..=2100).contains(&v) && v % 10 == 0 {
+            Some(v)
+        } else if (0..100).contains(&v) && v % 10 == 0 && (v > 0 || century.is_some()) {
+            Some(century.unwrap_or(19) * 100 + v)
+        } else {
+            None
+        }
+    };
+    let from = year_of(first.value)?;
+    let mut to = from;
+    let mut end = first.end;
+    if let Some(word) = match_word(chars, end, &["至", "到", "-", "—", "～", "、"]) {
+        if let Some(second) = numeral::parse(chars, end + word_len(word)) {
+            if let Some(y) = year_of(second.value).filter(|&y| y > from) {
+                to = y;
+                end = second.end;
+            }
+        }
+    }
+    if !starts_with(chars, end, "年代") {
+        return None;
+    }
+    end += 2;
+    let mut f = figure(i, end, QuantityKind::Date, chars);
+    f.iso = Some(format!("{from}/{}", to + 9));
+    f.date_start = NaiveDate::from_ymd_opt(from, 1, 1);
+    f.date_end = NaiveDate::from_ymd_opt(to + 9, 12, 31);
+    Some(f)
+}
+
 fn ordinal(chars: &[char], i: usize) -> Option<Quantity> {
     let n = numeral::parse(chars, i + 1)?;
-    let unit = match_unit(chars, n.end).filter(|u| u.kind == Count)?;
+    // Any measure or time word: 第一天, 第二年, 第一步, 第九任, 第五周.
+    let unit = match_unit(chars, n.end).filter(|u| !matches!(u.kind, Percent | Money))?;
+    if unit.word.starts_with('个') && unit.kind == Duration {
+        return None;
+    }
     let end = n.end + word_len(unit.word);
     let mut f = figure(i, end, QuantityKind::Ordinal, chars);
     f.value = Some(n.value);
@@ -663,6 +1014,8 @@ struct CalendarDate {
     year: Option<i32>,
     month: Option<u32>,
     day: Option<u32>,
+    /// The last month of a month range written with one 月 (`1-5月`).
+    until_month: Option<u32>,
 }
 
 fn read_small(chars: &[char], at: usize, max: f64) -> Option<Numeral> {
@@ -684,6 +1037,16 @@ fn read_calendar(chars: &[char], at: usize) -> Option<(CalendarDate, usize)> {
         }
     }
     if let Some(m) = read_small(chars, k, 12.0) {
+        // `1-5月`, `1至5月`: one 月 after a range of months.
+        if let Some(word) = match_word(chars, m.end, &["-", "至", "到", "—", "～"]) {
+            if let Some(m2) = read_small(chars, m.end + word_len(word), 12.0) {
+                if chars.get(m2.end) == Some(&'月') && m2.value > m.value {
+                    date.month = Some(m.value as u32);
+                    date.until_month = Some(m2.value as u32);
+                    return Some((date, m2.end + 1));
+                }
+            }
+        }
         if chars.get(m.end) == Some(&'月') {
             date.month = Some(m.value as u32);
             k = m.end + 1;
@@ -696,9 +1059,30 @@ fn read_calendar(chars: &[char], at: usize) -> Option<(CalendarDate, usize)> {
         }
     }
     if date.year.is_none() && date.month.is_none() {
-        return None;
+        // A day alone (`22日`, `十八日电`), as wire copy names days of the current month.
+        let d = read_small(chars, at, 31.0)?;
+        if chars.get(d.end) != Some(&'日') || chars.get(d.end + 1) == Some(&'元') {
+            return None;
+        }
+        date.day = Some(d.value as u32);
+        return Some((date, d.end + 1));
     }
     Some((date, k))
+}
+
+/// The year and month that put a day of the month nearest the anchor.
+fn nearest_month(day: u32, anchor: NaiveDate) -> Option<(i32, u32)> {
+    let this = NaiveDate::from_ymd_opt(anchor.year(), anchor.month(), 1)?;
+    [
+        this.checked_sub_months(Months::new(1)),
+        Some(this),
+        this.checked_add_months(Months::new(1)),
+    ]
+    .into_iter()
+    .flatten()
+    .filter_map(|m| NaiveDate::from_ymd_opt(m.year(), m.month(), day))
+    .min_by_key(|d| (*d - anchor).num_days().abs())
+    .map(|d| (d.year(), d.month()))
 }
 
 /// Periods after a year: 年底, 上半年, 一季度…, as (first month, last month).
@@ -719,7 +1103,29 @@ const PERIODS: &[(&str, u32, u32)] = &[
 ];
 
 fn absolute_date(chars: &[char], start: usize, at: usize, ctx: &mut Context) -> Option<Quantity> {
+    if let Some(f) = year_range(chars, start, at, ctx) {
+        return Some(f);
+    }
     let (date, mut k) = read_calendar(chars, at)?;
+    if date.year.is_none() && date.month.is_none() {
+        let day = date.day?;
+        let mut f = figure(start, k, QuantityKind::Date, chars);
+        match ctx.anchor.and_then(|a| nearest_month(day, a)) {
+            Some((year, month)) => resolve(
+                &mut f,
+                Some(year),
+                CalendarDate {
+                    year: Some(year),
+                    month: Some(month),
+                    ..date
+                },
+                None,
+                None,
+            ),
+            None => f.iso = Some(format!("---{day:02}")),
+        }
+        return Some(f);
+    }
     // 2025年底 / 2025年上半年: the period words follow 年, which read_calendar consumed.
     let mut period = None;
     if date.year.is_some() && date.month.is_none() {
@@ -736,9 +1142,12 @@ fn absolute_date(chars: &[char], start: usize, at: usize, ctx: &mut Context) -> 
             k += word_len(word);
         }
     }
-    // A month range: 1月至11月, 2025年1月至11月.
-    let mut until = None;
-    if date.month.is_some() && date.day.is_none() {
+    // A month range: 1月至11月, 2025年1月至11月, 2015年1-5月.
+    let mut until = date.until_month.map(|m| CalendarDate {
+        month: Some(m),
+        ..Default::default()
+    });
+    if date.month.is_some() && date.day.is_none() && until.is_none() {
         if let Some(word) = match_word(chars, k, &["至", "到", "-", "—", "～"]) {
             let after = k + word_len(word);
             if let Some((to, k2)) = read_calendar(chars, after) {
@@ -755,6 +1164,39 @@ fn absolute_date(chars: &[char], start: usize, at: usize, ctx: &mut Context) -> 
     let mut f = figure(start, k, QuantityKind::Date, chars);
     let year = date.year.or_else(|| nearest_year(date, ctx.anchor));
     resolve(&mut f, year, date, period, until);
+    Some(f)
+}
+
+/// Years from one to another: `1995至1999年`, `1995年至1999年`, `1995-1999年`.
+fn year_range(chars: &[char], start: usize, at: usize, ctx: &mut Context) -> Option<Quantity> {
+    let first = numeral::parse(chars, at)?;
+    let is_year =
+        |n: &Numeral| (n.arabic_digits == 4 || n.chinese) && (1800.0..=2200.0).contains(&n.value);
+    if !is_year(&first) {
+        return None;
+    }
+    let mut k = first.end;
+    if chars.get(k) == Some(&'年') {
+        k += 1;
+    }
+    let word = match_word(chars, k, &["至", "到", "-", "—", "～"])?;
+    let second = numeral::parse(chars, k + word_len(word)).filter(is_year)?;
+    if chars.get(second.end) != Some(&'年') || second.value <= first.value {
+        return None;
+    }
+    // `2001年至2002年3月`: the second is a month, not a year; read_calendar takes it.
+    if chars
+        .get(second.end + 1)
+        .is_some_and(|&c| numeral::starts_number(c))
+    {
+        return None;
+    }
+    let (from, to) = (first.value as i32, second.value as i32);
+    ctx.last_year = Some(to);
+    let mut f = figure(start, second.end + 1, QuantityKind::Date, chars);
+    f.iso = Some(format!("{from}/{to}"));
+    f.date_start = NaiveDate::from_ymd_opt(from, 1, 1);
+    f.date_end = NaiveDate::from_ymd_opt(to, 12, 31);
     Some(f)
 }
 
@@ -869,6 +1311,7 @@ fn relative_date(chars: &[char], i: usize, ctx: &mut Context) -> Option<Quantity
                         year: Some(m.year()),
                         month: Some(m.month()),
                         day: None,
+                        until_month: None,
                     },
                     None,
                     None,
