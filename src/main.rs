@@ -46,7 +46,7 @@ enum Command {
     Stats(cmd::stats::StatsArgs),
     /// Generate a corpus from sample pages and measure MB/s and peak memory per stage.
     Bench(cmd::bench::BenchArgs),
-    /// Score cleaning against the gold pages in data/gold (sentences, titles, authors).
+    /// Score cleaning and extraction against gold: pages (sentences, paragraphs, titles, authors, captions, figures, entities) and figures judged on real articles.
     Eval(cmd::eval::EvalArgs),
     /// Train the entity tagger on the MSRA training split (see data/models/).
     TrainEntities(cmd::train::TrainArgs),

@@ -20,9 +20,10 @@ pub(crate) struct Numeral {
     pub step: f64,
 }
 
+#[inline]
 pub(crate) fn chinese_digit(c: char) -> Option<u32> {
     Some(match c {
-        '零' | '〇' => 0,
+        '零' | '〇' | '○' => 0,
         '一' | '壹' => 1,
         '二' | '两' | '贰' => 2,
         '三' | '叁' => 3,
@@ -58,15 +59,18 @@ pub(crate) fn scale(c: char) -> Option<f64> {
 }
 
 /// The value of an Arabic digit, ASCII or full width (`６`).
+#[inline]
 pub(crate) fn digit(c: char) -> Option<u32> {
-    match c {
-        '0'..='9' => Some(c as u32 - '0' as u32),
-        '０'..='９' => Some(c as u32 - '０' as u32),
-        _ => None,
+    let ascii = (c as u32).wrapping_sub('0' as u32);
+    if ascii < 10 {
+        return Some(ascii);
     }
+    let wide = (c as u32).wrapping_sub('０' as u32);
+    (wide < 10).then_some(wide)
 }
 
 /// Whether `c` can start a number.
+#[inline]
 pub(crate) fn starts_number(c: char) -> bool {
     digit(c).is_some() || chinese_digit(c).is_some() || matches!(c, '十' | '拾' | '廿' | '卅')
 }
@@ -147,9 +151,13 @@ fn parse_arabic(chars: &[char], i: usize) -> Option<Numeral> {
 
 fn parse_chinese(chars: &[char], i: usize) -> Option<Numeral> {
     // A plain digit string (二〇二五) reads digit by digit.
+    // Zeros are often typed as digits or letters inside one (`二00四`, `二OO一`).
     let run = chars[i..]
         .iter()
-        .take_while(|&&c| chinese_digit(c).is_some() && c != '两')
+        .enumerate()
+        .take_while(|&(k, &c)| {
+            (chinese_digit(c).is_some() && c != '两') || (k > 0 && matches!(c, '0' | '０' | 'O'))
+        })
         .count();
     if run >= 2
         && !chars
@@ -159,6 +167,10 @@ fn parse_chinese(chars: &[char], i: usize) -> Option<Numeral> {
         let value = chars[i..i + run].iter().fold(0.0, |acc, &c| {
             acc * 10.0 + f64::from(chinese_digit(c).unwrap_or(0))
         });
+        // A run that ends on a typed zero must be a year or a code: `二00四年`.
+        if chars[i + run - 1].is_ascii() && run != 4 {
+            return None;
+        }
         return Some(Numeral {
             value,
             end: i + run,

@@ -59,7 +59,8 @@ fn starts_with(chars: &[char], at: usize, word: &str) -> bool {
 }
 
 fn word_len(word: &str) -> usize {
-    word.chars().count()
+    // Bytes that start a character: cheaper than decoding the words, all short.
+    word.bytes().filter(|b| b & 0xC0 != 0x80).count()
 }
 
 fn match_word<'w>(chars: &[char], at: usize, words: &[&'w str]) -> Option<&'w str> {
@@ -149,6 +150,8 @@ fn in_short_quote(chars: &[char], open: Option<usize>, end: usize) -> bool {
 struct Context {
     anchor: Option<NaiveDate>,
     last_year: Option<i32>,
+    /// A year named alone and where its text ends, for a month and day right after it.
+    year_named: Option<(i32, usize)>,
 }
 
 /// Finds every figure in `text`.
@@ -176,6 +179,7 @@ pub(crate) fn scan_into(
     let mut ctx = Context {
         anchor,
         last_year: None,
+        year_named: None,
     };
     let mut i = 0;
     // The opening quote the scan is inside, if any.
@@ -184,6 +188,13 @@ pub(crate) fn scan_into(
     let mut in_title = false;
     while i < chars.len() {
         let c = chars[i];
+        // Most characters are Han or full-width punctuation that start no figure: a
+        // comparison and one bit. The exceptions past U+3000 are the title marks and the
+        // full-width digits and minus.
+        if ('\u{4E00}'..'\u{A000}').contains(&c) && !is_trigger(c) {
+            i += 1;
+            continue;
+        }
         if c == '“' {
             open_quote = Some(i);
         } else if c == '”' {
@@ -230,7 +241,7 @@ pub(crate) fn scan_into(
 /// Characters a figure can start with besides ASCII digits: Chinese numerals and the first
 /// characters of approximation words, relative dates, `第` and `百分之`.
 const TRIGGERS: &str =
-    "零〇一二两三四五六七八九壹贰叁肆伍陆柒捌玖十拾廿卅第近约逾超百去前同今明昨上下本这将接大不至负几数";
+    "零〇一二两三四五六七八九壹贰叁肆伍陆柒捌玖十拾廿卅第近约逾超百千万去前同今明昨上下本这将接大不至负几数后";
 const CJK_START: u32 = 0x3000;
 const CJK_END: u32 = 0xA000;
 
@@ -284,17 +295,20 @@ fn could_start(chars: &[char], i: usize) -> bool {
     };
     let number_next = numeral::starts_number(next);
     match c {
-        '第' | '近' | '逾' => number_next,
-        '约' => number_next || matches!(next, '为' | '合'),
+        '第' => number_next,
+        '近' | '逾' => number_next || matches!(next, '万' | '千'),
+        '约' => number_next || matches!(next, '为' | '合' | '万' | '千'),
         '超' => number_next || next == '过',
-        '百' => next == '分',
         '去' | '前' | '同' => matches!(next, '年' | '天'),
-        '今' | '明' | '昨' => matches!(next, '年' | '天' | '日'),
-        '上' | '本' => matches!(next, '月' | '个' | '年' | '世'),
-        '下' | '这' => matches!(next, '月' | '个' | '年'),
+        '今' | '明' | '昨' => matches!(next, '年' | '天' | '日' | '晚' | '夜' | '晨'),
+        '后' => next == '天',
+        '上' | '本' => matches!(next, '月' | '个' | '年' | '世' | '周' | '星'),
+        '下' | '这' => matches!(next, '月' | '个' | '年' | '周' | '星'),
         '负' => number_next,
-        '几' | '数' => {
-            numeral::scale(next).is_some() || numeral::starts_number(next) || next == '个'
+        '几' => true,
+        '数' => numeral::scale(next).is_some() || next == '以',
+        '百' | '千' | '万' => {
+            (c == '百' && next == '分') || match_unit(chars, i + 1).is_some_and(|u| u.kind == Money)
         }
         '将' | '接' => next == '近',
         '大' => next == '约',
@@ -328,6 +342,26 @@ const RELATIVE_DAYS: &[(&str, i64)] = &[
     ("今日", 0),
     ("明天", 1),
     ("明日", 1),
+    ("后天", 2),
+    ("今晚", 0),
+    ("今夜", 0),
+    ("今晨", 0),
+    ("昨晚", -1),
+    ("昨夜", -1),
+    ("明晚", 1),
+];
+
+/// Weeks before, of and after the publication date.
+const RELATIVE_WEEKS: &[(&str, i64)] = &[
+    ("上个星期", -1),
+    ("上星期", -1),
+    ("上周", -1),
+    ("本周", 0),
+    ("这个星期", 0),
+    ("这周", 0),
+    ("下个星期", 1),
+    ("下星期", 1),
+    ("下周", 1),
 ];
 
 /// Words that open with a figure's characters and are no figure: names (`今日头条`,
@@ -348,11 +382,25 @@ const NOT_FIGURES: &[&str] = &[
     "三番五次",
     "四面八方",
     "一成不变",
+    "成千上万",
+    "第一次世界大战",
+    "第二次世界大战",
+    "一次世界大战",
+    "二次世界大战",
+    "第二次大战",
+    "二次大战",
 ];
 
 /// Whether a figure may not start at `i`: inside `唯一`, `统一`, `之一`, `万一`, or at a word
 /// of [`NOT_FIGURES`]. Returns the characters to skip.
 fn not_a_figure(chars: &[char], i: usize) -> Option<usize> {
+    // Every word listed opens with one of these.
+    if !matches!(
+        chars[i],
+        '今' | '明' | '五' | '三' | '四' | '一' | '千' | '第' | '二' | '成'
+    ) {
+        return None;
+    }
     if chars[i] == '一' && i > 0 && matches!(chars[i - 1], '唯' | '统' | '之' | '万' | '专' | '同')
     {
         return Some(1);
@@ -367,7 +415,7 @@ fn figure_at(chars: &[char], i: usize, ctx: &mut Context) -> Option<Quantity> {
     if let Some(f) = relative_date(chars, i, ctx) {
         return Some(f);
     }
-    if let Some(f) = decade(chars, i, ctx) {
+    if let Some(f) = decade(chars, i) {
         return Some(f);
     }
     if chars[i] == '第' {
@@ -375,6 +423,18 @@ fn figure_at(chars: &[char], i: usize, ctx: &mut Context) -> Option<Quantity> {
     }
     if starts_with(chars, i, "百分之") {
         return percent_words(chars, i);
+    }
+    // `千元港币`, `万元户`: a scale alone before a currency, a note's or a sum's worth.
+    if numeral::scale(chars[i]).is_some()
+        && !(i > 0 && numeral::starts_number(chars[i - 1]))
+        && match_unit(chars, i + 1).is_some_and(|u| u.kind == Money)
+    {
+        if let Some(f) = bare_scale(chars, i, i, None) {
+            return Some(f);
+        }
+    }
+    if let Some(f) = fraction(chars, i) {
+        return Some(f);
     }
     if matches!(chars[i], '几' | '数') {
         return several(chars, i, i + 1);
@@ -384,7 +444,10 @@ fn figure_at(chars: &[char], i: usize, ctx: &mut Context) -> Option<Quantity> {
     let mut negative = false;
     let mut below_zero = false;
     let minus = matches!(chars[i], '-' | '−' | '－')
-        || chars[i] == '负' && chars.get(i + 1).is_some_and(|&c| numeral::starts_number(c));
+        || chars[i] == '负'
+            && chars.get(i + 1).is_some_and(|&c| numeral::starts_number(c))
+            // 减负, 胜负, 抱负: 负 ends a word there, it signs nothing.
+            && !(i > 0 && matches!(chars[i - 1], '减' | '胜' | '抱' | '欠' | '自' | '担'));
     if minus {
         start_number = i + 1;
         negative = true;
@@ -398,6 +461,10 @@ fn figure_at(chars: &[char], i: usize, ctx: &mut Context) -> Option<Quantity> {
     if !negative && !numeral::starts_number(chars[i]) {
         let (word, approx) = PREFIXES.iter().find(|(w, _)| starts_with(chars, i, w))?;
         let after = i + word_len(word);
+        // `约万名`, `近万人`: a scale alone after the approximation word.
+        if let Some(f) = bare_scale(chars, i, after, Some(*approx)) {
+            return Some(f);
+        }
         if !chars.get(after).is_some_and(|&c| numeral::starts_number(c)) {
             return None;
         }
@@ -424,10 +491,30 @@ fn figure_at(chars: &[char], i: usize, ctx: &mut Context) -> Option<Quantity> {
     Some(f)
 }
 
+/// A scale with no digit before it and a unit after (`千元`, `约万名`, `近万人`): the
+/// scale's worth, as the approximation word before it (from `start`) allows.
+fn bare_scale(chars: &[char], start: usize, at: usize, approx: Option<Approx>) -> Option<Quantity> {
+    let c = *chars.get(at)?;
+    if !matches!(c, '百' | '千' | '万') {
+        return None;
+    }
+    let value = numeral::scale(c)?;
+    let unit = match_unit(chars, at + 1).filter(|u| !matches!(u.kind, Ordinal | Percent))?;
+    let mut f = figure(start, at + 1 + unit.len, unit.kind, chars);
+    f.unit = Some(unit.name.to_string());
+    f.value = Some(value);
+    let (low, high) = approx_interval(value, approx, None);
+    f.value_low = low;
+    f.value_high = high;
+    f.approx = approx;
+    Some(f)
+}
+
 /// Rounds away the binary noise of scaling a decimal (`64.1亿` is 6410000000, not
 /// 6409999999.999999): twelve significant digits are more than any printed figure has.
 fn tidy(value: f64) -> f64 {
-    if value == 0.0 || !value.is_finite() {
+    // Whole numbers are exact already (and most figures are whole).
+    if value.fract() == 0.0 || !value.is_finite() {
         return value;
     }
     let magnitude = 10f64.powi(11 - value.abs().log10().floor() as i32);
@@ -436,6 +523,15 @@ fn tidy(value: f64) -> f64 {
 
 /// Whether a pay or price word stands right before `start`.
 fn after_pay_word(chars: &[char], start: usize) -> bool {
+    // Every pay word ends in one of these: most numbers are settled by one comparison.
+    if !start.checked_sub(1).is_some_and(|k| {
+        matches!(
+            chars[k],
+            '薪' | '资' | '水' | '酬' | '租' | '金' | '价' | '为' | '是' | '款'
+        )
+    }) {
+        return false;
+    }
     PAY_WORDS
         .iter()
         .any(|w| start >= word_len(w) && starts_with(chars, start - word_len(w), w))
@@ -504,14 +600,43 @@ const MONEY_WORDS: &[&str] = &[
 /// Whether the words around a bare amount at `start..end` say it is money: a money word in
 /// the clause before it or right after it.
 fn money_context(chars: &[char], start: usize, end: usize) -> bool {
-    let before_from = chars[..start]
+    // Thirty characters back at most, and not past the sentence's start: the search
+    // stays within a constant window, whatever the paragraph's length.
+    let window = start.saturating_sub(30);
+    let before_from = chars[window..start]
         .iter()
         .rposition(|&c| matches!(c, '。' | '！' | '？' | '；'))
-        .map_or(0, |p| p + 1)
-        .max(start.saturating_sub(30));
+        .map_or(window, |p| window + p + 1);
     let after_to = (end + 6).min(chars.len());
     let has = |from: usize, to: usize| {
-        (from..to).any(|k| MONEY_WORDS.iter().any(|w| starts_with(chars, k, w)))
+        (from..to).any(|k| {
+            // Every money word opens with one of these.
+            matches!(
+                chars[k],
+                '元' | '资'
+                    | '投'
+                    | '身'
+                    | '钱'
+                    | '经'
+                    | '款'
+                    | '融'
+                    | '营'
+                    | '收'
+                    | '利'
+                    | '赔'
+                    | '捐'
+                    | '花'
+                    | '贷'
+                    | '债'
+                    | '税'
+                    | '费'
+                    | '成'
+                    | '预'
+                    | '市'
+                    | '销'
+                    | '存'
+            ) && MONEY_WORDS.iter().any(|w| starts_with(chars, k, w))
+        })
     };
     has(before_from, start) || has(end, after_to)
 }
@@ -674,8 +799,8 @@ fn number_figure(
         }
     }
     // `10607.23点`: an index quoted in points, always with its decimals.
-    if match_unit(chars, k).is_none()
-        && chars.get(k) == Some(&'点')
+    if chars.get(k) == Some(&'点')
+        && match_unit(chars, k).is_none()
         && !first.chinese
         && first.arabic_digits == 0
         && scaled == 1.0
@@ -700,8 +825,8 @@ fn number_figure(
     // A bare Chinese 一 (or 一个) before a measure word is a determiner, not a figure; before
     // a time unit it is a duration only where the wording measures it (`约一个月`, `一年来`).
     let lone_one = first.chinese && first.value == 1.0 && first.end - at == 1 && scaled == 1.0;
-    if lone_one && unit.kind != QuantityKind::Percent {
-        let after = k + word_len(unit.word);
+    if lone_one && !matches!(unit.kind, Percent | Money) {
+        let after = k + unit.len;
         let measured = prefix.is_some()
             || matches!(chars.get(after), Some('多' | '来' | '半'))
             || match_word(chars, after, &["左右", "之内", "以内", "以来"]).is_some();
@@ -760,7 +885,7 @@ fn number_figure(
     if unit.kind == Count && unit.word != "倍" && value.fract() != 0.0 && scaled == 1.0 {
         return None;
     }
-    let (unit_kind, mut unit_name, unit_len) = (unit.kind, unit.name, word_len(unit.word));
+    let (unit_kind, mut unit_name, unit_len) = (unit.kind, unit.name, unit.len);
     // `三成`: tenths, a percentage; only after a digit (`两万成员` is no share).
     if unit.word == "成" {
         if scaled != 1.0 || !(1.0..=9.0).contains(&value) || value.fract() != 0.0 {
@@ -768,11 +893,17 @@ fn number_figure(
         }
         value *= 10.0;
         step *= 10.0;
+        range_high = range_high.map(|h| h * 10.0);
         unit_name = "%";
     }
     k += unit_len;
     if unit.word.contains('多') {
         over = true;
+    }
+    // `5年半`, `一年半`: and a half.
+    if unit_kind == Duration && chars.get(k) == Some(&'半') && several.is_none() {
+        value += 0.5;
+        k += 1;
     }
     // 两年多, 三天多: 多 after a time unit.
     if unit_kind == Duration && chars.get(k) == Some(&'多') {
@@ -785,7 +916,7 @@ fn number_figure(
             if match_unit(chars, second.end).is_some_and(|u| u.word == unit.word) {
                 let (low, high) = (value.min(second.value), value.max(second.value));
                 several = Some((low, high));
-                k = second.end + word_len(unit.word);
+                k = second.end + unit.len;
             }
         }
     }
@@ -845,6 +976,19 @@ fn bare_amount(
     approx: Option<Approx>,
     step: f64,
 ) -> Option<Quantity> {
+    // `芮氏规模六点八`, `里氏6.5`: an earthquake's magnitude.
+    if ["规模", "里氏", "芮氏"]
+        .iter()
+        .any(|w| start >= 2 && starts_with(chars, start - 2, w))
+        && value < 10.0
+    {
+        let mut f = figure(start, end, Measure, chars);
+        f.unit = Some("级".to_string());
+        f.value = Some(tidy(value));
+        f.value_low = f.value;
+        f.value_high = f.value;
+        return Some(f);
+    }
     let pay = after_pay_word(chars, start);
     let big = scaled >= 1e4 || chars[start..end].iter().any(|&c| c == '万' || c == '亿');
     let kind = if pay || (big && money_context(chars, start, end)) {
@@ -875,7 +1019,9 @@ fn bare_amount(
 /// two to nine of it, 数 one to nine (`数十` 10..90); 几 alone before a unit, two to nine.
 fn several(chars: &[char], start: usize, at: usize) -> Option<Quantity> {
     let low_digit = if chars[start] == '几' { 2.0 } else { 1.0 };
-    let mut k = at;
+    // `数以百万计`, `数以百万美元计`: by the millions.
+    let by_the = chars[start] == '数' && chars.get(at) == Some(&'以');
+    let mut k = if by_the { at + 1 } else { at };
     let mut scale = 1.0;
     while let Some(s) = chars.get(k).and_then(|&c| numeral::scale(c)) {
         if chars[k] == '千' && match_unit(chars, k).is_some() {
@@ -887,6 +1033,9 @@ fn several(chars: &[char], start: usize, at: usize) -> Option<Quantity> {
     if scale == 1.0 && chars[start] == '数' {
         return None; // 数 alone is a noun (数据, 数字)
     }
+    if by_the && scale == 1.0 {
+        return None;
+    }
     let (low, high) = if scale == 1.0 {
         (2.0, 9.0)
     } else {
@@ -894,13 +1043,26 @@ fn several(chars: &[char], start: usize, at: usize) -> Option<Quantity> {
     };
     let unit = match_unit(chars, k);
     let (kind, name, end) = match unit {
-        Some(u) if u.kind != Ordinal => (u.kind, Some(u.name), k + word_len(u.word)),
+        Some(u) if u.word == "成" && scale == 1.0 => (Percent, Some("%"), k + 1),
+        Some(u) if u.kind != Ordinal && u.word != "成" => (u.kind, Some(u.name), k + u.len),
         _ if scale >= 1e4 && money_context(chars, start, k) => (Money, Some("元"), k),
+        // `数百万灾民`, `数以千计的平民`: a rough number of things unnamed.
+        _ if scale >= 1e4 || by_the => (Count, None, k),
         _ => return None,
+    };
+    let (low, high) = if unit.is_some_and(|u| u.word == "成") {
+        (low * 10.0, high * 10.0)
+    } else {
+        (low, high)
     };
     if unit.is_some_and(|u| u.word == "年" && chars.get(end) == Some(&'代')) {
         return None;
     }
+    let end = if by_the && chars.get(end) == Some(&'计') {
+        end + 1
+    } else {
+        end
+    };
     let mut f = figure(start, end, kind, chars);
     f.unit = name.map(str::to_string);
     f.value_low = Some(low);
@@ -911,8 +1073,12 @@ fn several(chars: &[char], start: usize, at: usize) -> Option<Quantity> {
 
 /// Decades: `90年代` and `1990年代` (1990/1999), `上世纪60-70年代` (1960/1979),
 /// `二十世纪八十年代`, `本世纪20年代`. Without a century the decade is of the 1900s.
-fn decade(chars: &[char], i: usize, ctx: &mut Context) -> Option<Quantity> {
-    let _ = ctx;
+fn decade(chars: &[char], i: usize) -> Option<Quantity> {
+    // Most numbers are no decade: none has 代 where a decade's would be (`90年代` to
+    // `二十世纪八十年代`).
+    if !(i + 3..i + 12).any(|k| chars.get(k) == Some(&'代')) {
+        return None;
+    }
     let mut k = i;
     let mut century: Option<i32> = None;
     for (word, c) in [("上世纪", 19), ("上个世纪", 19), ("本世纪", 20)] {
@@ -968,17 +1134,48 @@ fn decade(chars: &[char], i: usize, ctx: &mut Context) -> Option<Quantity> {
 
 fn ordinal(chars: &[char], i: usize) -> Option<Quantity> {
     let n = numeral::parse(chars, i + 1)?;
+    // `第五度上升`: the fifth time.
+    if chars.get(n.end) == Some(&'度') {
+        let mut f = figure(i, n.end + 1, QuantityKind::Ordinal, chars);
+        f.value = Some(n.value);
+        f.value_low = f.value;
+        f.value_high = f.value;
+        f.unit = Some("度".to_string());
+        return Some(f);
+    }
     // Any measure or time word: 第一天, 第二年, 第一步, 第九任, 第五周.
     let unit = match_unit(chars, n.end).filter(|u| !matches!(u.kind, Percent | Money))?;
     if unit.word.starts_with('个') && unit.kind == Duration {
         return None;
     }
-    let end = n.end + word_len(unit.word);
+    let end = n.end + unit.len;
     let mut f = figure(i, end, QuantityKind::Ordinal, chars);
     f.value = Some(n.value);
     f.value_low = Some(n.value);
     f.value_high = Some(n.value);
     f.unit = Some(unit.name.to_string());
+    Some(f)
+}
+
+/// `四分之三`, `三分之一`: a fraction, as the percentage it is.
+fn fraction(chars: &[char], i: usize) -> Option<Quantity> {
+    if !(i + 1..i + 4).any(|k| chars.get(k) == Some(&'分') && chars.get(k + 1) == Some(&'之')) {
+        return None;
+    }
+    let whole = numeral::parse(chars, i)?;
+    if !starts_with(chars, whole.end, "分之") || whole.value < 2.0 {
+        return None;
+    }
+    let part = numeral::parse(chars, whole.end + 2)?;
+    if part.value <= 0.0 || part.value > whole.value {
+        return None;
+    }
+    let mut f = figure(i, part.end, QuantityKind::Percent, chars);
+    let value = tidy(part.value / whole.value * 100.0);
+    f.value = Some(value);
+    f.value_low = Some(value);
+    f.value_high = Some(value);
+    f.unit = Some("%".to_string());
     Some(f)
 }
 
@@ -1103,6 +1300,17 @@ const PERIODS: &[(&str, u32, u32)] = &[
 ];
 
 fn absolute_date(chars: &[char], start: usize, at: usize, ctx: &mut Context) -> Option<Quantity> {
+    // A date's number is followed by 年, 月 or 日 (or a range's word: 1995至1999年).
+    let after_number = chars[at..]
+        .iter()
+        .position(|&c| !(numeral::starts_number(c) || matches!(c, '百' | '千' | '○' | 'O')))
+        .map_or(chars.len(), |p| at + p);
+    if !chars
+        .get(after_number)
+        .is_some_and(|&c| matches!(c, '年' | '月' | '日' | '至' | '到' | '-' | '—' | '～'))
+    {
+        return None;
+    }
     if let Some(f) = year_range(chars, start, at, ctx) {
         return Some(f);
     }
@@ -1162,7 +1370,18 @@ fn absolute_date(chars: &[char], start: usize, at: usize, ctx: &mut Context) -> 
         ctx.last_year = Some(year);
     }
     let mut f = figure(start, k, QuantityKind::Date, chars);
-    let year = date.year.or_else(|| nearest_year(date, ctx.anchor));
+    // `二00三年的九月二十五日`: a month and day right after a year named are in it.
+    let year_just_named = ctx
+        .year_named
+        .filter(|&(_, end)| start == end || (start == end + 1 && chars[end] == '的'))
+        .map(|(y, _)| y);
+    let year = date
+        .year
+        .or(year_just_named)
+        .or_else(|| nearest_year(date, ctx.anchor));
+    if date.year.is_some() && date.month.is_none() && period.is_none() {
+        ctx.year_named = Some((date.year.unwrap_or_default(), k));
+    }
     resolve(&mut f, year, date, period, until);
     Some(f)
 }
@@ -1273,9 +1492,12 @@ fn relative_date(chars: &[char], i: usize, ctx: &mut Context) -> Option<Quantity
     // Every relative date word starts with one of these; numbers never do.
     if !matches!(
         chars[i],
-        '前' | '昨' | '今' | '明' | '去' | '同' | '本' | '上' | '下' | '这'
+        '前' | '昨' | '今' | '明' | '去' | '同' | '本' | '上' | '下' | '这' | '后'
     ) {
         return None;
+    }
+    if let Some(f) = relative_week(chars, i, ctx) {
+        return Some(f);
     }
     if let Some(&(word, offset)) = RELATIVE_DAYS.iter().find(|(w, _)| starts_with(chars, i, w)) {
         let mut f = figure(i, i + word_len(word), QuantityKind::Date, chars);
@@ -1293,7 +1515,11 @@ fn relative_date(chars: &[char], i: usize, ctx: &mut Context) -> Option<Quantity
         .iter()
         .find(|(w, _)| starts_with(chars, i, w))
     {
-        let mut f = figure(i, i + word_len(word), QuantityKind::Date, chars);
+        // `本月二十六日`: a day of the month named.
+        let after = i + word_len(word);
+        let day = read_small(chars, after, 31.0).filter(|d| chars.get(d.end) == Some(&'日'));
+        let end = day.map_or(after, |d| d.end + 1);
+        let mut f = figure(i, end, QuantityKind::Date, chars);
         if let Some(anchor) = ctx.anchor {
             let first = NaiveDate::from_ymd_opt(anchor.year(), anchor.month(), 1);
             let month = first.and_then(|d| {
@@ -1310,7 +1536,7 @@ fn relative_date(chars: &[char], i: usize, ctx: &mut Context) -> Option<Quantity
                     CalendarDate {
                         year: Some(m.year()),
                         month: Some(m.month()),
-                        day: None,
+                        day: day.map(|d| d.value as u32),
                         until_month: None,
                     },
                     None,
@@ -1366,6 +1592,46 @@ fn relative_date(chars: &[char], i: usize, ctx: &mut Context) -> Option<Quantity
     let mut f = figure(i, k, QuantityKind::Date, chars);
     if year.is_some() {
         resolve(&mut f, year, CalendarDate { year, ..date }, period, until);
+    }
+    Some(f)
+}
+
+/// `上周`, `本周`, `下周四`: a week (Monday to Sunday) before, of or after the publication
+/// date, or a day of it.
+fn relative_week(chars: &[char], i: usize, ctx: &Context) -> Option<Quantity> {
+    let &(word, offset) = RELATIVE_WEEKS
+        .iter()
+        .find(|(w, _)| starts_with(chars, i, w))?;
+    let mut end = i + word_len(word);
+    let weekday = match chars.get(end) {
+        Some('日' | '天') => Some(6),
+        Some(&c) => numeral::chinese_digit(c)
+            .filter(|d| (1..=6).contains(d))
+            .map(|d| d - 1),
+        None => None,
+    };
+    if weekday.is_some() {
+        end += 1;
+    }
+    let mut f = figure(i, end, QuantityKind::Date, chars);
+    if let Some(anchor) = ctx.anchor {
+        let monday = anchor
+            - chrono::TimeDelta::days(i64::from(anchor.weekday().num_days_from_monday()))
+            + chrono::TimeDelta::weeks(offset);
+        let (from, to) = match weekday {
+            Some(d) => {
+                let day = monday + chrono::TimeDelta::days(i64::from(d));
+                (day, day)
+            }
+            None => (monday, monday + chrono::TimeDelta::days(6)),
+        };
+        f.iso = Some(if from == to {
+            from.format("%Y-%m-%d").to_string()
+        } else {
+            format!("{}/{}", from.format("%Y-%m-%d"), to.format("%Y-%m-%d"))
+        });
+        f.date_start = Some(from);
+        f.date_end = Some(to);
     }
     Some(f)
 }
@@ -1874,7 +2140,7 @@ mod tests {
         for c in TRIGGERS.chars() {
             assert!(is_trigger(c), "{c}");
         }
-        for c in ['湘', '潭', '年', '，', 'a', '1', '万', '亿'] {
+        for c in ['湘', '潭', '年', '，', 'a', '1', '元', '亿'] {
             assert!(!is_trigger(c), "{c}");
         }
         let set = (0x3000u32..0xA000)

@@ -10,10 +10,30 @@ pub(crate) struct Unit {
     pub kind: QuantityKind,
     /// What the `unit` column says (`个月` → `月`).
     pub name: &'static str,
+    /// `word`'s length in characters.
+    pub len: usize,
+}
+
+/// Characters in `s`, at compile time: bytes that do not continue a character.
+const fn char_len(s: &str) -> usize {
+    let bytes = s.as_bytes();
+    let (mut k, mut n) = (0, 0);
+    while k < bytes.len() {
+        if bytes[k] & 0xC0 != 0x80 {
+            n += 1;
+        }
+        k += 1;
+    }
+    n
 }
 
 const fn unit(word: &'static str, kind: QuantityKind, name: &'static str) -> Unit {
-    Unit { word, kind, name }
+    Unit {
+        word,
+        kind,
+        name,
+        len: char_len(word),
+    }
 }
 
 /// Units after a number, tried longest first.
@@ -25,6 +45,9 @@ const UNITS: &[Unit] = &[
     unit("成", Percent, "成"),
     unit("元人民币", Money, "元"),
     unit("人民币", Money, "元"),
+    unit("元港币", Money, "港元"),
+    unit("元新台币", Money, "新台币"),
+    unit("元台币", Money, "新台币"),
     unit("美金", Money, "美元"),
     unit("美分", Money, "美分"),
     unit("新加坡元", Money, "新元"),
@@ -58,6 +81,11 @@ const UNITS: &[Unit] = &[
     unit("港元", Money, "港元"),
     unit("港币", Money, "港元"),
     unit("日元", Money, "日元"),
+    unit("日圆", Money, "日元"),
+    unit("美圆", Money, "美元"),
+    unit("港圆", Money, "港元"),
+    unit("迪拉姆", Money, "迪拉姆"),
+    unit("迪尔汗", Money, "迪拉姆"),
     unit("英镑", Money, "英镑"),
     unit("韩元", Money, "韩元"),
     unit("澳元", Money, "澳元"),
@@ -128,6 +156,7 @@ const UNITS: &[Unit] = &[
     unit("天", Duration, "天"),
     unit("年", Duration, "年"),
     unit("人次", Count, "人次"),
+    unit("部门", Count, "部门"),
     unit("台套", Count, "台套"),
     unit("台次", Count, "台次"),
     unit("架次", Count, "架次"),
@@ -221,6 +250,21 @@ fn measure_words() -> &'static [Unit] {
 /// Units by their first character: (character, [(the unit's characters, unit)]).
 type UnitIndex = Vec<(char, Vec<(Vec<char>, &'static Unit)>)>;
 
+/// The Han characters that start a unit, as bits over U+4E00..U+A000.
+fn unit_first_chars() -> &'static [u64; 0x5200 / 64] {
+    static BITS: std::sync::OnceLock<[u64; 0x5200 / 64]> = std::sync::OnceLock::new();
+    BITS.get_or_init(|| {
+        let mut bits = [0u64; 0x5200 / 64];
+        for (c, _) in units_by_first_char() {
+            let u = *c as u32;
+            if (0x4E00..0xA000).contains(&u) {
+                bits[((u - 0x4E00) / 64) as usize] |= 1 << (u % 64);
+            }
+        }
+        bits
+    })
+}
+
 /// Sorted by first character (a binary search of a few hundred characters beats hashing
 /// one), each with its units' characters.
 fn units_by_first_char() -> &'static UnitIndex {
@@ -245,6 +289,13 @@ fn units_by_first_char() -> &'static UnitIndex {
 
 pub(crate) fn match_unit(chars: &[char], at: usize) -> Option<&'static Unit> {
     let first = *chars.get(at)?;
+    // Most characters after a number start no unit: one bit says so.
+    let u = first as u32;
+    if (0x4E00..0xA000).contains(&u)
+        && unit_first_chars()[((u - 0x4E00) / 64) as usize] >> (u % 64) & 1 == 0
+    {
+        return None;
+    }
     let index = units_by_first_char();
     let at_first = index.binary_search_by_key(&first, |(c, _)| *c).ok()?;
     index[at_first]

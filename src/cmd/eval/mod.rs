@@ -14,7 +14,10 @@
 //!
 //! Gold files that list `quantities` also score the extractor: per kind, precision, recall
 //! and F1, where a found figure is right when its kind, value, unit and ISO date match a gold
-//! figure whose text overlaps it.
+//! figure whose text overlaps it. Figures are also scored on real articles against a
+//! hand-judged gold file (see [`figures`]).
+
+mod figures;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -34,6 +37,16 @@ pub struct EvalArgs {
     /// Find entities with the character tagger beside the rules, as `run --entity-tagger`.
     #[arg(long)]
     pub entity_tagger: bool,
+
+    /// Hand-judged figures of real articles (article id, offsets, kind, value, unit, date;
+    /// not the text), scored against the articles' text read from --articles.
+    #[arg(long, default_value = "data/gold/figures/nist.jsonl")]
+    pub figures_gold: PathBuf,
+
+    /// The articles --figures-gold names, JSON Lines of `{id, paragraphs}`; read at eval
+    /// time, never copied. Skipped with a note when the file is not there.
+    #[arg(long, default_value = "../shared/data/articles/nist-mt-zh.jsonl")]
+    pub articles: PathBuf,
 
     /// Text to take out of every page, as `run --drop`.
     #[arg(long, value_name = "NAME=PATTERN", value_parser = crate::cmd::run::parse_drop)]
@@ -445,6 +458,29 @@ pub fn eval(args: EvalArgs) -> Result<ExitCode> {
     }
     println!("\nquantities (pages with gold figures): value, unit and date must match");
     print_prf(&extracted.quantities);
+    match figures::score(&args.figures_gold, &args.articles, &extractor)? {
+        Some((scores, articles)) => {
+            println!(
+                "\nfigures on real articles ({}: {articles} articles judged by hand): value, interval, unit and date must match",
+                args.figures_gold.display()
+            );
+            print_prf(&scores);
+            if let Some(checks) = figures::checks(&args.articles, &extractor)? {
+                println!(
+                    "over all {}: amounts with a currency word read as money {}/{}; signed numbers kept negative {}/{}",
+                    args.articles.display(),
+                    checks.money.0,
+                    checks.money.1,
+                    checks.signs.0,
+                    checks.signs.1
+                );
+            }
+        }
+        None => println!(
+            "\nfigures on real articles: skipped, {} is not there",
+            args.articles.display()
+        ),
+    }
     println!("\nentities (pages with gold entities): distinct canonical names per page");
     print_prf(&extracted.entities);
     println!(

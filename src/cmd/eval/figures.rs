@@ -1,0 +1,199 @@
+//! Figures on real articles against a hand-judged gold file.
+//!
+//! A figure gold file (`data/gold/figures/*.jsonl`) holds, one line an article, the article's
+//! id, its publication date and every figure a reader would list in it: paragraph,
+//! character offsets, kind, value, interval, unit and ISO date, but not the text. The text
+//! is read at eval time from the articles file (JSON Lines of `{id, paragraphs}`), so
+//! evaluation text never enters the repository. A found figure is right when a gold figure
+//! of the same paragraph overlaps it and agrees on kind, value, interval, unit and date.
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use anyhow::{Context, Result};
+
+use super::KindScores;
+
+#[derive(serde::Deserialize)]
+struct GoldArticle {
+    article: String,
+    /// `YYYY-MM-DD`: what relative dates resolve against.
+    published_date: Option<String>,
+    figures: Vec<GoldFigure>,
+}
+
+#[derive(serde::Deserialize)]
+struct GoldFigure {
+    paragraph: u32,
+    start: u32,
+    end: u32,
+    kind: String,
+    value: Option<f64>,
+    low: Option<f64>,
+    high: Option<f64>,
+    unit: Option<String>,
+    iso: Option<String>,
+}
+
+#[derive(serde::Deserialize)]
+struct Article {
+    id: String,
+    paragraphs: Vec<String>,
+}
+
+fn close(a: Option<f64>, b: Option<f64>) -> bool {
+    match (a, b) {
+        (Some(a), Some(b)) => (a - b).abs() <= 1e-9 * a.abs().max(b.abs()).max(1.0),
+        (None, None) => true,
+        _ => false,
+    }
+}
+
+fn same(found: &extract::Quantity, paragraph: u32, gold: &GoldFigure) -> bool {
+    paragraph == gold.paragraph
+        && found.start < gold.end
+        && gold.start < found.end
+        && found.kind.as_str() == gold.kind
+        && close(found.value, gold.value)
+        && close(found.value_low, gold.low)
+        && close(found.value_high, gold.high)
+        && found.unit == gold.unit
+        && found.iso == gold.iso
+}
+
+/// Two checks over every article of the articles file: amounts written with a currency
+/// word (a number, then `元`, `美元`, `港币`…) that come out as money, and signed numbers
+/// (`-6.75%`, `负2.1%`, `零下4度`; not a range's dash, nor `减负`) that come out negative: (found right, seen) each.
+#[derive(Debug, Default)]
+pub struct Checks {
+    pub money: (usize, usize),
+    pub signs: (usize, usize),
+}
+
+const NUMBER: &str = r"(?:[0-9０-９][0-9０-９,.]*|[零〇○一二两三四五六七八九十百千万亿]+)";
+const CURRENCY: &str = "(?:亿|万|千|百)?(?:元人民币|人民币|元|美元|欧元|日元|英镑|港元|港币|韩元|澳元|加元|卢布|新元|新台币|台币|里亚尔|卢比|比索|法郎|马克|林吉特|泰铢|第纳尔|兰特|美金|美分)";
+
+/// Runs [`Checks`] over `articles`.
+pub fn checks(articles: &Path, extractor: &extract::Extractor) -> Result<Option<Checks>> {
+    if !articles.exists() {
+        return Ok(None);
+    }
+    let money = regex::Regex::new(&format!(r"{NUMBER}\s?(?:多|余)?\s?{CURRENCY}"))?;
+    let signed = regex::Regex::new(&format!(
+        r"(?:^|[^0-9.减胜抱])([-−－][0-9][0-9.]*\s?(?:%|℃|摄氏度|度)|负[0-9零一二两三四五六七八九十]|零下{NUMBER})"
+    ))?;
+    let text = std::fs::read_to_string(articles)
+        .with_context(|| format!("cannot read articles {}", articles.display()))?;
+    let mut out = Checks::default();
+    for (n, line) in text
+        .lines()
+        .enumerate()
+        .filter(|(_, l)| !l.trim().is_empty())
+    {
+        let article: Article = serde_json::from_str(line)
+            .with_context(|| format!("{}:{}: not an article record", articles.display(), n + 1))?;
+        for paragraph in &article.paragraphs {
+            let found = extractor.figures(paragraph, None);
+            // Regex offsets are bytes; figures' are characters.
+            let char_at = |byte: usize| paragraph[..byte].chars().count() as u32;
+            for m in money.find_iter(paragraph) {
+                let (start, end) = (char_at(m.start()), char_at(m.end()));
+                out.money.1 += 1;
+                out.money.0 += usize::from(found.iter().any(|f| {
+                    f.kind == extract::QuantityKind::Money && f.start < end && start < f.end
+                }));
+            }
+            for m in signed.captures_iter(paragraph).filter_map(|c| c.get(1)) {
+                let start = char_at(m.start());
+                out.signs.1 += 1;
+                out.signs.0 += usize::from(found.iter().any(|f| {
+                    f.start <= start && start < f.end && f.value.is_some_and(|v| v < 0.0)
+                }));
+            }
+        }
+    }
+    Ok(Some(out))
+}
+
+/// Scores the extractor against `gold`, reading the articles' text from `articles`.
+/// Returns the scores by kind and the number of articles judged, or `None` when the
+/// articles file is not there.
+pub fn score(
+    gold: &Path,
+    articles: &Path,
+    extractor: &extract::Extractor,
+) -> Result<Option<(KindScores, usize)>> {
+    if !articles.exists() {
+        return Ok(None);
+    }
+    let text = std::fs::read_to_string(articles)
+        .with_context(|| format!("cannot read articles {}", articles.display()))?;
+    let mut by_id: HashMap<String, Vec<String>> = HashMap::new();
+    for (n, line) in text
+        .lines()
+        .enumerate()
+        .filter(|(_, l)| !l.trim().is_empty())
+    {
+        let article: Article = serde_json::from_str(line)
+            .with_context(|| format!("{}:{}: not an article record", articles.display(), n + 1))?;
+        by_id.insert(article.id, article.paragraphs);
+    }
+    let judged = std::fs::read_to_string(gold)
+        .with_context(|| format!("cannot read figure gold {}", gold.display()))?;
+    let mut scores = KindScores::new();
+    let mut count = 0;
+    for (n, line) in judged
+        .lines()
+        .enumerate()
+        .filter(|(_, l)| !l.trim().is_empty())
+    {
+        let article: GoldArticle = serde_json::from_str(line)
+            .with_context(|| format!("{}:{}: not a gold article", gold.display(), n + 1))?;
+        let paragraphs = by_id.get(&article.article).with_context(|| {
+            format!(
+                "{}:{}: article {} is not in {}",
+                gold.display(),
+                n + 1,
+                article.article,
+                articles.display()
+            )
+        })?;
+        let published = article
+            .published_date
+            .as_deref()
+            .map(|d| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d"))
+            .transpose()
+            .with_context(|| {
+                format!(
+                    "{}:{}: published_date is not YYYY-MM-DD",
+                    gold.display(),
+                    n + 1
+                )
+            })?;
+        count += 1;
+        let mut matched = vec![false; article.figures.len()];
+        for (p, text) in paragraphs.iter().enumerate() {
+            for found in extractor.figures(text, published) {
+                let hit = article
+                    .figures
+                    .iter()
+                    .enumerate()
+                    .position(|(k, g)| !matched[k] && same(&found, p as u32, g));
+                let entry = scores.entry(found.kind.as_str().to_string()).or_default();
+                match hit {
+                    Some(k) => {
+                        matched[k] = true;
+                        entry.0 += 1;
+                    }
+                    None => entry.1 += 1,
+                }
+            }
+        }
+        for (g, hit) in article.figures.iter().zip(&matched) {
+            if !hit {
+                scores.entry(g.kind.clone()).or_default().2 += 1;
+            }
+        }
+    }
+    Ok(Some((scores, count)))
+}
