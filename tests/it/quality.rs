@@ -82,3 +82,83 @@ fn figures_match_their_gold_by_kind() {
     assert!(f1("count") >= 0.95, "count F1 {}", f1("count"));
     assert!(f1("all") >= 0.97, "overall F1 {}", f1("all"));
 }
+
+#[test]
+fn figures_on_articles_are_scored_against_their_judged_gold() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let articles = dir.path().join("articles.jsonl");
+    std::fs::write(
+        &articles,
+        concat!(
+            r#"{"id": "A1", "paragraphs": ["公司毛利率为-6.75%。", "注册资本五亿人民币，剩下的300多万对这个家庭来说是天文数字。"]}"#,
+            "\n",
+            r#"{"id": "A2", "paragraphs": ["他在这里住了三年。"]}"#,
+            "\n"
+        ),
+    )
+    .expect("write articles");
+    // A1 judged right; A2's gold says 3 years where the text says three: one right figure
+    // there is scored wrong and its gold missed.
+    let gold = dir.path().join("gold.jsonl");
+    std::fs::write(
+        &gold,
+        concat!(
+            r#"{"article": "A1", "published_date": "2026-03-20", "figures": ["#,
+            r#"{"paragraph": 0, "start": 6, "end": 12, "kind": "percent", "value": -6.75, "low": -6.75, "high": -6.75, "unit": "%", "iso": null},"#,
+            r#"{"paragraph": 1, "start": 4, "end": 9, "kind": "money", "value": 500000000.0, "low": 500000000.0, "high": 500000000.0, "unit": "元", "iso": null}]}"#,
+            "\n",
+            r#"{"article": "A2", "published_date": "2026-03-20", "figures": ["#,
+            r#"{"paragraph": 0, "start": 6, "end": 8, "kind": "duration", "value": 4.0, "low": 4.0, "high": 4.0, "unit": "年", "iso": null}]}"#,
+            "\n"
+        ),
+    )
+    .expect("write gold");
+    let output = newsprint(&[
+        "eval",
+        "--gold",
+        "data/gold",
+        "--figures-gold",
+        gold.to_str().expect("path"),
+        "--articles",
+        articles.to_str().expect("path"),
+    ]);
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let section: Vec<&str> = stdout
+        .lines()
+        .skip_while(|l| !l.starts_with("figures on real articles"))
+        .collect();
+    assert!(section[0].contains("2 articles judged by hand"), "{stdout}");
+    let row = |kind: &str| -> Vec<&str> {
+        section
+            .iter()
+            .find(|l| l.split_whitespace().next() == Some(kind))
+            .unwrap_or_else(|| panic!("no {kind} row in {stdout}"))
+            .split_whitespace()
+            .collect()
+    };
+    // kind gold found right: the money 300多万 is found but not in this gold.
+    assert_eq!(row("percent")[1..4], ["1", "1", "1"], "{stdout}");
+    assert_eq!(row("money")[1..4], ["1", "2", "1"], "{stdout}");
+    assert_eq!(row("duration")[1..4], ["1", "1", "0"], "{stdout}");
+    assert!(
+        stdout.contains(
+            "amounts with a currency word read as money 1/1; signed numbers kept negative 1/1"
+        ),
+        "{stdout}"
+    );
+    // Without the articles the section says it was skipped, and the run still succeeds.
+    let output = newsprint(&[
+        "eval",
+        "--gold",
+        "data/gold",
+        "--articles",
+        dir.path().join("missing.jsonl").to_str().expect("path"),
+    ]);
+    assert!(output.status.success());
+    assert!(String::from_utf8_lossy(&output.stdout).contains("figures on real articles: skipped"));
+}

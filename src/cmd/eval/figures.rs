@@ -41,6 +41,20 @@ struct Article {
     paragraphs: Vec<String>,
 }
 
+/// The records of an articles file, one JSON object a line.
+fn read_articles(path: &Path) -> Result<Vec<Article>> {
+    let text = std::fs::read_to_string(path)
+        .with_context(|| format!("cannot read articles {}", path.display()))?;
+    text.lines()
+        .enumerate()
+        .filter(|(_, l)| !l.trim().is_empty())
+        .map(|(n, line)| {
+            serde_json::from_str(line)
+                .with_context(|| format!("{}:{}: not an article record", path.display(), n + 1))
+        })
+        .collect()
+}
+
 fn close(a: Option<f64>, b: Option<f64>) -> bool {
     match (a, b) {
         (Some(a), Some(b)) => (a - b).abs() <= 1e-9 * a.abs().max(b.abs()).max(1.0),
@@ -82,16 +96,8 @@ pub fn checks(articles: &Path, extractor: &extract::Extractor) -> Result<Option<
     let signed = regex::Regex::new(&format!(
         r"(?:^|[^0-9.减胜抱])([-−－][0-9][0-9.]*\s?(?:%|℃|摄氏度|度)|负[0-9零一二两三四五六七八九十]|零下{NUMBER})"
     ))?;
-    let text = std::fs::read_to_string(articles)
-        .with_context(|| format!("cannot read articles {}", articles.display()))?;
     let mut out = Checks::default();
-    for (n, line) in text
-        .lines()
-        .enumerate()
-        .filter(|(_, l)| !l.trim().is_empty())
-    {
-        let article: Article = serde_json::from_str(line)
-            .with_context(|| format!("{}:{}: not an article record", articles.display(), n + 1))?;
+    for article in read_articles(articles)? {
         for paragraph in &article.paragraphs {
             let found = extractor.figures(paragraph, None);
             // Regex offsets are bytes; figures' are characters.
@@ -126,18 +132,10 @@ pub fn score(
     if !articles.exists() {
         return Ok(None);
     }
-    let text = std::fs::read_to_string(articles)
-        .with_context(|| format!("cannot read articles {}", articles.display()))?;
-    let mut by_id: HashMap<String, Vec<String>> = HashMap::new();
-    for (n, line) in text
-        .lines()
-        .enumerate()
-        .filter(|(_, l)| !l.trim().is_empty())
-    {
-        let article: Article = serde_json::from_str(line)
-            .with_context(|| format!("{}:{}: not an article record", articles.display(), n + 1))?;
-        by_id.insert(article.id, article.paragraphs);
-    }
+    let by_id: HashMap<String, Vec<String>> = read_articles(articles)?
+        .into_iter()
+        .map(|a| (a.id, a.paragraphs))
+        .collect();
     let judged = std::fs::read_to_string(gold)
         .with_context(|| format!("cannot read figure gold {}", gold.display()))?;
     let mut scores = KindScores::new();
@@ -171,29 +169,24 @@ pub fn score(
                 )
             })?;
         count += 1;
-        let mut matched = vec![false; article.figures.len()];
-        for (p, text) in paragraphs.iter().enumerate() {
-            for found in extractor.figures(text, published) {
-                let hit = article
-                    .figures
-                    .iter()
-                    .enumerate()
-                    .position(|(k, g)| !matched[k] && same(&found, p as u32, g));
-                let entry = scores.entry(found.kind.as_str().to_string()).or_default();
-                match hit {
-                    Some(k) => {
-                        matched[k] = true;
-                        entry.0 += 1;
-                    }
-                    None => entry.1 += 1,
-                }
-            }
-        }
-        for (g, hit) in article.figures.iter().zip(&matched) {
-            if !hit {
-                scores.entry(g.kind.clone()).or_default().2 += 1;
-            }
-        }
+        let found: Vec<(u32, extract::Quantity)> = paragraphs
+            .iter()
+            .enumerate()
+            .flat_map(|(p, text)| {
+                extractor
+                    .figures(text, published)
+                    .into_iter()
+                    .map(move |f| (p as u32, f))
+            })
+            .collect();
+        super::tally(
+            &found,
+            &article.figures,
+            |(_, f)| f.kind.as_str(),
+            |g| &g.kind,
+            |(p, f), g| same(f, *p, g),
+            &mut scores,
+        );
     }
     Ok(Some((scores, count)))
 }

@@ -98,13 +98,33 @@ fn same_figure(found: &extract::Quantity, gold: &GoldQuantity) -> bool {
 }
 
 fn score_quantities(found: &[extract::Quantity], gold: &[GoldQuantity], scores: &mut KindScores) {
+    tally(
+        found,
+        gold,
+        |f| f.kind.as_str(),
+        |g| &g.kind,
+        |f, g| same_figure(f, g),
+        scores,
+    );
+}
+
+/// Counts `found` against `gold` by kind into `scores` (right, wrong, missed): each found
+/// item takes the first gold item not yet taken that it is the same as.
+pub fn tally<F, G>(
+    found: &[F],
+    gold: &[G],
+    found_kind: impl Fn(&F) -> &str,
+    gold_kind: impl Fn(&G) -> &str,
+    same: impl Fn(&F, &G) -> bool,
+    scores: &mut KindScores,
+) {
     let mut matched = vec![false; gold.len()];
-    for q in found {
+    for f in found {
         let hit = gold
             .iter()
             .enumerate()
-            .position(|(k, g)| !matched[k] && same_figure(q, g));
-        let entry = scores.entry(q.kind.as_str().to_string()).or_default();
+            .position(|(k, g)| !matched[k] && same(f, g));
+        let entry = scores.entry(found_kind(f).to_string()).or_default();
         match hit {
             Some(k) => {
                 matched[k] = true;
@@ -115,7 +135,7 @@ fn score_quantities(found: &[extract::Quantity], gold: &[GoldQuantity], scores: 
     }
     for (g, hit) in gold.iter().zip(&matched) {
         if !hit {
-            scores.entry(g.kind.clone()).or_default().2 += 1;
+            scores.entry(gold_kind(g).to_string()).or_default().2 += 1;
         }
     }
 }
