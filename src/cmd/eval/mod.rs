@@ -103,7 +103,7 @@ fn score_quantities(found: &[extract::Quantity], gold: &[GoldQuantity], scores: 
         gold,
         |f| f.kind.as_str(),
         |g| &g.kind,
-        |f, g| same_figure(f, g),
+        same_figure,
         scores,
     );
 }
