@@ -321,47 +321,32 @@ fn could_start(chars: &[char], i: usize) -> bool {
 }
 
 /// Words that open with a figure's characters and are no figure: names (`今日头条`,
-/// `五棵松`, `三里屯`), figures of speech (`明天和意外`, `四处`), and `一` inside a word.
-const NOT_FIGURES: &[&str] = &[
-    "今日头条",
-    "今日说法",
-    "明天和意外",
-    "明日之星",
-    "明日黄花",
-    "五棵松",
-    "三里屯",
-    "四处",
-    "一一",
-    "三三两两",
-    "千千万万",
-    "一五一十",
-    "三番五次",
-    "四面八方",
-    "一成不变",
-    "成千上万",
-    "第一次世界大战",
-    "第二次世界大战",
-    "一次世界大战",
-    "二次世界大战",
-    "第二次大战",
-    "二次大战",
-];
+/// `五棵松`, `三里屯`), figures of speech (`明天和意外`, `四处`), set phrases and the names of
+/// the world wars; listed by their first character, which is all most places need to look at.
+fn not_figures_from(first: char) -> &'static [&'static str] {
+    match first {
+        '今' => &["今日头条", "今日说法"],
+        '明' => &["明天和意外", "明日之星", "明日黄花"],
+        '五' => &["五棵松"],
+        '三' => &["三里屯", "三三两两", "三番五次"],
+        '四' => &["四处", "四面八方"],
+        '一' => &["一一", "一五一十", "一成不变", "一次世界大战"],
+        '千' => &["千千万万"],
+        '成' => &["成千上万"],
+        '第' => &["第一次世界大战", "第二次世界大战", "第二次大战"],
+        '二' => &["二次世界大战", "二次大战"],
+        _ => &[],
+    }
+}
 
 /// Whether a figure may not start at `i`: inside `唯一`, `统一`, `之一`, `万一`, or at a word
-/// of [`NOT_FIGURES`]. Returns the characters to skip.
+/// of [`not_figures_from`]. Returns the characters to skip.
 fn not_a_figure(chars: &[char], i: usize) -> Option<usize> {
-    // Every word listed opens with one of these.
-    if !matches!(
-        chars[i],
-        '今' | '明' | '五' | '三' | '四' | '一' | '千' | '第' | '二' | '成'
-    ) {
-        return None;
-    }
     if chars[i] == '一' && i > 0 && matches!(chars[i - 1], '唯' | '统' | '之' | '万' | '专' | '同')
     {
         return Some(1);
     }
-    NOT_FIGURES
+    not_figures_from(chars[i])
         .iter()
         .find(|w| starts_with(chars, i, w))
         .map(|w| word_len(w))
@@ -377,7 +362,7 @@ fn figure_at(chars: &[char], i: usize, ctx: &mut Context) -> Option<Quantity> {
     if chars[i] == '第' {
         return ordinal(chars, i);
     }
-    if starts_with(chars, i, "百分之") {
+    if chars[i] == '百' && starts_with(chars, i, "百分之") {
         return percent_words(chars, i);
     }
     // `千元港币`, `万元户`: a scale alone before a currency, a note's or a sum's worth.
@@ -407,7 +392,7 @@ fn figure_at(chars: &[char], i: usize, ctx: &mut Context) -> Option<Quantity> {
     if minus {
         start_number = i + 1;
         negative = true;
-    } else if starts_with(chars, i, "零下") {
+    } else if chars[i] == '零' && starts_with(chars, i, "零下") {
         start_number = i + 2;
         negative = true;
         below_zero = true;
@@ -705,7 +690,7 @@ fn number_figure(
         k += 1;
     }
     // `3个亿`: colloquial hundreds of millions.
-    if scaled == 1.0 && starts_with(chars, k, "个亿") {
+    if scaled == 1.0 && chars.get(k) == Some(&'个') && starts_with(chars, k, "个亿") {
         value *= 1e8;
         step *= 1e8;
         scaled = 1e8;
@@ -769,7 +754,8 @@ fn number_figure(
         return Some(f);
     }
     // 度 is a temperature after 摄氏 or 零下: `摄氏零下三十二点六度`.
-    let celsius = below_zero || (start >= 2 && starts_with(chars, start - 2, "摄氏"));
+    let celsius = below_zero
+        || (start >= 2 && chars[start - 2] == '摄' && starts_with(chars, start - 2, "摄氏"));
     let unit = if celsius && chars.get(k) == Some(&'度') {
         Some(&DEGREES)
     } else {
@@ -1240,7 +1226,6 @@ mod tests {
     }
 
     use Approx::*;
-    use QuantityKind::*;
 
     #[test]
     fn counts() {
