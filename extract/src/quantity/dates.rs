@@ -57,9 +57,18 @@ pub(super) const RELATIVE_WEEKS: &[(&str, i64)] = &[
 
 /// Decades: `90年代` and `1990年代` (1990/1999), `上世纪60-70年代` (1960/1979),
 /// `二十世纪八十年代`, `本世纪20年代`. Without a century the decade is of the 1900s.
+/// Where the run of numeral characters from `at` ends (digits, Chinese numerals and their
+/// units, the zeros typed inside Chinese years).
+fn numeral_end(chars: &[char], at: usize) -> usize {
+    chars[at..]
+        .iter()
+        .position(|&c| !(numeral::starts_number(c) || matches!(c, '百' | '千' | '○' | 'O')))
+        .map_or(chars.len(), |p| at + p)
+}
+
 pub(super) fn decade(chars: &[char], i: usize) -> Option<Quantity> {
     // Most numbers are no decade: none has 代 where a decade's would be (`90年代` to
-    // `二十世纪八十年代`).
+    // `上个世纪60-70年代`).
     if !(i + 3..i + 12).any(|k| chars.get(k) == Some(&'代')) {
         return None;
     }
@@ -216,10 +225,7 @@ pub(super) fn absolute_date(
     ctx: &mut Context,
 ) -> Option<Quantity> {
     // A date's number is followed by 年, 月 or 日 (or a range's word: 1995至1999年).
-    let after_number = chars[at..]
-        .iter()
-        .position(|&c| !(numeral::starts_number(c) || matches!(c, '百' | '千' | '○' | 'O')))
-        .map_or(chars.len(), |p| at + p);
+    let after_number = numeral_end(chars, at);
     if !chars
         .get(after_number)
         .is_some_and(|&c| matches!(c, '年' | '月' | '日' | '至' | '到' | '-' | '—' | '～'))
@@ -416,10 +422,20 @@ pub(super) fn relative_date(chars: &[char], i: usize, ctx: &mut Context) -> Opti
     ) {
         return None;
     }
-    if let Some(f) = relative_week(chars, i, ctx) {
-        return Some(f);
+    // The second character says which list can hold the word: a week (`上周`, `上个星期`),
+    // a day (`前天`, `今晚`), a month (`上月`, `下个月`), a year (`去年`).
+    let next = chars.get(i + 1).copied().unwrap_or_default();
+    if matches!(next, '周' | '星' | '个') {
+        if let Some(f) = relative_week(chars, i, ctx) {
+            return Some(f);
+        }
     }
-    if let Some(&(word, offset)) = RELATIVE_DAYS.iter().find(|(w, _)| starts_with(chars, i, w)) {
+    let day_word = matches!(next, '天' | '日' | '晚' | '夜' | '晨');
+    if let Some(&(word, offset)) = RELATIVE_DAYS
+        .iter()
+        .filter(|_| day_word)
+        .find(|(w, _)| starts_with(chars, i, w))
+    {
         let mut f = figure(i, i + word_len(word), QuantityKind::Date, chars);
         if let Some(day) = ctx
             .anchor
@@ -433,6 +449,7 @@ pub(super) fn relative_date(chars: &[char], i: usize, ctx: &mut Context) -> Opti
     }
     if let Some(&(word, offset)) = RELATIVE_MONTHS
         .iter()
+        .filter(|_| matches!(next, '月' | '个'))
         .find(|(w, _)| starts_with(chars, i, w))
     {
         // `本月二十六日`: a day of the month named.
@@ -465,6 +482,9 @@ pub(super) fn relative_date(chars: &[char], i: usize, ctx: &mut Context) -> Opti
             }
         }
         return Some(f);
+    }
+    if next != '年' {
+        return None;
     }
     let &(word, offset) = RELATIVE_YEARS
         .iter()

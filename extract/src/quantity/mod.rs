@@ -40,7 +40,12 @@ fn figure(start: usize, end: usize, kind: QuantityKind, chars: &[char]) -> Quant
         start: start as u32,
         end: end as u32,
         kind,
-        text: chars[start..end].iter().collect(),
+        text: {
+            // Sized once: Han take three bytes each.
+            let mut text = String::with_capacity(3 * (end - start));
+            text.extend(&chars[start..end]);
+            text
+        },
         value: None,
         value_low: None,
         value_high: None,
