@@ -250,6 +250,14 @@ fn measure_words() -> &'static [Unit] {
 /// Units by their first character: (character, [(the unit's characters, unit)]).
 type UnitIndex = Vec<(char, Vec<(Vec<char>, &'static Unit)>)>;
 
+/// Whether a unit may start with `c`: for Han, whether one does; other characters (`%`,
+/// `℃`, `‰`) are let through to [`match_unit`].
+pub(crate) fn may_start_unit(c: char) -> bool {
+    let u = c as u32;
+    !(0x4E00..0xA000).contains(&u)
+        || unit_first_chars()[((u - 0x4E00) / 64) as usize] >> (u % 64) & 1 == 1
+}
+
 /// The Han characters that start a unit, as bits over U+4E00..U+A000.
 fn unit_first_chars() -> &'static [u64; 0x5200 / 64] {
     static BITS: std::sync::OnceLock<[u64; 0x5200 / 64]> = std::sync::OnceLock::new();
@@ -290,10 +298,7 @@ fn units_by_first_char() -> &'static UnitIndex {
 pub(crate) fn match_unit(chars: &[char], at: usize) -> Option<&'static Unit> {
     let first = *chars.get(at)?;
     // Most characters after a number start no unit: one bit says so.
-    let u = first as u32;
-    if (0x4E00..0xA000).contains(&u)
-        && unit_first_chars()[((u - 0x4E00) / 64) as usize] >> (u % 64) & 1 == 0
-    {
+    if !may_start_unit(first) {
         return None;
     }
     let index = units_by_first_char();

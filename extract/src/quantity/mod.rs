@@ -59,7 +59,7 @@ fn figure(start: usize, end: usize, kind: QuantityKind, chars: &[char]) -> Quant
     }
 }
 
-use crate::units::{match_unit, DEGREES};
+use crate::units::{match_unit, may_start_unit, DEGREES};
 
 fn starts_with(chars: &[char], at: usize, word: &str) -> bool {
     (at..)
@@ -295,7 +295,42 @@ fn could_start(chars: &[char], i: usize) -> bool {
         return false;
     }
     if numeral::starts_number(c) {
-        return true;
+        // A Chinese numeral starts a figure only where a number, a scale, a unit or a date
+        // word follows it: the many 一 of 一些, 一直, 进一步 end here.
+        let Some(&next) = chars.get(i + 1) else {
+            return false;
+        };
+        return numeral::starts_number(next)
+            || may_start_unit(next)
+            || matches!(
+                next,
+                '百' | '千'
+                    | '万'
+                    | '亿'
+                    | '点'
+                    | '分'
+                    | '多'
+                    | '余'
+                    | '来'
+                    | '几'
+                    | '年'
+                    | '月'
+                    | '日'
+                    | '号'
+                    | '代'
+                    | '世'
+                    | '成'
+                    | '至'
+                    | '到'
+                    | '-'
+                    | '—'
+                    | '～'
+                    | '、'
+                    | ' '
+                    | '○'
+                    | 'O'
+            )
+            || (c == '零' && next == '下');
     }
     let Some(&next) = chars.get(i + 1) else {
         return false;
