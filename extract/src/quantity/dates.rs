@@ -325,8 +325,16 @@ pub(super) fn year_range(
         k += 1;
     }
     let word = match_word(chars, k, &["至", "到", "-", "—", "～"])?;
-    let second = numeral::parse(chars, k + word_len(word)).filter(is_year)?;
-    if chars.get(second.end) != Some(&'年') || second.value <= first.value {
+    let second = numeral::parse(chars, k + word_len(word))?;
+    // `1950-53年`: the second year written with its last two digits.
+    let second_year = if is_year(&second) {
+        second.value
+    } else if second.arabic_digits == 2 && !first.chinese {
+        (first.value / 100.0).floor() * 100.0 + second.value
+    } else {
+        return None;
+    };
+    if chars.get(second.end) != Some(&'年') || second_year <= first.value {
         return None;
     }
     // `2001年至2002年3月`: the second is a month, not a year; read_calendar takes it.
@@ -336,7 +344,7 @@ pub(super) fn year_range(
     {
         return None;
     }
-    let (from, to) = (first.value as i32, second.value as i32);
+    let (from, to) = (first.value as i32, second_year as i32);
     ctx.last_year = Some(to);
     let mut f = figure(start, second.end + 1, QuantityKind::Date, chars);
     f.iso = Some(format!("{from}/{to}"));

@@ -1066,9 +1066,6 @@ fn ordinal(chars: &[char], i: usize) -> Option<Quantity> {
     }
     // Any measure or time word: 第一天, 第二年, 第一步, 第九任, 第五周.
     let unit = match_unit(chars, n.end).filter(|u| !matches!(u.kind, Percent | Money))?;
-    if unit.word.starts_with('个') && unit.kind == Duration {
-        return None;
-    }
     let end = n.end + unit.len;
     let mut f = figure(i, end, QuantityKind::Ordinal, chars);
     f.value = Some(n.value);
@@ -1111,6 +1108,18 @@ fn percent_words(chars: &[char], i: usize) -> Option<Quantity> {
             k = d.end;
         }
     }
+    // `百分之四十至五十`, `百分之二至百分之五`: a range with one 百分之 or two.
+    let mut high = None;
+    if let Some(word) = match_word(chars, k, &["至", "到"]) {
+        let mut after = k + word_len(word);
+        if starts_with(chars, after, "百分之") {
+            after += 3;
+        }
+        if let Some(second) = numeral::parse(chars, after).filter(|n| n.value > value) {
+            high = Some(second.value);
+            k = second.end;
+        }
+    }
     let mut approx = None;
     if let Some((word, a)) = suffix_at(chars, k) {
         approx = Some(a);
@@ -1118,7 +1127,10 @@ fn percent_words(chars: &[char], i: usize) -> Option<Quantity> {
     }
     let mut f = figure(i, k, QuantityKind::Percent, chars);
     f.value = Some(value);
-    let (low, high) = approx_interval(value, approx, None);
+    let (low, high) = match high {
+        Some(high) => (Some(value), Some(high)),
+        None => approx_interval(value, approx, None),
+    };
     f.value_low = low;
     f.value_high = high;
     f.approx = approx;
