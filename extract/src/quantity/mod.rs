@@ -1,25 +1,31 @@
 //! The quantity scanner: one pass over a paragraph's characters.
 //!
-//! A *figure* is a number with what qualifies it: approximation words before it (`近`, `超`,
-//! `约`) or after it (`余`, `多`, `左右`, `以上`), a scale (`万`, `亿`), a second number that
-//! makes it a range (`3至5个`), and a unit that decides its kind: a measure word (count),
-//! a currency (money), `%` or `个百分点` (percent), a physical unit (measure), a time unit
-//! (duration), `第…` (ordinal), or calendar words (date). Numbers with no unit are not
-//! figures. Words segmenters split `19.32/亿元`, so this works on characters.
+//! A *figure* is a number with what qualifies it: a sign (`-`, `负`, `零下`), approximation
+//! words before it (`近`, `超`, `约`) or after it (`余`, `多`, `左右`, `以上`), a scale (`万`,
+//! `亿`, `个亿`), a second number that makes it a range (`3至5个`), and a unit that decides
+//! its kind: a measure word (count; the long tail from `data/units/`), a currency (money),
+//! `%`, `成` or `个百分点` (percent), a physical unit (measure), a time unit (duration), `第…`
+//! (ordinal), or calendar words (date, see [`dates`]). A number with no unit is a figure
+//! only when it carries a scale (`24万多阿富汗人`: a count of things unnamed) or the words
+//! around it make it money (`月薪3000起`, `五个亿的资金`). Word segmenters split
+//! `19.32/亿元`, so this works on characters.
 //!
 //! What is *not* a figure, by rule:
-//! - a bare Chinese `一` before a measure word is a determiner (`一场`, `一次`, `一大亮点`);
-//! - anything inside a short quoted phrase (≤ 8 characters) is a name or slogan
-//!   (`“二十条措施”`, `“两个覆盖”`, `“最后一百米”`);
+//! - a bare Chinese `一` before a measure word is a determiner (`一场`, `一次`, `一大亮点`),
+//!   except before a currency (`一美元`) or a time unit the wording measures (`约一个月`);
+//! - anything inside a short quoted phrase (≤ 8 characters) or a title in `《》` is a name
+//!   or slogan (`“二十条措施”`, `《今日说法》`); so are a few listed words (`今日头条`,
+//!   `五棵松`, `第二次世界大战`) and idioms (`四处`, `一五一十`);
 //! - numerals that no unit follows (`十四五`, `三湘`, `两主一特`, `千方百计`);
-//! - `第N` followed by anything but a measure word (`第一方阵`, `第二故乡`).
+//! - `第N` followed by anything but a measure or time word (`第一方阵`, `第二故乡`);
+//! - a fraction of a thing counted (`8.3本书` is a rating) and digits inside a code
+//!   (`pm2.5`, `LCV2`).
 //!
 //! Intervals (`value_low`, `value_high`): `余`/`多`/`来` after a number allow up to the next
 //! step of its last written digit (90余 → 90..100, 4万多 → 40000..50000); `超`/`逾`/`以上`
 //! leave the top open; `以下`/`不超过` leave the bottom open; `约`/`左右`/`上下` are a ±10%
-//! band; `近` is the 10% below the number. Dates resolve against the article's publication
-//! date: `去年7月` → 2025-07 when published in 2026; a month and day with no year take the
-//! year that puts them nearest the publication date.
+//! band; `近` is the 10% below the number. Vague amounts have an interval and no value
+//! (`approx` = several): `几十` 20..90, `数十` 10..90, `十几` 11..19, `三五` 3..5.
 
 use chrono::NaiveDate;
 
