@@ -1,7 +1,12 @@
 //! Dates among the figures: calendar dates (`2025年1月至11月`, `22日`), relative ones
-//! (`去年7月`, `上周`, `前天`) resolved against the publication date, ranges of years and
-//! decades (`90年代`). Called by the scanner in the parent module at each place a figure may
-//! start.
+//! (`去年7月`, `上周`, `前天`), ranges of years and decades (`90年代`, 1990/1999; a decade
+//! without its century is of the 1900s). Called by the scanner in the parent module at each
+//! place a figure may start.
+//!
+//! Dates resolve against the article's publication date: `去年7月` is 2025-07 when it was
+//! published in 2026; a month and day with no year take the year that puts them nearest
+//! the publication date, a day alone the month that does, unless a year was named right
+//! before (`二00三年的九月二十五日`); a week is Monday to Sunday.
 
 use chrono::{Datelike, Days, Months, NaiveDate};
 
