@@ -56,6 +56,7 @@ ADDED = {
     "剂": "doses",
     "针": "injections",
     "票": "votes",
+    "丛": "clusters (两丛基因)",
     "席": "seats",
     "球": "goals",
 }
