@@ -939,15 +939,14 @@ mod tests {
     }
     #[test]
     fn a_line_wider_than_the_column_does_not_fill_it() {
-        // A passage the OCR emitted again at a wider wrap: its last line, past the column's
-        // width, is no full line, and the sentence it finishes ends the paragraph.
+        // A passage the OCR emitted again at a wider wrap: its last line, two characters
+        // past the column (12), is no full line, and the sentence it finishes ends the
+        // paragraph, though the page's sentences mostly run on at the edge.
         let mut page = double_spaced(
-            &[
-                "据联合国难民署发言人哈桑介绍，已有二十四万多阿富汗人从巴基斯坦回国，这些人中有四成流入了城市。",
-            ],
+            &["难民署说，今年返乡的人数将超过一百万。他们多数来自巴基斯坦和伊朗。各国已承诺提供援助。难民署表示感谢，并呼吁各国继续支持。返乡的难民需要住房和工作。"],
             12,
         );
-        page.push_str("据联合国难民署发言人哈桑介绍，已有二十四万多阿\n\n富汗人从巴基斯坦回国，这些人中有四成流入了城市。\n\n吕贝尔斯将于十七日前往巴基斯坦访问。\n");
+        page.push_str("这些人中有四成流入了大城市。\n\n吕贝尔斯将于十七日前往巴\n\n基斯坦访问。\n");
         let out = texts(&page);
         assert_eq!(
             out.last().map(String::as_str),
