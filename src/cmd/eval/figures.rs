@@ -35,14 +35,19 @@ struct GoldFigure {
     iso: Option<String>,
 }
 
+/// One record of an articles file.
 #[derive(serde::Deserialize)]
-struct Article {
+pub struct Article {
     id: String,
     paragraphs: Vec<String>,
 }
 
-/// The records of an articles file, one JSON object a line.
-fn read_articles(path: &Path) -> Result<Vec<Article>> {
+/// The records of an articles file, one JSON object a line, or `None` when the file is not
+/// there (the articles are read at eval time and may be absent).
+pub fn read_articles(path: &Path) -> Result<Option<Vec<Article>>> {
+    if !path.exists() {
+        return Ok(None);
+    }
     let text = std::fs::read_to_string(path)
         .with_context(|| format!("cannot read articles {}", path.display()))?;
     text.lines()
@@ -52,15 +57,8 @@ fn read_articles(path: &Path) -> Result<Vec<Article>> {
             serde_json::from_str(line)
                 .with_context(|| format!("{}:{}: not an article record", path.display(), n + 1))
         })
-        .collect()
-}
-
-fn close(a: Option<f64>, b: Option<f64>) -> bool {
-    match (a, b) {
-        (Some(a), Some(b)) => (a - b).abs() <= 1e-9 * a.abs().max(b.abs()).max(1.0),
-        (None, None) => true,
-        _ => false,
-    }
+        .collect::<Result<_>>()
+        .map(Some)
 }
 
 fn same(found: &extract::Quantity, paragraph: u32, gold: &GoldFigure) -> bool {
@@ -68,9 +66,9 @@ fn same(found: &extract::Quantity, paragraph: u32, gold: &GoldFigure) -> bool {
         && found.start < gold.end
         && gold.start < found.end
         && found.kind.as_str() == gold.kind
-        && close(found.value, gold.value)
-        && close(found.value_low, gold.low)
-        && close(found.value_high, gold.high)
+        && super::close(found.value, gold.value)
+        && super::close(found.value_low, gold.low)
+        && super::close(found.value_high, gold.high)
         && found.unit == gold.unit
         && found.iso == gold.iso
 }
@@ -88,16 +86,13 @@ const NUMBER: &str = r"(?:[0-9０-９][0-9０-９,.]*|[零〇○一二两三四�
 const CURRENCY: &str = "(?:亿|万|千|百)?(?:元人民币|人民币|元|美元|欧元|日元|英镑|港元|港币|韩元|澳元|加元|卢布|新元|新台币|台币|里亚尔|卢比|比索|法郎|马克|林吉特|泰铢|第纳尔|兰特|美金|美分)";
 
 /// Runs [`Checks`] over `articles`.
-pub fn checks(articles: &Path, extractor: &extract::Extractor) -> Result<Option<Checks>> {
-    if !articles.exists() {
-        return Ok(None);
-    }
+pub fn checks(articles: &[Article], extractor: &extract::Extractor) -> Result<Checks> {
     let money = regex::Regex::new(&format!(r"{NUMBER}\s?(?:多|余)?\s?{CURRENCY}"))?;
     let signed = regex::Regex::new(&format!(
         r"(?:^|[^0-9.减胜抱])([-−－][0-9][0-9.]*\s?(?:%|℃|摄氏度|度)|负[0-9零一二两三四五六七八九十]|零下{NUMBER})"
     ))?;
     let mut out = Checks::default();
-    for article in read_articles(articles)? {
+    for article in articles {
         for paragraph in &article.paragraphs {
             let found = extractor.figures(paragraph, None);
             // Regex offsets are bytes; figures' are characters.
@@ -118,23 +113,20 @@ pub fn checks(articles: &Path, extractor: &extract::Extractor) -> Result<Option<
             }
         }
     }
-    Ok(Some(out))
+    Ok(out)
 }
 
-/// Scores the extractor against `gold`, reading the articles' text from `articles`.
-/// Returns the scores by kind and the number of articles judged, or `None` when the
-/// articles file is not there.
+/// Scores the extractor against `gold`, the articles' text taken from `articles` (read
+/// from `source`). Returns the scores by kind and the number of articles judged.
 pub fn score(
     gold: &Path,
-    articles: &Path,
+    articles: &[Article],
+    source: &Path,
     extractor: &extract::Extractor,
-) -> Result<Option<(KindScores, usize)>> {
-    if !articles.exists() {
-        return Ok(None);
-    }
-    let by_id: HashMap<String, Vec<String>> = read_articles(articles)?
-        .into_iter()
-        .map(|a| (a.id, a.paragraphs))
+) -> Result<(KindScores, usize)> {
+    let by_id: HashMap<&str, &[String]> = articles
+        .iter()
+        .map(|a| (a.id.as_str(), a.paragraphs.as_slice()))
         .collect();
     let judged = std::fs::read_to_string(gold)
         .with_context(|| format!("cannot read figure gold {}", gold.display()))?;
@@ -147,13 +139,13 @@ pub fn score(
     {
         let article: GoldArticle = serde_json::from_str(line)
             .with_context(|| format!("{}:{}: not a gold article", gold.display(), n + 1))?;
-        let paragraphs = by_id.get(&article.article).with_context(|| {
+        let paragraphs = *by_id.get(article.article.as_str()).with_context(|| {
             format!(
                 "{}:{}: article {} is not in {}",
                 gold.display(),
                 n + 1,
                 article.article,
-                articles.display()
+                source.display()
             )
         })?;
         let published = article
@@ -188,5 +180,5 @@ pub fn score(
             &mut scores,
         );
     }
-    Ok(Some((scores, count)))
+    Ok((scores, count))
 }

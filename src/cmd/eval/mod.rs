@@ -85,16 +85,20 @@ pub type KindScores = std::collections::BTreeMap<String, (usize, usize, usize)>;
 /// A found figure matches a gold one when kind, value, unit and ISO date agree and the
 /// spans overlap (one text contains the other).
 fn same_figure(found: &extract::Quantity, gold: &GoldQuantity) -> bool {
-    let close = match (found.value, gold.value) {
-        (Some(a), Some(b)) => (a - b).abs() <= 1e-9 * a.abs().max(b.abs()).max(1.0),
-        (None, None) => true,
-        _ => false,
-    };
     found.kind.as_str() == gold.kind
-        && close
+        && close(found.value, gold.value)
         && found.unit == gold.unit
         && found.iso == gold.iso
         && (found.text.contains(&gold.text) || gold.text.contains(&found.text))
+}
+
+/// Whether two values agree to nine digits, or are both absent.
+fn close(a: Option<f64>, b: Option<f64>) -> bool {
+    match (a, b) {
+        (Some(a), Some(b)) => (a - b).abs() <= 1e-9 * a.abs().max(b.abs()).max(1.0),
+        (None, None) => true,
+        _ => false,
+    }
 }
 
 fn score_quantities(found: &[extract::Quantity], gold: &[GoldQuantity], scores: &mut KindScores) {
@@ -478,23 +482,24 @@ pub fn eval(args: EvalArgs) -> Result<ExitCode> {
     }
     println!("\nquantities (pages with gold figures): value, unit and date must match");
     print_prf(&extracted.quantities);
-    match figures::score(&args.figures_gold, &args.articles, &extractor)? {
-        Some((scores, articles)) => {
+    match figures::read_articles(&args.articles)? {
+        Some(articles) => {
+            let (scores, judged) =
+                figures::score(&args.figures_gold, &articles, &args.articles, &extractor)?;
             println!(
-                "\nfigures on real articles ({}: {articles} articles judged by hand): value, interval, unit and date must match",
+                "\nfigures on real articles ({}: {judged} articles judged by hand): value, interval, unit and date must match",
                 args.figures_gold.display()
             );
             print_prf(&scores);
-            if let Some(checks) = figures::checks(&args.articles, &extractor)? {
-                println!(
-                    "over all {}: amounts with a currency word read as money {}/{}; signed numbers kept negative {}/{}",
-                    args.articles.display(),
-                    checks.money.0,
-                    checks.money.1,
-                    checks.signs.0,
-                    checks.signs.1
-                );
-            }
+            let checks = figures::checks(&articles, &extractor)?;
+            println!(
+                "over all {}: amounts with a currency word read as money {}/{}; signed numbers kept negative {}/{}",
+                args.articles.display(),
+                checks.money.0,
+                checks.money.1,
+                checks.signs.0,
+                checks.signs.1
+            );
         }
         None => println!(
             "\nfigures on real articles: skipped, {} is not there",
