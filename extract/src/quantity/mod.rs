@@ -785,20 +785,6 @@ fn number_figure(
             }
         }
     }
-    // `10607.23点`: an index quoted in points, always with its decimals.
-    if chars.get(k) == Some(&'点')
-        && match_unit(chars, k).is_none()
-        && !first.chinese
-        && first.arabic_digits == 0
-        && scaled == 1.0
-    {
-        let mut f = figure(start, k + 1, Measure, chars);
-        f.unit = Some("点".to_string());
-        f.value = Some(tidy(value));
-        f.value_low = f.value;
-        f.value_high = f.value;
-        return Some(f);
-    }
     // 度 is a temperature after 摄氏 or 零下: `摄氏零下三十二点六度`.
     let celsius = below_zero
         || (start >= 2 && chars[start - 2] == '摄' && starts_with(chars, start - 2, "摄氏"));
@@ -808,6 +794,20 @@ fn number_figure(
         match_unit(chars, k)
     };
     let Some(unit) = unit else {
+        // `10607.23点`: an index quoted in points, always with its decimals (no unit starts
+        // with 点).
+        if chars.get(k) == Some(&'点')
+            && !first.chinese
+            && first.arabic_digits == 0
+            && scaled == 1.0
+        {
+            let mut f = figure(start, k + 1, Measure, chars);
+            f.unit = Some("点".to_string());
+            f.value = Some(tidy(value));
+            f.value_low = f.value;
+            f.value_high = f.value;
+            return Some(f);
+        }
         return bare_amount(chars, start, scale_end, value, scaled, over, approx, step);
     };
     // A bare Chinese 一 (or 一个) before a measure word is a determiner, not a figure; before
