@@ -73,6 +73,12 @@ fn starts_with(chars: &[char], at: usize, word: &str) -> bool {
         .all(|(k, c)| chars.get(k) == Some(&c))
 }
 
+/// Whether `word` stands right before `end`.
+fn word_before(chars: &[char], end: usize, word: &str) -> bool {
+    let n = word_len(word);
+    end >= n && starts_with(chars, end - n, word)
+}
+
 fn word_len(word: &str) -> usize {
     // Bytes that start a character: cheaper than decoding the words, all short.
     word.bytes().filter(|b| b & 0xC0 != 0x80).count()
@@ -519,9 +525,7 @@ fn after_pay_word(chars: &[char], start: usize) -> bool {
     }) {
         return false;
     }
-    PAY_WORDS
-        .iter()
-        .any(|w| start >= word_len(w) && starts_with(chars, start - word_len(w), w))
+    PAY_WORDS.iter().any(|w| word_before(chars, start, w))
 }
 
 /// Currencies named before an amount in 元, with the unit they give it.
@@ -786,8 +790,7 @@ fn number_figure(
         }
     }
     // 度 is a temperature after 摄氏 or 零下: `摄氏零下三十二点六度`.
-    let celsius = below_zero
-        || (start >= 2 && chars[start - 2] == '摄' && starts_with(chars, start - 2, "摄氏"));
+    let celsius = below_zero || word_before(chars, start, "摄氏");
     let unit = if celsius && chars.get(k) == Some(&'度') {
         Some(&DEGREES)
     } else {
@@ -924,7 +927,7 @@ fn number_figure(
     if unit_name == "元" {
         if let Some((_, currency)) = CURRENCY_BEFORE
             .iter()
-            .find(|(w, _)| start >= word_len(w) && starts_with(chars, start - word_len(w), w))
+            .find(|(w, _)| word_before(chars, start, w))
         {
             f.unit = Some((*currency).to_string());
         }
@@ -967,7 +970,7 @@ fn bare_amount(
     // `芮氏规模六点八`, `里氏6.5`: an earthquake's magnitude.
     if ["规模", "里氏", "芮氏"]
         .iter()
-        .any(|w| start >= 2 && starts_with(chars, start - 2, w))
+        .any(|w| word_before(chars, start, w))
         && value < 10.0
     {
         let mut f = figure(start, end, Measure, chars);
@@ -1200,10 +1203,7 @@ fn add_context(chars: &[char], f: &mut Quantity) {
     }
     let Some((verb, change)) = VERBS
         .iter()
-        .filter(|(w, _)| {
-            let n = word_len(w);
-            before.len() >= n && starts_with(chars, start - n, w)
-        })
+        .filter(|(w, _)| word_before(chars, start, w))
         .max_by_key(|(w, _)| word_len(w))
     else {
         return;
