@@ -423,7 +423,7 @@ impl Writer {
                 Cell::F64(q.value),
                 Cell::F64(q.value_low),
                 Cell::F64(q.value_high),
-                Cell::Str(q.unit.as_deref()),
+                Cell::Str(q.unit),
                 Cell::Str(q.approx.map(|a| a.as_str())),
                 Cell::Str(q.iso.as_deref()),
                 Cell::Date(q.date_start),

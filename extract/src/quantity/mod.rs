@@ -494,7 +494,7 @@ fn bare_scale(chars: &[char], start: usize, at: usize, approx: Option<Approx>) -
     let value = numeral::scale(c)?;
     let unit = match_unit(chars, at + 1).filter(|u| !matches!(u.kind, Ordinal | Percent))?;
     let mut f = figure(start, at + 1 + unit.len, unit.kind, chars);
-    f.unit = Some(unit.name.to_string());
+    f.unit = Some(unit.name);
     f.value = Some(value);
     let (low, high) = approx_interval(value, approx, None);
     f.value_low = low;
@@ -805,7 +805,7 @@ fn number_figure(
             && scaled == 1.0
         {
             let mut f = figure(start, k + 1, Measure, chars);
-            f.unit = Some("点".to_string());
+            f.unit = Some("点");
             f.value = Some(tidy(value));
             f.value_low = f.value;
             f.value_high = f.value;
@@ -922,14 +922,14 @@ fn number_figure(
         approx = Some(Approx::Over);
     }
     let mut f = figure(start, k, unit_kind, chars);
-    f.unit = Some(unit_name.to_string());
+    f.unit = Some(unit_name);
     // `新台币30亿元`, `港币500元`: the currency named before an amount in 元.
     if unit_name == "元" {
         if let Some((_, currency)) = CURRENCY_BEFORE
             .iter()
             .find(|(w, _)| word_before(chars, start, w))
         {
-            f.unit = Some((*currency).to_string());
+            f.unit = Some(currency);
         }
     }
     if let Some((low, high)) = several {
@@ -974,7 +974,7 @@ fn bare_amount(
         && value < 10.0
     {
         let mut f = figure(start, end, Measure, chars);
-        f.unit = Some("级".to_string());
+        f.unit = Some("级");
         f.value = Some(tidy(value));
         f.value_low = f.value;
         f.value_high = f.value;
@@ -991,7 +991,7 @@ fn bare_amount(
     };
     let mut f = figure(start, end, kind, chars);
     if kind == Money {
-        f.unit = Some("元".to_string());
+        f.unit = Some("元");
     }
     let approx = if over && approx.is_none() {
         Some(Approx::Over)
@@ -1055,7 +1055,7 @@ fn several(chars: &[char], start: usize, at: usize) -> Option<Quantity> {
         end
     };
     let mut f = figure(start, end, kind, chars);
-    f.unit = name.map(str::to_string);
+    f.unit = name;
     f.value_low = Some(low);
     f.value_high = Some(high);
     f.approx = Some(Approx::Several);
@@ -1070,7 +1070,7 @@ fn ordinal(chars: &[char], i: usize) -> Option<Quantity> {
         f.value = Some(n.value);
         f.value_low = f.value;
         f.value_high = f.value;
-        f.unit = Some("度".to_string());
+        f.unit = Some("度");
         return Some(f);
     }
     // Any measure or time word: 第一天, 第二年, 第一步, 第九任, 第五周.
@@ -1080,7 +1080,7 @@ fn ordinal(chars: &[char], i: usize) -> Option<Quantity> {
     f.value = Some(n.value);
     f.value_low = Some(n.value);
     f.value_high = Some(n.value);
-    f.unit = Some(unit.name.to_string());
+    f.unit = Some(unit.name);
     Some(f)
 }
 
@@ -1102,7 +1102,7 @@ fn fraction(chars: &[char], i: usize) -> Option<Quantity> {
     f.value = Some(value);
     f.value_low = Some(value);
     f.value_high = Some(value);
-    f.unit = Some("%".to_string());
+    f.unit = Some("%");
     Some(f)
 }
 
@@ -1143,7 +1143,7 @@ fn percent_words(chars: &[char], i: usize) -> Option<Quantity> {
     f.value_low = low;
     f.value_high = high;
     f.approx = approx;
-    f.unit = Some("%".to_string());
+    f.unit = Some("%");
     Some(f)
 }
 

@@ -69,7 +69,7 @@ fn same(found: &extract::Quantity, paragraph: u32, gold: &GoldFigure) -> bool {
         && super::close(found.value, gold.value)
         && super::close(found.value_low, gold.low)
         && super::close(found.value_high, gold.high)
-        && found.unit == gold.unit
+        && found.unit == gold.unit.as_deref()
         && found.iso == gold.iso
 }
 

@@ -87,7 +87,7 @@ pub type KindScores = std::collections::BTreeMap<String, (usize, usize, usize)>;
 fn same_figure(found: &extract::Quantity, gold: &GoldQuantity) -> bool {
     found.kind.as_str() == gold.kind
         && close(found.value, gold.value)
-        && found.unit == gold.unit
+        && found.unit == gold.unit.as_deref()
         && found.iso == gold.iso
         && (found.text.contains(&gold.text) || gold.text.contains(&found.text))
 }
