@@ -34,6 +34,43 @@ def contract(root: pathlib.Path) -> dict[str, list[tuple[str, str]]]:
     return tables
 
 
+def check_keys(out: pathlib.Path) -> list[str]:
+    """Keys are unique and every reference resolves (DuckDB anti-joins)."""
+    t = {name: f"read_parquet('{out / name / '*.parquet'}')" for name in
+         ["documents", "articles", "paragraphs", "entities", "quantities", "removed"]}
+    checks = {
+        "documents.doc_id is unique":
+            f"select doc_id from {t['documents']} group by doc_id having count(*) > 1",
+        "articles.article_id is unique":
+            f"select article_id from {t['articles']} group by article_id having count(*) > 1",
+        "documents.duplicate_of names a document":
+            f"""select d.duplicate_of from {t['documents']} d anti join {t['documents']} k
+                on d.duplicate_of = k.doc_id where d.duplicate_of is not null""",
+        "articles.doc_id names a document":
+            f"select a.doc_id from {t['articles']} a anti join {t['documents']} d using (doc_id)",
+        "articles.duplicate_of names an article":
+            f"""select a.duplicate_of from {t['articles']} a anti join {t['articles']} k
+                on a.duplicate_of = k.article_id where a.duplicate_of is not null""",
+        "removed.doc_id names a document":
+            f"select r.doc_id from {t['removed']} r anti join {t['documents']} d using (doc_id)",
+        "removed.article_id names an article":
+            f"""select r.article_id from {t['removed']} r anti join {t['articles']} a
+                using (article_id) where r.article_id is not null""",
+    }
+    for table in ["paragraphs", "entities", "quantities"]:
+        checks[f"{table}.article_id names an article"] = (
+            f"select x.article_id from {t[table]} x anti join {t['articles']} a using (article_id)"
+        )
+    problems = []
+    print()
+    for what, query in checks.items():
+        bad = duckdb.sql(query).fetchall()
+        print(f"keys: {what}: {'ok' if not bad else f'{len(bad)} rows break it'}")
+        if bad:
+            problems.append(f"{what}: {len(bad)} rows break it, e.g. {bad[0]}")
+    return problems
+
+
 def main() -> int:
     out = pathlib.Path(sys.argv[1] if len(sys.argv) > 1 else "out")
     root = pathlib.Path(__file__).resolve().parent.parent
@@ -52,6 +89,8 @@ def main() -> int:
         if rows != df.height:
             problems.append(f"{table}: duckdb counts {rows} rows, polars {df.height}")
         print(f"{table:<14} {df.height:>8} rows, {len(columns)} columns: polars, pandas, duckdb ok")
+
+    problems += check_keys(out)
 
     # Each article once: copies found across the run name the article kept.
     articles = pl.read_parquet(str(out / "articles/*.parquet")).filter(
@@ -76,9 +115,9 @@ def main() -> int:
         f"""
         select q.text, q.value, q.unit, q.change
         from read_parquet('{q}') q
-        join read_parquet('{a}') a using (doc_id, article_idx)
+        join read_parquet('{a}') a using (article_id)
         where a.duplicate_of is null and q.subject like '%税收%'
-        order by q.doc_id, q.article_idx, q.paragraph_idx, q.start
+        order by q.article_id, q.paragraph_idx, q.start
         """
     ).fetchall():
         print(f"  {text:<12} value {value} {unit or ''} {change or ''}")
@@ -90,8 +129,8 @@ def main() -> int:
     )
     mentions = entities[(entities.kind == "person") & (entities.name == person)]
     hits = articles.to_pandas().merge(
-        mentions[["doc_id", "article_idx", "role"]].drop_duplicates(),
-        on=["doc_id", "article_idx"],
+        mentions[["article_id", "role"]].drop_duplicates(),
+        on="article_id",
     )
     for title, role in hits[["title", "role"]].itertuples(index=False):
         print(f"  {title}  ({role})")

@@ -146,6 +146,10 @@ pub fn spawn_writer(
 fn guarded(raw: RawDoc, work: impl FnOnce(RawDoc) -> DocRecord) -> DocRecord {
     let source = raw.source.clone();
     let doc_id = raw.doc_id.clone();
+    let content_hash = raw.content_hash.clone();
+    let fields = raw.fields.clone();
+    let external_id = raw.external_id.clone();
+    let published_date = raw.published_date;
     let bytes = raw.bytes.len() as u64;
     catch_unwind(AssertUnwindSafe(|| work(raw))).unwrap_or_else(|panic| {
         let what = panic
@@ -156,6 +160,7 @@ fn guarded(raw: RawDoc, work: impl FnOnce(RawDoc) -> DocRecord) -> DocRecord {
         DocRecord::new(
             ingest::Document {
                 doc_id,
+                content_hash,
                 source,
                 bytes,
                 encoding: None,
@@ -163,8 +168,9 @@ fn guarded(raw: RawDoc, work: impl FnOnce(RawDoc) -> DocRecord) -> DocRecord {
                 status: Status::Error,
                 error: Some(format!("internal error while processing: {what}")),
                 duplicate_of: None,
-                external_id: None,
-                published_date: None,
+                fields,
+                external_id,
+                published_date,
                 text: String::new(),
             },
             Page::default(),

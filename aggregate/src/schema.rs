@@ -5,7 +5,7 @@
 //! frozen copy in `data/golden/schema.txt`, so a change here is always a deliberate one.
 
 /// Version of the output contract, written to `manifest.json`.
-pub const SCHEMA_VERSION: u32 = 4;
+pub const SCHEMA_VERSION: u32 = 5;
 
 /// The type of a column.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -77,6 +77,14 @@ pub const DOCUMENTS: Table = Table {
         ("chars_removed_caption", U64),
         ("chars_removed_noise", U64),
         ("run", U32),
+        ("content_hash", Str),
+        ("title", Str),
+        ("url", Str),
+        ("outlet", Str),
+        ("authors", ListStr),
+        ("published_at", Str),
+        ("section", Str),
+        ("extra", Str),
     ],
 };
 
@@ -99,6 +107,7 @@ pub const ARTICLES: Table = Table {
         ("truncated", Bool),
         ("duplicate_of", Str),
         ("duplicate_similarity", F32),
+        ("article_id", Str),
     ],
 };
 
@@ -112,6 +121,7 @@ pub const PARAGRAPHS: Table = Table {
         ("kind", Str),
         ("text", Str),
         ("truncated", Bool),
+        ("article_id", Str),
     ],
 };
 
@@ -131,6 +141,7 @@ pub const ENTITIES: Table = Table {
         ("field", Str),
         ("org", Str),
         ("code", Str),
+        ("article_id", Str),
     ],
 };
 
@@ -155,6 +166,7 @@ pub const QUANTITIES: Table = Table {
         ("date_end", Date),
         ("subject", Str),
         ("change", Str),
+        ("article_id", Str),
     ],
 };
 
@@ -169,10 +181,11 @@ pub const REMOVED: Table = Table {
         ("method", Str),
         ("duplicate_of", Str),
         ("similarity", F32),
+        ("article_id", Str),
     ],
 };
 
-/// `entity_counts`: mentions per entity over the run (copies of articles left out).
+/// `entity_counts`: mentions per entity over the dataset (copies of articles left out).
 pub const ENTITY_COUNTS: Table = Table {
     name: "entity_counts",
     columns: &[
@@ -184,7 +197,7 @@ pub const ENTITY_COUNTS: Table = Table {
     ],
 };
 
-/// `quantity_counts`: figures per kind and unit over the run.
+/// `quantity_counts`: figures per kind and unit over the dataset.
 pub const QUANTITY_COUNTS: Table = Table {
     name: "quantity_counts",
     columns: &[

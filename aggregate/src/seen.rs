@@ -17,7 +17,8 @@ use crate::Error;
 #[derive(Debug, Default)]
 pub struct Seen {
     pairs: HashSet<u128>,
-    contents: Vec<u128>,
+    /// (content hash, doc_id) of every document held, as numbers.
+    contents: Vec<(u128, u128)>,
     /// The error rows, which a run that reads their inputs again replaces.
     pub(crate) retries: retry::Retries,
 }
@@ -37,9 +38,10 @@ impl Seen {
         self.pairs.contains(&input_key(source, doc_id))
     }
 
-    /// The contents (doc_ids as numbers) of the documents held, for
-    /// [`ingest::Reader::with_known`]: the same bytes under a new source are a duplicate.
-    pub fn contents(&self) -> impl Iterator<Item = u128> + '_ {
+    /// The contents of the documents held and the documents holding them (content hash and
+    /// doc_id as numbers), for [`ingest::Reader::with_known`]: the same bytes under a new
+    /// source are a duplicate of the document that holds them.
+    pub fn contents(&self) -> impl Iterator<Item = (u128, u128)> + '_ {
         self.contents.iter().copied()
     }
 
@@ -68,7 +70,7 @@ impl Seen {
     pub(crate) fn load(out: &Path, manifest: &Manifest) -> Result<Self, Error> {
         let mut seen = Seen::default();
         let parts = manifest.part_set(out, DOCUMENTS.name);
-        let columns = ["doc_id", "source", "status"];
+        let columns = ["doc_id", "source", "status", "content_hash"];
         // The part each frame comes from, in the order `part_set` lists them.
         let mut files = manifest
             .parts
@@ -81,6 +83,12 @@ impl Seen {
             let ids = typed(frame, &DOCUMENTS, "doc_id", polars::prelude::Column::str)?;
             let sources = typed(frame, &DOCUMENTS, "source", polars::prelude::Column::str)?;
             let statuses = typed(frame, &DOCUMENTS, "status", polars::prelude::Column::str)?;
+            let contents = typed(
+                frame,
+                &DOCUMENTS,
+                "content_hash",
+                polars::prelude::Column::str,
+            )?;
             for i in 0..frame.height() {
                 let (Some(id), Some(source), Some(status)) =
                     (ids.get(i), sources.get(i), statuses.get(i))
@@ -93,8 +101,12 @@ impl Seen {
                     continue;
                 }
                 seen.pairs.insert(input_key(source, id));
-                if let Some(content) = ingest::content_number(id) {
-                    seen.contents.push(content);
+                if status == Status::Duplicate.as_str() {
+                    continue;
+                }
+                let content = contents.get(i).and_then(ingest::content_number);
+                if let (Some(content), Some(doc)) = (content, ingest::content_number(id)) {
+                    seen.contents.push((content, doc));
                 }
             }
             Ok(())

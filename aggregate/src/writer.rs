@@ -54,6 +54,12 @@ pub(crate) const SEGMENT_TABLES: [&Table; 6] = [
     &REMOVED,
 ];
 
+/// An article's key, `article_id`: its document's `doc_id` and its `article_idx`, as
+/// `articles.duplicate_of` names the article kept.
+pub fn article_id(doc_id: &str, article_idx: u32) -> String {
+    format!("{doc_id}/{article_idx}")
+}
+
 /// Writes a run into a dataset; see the crate docs.
 pub struct Writer {
     out: PathBuf,
@@ -294,6 +300,11 @@ impl Writer {
                 .sum()
         };
         let n_paragraphs: usize = page.articles.iter().map(|a| a.paragraphs.len()).sum();
+        let fields = doc.fields.as_deref();
+        // `articles.article_id`, the key every article-level table joins on by itself.
+        let article_ids: Vec<String> = (0..page.articles.len())
+            .map(|a| article_id(&doc.doc_id, a as u32))
+            .collect();
         self.tables[0].push(&[
             Cell::Str(id),
             Cell::Str(Some(&doc.source)),
@@ -316,6 +327,14 @@ impl Writer {
             ]))),
             Cell::U64(Some(removed_chars(&[clean::RemovedKind::Noise]))),
             Cell::U32(Some(self.run.run)),
+            Cell::Str(doc.content_hash.as_deref()),
+            Cell::Str(fields.and_then(|f| f.title.as_deref())),
+            Cell::Str(fields.and_then(|f| f.url.as_deref())),
+            Cell::Str(fields.and_then(|f| f.outlet.as_deref())),
+            Cell::ListStr(fields.map_or(&[][..], |f| &f.authors)),
+            Cell::Str(fields.and_then(|f| f.published_at.as_deref())),
+            Cell::Str(fields.and_then(|f| f.section.as_deref())),
+            Cell::Str(fields.and_then(|f| f.extra.as_deref())),
         ])?;
 
         if !page.articles.is_empty() {
@@ -365,6 +384,7 @@ impl Writer {
                 Cell::Bool(Some(article.truncated())),
                 Cell::Str(None),
                 Cell::F32(None),
+                Cell::Str(Some(&article_ids[a])),
             ])?;
             for (p, paragraph) in article.paragraphs.iter().enumerate() {
                 self.tables[2].push(&[
@@ -374,15 +394,19 @@ impl Writer {
                     Cell::Str(Some(paragraph.kind.as_str())),
                     Cell::Str(Some(&paragraph.text)),
                     Cell::Bool(Some(paragraph.truncated)),
+                    Cell::Str(Some(&article_ids[a])),
                 ])?;
             }
         }
 
         for removed in &page.removed {
             let kept = removed.duplicate_of.map(|loc| match loc.paragraph {
-                Some(p) => format!("{}/{}/{}", doc.doc_id, loc.article, p),
-                None => format!("{}/{}", doc.doc_id, loc.article),
+                Some(p) => format!("{}/{}", article_id(&doc.doc_id, loc.article), p),
+                None => article_id(&doc.doc_id, loc.article),
             });
+            let article = removed
+                .duplicate_of
+                .and_then(|loc| article_ids.get(loc.article as usize));
             self.tables[5].push(&[
                 Cell::Str(id),
                 Cell::Str(Some(removed.kind.as_str())),
@@ -391,6 +415,7 @@ impl Writer {
                 Cell::Str(Some(&removed.method)),
                 Cell::Str(kept.as_deref()),
                 Cell::F32(removed.similarity),
+                Cell::Str(article.map(String::as_str)),
             ])?;
         }
 
@@ -409,6 +434,7 @@ impl Writer {
                 Cell::Str(Some(e.field.as_str())),
                 Cell::Str(e.org.as_deref()),
                 Cell::Str(e.code.as_deref()),
+                Cell::Str(article_ids.get(e.article as usize).map(String::as_str)),
             ])?;
         }
         for q in &extraction.quantities {
@@ -430,6 +456,7 @@ impl Writer {
                 Cell::Date(q.date_end),
                 Cell::Str(q.subject.as_deref()),
                 Cell::Str(q.change.map(|c| c.as_str())),
+                Cell::Str(article_ids.get(q.article as usize).map(String::as_str)),
             ])?;
         }
         if self.tables.iter().any(TableWriter::is_full) {

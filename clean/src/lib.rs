@@ -33,6 +33,7 @@ pub mod furniture;
 mod inline_credit;
 mod layout;
 mod normalize;
+mod record_fields;
 
 use chrono::NaiveDate;
 
@@ -205,12 +206,17 @@ impl RemovedKind {
 /// Cleans one decoded document. Documents without text give an empty page.
 pub fn clean(doc: &ingest::Document, options: &CleanOptions) -> Page {
     let fallback = doc.published_date.or(options.fallback_date);
-    clean_text(
+    let mut page = clean_text(
         &doc.text,
         fallback,
         options.furniture.as_deref(),
         &options.drop,
-    )
+    );
+    if let Some(fields) = &doc.fields {
+        record_fields::apply(&mut page.articles, fields);
+        page.chars_out = page.articles.iter().map(|a| a.n_chars() as u64).sum();
+    }
+    page
 }
 
 /// Takes the run's furniture lines out of a normalised page, with the blank line after each

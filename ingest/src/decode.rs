@@ -49,6 +49,7 @@ pub fn decode_known(raw: RawDoc, options: &DecodeOptions, detected: Option<&str>
     let detected = detected.and_then(|name| Encoding::for_label(name.as_bytes()));
     let mut doc = Document {
         doc_id: raw.doc_id,
+        content_hash: raw.content_hash,
         source: raw.source,
         bytes: raw.bytes.len() as u64,
         encoding: None,
@@ -56,6 +57,7 @@ pub fn decode_known(raw: RawDoc, options: &DecodeOptions, detected: Option<&str>
         status: Status::Ok,
         error: None,
         duplicate_of: raw.duplicate_of,
+        fields: raw.fields,
         external_id: raw.external_id,
         published_date: raw.published_date,
         text: String::new(),

@@ -20,13 +20,16 @@ mod decode;
 mod detect;
 mod error;
 mod read;
+mod record;
 mod shard;
 
 pub use decode::{decode, decode_known, DecodeOptions};
 pub use error::Error;
 pub use read::{
-    discover, discover_with, read, DiscoverOptions, Fingerprint, ReadOptions, Reader, Source,
+    check_records, discover, discover_with, read, DiscoverOptions, Fingerprint, ReadOptions,
+    Reader, Source,
 };
+pub use record::TEXT_FIELD;
 pub use shard::Shard;
 
 use chrono::NaiveDate;
@@ -71,33 +74,63 @@ impl Status {
 /// One input document as read, before decoding.
 #[derive(Clone, Debug)]
 pub struct RawDoc {
-    /// Content hash of `bytes` (xxh3-128, 32 hex digits).
+    /// The document's key ([`doc_id`] of its source and content): one per input, so two
+    /// sources with the same bytes are two documents, the second a duplicate of the first.
     pub doc_id: String,
+    /// Content hash of `bytes` ([`content_id`]); `None` when nothing could be read.
+    pub content_hash: Option<String>,
     /// Where it came from: the path as given, `file.gz`, or `file.jsonl#L3` for a line.
     pub source: String,
     /// The document's bytes after decompression; empty for an error.
     pub bytes: Vec<u8>,
     /// The `id` field of a JSON Lines record.
     pub external_id: Option<String>,
-    /// The `published_date` field of a JSON Lines record.
+    /// The date of a JSON Lines record (`published_date`, or the date of `published_at`).
     pub published_date: Option<NaiveDate>,
+    /// The other fields of a JSON Lines record.
+    pub fields: Option<Box<RecordFields>>,
     /// The bytes are already text (a JSON Lines `text` field): no detection is needed.
     pub is_utf8_text: bool,
     /// Set when reading failed or the input is a known duplicate.
     pub outcome: Option<(Status, String)>,
-    /// The doc_id of the first source with the same bytes.
+    /// The doc_id of the first document with the same bytes.
     pub duplicate_of: Option<String>,
+}
+
+/// What a JSON Lines record says about its document besides its text, `id` and date: the
+/// fields scrapers and CMS exports carry. Each becomes a `documents` column; fields of
+/// other names are kept together as one JSON object.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct RecordFields {
+    /// `title`.
+    pub title: Option<String>,
+    /// `url`.
+    pub url: Option<String>,
+    /// `source` or `outlet`: the publication.
+    pub outlet: Option<String>,
+    /// `author` or `authors`: a name or a list of names.
+    pub authors: Vec<String>,
+    /// `published_at` as written (RFC 3339 or a date).
+    pub published_at: Option<String>,
+    /// `section`.
+    pub section: Option<String>,
+    /// Every other field, as a JSON object (keys sorted); `None` when there are none.
+    pub extra: Option<String>,
 }
 
 impl RawDoc {
     /// A document from bytes held in memory, hashed as [`read`] would hash them.
     pub fn from_bytes(source: impl Into<String>, bytes: Vec<u8>) -> Self {
+        let source = source.into();
+        let content = content_id(&bytes);
         RawDoc {
-            doc_id: content_id(&bytes),
-            source: source.into(),
+            doc_id: doc_id(&source, Some(&content)),
+            content_hash: Some(content),
+            source,
             bytes,
             external_id: None,
             published_date: None,
+            fields: None,
             is_utf8_text: false,
             outcome: None,
             duplicate_of: None,
@@ -106,11 +139,13 @@ impl RawDoc {
 
     fn failed(source: String, status: Status, reason: String) -> Self {
         RawDoc {
-            doc_id: content_id(source.as_bytes()),
+            doc_id: doc_id(&source, None),
+            content_hash: None,
             source,
             bytes: Vec::new(),
             external_id: None,
             published_date: None,
+            fields: None,
             is_utf8_text: false,
             outcome: Some((status, reason)),
             duplicate_of: None,
@@ -121,8 +156,10 @@ impl RawDoc {
 /// One decoded input: the text and the account of how it was obtained.
 #[derive(Clone, Debug)]
 pub struct Document {
-    /// Content hash of the raw bytes.
+    /// The document's key (see [`RawDoc::doc_id`]).
     pub doc_id: String,
+    /// Content hash of the raw bytes; `None` when nothing could be read.
+    pub content_hash: Option<String>,
     /// Where it came from (see [`RawDoc::source`]).
     pub source: String,
     /// Size of the raw bytes.
@@ -137,6 +174,8 @@ pub struct Document {
     pub error: Option<String>,
     /// The doc_id of the earlier copy, for `duplicate`.
     pub duplicate_of: Option<String>,
+    /// The other fields of a JSON Lines record.
+    pub fields: Option<Box<RecordFields>>,
     /// The `id` field of a JSON Lines record.
     pub external_id: Option<String>,
     /// A publication date the input itself supplied (JSON Lines field).
@@ -145,16 +184,33 @@ pub struct Document {
     pub text: String,
 }
 
-/// The content hash newsprint uses for `doc_id`: xxh3-128 of the bytes, as 32 hex digits.
+/// The content hash of `documents.content_hash`: xxh3-128 of the bytes, as 32 hex digits.
 pub fn content_id(bytes: &[u8]) -> String {
     format!("{:032x}", xxhash_rust::xxh3::xxh3_128(bytes))
 }
 
-/// The content hash a `doc_id` spells ([`content_id`] read back), `None` when it spells
-/// none.
-pub fn content_number(doc_id: &str) -> Option<u128> {
-    (doc_id.len() == 32)
-        .then(|| u128::from_str_radix(doc_id, 16).ok())
+/// A document's key, `documents.doc_id`: its source and content hash hashed together
+/// (xxh3-128, 32 hex digits). An input read again unchanged keeps its key; the same bytes
+/// under another source, or other bytes under the same source, are another document.
+pub fn doc_id(source: &str, content_hash: Option<&str>) -> String {
+    format!("{:032x}", doc_number(source, content_hash))
+}
+
+/// [`doc_id`] as a number.
+pub fn doc_number(source: &str, content_hash: Option<&str>) -> u128 {
+    let content = content_hash.unwrap_or_default();
+    let mut bytes = Vec::with_capacity(source.len() + content.len() + 1);
+    bytes.extend_from_slice(source.as_bytes());
+    bytes.push(0);
+    bytes.extend_from_slice(content.as_bytes());
+    xxhash_rust::xxh3::xxh3_128(&bytes)
+}
+
+/// The number a 32-hex-digit key spells ([`doc_id`] or [`content_id`] read back), `None`
+/// when it spells none.
+pub fn content_number(id: &str) -> Option<u128> {
+    (id.len() == 32)
+        .then(|| u128::from_str_radix(id, 16).ok())
         .flatten()
 }
 

@@ -6,14 +6,13 @@
 //! JSON Lines inside gzip. Reading is sequential and lazy, so a folder of millions of files or
 //! a JSON Lines file of many gigabytes is held one document at a time.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::fs::{self, File};
 use std::io::{self, BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
 
-use chrono::NaiveDate;
-
-use crate::{content_id, Error, RawDoc, Status};
+use crate::record::parse_record;
+use crate::{doc_number, Error, RawDoc, Status};
 
 /// One input file, with the name it is reported under.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -261,13 +260,14 @@ fn walk(
 /// Reads sources lazily, one [`RawDoc`] at a time, in source order.
 ///
 /// The reader also remembers the content hash of every document it has produced, so that the
-/// same bytes under a second path come out as [`Status::Duplicate`]; that costs 16 bytes a
-/// document, not the text.
+/// same bytes under a second path come out as [`Status::Duplicate`] naming the first
+/// document; that costs 32 bytes a document, not the text.
 pub struct Reader {
     sources: std::vec::IntoIter<Source>,
     options: ReadOptions,
     lines: Option<JsonLines>,
-    seen: HashSet<u128>,
+    /// Content hash → the first document with those bytes (its doc_id as a number).
+    seen: HashMap<u128, u128>,
 }
 
 /// Reads `sources` in order; see [`Reader`].
@@ -276,7 +276,7 @@ pub fn read(sources: Vec<Source>, options: ReadOptions) -> Reader {
         sources: sources.into_iter(),
         options,
         lines: None,
-        seen: HashSet::new(),
+        seen: HashMap::new(),
     }
 }
 
@@ -301,11 +301,14 @@ impl Iterator for Reader {
 }
 
 impl Reader {
-    /// Treats these contents (doc_ids parsed as numbers, see [`crate::content_id`]) as
-    /// already read: an input with the same bytes comes out as [`Status::Duplicate`]. An
-    /// incremental run passes the contents of the dataset it adds to.
-    pub fn with_known(mut self, contents: impl IntoIterator<Item = u128>) -> Self {
-        self.seen.extend(contents);
+    /// Treats these contents as already read, each by the document given (content hash and
+    /// doc_id as numbers, see [`crate::content_number`]): an input with the same bytes comes
+    /// out as [`Status::Duplicate`] of that document. An incremental run passes the contents
+    /// of the dataset it adds to.
+    pub fn with_known(mut self, contents: impl IntoIterator<Item = (u128, u128)>) -> Self {
+        for (content, doc) in contents {
+            self.seen.entry(content).or_insert(doc);
+        }
         self
     }
 
@@ -314,16 +317,61 @@ impl Reader {
             return doc;
         }
         let hash = xxhash_rust::xxh3::xxh3_128(&doc.bytes);
-        if !self.seen.insert(hash) {
-            doc.outcome = Some((
-                Status::Duplicate,
-                "same bytes as an earlier input".to_string(),
-            ));
-            doc.duplicate_of = Some(doc.doc_id.clone());
-            doc.bytes = Vec::new();
+        match self.seen.entry(hash) {
+            std::collections::hash_map::Entry::Occupied(first) => {
+                doc.outcome = Some((
+                    Status::Duplicate,
+                    "same bytes as an earlier input".to_string(),
+                ));
+                doc.duplicate_of = Some(format!("{:032x}", first.get()));
+                doc.bytes = Vec::new();
+            }
+            std::collections::hash_map::Entry::Vacant(slot) => {
+                slot.insert(doc_number(&doc.source, doc.content_hash.as_deref()));
+            }
         }
         doc
     }
+}
+
+/// Records looked at per JSON Lines file by [`check_records`].
+const RECORDS_CHECKED: usize = 100;
+
+/// Checks, before a run reads them, that the JSON Lines files among `sources` hold records
+/// newsprint can read: a file whose first records (up to 100) are JSON objects of which none
+/// has a `text` field is in another layout, and is an error naming the field expected and
+/// the fields found, not a dataset of error rows. Costs a few kilobytes of each such file.
+pub fn check_records(sources: &[Source], options: &ReadOptions) -> Result<(), Error> {
+    for source in sources {
+        let Opened::Lines(mut lines) = open(source, options) else {
+            continue;
+        };
+        let (mut objects, mut fields) = (0, std::collections::BTreeSet::new());
+        for _ in 0..RECORDS_CHECKED {
+            let Some(Ok((_, line))) = lines.next_raw_line(options.max_document_bytes) else {
+                break;
+            };
+            match crate::record::has_text_field(&line) {
+                Some(true) => {
+                    objects = 0;
+                    break;
+                }
+                Some(false) => {
+                    objects += 1;
+                    fields.extend(crate::record::field_names(&line));
+                }
+                None => {}
+            }
+        }
+        if objects > 0 {
+            return Err(Error::NoTextField {
+                file: source.display.clone(),
+                records: objects,
+                fields: fields.into_iter().collect::<Vec<_>>().join(", "),
+            });
+        }
+    }
+    Ok(())
 }
 
 enum Opened {
@@ -517,6 +565,15 @@ impl JsonLines {
     }
 
     fn next_line(&mut self, limit: u64) -> Option<RawDoc> {
+        match self.next_raw_line(limit)? {
+            Ok((source, line)) => Some(parse_record(source, &line)),
+            Err(failed) => Some(failed),
+        }
+    }
+
+    /// The next record's line and its source name, or the error row of a line that cannot
+    /// be read; `None` at the end.
+    fn next_raw_line(&mut self, limit: u64) -> Option<Result<(String, Vec<u8>), RawDoc>> {
         if self.done {
             return None;
         }
@@ -538,22 +595,22 @@ impl JsonLines {
             Err(e) => {
                 // A stream that breaks mid-file (a truncated gzip) cannot be resumed.
                 self.done = true;
-                return Some(RawDoc::failed(
+                return Some(Err(RawDoc::failed(
                     source,
                     Status::Error,
                     format!("cannot read line: {e}"),
-                ));
+                )));
             }
         }
         if line.len() as u64 > limit && !line.ends_with(b"\n") {
             self.skip_rest_of_line();
-            return Some(RawDoc::failed(
+            return Some(Err(RawDoc::failed(
                 source,
                 Status::Error,
                 format!("line longer than the {} MiB document limit", limit >> 20),
-            ));
+            )));
         }
-        Some(parse_record(source, &line))
+        Some(Ok((source, line)))
     }
 
     fn skip_rest_of_line(&mut self) {
@@ -572,57 +629,6 @@ impl JsonLines {
                 Ok(_) => {}
             }
         }
-    }
-}
-
-#[derive(serde::Deserialize)]
-struct Record {
-    text: Option<String>,
-    #[serde(default)]
-    id: Option<serde_json::Value>,
-    #[serde(default)]
-    published_date: Option<String>,
-}
-
-fn parse_record(source: String, line: &[u8]) -> RawDoc {
-    let record: Record = match serde_json::from_slice(line) {
-        Ok(record) => record,
-        Err(e) => return RawDoc::failed(source, Status::Error, format!("invalid JSON: {e}")),
-    };
-    let Some(text) = record.text else {
-        return RawDoc::failed(
-            source,
-            Status::Error,
-            "record has no \"text\" string".to_string(),
-        );
-    };
-    let published_date = match record.published_date.as_deref() {
-        None | Some("") => None,
-        Some(s) => match NaiveDate::parse_from_str(s, "%Y-%m-%d") {
-            Ok(date) => Some(date),
-            Err(_) => {
-                return RawDoc::failed(
-                    source,
-                    Status::Error,
-                    format!("published_date {s:?} is not a YYYY-MM-DD date"),
-                )
-            }
-        },
-    };
-    let external_id = record.id.map(|id| match id {
-        serde_json::Value::String(s) => s,
-        other => other.to_string(),
-    });
-    let bytes = text.into_bytes();
-    RawDoc {
-        doc_id: content_id(&bytes),
-        source,
-        bytes,
-        external_id,
-        published_date,
-        is_utf8_text: true,
-        outcome: None,
-        duplicate_of: None,
     }
 }
 
@@ -758,6 +764,54 @@ mod tests {
     }
 
     #[test]
+    fn a_jsonl_file_whose_records_have_no_text_field_is_refused_naming_the_fields() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        write(dir.path(), "a.jsonl", b"{\"text\": \"\\u7b2c\"}\n{broken\n");
+        write(
+            dir.path(),
+            "b.jsonl.gz",
+            &crate::fixtures::gzip(b"{\"body\": \"x\", \"id\": 1}\n{\"content\": \"y\"}\n"),
+        );
+        let sources = discover(&[dir.path().to_path_buf()]).expect("discover");
+        let error = check_records(&sources, &ReadOptions::default()).expect_err("refused");
+        let message = error.to_string();
+        assert!(
+            message.contains("b.jsonl.gz: none of its first 2 records"),
+            "{message}"
+        );
+        assert!(message.contains("\"text\" field"), "{message}");
+        assert!(message.contains("body, content, id"), "{message}");
+        // One record with text is enough: the others are that file's error rows.
+        write(
+            dir.path(),
+            "b.jsonl.gz",
+            &crate::fixtures::gzip(b"{\"body\": 1}\n{\"text\": \"y\"}\n"),
+        );
+        let sources = discover(&[dir.path().to_path_buf()]).expect("discover");
+        check_records(&sources, &ReadOptions::default()).expect("accepted");
+    }
+
+    #[test]
+    fn the_same_bytes_from_an_earlier_run_name_that_runs_document() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        write(dir.path(), "b.txt", "同一页".as_bytes());
+        let sources = discover(&[dir.path().to_path_buf()]).expect("discover");
+        let content = crate::content_number(&crate::content_id("同一页".as_bytes())).expect("hex");
+        let docs: Vec<_> = read(sources, ReadOptions::default())
+            .with_known([(content, 42)])
+            .collect();
+        assert_eq!(
+            docs[0].outcome.as_ref().map(|o| o.0),
+            Some(Status::Duplicate)
+        );
+        assert_eq!(
+            docs[0].duplicate_of.as_deref(),
+            Some(format!("{:032x}", 42).as_str())
+        );
+        assert_ne!(docs[0].doc_id, format!("{:032x}", 42));
+    }
+
+    #[test]
     fn a_jsonl_file_without_records_is_one_empty_row_and_blank_lines_are_counted() {
         let dir = tempfile::tempdir().expect("tempdir");
         write(dir.path(), "a-empty.jsonl", b"");
@@ -842,6 +896,9 @@ mod tests {
             docs[1].duplicate_of.as_deref(),
             Some(docs[0].doc_id.as_str())
         );
+        // Each input is a document of its own, keyed by source and content.
+        assert_ne!(docs[0].doc_id, docs[1].doc_id);
+        assert_eq!(docs[0].content_hash, docs[1].content_hash);
     }
 
     #[test]

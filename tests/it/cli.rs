@@ -102,7 +102,7 @@ fn stats_summarise_a_dataset_from_its_parquet() {
     let json = newsprint(&["stats", &dir, "--json"]);
     let json: serde_json::Value = serde_json::from_slice(&json.stdout).expect("json");
     assert_eq!(json["rows"]["articles"], 5);
-    assert_eq!(json["schema_version"], 4);
+    assert_eq!(json["schema_version"], 5);
     assert!(json["chars"]["removed_duplicate"].as_u64() > Some(0));
     // A reader that stops early (`newsprint stats out | head`) is not a failure.
     let mut child = Command::new(env!("CARGO_BIN_EXE_newsprint"))

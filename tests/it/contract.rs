@@ -158,3 +158,86 @@ fn tables_are_identical_whatever_the_thread_count() {
         );
     }
 }
+
+/// Every key is unique and every reference resolves, on a run with exact and near copies.
+#[test]
+fn keys_are_unique_and_every_reference_resolves() {
+    use std::collections::HashSet;
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let inputs = tmp.path().join("inputs");
+    broken_folder(&inputs);
+    std::fs::write(
+        inputs.join("h_rescanned.txt"),
+        rescanned(&std::fs::read_to_string(root().join(SAMPLE)).expect("sample")),
+    )
+    .expect("rescan");
+    let out = tmp.path().join("out");
+    run_ok(&[&inputs], &out, &[]);
+    let set =
+        |name: &str, column: &str| -> Vec<Option<String>> { strings(&table(&out, name), column) };
+
+    let doc_ids: Vec<String> = set("documents", "doc_id").into_iter().flatten().collect();
+    let unique: HashSet<&String> = doc_ids.iter().collect();
+    assert_eq!(unique.len(), doc_ids.len(), "documents.doc_id is unique");
+    assert_eq!(doc_ids.len(), table(&out, "documents").height());
+    // The exact copy is a row of its own, naming the row it repeats; both hold one content.
+    let hashes = set("documents", "content_hash");
+    assert_eq!(hashes[0], hashes[1]);
+    assert_eq!(
+        set("documents", "duplicate_of")[1].as_deref(),
+        Some(doc_ids[0].as_str())
+    );
+
+    let articles = table(&out, "articles");
+    let article_ids: Vec<String> = strings(&articles, "article_id")
+        .into_iter()
+        .flatten()
+        .collect();
+    assert_eq!(
+        article_ids.len(),
+        articles.height(),
+        "no article without its key"
+    );
+    let keys: HashSet<&String> = article_ids.iter().collect();
+    assert_eq!(
+        keys.len(),
+        article_ids.len(),
+        "articles.article_id is unique"
+    );
+    for ((id, doc), idx) in article_ids
+        .iter()
+        .zip(strings(&articles, "doc_id"))
+        .zip(numbers(&articles, "article_idx", Column::u32))
+    {
+        assert_eq!(
+            id,
+            &format!("{}/{}", doc.expect("doc_id"), idx.expect("idx"))
+        );
+        assert!(unique.contains(&id[..32].to_string()));
+    }
+    let copies: Vec<String> = strings(&articles, "duplicate_of")
+        .into_iter()
+        .flatten()
+        .collect();
+    assert!(!copies.is_empty(), "the rescan is a copy");
+    for kept in &copies {
+        assert!(
+            keys.contains(kept),
+            "articles.duplicate_of {kept} is an article_id"
+        );
+    }
+    for name in ["paragraphs", "entities", "quantities"] {
+        let ids = set(name, "article_id");
+        assert!(!ids.is_empty(), "{name} has rows");
+        for id in ids {
+            let id = id.unwrap_or_else(|| panic!("{name} row without article_id"));
+            assert!(keys.contains(&id), "{name}.article_id {id} resolves");
+        }
+    }
+    for id in set("removed", "article_id").into_iter().flatten() {
+        assert!(keys.contains(&id), "removed.article_id {id} resolves");
+    }
+    for doc in set("removed", "doc_id").into_iter().flatten() {
+        assert!(unique.contains(&doc), "removed.doc_id {doc} resolves");
+    }
+}

@@ -114,3 +114,84 @@ fn max_errors_stops_a_run_of_broken_inputs() {
     assert!(String::from_utf8_lossy(&stopped.stderr).contains("--max-errors 0"));
     run_ok(&[&inputs], &out, &["--max-errors", "5"]);
 }
+
+#[test]
+fn a_records_own_fields_are_kept_on_documents_and_fill_its_article() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let inputs = tmp.path().join("inputs");
+    std::fs::create_dir_all(&inputs).expect("mkdir");
+    std::fs::write(
+        inputs.join("export.jsonl"),
+        concat!(
+            r#"{"id":"a1","title":"园区去行政化改革见成效","url":"https://example.cn/a1","source":"湘潭日报","#,
+            r#""author":["张三","李四"],"published_at":"2024-03-05T23:30:00+08:00","section":"经济","#,
+            r#""text":"湘潭经开区推进园区去行政化改革。\n改革以来，园区新增企业127家。","views":12}"#,
+            "\n",
+            r#"{"id":"a2","title":["not","a","string"],"text":"第二篇。"}"#,
+            "\n",
+        ),
+    )
+    .expect("jsonl");
+    let out = tmp.path().join("out");
+    run_ok(&[&inputs], &out, &[]);
+    let documents = table(&out, "documents");
+    assert_eq!(
+        strings(&documents, "title")[0].as_deref(),
+        Some("园区去行政化改革见成效")
+    );
+    assert_eq!(
+        strings(&documents, "url")[0].as_deref(),
+        Some("https://example.cn/a1")
+    );
+    assert_eq!(
+        strings(&documents, "outlet")[0].as_deref(),
+        Some("湘潭日报")
+    );
+    assert_eq!(strings(&documents, "section")[0].as_deref(), Some("经济"));
+    assert_eq!(
+        strings(&documents, "published_at")[0].as_deref(),
+        Some("2024-03-05T23:30:00+08:00")
+    );
+    assert_eq!(
+        strings(&documents, "extra")[0].as_deref(),
+        Some(r#"{"views":12}"#)
+    );
+    let authors = documents.column("authors").expect("authors");
+    let first = authors.list().expect("list").get_as_series(0).expect("row");
+    let names: Vec<_> = first.str().expect("strings").iter().flatten().collect();
+    assert_eq!(names, ["张三", "李四"]);
+    // A field of the wrong type is the record's error row, naming the field.
+    assert_eq!(strings(&documents, "status")[1].as_deref(), Some("error"));
+    let error = strings(&documents, "error")[1].clone().unwrap_or_default();
+    assert!(error.contains("\"title\" must be a string"), "{error}");
+
+    let articles = table(&out, "articles");
+    assert_eq!(
+        strings(&articles, "title"),
+        [Some("园区去行政化改革见成效".to_string())]
+    );
+    let dates = articles.column("published_date").expect("date");
+    assert_eq!(dates.get(0).expect("row").to_string(), "2024-03-05");
+    let authors = articles.column("authors").expect("authors");
+    let first = authors.list().expect("list").get_as_series(0).expect("row");
+    assert_eq!(first.len(), 2);
+}
+
+#[test]
+fn a_jsonl_whose_records_have_no_text_field_fails_the_run_naming_the_field() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let inputs = tmp.path().join("inputs");
+    std::fs::create_dir_all(&inputs).expect("mkdir");
+    std::fs::write(
+        inputs.join("export.jsonl"),
+        "{\"content\": \"正文。\", \"title\": \"标题\"}\n{\"content\": \"又一篇。\"}\n",
+    )
+    .expect("jsonl");
+    let out = tmp.path().join("out");
+    let output = run(&[&inputs], &out, &[]);
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("\"text\" field"), "{stderr}");
+    assert!(stderr.contains("content, title"), "{stderr}");
+    assert!(!out.join("manifest.json").exists(), "nothing is written");
+}

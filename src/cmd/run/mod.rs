@@ -383,6 +383,8 @@ pub fn run(args: RunArgs) -> Result<ExitCode> {
         read_options,
         batch: batch_size,
     } = RunPlan::new(args)?;
+    // A JSON Lines export in another layout fails here, before anything is written.
+    ingest::check_records(&sources, &read_options)?;
     let started = Instant::now();
     let started_ns = unix_ns();
     if args.dry_run {
@@ -419,7 +421,7 @@ pub fn run(args: RunArgs) -> Result<ExitCode> {
     }
     // What this run reads, to record in the index once it is committed.
     let mut reading = ReadAccount::new(&sources);
-    let known: Vec<u128> = seen.contents().collect();
+    let known: Vec<(u128, u128)> = seen.contents().collect();
     let is_new = |raw: &RawDoc| !seen.contains(&raw.source, &raw.doc_id);
     let (learned_furniture, detected) = if args.no_boilerplate {
         (None, Default::default())

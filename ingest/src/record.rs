@@ -1,0 +1,226 @@
+//! One JSON Lines record made a document: its `text`, and the fields scrapers and CMS
+//! exports carry beside it (`id`, `title`, `url`, `source`, `author`, `published_at`,
+//! `section`, any others). A field of the wrong type is the record's error row, never a
+//! silent null.
+
+use chrono::{DateTime, NaiveDate};
+use serde_json::{Map, Value};
+
+use crate::{content_id, doc_id, RawDoc, RecordFields, Status};
+
+/// The field every record must carry.
+pub const TEXT_FIELD: &str = "text";
+
+/// Reads one record's line into its document, or the error row saying what is wrong.
+pub(crate) fn parse_record(source: String, line: &[u8]) -> RawDoc {
+    let fail = |source: String, reason: String| RawDoc::failed(source, Status::Error, reason);
+    let mut record: Map<String, Value> = match serde_json::from_slice(line) {
+        Ok(Value::Object(record)) => record,
+        Ok(other) => {
+            return fail(
+                source,
+                format!("record is a JSON {}, not an object", type_name(&other)),
+            )
+        }
+        Err(e) => return fail(source, format!("invalid JSON: {e}")),
+    };
+    match read(&mut record) {
+        Ok((text, external_id, published_date, fields)) => {
+            let bytes = text.into_bytes();
+            let content = content_id(&bytes);
+            RawDoc {
+                doc_id: doc_id(&source, Some(&content)),
+                content_hash: Some(content),
+                source,
+                bytes,
+                external_id,
+                published_date,
+                fields: (fields != RecordFields::default()).then(|| Box::new(fields)),
+                is_utf8_text: true,
+                outcome: None,
+                duplicate_of: None,
+            }
+        }
+        Err(reason) => fail(source, reason),
+    }
+}
+
+type Read = (String, Option<String>, Option<NaiveDate>, RecordFields);
+
+fn read(record: &mut Map<String, Value>) -> Result<Read, String> {
+    let text = match take(record, TEXT_FIELD) {
+        Some(Value::String(text)) => text,
+        None => return Err(format!("record has no {TEXT_FIELD:?} field")),
+        Some(other) => return Err(wrong_type(TEXT_FIELD, "a string", &other)),
+    };
+    let external_id = match take(record, "id") {
+        None => None,
+        Some(Value::String(s)) => Some(s),
+        Some(n @ Value::Number(_)) => Some(n.to_string()),
+        Some(other) => return Err(wrong_type("id", "a string or a number", &other)),
+    };
+    let mut fields = RecordFields {
+        title: string(record, "title")?,
+        url: string(record, "url")?,
+        outlet: string(record, "source")?,
+        ..RecordFields::default()
+    };
+    if let Some(outlet) = string(record, "outlet")? {
+        fields.outlet.get_or_insert(outlet);
+    }
+    fields.section = string(record, "section")?;
+    for key in ["author", "authors"] {
+        match take(record, key) {
+            None => {}
+            Some(Value::String(name)) => fields.authors.push(name),
+            Some(Value::Array(names)) => {
+                for name in names {
+                    match name {
+                        Value::String(name) => fields.authors.push(name),
+                        other => return Err(wrong_type(key, "a list of strings", &other)),
+                    }
+                }
+            }
+            Some(other) => return Err(wrong_type(key, "a string or a list of strings", &other)),
+        }
+    }
+    fields.authors.retain(|a| !a.trim().is_empty());
+    let mut published_date = match string(record, "published_date")? {
+        None => None,
+        Some(s) => Some(
+            NaiveDate::parse_from_str(&s, "%Y-%m-%d")
+                .map_err(|_| format!("published_date {s:?} is not a YYYY-MM-DD date"))?,
+        ),
+    };
+    if let Some(at) = string(record, "published_at")? {
+        let date = DateTime::parse_from_rfc3339(&at)
+            .map(|t| t.date_naive())
+            .or_else(|_| NaiveDate::parse_from_str(&at, "%Y-%m-%d"))
+            .map_err(|_| {
+                format!(
+                    "published_at {at:?} is neither an RFC 3339 timestamp nor a YYYY-MM-DD date"
+                )
+            })?;
+        published_date.get_or_insert(date);
+        fields.published_at = Some(at);
+    }
+    if !record.is_empty() {
+        // serde_json's map keeps keys sorted: the same record gives the same text.
+        fields.extra = Some(Value::Object(std::mem::take(record)).to_string());
+    }
+    Ok((text, external_id, published_date, fields))
+}
+
+/// Takes `key` out of the record; a JSON `null` is the field left out.
+fn take(record: &mut Map<String, Value>, key: &str) -> Option<Value> {
+    record.remove(key).filter(|v| !v.is_null())
+}
+
+fn string(record: &mut Map<String, Value>, key: &str) -> Result<Option<String>, String> {
+    match take(record, key) {
+        None => Ok(None),
+        Some(Value::String(s)) if s.trim().is_empty() => Ok(None),
+        Some(Value::String(s)) => Ok(Some(s)),
+        Some(other) => Err(wrong_type(key, "a string", &other)),
+    }
+}
+
+fn wrong_type(key: &str, wanted: &str, found: &Value) -> String {
+    format!("field {key:?} must be {wanted}, not a {}", type_name(found))
+}
+
+fn type_name(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "null",
+        Value::Bool(_) => "boolean",
+        Value::Number(_) => "number",
+        Value::String(_) => "string",
+        Value::Array(_) => "list",
+        Value::Object(_) => "object",
+    }
+}
+
+/// Whether a record's line carries a `text` field at all (of any type): what tells a file
+/// of records in another layout from a file with a few bad records.
+pub(crate) fn has_text_field(line: &[u8]) -> Option<bool> {
+    match serde_json::from_slice::<Value>(line) {
+        Ok(Value::Object(record)) => Some(record.contains_key(TEXT_FIELD)),
+        _ => None,
+    }
+}
+
+/// The field names of a record's line, for the message that names what a file holds.
+pub(crate) fn field_names(line: &[u8]) -> Vec<String> {
+    match serde_json::from_slice::<Value>(line) {
+        Ok(Value::Object(record)) => record.keys().cloned().collect(),
+        _ => Vec::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(line: &str) -> RawDoc {
+        parse_record("f.jsonl#L1".to_string(), line.as_bytes())
+    }
+
+    fn error(line: &str) -> String {
+        parse(line).outcome.expect("an error row").1
+    }
+
+    #[test]
+    fn known_fields_fill_their_columns_and_the_rest_is_kept_as_json() {
+        let doc = parse(
+            r#"{"text":"正文","id":7,"title":"标题","url":"https://x.cn/a","source":"新华社",
+                "author":["甲","乙"],"published_at":"2024-03-05T23:30:00+08:00",
+                "section":"国际","lang":"zh","tags":["a"],"views":null}"#,
+        );
+        assert!(doc.outcome.is_none());
+        assert_eq!(doc.bytes, "正文".as_bytes());
+        assert_eq!(doc.external_id.as_deref(), Some("7"));
+        assert_eq!(doc.published_date, NaiveDate::from_ymd_opt(2024, 3, 5));
+        let fields = doc.fields.expect("fields");
+        assert_eq!(fields.title.as_deref(), Some("标题"));
+        assert_eq!(fields.url.as_deref(), Some("https://x.cn/a"));
+        assert_eq!(fields.outlet.as_deref(), Some("新华社"));
+        assert_eq!(fields.authors, ["甲", "乙"]);
+        assert_eq!(
+            fields.published_at.as_deref(),
+            Some("2024-03-05T23:30:00+08:00")
+        );
+        assert_eq!(fields.section.as_deref(), Some("国际"));
+        assert_eq!(
+            fields.extra.as_deref(),
+            Some(r#"{"lang":"zh","tags":["a"],"views":null}"#)
+        );
+    }
+
+    #[test]
+    fn a_record_of_text_alone_has_no_fields_and_a_date_alone_is_read() {
+        let doc = parse(r#"{"text":"正文"}"#);
+        assert!(doc.fields.is_none());
+        let doc = parse(r#"{"text":"正文","published_at":"2024-03-05","author":"甲"}"#);
+        assert_eq!(doc.published_date, NaiveDate::from_ymd_opt(2024, 3, 5));
+        assert_eq!(doc.fields.expect("fields").authors, ["甲"]);
+    }
+
+    #[test]
+    fn wrong_types_are_error_rows_naming_the_field() {
+        assert_eq!(
+            error(r#"{"text":5}"#),
+            r#"field "text" must be a string, not a number"#
+        );
+        assert_eq!(
+            error(r#"{"text":"t","title":["a"]}"#),
+            r#"field "title" must be a string, not a list"#
+        );
+        assert_eq!(
+            error(r#"{"text":"t","author":[1]}"#),
+            r#"field "author" must be a list of strings, not a number"#
+        );
+        assert!(error(r#"{"text":"t","published_at":"yesterday"}"#).starts_with("published_at"));
+        assert_eq!(error(r#"["text"]"#), "record is a JSON list, not an object");
+        assert_eq!(error(r#"{"body":"t"}"#), r#"record has no "text" field"#);
+    }
+}
