@@ -21,6 +21,7 @@ use clap::{CommandFactory, Parser, Subcommand};
     newsprint run archive/2026/ extra.jsonl.gz --out dataset --published-date 2026-01-21\n  \
     newsprint run archive/ --out /shared/ds --shard 3/16    (then: newsprint merge /shared/ds)\n  \
     newsprint stats out\n  \
+    newsprint report out    (then open out/report.html)\n  \
     newsprint eval --gold data/gold\n  \
     newsprint bench --mb 50\n\n\
     Run `newsprint help run` for the tables written and the exit codes.")]
@@ -44,6 +45,8 @@ enum Command {
     Config(cmd::config::ConfigArgs),
     /// Summarise a written dataset from its Parquet: rows, statuses, cleaning, top entities.
     Stats(cmd::stats::StatsArgs),
+    /// Write a dataset's report: one self-contained HTML page with charts (DIR/report.html).
+    Report(cmd::report::ReportArgs),
     /// Generate a corpus from sample pages and measure MB/s and peak memory per stage.
     Bench(cmd::bench::BenchArgs),
     /// Score cleaning and extraction against gold: pages (sentences, paragraphs, titles, authors, captions, figures, entities) and figures judged on real articles.
@@ -70,6 +73,7 @@ fn main() -> ExitCode {
         Command::Run(args) => cmd::run::run(args),
         Command::Bench(args) => cmd::bench::bench(args),
         Command::Stats(args) => cmd::stats::stats(args),
+        Command::Report(args) => cmd::report::report(args),
         Command::Merge(args) => cmd::merge::merge(args),
         Command::Config(args) => cmd::config::config(args, source),
         Command::Eval(args) => cmd::eval::eval(args),

@@ -8,7 +8,8 @@
 //! and records the run in `manifest.json`.
 //! [`merge`] runs the same corpus-wide steps over the parts of a sharded run. The tables and
 //! their columns are defined once, in [`schema`]; each is a folder of Parquet parts (zstd),
-//! present with its schema even when empty; [`dataset`] describes the files.
+//! present with its schema even when empty; [`dataset`] describes the files. [`stats`] and
+//! [`report`] read a written dataset back for its summary and its report page.
 //!
 //! Rows are committed in segments: when a table's buffer is full, every table writes its part
 //! into a staging folder, the parts are renamed into the table folders and the manifest,
@@ -38,6 +39,7 @@ mod merge;
 mod near_duplicates;
 mod parallel;
 mod record;
+pub mod report;
 mod retry;
 pub mod schema;
 mod seen;
@@ -54,6 +56,7 @@ use serde::{Deserialize, Serialize};
 pub use merge::merge;
 pub use parallel::Parallel;
 pub use record::DocRecord;
+pub use schema::is_summary;
 pub use seen::{input_key, Seen};
 pub use writer::{Writer, WriterOptions};
 

@@ -223,6 +223,12 @@ pub const TABLES: [&Table; 8] = [
     &QUANTITY_COUNTS,
 ];
 
+/// Whether `table` is a summary (`entity_counts`, `quantity_counts`): computed again over
+/// the whole dataset by each corpus step, never appended to.
+pub fn is_summary(table: &str) -> bool {
+    table == ENTITY_COUNTS.name || table == QUANTITY_COUNTS.name
+}
+
 /// The contract as text, one `table.column type` a line: what the golden file holds.
 pub fn describe() -> String {
     let mut out = format!("schema_version {SCHEMA_VERSION}\n");

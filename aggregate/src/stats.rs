@@ -34,7 +34,7 @@ pub struct Stats {
 /// Entries in each top list.
 const TOP: usize = 10;
 
-fn parts(out: &Path, table: &Table) -> Result<Vec<PathBuf>, Error> {
+pub(crate) fn parts(out: &Path, table: &Table) -> Result<Vec<PathBuf>, Error> {
     let dir = out.join(table.name);
     let entries = std::fs::read_dir(&dir).map_err(|source| Error::Read {
         path: dir.clone(),

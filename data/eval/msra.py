@@ -57,13 +57,40 @@ def sentences(text: str):
             start = None
 
 
+def find_newsprint(given: str | None) -> str:
+    """The newsprint binary: --newsprint, else the release build under $CARGO_TARGET_DIR or
+    the checkout's target/, else `newsprint` on PATH; a clear message when none is there."""
+    import os
+    import shutil
+
+    if given:
+        if not pathlib.Path(given).is_file():
+            sys.exit(f"msra.py: --newsprint {given}: no such file")
+        return given
+    checkout = pathlib.Path(__file__).resolve().parent.parent.parent
+    targets = [pathlib.Path(os.environ["CARGO_TARGET_DIR"])] if os.environ.get("CARGO_TARGET_DIR") else []
+    targets.append(checkout / "target")
+    looked = [t / "release" / "newsprint" for t in targets]
+    for path in looked:
+        if path.is_file():
+            return str(path)
+    on_path = shutil.which("newsprint")
+    if on_path:
+        return on_path
+    sys.exit("msra.py: no newsprint binary found (looked in: "
+             + ", ".join(str(p) for p in looked)
+             + ", and PATH); build it with `cargo build --release` or pass --newsprint PATH")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
-    ap.add_argument("--newsprint", default="target/release/newsprint")
+    ap.add_argument("--newsprint", help="the newsprint binary (default: the release build "
+                    "under $CARGO_TARGET_DIR or target/, else newsprint on PATH)")
     ap.add_argument("--wheel")
     ap.add_argument("--entity-tagger", action="store_true")
     ap.add_argument("--split", choices=["test", "dev"], default="test")
     args = ap.parse_args()
+    args.newsprint = find_newsprint(args.newsprint)
     tmp = pathlib.Path(tempfile.mkdtemp())
     wheel = args.wheel
     if not wheel:

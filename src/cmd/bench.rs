@@ -215,21 +215,17 @@ pub fn bench(args: BenchArgs) -> Result<ExitCode> {
     if let Some(n) = args.articles {
         return near_duplicate_bench(&pages, n, args.short);
     }
-    let scratch = match &args.dir {
-        Some(dir) => dir.clone(),
-        None => std::env::temp_dir().join(format!("newsprint-bench-{}", std::process::id())),
-    };
+    let (scratch, _removed_at_end) = scratch_folder(args.dir.as_deref(), "newsprint-bench-")?;
     if args.hostile {
         if args.hostile_mb.is_empty() || args.hostile_mb.iter().any(|&mb| mb.is_nan() || mb <= 0.0)
         {
             bail!("--hostile-mb takes sizes above 0, such as 0.5,4");
         }
-        let code =
-            super::hostile::hostile_bench(&pages[0], &args.hostile_mb, &scratch.join("hostile"));
-        if args.dir.is_none() {
-            let _ = std::fs::remove_dir_all(&scratch);
-        }
-        return code;
+        return super::hostile::hostile_bench(
+            &pages[0],
+            &args.hostile_mb,
+            &scratch.join("hostile"),
+        );
     }
     let corpus = scratch.join("corpus");
     if corpus.exists() {
@@ -443,9 +439,6 @@ pub fn bench(args: BenchArgs) -> Result<ExitCode> {
             100.0 * rest / total.max(1e-9)
         );
     }
-    if args.dir.is_none() {
-        let _ = std::fs::remove_dir_all(&scratch);
-    }
     Ok(ExitCode::SUCCESS)
 }
 
@@ -504,12 +497,27 @@ fn timed_run(corpus: &Path, out: &Path, extra: &[&str]) -> Result<serde_json::Va
         .context("cannot read the run's summary")
 }
 
+/// The bench's scratch folder: `--dir` as given (kept for a look afterwards), else a
+/// temporary folder that is removed when the bench ends, by an error or a panic too.
+fn scratch_folder(
+    dir: Option<&std::path::Path>,
+    prefix: &str,
+) -> Result<(PathBuf, Option<tempfile::TempDir>)> {
+    match dir {
+        Some(dir) => Ok((dir.to_path_buf(), None)),
+        None => {
+            let temp = tempfile::Builder::new()
+                .prefix(prefix)
+                .tempdir()
+                .context("cannot make a scratch folder")?;
+            Ok((temp.path().to_path_buf(), Some(temp)))
+        }
+    }
+}
+
 /// `--incremental N`: a dataset of N pages, then 1 % more.
 fn incremental_bench(pages: &[String], n: u32, args: &BenchArgs) -> Result<ExitCode> {
-    let scratch = match &args.dir {
-        Some(dir) => dir.clone(),
-        None => std::env::temp_dir().join(format!("newsprint-bench-inc-{}", std::process::id())),
-    };
+    let (scratch, _removed_at_end) = scratch_folder(args.dir.as_deref(), "newsprint-bench-inc-")?;
     let corpus = scratch.join("corpus");
     let out = scratch.join("out");
     // A corpus left in `--dir` by an earlier bench may hold more pages than this one makes.
@@ -553,9 +561,6 @@ incremental / full: {:.1} %   (nothing new: {:.1} %; goal: under 5 %)",
         100.0 * incremental / full.max(1e-9),
         100.0 * nothing / full.max(1e-9)
     );
-    if args.dir.is_none() {
-        let _ = std::fs::remove_dir_all(&scratch);
-    }
     Ok(ExitCode::SUCCESS)
 }
 

@@ -6,6 +6,8 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::{Context, Result};
+
+use super::numbers::{grouped, readable};
 use clap::Args;
 
 /// Arguments of `newsprint stats`.
@@ -45,20 +47,20 @@ pub fn stats(args: StatsArgs) -> Result<ExitCode> {
     )?;
     writeln!(out, "\ntables")?;
     for (table, rows) in &stats.rows {
-        writeln!(out, "  {table:<16} {rows:>10} rows")?;
+        writeln!(out, "  {table:<16} {:>12} rows", grouped(*rows))?;
     }
     let statuses: Vec<String> = stats
         .documents
         .iter()
-        .map(|(s, n)| format!("{n} {s}"))
+        .map(|(s, n)| format!("{} {s}", grouped(*n)))
         .collect();
     writeln!(out, "\ndocuments  {}", statuses.join(", "))?;
     let chars = |k: &str| stats.chars.get(k).copied().unwrap_or(0);
     let chars_in = chars("in");
     writeln!(out,
         "characters {} in, {} out ({:.1} %); removed: duplicate passages {:.1} %, captions and credits {:.1} %, furniture {:.1} %",
-        chars_in,
-        chars("out"),
+        grouped(chars_in),
+        grouped(chars("out")),
         percent(chars("out"), chars_in),
         percent(chars("removed_duplicate"), chars_in),
         percent(chars("removed_caption"), chars_in),
@@ -67,14 +69,20 @@ pub fn stats(args: StatsArgs) -> Result<ExitCode> {
     let articles = stats.rows.get("articles").copied().unwrap_or(0);
     writeln!(
         out,
-        "articles   {articles}, of which {} repeat an earlier one ({:.1} %)",
-        stats.copied_articles,
+        "articles   {}, of which {} repeat an earlier one ({:.1} %)",
+        grouped(articles),
+        grouped(stats.copied_articles),
         percent(stats.copied_articles, articles)
     )?;
     for (kind, top) in &stats.top_entities {
         writeln!(out, "\ntop {kind} (mentions, articles)")?;
         for (name, mentions, n_articles) in top {
-            writeln!(out, "  {name}  {mentions}  {n_articles}")?;
+            writeln!(
+                out,
+                "  {name}  {}  {}",
+                grouped(*mentions),
+                grouped(*n_articles)
+            )?;
         }
     }
     if !stats.top_figures.is_empty() {
@@ -82,9 +90,10 @@ pub fn stats(args: StatsArgs) -> Result<ExitCode> {
         for (kind, unit, count, median) in &stats.top_figures {
             writeln!(
                 out,
-                "  {kind:<9} {:<6} {count:>7}  {}",
+                "  {kind:<9} {:<6} {:>9}  {}",
                 unit.as_deref().unwrap_or("-"),
-                median.map_or("-".to_string(), |m| m.to_string())
+                grouped(*count),
+                median.map_or("-".to_string(), readable)
             )?;
         }
     }

@@ -275,3 +275,77 @@ fn the_users_own_patterns_are_taken_out_as_noise_and_a_bad_one_is_a_usage_error(
         "{stderr}"
     );
 }
+
+/// The part names `run --help` gives are the names a run writes.
+#[test]
+fn the_part_names_in_the_help_are_those_a_run_writes() {
+    let help = newsprint(&["run", "--help"]);
+    let help = String::from_utf8_lossy(&help.stdout).to_string();
+    let named: Vec<&str> = help
+        .split(|c: char| c.is_whitespace() || c == ',' || c == '(' || c == ')')
+        .filter(|w| w.starts_with("part-") && w.ends_with(".parquet"))
+        .collect();
+    assert!(named.len() >= 3, "{help}");
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let out = tmp.path().join("out");
+    run_ok(&[&root().join("data/pages")], &out, &[]);
+    let written = |table: &str| -> Vec<String> {
+        std::fs::read_dir(out.join(table))
+            .expect("table folder")
+            .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+            .collect()
+    };
+    let run_part = named[0];
+    assert!(
+        written("documents").iter().any(|n| n == run_part),
+        "{run_part}"
+    );
+    let summary_part = named
+        .iter()
+        .find(|n| n.starts_with("part-c"))
+        .expect("a summary part");
+    assert!(
+        written("entity_counts").iter().any(|n| n == summary_part),
+        "{summary_part} not in {:?}",
+        written("entity_counts")
+    );
+    // The shard's name is the one a shard writes.
+    let shard_part = named
+        .iter()
+        .find(|n| n.starts_with("part-s"))
+        .expect("a shard part");
+    let sharded = tmp.path().join("sharded");
+    let dir = sharded.display().to_string();
+    let inputs = root().join("data/pages").display().to_string();
+    let shard = newsprint(&["run", &inputs, "--out", &dir, "--shard", "3/16"]);
+    assert!(
+        shard.status.success(),
+        "{}",
+        String::from_utf8_lossy(&shard.stderr)
+    );
+    let prefix = &shard_part[.."part-s003of016-".len()];
+    let shard_names: Vec<String> = std::fs::read_dir(sharded.join("documents"))
+        .expect("documents")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .collect();
+    assert!(
+        shard_names.iter().all(|n| n.starts_with(prefix)),
+        "{shard_names:?} vs {shard_part}"
+    );
+}
+
+/// A log written to a file or a CI log is plain text: no colour codes.
+#[test]
+fn logs_off_a_terminal_carry_no_colour_codes() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let out = tmp.path().join("out").display().to_string();
+    let inputs = root().join("data/pages").display().to_string();
+    let output = command(&["run", &inputs, "--out", &out])
+        .env("NEWSPRINT_LOG", "info")
+        .output()
+        .expect("newsprint runs");
+    assert!(output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("newsprint run"), "{stderr}");
+    assert!(!stderr.contains('\u{1b}'), "{stderr:?}");
+}

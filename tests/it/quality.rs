@@ -162,3 +162,34 @@ fn figures_on_articles_are_scored_against_their_judged_gold() {
     assert!(output.status.success());
     assert!(String::from_utf8_lossy(&output.stdout).contains("figures on real articles: skipped"));
 }
+
+/// `newsprint eval` run from another folder finds the checkout's gold, and a gold folder
+/// that is nowhere is an error naming every place looked.
+#[test]
+fn eval_finds_its_gold_from_any_folder_or_says_where_it_looked() {
+    let elsewhere = tempfile::tempdir().expect("tempdir");
+    let output = command(&["eval", "--articles", "missing.jsonl"])
+        .current_dir(elsewhere.path())
+        .output()
+        .expect("newsprint runs");
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(stdout.contains("data/gold ("), "{stdout}");
+    assert!(stdout.contains("overall"), "{stdout}");
+
+    let output = command(&["eval", "--gold", "no/such/gold"])
+        .current_dir(elsewhere.path())
+        .output()
+        .expect("newsprint runs");
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("gold folder no/such/gold not found; looked in:"),
+        "{stderr}"
+    );
+    assert!(stderr.contains(env!("CARGO_MANIFEST_DIR")), "{stderr}");
+}

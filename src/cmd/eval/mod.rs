@@ -25,8 +25,25 @@ use std::process::ExitCode;
 use anyhow::{Context, Result};
 use clap::Args;
 
+const EVAL_HELP: &str = "\
+Scores, per gold set and overall:
+  cleaning   sentences present, present twice, extra characters, paragraphs whole,
+             titles and authors found, captions left
+  figures    precision, recall and F1 by kind on the pages' gold figures (value, unit and
+             date must match), then on the hand-judged figures of real articles
+             (--figures-gold over --articles), with money and sign checks over all articles
+  entities   precision, recall and F1 of distinct names per page, people given their role
+Relative paths are looked for in the working folder, then in the checkout newsprint was
+built from, then around the binary: `newsprint eval` works from any folder.
+
+Examples:
+  newsprint eval
+  newsprint eval --gold data/gold --gold /tmp/real/ocr --gold /tmp/real/web
+  newsprint eval --entity-tagger";
+
 /// Arguments of `newsprint eval`.
 #[derive(Args, Debug)]
+#[command(after_long_help = EVAL_HELP)]
 pub struct EvalArgs {
     /// Folder of gold files (`*.json`), each naming its page relative to the folder; give it
     /// again for more sets (each scored on its own). `data/gold/make_real_pages.py` lays out
@@ -442,7 +459,45 @@ pub fn score_all(
 const PAGES_SHOWN: usize = 20;
 
 /// Runs the report; see the module docs.
-pub fn eval(args: EvalArgs) -> Result<ExitCode> {
+/// Where a data file named by a relative path is looked for, in order: the working folder,
+/// the checkout newsprint was built from, and the checkout around the binary
+/// (`…/target/release/newsprint`), so that `newsprint eval` works from any folder.
+fn candidates(path: &Path) -> Vec<PathBuf> {
+    let mut places = vec![path.to_path_buf()];
+    if path.is_relative() {
+        places.push(Path::new(env!("CARGO_MANIFEST_DIR")).join(path));
+        if let Ok(exe) = std::env::current_exe() {
+            places.extend(exe.ancestors().skip(1).take(4).map(|dir| dir.join(path)));
+        }
+    }
+    places.dedup();
+    places
+}
+
+/// The first place of [`candidates`] that exists, or an error naming every place looked.
+fn locate(path: &Path, what: &str) -> Result<PathBuf> {
+    let places = candidates(path);
+    places.iter().find(|p| p.exists()).cloned().ok_or_else(|| {
+        let looked: Vec<String> = places.iter().map(|p| p.display().to_string()).collect();
+        anyhow::anyhow!(
+            "{what} {} not found; looked in: {}",
+            path.display(),
+            looked.join(", ")
+        )
+    })
+}
+
+pub fn eval(mut args: EvalArgs) -> Result<ExitCode> {
+    for gold in &mut args.gold {
+        *gold = locate(gold, "gold folder").context("pass --gold DIR")?;
+    }
+    args.figures_gold =
+        locate(&args.figures_gold, "figure gold").context("pass --figures-gold FILE")?;
+    // The articles may be absent: the score is then skipped, saying where it looked.
+    let articles_looked = candidates(&args.articles);
+    if let Some(found) = articles_looked.iter().find(|p| p.exists()) {
+        args.articles = found.clone();
+    }
     let extractor = crate::pipeline::extractor(args.entity_tagger);
     let mut extracted = Extracted::default();
     for (k, gold) in args.gold.iter().enumerate() {
@@ -502,8 +557,13 @@ pub fn eval(args: EvalArgs) -> Result<ExitCode> {
             );
         }
         None => println!(
-            "\nfigures on real articles: skipped, {} is not there",
-            args.articles.display()
+            "\nfigures on real articles: skipped, {} is not there (looked in: {})",
+            args.articles.display(),
+            articles_looked
+                .iter()
+                .map(|p| p.display().to_string())
+                .collect::<Vec<_>>()
+                .join(", ")
         ),
     }
     println!("\nentities (pages with gold entities): distinct canonical names per page");

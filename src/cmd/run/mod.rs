@@ -31,8 +31,11 @@ use crate::pipeline::Stages;
 #[command(after_long_help = AFTER_HELP)]
 pub struct RunArgs {
     /// Files or folders to read. Folders are read recursively in sorted order, hidden entries
-    /// skipped; `.gz` and `.zst` files are decompressed; `.jsonl` files hold one document a
-    /// line (`{"text": ..., "id": ..., "published_date": "YYYY-MM-DD"}`).
+    /// skipped; `.gz` and `.zst` files are decompressed; `.jsonl` (and `.ndjson`) files hold
+    /// one document a line: a JSON object with the text in `text`, and optionally `id`,
+    /// `title`, `url`, `source`, `author` (a name or a list), `published_at` (RFC 3339 or
+    /// YYYY-MM-DD), `published_date`, `section` and any other fields (kept in
+    /// `documents.extra`). A file whose records have no `text` field stops the run (exit 1).
     #[arg(value_name = "INPUTS")]
     pub inputs: Vec<PathBuf>,
 
@@ -121,7 +124,8 @@ pub struct RunArgs {
 
     /// Jaccard similarity of character 3-grams at or above which an article repeats an
     /// earlier one in the run (a rescan, another edition, a syndicated copy). The copy keeps
-    /// its rows; `articles.duplicate_of` names the article kept (the first in input order).
+    /// its rows; `articles.duplicate_of` names the article kept (the earliest published, then
+    /// the first by source path).
     #[arg(long, value_name = "J", default_value_t = 0.8, value_parser = parse_fraction)]
     pub near_dup_threshold: f32,
 
@@ -167,15 +171,20 @@ Output (DIR):
   entities/       people, organisations and places, with character offsets
   quantities/     counts, money, percentages, measures, dates, durations, ordinals
   removed/        every passage taken out (duplicate, caption, credit, noise) and why
-  entity_counts/  mentions per entity over the run (copies of articles counted once)
-  quantity_counts/ figures per kind and unit: count, min, median, max (copies once)
+  entity_counts/  mentions per entity over the dataset (copies of articles counted once)
+  quantity_counts/ figures per kind and unit over the dataset: count, min, median, max
   manifest.json   version, options, inputs, rows per table, documents per status,
                   near-duplicate articles found
-Articles that repeat an earlier article anywhere in the run keep their rows and name the
-copy kept in articles.duplicate_of: filter on `duplicate_of IS NULL` to count each once.
+Keys: documents.doc_id (one per input) and articles.article_id (doc_id/article_idx), which
+every article-level table carries: `JOIN articles USING (article_id)`.
+Articles that repeat another anywhere in the dataset keep their rows and name the copy kept
+(the earliest published, then by source path) in articles.duplicate_of: filter on
+`duplicate_of IS NULL` to count each once.
 Short lines that recur on many pages beside different articles (page headers, editor
 lines, page numbers) are learned in a first read of the inputs and removed as noise.
-Each table is a folder of part-NNNNN.parquet files (zstd); see docs/schema.md.
+Each table is a folder of Parquet parts (zstd): part-r00001-00000.parquet is run 1's first
+segment (part-s003of016-r00001-00000.parquet for shard 3 of 16), and the summaries' parts
+are part-c00001-00000.parquet, by corpus step; see docs/schema.md.
 
 Exit codes:
   0  the run completed (failed documents are rows with status = error)
@@ -249,12 +258,22 @@ fn init_logging(format: LogFormat) {
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
+        .with_ansi(colour(
+            std::io::stderr().is_terminal(),
+            std::env::var_os("NO_COLOR"),
+        ))
         .with_target(false);
     // A second initialisation (tests calling run twice in one process) is harmless.
     let _ = match format {
         LogFormat::Text => builder.without_time().try_init(),
         LogFormat::Json => builder.json().flatten_event(true).try_init(),
     };
+}
+
+/// Whether logs are coloured: only on a terminal, and never when `NO_COLOR` is set to
+/// anything (no-color.org): a log file or a CI log gets plain text.
+fn colour(stderr_is_terminal: bool, no_color: Option<std::ffi::OsString>) -> bool {
+    stderr_is_terminal && no_color.is_none_or(|v| v.is_empty())
 }
 
 /// Running totals for progress and the summary.
@@ -644,5 +663,13 @@ mod tests {
         assert_eq!(parse_threads("8"), Ok(8));
         assert!(parse_threads("0").is_err());
         assert!(parse_threads("100000").is_err());
+    }
+
+    #[test]
+    fn logs_are_coloured_only_on_a_terminal_without_no_color() {
+        assert!(colour(true, None));
+        assert!(colour(true, Some("".into())));
+        assert!(!colour(true, Some("1".into())));
+        assert!(!colour(false, None));
     }
 }

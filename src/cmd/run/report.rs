@@ -126,10 +126,15 @@ pub(super) fn print_summary(
                 totals.articles
             )),
         }
-        lines.push("  rows             added   dataset".to_string());
+        lines.push(format!("  {:<18} {:>9} {:>9}", "rows", "added", "dataset"));
         for (table, rows) in &report.rows {
-            let added = report.run_rows.get(table).copied().unwrap_or(0);
-            lines.push(format!("    {table:<14} {added:>9} {rows:>9}"));
+            // The summaries are computed again over the whole dataset, not added to.
+            let added = if aggregate::is_summary(table) {
+                "-".to_string()
+            } else {
+                report.run_rows.get(table).copied().unwrap_or(0).to_string()
+            };
+            lines.push(format!("    {table:<16} {added:>9} {rows:>9}"));
         }
         lines.join("\n")
     };

@@ -1,0 +1,49 @@
+//! `newsprint report DIR`: one self-contained HTML page showing a dataset to the team that
+//! reviews a night's run: documents by status and the errors, what cleaning removed and why,
+//! articles and copies, the top names, figures by kind and unit, articles over time, and the
+//! runs. Built from the dataset's Parquet and manifest alone; no script, no network: charts
+//! are inline SVG, so the page opens anywhere, at once.
+
+mod html;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::{Context, Result};
+use clap::Args;
+
+/// Arguments of `newsprint report`.
+#[derive(Args, Debug)]
+#[command(after_long_help = "\
+The page reads the summary tables (entity_counts, quantity_counts), the manifest, and from
+the row tables only statuses, dates, kinds and a few examples: it stays a few hundred
+kilobytes for any size of dataset.
+
+Examples:
+  newsprint report out
+  newsprint report /data/news --out /srv/www/news-report.html")]
+pub struct ReportArgs {
+    /// The dataset folder a `newsprint run` (or `merge`) wrote.
+    #[arg(value_name = "DIR")]
+    pub dataset: PathBuf,
+
+    /// Where to write the page. Default: DIR/report.html.
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+}
+
+/// Writes the report; see the module docs.
+pub fn report(args: ReportArgs) -> Result<ExitCode> {
+    let data = aggregate::report::gather(&args.dataset)
+        .with_context(|| format!("cannot read the dataset in {}", args.dataset.display()))?;
+    let page = html::render(&args.dataset.display().to_string(), &data);
+    let path = args.out.unwrap_or_else(|| args.dataset.join("report.html"));
+    aggregate::report::write(&path, &page)
+        .with_context(|| format!("cannot write {}", path.display()))?;
+    println!(
+        "newsprint: report written to {} ({} KB)",
+        path.display(),
+        page.len() / 1024 + 1
+    );
+    Ok(ExitCode::SUCCESS)
+}
