@@ -6,7 +6,7 @@
 use chrono::{DateTime, NaiveDate};
 use serde_json::{Map, Value};
 
-use crate::{content_id, doc_id, RawDoc, RecordFields, Status};
+use crate::{RawDoc, RecordFields, Status};
 
 /// The field every record must carry.
 pub const TEXT_FIELD: &str = "text";
@@ -26,20 +26,12 @@ pub(crate) fn parse_record(source: String, line: &[u8]) -> RawDoc {
     };
     match read(&mut record) {
         Ok((text, external_id, published_date, fields)) => {
-            let bytes = text.into_bytes();
-            let content = content_id(&bytes);
-            RawDoc {
-                doc_id: doc_id(&source, Some(&content)),
-                content_hash: Some(content),
-                source,
-                bytes,
-                external_id,
-                published_date,
-                fields: (fields != RecordFields::default()).then(|| Box::new(fields)),
-                is_utf8_text: true,
-                outcome: None,
-                duplicate_of: None,
-            }
+            let mut doc = RawDoc::from_bytes(source, text.into_bytes());
+            doc.external_id = external_id;
+            doc.published_date = published_date;
+            doc.fields = (fields != RecordFields::default()).then(|| Box::new(fields));
+            doc.is_utf8_text = true;
+            doc
         }
         Err(reason) => fail(source, reason),
     }
