@@ -71,13 +71,23 @@ def main() -> int:
     stats = json.loads(subprocess.run([newsprint, "stats", str(dataset), "--json"], check=True,
                                       capture_output=True, text=True).stdout)
     browser = [chromium(), "--headless", "--no-sandbox", "--disable-gpu",
-               "--user-data-dir=" + str(work / "profile")]
-    dom_text = subprocess.run(browser + ["--dump-dom", page.as_uri()], check=True,
-                              capture_output=True, text=True, timeout=120).stdout
+               "--disable-dev-shm-usage", "--user-data-dir=" + str(work / "profile")]
+
+    def open_page(*flags: str) -> str:
+        # Headless Chromium now and then dies at start-up on a loaded machine (a crash of
+        # the browser, not of the page): tried three times, then the failure is reported.
+        for attempt in range(3):
+            done = subprocess.run(browser + list(flags) + [page.as_uri()], capture_output=True,
+                                  text=True, timeout=120)
+            if done.returncode == 0:
+                return done.stdout
+            print(f"chromium exited with {done.returncode} (attempt {attempt + 1}):",
+                  done.stderr[-2000:], file=sys.stderr)
+        sys.exit("report.py: headless Chromium failed three times")
+
+    dom_text = open_page("--dump-dom")
     shot = work / "report.png"
-    subprocess.run(browser + ["--hide-scrollbars", "--window-size=1280,2200",
-                              f"--screenshot={shot}", page.as_uri()],
-                   check=True, capture_output=True, timeout=120)
+    open_page("--hide-scrollbars", "--window-size=1280,2200", f"--screenshot={shot}")
 
     dom = Dom()
     dom.feed(dom_text)
