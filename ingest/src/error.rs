@@ -32,4 +32,13 @@ pub enum Error {
         /// The fields they have, sorted.
         fields: String,
     },
+    /// An object-storage input that cannot be listed (bad URL, unknown setting, no such
+    /// bucket or prefix, refused credentials).
+    #[error("cannot read input {url}: {detail}")]
+    Object {
+        /// The URL as given.
+        url: String,
+        /// What went wrong.
+        detail: String,
+    },
 }

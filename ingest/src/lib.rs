@@ -19,12 +19,14 @@
 mod decode;
 mod detect;
 mod error;
+mod object;
 mod read;
 mod record;
 mod shard;
 
 pub use decode::{decode, decode_known, DecodeOptions};
 pub use error::Error;
+pub use object::{is_url, ObjectInput};
 pub use read::{
     check_records, discover, discover_with, read, DiscoverOptions, Fingerprint, ReadOptions,
     Reader, Source,

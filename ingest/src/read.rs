@@ -27,20 +27,26 @@ pub struct Source {
     /// Where a symbolic link points that was found but not followed
     /// ([`DiscoverOptions::follow_symlinks`] off): the input is an error row saying so.
     pub link_not_followed: Option<String>,
+    /// The object to read instead of `path`, for an input in object storage.
+    pub object: Option<crate::object::ObjectInput>,
 }
 
-/// How [`discover_with`] walks folders.
-#[derive(Clone, Copy, Debug)]
+/// How [`discover_with`] walks folders and lists object storage.
+#[derive(Clone, Debug)]
 pub struct DiscoverOptions {
     /// Follow symbolic links (to files and folders, wherever they point). Off, a link is
     /// an error row naming its target, and nothing outside the named trees is read.
     pub follow_symlinks: bool,
+    /// Settings of the object store for `s3://` inputs (`endpoint`, `region`, …), after
+    /// those of the standard AWS environment.
+    pub storage_options: Vec<(String, String)>,
 }
 
 impl Default for DiscoverOptions {
     fn default() -> Self {
         DiscoverOptions {
             follow_symlinks: true,
+            storage_options: Vec::new(),
         }
     }
 }
@@ -143,19 +149,32 @@ pub fn discover_with(paths: &[PathBuf], options: DiscoverOptions) -> Result<Vec<
     let mut sources = Vec::new();
     let mut seen_dirs = HashSet::new();
     for path in paths {
+        if let Some(url) = path.to_str().filter(|p| crate::object::is_url(p)) {
+            for (object, display) in crate::object::list(url, &options.storage_options)? {
+                sources.push(Source {
+                    path: path.clone(),
+                    display,
+                    fingerprint: None,
+                    link_not_followed: None,
+                    object: Some(object),
+                });
+            }
+            continue;
+        }
         let meta = fs::metadata(path).map_err(|source| Error::Input {
             path: path.clone(),
             source,
         })?;
         let display = display_name(path.as_os_str());
         if meta.is_dir() {
-            walk(path, &display, options, &mut seen_dirs, &mut sources);
+            walk(path, &display, &options, &mut seen_dirs, &mut sources);
         } else {
             sources.push(Source {
                 path: path.clone(),
                 display,
                 fingerprint: Fingerprint::of(&meta),
                 link_not_followed: None,
+                object: None,
             });
         }
     }
@@ -194,7 +213,7 @@ pub(crate) fn display_name(path: &std::ffi::OsStr) -> String {
 fn walk(
     dir: &Path,
     display: &str,
-    options: DiscoverOptions,
+    options: &DiscoverOptions,
     seen: &mut HashSet<PathBuf>,
     out: &mut Vec<Source>,
 ) {
@@ -206,6 +225,7 @@ fn walk(
             display: display.to_string(),
             fingerprint: None,
             link_not_followed: None,
+            object: None,
         });
         return;
     };
@@ -221,6 +241,7 @@ fn walk(
                 display: display.to_string(),
                 fingerprint: None,
                 link_not_followed: None,
+                object: None,
             });
             return;
         }
@@ -241,6 +262,7 @@ fn walk(
                     display: child_display,
                     fingerprint: None,
                     link_not_followed: Some(display_name(target.as_os_str())),
+                    object: None,
                 });
                 continue;
             }
@@ -252,6 +274,7 @@ fn walk(
                 display: child_display,
                 fingerprint: meta.ok().as_ref().and_then(Fingerprint::of),
                 link_not_followed: None,
+                object: None,
             }),
         }
     }
@@ -394,6 +417,13 @@ fn open(source: &Source, options: &ReadOptions) -> Opened {
             "symbolic link to {target}, not followed (--no-follow-symlinks)"
         ));
     }
+    if let Some(object) = &source.object {
+        // The store retried what was transient; what is left is this input's error.
+        return match object.open() {
+            Ok(stream) => open_stream(source, stream, options),
+            Err(e) => fail(format!("cannot read object: {e}")),
+        };
+    }
     // Looked at before opening: opening a FIFO waits for a writer that may never come.
     match fs::metadata(&source.path) {
         Ok(meta) if meta.is_dir() => return fail("cannot read folder".to_string()),
@@ -406,10 +436,18 @@ fn open(source: &Source, options: &ReadOptions) -> Opened {
         Ok(_) => {}
         Err(e) => return fail(format!("cannot open: {e}")),
     }
-    let mut file = match File::open(&source.path) {
+    let file = match File::open(&source.path) {
         Ok(file) => file,
         Err(e) => return fail(format!("cannot open: {e}")),
     };
+    open_stream(source, Box::new(file), options)
+}
+
+/// Reads an opened input: decompressed as its magic bytes say, then one document, or
+/// JSON Lines read a record at a time.
+fn open_stream(source: &Source, mut file: Box<dyn Read + Send>, options: &ReadOptions) -> Opened {
+    let display = source.display.clone();
+    let fail = |reason: String| Opened::Doc(RawDoc::failed(display.clone(), Status::Error, reason));
     let mut magic = [0u8; 4];
     let n = match read_prefix(&mut file, &mut magic) {
         Ok(n) => n,
@@ -472,7 +510,7 @@ fn special_kind(meta: &fs::Metadata) -> &'static str {
     "a special file"
 }
 
-fn read_prefix(file: &mut File, buf: &mut [u8]) -> io::Result<usize> {
+fn read_prefix(file: &mut impl Read, buf: &mut [u8]) -> io::Result<usize> {
     let mut filled = 0;
     while filled < buf.len() {
         match file.read(&mut buf[filled..]) {
@@ -725,6 +763,7 @@ mod tests {
         assert_eq!(discover(&roots).expect("discover").len(), 3, "followed");
         let options = DiscoverOptions {
             follow_symlinks: false,
+            ..DiscoverOptions::default()
         };
         let sources = discover_with(&roots, options).expect("discover");
         assert_eq!(sources.len(), 3);

@@ -6,6 +6,7 @@ mod contract;
 mod corpus;
 mod incremental;
 mod inputs;
+mod object_storage;
 mod quality;
 mod reliability;
 mod shards;

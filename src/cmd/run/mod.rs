@@ -30,8 +30,9 @@ use crate::pipeline::Stages;
 #[derive(Args, Debug)]
 #[command(after_long_help = AFTER_HELP)]
 pub struct RunArgs {
-    /// Files or folders to read. Folders are read recursively in sorted order, hidden entries
-    /// skipped; `.gz` and `.zst` files are decompressed; `.jsonl` (and `.ndjson`) files hold
+    /// Files or folders to read, or object storage (`s3://bucket/prefix/`, `file:///path`:
+    /// the objects under a prefix are read in key order, as a folder's files). Folders are
+    /// read recursively in sorted order, hidden entries skipped; `.gz` and `.zst` files are decompressed; `.jsonl` (and `.ndjson`) files hold
     /// one document a line: a JSON object with the text in `text`, and optionally `id`,
     /// `title`, `url`, `source`, `author` (a name or a list), `published_at` (RFC 3339 or
     /// YYYY-MM-DD), `published_date`, `section` and any other fields (kept in
@@ -161,6 +162,14 @@ pub struct RunArgs {
     /// status error naming where it points, and nothing outside the named folders is read.
     #[arg(long)]
     pub no_follow_symlinks: bool,
+
+    /// A setting of the object store for `s3://` inputs, after the standard AWS environment
+    /// (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_REGION, AWS_ENDPOINT…): `endpoint`,
+    /// `region`, `allow_http`, `virtual_hosted_style_request`… for an S3-compatible server
+    /// (`--storage-option endpoint=http://minio:9000 --storage-option allow_http=true`).
+    /// Repeat it for more settings.
+    #[arg(long, value_name = "KEY=VALUE", value_parser = parse_storage_option)]
+    pub storage_option: Vec<(String, String)>,
 }
 
 const AFTER_HELP: &str = "\
@@ -245,6 +254,13 @@ pub(crate) fn parse_drop(s: &str) -> Result<clean::DropPattern, String> {
         .ok_or_else(|| format!("{s:?} is not NAME=PATTERN"))?;
     clean::DropPattern::new(name.trim(), pattern)
         .map_err(|e| format!("the pattern {:?} does not compile: {e}", name.trim()))
+}
+
+fn parse_storage_option(s: &str) -> Result<(String, String), String> {
+    s.split_once('=')
+        .filter(|(key, _)| !key.trim().is_empty())
+        .map(|(key, value)| (key.trim().to_string(), value.to_string()))
+        .ok_or_else(|| format!("{s:?} is not KEY=VALUE"))
 }
 
 fn parse_date(s: &str) -> Result<NaiveDate, String> {
@@ -337,6 +353,7 @@ impl RunPlan {
             &args.inputs,
             ingest::DiscoverOptions {
                 follow_symlinks: !args.no_follow_symlinks,
+                storage_options: args.storage_option.clone(),
             },
         )
         .map_err(|e| Usage(format!("{e:#}: {}", source_text(&e))))?;

@@ -1,0 +1,209 @@
+//! Inputs in object storage: `s3://bucket/prefix/` (and `file://` URLs) wherever a path goes.
+//!
+//! A URL names one object, or a prefix whose objects are read in key order, as a folder's
+//! files are; an object is read as a file is (`.gz`, `.zst`, JSON Lines), streamed, never
+//! held whole. The store is the Apache Arrow project's `object_store`: credentials, region
+//! and endpoint come from the standard AWS environment variables, and `--storage-option
+//! KEY=VALUE` sets any of its S3 settings (`endpoint`, `region`, `allow_http`, …) for an
+//! S3-compatible server. Transient failures (5xx, throttling, timeouts) are retried by the
+//! store with exponential backoff, each retry logged; what still fails is that input's
+//! error row.
+
+use std::fmt;
+use std::io::{self, Read};
+use std::sync::Arc;
+
+use futures::stream::{BoxStream, StreamExt};
+use object_store::aws::{AmazonS3Builder, AmazonS3ConfigKey};
+use object_store::path::Path as ObjectPath;
+use object_store::{ObjectStore, ObjectStoreExt};
+
+use crate::Error;
+
+/// Whether an input names object storage rather than a local path.
+pub fn is_url(input: &str) -> bool {
+    input.starts_with("s3://") || input.starts_with("s3a://") || input.starts_with("file://")
+}
+
+/// One store, with the runtime its requests run on: the reader is synchronous, so each
+/// request is driven to its end on this runtime's thread.
+pub struct Store {
+    url: String,
+    store: Arc<dyn ObjectStore>,
+    runtime: tokio::runtime::Runtime,
+}
+
+impl fmt::Debug for Store {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Store({})", self.url)
+    }
+}
+
+/// One object to read.
+#[derive(Clone, Debug)]
+pub struct ObjectInput {
+    store: Arc<Store>,
+    location: ObjectPath,
+}
+
+impl PartialEq for ObjectInput {
+    fn eq(&self, other: &Self) -> bool {
+        self.store.url == other.store.url && self.location == other.location
+    }
+}
+
+impl Eq for ObjectInput {}
+
+/// The objects an input URL names, in key order: `(object, its URL)`. Keys with a part
+/// starting with `.` are skipped, as hidden files in a folder are.
+pub(crate) fn list(
+    input: &str,
+    options: &[(String, String)],
+) -> Result<Vec<(ObjectInput, String)>, Error> {
+    let problem = |detail: String| Error::Object {
+        url: input.to_string(),
+        detail,
+    };
+    let url = url::Url::parse(input).map_err(|e| problem(format!("not a URL: {e}")))?;
+    let (store, prefix) = open_store(&url, options).map_err(problem)?;
+    let root = format!("{}://{}", url.scheme(), url.host_str().unwrap_or_default());
+    let store = Arc::new(Store {
+        url: root.clone(),
+        store,
+        runtime: tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .map_err(|e| problem(format!("cannot start the I/O runtime: {e}")))?,
+    });
+    let listed: Result<Vec<_>, _> = store.runtime.block_on(async {
+        let mut objects = Vec::new();
+        let prefix = (!prefix.as_ref().is_empty()).then_some(&prefix);
+        let mut stream = store.store.list(prefix);
+        while let Some(meta) = stream.next().await {
+            objects.push(meta?.location);
+        }
+        Ok::<_, object_store::Error>(objects)
+    });
+    let mut keys = listed.map_err(|e| problem(e.to_string()))?;
+    // A URL naming one object lists nothing under it as a prefix (or only deeper keys).
+    if keys.is_empty() && !input.ends_with('/') {
+        let head = store.runtime.block_on(store.store.head(&prefix));
+        match head {
+            Ok(meta) => keys.push(meta.location),
+            Err(object_store::Error::NotFound { .. }) => {}
+            Err(e) => return Err(problem(e.to_string())),
+        }
+    }
+    if keys.is_empty() {
+        return Err(problem("no object at or under this URL".to_string()));
+    }
+    keys.sort();
+    Ok(keys
+        .into_iter()
+        .filter(|key| !key.parts().any(|p| p.as_ref().starts_with('.')))
+        .map(|location| {
+            let name = if store.url.starts_with("file://") {
+                format!("file:///{location}")
+            } else {
+                format!("{}/{location}", store.url)
+            };
+            (
+                ObjectInput {
+                    store: Arc::clone(&store),
+                    location,
+                },
+                name,
+            )
+        })
+        .collect())
+}
+
+/// The store a URL names and the key (or prefix) within it. S3 settings come from the
+/// standard AWS environment, then from `options`, whose keys must be S3 settings
+/// `object_store` knows (`endpoint`, `region`, `allow_http`, `access_key_id`, …).
+fn open_store(
+    url: &url::Url,
+    options: &[(String, String)],
+) -> Result<(Arc<dyn ObjectStore>, ObjectPath), String> {
+    let key = url.path().trim_start_matches('/');
+    let prefix = ObjectPath::parse(key).map_err(|e| e.to_string())?;
+    match url.scheme() {
+        "file" => {
+            if !options.is_empty() {
+                return Err("--storage-option applies to s3:// URLs only".to_string());
+            }
+            Ok((
+                Arc::new(object_store::local::LocalFileSystem::new()),
+                prefix,
+            ))
+        }
+        "s3" | "s3a" => {
+            let mut builder = AmazonS3Builder::from_env().with_url(url.as_str());
+            for (k, v) in options {
+                let config: AmazonS3ConfigKey = k
+                    .to_ascii_lowercase()
+                    .parse()
+                    .map_err(|_| format!("--storage-option {k}: not an S3 setting"))?;
+                builder = builder.with_config(config, v);
+            }
+            let store = builder.build().map_err(|e| e.to_string())?;
+            Ok((Arc::new(store), prefix))
+        }
+        other => Err(format!(
+            "{other}:// is not a store newsprint reads (s3://, file://)"
+        )),
+    }
+}
+
+impl ObjectInput {
+    /// The object's bytes as a stream read on demand: memory holds a chunk at a time.
+    pub(crate) fn open(&self) -> io::Result<Box<dyn Read + Send>> {
+        let store = Arc::clone(&self.store);
+        let got = store
+            .runtime
+            .block_on(store.store.get(&self.location))
+            .map_err(io::Error::other)?;
+        Ok(Box::new(ObjectReader {
+            store,
+            stream: Some(got.into_stream()),
+            chunk: bytes::Bytes::new(),
+            at: 0,
+        }))
+    }
+}
+
+/// An object's byte stream as [`Read`].
+struct ObjectReader {
+    store: Arc<Store>,
+    stream: Option<BoxStream<'static, object_store::Result<bytes::Bytes>>>,
+    chunk: bytes::Bytes,
+    at: usize,
+}
+
+impl Read for ObjectReader {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        while self.at == self.chunk.len() {
+            let Some(stream) = &mut self.stream else {
+                return Ok(0);
+            };
+            match self.store.runtime.block_on(stream.next()) {
+                Some(Ok(bytes)) => {
+                    self.chunk = bytes;
+                    self.at = 0;
+                }
+                Some(Err(e)) => {
+                    self.stream = None;
+                    return Err(io::Error::other(e));
+                }
+                None => {
+                    self.stream = None;
+                    return Ok(0);
+                }
+            }
+        }
+        let n = buf.len().min(self.chunk.len() - self.at);
+        buf[..n].copy_from_slice(&self.chunk[self.at..self.at + n]);
+        self.at += n;
+        Ok(n)
+    }
+}

@@ -1,0 +1,347 @@
+//! Inputs in object storage, against a real S3 protocol server started by the test on
+//! loopback (moto's server, `pip install 'moto[server]'`), behind a proxy that injects
+//! throttling: the same tables as the same files read from disk, retries logged, and an
+//! object that cannot be read is its document's error row.
+//!
+//! Without moto the tests say so and pass, unless `NEWSPRINT_S3_TESTS=required` (CI sets
+//! it, after installing moto), when its absence fails them.
+
+use std::io::{Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::process::{Child, Command, Stdio};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use polars::prelude::*;
+
+use super::util::*;
+
+/// A moto server on a free loopback port, stopped when dropped.
+struct Moto {
+    child: Child,
+    port: u16,
+}
+
+impl Drop for Moto {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("a free port")
+        .port()
+}
+
+fn start_moto() -> Option<Moto> {
+    let available = Command::new("python3")
+        .args(["-c", "import moto.server, boto3"])
+        .status()
+        .is_ok_and(|s| s.success());
+    if !available {
+        assert!(
+            std::env::var("NEWSPRINT_S3_TESTS").as_deref() != Ok("required"),
+            "NEWSPRINT_S3_TESTS=required but moto is not installed: pip install 'moto[server]'"
+        );
+        eprintln!("object storage tests skipped: pip install 'moto[server]' to run them");
+        return None;
+    }
+    let port = free_port();
+    let child = Command::new("python3")
+        .args([
+            "-m",
+            "moto.server",
+            "-H",
+            "127.0.0.1",
+            "-p",
+            &port.to_string(),
+        ])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("start moto");
+    let started = Instant::now();
+    while TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(
+            started.elapsed() < Duration::from_secs(30),
+            "moto did not start"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    Some(Moto { child, port })
+}
+
+/// Puts every file of `dir` (names as keys under `prefix`) into `bucket`, through boto3.
+fn upload(port: u16, bucket: &str, prefix: &str, dir: &std::path::Path) {
+    let script = format!(
+        r#"
+import boto3, pathlib
+s3 = boto3.client("s3", endpoint_url="http://127.0.0.1:{port}", region_name="us-east-1",
+                  aws_access_key_id="test", aws_secret_access_key="test")
+s3.create_bucket(Bucket="{bucket}")
+for p in sorted(pathlib.Path(r"{dir}").iterdir()):
+    s3.put_object(Bucket="{bucket}", Key="{prefix}" + p.name, Body=p.read_bytes())
+"#,
+        dir = dir.display()
+    );
+    let status = Command::new("python3")
+        .args(["-c", &script])
+        .status()
+        .expect("python3");
+    assert!(status.success(), "upload failed");
+}
+
+/// A proxy in front of `upstream` that answers some requests itself: every `throttle_every`-th
+/// with 503 Slow Down (a transient error the client must retry), and every request for a
+/// key containing `forbidden` with 403 (a permanent one).
+fn proxy(upstream: u16, throttle_every: usize, forbidden: &'static str) -> (u16, Arc<AtomicUsize>) {
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
+    let port = listener.local_addr().expect("addr").port();
+    let count = Arc::new(AtomicUsize::new(0));
+    let throttled = Arc::new(AtomicUsize::new(0));
+    let throttled_out = Arc::clone(&throttled);
+    std::thread::spawn(move || {
+        for client in listener.incoming().flatten() {
+            let count = Arc::clone(&count);
+            let throttled = Arc::clone(&throttled);
+            std::thread::spawn(move || {
+                let _ = serve(
+                    client,
+                    upstream,
+                    throttle_every,
+                    forbidden,
+                    &count,
+                    &throttled,
+                );
+            });
+        }
+    });
+    (port, throttled_out)
+}
+
+fn read_head(stream: &mut TcpStream) -> std::io::Result<Option<(Vec<u8>, Vec<u8>)>> {
+    let mut buf = Vec::new();
+    let mut byte = [0u8; 4096];
+    loop {
+        if let Some(end) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
+            let rest = buf.split_off(end + 4);
+            return Ok(Some((buf, rest)));
+        }
+        let n = stream.read(&mut byte)?;
+        if n == 0 {
+            return Ok(None);
+        }
+        buf.extend_from_slice(&byte[..n]);
+    }
+}
+
+fn content_length(head: &[u8]) -> usize {
+    String::from_utf8_lossy(head)
+        .lines()
+        .find_map(|l| {
+            let (k, v) = l.split_once(':')?;
+            k.eq_ignore_ascii_case("content-length")
+                .then(|| v.trim().parse().ok())
+                .flatten()
+        })
+        .unwrap_or(0)
+}
+
+/// `head` with `Connection: close` in place of any connection header.
+fn closing(head: &[u8]) -> Vec<u8> {
+    let text = String::from_utf8_lossy(head);
+    let mut out = String::new();
+    for line in text.split("\r\n").filter(|l| !l.is_empty()) {
+        if !line.to_ascii_lowercase().starts_with("connection:") {
+            out.push_str(line);
+            out.push_str("\r\n");
+        }
+    }
+    out.push_str("Connection: close\r\n\r\n");
+    out.into_bytes()
+}
+
+fn serve(
+    mut client: TcpStream,
+    upstream: u16,
+    throttle_every: usize,
+    forbidden: &str,
+    count: &AtomicUsize,
+    throttled: &AtomicUsize,
+) -> std::io::Result<()> {
+    let Some((head, mut body)) = read_head(&mut client)? else {
+        return Ok(());
+    };
+    let want = content_length(&head);
+    while body.len() < want {
+        let mut more = vec![0u8; want - body.len()];
+        let n = client.read(&mut more)?;
+        if n == 0 {
+            break;
+        }
+        body.extend_from_slice(&more[..n]);
+    }
+    let request_line = String::from_utf8_lossy(&head)
+        .lines()
+        .next()
+        .unwrap_or_default()
+        .to_string();
+    let answer = |status: &str, code: &str| {
+        let xml = format!(
+            "<?xml version=\"1.0\"?><Error><Code>{code}</Code><Message>{code}</Message></Error>"
+        );
+        format!(
+            "HTTP/1.1 {status}\r\nContent-Type: application/xml\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{xml}",
+            xml.len()
+        )
+    };
+    if request_line.starts_with("GET") && request_line.contains(forbidden) {
+        client.write_all(answer("403 Forbidden", "AccessDenied").as_bytes())?;
+        return Ok(());
+    }
+    if (count.fetch_add(1, Ordering::SeqCst) + 1).is_multiple_of(throttle_every) {
+        throttled.fetch_add(1, Ordering::SeqCst);
+        client.write_all(answer("503 Slow Down", "SlowDown").as_bytes())?;
+        return Ok(());
+    }
+    let mut server = TcpStream::connect(("127.0.0.1", upstream))?;
+    server.write_all(&closing(&head))?;
+    server.write_all(&body)?;
+    let Some((head, rest)) = read_head(&mut server)? else {
+        return Ok(());
+    };
+    client.write_all(&closing(&head))?;
+    client.write_all(&rest)?;
+    std::io::copy(&mut server, &mut client)?;
+    Ok(())
+}
+
+/// A table with the columns that name where a document came from left out (`source`, and
+/// the keys hashed from it), which are all a store and a folder may differ in.
+fn content(out: &std::path::Path, name: &str) -> DataFrame {
+    let df = table(out, name);
+    let keep: Vec<String> = df
+        .get_column_names()
+        .into_iter()
+        .map(|c| c.to_string())
+        .filter(|c| {
+            !matches!(
+                c.as_str(),
+                "doc_id" | "source" | "article_id" | "duplicate_of"
+            )
+        })
+        .collect();
+    df.select(keep).expect("columns")
+}
+
+fn s3_args(port: u16) -> Vec<String> {
+    vec![
+        "--storage-option".into(),
+        format!("endpoint=http://127.0.0.1:{port}"),
+        "--storage-option".into(),
+        "allow_http=true".into(),
+    ]
+}
+
+fn run_s3(url: &str, out: &std::path::Path, port: u16) -> std::process::Output {
+    let mut args = vec![
+        "run".to_string(),
+        url.to_string(),
+        "--out".into(),
+        out.display().to_string(),
+    ];
+    args.extend(s3_args(port));
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    command(&args)
+        .env("AWS_ACCESS_KEY_ID", "test")
+        .env("AWS_SECRET_ACCESS_KEY", "test")
+        .env("AWS_REGION", "us-east-1")
+        .env("NEWSPRINT_LOG", "info")
+        .output()
+        .expect("newsprint runs")
+}
+
+#[test]
+fn objects_read_as_files_do_through_throttling_and_a_refused_object_is_an_error_row() {
+    let Some(moto) = start_moto() else { return };
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let local = tmp.path().join("pages");
+    std::fs::create_dir_all(&local).expect("mkdir");
+    for entry in std::fs::read_dir(root().join("data/gold/pages")).expect("gold pages") {
+        let path = entry.expect("entry").path();
+        std::fs::copy(&path, local.join(path.file_name().expect("name"))).expect("copy");
+    }
+    std::fs::write(
+        local.join("z_records.jsonl.gz"),
+        ingest::fixtures::gzip(
+            "{\"id\": 1, \"text\": \"新华社北京3月1日电 国务院总理李鹏今天会见了客人。\"}\n{\"text\": 5}\n"
+                .as_bytes(),
+        ),
+    )
+    .expect("jsonl");
+    upload(moto.port, "news", "pages/", &local);
+
+    // Through a proxy that throttles every fourth request: the store retries, logs each
+    // retry, and the tables are those of the same files read from disk.
+    let (port, throttled) = proxy(moto.port, 4, "no-such-key");
+    let from_store = tmp.path().join("from-store");
+    let output = run_s3("s3://news/pages/", &from_store, port);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{stderr}");
+    assert!(
+        throttled.load(Ordering::SeqCst) > 0,
+        "the proxy throttled nothing"
+    );
+    assert!(stderr.contains("retry"), "retries are logged: {stderr}");
+    let from_disk = tmp.path().join("from-disk");
+    run_ok(&[&local], &from_disk, &[]);
+    for name in [
+        "documents",
+        "articles",
+        "paragraphs",
+        "entities",
+        "quantities",
+        "removed",
+    ] {
+        let (a, b) = (content(&from_store, name), content(&from_disk, name));
+        assert!(a.height() > 0, "{name} is empty");
+        assert!(a.equals_missing(&b), "{name} differs:\n{a:?}\n{b:?}");
+    }
+    let sources = strings(&table(&from_store, "documents"), "source");
+    assert!(
+        sources[0]
+            .as_deref()
+            .is_some_and(|s| s.starts_with("s3://news/pages/")),
+        "{sources:?}"
+    );
+
+    // An object the store refuses is that document's error row; the run goes on.
+    let (port, _) = proxy(moto.port, usize::MAX, "z_records");
+    let refused = tmp.path().join("refused");
+    let output = run_s3("s3://news/pages/", &refused, port);
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let documents = table(&refused, "documents");
+    let rows = status_of(&documents);
+    let last = rows.last().expect("rows");
+    assert!(
+        last.0.ends_with("z_records.jsonl.gz") && last.1 == "error",
+        "{rows:?}"
+    );
+
+    // A prefix with nothing under it is a clear error before anything is written.
+    let output = run_s3("s3://news/nothing/", &tmp.path().join("none"), moto.port);
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("no object at or under this URL"),
+        "{stderr}"
+    );
+}
