@@ -116,6 +116,22 @@ pub fn settings(run: &RunArgs) -> toml::Table {
                 .collect(),
         )),
     );
+    put(
+        "storage_option",
+        Some(Value::Array(
+            run.storage_option
+                .iter()
+                .map(|(key, value)| {
+                    // Credentials are not printed: the output may land in a log.
+                    let secret = ["secret", "token", "password", "access_key_id"]
+                        .iter()
+                        .any(|s| key.to_ascii_lowercase().contains(s));
+                    let shown = if secret { "(hidden)" } else { value.as_str() };
+                    Value::String(format!("{key}={shown}"))
+                })
+                .collect(),
+        )),
+    );
     t
 }
 
