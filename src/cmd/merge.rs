@@ -42,13 +42,15 @@ pub struct MergeArgs {
     #[arg(long)]
     pub no_near_dup: bool,
 
-    /// Output format of the final line: text, or one JSON object for schedulers.
+    /// Format of the logs on stderr and of the final line: text, or JSON for schedulers.
     #[arg(long, value_enum, default_value_t = LogFormat::Text)]
     pub log_format: LogFormat,
 }
 
 /// Merges; see [`MergeArgs`].
 pub fn merge(args: MergeArgs) -> Result<ExitCode> {
+    // The corpus step's warnings (a state file rebuilt, a lock taken over) must be seen.
+    super::run::init_logging(args.log_format);
     let started = Instant::now();
     let options = (!args.no_near_dup).then(|| corpus::neardup::NearDupOptions {
         threshold: args.near_dup_threshold,

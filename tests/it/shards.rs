@@ -66,6 +66,21 @@ fn shards_merged_equal_one_unsharded_run() {
         "each shard learns the run's furniture"
     );
     assert_same_dataset(&sharded, &one, "4 shards + merge vs one run");
+    // A damaged state file is rebuilt by a merge too, and its warning is seen.
+    let sketch = std::fs::read_dir(sharded.join("_newsprint").join("sketches"))
+        .expect("sketches")
+        .next()
+        .expect("one")
+        .expect("entry")
+        .path();
+    std::fs::write(&sketch, b"garbage").expect("garbage");
+    let again = newsprint(&["merge", &sharded.display().to_string()]);
+    let stderr = String::from_utf8_lossy(&again.stderr);
+    assert!(again.status.success(), "{stderr}");
+    assert!(
+        stderr.contains("rebuilt"),
+        "a merge's warnings are logged: {stderr}"
+    );
     assert_eq!(
         manifest_of(&sharded.join("manifest.json"))["shards_merged"],
         4

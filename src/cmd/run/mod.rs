@@ -268,7 +268,7 @@ fn parse_date(s: &str) -> Result<NaiveDate, String> {
         .map_err(|e| format!("{s:?} is not a YYYY-MM-DD date: {e}"))
 }
 
-fn init_logging(format: LogFormat) {
+pub(crate) fn init_logging(format: LogFormat) {
     let filter = tracing_subscriber::EnvFilter::try_from_env("NEWSPRINT_LOG")
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
     let builder = tracing_subscriber::fmt()
