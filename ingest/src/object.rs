@@ -18,7 +18,7 @@ use object_store::aws::{AmazonS3Builder, AmazonS3ConfigKey};
 use object_store::path::Path as ObjectPath;
 use object_store::{ObjectStore, ObjectStoreExt};
 
-use crate::Error;
+use crate::{Error, Fingerprint};
 
 /// Whether an input names object storage rather than a local path.
 pub fn is_url(input: &str) -> bool {
@@ -54,12 +54,12 @@ impl PartialEq for ObjectInput {
 
 impl Eq for ObjectInput {}
 
-/// The objects an input URL names, in key order: `(object, its URL)`. Keys with a part
-/// starting with `.` are skipped, as hidden files in a folder are.
+/// The objects an input URL names, in key order: `(object, its URL, its fingerprint)`.
+/// Keys with a part starting with `.` are skipped, as hidden files in a folder are.
 pub(crate) fn list(
     input: &str,
     options: &[(String, String)],
-) -> Result<Vec<(ObjectInput, String)>, Error> {
+) -> Result<Vec<(ObjectInput, String, Option<Fingerprint>)>, Error> {
     let problem = |detail: String| Error::Object {
         url: input.to_string(),
         detail,
@@ -80,28 +80,30 @@ pub(crate) fn list(
         let prefix = (!prefix.as_ref().is_empty()).then_some(&prefix);
         let mut stream = store.store.list(prefix);
         while let Some(meta) = stream.next().await {
-            objects.push(meta?.location);
+            objects.push(meta?);
         }
         Ok::<_, object_store::Error>(objects)
     });
-    let mut keys = listed.map_err(|e| problem(e.to_string()))?;
+    let mut objects = listed.map_err(|e| problem(e.to_string()))?;
     // A URL naming one object lists nothing under it as a prefix (or only deeper keys).
-    if keys.is_empty() && !input.ends_with('/') {
+    if objects.is_empty() && !input.ends_with('/') {
         let head = store.runtime.block_on(store.store.head(&prefix));
         match head {
-            Ok(meta) => keys.push(meta.location),
+            Ok(meta) => objects.push(meta),
             Err(object_store::Error::NotFound { .. }) => {}
             Err(e) => return Err(problem(e.to_string())),
         }
     }
-    if keys.is_empty() {
+    if objects.is_empty() {
         return Err(problem("no object at or under this URL".to_string()));
     }
-    keys.sort();
-    Ok(keys
+    objects.sort_by(|a, b| a.location.cmp(&b.location));
+    Ok(objects
         .into_iter()
-        .filter(|key| !key.parts().any(|p| p.as_ref().starts_with('.')))
-        .map(|location| {
+        .filter(|meta| !meta.location.parts().any(|p| p.as_ref().starts_with('.')))
+        .map(|meta| {
+            let fingerprint = fingerprint(&meta);
+            let location = meta.location;
             let name = if store.url.starts_with("file://") {
                 format!("file:///{location}")
             } else {
@@ -113,9 +115,23 @@ pub(crate) fn list(
                     location,
                 },
                 name,
+                fingerprint,
             )
         })
         .collect())
+}
+
+/// What tells a later run an object unchanged: its size, its last-modified time, and its
+/// ETag (hashed into the place a file's inode number takes), which any rewrite changes.
+fn fingerprint(meta: &object_store::ObjectMeta) -> Option<Fingerprint> {
+    let modified_ns = meta.last_modified.timestamp_nanos_opt()?;
+    let e_tag = meta.e_tag.as_deref()?;
+    Some(Fingerprint {
+        len: meta.size,
+        modified_ns,
+        changed_ns: modified_ns,
+        inode: xxhash_rust::xxh3::xxh3_64(e_tag.as_bytes()),
+    })
 }
 
 /// The store a URL names and the key (or prefix) within it. S3 settings come from the

@@ -80,7 +80,8 @@ pub struct Fingerprint {
     /// Status change time (Unix `ctime`), nanoseconds since 1970; the modification time
     /// elsewhere.
     pub changed_ns: i64,
-    /// Inode number (0 where there is none).
+    /// Inode number (0 where there is none); for an object in object storage, a hash of
+    /// its ETag, which every rewrite of the object changes.
     pub inode: u64,
 }
 
@@ -150,11 +151,13 @@ pub fn discover_with(paths: &[PathBuf], options: DiscoverOptions) -> Result<Vec<
     let mut seen_dirs = HashSet::new();
     for path in paths {
         if let Some(url) = path.to_str().filter(|p| crate::object::is_url(p)) {
-            for (object, display) in crate::object::list(url, &options.storage_options)? {
+            for (object, display, fingerprint) in
+                crate::object::list(url, &options.storage_options)?
+            {
                 sources.push(Source {
                     path: path.clone(),
                     display,
-                    fingerprint: None,
+                    fingerprint,
                     link_not_followed: None,
                     object: Some(object),
                 });
