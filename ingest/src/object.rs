@@ -25,8 +25,8 @@ pub fn is_url(input: &str) -> bool {
     input.starts_with("s3://") || input.starts_with("s3a://") || input.starts_with("file://")
 }
 
-/// One store, with the runtime its requests run on: the reader is synchronous, so each
-/// request is driven to its end on this runtime's thread.
+/// One store, with the runtime its requests run on: the reader is synchronous and waits on
+/// each request, while the objects fetched ahead are fetched on the runtime's two threads.
 pub struct Store {
     url: String,
     store: Arc<dyn ObjectStore>,
@@ -70,7 +70,9 @@ pub(crate) fn list(
     let store = Arc::new(Store {
         url: root.clone(),
         store,
-        runtime: tokio::runtime::Builder::new_current_thread()
+        runtime: tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .thread_name("newsprint-fetch")
             .enable_all()
             .build()
             .map_err(|e| problem(format!("cannot start the I/O runtime: {e}")))?,
@@ -171,7 +173,51 @@ fn open_store(
     }
 }
 
+/// Objects fetched ahead of the reader at most: requests in flight together.
+pub(crate) const FETCH_AHEAD: usize = 32;
+/// Bytes of objects fetched ahead at most, together; a larger object is streamed when its
+/// turn comes instead.
+pub(crate) const FETCH_AHEAD_BYTES: u64 = 32 << 20;
+
+/// An object being fetched whole, ahead of its turn.
+pub(crate) struct Fetch {
+    store: Arc<Store>,
+    task: tokio::task::JoinHandle<object_store::Result<bytes::Bytes>>,
+    /// The object's size, counted against [`FETCH_AHEAD_BYTES`].
+    pub(crate) size: u64,
+}
+
+impl Fetch {
+    /// The object's bytes, waiting for them if they are still on their way.
+    pub(crate) fn wait(self) -> io::Result<Box<dyn Read + Send>> {
+        let bytes = self
+            .store
+            .runtime
+            .block_on(self.task)
+            .map_err(io::Error::other)?
+            .map_err(io::Error::other)?;
+        Ok(Box::new(io::Cursor::new(bytes)))
+    }
+}
+
 impl ObjectInput {
+    /// Starts fetching the whole object on the store's threads: the network's latency is
+    /// paid while the reader reads the objects before it. Only the store's client goes into
+    /// the task, never the runtime itself.
+    pub(crate) fn fetch(&self, size: u64) -> Fetch {
+        let client = Arc::clone(&self.store.store);
+        let location = self.location.clone();
+        let task = self
+            .store
+            .runtime
+            .spawn(async move { client.get(&location).await?.bytes().await });
+        Fetch {
+            store: Arc::clone(&self.store),
+            task,
+            size,
+        }
+    }
+
     /// The object's bytes as a stream read on demand: memory holds a chunk at a time.
     pub(crate) fn open(&self) -> io::Result<Box<dyn Read + Send>> {
         let store = Arc::clone(&self.store);

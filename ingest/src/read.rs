@@ -289,7 +289,10 @@ fn walk(
 /// same bytes under a second path come out as [`Status::Duplicate`] naming the first
 /// document; that costs 32 bytes a document, not the text.
 pub struct Reader {
-    sources: std::vec::IntoIter<Source>,
+    sources: std::collections::VecDeque<Source>,
+    /// Objects being fetched ahead, one entry for each of the first sources (`None` for a
+    /// file, or an object too large to hold: those are read when their turn comes).
+    ahead: std::collections::VecDeque<Option<crate::object::Fetch>>,
     options: ReadOptions,
     lines: Option<JsonLines>,
     /// Content hash → the first document with those bytes (its doc_id as a number).
@@ -299,7 +302,8 @@ pub struct Reader {
 /// Reads `sources` in order; see [`Reader`].
 pub fn read(sources: Vec<Source>, options: ReadOptions) -> Reader {
     Reader {
-        sources: sources.into_iter(),
+        sources: sources.into(),
+        ahead: Default::default(),
         options,
         lines: None,
         seen: HashMap::new(),
@@ -317,8 +321,20 @@ impl Iterator for Reader {
                     None => self.lines = None,
                 }
             }
-            let source = self.sources.next()?;
-            match open(&source, &self.options) {
+            self.fetch_ahead();
+            let source = self.sources.pop_front()?;
+            let opened = match self.ahead.pop_front().flatten() {
+                Some(fetch) => match fetch.wait() {
+                    Ok(stream) => open_stream(&source, stream, &self.options),
+                    Err(e) => Opened::Doc(RawDoc::failed(
+                        source.display.clone(),
+                        Status::Error,
+                        format!("cannot read object: {e}"),
+                    )),
+                },
+                None => open(&source, &self.options),
+            };
+            match opened {
                 Opened::Doc(doc) => return Some(self.mark_duplicate(doc)),
                 Opened::Lines(lines) => self.lines = Some(lines),
             }
@@ -327,6 +343,28 @@ impl Iterator for Reader {
 }
 
 impl Reader {
+    /// Starts fetching the objects among the next sources, within
+    /// [`crate::object::FETCH_AHEAD`] requests and [`crate::object::FETCH_AHEAD_BYTES`].
+    fn fetch_ahead(&mut self) {
+        use crate::object::{FETCH_AHEAD, FETCH_AHEAD_BYTES};
+        let mut bytes: u64 = self.ahead.iter().flatten().map(|f| f.size).sum();
+        while self.ahead.len() < self.sources.len() && self.ahead.len() < FETCH_AHEAD {
+            let source = &self.sources[self.ahead.len()];
+            let size = source.fingerprint.map_or(u64::MAX, |f| f.len);
+            let fetch = match &source.object {
+                Some(object) if size <= self.options.max_document_bytes.min(FETCH_AHEAD_BYTES) => {
+                    if bytes + size > FETCH_AHEAD_BYTES {
+                        break;
+                    }
+                    bytes += size;
+                    Some(object.fetch(size))
+                }
+                _ => None,
+            };
+            self.ahead.push_back(fetch);
+        }
+    }
+
     /// Treats these contents as already read, each by the document given (content hash and
     /// doc_id as numbers, see [`crate::content_number`]): an input with the same bytes comes
     /// out as [`Status::Duplicate`] of that document. An incremental run passes the contents
