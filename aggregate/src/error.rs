@@ -5,6 +5,9 @@ use std::path::PathBuf;
 /// A failure to write the dataset; the run fails with it.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
+    /// A dataset in object storage could not be read.
+    #[error(transparent)]
+    Remote(#[from] ingest::Error),
     /// A file or folder could not be written.
     #[error("cannot write {path}")]
     Io {

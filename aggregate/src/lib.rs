@@ -9,7 +9,8 @@
 //! [`merge`] runs the same corpus-wide steps over the parts of a sharded run. The tables and
 //! their columns are defined once, in [`schema`]; each is a folder of Parquet parts (zstd),
 //! present with its schema even when empty; [`dataset`] describes the files. [`stats`] and
-//! [`report`] read a written dataset back for its summary and its report page.
+//! [`report`] read a written dataset back for its summary and its report page; [`remote`]
+//! copies a committed dataset out of object storage for them.
 //!
 //! Rows are committed in segments: when a table's buffer is full, every table writes its part
 //! into a staging folder, the parts are renamed into the table folders and the manifest,
@@ -39,6 +40,7 @@ mod merge;
 mod near_duplicates;
 mod parallel;
 mod record;
+pub mod remote;
 pub mod report;
 mod retry;
 pub mod schema;

@@ -26,7 +26,7 @@ mod shard;
 
 pub use decode::{decode, decode_known, DecodeOptions};
 pub use error::Error;
-pub use object::{is_url, ObjectInput};
+pub use object::{is_url, ObjectInput, Remote};
 pub use read::{
     check_records, discover, discover_with, read, DiscoverOptions, Fingerprint, ReadOptions,
     Reader, Source,

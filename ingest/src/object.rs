@@ -123,6 +123,52 @@ pub(crate) fn list(
         .collect())
 }
 
+/// A folder in object storage read object by object: what `stats` and `report` use to copy
+/// a dataset's manifest and parts.
+pub struct Remote {
+    store: Arc<Store>,
+    prefix: ObjectPath,
+}
+
+impl Remote {
+    /// The folder `url` names (`s3://bucket/dataset`, `file:///path`), with the store's
+    /// settings as for inputs.
+    pub fn open(url: &str, options: &[(String, String)]) -> Result<Self, Error> {
+        let problem = |detail: String| Error::Object {
+            url: url.to_string(),
+            detail,
+        };
+        let parsed = url::Url::parse(url).map_err(|e| problem(format!("not a URL: {e}")))?;
+        let (store, prefix) = open_store(&parsed, options).map_err(problem)?;
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .map_err(|e| problem(format!("cannot start the I/O runtime: {e}")))?;
+        Ok(Remote {
+            store: Arc::new(Store {
+                url: url.to_string(),
+                store,
+                runtime,
+            }),
+            prefix,
+        })
+    }
+
+    /// The object at `key` under the folder, whole.
+    pub fn get(&self, key: &str) -> Result<bytes::Bytes, Error> {
+        let location = key
+            .split('/')
+            .fold(self.prefix.clone(), |path, part| path.clone().join(part));
+        self.store
+            .runtime
+            .block_on(async { self.store.store.get(&location).await?.bytes().await })
+            .map_err(|e| Error::Object {
+                url: format!("{}/{key}", self.store.url.trim_end_matches('/')),
+                detail: e.to_string(),
+            })
+    }
+}
+
 /// What tells a later run an object unchanged: its size, its last-modified time, and its
 /// ETag (hashed into the place a file's inode number takes), which any rewrite changes.
 fn fingerprint(meta: &object_store::ObjectMeta) -> Option<Fingerprint> {

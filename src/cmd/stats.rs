@@ -16,9 +16,14 @@ use clap::Args;
     after_long_help = "Examples:\n  newsprint stats out\n  newsprint stats out --json | jq .documents"
 )]
 pub struct StatsArgs {
-    /// The dataset folder a `newsprint run` wrote.
+    /// The dataset folder a `newsprint run` wrote, or its copy in object storage
+    /// (`s3://bucket/dataset`: the manifest and the parts it names are read).
     #[arg(value_name = "DIR")]
     pub out: PathBuf,
+
+    /// A setting of the object store for an `s3://` dataset, as `run --storage-option`.
+    #[arg(long, value_name = "KEY=VALUE", value_parser = super::run::parse_storage_option)]
+    pub storage_option: Vec<(String, String)>,
 
     /// Print one JSON object instead of text.
     #[arg(long)]
@@ -31,7 +36,9 @@ fn percent(part: u64, whole: u64) -> f64 {
 
 /// Prints the summary; see the module docs.
 pub fn stats(args: StatsArgs) -> Result<ExitCode> {
-    let stats = aggregate::stats::stats(&args.out)
+    let copied = super::report::local_copy(&args.out, &args.storage_option)?;
+    let dir = copied.as_ref().map_or(args.out.as_path(), |d| d.path());
+    let stats = aggregate::stats::stats(dir)
         .with_context(|| format!("cannot read the dataset in {}", args.out.display()))?;
     if args.json {
         return print(&format!("{}\n", serde_json::to_string(&stats)?));

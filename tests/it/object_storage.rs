@@ -95,6 +95,29 @@ for p in sorted(pathlib.Path(r"{dir}").iterdir()):
     assert!(status.success(), "upload failed");
 }
 
+/// Puts every file under `dir` into `bucket` under `prefix`, keys by relative path.
+fn upload_tree(port: u16, bucket: &str, prefix: &str, dir: &std::path::Path) {
+    let script = format!(
+        r#"
+import boto3, pathlib
+s3 = boto3.client("s3", endpoint_url="http://127.0.0.1:{port}", region_name="us-east-1",
+                  aws_access_key_id="test", aws_secret_access_key="test")
+s3.create_bucket(Bucket="{bucket}")
+root = pathlib.Path(r"{dir}")
+for p in sorted(root.rglob("*")):
+    if p.is_file():
+        s3.put_object(Bucket="{bucket}", Key="{prefix}" + p.relative_to(root).as_posix(),
+                      Body=p.read_bytes())
+"#,
+        dir = dir.display()
+    );
+    let status = Command::new("python3")
+        .args(["-c", &script])
+        .status()
+        .expect("python3");
+    assert!(status.success(), "upload failed");
+}
+
 /// A proxy in front of `upstream` that answers some requests itself: every `throttle_every`-th
 /// with 503 Slow Down (a transient error the client must retry), and every request for a
 /// key containing `forbidden` with 403 (a permanent one).
@@ -360,4 +383,51 @@ fn objects_read_as_files_do_through_throttling_and_a_refused_object_is_an_error_
         stderr.contains("no object at or under this URL"),
         "{stderr}"
     );
+
+    // A dataset copied into object storage is read by `stats` and `report` as on disk.
+    upload_tree(moto.port, "datasets", "night/", &from_disk);
+    let stats = |dataset: &str| -> serde_json::Value {
+        let mut args = vec!["stats".to_string(), dataset.to_string(), "--json".into()];
+        if dataset.starts_with("s3://") {
+            args.extend(s3_args(moto.port));
+        }
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let output = command(&args)
+            .env("AWS_ACCESS_KEY_ID", "test")
+            .env("AWS_SECRET_ACCESS_KEY", "test")
+            .env("AWS_REGION", "us-east-1")
+            .output()
+            .expect("stats");
+        assert!(
+            output.status.success(),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        serde_json::from_slice(&output.stdout).expect("json")
+    };
+    let remote = stats("s3://datasets/night");
+    assert_eq!(remote, stats(&from_disk.display().to_string()));
+    assert!(remote["rows"]["articles"].as_u64() > Some(0));
+    let page = tmp.path().join("night.html");
+    let mut args = vec![
+        "report".to_string(),
+        "s3://datasets/night".into(),
+        "--out".into(),
+        page.display().to_string(),
+    ];
+    args.extend(s3_args(moto.port));
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let output = command(&args)
+        .env("AWS_ACCESS_KEY_ID", "test")
+        .env("AWS_SECRET_ACCESS_KEY", "test")
+        .env("AWS_REGION", "us-east-1")
+        .output()
+        .expect("report");
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let html = std::fs::read_to_string(&page).expect("page");
+    assert!(html.contains("s3://datasets/night") && html.contains("id=\"runs\""));
 }

@@ -23,21 +23,46 @@ Examples:
   newsprint report out
   newsprint report /data/news --out /srv/www/news-report.html")]
 pub struct ReportArgs {
-    /// The dataset folder a `newsprint run` (or `merge`) wrote.
+    /// The dataset folder a `newsprint run` (or `merge`) wrote, or its copy in object
+    /// storage (`s3://bucket/dataset`: the manifest and the parts it names are read).
     #[arg(value_name = "DIR")]
     pub dataset: PathBuf,
 
-    /// Where to write the page. Default: DIR/report.html.
+    /// Where to write the page. Default: DIR/report.html (./report.html for a dataset in
+    /// object storage).
     #[arg(long, value_name = "FILE")]
     pub out: Option<PathBuf>,
+
+    /// A setting of the object store for an `s3://` dataset, as `run --storage-option`.
+    #[arg(long, value_name = "KEY=VALUE", value_parser = super::run::parse_storage_option)]
+    pub storage_option: Vec<(String, String)>,
+}
+
+/// For a dataset in object storage, its committed manifest and parts copied into a
+/// temporary folder (removed when dropped); `None` for a local dataset.
+pub(crate) fn local_copy(
+    dataset: &std::path::Path,
+    options: &[(String, String)],
+) -> Result<Option<tempfile::TempDir>> {
+    match dataset.to_str().filter(|d| ingest::is_url(d)) {
+        Some(url) => aggregate::remote::copy(url, options)
+            .map(Some)
+            .with_context(|| format!("cannot read the dataset {url}")),
+        None => Ok(None),
+    }
 }
 
 /// Writes the report; see the module docs.
 pub fn report(args: ReportArgs) -> Result<ExitCode> {
-    let data = aggregate::report::gather(&args.dataset)
+    let copied = local_copy(&args.dataset, &args.storage_option)?;
+    let dir = copied.as_ref().map_or(args.dataset.as_path(), |d| d.path());
+    let data = aggregate::report::gather(dir)
         .with_context(|| format!("cannot read the dataset in {}", args.dataset.display()))?;
     let page = html::render(&args.dataset.display().to_string(), &data);
-    let path = args.out.unwrap_or_else(|| args.dataset.join("report.html"));
+    let path = args.out.unwrap_or_else(|| match copied {
+        Some(_) => PathBuf::from("report.html"),
+        None => args.dataset.join("report.html"),
+    });
     aggregate::report::write(&path, &page)
         .with_context(|| format!("cannot write {}", path.display()))?;
     println!(

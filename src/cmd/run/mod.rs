@@ -256,7 +256,7 @@ pub(crate) fn parse_drop(s: &str) -> Result<clean::DropPattern, String> {
         .map_err(|e| format!("the pattern {:?} does not compile: {e}", name.trim()))
 }
 
-fn parse_storage_option(s: &str) -> Result<(String, String), String> {
+pub(crate) fn parse_storage_option(s: &str) -> Result<(String, String), String> {
     s.split_once('=')
         .filter(|(key, _)| !key.trim().is_empty())
         .map(|(key, value)| (key.trim().to_string(), value.to_string()))
