@@ -19,6 +19,7 @@ use clap::{CommandFactory, Parser, Subcommand};
 #[command(after_help = "Examples:\n  \
     newsprint run data/pages --out out\n  \
     newsprint run archive/2026/ extra.jsonl.gz --out dataset --published-date 2026-01-21\n  \
+    newsprint run s3://archive/2026/ --out dataset --storage-option region=eu-west-1\n  \
     newsprint run archive/ --out /shared/ds --shard 3/16    (then: newsprint merge /shared/ds)\n  \
     newsprint stats out\n  \
     newsprint report out    (then open out/report.html)\n  \

@@ -204,7 +204,8 @@ Exit codes:
 Examples:
   newsprint run data/pages --out out
   newsprint run scans/ --out dataset --published-date 2026-01-21 --threads 8
-  newsprint run pages.jsonl.gz --out dataset --log-format json";
+  newsprint run pages.jsonl.gz --out dataset --log-format json
+  newsprint run s3://archive/2026/ --out dataset --storage-option endpoint=http://minio:9000";
 
 /// Warns of each state file the corpus step found out of step with the parts.
 pub(crate) fn warn_repaired(corpus: Option<&aggregate::CorpusReport>) {
