@@ -64,19 +64,8 @@ pub(crate) fn list(
         url: input.to_string(),
         detail,
     };
-    let url = url::Url::parse(input).map_err(|e| problem(format!("not a URL: {e}")))?;
-    let (store, prefix) = open_store(&url, options).map_err(problem)?;
-    let root = format!("{}://{}", url.scheme(), url.host_str().unwrap_or_default());
-    let store = Arc::new(Store {
-        url: root.clone(),
-        store,
-        runtime: tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(2)
-            .thread_name("newsprint-fetch")
-            .enable_all()
-            .build()
-            .map_err(|e| problem(format!("cannot start the I/O runtime: {e}")))?,
-    });
+    // Objects are fetched ahead on the runtime's threads while the reader works.
+    let (store, prefix) = Store::connect(input, options, Some(2))?;
     let listed: Result<Vec<_>, _> = store.runtime.block_on(async {
         let mut objects = Vec::new();
         let prefix = (!prefix.as_ref().is_empty()).then_some(&prefix);
@@ -105,22 +94,69 @@ pub(crate) fn list(
         .filter(|meta| !meta.location.parts().any(|p| p.as_ref().starts_with('.')))
         .map(|meta| {
             let fingerprint = fingerprint(&meta);
-            let location = meta.location;
-            let name = if store.url.starts_with("file://") {
-                format!("file:///{location}")
-            } else {
-                format!("{}/{location}", store.url)
-            };
+            let name = store.name_of(&meta.location);
             (
                 ObjectInput {
                     store: Arc::clone(&store),
-                    location,
+                    location: meta.location,
                 },
                 name,
                 fingerprint,
             )
         })
         .collect())
+}
+
+impl Store {
+    /// The store `input` names and the key (or prefix) within it, with a runtime of
+    /// `threads` worker threads, or one on the calling thread alone for `None`.
+    fn connect(
+        input: &str,
+        options: &[(String, String)],
+        threads: Option<usize>,
+    ) -> Result<(Arc<Store>, ObjectPath), Error> {
+        let problem = |detail: String| Error::Object {
+            url: input.to_string(),
+            detail,
+        };
+        let url = url::Url::parse(input).map_err(|e| problem(format!("not a URL: {e}")))?;
+        let (store, prefix) = open_store(&url, options).map_err(problem)?;
+        let runtime = match threads {
+            Some(n) => tokio::runtime::Builder::new_multi_thread()
+                .worker_threads(n)
+                .thread_name("newsprint-fetch")
+                .enable_all()
+                .build(),
+            None => tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build(),
+        }
+        .map_err(|e| problem(format!("cannot start the I/O runtime: {e}")))?;
+        let root = format!("{}://{}", url.scheme(), url.host_str().unwrap_or_default());
+        let store = Store {
+            url: root,
+            store,
+            runtime,
+        };
+        Ok((Arc::new(store), prefix))
+    }
+
+    /// The URL of the object at `location`, as a `source` names it.
+    fn name_of(&self, location: &ObjectPath) -> String {
+        if self.url.starts_with("file://") {
+            format!("file:///{location}")
+        } else {
+            format!("{}/{location}", self.url)
+        }
+    }
+
+    /// The object at `location`, whole.
+    async fn whole(
+        client: Arc<dyn ObjectStore>,
+        location: ObjectPath,
+    ) -> object_store::Result<bytes::Bytes> {
+        client.get(&location).await?.bytes().await
+    }
 }
 
 /// A folder in object storage read object by object: what `stats` and `report` use to copy
@@ -134,36 +170,21 @@ impl Remote {
     /// The folder `url` names (`s3://bucket/dataset`, `file:///path`), with the store's
     /// settings as for inputs.
     pub fn open(url: &str, options: &[(String, String)]) -> Result<Self, Error> {
-        let problem = |detail: String| Error::Object {
-            url: url.to_string(),
-            detail,
-        };
-        let parsed = url::Url::parse(url).map_err(|e| problem(format!("not a URL: {e}")))?;
-        let (store, prefix) = open_store(&parsed, options).map_err(problem)?;
-        let runtime = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .map_err(|e| problem(format!("cannot start the I/O runtime: {e}")))?;
-        Ok(Remote {
-            store: Arc::new(Store {
-                url: url.to_string(),
-                store,
-                runtime,
-            }),
-            prefix,
-        })
+        let (store, prefix) = Store::connect(url, options, None)?;
+        Ok(Remote { store, prefix })
     }
 
     /// The object at `key` under the folder, whole.
     pub fn get(&self, key: &str) -> Result<bytes::Bytes, Error> {
         let location = key
             .split('/')
-            .fold(self.prefix.clone(), |path, part| path.clone().join(part));
+            .fold(self.prefix.clone(), |path, part| path.join(part));
+        let client = Arc::clone(&self.store.store);
         self.store
             .runtime
-            .block_on(async { self.store.store.get(&location).await?.bytes().await })
+            .block_on(Store::whole(client, location.clone()))
             .map_err(|e| Error::Object {
-                url: format!("{}/{key}", self.store.url.trim_end_matches('/')),
+                url: self.store.name_of(&location),
                 detail: e.to_string(),
             })
     }
@@ -252,11 +273,10 @@ impl ObjectInput {
     /// the task, never the runtime itself.
     pub(crate) fn fetch(&self, size: u64) -> Fetch {
         let client = Arc::clone(&self.store.store);
-        let location = self.location.clone();
         let task = self
             .store
             .runtime
-            .spawn(async move { client.get(&location).await?.bytes().await });
+            .spawn(Store::whole(client, self.location.clone()));
         Fetch {
             store: Arc::clone(&self.store),
             task,

@@ -323,18 +323,8 @@ impl Iterator for Reader {
             }
             self.fetch_ahead();
             let source = self.sources.pop_front()?;
-            let opened = match self.ahead.pop_front().flatten() {
-                Some(fetch) => match fetch.wait() {
-                    Ok(stream) => open_stream(&source, stream, &self.options),
-                    Err(e) => Opened::Doc(RawDoc::failed(
-                        source.display.clone(),
-                        Status::Error,
-                        format!("cannot read object: {e}"),
-                    )),
-                },
-                None => open(&source, &self.options),
-            };
-            match opened {
+            let fetched = self.ahead.pop_front().flatten();
+            match open(&source, &self.options, fetched) {
                 Opened::Doc(doc) => return Some(self.mark_duplicate(doc)),
                 Opened::Lines(lines) => self.lines = Some(lines),
             }
@@ -407,7 +397,7 @@ const RECORDS_CHECKED: usize = 100;
 /// the fields found, not a dataset of error rows. Costs a few kilobytes of each such file.
 pub fn check_records(sources: &[Source], options: &ReadOptions) -> Result<(), Error> {
     for source in sources {
-        let Opened::Lines(mut lines) = open(source, options) else {
+        let Opened::Lines(mut lines) = open(source, options, None) else {
             continue;
         };
         let (mut objects, mut fields) = (0, std::collections::BTreeSet::new());
@@ -415,17 +405,15 @@ pub fn check_records(sources: &[Source], options: &ReadOptions) -> Result<(), Er
             let Some(Ok((_, line))) = lines.next_raw_line(options.max_document_bytes) else {
                 break;
             };
-            match crate::record::has_text_field(&line) {
-                Some(true) => {
-                    objects = 0;
-                    break;
-                }
-                Some(false) => {
-                    objects += 1;
-                    fields.extend(crate::record::field_names(&line));
-                }
-                None => {}
+            let Some(names) = crate::record::field_names(&line) else {
+                continue;
+            };
+            if names.iter().any(|n| n == crate::TEXT_FIELD) {
+                objects = 0;
+                break;
             }
+            objects += 1;
+            fields.extend(names);
         }
         if objects > 0 {
             return Err(Error::NoTextField {
@@ -443,6 +431,17 @@ enum Opened {
     Lines(JsonLines),
 }
 
+impl Opened {
+    /// The error row of an input that could not be read.
+    fn failed(source: &Source, reason: String) -> Self {
+        Opened::Doc(RawDoc::failed(
+            source.display.clone(),
+            Status::Error,
+            reason,
+        ))
+    }
+}
+
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Compression {
     None,
@@ -450,17 +449,22 @@ enum Compression {
     Zstd,
 }
 
-fn open(source: &Source, options: &ReadOptions) -> Opened {
-    let display = source.display.clone();
-    let fail = |reason: String| Opened::Doc(RawDoc::failed(display.clone(), Status::Error, reason));
+/// Opens `source` (an object with the bytes already `fetched`, when they were fetched
+/// ahead).
+fn open(source: &Source, options: &ReadOptions, fetched: Option<crate::object::Fetch>) -> Opened {
+    let fail = |reason: String| Opened::failed(source, reason);
     if let Some(target) = &source.link_not_followed {
         return fail(format!(
             "symbolic link to {target}, not followed (--no-follow-symlinks)"
         ));
     }
     if let Some(object) = &source.object {
+        let stream = match fetched {
+            Some(fetch) => fetch.wait(),
+            None => object.open(),
+        };
         // The store retried what was transient; what is left is this input's error.
-        return match object.open() {
+        return match stream {
             Ok(stream) => open_stream(source, stream, options),
             Err(e) => fail(format!("cannot read object: {e}")),
         };
@@ -487,8 +491,7 @@ fn open(source: &Source, options: &ReadOptions) -> Opened {
 /// Reads an opened input: decompressed as its magic bytes say, then one document, or
 /// JSON Lines read a record at a time.
 fn open_stream(source: &Source, mut file: Box<dyn Read + Send>, options: &ReadOptions) -> Opened {
-    let display = source.display.clone();
-    let fail = |reason: String| Opened::Doc(RawDoc::failed(display.clone(), Status::Error, reason));
+    let fail = |reason: String| Opened::failed(source, reason);
     let mut magic = [0u8; 4];
     let n = match read_prefix(&mut file, &mut magic) {
         Ok(n) => n,

@@ -132,20 +132,13 @@ fn type_name(value: &Value) -> &'static str {
     }
 }
 
-/// Whether a record's line carries a `text` field at all (of any type): what tells a file
-/// of records in another layout from a file with a few bad records.
-pub(crate) fn has_text_field(line: &[u8]) -> Option<bool> {
+/// The field names of a record's line (`None` when it is not a JSON object): whether any
+/// is `text` tells a file of records in another layout from a file with a few bad records,
+/// and the names say what such a file holds.
+pub(crate) fn field_names(line: &[u8]) -> Option<Vec<String>> {
     match serde_json::from_slice::<Value>(line) {
-        Ok(Value::Object(record)) => Some(record.contains_key(TEXT_FIELD)),
+        Ok(Value::Object(record)) => Some(record.into_iter().map(|(k, _)| k).collect()),
         _ => None,
-    }
-}
-
-/// The field names of a record's line, for the message that names what a file holds.
-pub(crate) fn field_names(line: &[u8]) -> Vec<String> {
-    match serde_json::from_slice::<Value>(line) {
-        Ok(Value::Object(record)) => record.keys().cloned().collect(),
-        _ => Vec::new(),
     }
 }
 
