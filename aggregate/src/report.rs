@@ -138,7 +138,7 @@ pub fn gather(out: &Path) -> Result<ReportData, Error> {
             })?;
             for day in days.iter() {
                 let month = day
-                    .and_then(|d| chrono::NaiveDate::from_num_days_from_ce_opt(d + 719_163))
+                    .and_then(crate::table::from_epoch_days)
                     .map(|d| d.format("%Y-%m").to_string())
                     .unwrap_or_default();
                 *data.articles_by_month.entry(month).or_default() += 1;

@@ -55,9 +55,16 @@ impl Data {
 }
 
 pub(crate) fn epoch_days(date: NaiveDate) -> i32 {
-    const UNIX_EPOCH_FROM_CE: i32 = 719_163;
     chrono::Datelike::num_days_from_ce(&date) - UNIX_EPOCH_FROM_CE
 }
+
+/// The date a `date32` value (days since 1970-01-01) stands for.
+pub(crate) fn from_epoch_days(days: i32) -> Option<NaiveDate> {
+    NaiveDate::from_num_days_from_ce_opt(days.checked_add(UNIX_EPOCH_FROM_CE)?)
+}
+
+/// Days from 0001-01-01 (day 1 of the common era) to 1970-01-01.
+const UNIX_EPOCH_FROM_CE: i32 = 719_163;
 
 /// A table being written: the rows buffered since its last part.
 pub(crate) struct TableWriter {
@@ -275,4 +282,19 @@ fn to_column(name: &str, data: Data) -> PolarsResult<Column> {
         }
     };
     Ok(series.into())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn epoch_days_read_back_as_the_same_date() {
+        for (y, m, d, days) in [(1970, 1, 1, 0), (2026, 1, 21, 20_474), (1969, 12, 31, -1)] {
+            let date = NaiveDate::from_ymd_opt(y, m, d).expect("date");
+            assert_eq!(epoch_days(date), days);
+            assert_eq!(from_epoch_days(days), Some(date));
+        }
+        assert_eq!(from_epoch_days(i32::MAX), None);
+    }
 }

@@ -14,6 +14,11 @@ pub fn grouped(n: u64) -> String {
     out
 }
 
+/// `part` as a percentage of `whole` (0 for an empty whole).
+pub fn percent(part: u64, whole: u64) -> f64 {
+    100.0 * part as f64 / whole.max(1) as f64
+}
+
 /// A figure as a reader takes it in: digits grouped, at most two decimals, and the large
 /// ones in words (`3806000000` → `3.81 billion`).
 pub fn readable(value: f64) -> String {
@@ -54,5 +59,7 @@ mod tests {
         assert_eq!(readable(12.999), "13");
         assert_eq!(readable(7.0), "7");
         assert_eq!(readable(999_999.999), "1,000,000");
+        assert_eq!(percent(1, 4), 25.0);
+        assert_eq!(percent(3, 0), 300.0);
     }
 }

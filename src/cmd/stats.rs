@@ -7,7 +7,7 @@ use std::process::ExitCode;
 
 use anyhow::{Context, Result};
 
-use super::numbers::{grouped, readable};
+use super::numbers::{grouped, percent, readable};
 use clap::Args;
 
 /// Arguments of `newsprint stats`.
@@ -28,10 +28,6 @@ pub struct StatsArgs {
     /// Print one JSON object instead of text.
     #[arg(long)]
     pub json: bool,
-}
-
-fn percent(part: u64, whole: u64) -> f64 {
-    100.0 * part as f64 / whole.max(1) as f64
 }
 
 /// Prints the summary; see the module docs.

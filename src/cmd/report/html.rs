@@ -5,7 +5,7 @@ use std::fmt::Write as _;
 
 use aggregate::report::ReportData;
 
-use crate::cmd::numbers::{grouped, readable};
+use crate::cmd::numbers::{grouped, percent, readable};
 
 /// Escapes text for HTML element content and attribute values.
 fn esc(text: &str) -> String {
@@ -23,8 +23,9 @@ fn esc(text: &str) -> String {
     out
 }
 
-fn percent(part: u64, whole: u64) -> String {
-    format!("{:.1} %", 100.0 * part as f64 / whole.max(1) as f64)
+/// A share as the page prints it: `12.5 %`.
+fn share(part: u64, whole: u64) -> String {
+    format!("{:.1} %", percent(part, whole))
 }
 
 /// A horizontal bar chart: one labelled bar a row, lengths in proportion.
@@ -170,7 +171,7 @@ fn documents(page: &mut String, data: &ReportData) {
             esc(status),
             esc(status),
             grouped(*n),
-            percent(*n, total)
+            share(*n, total)
         );
     }
     page.push_str("</table>");
@@ -217,7 +218,7 @@ fn removed(page: &mut String, data: &ReportData) {
         grouped(chars_in),
         chars("out"),
         grouped(chars("out")),
-        percent(chars("out"), chars_in)
+        share(chars("out"), chars_in)
     );
     let items: Vec<(String, u64)> = kinds
         .iter()
@@ -260,7 +261,7 @@ fn articles(page: &mut String, data: &ReportData) {
          <span data-unique=\"{}\">{}</span> are counted once.</p>",
         grouped(articles),
         grouped(copies),
-        percent(copies, articles),
+        share(copies, articles),
         articles - copies.min(articles),
         grouped(articles - copies.min(articles))
     );
