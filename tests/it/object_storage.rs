@@ -75,28 +75,9 @@ fn start_moto() -> Option<Moto> {
     Some(Moto { child, port })
 }
 
-/// Puts every file of `dir` (names as keys under `prefix`) into `bucket`, through boto3.
+/// Puts every file under `dir` into `bucket` under `prefix`, keyed by its path relative to
+/// `dir`, through boto3.
 fn upload(port: u16, bucket: &str, prefix: &str, dir: &std::path::Path) {
-    let script = format!(
-        r#"
-import boto3, pathlib
-s3 = boto3.client("s3", endpoint_url="http://127.0.0.1:{port}", region_name="us-east-1",
-                  aws_access_key_id="test", aws_secret_access_key="test")
-s3.create_bucket(Bucket="{bucket}")
-for p in sorted(pathlib.Path(r"{dir}").iterdir()):
-    s3.put_object(Bucket="{bucket}", Key="{prefix}" + p.name, Body=p.read_bytes())
-"#,
-        dir = dir.display()
-    );
-    let status = Command::new("python3")
-        .args(["-c", &script])
-        .status()
-        .expect("python3");
-    assert!(status.success(), "upload failed");
-}
-
-/// Puts every file under `dir` into `bucket` under `prefix`, keys by relative path.
-fn upload_tree(port: u16, bucket: &str, prefix: &str, dir: &std::path::Path) {
     let script = format!(
         r#"
 import boto3, pathlib
@@ -261,24 +242,17 @@ fn content(out: &std::path::Path, name: &str) -> DataFrame {
     df.select(keep).expect("columns")
 }
 
-fn s3_args(port: u16) -> Vec<String> {
-    vec![
-        "--storage-option".into(),
-        format!("endpoint=http://127.0.0.1:{port}"),
-        "--storage-option".into(),
-        "allow_http=true".into(),
-    ]
-}
-
-fn run_s3(url: &str, out: &std::path::Path, port: u16) -> std::process::Output {
-    let mut args = vec![
-        "run".to_string(),
-        url.to_string(),
-        "--out".into(),
-        out.display().to_string(),
-    ];
-    args.extend(s3_args(port));
-    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+/// `newsprint ARGS` against the S3 server on `port`: its endpoint as storage options, test
+/// credentials in the environment, logs at info (where retries are).
+fn newsprint_s3(args: &[&str], port: u16) -> std::process::Output {
+    let endpoint = format!("endpoint=http://127.0.0.1:{port}");
+    let mut args = args.to_vec();
+    args.extend([
+        "--storage-option",
+        &endpoint,
+        "--storage-option",
+        "allow_http=true",
+    ]);
     command(&args)
         .env("AWS_ACCESS_KEY_ID", "test")
         .env("AWS_SECRET_ACCESS_KEY", "test")
@@ -286,6 +260,10 @@ fn run_s3(url: &str, out: &std::path::Path, port: u16) -> std::process::Output {
         .env("NEWSPRINT_LOG", "info")
         .output()
         .expect("newsprint runs")
+}
+
+fn run_s3(url: &str, out: &std::path::Path, port: u16) -> std::process::Output {
+    newsprint_s3(&["run", url, "--out", &out.display().to_string()], port)
 }
 
 #[test]
@@ -324,14 +302,7 @@ fn objects_read_as_files_do_through_throttling_and_a_refused_object_is_an_error_
     assert!(stderr.contains("retry"), "retries are logged: {stderr}");
     let from_disk = tmp.path().join("from-disk");
     run_ok(&[&local], &from_disk, &[]);
-    for name in [
-        "documents",
-        "articles",
-        "paragraphs",
-        "entities",
-        "quantities",
-        "removed",
-    ] {
+    for name in TABLES {
         let (a, b) = (content(&from_store, name), content(&from_disk, name));
         assert!(a.height() > 0, "{name} is empty");
         assert!(a.equals_missing(&b), "{name} differs:\n{a:?}\n{b:?}");
@@ -385,19 +356,8 @@ fn objects_read_as_files_do_through_throttling_and_a_refused_object_is_an_error_
     );
 
     // A dataset copied into object storage is read by `stats` and `report` as on disk.
-    upload_tree(moto.port, "datasets", "night/", &from_disk);
-    let stats = |dataset: &str| -> serde_json::Value {
-        let mut args = vec!["stats".to_string(), dataset.to_string(), "--json".into()];
-        if dataset.starts_with("s3://") {
-            args.extend(s3_args(moto.port));
-        }
-        let args: Vec<&str> = args.iter().map(String::as_str).collect();
-        let output = command(&args)
-            .env("AWS_ACCESS_KEY_ID", "test")
-            .env("AWS_SECRET_ACCESS_KEY", "test")
-            .env("AWS_REGION", "us-east-1")
-            .output()
-            .expect("stats");
+    upload(moto.port, "datasets", "night/", &from_disk);
+    let stats = |output: std::process::Output| -> serde_json::Value {
         assert!(
             output.status.success(),
             "{}",
@@ -405,24 +365,23 @@ fn objects_read_as_files_do_through_throttling_and_a_refused_object_is_an_error_
         );
         serde_json::from_slice(&output.stdout).expect("json")
     };
-    let remote = stats("s3://datasets/night");
-    assert_eq!(remote, stats(&from_disk.display().to_string()));
+    let remote = stats(newsprint_s3(
+        &["stats", "s3://datasets/night", "--json"],
+        moto.port,
+    ));
+    let on_disk = stats(newsprint(&[
+        "stats",
+        &from_disk.display().to_string(),
+        "--json",
+    ]));
+    assert_eq!(remote, on_disk);
     assert!(remote["rows"]["articles"].as_u64() > Some(0));
     let page = tmp.path().join("night.html");
-    let mut args = vec![
-        "report".to_string(),
-        "s3://datasets/night".into(),
-        "--out".into(),
-        page.display().to_string(),
-    ];
-    args.extend(s3_args(moto.port));
-    let args: Vec<&str> = args.iter().map(String::as_str).collect();
-    let output = command(&args)
-        .env("AWS_ACCESS_KEY_ID", "test")
-        .env("AWS_SECRET_ACCESS_KEY", "test")
-        .env("AWS_REGION", "us-east-1")
-        .output()
-        .expect("report");
+    let page_arg = page.display().to_string();
+    let output = newsprint_s3(
+        &["report", "s3://datasets/night", "--out", &page_arg],
+        moto.port,
+    );
     assert!(
         output.status.success(),
         "{}",
