@@ -1,4 +1,6 @@
-//! Subcommands, one file each.
+//! Subcommands, one file each, and what more than one of them needs.
+
+use anyhow::Context as _;
 
 pub mod bench;
 pub mod config;
@@ -23,6 +25,20 @@ impl std::fmt::Display for Usage {
 }
 
 impl std::error::Error for Usage {}
+
+/// For a dataset in object storage, its committed manifest and parts copied into a
+/// temporary folder (removed when dropped); `None` for a local dataset.
+pub(crate) fn local_copy(
+    dataset: &std::path::Path,
+    options: &[(String, String)],
+) -> anyhow::Result<Option<tempfile::TempDir>> {
+    match dataset.to_str().filter(|d| ingest::is_url(d)) {
+        Some(url) => aggregate::remote::copy(url, options)
+            .map(Some)
+            .with_context(|| format!("cannot read the dataset {url}")),
+        None => Ok(None),
+    }
+}
 
 /// Peak resident memory of this process, from `/proc/self/status` (Linux only).
 pub fn peak_rss_bytes() -> Option<u64> {

@@ -32,7 +32,7 @@ pub struct StatsArgs {
 
 /// Prints the summary; see the module docs.
 pub fn stats(args: StatsArgs) -> Result<ExitCode> {
-    let copied = super::report::local_copy(&args.out, &args.storage_option)?;
+    let copied = super::local_copy(&args.out, &args.storage_option)?;
     let dir = copied.as_ref().map_or(args.out.as_path(), |d| d.path());
     let stats = aggregate::stats::stats(dir)
         .with_context(|| format!("cannot read the dataset in {}", args.out.display()))?;

@@ -38,23 +38,9 @@ pub struct ReportArgs {
     pub storage_option: Vec<(String, String)>,
 }
 
-/// For a dataset in object storage, its committed manifest and parts copied into a
-/// temporary folder (removed when dropped); `None` for a local dataset.
-pub(crate) fn local_copy(
-    dataset: &std::path::Path,
-    options: &[(String, String)],
-) -> Result<Option<tempfile::TempDir>> {
-    match dataset.to_str().filter(|d| ingest::is_url(d)) {
-        Some(url) => aggregate::remote::copy(url, options)
-            .map(Some)
-            .with_context(|| format!("cannot read the dataset {url}")),
-        None => Ok(None),
-    }
-}
-
 /// Writes the report; see the module docs.
 pub fn report(args: ReportArgs) -> Result<ExitCode> {
-    let copied = local_copy(&args.dataset, &args.storage_option)?;
+    let copied = super::local_copy(&args.dataset, &args.storage_option)?;
     let dir = copied.as_ref().map_or(args.dataset.as_path(), |d| d.path());
     let data = aggregate::report::gather(dir)
         .with_context(|| format!("cannot read the dataset in {}", args.dataset.display()))?;
