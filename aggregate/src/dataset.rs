@@ -19,6 +19,16 @@
 //! A part is written into the staging folder and renamed into its table's folder; then the
 //! manifest, written beside and renamed over, names it. A part that no manifest names is left
 //! over from a killed run and is deleted by the next run of the same writer.
+//!
+//! A named part never changes: a part whose rows change (an articles part whose
+//! `duplicate_of` the corpus step brings up to date, a documents part losing error rows that
+//! a retry superseded) is written under a new name marking the rewrite
+//! (`part-r00001-00000-g00007.parquet`: rewritten by corpus step 7; `-u00005`: by run 5),
+//! and the manifest switches to it. A part's *segment* is its name less that mark: the parts
+//! of one segment hold the rows of the same documents, in every table, and the state files
+//! of a segment (sketches, summary partials) are named by it. The same rule makes the
+//! protocol hold on object storage, where a reader following an older manifest must keep
+//! finding the parts it names unchanged.
 
 use std::collections::{BTreeMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -33,6 +43,8 @@ use crate::{CorpusReport, Error};
 pub const MANIFEST: &str = "manifest.json";
 /// The folder of state that only newsprint reads (sketches, furniture counts, staging).
 pub const STATE_DIR: &str = "_newsprint";
+/// The marker `merge` writes once the dataset it joined is committed, for schedulers.
+pub const SUCCESS: &str = "_SUCCESS";
 /// The folder of the shards' manifests.
 pub const SHARDS_DIR: &str = "shards";
 
@@ -290,16 +302,20 @@ impl WriterTag {
         }
     }
 
-    /// Whether `file` is a part this writer (or, unsharded, its corpus step) wrote.
-    fn owns(&self, file: &str) -> bool {
+    /// Whether `file` is a part this writer (or, unsharded, its corpus step) wrote. The
+    /// corpus step's rewrites of a shard's parts belong to `merge`, the unsharded writer.
+    pub(crate) fn owns(&self, file: &str) -> bool {
         match self.0 {
             // `part-00000.parquet`: the names of datasets of schema 3 and before.
             None => {
                 file.starts_with("part-r")
                     || file.starts_with("part-c")
                     || file.as_bytes().get(5).is_some_and(u8::is_ascii_digit)
+                    || is_corpus_rewrite(file)
             }
-            Some(_) => file.starts_with(&format!("part-{}", self.prefix())),
+            Some(_) => {
+                file.starts_with(&format!("part-{}", self.prefix())) && !is_corpus_rewrite(file)
+            }
         }
     }
 
@@ -349,6 +365,44 @@ impl WriterTag {
     }
 }
 
+/// A rewrite of a part: by a corpus step (`-gNNNNN`, its generation) or by a run dropping
+/// superseded error rows (`-uNNNNN`, its number).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Rewrite {
+    CorpusStep(u32),
+    Run(u32),
+}
+
+/// The segment a part belongs to: its file name less `.parquet` and any rewrite mark.
+pub(crate) fn segment_of(file: &str) -> &str {
+    let stem = file.strip_suffix(".parquet").unwrap_or(file);
+    match stem.len().checked_sub(7).map(|at| stem.split_at(at)) {
+        Some((segment, mark))
+            if (mark.starts_with("-g") || mark.starts_with("-u"))
+                && mark[2..].bytes().all(|b| b.is_ascii_digit()) =>
+        {
+            segment
+        }
+        _ => stem,
+    }
+}
+
+/// Whether `file` is a part a corpus step wrote in place of another (the corpus step's
+/// writer owns it, whoever wrote the part it replaces).
+fn is_corpus_rewrite(file: &str) -> bool {
+    let stem = file.strip_suffix(".parquet").unwrap_or(file);
+    segment_of(file).len() != stem.len() && stem[segment_of(file).len()..].starts_with("-g")
+}
+
+/// The name of `file` as `rewrite` writes it anew.
+pub(crate) fn rewritten_name(file: &str, rewrite: Rewrite) -> String {
+    let segment = segment_of(file);
+    match rewrite {
+        Rewrite::CorpusStep(generation) => format!("{segment}-g{generation:05}.parquet"),
+        Rewrite::Run(run) => format!("{segment}-u{run:05}.parquet"),
+    }
+}
+
 /// The name of a summary part written by corpus step `generation`.
 pub(crate) fn summary_part_name(generation: u32) -> String {
     format!("part-c{generation:05}-00000.parquet")
@@ -364,18 +418,18 @@ pub(crate) fn neardup_path(out: &Path) -> PathBuf {
     out.join(STATE_DIR).join("neardup.bin")
 }
 
-/// Where the summaries' partial of a segment (the parts named `part`) lives.
+/// Where the summaries' partial of the segment of `part` lives.
 pub(crate) fn partial_path(out: &Path, part: &str) -> PathBuf {
     out.join(STATE_DIR)
         .join("partials")
-        .join(part.replace(".parquet", ".bin"))
+        .join(format!("{}.bin", segment_of(part)))
 }
 
-/// Where the sketches of an articles part live.
+/// Where the sketches of an articles part (of its segment: a rewrite keeps them) live.
 pub(crate) fn sketches_path(out: &Path, articles_part: &str) -> PathBuf {
     out.join(STATE_DIR)
         .join("sketches")
-        .join(articles_part.replace(".parquet", ".bin"))
+        .join(format!("{}.bin", segment_of(articles_part)))
 }
 
 /// Refuses an `out` that exists and is neither empty nor a newsprint dataset, so that a
@@ -441,7 +495,7 @@ pub(crate) fn remove_leftovers(
             .map(|p| p.file.as_str())
             .collect();
         if table.name == crate::schema::ARTICLES.name {
-            committed_articles.extend(named.iter().map(|f| f.replace(".parquet", ".bin")));
+            committed_articles.extend(named.iter().map(|f| format!("{}.bin", segment_of(f))));
         }
         for entry in entries.flatten() {
             let file = entry.file_name().to_string_lossy().into_owned();
@@ -460,7 +514,7 @@ pub(crate) fn remove_leftovers(
         let named: HashSet<String> = [crate::schema::ENTITIES.name, crate::schema::QUANTITIES.name]
             .iter()
             .flat_map(|t| manifest.parts.get(*t).into_iter().flatten())
-            .map(|p| p.file.replace(".parquet", ".bin"))
+            .map(|p| format!("{}.bin", segment_of(&p.file)))
             .collect();
         for entry in entries.flatten() {
             let file = entry.file_name().to_string_lossy().into_owned();
@@ -501,5 +555,28 @@ mod tests {
         assert!(unsharded.owns(&unsharded.part_name(2, 5)));
         assert!(unsharded.owns(&summary_part_name(7)));
         assert!(!shard.owns(&summary_part_name(7)));
+        // A corpus step's rewrite of a shard's part is merge's; a retry's stays the shard's.
+        let rewrite = rewritten_name(&name, Rewrite::CorpusStep(2));
+        assert_eq!(rewrite, "part-s003of016-r00001-00000-g00002.parquet");
+        assert!(!shard.owns(&rewrite) && unsharded.owns(&rewrite));
+        let retried = rewritten_name(&name, Rewrite::Run(4));
+        assert!(shard.owns(&retried) && !unsharded.owns(&retried));
+    }
+
+    #[test]
+    fn a_rewrite_keeps_its_segment() {
+        let part = "part-r00001-00000.parquet";
+        assert_eq!(segment_of(part), "part-r00001-00000");
+        let once = rewritten_name(part, Rewrite::CorpusStep(7));
+        assert_eq!(once, "part-r00001-00000-g00007.parquet");
+        let twice = rewritten_name(&once, Rewrite::Run(9));
+        assert_eq!(twice, "part-r00001-00000-u00009.parquet");
+        assert_eq!(segment_of(&twice), "part-r00001-00000");
+        assert_eq!(segment_of("part-c00007-00000.parquet"), "part-c00007-00000");
+        assert_eq!(segment_of("part-r00002-empty.parquet"), "part-r00002-empty");
+        assert_eq!(
+            sketches_path(Path::new("d"), &once),
+            sketches_path(Path::new("d"), part)
+        );
     }
 }

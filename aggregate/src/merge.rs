@@ -95,6 +95,17 @@ pub fn merge(
         None
     };
     let tag = WriterTag(None);
+    // A scheduler waiting on the marker must not take an earlier merge's for this one.
+    let success = out.join(dataset::SUCCESS);
+    match std::fs::remove_file(&success) {
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+            return Err(Error::Io {
+                path: success,
+                source: e,
+            })
+        }
+        _ => {}
+    }
     let mut top = Manifest::empty(None);
     top.shards_merged = Some(count);
     top.corpus = previous.as_ref().and_then(|m| m.corpus.clone());
@@ -114,7 +125,35 @@ pub fn merge(
     }
     corpus_step(out, tag, &mut top, near_duplicates, parallel)?;
     top.commit(&top_path)?;
+    // Each shard's manifest names the parts the step rewrote in place of its own (it holds
+    // no lock of its own now: this merge holds them all), so that the shard's next run and
+    // the next merge start from them, and the parts they replace can go.
+    let current: std::collections::HashMap<&str, &str> = top
+        .parts
+        .get(ARTICLES.name)
+        .into_iter()
+        .flatten()
+        .map(|p| (dataset::segment_of(&p.file), p.file.as_str()))
+        .collect();
+    for shard in &mut shards {
+        let mut changed = false;
+        for part in shard.parts.get_mut(ARTICLES.name).into_iter().flatten() {
+            match current.get(dataset::segment_of(&part.file)) {
+                Some(&file) if file != part.file => {
+                    part.file = file.to_string();
+                    changed = true;
+                }
+                _ => {}
+            }
+        }
+        let shard_tag = WriterTag(shard.shard);
+        if changed {
+            shard.commit(&shard_tag.manifest_path(out))?;
+        }
+        remove_leftovers(out, shard_tag, shard)?;
+    }
     remove_leftovers(out, tag, &top)?;
+    dataset::write_whole(&out.join(dataset::SUCCESS), success_marker(&top).as_bytes())?;
     Ok(Report {
         out: out.to_path_buf(),
         run: 0,
@@ -125,4 +164,14 @@ pub fn merge(
         corpus: top.corpus.clone(),
         warnings: Vec::new(),
     })
+}
+
+/// What `_SUCCESS` holds: when the merge committed, and what the dataset holds then.
+fn success_marker(top: &Manifest) -> String {
+    let marker = serde_json::json!({
+        "committed_unix": crate::unix_now(),
+        "shards_merged": top.shards_merged,
+        "rows": top.rows,
+    });
+    format!("{marker}\n")
 }

@@ -24,7 +24,10 @@ use polars::prelude::*;
 
 use corpus::neardup::NearDup;
 
-use crate::dataset::{neardup_path, put_str, sketches_path, write_whole, Fields, Manifest};
+use crate::dataset::{
+    neardup_path, put_str, rewritten_name, segment_of, sketches_path, write_whole, Fields, Manifest,
+    Rewrite,
+};
 use crate::schema::ARTICLES;
 use crate::summary::Copies;
 use crate::table::{read_frame, typed, write_frame};
@@ -147,6 +150,7 @@ pub(crate) fn read_sketches(
 pub(crate) fn rebuild_sketches(
     out: &Path,
     file: &str,
+    documents_file: &str,
 ) -> Result<(Vec<String>, Vec<SketchRow>), Error> {
     use crate::schema::DOCUMENTS;
     let articles = read_frame(
@@ -156,7 +160,7 @@ pub(crate) fn rebuild_sketches(
     )?;
     let documents = read_frame(
         &DOCUMENTS,
-        &out.join(DOCUMENTS.name).join(file),
+        &out.join(DOCUMENTS.name).join(documents_file),
         Some(&["doc_id", "source", "status"]),
     )?;
     let polars_error = |table: &'static str| move |source| Error::Polars { table, source };
@@ -327,7 +331,8 @@ fn known_matches(
         };
         let row = &rows[i as usize];
         let (p, r) = place[i as usize];
-        let same = saved.parts.get(old.part as usize) == Some(&parts[p as usize])
+        let same = saved.parts.get(old.part as usize).map(|f| segment_of(f))
+            == Some(segment_of(&parts[p as usize]))
             && (old.row, old.doc, old.article) == (r, row.doc, row.article);
         if same {
             position.push(s as u32);
@@ -385,10 +390,11 @@ pub(crate) fn doc_id(doc: u128) -> String {
 
 /// Finds near-duplicate articles over every articles part of `manifest` (none when
 /// `options` is `None`) and brings each part's `duplicate_of` and `duplicate_similarity` up
-/// to date, rewriting only the parts that change. Returns the counts and the copies found.
+/// to date, writing anew only the parts that change (as rewrites by this corpus step, which
+/// `manifest` then names). Returns the counts and the copies found, by segment.
 pub(crate) fn mark_near_duplicates(
     out: &Path,
-    manifest: &Manifest,
+    manifest: &mut Manifest,
     options: Option<&NearDupOptions>,
     parallel: &crate::Parallel,
 ) -> Result<(CorpusReport, Copies), Error> {
@@ -401,6 +407,14 @@ pub(crate) fn mark_near_duplicates(
         .map(|p| (p.file.clone(), p.rows))
         .unzip();
     let part_path = |part: usize| out.join(ARTICLES.name).join(&parts[part]);
+    // The documents part of each segment, whose sources a rebuilt sketch file names.
+    let documents_of: std::collections::HashMap<&str, &String> = manifest
+        .parts
+        .get(crate::schema::DOCUMENTS.name)
+        .into_iter()
+        .flatten()
+        .map(|p| (segment_of(&p.file), &p.file))
+        .collect();
     // What is known of each article, and its sketch, kept apart: the sketches are put in
     // keep order in place below, so that they are held once (136 bytes an article).
     let mut rows: Vec<RowKey> = Vec::new();
@@ -420,7 +434,10 @@ pub(crate) fn mark_near_duplicates(
             Some(rows) => (rows, 0),
             None => {
                 // Missing, damaged, or not the part's rows: computed again from the part.
-                let (part_sources, rows) = rebuild_sketches(out, file)?;
+                let documents_file = documents_of
+                    .get(segment_of(file))
+                    .map_or(file.as_str(), |f| f.as_str());
+                let (part_sources, rows) = rebuild_sketches(out, file, documents_file)?;
                 write_sketches(&path, &part_sources, &rows)?;
                 repaired.push(path.display().to_string());
                 sources.truncate(checkpoint);
@@ -545,7 +562,7 @@ pub(crate) fn mark_near_duplicates(
             .collect();
         if !part_copies.is_empty() {
             part_copies.sort_unstable();
-            copies.insert(file.clone(), part_copies);
+            copies.insert(segment_of(file).to_string(), part_copies);
         }
         if unsettled[p] {
             to_rewrite.push((file, range));
@@ -562,9 +579,14 @@ pub(crate) fn mark_near_duplicates(
             .iter()
             .map(|m| m.map(|(_, s)| s))
             .collect();
-        update_part(out, file, kept, similarity)
+        update_part(out, file, kept, similarity, report.generation)
     })?;
-    outcomes.into_iter().collect::<Result<(), Error>>()?;
+    let mut renamed = std::collections::HashMap::new();
+    for (outcome, (file, _)) in outcomes.into_iter().zip(&to_rewrite) {
+        if let Some(name) = outcome? {
+            renamed.insert((*file).clone(), name);
+        }
+    }
     match options {
         Some(options) => Settled {
             generation: report.generation,
@@ -591,17 +613,24 @@ pub(crate) fn mark_near_duplicates(
             let _ = std::fs::remove_file(&state_path);
         }
     }
+    for part in manifest.parts.get_mut(ARTICLES.name).into_iter().flatten() {
+        if let Some(name) = renamed.remove(&part.file) {
+            part.file = name;
+        }
+    }
     Ok((report, copies))
 }
 
-/// Writes `duplicate_of` and `duplicate_similarity` into the articles part `file`, unless
-/// it holds those values already.
+/// Writes the articles part `file` anew with these `duplicate_of` and
+/// `duplicate_similarity`, as a rewrite by corpus step `generation`, unless it holds those
+/// values already. Returns the new part's name when it wrote one.
 fn update_part(
     out: &Path,
     file: &str,
     kept: StringChunked,
     similarity: Float32Chunked,
-) -> Result<(), Error> {
+    generation: u32,
+) -> Result<Option<String>, Error> {
     let path = out.join(ARTICLES.name).join(file);
     let written = read_frame(
         &ARTICLES,
@@ -615,7 +644,7 @@ fn update_part(
             .iter()
             .eq(similarity.iter());
     if same {
-        return Ok(());
+        return Ok(None);
     }
     let mut frame = read_frame(&ARTICLES, &path, None)?;
     let polars_error = |source| Error::Polars {
@@ -633,17 +662,19 @@ fn update_part(
         )
         .map_err(polars_error)?;
     // Written in the corpus step's staging folder, where no folder reader looks, and
-    // renamed over the part: a reader of the table's folder finds the old part or the
-    // new one, never half of one, and a reader that opened the old one keeps reading it.
+    // renamed into the table's folder under a new name: the part the current manifest
+    // names stays as it is until a manifest naming the new one is committed.
     let staging = crate::dataset::corpus_staging(out).join(ARTICLES.name);
     std::fs::create_dir_all(&staging).map_err(|source| Error::Io {
         path: staging.clone(),
         source,
     })?;
-    let fresh = staging.join(file);
+    let name = rewritten_name(file, Rewrite::CorpusStep(generation));
+    let fresh = staging.join(&name);
     write_frame(&ARTICLES, &fresh, &mut frame)?;
-    std::fs::rename(&fresh, &path).map_err(|source| Error::Io { path, source })?;
-    Ok(())
+    let to = out.join(ARTICLES.name).join(&name);
+    std::fs::rename(&fresh, &to).map_err(|source| Error::Io { path: to, source })?;
+    Ok(Some(name))
 }
 
 #[cfg(test)]

@@ -3,15 +3,15 @@
 //!
 //! A failed input (`status = error`) is tried again by every run. Its new row, whatever the
 //! outcome, is the input's current one; the old error row leaves the part that holds it,
-//! which is rewritten without it (staged, then renamed over). The current row's `run` says
-//! which run gave the outcome.
+//! which is written anew without it, under the name of a rewrite by this run (a named part
+//! never changes; see `dataset.rs`). The current row's `run` says which run gave the outcome.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::Path;
 
 use polars::prelude::*;
 
-use crate::dataset::Manifest;
+use crate::dataset::{rewritten_name, Manifest, Rewrite};
 use crate::schema::DOCUMENTS;
 use crate::table::{read_frame, typed, write_frame};
 use crate::Error;
@@ -55,12 +55,14 @@ impl Retries {
         }
     }
 
-    /// Rewrites each part holding superseded error rows without them, and brings `manifest`'s
-    /// rows and document counts up to date. `staging` is the writer's staging folder.
+    /// Writes each part holding superseded error rows anew without them, as a rewrite by run
+    /// `run`, and brings `manifest`'s parts, rows and document counts up to date. `staging`
+    /// is the writer's staging folder.
     pub(crate) fn apply(
         &mut self,
         out: &Path,
         staging: &Path,
+        run: u32,
         manifest: &mut Manifest,
     ) -> Result<(), Error> {
         for (file, keys) in std::mem::take(&mut self.superseded) {
@@ -91,15 +93,18 @@ impl Retries {
                 path: dir.clone(),
                 source,
             })?;
-            let fresh = dir.join(&file);
+            let name = rewritten_name(&file, Rewrite::Run(run));
+            let fresh = dir.join(&name);
             write_frame(&DOCUMENTS, &fresh, &mut frame)?;
-            std::fs::rename(&fresh, &path).map_err(|source| Error::Io { path, source })?;
+            let to = out.join(DOCUMENTS.name).join(&name);
+            std::fs::rename(&fresh, &to).map_err(|source| Error::Io { path: to, source })?;
             if let Some(part) = manifest
                 .parts
                 .get_mut(DOCUMENTS.name)
                 .and_then(|parts| parts.iter_mut().find(|p| p.file == file))
             {
                 part.rows -= dropped.min(part.rows);
+                part.file = name;
             }
             if let Some(n) = manifest.documents.get_mut(ingest::Status::Error.as_str()) {
                 *n -= dropped.min(*n);

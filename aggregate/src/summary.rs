@@ -21,7 +21,7 @@ use std::path::{Path, PathBuf};
 use corpus::summary::{ordered, EntityRow, Interner, Partial, PartialGroup, Totals, NO_UNIT};
 use polars::prelude::*;
 
-use crate::dataset::{partial_path, put_str, write_whole, Fields, Manifest};
+use crate::dataset::{partial_path, put_str, segment_of, write_whole, Fields, Manifest};
 use crate::schema::{ENTITIES, ENTITY_COUNTS, QUANTITIES, QUANTITY_COUNTS};
 use crate::table::{read_frame, typed, Cell, TableWriter};
 use crate::Error;
@@ -297,7 +297,7 @@ pub(crate) fn summaries(
             if part.rows == 0 {
                 continue;
             }
-            let slot = by_name.entry(part.file.as_str()).or_default();
+            let slot = by_name.entry(segment_of(&part.file)).or_default();
             let found = Some((out.join(table).join(&part.file), part.rows));
             if quantities {
                 slot.1 = found;

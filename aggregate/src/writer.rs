@@ -597,7 +597,7 @@ impl Writer {
             // One current row per input: error rows of inputs read again go.
             let staging = self.tag.staging(&self.out);
             self.retries
-                .apply(&self.out, &staging, &mut self.committed)?;
+                .apply(&self.out, &staging, self.run.run, &mut self.committed)?;
         }
         // The empty parts a new dataset starts with go once their table has rows.
         for parts in self.committed.parts.values_mut() {
