@@ -86,6 +86,22 @@ pub struct RunRecord {
     pub peak_rss_bytes: Option<u64>,
 }
 
+/// A writer's hold on a dataset in object storage: written into the manifest when the writer
+/// starts, by a conditional put that fails if another writer committed since it read the
+/// manifest. It reserves the writer's run number, so that no two writers name parts alike,
+/// and tells a writer that lost the dataset who took it.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Lease {
+    /// The run number the writer uses (`documents.run` of its rows, and its parts' names).
+    pub run: u32,
+    /// The machine it runs on.
+    pub host: String,
+    /// Its process id.
+    pub pid: u32,
+    /// When it started, in seconds since 1970.
+    pub started_unix: u64,
+}
+
 /// `manifest.json` (or a shard's manifest): what the dataset holds.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Manifest {
@@ -115,6 +131,9 @@ pub struct Manifest {
     /// Runs of this writer, oldest first.
     #[serde(default)]
     pub runs: Vec<RunRecord>,
+    /// In object storage, the writer that last took the dataset (see `publish.rs`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub writer: Option<Lease>,
     /// The committed parts of each table, in row order.
     pub parts: BTreeMap<String, Vec<Part>>,
 }
@@ -135,6 +154,7 @@ impl Manifest {
             corpus: None,
             corpus_current: false,
             runs: Vec::new(),
+            writer: None,
             parts: TABLES
                 .iter()
                 .map(|t| (t.name.to_string(), Vec::new()))
@@ -316,6 +336,20 @@ impl WriterTag {
             Some(_) => {
                 file.starts_with(&format!("part-{}", self.prefix())) && !is_corpus_rewrite(file)
             }
+        }
+    }
+
+    /// `sIIIofNNN`, the suffix of a shard's state files.
+    pub(crate) fn suffix(&self) -> String {
+        self.prefix().trim_end_matches('-').to_string()
+    }
+
+    /// The writer's manifest as a key under the dataset (`manifest.json`,
+    /// `shards/shard-003-of-016.json`).
+    pub(crate) fn manifest_key(&self) -> String {
+        match self.0 {
+            None => MANIFEST.to_string(),
+            Some(s) => format!("{SHARDS_DIR}/shard-{:03}-of-{:03}.json", s.index, s.count),
         }
     }
 

@@ -76,6 +76,26 @@ pub enum Error {
         /// Who holds it, as the lock file says.
         holder: String,
     },
+    /// A request to object storage failed (after the store's own retries).
+    #[error("object storage: {url}: {detail}")]
+    Store {
+        /// The object.
+        url: String,
+        /// What the store answered.
+        detail: String,
+    },
+    /// Another writer committed to the dataset in object storage since this one read it:
+    /// this writer lost it, and its commits since stop here.
+    #[error("{url} was committed by {by} since this writer read it: this run stops, and the dataset keeps the other writer's commits (and this run's earlier ones); run again to add what is left")]
+    Taken {
+        /// The manifest (or part) whose put was refused.
+        url: String,
+        /// Who took the dataset, as its lease says.
+        by: String,
+    },
+    /// The store cannot put an object only if it is still the version read.
+    #[error("{0}: the store does not support conditional writes (If-Match / If-None-Match), without which two writers could overwrite each other's commits; newsprint does not write a dataset there (write it to a local folder, or to a store that supports them)")]
+    Unconditional(String),
     /// The output folder exists and holds something other than a newsprint dataset.
     #[error("{0} exists and is not a newsprint dataset (no manifest.json); choose another --out or empty it")]
     NotADataset(PathBuf),

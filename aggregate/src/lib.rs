@@ -39,6 +39,7 @@ mod lock;
 mod merge;
 mod near_duplicates;
 mod parallel;
+pub mod publish;
 mod record;
 pub mod remote;
 pub mod report;
@@ -57,6 +58,7 @@ use serde::{Deserialize, Serialize};
 
 pub use merge::merge;
 pub use parallel::Parallel;
+pub use publish::{ObjectDataset, Publish, Role};
 pub use record::DocRecord;
 pub use schema::is_summary;
 pub use seen::{input_key, Seen};

@@ -15,11 +15,13 @@ use crate::{DatasetLock, Error, Parallel, Report};
 /// `out/manifest.json` naming all their parts, and runs the corpus-wide steps (near-duplicate
 /// articles across shards, summary tables) over them. Run it after the last shard finished;
 /// running it again after more shard runs brings the dataset up to date.
-/// `parallel` runs the step's independent tasks.
+/// `parallel` runs the step's independent tasks; `publish`, when `out` is the work folder of
+/// a dataset in object storage, publishes the merge there once it is committed.
 pub fn merge(
     out: &Path,
     near_duplicates: Option<&NearDupOptions>,
     parallel: &Parallel,
+    publish: Option<&dyn crate::Publish>,
 ) -> Result<Report, Error> {
     let shards_dir = out.join(dataset::SHARDS_DIR);
     let no_shards = || {
@@ -74,9 +76,14 @@ pub fn merge(
                     shards_dir.display()
                 )))
             }
-            Some(m) if m.runs.last().is_some_and(|r| !r.completed) => {
+            // In object storage, a shard's lease reserves the number of a run under way.
+            Some(m)
+                if m.runs.last().is_some_and(|r| !r.completed)
+                    || m.writer.as_ref().map_or(0, |l| l.run)
+                        > m.runs.last().map_or(0, |r| r.run) =>
+            {
                 return Err(Error::Layout(format!(
-                    "shard {index}/{count} did not complete its last run: run it again, then merge"
+                    "shard {index}/{count} did not complete its last run (or has one under way): let it finish or run it again, then merge"
                 )))
             }
             Some(_) => {}
@@ -154,6 +161,9 @@ pub fn merge(
     }
     remove_leftovers(out, tag, &top)?;
     dataset::write_whole(&out.join(dataset::SUCCESS), success_marker(&top).as_bytes())?;
+    if let Some(publish) = publish {
+        publish.finished(out)?;
+    }
     Ok(Report {
         out: out.to_path_buf(),
         run: 0,

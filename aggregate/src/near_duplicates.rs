@@ -25,8 +25,8 @@ use polars::prelude::*;
 use corpus::neardup::NearDup;
 
 use crate::dataset::{
-    neardup_path, put_str, rewritten_name, segment_of, sketches_path, write_whole, Fields, Manifest,
-    Rewrite,
+    neardup_path, put_str, rewritten_name, segment_of, sketches_path, write_whole, Fields,
+    Manifest, Rewrite,
 };
 use crate::schema::ARTICLES;
 use crate::summary::Copies;

@@ -30,6 +30,9 @@ pub struct WriterOptions {
     pub full: bool,
     /// How a segment's tables are encoded side by side (one after another by default).
     pub parallel: crate::Parallel,
+    /// Where each commit is published beyond the dataset's folder (object storage, for
+    /// which the folder is a work folder); `None` for a dataset that is its folder.
+    pub publish: Option<std::sync::Arc<dyn crate::Publish>>,
 }
 
 impl Default for WriterOptions {
@@ -40,6 +43,7 @@ impl Default for WriterOptions {
             shard: None,
             full: false,
             parallel: crate::Parallel::default(),
+            publish: None,
         }
     }
 }
@@ -88,6 +92,7 @@ pub struct Writer {
     lock: DatasetLock,
     /// Error rows in the dataset, and those this run's rows replace.
     retries: retry::Retries,
+    publish: Option<std::sync::Arc<dyn crate::Publish>>,
 }
 
 impl Writer {
@@ -136,7 +141,9 @@ impl Writer {
             .clone()
             .unwrap_or_else(|| Manifest::empty(options.shard));
         // This run's number: `documents.run` of the rows it adds.
-        let run_number = committed.runs.last().map_or(0, |r| r.run) + 1;
+        // (In object storage, the number the writer's lease reserved.)
+        let run_number = (committed.runs.last().map_or(0, |r| r.run) + 1)
+            .max(committed.writer.as_ref().map_or(0, |l| l.run));
         for dir in TABLES
             .iter()
             .map(|t| out.join(t.name))
@@ -150,6 +157,9 @@ impl Writer {
             // next run adds to.
             empty_parts(out, tag, &mut committed, run_number, "empty")?;
             committed.commit(&manifest_path)?;
+            if let Some(publish) = &options.publish {
+                publish.committed(out)?;
+            }
         }
         remove_leftovers(out, tag, &committed)?;
         let read_state = |path: PathBuf| match std::fs::read(&path) {
@@ -208,6 +218,7 @@ impl Writer {
             lock,
             retries: std::mem::take(&mut seen.retries),
             seen,
+            publish: options.publish,
         })
     }
 
@@ -534,7 +545,11 @@ impl Writer {
         self.committed.corpus_current = false;
         self.committed.recount();
         self.record_run();
-        self.committed.commit(&self.tag.manifest_path(&self.out))
+        self.committed.commit(&self.tag.manifest_path(&self.out))?;
+        match &self.publish {
+            Some(publish) => publish.committed(&self.out),
+            None => Ok(()),
+        }
     }
 
     /// Renames staged parts (and their sketches) into the dataset's folders.
@@ -689,6 +704,9 @@ impl Writer {
         }
         // Old summaries, and a rebuilt dataset's old parts, are no longer named: delete them.
         remove_leftovers(&self.out, self.tag, &self.committed)?;
+        if let Some(publish) = &self.publish {
+            publish.finished(&self.out)?;
+        }
         Ok(Report {
             warnings,
             out: self.out,

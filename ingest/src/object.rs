@@ -161,6 +161,7 @@ impl Store {
 
 /// A folder in object storage read object by object: what `stats` and `report` use to copy
 /// a dataset's manifest and parts.
+#[derive(Debug)]
 pub struct Remote {
     store: Arc<Store>,
     prefix: ObjectPath,
@@ -174,11 +175,41 @@ impl Remote {
         Ok(Remote { store, prefix })
     }
 
+    /// The location of `key` (`a/b`) under the folder.
+    pub fn location(&self, key: &str) -> ObjectPath {
+        key.split('/')
+            .filter(|part| !part.is_empty())
+            .fold(self.prefix.clone(), |path, part| path.join(part))
+    }
+
+    /// The key of `location` under the folder (`a/b`), or `None` if it is not under it.
+    pub fn key_of(&self, location: &ObjectPath) -> Option<String> {
+        location.prefix_match(&self.prefix).map(|parts| {
+            parts
+                .map(|p| p.as_ref().to_string())
+                .collect::<Vec<_>>()
+                .join("/")
+        })
+    }
+
+    /// The URL of `key` under the folder, for messages.
+    pub fn url_of(&self, key: &str) -> String {
+        self.store.name_of(&self.location(key))
+    }
+
+    /// The store's client, for a writer's requests.
+    pub fn client(&self) -> Arc<dyn ObjectStore> {
+        Arc::clone(&self.store.store)
+    }
+
+    /// Runs `future` (requests to the store) to completion on the store's runtime.
+    pub fn block_on<F: std::future::Future>(&self, future: F) -> F::Output {
+        self.store.runtime.block_on(future)
+    }
+
     /// The object at `key` under the folder, whole.
     pub fn get(&self, key: &str) -> Result<bytes::Bytes, Error> {
-        let location = key
-            .split('/')
-            .fold(self.prefix.clone(), |path, part| path.join(part));
+        let location = self.location(key);
         let client = Arc::clone(&self.store.store);
         self.store
             .runtime

@@ -57,6 +57,7 @@ pub fn settings(run: &RunArgs) -> toml::Table {
         Some(Value::Array(run.inputs.iter().map(|p| path(p)).collect())),
     );
     put("out", run.out.as_deref().map(path));
+    put("work_dir", run.work_dir.as_deref().map(path));
     put("full", Some(Value::Boolean(run.full)));
     put("rehash", Some(Value::Boolean(run.rehash)));
     put("shard", run.shard.map(|s| Value::String(s.to_string())));
@@ -154,6 +155,8 @@ mod tests {
             "pages",
             "--out",
             "ds",
+            "--work-dir",
+            "work",
             "--threads",
             "2",
             "--shard",

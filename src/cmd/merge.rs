@@ -17,8 +17,9 @@ Each shard of a sharded run (`newsprint run --shard I/N --out DIR`, one per mach
 its parts into the table folders of DIR and its manifest to DIR/shards/. Merge checks that
 every shard completed, then runs the corpus-wide steps over all their parts: near-duplicate
 articles across shards (articles.duplicate_of), entity_counts and quantity_counts. It
-writes DIR/manifest.json naming every part. The result holds the same rows as one
-unsharded run over the same inputs.
+writes DIR/manifest.json naming every part, then DIR/_SUCCESS, which a scheduler can wait
+on. The result holds the same rows as one unsharded run over the same inputs. DIR may be a
+dataset in object storage (s3://bucket/dataset) that the shards wrote there.
 
 Exit codes:
   0  merged
@@ -26,12 +27,22 @@ Exit codes:
      (the dataset is busy), or the dataset could not be read or written
   2  bad usage
 
-Example:
-  newsprint merge /shared/newsprint/2026-11")]
+Examples:
+  newsprint merge /shared/newsprint/2026-11
+  newsprint merge s3://archive/newsprint/2026-11 --storage-option region=eu-west-1")]
 pub struct MergeArgs {
-    /// The dataset folder the shards wrote to.
-    #[arg(value_name = "DIR")]
+    /// The dataset the shards wrote to: a folder, or a URL in object storage.
+    #[arg(value_name = "DIR|URL")]
     pub out: PathBuf,
+
+    /// For a dataset in object storage: the local folder the merge works in (see
+    /// `newsprint run --help`); by default a temporary one.
+    #[arg(long, value_name = "DIR")]
+    pub work_dir: Option<PathBuf>,
+
+    /// A setting of the object store (see `newsprint run --help`). Repeat it for more.
+    #[arg(long, value_name = "KEY=VALUE", value_parser = super::run::parse_storage_option)]
+    pub storage_option: Vec<(String, String)>,
 
     /// Jaccard similarity of character 3-grams at or above which an article repeats an
     /// earlier one (see `newsprint run --help`).
@@ -59,8 +70,25 @@ pub fn merge(args: MergeArgs) -> Result<ExitCode> {
     // The corpus step's tasks run on every core, as a run's do unless --threads says less.
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
     let workers = crate::pipeline::Workers::new(threads).context("cannot start worker threads")?;
-    let report = aggregate::merge(&args.out, options.as_ref(), &workers.corpus_runner())
-        .with_context(|| format!("cannot merge {}", args.out.display()))?;
+    let output = super::output::Output::open(
+        &args.out,
+        super::output::OutputOptions {
+            storage: &args.storage_option,
+            work_dir: args.work_dir.as_deref(),
+            role: aggregate::Role::Merge,
+            full: false,
+            lease: true,
+        },
+    )?;
+    let publish = output.publish();
+    let mut report = aggregate::merge(
+        &output.dir,
+        options.as_ref(),
+        &workers.corpus_runner(),
+        publish.as_deref(),
+    )
+    .with_context(|| format!("cannot merge {}", output.name))?;
+    report.out = PathBuf::from(&output.name);
     super::run::warn_repaired(report.corpus.as_ref());
     let copies = report
         .corpus

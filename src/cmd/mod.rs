@@ -8,6 +8,7 @@ pub mod eval;
 pub mod hostile;
 pub mod merge;
 mod numbers;
+mod output;
 pub mod realistic;
 pub mod report;
 pub mod run;

@@ -18,6 +18,8 @@ mod report;
 mod shard;
 
 use dry_run::dry_run;
+
+use super::output::{Output, OutputOptions};
 use furniture::furniture_pass;
 use inputs::{skip_unchanged, ReadAccount};
 use report::{print_summary, Progress};
@@ -40,10 +42,20 @@ pub struct RunArgs {
     #[arg(value_name = "INPUTS")]
     pub inputs: Vec<PathBuf>,
 
-    /// The dataset folder. A new one is created; an existing one is added to: only inputs it
-    /// does not hold yet (by path and content hash) are processed.
-    #[arg(long, value_name = "DIR")]
+    /// The dataset folder, or a dataset in object storage (`s3://bucket/dataset`). A new
+    /// one is created; an existing one is added to: only inputs it does not hold yet (by
+    /// path and content hash) are processed. In object storage the run writes through a
+    /// work folder (`--work-dir`) and commits by conditional puts: see
+    /// docs/object-storage.md.
+    #[arg(long, value_name = "DIR|URL")]
     pub out: Option<PathBuf>,
+
+    /// For an `--out` in object storage: the local folder the run writes through (the parts
+    /// it reads and writes, and newsprint's state). Kept between runs, it spares a later
+    /// run copying in the parts it holds already; by default a temporary folder, removed
+    /// when the run ends.
+    #[arg(long, value_name = "DIR")]
+    pub work_dir: Option<PathBuf>,
 
     /// Rebuild the dataset from these inputs instead of adding to them; the old dataset is
     /// replaced when the run completes, and stays whole if the run is killed.
@@ -163,7 +175,7 @@ pub struct RunArgs {
     #[arg(long)]
     pub no_follow_symlinks: bool,
 
-    /// A setting of the object store for `s3://` inputs, after the standard AWS environment
+    /// A setting of the object store for `s3://` inputs and `--out`, after the standard AWS environment
     /// (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_REGION, AWS_ENDPOINT…): `endpoint`,
     /// `region`, `allow_http`, `virtual_hosted_style_request`… for an S3-compatible server
     /// (`--storage-option endpoint=http://minio:9000 --storage-option allow_http=true`).
@@ -402,6 +414,7 @@ impl RunPlan {
             full: args.full,
             rows_per_part: args.rows_per_part.max(1),
             parallel: workers.corpus_runner(),
+            publish: None,
         }
     }
 }
@@ -424,18 +437,29 @@ pub fn run(args: RunArgs) -> Result<ExitCode> {
     ingest::check_records(&sources, &read_options)?;
     let started = Instant::now();
     let started_ns = unix_ns();
+    let output = Output::open(
+        &out,
+        OutputOptions {
+            storage: &args.storage_option,
+            work_dir: args.work_dir.as_deref(),
+            role: aggregate::Role::Run(shard),
+            full: args.full,
+            lease: !args.dry_run,
+        },
+    )?;
     if args.dry_run {
-        let index = aggregate::InputIndex::read_for(&out, shard, args.full)
-            .with_context(|| format!("cannot read the dataset {}", out.display()))?;
+        let index = aggregate::InputIndex::read_for(&output.dir, shard, args.full)
+            .with_context(|| format!("cannot read the dataset {}", output.name))?;
         let (sources, unchanged) = skip_unchanged(sources, &index, args.rehash);
-        return dry_run(&args, &out, shard, sources, unchanged, read_options);
+        return dry_run(&args, &output.dir, shard, sources, unchanged, read_options);
     }
     let workers = crate::pipeline::Workers::new(threads).context("cannot start worker threads")?;
-    tracing::info!(inputs = sources.len(), threads, out = %out.display(), "newsprint run");
+    tracing::info!(inputs = sources.len(), threads, out = %output.name, "newsprint run");
 
-    let writer_options = RunPlan::writer_options_of(&args, shard, &workers);
-    let mut writer = aggregate::Writer::open(&out, writer_options)
-        .with_context(|| format!("cannot write to {}", out.display()))?;
+    let mut writer_options = RunPlan::writer_options_of(&args, shard, &workers);
+    writer_options.publish = output.publish();
+    let mut writer = aggregate::Writer::open(&output.dir, writer_options)
+        .with_context(|| format!("cannot write to {}", output.name))?;
     for holder in writer.locks_taken_over() {
         tracing::warn!(previous = %holder, "took over the dataset's lock from a writer that exited without releasing it");
     }
@@ -528,7 +552,7 @@ pub fn run(args: RunArgs) -> Result<ExitCode> {
                             "{}: {} (--strict stops at the first failed document; segments committed before it stay in {})",
                             doc.source,
                             doc.error.as_deref().unwrap_or("error"),
-                            out.display()
+                            output.name
                         );
                     }
                     tracing::warn!(source = %doc.source, error = doc.error.as_deref().unwrap_or(""), "document failed");
@@ -539,7 +563,7 @@ pub fn run(args: RunArgs) -> Result<ExitCode> {
                             args.max_errors.unwrap_or_default(),
                             doc.source,
                             doc.error.as_deref().unwrap_or("error"),
-                            out.display()
+                            output.name
                         );
                     }
                 }
@@ -587,7 +611,8 @@ pub fn run(args: RunArgs) -> Result<ExitCode> {
         corpus_step: shard.is_none(),
         parallel: workers.corpus_runner(),
     };
-    let report = writer.finish(info).context("cannot finish the dataset")?;
+    let mut report = writer.finish(info).context("cannot finish the dataset")?;
+    report.out = PathBuf::from(&output.name);
     warn_repaired(report.corpus.as_ref());
     for warning in &report.warnings {
         tracing::warn!("{warning}");

@@ -1,0 +1,695 @@
+//! A dataset in object storage (`s3://bucket/dataset`), written through a local work folder.
+//!
+//! Object storage has neither rename nor locks, so the local commit (parts renamed into
+//! place, the manifest renamed over, `flock`) becomes this protocol, told in full in
+//! `docs/object-storage.md`:
+//!
+//! 1. **Checkout.** The writer reads the manifests (the dataset's and its shards'), noting
+//!    each one's version (ETag), and copies into the work folder what it reads: the parts its
+//!    manifest names and newsprint's state files. A named part never changes (`dataset.rs`),
+//!    so one the work folder holds already, at its size, is not copied again.
+//! 2. **Lease.** It puts its manifest back with a lease naming it and reserving its run
+//!    number, conditionally (`If-Match` the version read). Any writer that read an earlier
+//!    version fails its next commit, so two writers never both commit. A new dataset's lease
+//!    is its first manifest, put only if none exists (`If-None-Match: *`).
+//! 3. **Leftovers.** It deletes the parts that no manifest names and that are older than its
+//!    lease: a killed writer's, and those a commit replaced. A writer that started after the
+//!    lease writes newer objects, which are not touched.
+//! 4. **Commits.** After each commit in the work folder, the parts its manifest names that the
+//!    store lacks are uploaded, each only if no object has its name (large ones in multipart
+//!    uploads), then the manifest, conditionally on the version this writer last put, then
+//!    the state files that changed. A reader that follows a manifest finds every part it
+//!    names, whole, and unchanged for as long as the manifest is current.
+//! 5. **Finish.** The last commit, then the writer's state files that are gone from the work
+//!    folder are deleted from the store, and so are the parts the run replaced; `merge`
+//!    puts `_SUCCESS` last.
+
+use std::collections::{HashMap, HashSet};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+use std::time::SystemTime;
+
+use futures::{StreamExt, TryStreamExt};
+use ingest::{Remote, Shard};
+use object_store::path::Path as ObjectPath;
+use object_store::{ObjectMeta, ObjectStore, ObjectStoreExt, PutMode, PutOptions, UpdateVersion};
+
+use crate::dataset::{Lease, Manifest, WriterTag, MANIFEST, SHARDS_DIR, STATE_DIR, SUCCESS};
+use crate::schema::TABLES;
+use crate::{io_error, Error};
+
+/// What a writer calls as it commits, to publish its work folder's dataset elsewhere.
+pub trait Publish: Send + Sync + std::fmt::Debug {
+    /// After each commit of the manifest in the work folder `out`.
+    fn committed(&self, out: &Path) -> Result<(), Error>;
+    /// Once the writer is done: its last commit made and its leftovers deleted in `out`.
+    fn finished(&self, out: &Path) -> Result<(), Error>;
+}
+
+/// Who writes the dataset: a run (unsharded, or one shard) or a merge of the shards.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Role {
+    /// `newsprint run`, with its shard if it is one.
+    Run(Option<Shard>),
+    /// `newsprint merge`.
+    Merge,
+}
+
+/// Objects at most this large are put in one request (only if no object has the name);
+/// larger ones go in multipart uploads of [`CHUNK`]-byte parts.
+const MULTIPART_FROM: u64 = 16 << 20;
+const CHUNK: usize = 8 << 20;
+/// Requests in flight together when copying parts in or out.
+const REQUESTS_AT_ONCE: usize = 8;
+
+/// A dataset in object storage and the work folder it is written through.
+#[derive(Debug)]
+pub struct ObjectDataset {
+    remote: Remote,
+    client: Arc<dyn ObjectStore>,
+    role: Role,
+    full: bool,
+    multipart_from: u64,
+    state: Mutex<State>,
+}
+
+#[derive(Debug, Default)]
+struct State {
+    /// The version of each manifest as this writer last read or put it.
+    versions: HashMap<String, UpdateVersion>,
+    /// Keys the store holds as the work folder does: the local file's size and time then.
+    stored: HashMap<String, (u64, Option<SystemTime>)>,
+    /// When the store took this writer's lease (its clock): objects older than this and
+    /// named by no manifest are leftovers.
+    leased_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// Keys this writer put, or that a manifest named when it checked out: objects it
+    /// knows, which it deletes once no manifest names them, however recent.
+    known: HashSet<String>,
+}
+
+impl ObjectDataset {
+    /// Copies into `work` what `role` reads of the dataset at `url` (`full`: only the
+    /// manifests, for a rebuild), and with `lease`, takes the lease and deletes leftovers
+    /// (without it the checkout only reads, as `--dry-run` does). A prefix holding objects
+    /// but no dataset is refused, as a folder would be.
+    pub fn checkout(
+        url: &str,
+        options: &[(String, String)],
+        work: &Path,
+        role: Role,
+        full: bool,
+        lease: bool,
+    ) -> Result<Self, Error> {
+        let remote = Remote::open(url, options)?;
+        let dataset = ObjectDataset {
+            client: remote.client(),
+            remote,
+            role,
+            full,
+            multipart_from: MULTIPART_FROM,
+            state: Mutex::new(State::default()),
+        };
+        std::fs::create_dir_all(work).map_err(io_error(work))?;
+        let objects = dataset.list()?;
+        let is_dataset = objects.keys().any(|k| {
+            k == MANIFEST || k.starts_with(&format!("{SHARDS_DIR}/")) || k.starts_with(STATE_DIR)
+        });
+        if !objects.is_empty() && !is_dataset {
+            return Err(Error::NotADataset(PathBuf::from(url)));
+        }
+        dataset.copy_in(work, &objects)?;
+        if !lease {
+            return Ok(dataset);
+        }
+        if role == Role::Merge && objects.contains_key(SUCCESS) {
+            // A scheduler waiting on the marker must not take the last merge's for this one.
+            dataset.delete(&[SUCCESS.to_string()])?;
+        }
+        let key = dataset.manifest_key();
+        if objects.contains_key(&key) {
+            dataset.take_lease(work, &key)?;
+            dataset.remove_leftovers(work, false)?;
+        }
+        Ok(dataset)
+    }
+
+    /// The manifest this writer commits.
+    fn manifest_key(&self) -> String {
+        match self.role {
+            Role::Run(shard) => WriterTag(shard).manifest_key(),
+            Role::Merge => MANIFEST.to_string(),
+        }
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, State> {
+        self.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn store_error(&self, key: &str) -> impl Fn(object_store::Error) -> Error + '_ {
+        let url = self.remote.url_of(key);
+        move |e| Error::Store {
+            url: url.clone(),
+            detail: e.to_string(),
+        }
+    }
+
+    /// Every object under the dataset's prefix, by key.
+    fn list(&self) -> Result<HashMap<String, ObjectMeta>, Error> {
+        let prefix = self.remote.location("");
+        let listed: Vec<ObjectMeta> = self
+            .remote
+            .block_on(self.client.list(Some(&prefix)).try_collect())
+            .map_err(self.store_error(""))?;
+        Ok(listed
+            .into_iter()
+            .filter_map(|meta| Some((self.remote.key_of(&meta.location)?, meta)))
+            .collect())
+    }
+
+    /// Whether this writer reads and writes the state file `_newsprint/<name>`.
+    fn owns_state(&self, name: &str) -> bool {
+        if name.starts_with("lock") || name.starts_with("staging") || name.ends_with(".new") {
+            return false;
+        }
+        let shard = match self.role {
+            Role::Merge => return true,
+            Role::Run(shard) => shard,
+        };
+        let tag = WriterTag(shard);
+        if let Some(segment) = name.strip_prefix("sketches/") {
+            return tag.owns(&segment.replace(".bin", ".parquet"));
+        }
+        if name.starts_with("partials/") {
+            return shard.is_none();
+        }
+        match shard {
+            None => !name.contains("-s"),
+            Some(_) => name.contains(&format!("-{}", tag.suffix())),
+        }
+    }
+
+    /// Whether this writer deletes the part `file` when no manifest names it.
+    fn owns_part(&self, file: &str) -> bool {
+        match self.role {
+            Role::Merge => true,
+            Role::Run(shard) => WriterTag(shard).owns(file),
+        }
+    }
+
+    /// Copies the manifests, and the parts and state files this writer reads, into `work`;
+    /// drops from `work` the state files and manifests the store no longer has.
+    fn copy_in(&self, work: &Path, objects: &HashMap<String, ObjectMeta>) -> Result<(), Error> {
+        let mut wanted: Vec<String> = objects
+            .keys()
+            .filter(|k| *k == MANIFEST || (k.starts_with(SHARDS_DIR) && k.ends_with(".json")))
+            .cloned()
+            .collect();
+        for key in &wanted {
+            let version = self.download(key, &work.join(key))?;
+            self.lock().versions.insert(key.clone(), version);
+        }
+        // Manifests and state files the work folder kept from an earlier run but the store no
+        // longer has would mislead the writer.
+        for stale in local_files(work)? {
+            let is_manifest = stale == MANIFEST || stale.starts_with(SHARDS_DIR);
+            let is_state = stale
+                .strip_prefix(&format!("{STATE_DIR}/"))
+                .is_some_and(|name| self.owns_state(name));
+            if (is_manifest || is_state) && !objects.contains_key(&stale) {
+                let path = work.join(&stale);
+                std::fs::remove_file(&path).map_err(io_error(&path))?;
+            }
+        }
+        wanted.clear();
+        for manifest in self.manifests_read(work)? {
+            for table in TABLES {
+                for part in manifest.parts.get(table.name).into_iter().flatten() {
+                    wanted.push(format!("{}/{}", table.name, part.file));
+                }
+            }
+        }
+        if self.full {
+            // A rebuild reads none of it; what it replaces goes once it completes.
+            self.lock().known.extend(wanted);
+            return Ok(());
+        }
+        wanted.extend(
+            objects
+                .keys()
+                .filter(|k| {
+                    k.strip_prefix(&format!("{STATE_DIR}/"))
+                        .is_some_and(|name| self.owns_state(name))
+                })
+                .cloned(),
+        );
+        wanted.sort();
+        wanted.dedup();
+        // A part the work folder holds at its size is the same part: names never change.
+        let is_part = |key: &str| !key.starts_with(STATE_DIR);
+        let to_copy: Vec<&String> = wanted
+            .iter()
+            .filter(|key| {
+                let local = std::fs::metadata(work.join(key)).ok();
+                let size = objects.get(*key).map(|m| m.size);
+                !(is_part(key) && local.is_some_and(|m| Some(m.len()) == size))
+            })
+            .collect();
+        let copied: Vec<Result<(), Error>> = self.remote.block_on(
+            futures::stream::iter(to_copy.iter().map(|key| self.fetch(key, work.join(key))))
+                .buffer_unordered(REQUESTS_AT_ONCE)
+                .collect(),
+        );
+        copied.into_iter().collect::<Result<(), Error>>()?;
+        let mut state = self.lock();
+        state.known.extend(wanted.iter().cloned());
+        for key in &wanted {
+            if let Ok(meta) = std::fs::metadata(work.join(key)) {
+                state
+                    .stored
+                    .insert(key.clone(), (meta.len(), meta.modified().ok()));
+            }
+        }
+        Ok(())
+    }
+
+    /// The manifests in `work` whose parts this writer reads.
+    fn manifests_read(&self, work: &Path) -> Result<Vec<Manifest>, Error> {
+        let keys: Vec<String> = match self.role {
+            Role::Run(shard) => vec![WriterTag(shard).manifest_key()],
+            Role::Merge => manifest_keys(work)?,
+        };
+        keys.iter()
+            .map(|k| work.join(k))
+            .filter(|p| p.is_file())
+            .map(|p| Manifest::read(&p))
+            .collect()
+    }
+
+    /// Copies the object `key` to `to`, whole, returning its version.
+    fn download(&self, key: &str, to: &Path) -> Result<UpdateVersion, Error> {
+        let location = self.remote.location(key);
+        let (bytes, version) = self
+            .remote
+            .block_on(async {
+                let got = self.client.get(&location).await?;
+                let version = UpdateVersion {
+                    e_tag: got.meta.e_tag.clone(),
+                    version: got.meta.version.clone(),
+                };
+                Ok::<_, object_store::Error>((got.bytes().await?, version))
+            })
+            .map_err(self.store_error(key))?;
+        crate::dataset::write_whole(to, &bytes)?;
+        Ok(version)
+    }
+
+    async fn fetch(&self, key: &str, to: PathBuf) -> Result<(), Error> {
+        let location = self.remote.location(key);
+        let bytes = async { self.client.get(&location).await?.bytes().await }
+            .await
+            .map_err(self.store_error(key))?;
+        crate::dataset::write_whole(&to, &bytes)
+    }
+
+    /// Puts the manifest `key` back with this writer's lease, conditionally on the version
+    /// read, and notes when the store took it.
+    fn take_lease(&self, work: &Path, key: &str) -> Result<(), Error> {
+        let path = work.join(key);
+        let mut manifest = Manifest::read(&path)?;
+        let last_run = manifest.runs.last().map_or(0, |r| r.run);
+        let reserved = manifest.writer.as_ref().map_or(0, |l| l.run);
+        manifest.writer = Some(Lease {
+            run: last_run.max(reserved) + 1,
+            host: hostname(),
+            pid: std::process::id(),
+            started_unix: crate::unix_now(),
+        });
+        manifest.commit(&path)?;
+        self.put_manifest(key, &path)?;
+        Ok(())
+    }
+
+    /// Puts the manifest at `path` as `key`: only over the version this writer last read or
+    /// put, or, for a manifest it never saw, only if none exists.
+    fn put_manifest(&self, key: &str, path: &Path) -> Result<(), Error> {
+        let bytes = std::fs::read(path).map_err(|source| Error::Read {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        let previous = self.lock().versions.get(key).cloned();
+        let mode = match previous {
+            Some(version) => PutMode::Update(version),
+            None => PutMode::Create,
+        };
+        let location = self.remote.location(key);
+        let put = self.remote.block_on(self.client.put_opts(
+            &location,
+            bytes.into(),
+            PutOptions {
+                mode,
+                ..PutOptions::default()
+            },
+        ));
+        let result = match put {
+            Ok(result) => result,
+            Err(
+                object_store::Error::Precondition { .. }
+                | object_store::Error::AlreadyExists { .. },
+            ) => return Err(self.taken(key)),
+            Err(object_store::Error::NotImplemented { .. }) => {
+                return Err(Error::Unconditional(self.remote.url_of(key)))
+            }
+            Err(e) => return Err(self.store_error(key)(e)),
+        };
+        let first = {
+            let mut state = self.lock();
+            state.versions.insert(
+                key.to_string(),
+                UpdateVersion {
+                    e_tag: result.e_tag,
+                    version: result.version,
+                },
+            );
+            if let Ok(meta) = std::fs::metadata(path) {
+                state
+                    .stored
+                    .insert(key.to_string(), (meta.len(), meta.modified().ok()));
+            }
+            state.leased_at.is_none()
+        };
+        if first {
+            let meta = self
+                .remote
+                .block_on(self.client.head(&location))
+                .map_err(self.store_error(key))?;
+            self.lock().leased_at = Some(meta.last_modified);
+        }
+        Ok(())
+    }
+
+    /// The error of a writer whose manifest another writer committed over.
+    fn taken(&self, key: &str) -> Error {
+        let by = self
+            .remote
+            .get(key)
+            .ok()
+            .and_then(|bytes| serde_json::from_slice::<Manifest>(&bytes).ok())
+            .and_then(|m| m.writer)
+            .map_or("another writer".to_string(), |l| {
+                format!(
+                    "the writer on {} (process {}, run {}, started at {})",
+                    l.host, l.pid, l.run, l.started_unix
+                )
+            });
+        Error::Taken {
+            url: self.remote.url_of(key),
+            by,
+        }
+    }
+
+    /// Uploads the parts the work folder's manifests name that the store lacks, and the
+    /// sketches of those parts, each only if no object has its name.
+    fn upload_parts(&self, work: &Path) -> Result<(), Error> {
+        let mut keys = Vec::new();
+        for manifest in self.manifests_read(work)? {
+            for table in TABLES {
+                for part in manifest.parts.get(table.name).into_iter().flatten() {
+                    keys.push(format!("{}/{}", table.name, part.file));
+                }
+            }
+        }
+        keys.sort();
+        keys.dedup();
+        let state = self.lock();
+        keys.retain(|k| !state.stored.contains_key(k));
+        drop(state);
+        self.upload(work, &keys, true)
+    }
+
+    /// Uploads the state files of this writer that changed in the work folder
+    /// (`everything`: in its subfolders too, else only those at the top).
+    fn upload_state(&self, work: &Path, everything: bool) -> Result<(), Error> {
+        let mut changed = Vec::new();
+        let state = self.lock();
+        for key in state_files(work, everything)? {
+            let name = &key[STATE_DIR.len() + 1..];
+            if !self.owns_state(name) {
+                continue;
+            }
+            let Ok(meta) = std::fs::metadata(work.join(&key)) else {
+                continue;
+            };
+            if state.stored.get(&key) != Some(&(meta.len(), meta.modified().ok())) {
+                changed.push(key);
+            }
+        }
+        drop(state);
+        self.upload(work, &changed, false)
+    }
+
+    /// Uploads `keys` from the work folder, a few at a time; `create`: only where no
+    /// object has the name.
+    fn upload(&self, work: &Path, keys: &[String], create: bool) -> Result<(), Error> {
+        let uploads = keys
+            .iter()
+            .map(|key| self.put_file(key, work.join(key), create));
+        let done: Vec<Result<(), Error>> = self.remote.block_on(
+            futures::stream::iter(uploads)
+                .buffer_unordered(REQUESTS_AT_ONCE)
+                .collect(),
+        );
+        done.into_iter().collect::<Result<(), Error>>()
+    }
+
+    async fn put_file(&self, key: &str, path: PathBuf, create: bool) -> Result<(), Error> {
+        let meta = std::fs::metadata(&path).map_err(|source| Error::Read {
+            path: path.clone(),
+            source,
+        })?;
+        let location = self.remote.location(key);
+        if meta.len() > self.multipart_from {
+            self.put_multipart(&location, &path)
+                .await
+                .map_err(self.store_error(key))?;
+        } else {
+            let bytes = std::fs::read(&path).map_err(|source| Error::Read {
+                path: path.clone(),
+                source,
+            })?;
+            let mode = if create {
+                PutMode::Create
+            } else {
+                PutMode::Overwrite
+            };
+            let options = PutOptions {
+                mode,
+                ..PutOptions::default()
+            };
+            match self.client.put_opts(&location, bytes.into(), options).await {
+                Ok(_) => {}
+                Err(object_store::Error::AlreadyExists { .. }) => {
+                    return Err(Error::Taken {
+                        url: self.remote.url_of(key),
+                        by: "another writer, which wrote a part of this name".to_string(),
+                    })
+                }
+                Err(e) => return Err(self.store_error(key)(e)),
+            }
+        }
+        let mut state = self.lock();
+        state
+            .stored
+            .insert(key.to_string(), (meta.len(), meta.modified().ok()));
+        state.known.insert(key.to_string());
+        Ok(())
+    }
+
+    /// Streams a large file to `location` in a multipart upload, a chunk at a time.
+    async fn put_multipart(&self, location: &ObjectPath, path: &Path) -> object_store::Result<()> {
+        use std::io::Read;
+        let upload = self.client.put_multipart(location).await?;
+        let mut writer = object_store::WriteMultipart::new_with_chunk_size(upload, CHUNK);
+        let mut file = std::fs::File::open(path).map_err(|e| object_store::Error::Generic {
+            store: "newsprint",
+            source: Box::new(e),
+        })?;
+        let mut buffer = vec![0; CHUNK];
+        loop {
+            let n = file
+                .read(&mut buffer)
+                .map_err(|e| object_store::Error::Generic {
+                    store: "newsprint",
+                    source: Box::new(e),
+                })?;
+            if n == 0 {
+                break;
+            }
+            writer.wait_for_capacity(REQUESTS_AT_ONCE).await?;
+            writer.write(&buffer[..n]);
+        }
+        writer.finish().await.map(|_| ())
+    }
+
+    fn delete(&self, keys: &[String]) -> Result<(), Error> {
+        let deletes = keys.iter().map(|key| async move {
+            match self.client.delete(&self.remote.location(key)).await {
+                Ok(()) | Err(object_store::Error::NotFound { .. }) => Ok(()),
+                Err(e) => Err(self.store_error(key)(e)),
+            }
+        });
+        let done: Vec<Result<(), Error>> = self.remote.block_on(
+            futures::stream::iter(deletes)
+                .buffer_unordered(REQUESTS_AT_ONCE)
+                .collect(),
+        );
+        let mut state = self.lock();
+        for key in keys {
+            state.stored.remove(key);
+        }
+        drop(state);
+        done.into_iter().collect()
+    }
+
+    /// Deletes the objects older than the lease that this writer owns and no manifest in
+    /// `work` names (parts), and with `state`, its state files that the work folder no
+    /// longer holds (only once the writer is done: a rebuild copies none in).
+    fn remove_leftovers(&self, work: &Path, state: bool) -> Result<usize, Error> {
+        let (Some(leased_at), known) = ({
+            let state = self.lock();
+            (state.leased_at, state.known.clone())
+        }) else {
+            return Ok(0);
+        };
+        let mut named: HashSet<String> = HashSet::new();
+        for key in manifest_keys(work)? {
+            let manifest = Manifest::read(&work.join(&key))?;
+            for table in TABLES {
+                for part in manifest.parts.get(table.name).into_iter().flatten() {
+                    named.insert(format!("{}/{}", table.name, part.file));
+                }
+            }
+        }
+        let tables: HashSet<&str> = TABLES.iter().map(|t| t.name).collect();
+        let mut leftovers = Vec::new();
+        for (key, meta) in self.list()? {
+            if meta.last_modified >= leased_at && !known.contains(&key) {
+                continue;
+            }
+            let leftover = match key.split_once('/') {
+                Some((table, file)) if tables.contains(table) => {
+                    !named.contains(&key) && self.owns_part(file)
+                }
+                Some((STATE_DIR, name)) => {
+                    state && self.owns_state(name) && !work.join(&key).is_file()
+                }
+                _ => false,
+            };
+            if leftover {
+                leftovers.push(key);
+            }
+        }
+        leftovers.sort();
+        self.delete(&leftovers)?;
+        Ok(leftovers.len())
+    }
+}
+
+impl Publish for ObjectDataset {
+    fn committed(&self, out: &Path) -> Result<(), Error> {
+        self.upload_parts(out)?;
+        let key = self.manifest_key();
+        self.put_manifest(&key, &out.join(&key))?;
+        self.upload_state(out, false)
+    }
+
+    fn finished(&self, out: &Path) -> Result<(), Error> {
+        self.committed(out)?;
+        if self.role == Role::Merge {
+            // The shards' manifests that merge brought to the parts it rewrote.
+            for key in manifest_keys(out)?
+                .into_iter()
+                .filter(|k| k.starts_with(SHARDS_DIR))
+            {
+                let path = out.join(&key);
+                let meta = std::fs::metadata(&path).map_err(io_error(&path))?;
+                let stored = self.lock().stored.get(&key).copied();
+                if stored != Some((meta.len(), meta.modified().ok())) {
+                    self.put_manifest(&key, &path)?;
+                }
+            }
+        }
+        self.upload_state(out, true)?;
+        // The work folder holds the run's last state now: what it dropped goes too.
+        self.remove_leftovers(out, true)?;
+        if self.role == Role::Merge && out.join(SUCCESS).is_file() {
+            self.upload(out, &[SUCCESS.to_string()], false)?;
+        }
+        Ok(())
+    }
+}
+
+/// The keys of the manifests in `work` (`manifest.json`, `shards/*.json`), sorted.
+fn manifest_keys(work: &Path) -> Result<Vec<String>, Error> {
+    let mut keys = Vec::new();
+    if work.join(MANIFEST).is_file() {
+        keys.push(MANIFEST.to_string());
+    }
+    let shards = work.join(SHARDS_DIR);
+    if let Ok(entries) = std::fs::read_dir(&shards) {
+        for entry in entries {
+            let name = entry.map_err(io_error(&shards))?.file_name();
+            let name = name.to_string_lossy();
+            if name.ends_with(".json") {
+                keys.push(format!("{SHARDS_DIR}/{name}"));
+            }
+        }
+    }
+    keys.sort();
+    Ok(keys)
+}
+
+/// The files of `work` as keys (`a/b`), every one.
+fn local_files(work: &Path) -> Result<Vec<String>, Error> {
+    let mut keys = Vec::new();
+    walk(work, "", true, &mut keys)?;
+    Ok(keys)
+}
+
+/// The keys of the files under `work/_newsprint` (`everything`: in subfolders too).
+fn state_files(work: &Path, everything: bool) -> Result<Vec<String>, Error> {
+    let mut keys = Vec::new();
+    walk(&work.join(STATE_DIR), STATE_DIR, everything, &mut keys)?;
+    keys.sort();
+    Ok(keys)
+}
+
+fn walk(dir: &Path, key: &str, deep: bool, keys: &mut Vec<String>) -> Result<(), Error> {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return Ok(());
+    };
+    for entry in entries {
+        let entry = entry.map_err(io_error(dir))?;
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let child = if key.is_empty() {
+            name.clone()
+        } else {
+            format!("{key}/{name}")
+        };
+        let kind = entry.file_type().map_err(io_error(&entry.path()))?;
+        if kind.is_dir() {
+            if deep {
+                walk(&entry.path(), &child, deep, keys)?;
+            }
+        } else {
+            keys.push(child);
+        }
+    }
+    Ok(())
+}
+
+fn hostname() -> String {
+    std::fs::read_to_string("/proc/sys/kernel/hostname")
+        .map(|h| h.trim().to_string())
+        .or_else(|_| std::env::var("HOSTNAME"))
+        .unwrap_or_else(|_| "unknown".to_string())
+}
