@@ -117,17 +117,29 @@ impl ObjectDataset {
         if !objects.is_empty() && !is_dataset {
             return Err(Error::NotADataset(PathBuf::from(url)));
         }
-        dataset.copy_in(work, &objects)?;
-        if !lease {
-            return Ok(dataset);
+        // Every table's folder (merge writes the summaries into theirs), and the state
+        // folder, which makes the work folder a dataset's from the start.
+        for dir in TABLES
+            .iter()
+            .map(|t| work.join(t.name))
+            .chain([work.join(STATE_DIR)])
+        {
+            std::fs::create_dir_all(&dir).map_err(io_error(&dir))?;
         }
-        if role == Role::Merge && objects.contains_key(SUCCESS) {
+        dataset.copy_manifests(work, &objects)?;
+        // The lease is taken as soon as the manifest is read, so that a writer committing
+        // meanwhile (each of its commits changes the manifest) rarely makes it refuse.
+        let key = dataset.manifest_key();
+        let leased = lease && objects.contains_key(&key);
+        if lease && role == Role::Merge && objects.contains_key(SUCCESS) {
             // A scheduler waiting on the marker must not take the last merge's for this one.
             dataset.delete(&[SUCCESS.to_string()])?;
         }
-        let key = dataset.manifest_key();
-        if objects.contains_key(&key) {
+        if leased {
             dataset.take_lease(work, &key)?;
+        }
+        dataset.copy_data(work, &objects)?;
+        if leased {
             dataset.remove_leftovers(work, false)?;
         }
         Ok(dataset)
@@ -196,10 +208,14 @@ impl ObjectDataset {
         }
     }
 
-    /// Copies the manifests, and the parts and state files this writer reads, into `work`;
-    /// drops from `work` the state files and manifests the store no longer has.
-    fn copy_in(&self, work: &Path, objects: &HashMap<String, ObjectMeta>) -> Result<(), Error> {
-        let mut wanted: Vec<String> = objects
+    /// Copies the manifests into `work`, noting their versions; drops from `work` the
+    /// state files and manifests the store no longer has.
+    fn copy_manifests(
+        &self,
+        work: &Path,
+        objects: &HashMap<String, ObjectMeta>,
+    ) -> Result<(), Error> {
+        let wanted: Vec<String> = objects
             .keys()
             .filter(|k| *k == MANIFEST || (k.starts_with(SHARDS_DIR) && k.ends_with(".json")))
             .cloned()
@@ -220,7 +236,13 @@ impl ObjectDataset {
                 std::fs::remove_file(&path).map_err(io_error(&path))?;
             }
         }
-        wanted.clear();
+        Ok(())
+    }
+
+    /// Copies into `work` the parts and state files this writer reads (see
+    /// [`ObjectDataset::checkout`]).
+    fn copy_data(&self, work: &Path, objects: &HashMap<String, ObjectMeta>) -> Result<(), Error> {
+        let mut wanted = Vec::new();
         for manifest in self.manifests_read(work)? {
             for table in TABLES {
                 for part in manifest.parts.get(table.name).into_iter().flatten() {

@@ -103,6 +103,16 @@ for p in sorted(root.rglob("*")):
 /// with 503 Slow Down (a transient error the client must retry), and every request for a
 /// key containing `forbidden` with 403 (a permanent one).
 fn proxy(upstream: u16, throttle_every: usize, forbidden: &'static str) -> (u16, Arc<AtomicUsize>) {
+    slow_proxy(upstream, throttle_every, forbidden, Duration::ZERO)
+}
+
+/// [`proxy`], holding every request for `delay` first: a slow store.
+fn slow_proxy(
+    upstream: u16,
+    throttle_every: usize,
+    forbidden: &'static str,
+    delay: Duration,
+) -> (u16, Arc<AtomicUsize>) {
     let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
     let port = listener.local_addr().expect("addr").port();
     let count = Arc::new(AtomicUsize::new(0));
@@ -113,6 +123,7 @@ fn proxy(upstream: u16, throttle_every: usize, forbidden: &'static str) -> (u16,
             let count = Arc::clone(&count);
             let throttled = Arc::clone(&throttled);
             std::thread::spawn(move || {
+                std::thread::sleep(delay);
                 let _ = serve(
                     client,
                     upstream,
@@ -262,6 +273,89 @@ fn newsprint_s3(args: &[&str], port: u16) -> std::process::Output {
         .expect("newsprint runs")
 }
 
+/// Copies every object under `prefix` in `bucket` into `dir`, as a folder: a reader that
+/// globs the table folders sees what is there, committed or not.
+fn download(port: u16, bucket: &str, prefix: &str, dir: &std::path::Path) -> Vec<String> {
+    let script = format!(
+        r#"
+import boto3, pathlib
+s3 = boto3.client("s3", endpoint_url="http://127.0.0.1:{port}", region_name="us-east-1",
+                  aws_access_key_id="test", aws_secret_access_key="test")
+root = pathlib.Path(r"{dir}")
+for page in s3.get_paginator("list_objects_v2").paginate(Bucket="{bucket}", Prefix="{prefix}"):
+    for o in page.get("Contents", []):
+        key = o["Key"][len("{prefix}"):]
+        print(key)
+        path = root / key
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(s3.get_object(Bucket="{bucket}", Key=o["Key"])["Body"].read())
+"#,
+        dir = dir.display()
+    );
+    let output = Command::new("python3")
+        .args(["-c", &script])
+        .output()
+        .expect("python3");
+    assert!(
+        output.status.success(),
+        "download failed: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let mut keys: Vec<String> = String::from_utf8_lossy(&output.stdout)
+        .lines()
+        .map(str::to_string)
+        .collect();
+    keys.sort();
+    keys
+}
+
+/// Makes `bucket` on the server.
+fn bucket(port: u16, bucket: &str) {
+    let script = format!(
+        r#"
+import boto3
+boto3.client("s3", endpoint_url="http://127.0.0.1:{port}", region_name="us-east-1",
+             aws_access_key_id="test", aws_secret_access_key="test").create_bucket(Bucket="{bucket}")
+"#
+    );
+    let status = Command::new("python3")
+        .args(["-c", &script])
+        .status()
+        .expect("python3");
+    assert!(status.success(), "create bucket failed");
+}
+
+/// Checks a dataset downloaded whole into `dir`: every part a manifest names is there, and
+/// every part there is named by one (no leftovers: a folder reader sees the dataset).
+fn assert_parts_are_named(dir: &std::path::Path) {
+    let mut named = std::collections::BTreeSet::new();
+    let mut manifests = vec![dir.join("manifest.json")];
+    if let Ok(entries) = std::fs::read_dir(dir.join("shards")) {
+        manifests.extend(entries.map(|e| e.expect("entry").path()));
+    }
+    for path in manifests.iter().filter(|p| p.is_file()) {
+        let manifest = manifest_of(path);
+        for (table, parts) in manifest["parts"].as_object().expect("parts") {
+            for part in parts.as_array().expect("list") {
+                let file = part["file"].as_str().expect("file");
+                assert!(
+                    dir.join(table).join(file).is_file(),
+                    "{} names {table}/{file}, which is not in the store",
+                    path.display()
+                );
+                named.insert(format!("{table}/{file}"));
+            }
+        }
+    }
+    for table in TABLES {
+        for entry in std::fs::read_dir(dir.join(table)).expect("table folder") {
+            let file = entry.expect("entry").file_name();
+            let key = format!("{table}/{}", file.to_string_lossy());
+            assert!(named.contains(&key), "{key} is named by no manifest");
+        }
+    }
+}
+
 fn run_s3(url: &str, out: &std::path::Path, port: u16) -> std::process::Output {
     newsprint_s3(&["run", url, "--out", &out.display().to_string()], port)
 }
@@ -389,4 +483,277 @@ fn objects_read_as_files_do_through_throttling_and_a_refused_object_is_an_error_
     );
     let html = std::fs::read_to_string(&page).expect("page");
     assert!(html.contains("s3://datasets/night") && html.contains("id=\"runs\""));
+}
+
+/// `newsprint run` of `inputs` into the dataset at `url`, through the server on `port`.
+fn run_into(
+    url: &str,
+    inputs: &[&std::path::Path],
+    port: u16,
+    extra: &[&str],
+) -> std::process::Output {
+    let inputs: Vec<String> = inputs.iter().map(|p| p.display().to_string()).collect();
+    let mut args: Vec<&str> = vec!["run"];
+    args.extend(inputs.iter().map(String::as_str));
+    args.extend(["--out", url]);
+    args.extend(extra);
+    newsprint_s3(&args, port)
+}
+
+fn assert_ok(output: &std::process::Output) {
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
+
+#[test]
+fn a_dataset_in_object_storage_holds_what_a_folder_would_run_after_run() {
+    let Some(moto) = start_moto() else { return };
+    bucket(moto.port, "lake");
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let (first, second) = (tmp.path().join("first"), tmp.path().join("second"));
+    varied_pages(&first, 0..6);
+    varied_pages(&second, 6..12);
+    std::fs::copy(root().join(SAMPLE), second.join("sample.txt")).expect("sample");
+
+    // Two runs into the store, through a proxy that throttles every fifth request; the same
+    // two runs into a folder.
+    let (port, throttled) = proxy(moto.port, 5, "no-such-key");
+    let url = "s3://lake/night";
+    let small = ["--rows-per-part", "40"];
+    let output = run_into(url, &[&first], port, &small);
+    assert_ok(&output);
+    let output = run_into(url, &[&first, &second], port, &small);
+    assert_ok(&output);
+    assert!(throttled.load(Ordering::SeqCst) > 0, "nothing throttled");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("retry"), "retries are logged: {stderr}");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(stdout.contains("run 2 into s3://lake/night"), "{stdout}");
+    let local = tmp.path().join("local");
+    run_ok(&[&first], &local, &small);
+    run_ok(&[&first, &second], &local, &small);
+
+    // Every table holds the folder's rows, and the store holds the parts the manifest
+    // names, no others: the runs' replaced parts and the first run's empty ones are gone.
+    let copy = tmp.path().join("copy");
+    let keys = download(moto.port, "lake", "night/", &copy);
+    assert_same_dataset(&copy, &local, "the store vs a folder");
+    assert_parts_are_named(&copy);
+    assert!(
+        keys.iter().any(|k| k.contains("-g00002")),
+        "the second corpus step rewrote a part under a new name: {keys:?}"
+    );
+    assert!(
+        !keys
+            .iter()
+            .any(|k| k.contains("pending") || k.contains("lock")),
+        "{keys:?}"
+    );
+    let manifest = manifest_of(&copy.join("manifest.json"));
+    assert_eq!(manifest["runs"].as_array().map(Vec::len), Some(2));
+    assert_eq!(manifest["writer"]["run"], 2, "the second run's lease");
+
+    // `stats` reads it where it is, as it reads the folder.
+    let stats = newsprint_s3(&["stats", url, "--json"], moto.port);
+    assert_ok(&stats);
+    let remote: serde_json::Value = serde_json::from_slice(&stats.stdout).expect("json");
+    assert_eq!(
+        remote["rows"],
+        manifest_of(&local.join("manifest.json"))["rows"]
+    );
+
+    // A third run with nothing new reads nothing and leaves the tables as they were.
+    let output = run_into(url, &[&first, &second], moto.port, &small);
+    assert_ok(&output);
+    let again = tmp.path().join("again");
+    download(moto.port, "lake", "night/", &again);
+    assert_same_dataset(&again, &local, "after a run with nothing new");
+    assert_parts_are_named(&again);
+
+    // A prefix that holds something else is not taken for a dataset.
+    upload(moto.port, "lake", "photos/", &first);
+    let output = run_into("s3://lake/photos", &[&first], moto.port, &[]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(
+        String::from_utf8_lossy(&output.stderr).contains("not a newsprint dataset"),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
+
+/// Waits until the run writing through `work` has committed `segments` segments there, or
+/// has exited.
+fn wait_for_segments(work: &std::path::Path, segments: usize, child: &mut Child) {
+    let started = Instant::now();
+    loop {
+        let committed = std::fs::read(work.join("manifest.json"))
+            .ok()
+            .and_then(|b| serde_json::from_slice::<serde_json::Value>(&b).ok())
+            .and_then(|m| m["parts"]["documents"].as_array().map(Vec::len))
+            .unwrap_or(0);
+        if committed >= segments {
+            return;
+        }
+        assert!(
+            child.try_wait().expect("wait").is_none(),
+            "the run ended before committing {segments} segments"
+        );
+        assert!(started.elapsed() < Duration::from_secs(120), "no commit");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+fn spawn_into(url: &str, inputs: &std::path::Path, port: u16, work: &std::path::Path) -> Child {
+    let endpoint = format!("endpoint=http://127.0.0.1:{port}");
+    command(&[
+        "run",
+        &inputs.display().to_string(),
+        "--out",
+        url,
+        "--work-dir",
+        &work.display().to_string(),
+        "--rows-per-part",
+        "1",
+        "--storage-option",
+        &endpoint,
+        "--storage-option",
+        "allow_http=true",
+    ])
+    .env("AWS_ACCESS_KEY_ID", "test")
+    .env("AWS_SECRET_ACCESS_KEY", "test")
+    .env("AWS_REGION", "us-east-1")
+    .stdout(Stdio::piped())
+    .stderr(Stdio::piped())
+    .spawn()
+    .expect("spawn")
+}
+
+#[test]
+fn a_killed_writer_and_a_writer_that_lost_the_dataset_leave_it_whole() {
+    let Some(moto) = start_moto() else { return };
+    bucket(moto.port, "lake");
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let pages = tmp.path().join("pages");
+    varied_pages(&pages, 0..24);
+    let more = tmp.path().join("more");
+    varied_pages(&more, 24..48);
+    let url = "s3://lake/killed";
+    // A slow store: every request waits, so that the runs below are caught mid-way.
+    let (slow, _) = slow_proxy(
+        moto.port,
+        usize::MAX,
+        "no-such-key",
+        Duration::from_millis(40),
+    );
+
+    // Killed (SIGKILL) after a few segments: what a reader following the manifest finds is
+    // whole, and the next run carries on, deleting what the killed one left.
+    let work = tmp.path().join("work-killed");
+    let mut child = spawn_into(url, &pages, slow, &work);
+    wait_for_segments(&work, 3, &mut child);
+    child.kill().expect("kill");
+    let _ = child.wait();
+    let snapshot = tmp.path().join("snapshot");
+    download(moto.port, "lake", "killed/", &snapshot);
+    let manifest = manifest_of(&snapshot.join("manifest.json"));
+    for (table, parts) in manifest["parts"].as_object().expect("parts") {
+        for part in parts.as_array().expect("list") {
+            let file = part["file"].as_str().expect("file");
+            assert!(snapshot.join(table).join(file).is_file(), "{table}/{file}");
+        }
+    }
+    std::thread::sleep(Duration::from_millis(1100));
+    let output = run_into(url, &[&pages], moto.port, &["--rows-per-part", "1"]);
+    assert_ok(&output);
+    let local = tmp.path().join("local");
+    run_ok(&[&pages], &local, &["--rows-per-part", "1"]);
+    let copy = tmp.path().join("after-kill");
+    download(moto.port, "lake", "killed/", &copy);
+    assert_same_dataset(&copy, &local, "killed, then run again");
+    assert_parts_are_named(&copy);
+
+    // Two writers: while the first, slow, is committing, a second starts. One of them loses
+    // the dataset (the second, if the first commits while it reads the manifest, else the
+    // first at its next commit) and stops with exit 1, naming the writer that took it; the
+    // other completes. The dataset stays whole.
+    let work = tmp.path().join("work-first");
+    let mut first = spawn_into(url, &more, slow, &work);
+    wait_for_segments(&work, copy_parts(&copy) + 2, &mut first);
+    let second = run_into(url, &[&pages], moto.port, &[]);
+    let first = first.wait_with_output().expect("wait");
+    let codes = (first.status.code(), second.status.code());
+    assert!(
+        codes == (Some(1), Some(0)) || codes == (Some(0), Some(1)),
+        "one writer must lose, one complete: {codes:?}"
+    );
+    let loser = if codes.0 == Some(1) { &first } else { &second };
+    let stderr = String::from_utf8_lossy(&loser.stderr);
+    assert!(
+        stderr.contains("was committed by the writer on"),
+        "{stderr}"
+    );
+    let between = tmp.path().join("between");
+    download(moto.port, "lake", "killed/", &between);
+    let manifest = manifest_of(&between.join("manifest.json"));
+    for (table, parts) in manifest["parts"].as_object().expect("parts") {
+        for part in parts.as_array().expect("list") {
+            let file = part["file"].as_str().expect("file");
+            assert!(between.join(table).join(file).is_file(), "{table}/{file}");
+        }
+    }
+    // A run after both adds what the loser did not commit and deletes what it left.
+    std::thread::sleep(Duration::from_millis(1100));
+    let output = run_into(url, &[&pages, &more], moto.port, &[]);
+    assert_ok(&output);
+    run_ok(&[&pages, &more], &local, &["--rows-per-part", "1"]);
+    let last = tmp.path().join("last");
+    download(moto.port, "lake", "killed/", &last);
+    assert_same_dataset(&last, &local, "after two writers and a third run");
+    assert_parts_are_named(&last);
+}
+
+/// The documents parts a downloaded dataset's manifest names.
+fn copy_parts(dir: &std::path::Path) -> usize {
+    manifest_of(&dir.join("manifest.json"))["parts"]["documents"]
+        .as_array()
+        .map_or(0, Vec::len)
+}
+
+#[test]
+fn shards_write_to_object_storage_and_merge_joins_them_there() {
+    let Some(moto) = start_moto() else { return };
+    bucket(moto.port, "lake");
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let pages = tmp.path().join("pages");
+    varied_pages(&pages, 0..10);
+    std::fs::copy(root().join(SAMPLE), pages.join("sample.txt")).expect("sample");
+    let url = "s3://lake/sharded";
+    let (port, _) = proxy(moto.port, 6, "no-such-key");
+    for shard in ["0/2", "1/2"] {
+        assert_ok(&run_into(url, &[&pages], port, &["--shard", shard]));
+    }
+    let merged = newsprint_s3(&["merge", url], port);
+    assert_ok(&merged);
+    assert!(String::from_utf8_lossy(&merged.stdout).contains("merged s3://lake/sharded"));
+
+    let local = tmp.path().join("local");
+    for shard in ["0/2", "1/2"] {
+        run_ok(&[&pages], &local, &["--shard", shard]);
+    }
+    assert_ok(&newsprint(&["merge", &local.display().to_string()]));
+    assert!(local.join("_SUCCESS").is_file());
+
+    let copy = tmp.path().join("copy");
+    let keys = download(moto.port, "lake", "sharded/", &copy);
+    assert!(keys.contains(&"_SUCCESS".to_string()), "{keys:?}");
+    assert!(keys.contains(&"shards/shard-001-of-002.json".to_string()));
+    assert_same_dataset(&copy, &local, "shards + merge, store vs folder");
+    assert_parts_are_named(&copy);
+    // The merged dataset holds what one unsharded run would.
+    let one = tmp.path().join("one");
+    run_ok(&[&pages], &one, &[]);
+    assert_same_dataset(&copy, &one, "shards + merge vs one run");
 }
