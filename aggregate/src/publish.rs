@@ -418,9 +418,11 @@ impl ObjectDataset {
             .and_then(|bytes| serde_json::from_slice::<Manifest>(&bytes).ok())
             .and_then(|m| m.writer)
             .map_or("another writer".to_string(), |l| {
+                let started = chrono::DateTime::from_timestamp(l.started_unix as i64, 0)
+                    .map_or(l.started_unix.to_string(), |t| t.to_rfc3339());
                 format!(
-                    "the writer on {} (process {}, run {}, started at {})",
-                    l.host, l.pid, l.run, l.started_unix
+                    "the writer on {} (process {}, run {}, started {started})",
+                    l.host, l.pid, l.run
                 )
             });
         Error::Taken {
@@ -714,4 +716,140 @@ fn hostname() -> String {
         .map(|h| h.trim().to_string())
         .or_else(|_| std::env::var("HOSTNAME"))
         .unwrap_or_else(|_| "unknown".to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn file_url(dir: &Path) -> String {
+        format!("file://{}", dir.display())
+    }
+
+    #[test]
+    fn a_part_larger_than_the_threshold_goes_up_in_a_multipart_upload() {
+        let store = tempfile::tempdir().expect("store");
+        let work = tempfile::tempdir().expect("work");
+        let mut dataset = ObjectDataset::checkout(
+            &file_url(store.path()),
+            &[],
+            work.path(),
+            Role::Run(None),
+            false,
+            true,
+        )
+        .expect("a new dataset");
+        dataset.multipart_from = 1000;
+        let bytes: Vec<u8> = (0..50_000u32).flat_map(|i| i.to_le_bytes()).collect();
+        let key = "documents/part-r00001-00000.parquet";
+        crate::dataset::write_whole(&work.path().join(key), &bytes).expect("part");
+        dataset
+            .upload(work.path(), &[key.to_string()], true)
+            .expect("upload");
+        assert_eq!(
+            std::fs::read(store.path().join(key)).expect("object"),
+            bytes
+        );
+        assert!(dataset.lock().known.contains(key));
+    }
+
+    #[test]
+    fn a_part_is_never_put_over_an_object_of_its_name() {
+        let store = tempfile::tempdir().expect("store");
+        let work = tempfile::tempdir().expect("work");
+        let dataset = ObjectDataset::checkout(
+            &file_url(store.path()),
+            &[],
+            work.path(),
+            Role::Run(None),
+            false,
+            true,
+        )
+        .expect("a new dataset");
+        let key = "articles/part-r00001-00000.parquet";
+        crate::dataset::write_whole(&store.path().join(key), b"someone else's").expect("theirs");
+        crate::dataset::write_whole(&work.path().join(key), b"mine").expect("mine");
+        let refused = dataset.upload(work.path(), &[key.to_string()], true);
+        assert!(matches!(refused, Err(Error::Taken { .. })), "{refused:?}");
+        assert_eq!(
+            std::fs::read(store.path().join(key)).expect("object"),
+            b"someone else's"
+        );
+    }
+
+    #[test]
+    fn a_store_without_conditional_puts_is_refused_before_anything_is_written() {
+        let store = tempfile::tempdir().expect("store");
+        let work = tempfile::tempdir().expect("work");
+        Manifest::empty(None)
+            .commit(&store.path().join(MANIFEST))
+            .expect("manifest");
+        let refused = ObjectDataset::checkout(
+            &file_url(store.path()),
+            &[],
+            work.path(),
+            Role::Run(None),
+            false,
+            true,
+        );
+        assert!(
+            matches!(refused, Err(Error::Unconditional(_))),
+            "{refused:?}"
+        );
+        let manifest = Manifest::read(&store.path().join(MANIFEST)).expect("manifest");
+        assert!(
+            manifest.writer.is_none(),
+            "the store's manifest is unchanged"
+        );
+    }
+
+    #[test]
+    fn a_writer_owns_its_own_state_files_only() {
+        let store = tempfile::tempdir().expect("store");
+        let work = tempfile::tempdir().expect("work");
+        let url = file_url(store.path());
+        let shard = Shard::new(3, 16).expect("shard");
+        let as_role = |role| {
+            ObjectDataset::checkout(&url, &[], work.path(), role, false, false).expect("checkout")
+        };
+        let unsharded = as_role(Role::Run(None));
+        let shard = as_role(Role::Run(Some(shard)));
+        let merge = as_role(Role::Merge);
+        for name in [
+            "inputs.bin",
+            "furniture-pending.bin",
+            "neardup.bin",
+            "partials/part-r00001-00000.bin",
+            "sketches/part-r00002-00000.bin",
+        ] {
+            assert!(unsharded.owns_state(name), "{name}");
+            assert!(!shard.owns_state(name), "{name}");
+        }
+        for name in [
+            "inputs-s003of016.bin",
+            "furniture-s003of016.bin",
+            "sketches/part-s003of016-r00001-00000.bin",
+        ] {
+            assert!(shard.owns_state(name), "{name}");
+            assert!(!unsharded.owns_state(name), "{name}");
+            assert!(merge.owns_state(name), "{name}");
+        }
+        for name in [
+            "inputs-s004of016.bin",
+            "sketches/part-s004of016-r00001-00000.bin",
+        ] {
+            assert!(!shard.owns_state(name), "{name}");
+        }
+        for name in [
+            "lock",
+            "lock-s003of016",
+            "staging/documents/x.parquet",
+            "inputs.bin.new",
+        ] {
+            assert!(
+                !merge.owns_state(name) && !unsharded.owns_state(name),
+                "{name}"
+            );
+        }
+    }
 }

@@ -66,6 +66,14 @@ fn shards_merged_equal_one_unsharded_run() {
         "each shard learns the run's furniture"
     );
     assert_same_dataset(&sharded, &one, "4 shards + merge vs one run");
+    let success: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(sharded.join("_SUCCESS")).expect("_SUCCESS"))
+            .expect("json");
+    assert_eq!(success["shards_merged"], 4);
+    assert_eq!(
+        success["rows"],
+        manifest_of(&sharded.join("manifest.json"))["rows"]
+    );
     // A damaged state file is rebuilt by a merge too, and its warning is seen.
     let sketch = std::fs::read_dir(sharded.join("_newsprint").join("sketches"))
         .expect("sketches")
