@@ -366,7 +366,7 @@ impl ObjectDataset {
         let location = self.remote.location(key);
         let put = self.remote.block_on(self.client.put_opts(
             &location,
-            bytes.into(),
+            bytes.clone().into(),
             PutOptions {
                 mode,
                 ..PutOptions::default()
@@ -377,7 +377,10 @@ impl ObjectDataset {
             Err(
                 object_store::Error::Precondition { .. }
                 | object_store::Error::AlreadyExists { .. },
-            ) => return Err(self.taken(key)),
+            ) => match self.remote.block_on(self.holds(&location, &bytes)) {
+                Some(ours) => ours,
+                None => return Err(self.taken(key)),
+            },
             Err(object_store::Error::NotImplemented { .. }) => {
                 return Err(Error::Unconditional(self.remote.url_of(key)))
             }
@@ -407,6 +410,18 @@ impl ObjectDataset {
             self.lock().leased_at = Some(meta.last_modified);
         }
         Ok(())
+    }
+
+    /// The object at `location` if it holds `bytes`: a conditional put whose answer was lost
+    /// and that the store sent again finds its own object there, which is success.
+    async fn holds(&self, location: &ObjectPath, bytes: &[u8]) -> Option<object_store::PutResult> {
+        let got = self.client.get(location).await.ok()?;
+        let result = object_store::PutResult {
+            e_tag: got.meta.e_tag.clone(),
+            version: got.meta.version.clone(),
+        };
+        let held = got.bytes().await.ok()?;
+        (held.as_ref() == bytes).then_some(result)
     }
 
     /// The error of a writer whose manifest another writer committed over.
@@ -509,8 +524,14 @@ impl ObjectDataset {
                 mode,
                 ..PutOptions::default()
             };
-            match self.client.put_opts(&location, bytes.into(), options).await {
+            match self
+                .client
+                .put_opts(&location, bytes.clone().into(), options)
+                .await
+            {
                 Ok(_) => {}
+                Err(object_store::Error::AlreadyExists { .. })
+                    if self.holds(&location, &bytes).await.is_some() => {}
                 Err(object_store::Error::AlreadyExists { .. }) => {
                     return Err(Error::Taken {
                         url: self.remote.url_of(key),
@@ -775,6 +796,14 @@ mod tests {
             std::fs::read(store.path().join(key)).expect("object"),
             b"someone else's"
         );
+        // The same bytes there already are this writer's own put, sent again by the store
+        // after its answer was lost.
+        let again = "articles/part-r00001-00001.parquet";
+        crate::dataset::write_whole(&store.path().join(again), b"mine").expect("earlier put");
+        crate::dataset::write_whole(&work.path().join(again), b"mine").expect("mine");
+        dataset
+            .upload(work.path(), &[again.to_string()], true)
+            .expect("its own object");
     }
 
     #[test]

@@ -99,43 +99,70 @@ for p in sorted(root.rglob("*")):
     assert!(status.success(), "upload failed");
 }
 
-/// A proxy in front of `upstream` that answers some requests itself: every `throttle_every`-th
-/// with 503 Slow Down (a transient error the client must retry), and every request for a
-/// key containing `forbidden` with 403 (a permanent one).
-fn proxy(upstream: u16, throttle_every: usize, forbidden: &'static str) -> (u16, Arc<AtomicUsize>) {
-    slow_proxy(upstream, throttle_every, forbidden, Duration::ZERO)
+/// What a [`proxy`] does to the requests it passes on.
+#[derive(Clone, Copy)]
+struct Faults {
+    /// Every this-many-th request is answered 503 Slow Down by the proxy itself (a
+    /// transient error the client must retry).
+    throttle_every: usize,
+    /// A GET for a key containing this is answered 403 (a permanent error).
+    forbidden: &'static str,
+    /// Every request waits this long first: a slow store.
+    delay: Duration,
+    /// Every this-many-th PUT reaches the store, which does it, but its answer is lost: the
+    /// client is told 503 and sends it again.
+    lose_answer_every: usize,
 }
 
-/// [`proxy`], holding every request for `delay` first: a slow store.
-fn slow_proxy(
-    upstream: u16,
-    throttle_every: usize,
-    forbidden: &'static str,
-    delay: Duration,
-) -> (u16, Arc<AtomicUsize>) {
+impl Default for Faults {
+    fn default() -> Self {
+        Faults {
+            throttle_every: usize::MAX,
+            forbidden: "no-such-key",
+            delay: Duration::ZERO,
+            lose_answer_every: usize::MAX,
+        }
+    }
+}
+
+/// Requests a [`proxy`] answered itself: (throttled, answers lost).
+#[derive(Default)]
+struct Injected {
+    throttled: AtomicUsize,
+    lost: AtomicUsize,
+}
+
+/// A proxy in front of `upstream` that throttles every `throttle_every`-th request and
+/// refuses keys containing `forbidden` (see [`Faults`]).
+fn proxy(upstream: u16, throttle_every: usize, forbidden: &'static str) -> (u16, Arc<Injected>) {
+    proxy_with(
+        upstream,
+        Faults {
+            throttle_every,
+            forbidden,
+            ..Faults::default()
+        },
+    )
+}
+
+/// A proxy in front of `upstream` that injects `faults`.
+fn proxy_with(upstream: u16, faults: Faults) -> (u16, Arc<Injected>) {
     let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
     let port = listener.local_addr().expect("addr").port();
-    let count = Arc::new(AtomicUsize::new(0));
-    let throttled = Arc::new(AtomicUsize::new(0));
-    let throttled_out = Arc::clone(&throttled);
+    let counts = Arc::new((AtomicUsize::new(0), AtomicUsize::new(0)));
+    let injected = Arc::new(Injected::default());
+    let out = Arc::clone(&injected);
     std::thread::spawn(move || {
         for client in listener.incoming().flatten() {
-            let count = Arc::clone(&count);
-            let throttled = Arc::clone(&throttled);
+            let counts = Arc::clone(&counts);
+            let injected = Arc::clone(&injected);
             std::thread::spawn(move || {
-                std::thread::sleep(delay);
-                let _ = serve(
-                    client,
-                    upstream,
-                    throttle_every,
-                    forbidden,
-                    &count,
-                    &throttled,
-                );
+                std::thread::sleep(faults.delay);
+                let _ = serve(client, upstream, faults, &counts, &injected);
             });
         }
     });
-    (port, throttled_out)
+    (port, out)
 }
 
 fn read_head(stream: &mut TcpStream) -> std::io::Result<Option<(Vec<u8>, Vec<u8>)>> {
@@ -183,10 +210,9 @@ fn closing(head: &[u8]) -> Vec<u8> {
 fn serve(
     mut client: TcpStream,
     upstream: u16,
-    throttle_every: usize,
-    forbidden: &str,
-    count: &AtomicUsize,
-    throttled: &AtomicUsize,
+    faults: Faults,
+    (requests, puts): &(AtomicUsize, AtomicUsize),
+    injected: &Injected,
 ) -> std::io::Result<()> {
     let Some((head, mut body)) = read_head(&mut client)? else {
         return Ok(());
@@ -214,12 +240,12 @@ fn serve(
             xml.len()
         )
     };
-    if request_line.starts_with("GET") && request_line.contains(forbidden) {
+    if request_line.starts_with("GET") && request_line.contains(faults.forbidden) {
         client.write_all(answer("403 Forbidden", "AccessDenied").as_bytes())?;
         return Ok(());
     }
-    if (count.fetch_add(1, Ordering::SeqCst) + 1).is_multiple_of(throttle_every) {
-        throttled.fetch_add(1, Ordering::SeqCst);
+    if (requests.fetch_add(1, Ordering::SeqCst) + 1).is_multiple_of(faults.throttle_every) {
+        injected.throttled.fetch_add(1, Ordering::SeqCst);
         client.write_all(answer("503 Slow Down", "SlowDown").as_bytes())?;
         return Ok(());
     }
@@ -229,6 +255,15 @@ fn serve(
     let Some((head, rest)) = read_head(&mut server)? else {
         return Ok(());
     };
+    let is_put = request_line.starts_with("PUT");
+    if is_put && (puts.fetch_add(1, Ordering::SeqCst) + 1).is_multiple_of(faults.lose_answer_every)
+    {
+        // The store did it; the client hears otherwise.
+        std::io::copy(&mut server, &mut std::io::sink())?;
+        injected.lost.fetch_add(1, Ordering::SeqCst);
+        client.write_all(answer("503 Service Unavailable", "ServiceUnavailable").as_bytes())?;
+        return Ok(());
+    }
     client.write_all(&closing(&head))?;
     client.write_all(&rest)?;
     std::io::copy(&mut server, &mut client)?;
@@ -390,7 +425,7 @@ fn objects_read_as_files_do_through_throttling_and_a_refused_object_is_an_error_
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(output.status.success(), "{stderr}");
     assert!(
-        throttled.load(Ordering::SeqCst) > 0,
+        throttled.throttled.load(Ordering::SeqCst) > 0,
         "the proxy throttled nothing"
     );
     assert!(stderr.contains("retry"), "retries are logged: {stderr}");
@@ -518,16 +553,28 @@ fn a_dataset_in_object_storage_holds_what_a_folder_would_run_after_run() {
     varied_pages(&second, 6..12);
     std::fs::copy(root().join(SAMPLE), second.join("sample.txt")).expect("sample");
 
-    // Two runs into the store, through a proxy that throttles every fifth request; the same
-    // two runs into a folder.
-    let (port, throttled) = proxy(moto.port, 5, "no-such-key");
+    // Two runs into the store, through a proxy that throttles every fifth request and loses
+    // the answer to every seventh PUT (the store did it; the client sends it again, and its
+    // conditional put then finds its own object); the same two runs into a folder.
+    let (port, injected) = proxy_with(
+        moto.port,
+        Faults {
+            throttle_every: 5,
+            lose_answer_every: 7,
+            ..Faults::default()
+        },
+    );
     let url = "s3://lake/night";
     let small = ["--rows-per-part", "40"];
     let output = run_into(url, &[&first], port, &small);
     assert_ok(&output);
     let output = run_into(url, &[&first, &second], port, &small);
     assert_ok(&output);
-    assert!(throttled.load(Ordering::SeqCst) > 0, "nothing throttled");
+    assert!(
+        injected.throttled.load(Ordering::SeqCst) > 0,
+        "nothing throttled"
+    );
+    assert!(injected.lost.load(Ordering::SeqCst) > 0, "no answer lost");
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(stderr.contains("retry"), "retries are logged: {stderr}");
     let stdout = String::from_utf8_lossy(&output.stdout);
@@ -642,11 +689,12 @@ fn a_killed_writer_and_a_writer_that_lost_the_dataset_leave_it_whole() {
     varied_pages(&more, 24..48);
     let url = "s3://lake/killed";
     // A slow store: every request waits, so that the runs below are caught mid-way.
-    let (slow, _) = slow_proxy(
+    let (slow, _) = proxy_with(
         moto.port,
-        usize::MAX,
-        "no-such-key",
-        Duration::from_millis(40),
+        Faults {
+            delay: Duration::from_millis(40),
+            ..Faults::default()
+        },
     );
 
     // Killed (SIGKILL) after a few segments: what a reader following the manifest finds is
