@@ -44,6 +44,9 @@ impl fmt::Debug for Store {
 pub struct ObjectInput {
     store: Arc<Store>,
     location: ObjectPath,
+    /// Its size as listed (a listing may give no ETag, and so no fingerprint, but always
+    /// a size).
+    size: u64,
 }
 
 impl PartialEq for ObjectInput {
@@ -99,6 +102,7 @@ pub(crate) fn list(
                 ObjectInput {
                     store: Arc::clone(&store),
                     location: meta.location,
+                    size: meta.size,
                 },
                 name,
                 fingerprint,
@@ -272,7 +276,7 @@ fn open_store(
 }
 
 /// Objects fetched ahead of the reader at most: requests in flight together.
-pub(crate) const FETCH_AHEAD: usize = 32;
+pub(crate) const FETCH_AHEAD: usize = 128;
 /// Bytes of objects fetched ahead at most, together; a larger object is streamed when its
 /// turn comes instead.
 pub(crate) const FETCH_AHEAD_BYTES: u64 = 32 << 20;
@@ -299,6 +303,11 @@ impl Fetch {
 }
 
 impl ObjectInput {
+    /// The object's size, as listed.
+    pub(crate) fn size(&self) -> u64 {
+        self.size
+    }
+
     /// Starts fetching the whole object on the store's threads: the network's latency is
     /// paid while the reader reads the objects before it. Only the store's client goes into
     /// the task, never the runtime itself.

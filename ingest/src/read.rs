@@ -340,9 +340,11 @@ impl Reader {
         let mut bytes: u64 = self.ahead.iter().flatten().map(|f| f.size).sum();
         while self.ahead.len() < self.sources.len() && self.ahead.len() < FETCH_AHEAD {
             let source = &self.sources[self.ahead.len()];
-            let size = source.fingerprint.map_or(u64::MAX, |f| f.len);
             let fetch = match &source.object {
-                Some(object) if size <= self.options.max_document_bytes.min(FETCH_AHEAD_BYTES) => {
+                Some(object)
+                    if object.size() <= self.options.max_document_bytes.min(FETCH_AHEAD_BYTES) =>
+                {
+                    let size = object.size();
                     if bytes + size > FETCH_AHEAD_BYTES {
                         break;
                     }
@@ -396,7 +398,9 @@ const RECORDS_CHECKED: usize = 100;
 /// has a `text` field is in another layout, and is an error naming the field expected and
 /// the fields found, not a dataset of error rows. Costs a few kilobytes of each such file.
 pub fn check_records(sources: &[Source], options: &ReadOptions) -> Result<(), Error> {
-    for source in sources {
+    // Only a name can make an input JSON Lines: other inputs are not opened here (they are
+    // read once, by the run).
+    for source in sources.iter().filter(|s| may_be_json_lines(&s.display)) {
         let Opened::Lines(mut lines) = open(source, options, None) else {
             continue;
         };
@@ -511,8 +515,7 @@ fn open_stream(source: &Source, mut file: Box<dyn Read + Send>, options: &ReadOp
             Err(e) => return fail(format!("zstd: {e}")),
         },
     };
-    let inner_name = inner_name(&source.display, compression);
-    if inner_name.ends_with(".jsonl") || inner_name.ends_with(".ndjson") {
+    if is_json_lines_name(&inner_name(&source.display, compression)) {
         return Opened::Lines(JsonLines {
             display: source.display.clone(),
             reader: BufReader::with_capacity(1 << 16, stream),
@@ -565,6 +568,18 @@ fn read_prefix(file: &mut impl Read, buf: &mut [u8]) -> io::Result<usize> {
         }
     }
     Ok(filled)
+}
+
+/// Whether an input of this name is read as JSON Lines once decompressed (see
+/// [`inner_name`]): `.jsonl` or `.ndjson`, perhaps with `.gz` or `.zst` after it.
+fn may_be_json_lines(display: &str) -> bool {
+    [Compression::None, Compression::Gzip, Compression::Zstd]
+        .into_iter()
+        .any(|c| is_json_lines_name(&inner_name(display, c)))
+}
+
+fn is_json_lines_name(inner_name: &str) -> bool {
+    inner_name.ends_with(".jsonl") || inner_name.ends_with(".ndjson")
 }
 
 fn inner_name(display: &str, compression: Compression) -> String {
@@ -982,6 +997,16 @@ mod tests {
         // Each input is a document of its own, keyed by source and content.
         assert_ne!(docs[0].doc_id, docs[1].doc_id);
         assert_eq!(docs[0].content_hash, docs[1].content_hash);
+    }
+
+    #[test]
+    fn only_inputs_named_as_json_lines_are_checked_for_their_records() {
+        for name in ["a.jsonl", "b.NDJSON", "c.jsonl.gz", "s3://x/d.ndjson.zst"] {
+            assert!(may_be_json_lines(name), "{name}");
+        }
+        for name in ["a.txt", "b.json", "c.gz", "jsonl", "d.jsonl.txt"] {
+            assert!(!may_be_json_lines(name), "{name}");
+        }
     }
 
     #[test]
