@@ -612,6 +612,22 @@ fn a_dataset_in_object_storage_holds_what_a_folder_would_run_after_run() {
         manifest_of(&local.join("manifest.json"))["rows"]
     );
 
+    // A dry run reads the dataset where it is and writes nothing (not even a lease).
+    let dry = run_into(url, &[&first, &second], moto.port, &["--dry-run"]);
+    assert_ok(&dry);
+    assert!(
+        String::from_utf8_lossy(&dry.stderr).contains("out=s3://lake/night"),
+        "{}",
+        String::from_utf8_lossy(&dry.stderr)
+    );
+    let unchanged = tmp.path().join("unchanged");
+    download(moto.port, "lake", "night/", &unchanged);
+    assert_eq!(
+        std::fs::read(unchanged.join("manifest.json")).expect("manifest"),
+        std::fs::read(copy.join("manifest.json")).expect("manifest"),
+        "a dry run changed the manifest"
+    );
+
     // A third run with nothing new reads nothing and leaves the tables as they were.
     let output = run_into(url, &[&first, &second], moto.port, &small);
     assert_ok(&output);
@@ -804,4 +820,24 @@ fn shards_write_to_object_storage_and_merge_joins_them_there() {
     let one = tmp.path().join("one");
     run_ok(&[&pages], &one, &[]);
     assert_same_dataset(&copy, &one, "shards + merge vs one run");
+}
+
+#[test]
+fn a_file_url_out_is_the_folder_it_names() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let out = tmp.path().join("dataset");
+    let url = format!("file://{}", out.display());
+    let output = newsprint(&[
+        "run",
+        &root().join(SAMPLE).display().to_string(),
+        "--out",
+        &url,
+    ]);
+    assert_ok(&output);
+    assert!(String::from_utf8_lossy(&output.stdout).contains(&format!("run 1 into {url}")));
+    assert_eq!(table(&out, "documents").height(), 1);
+    assert!(
+        out.join("_newsprint").join("lock").exists(),
+        "written with the local protocol"
+    );
 }

@@ -26,14 +26,14 @@ pub(super) fn escape_field(s: &str) -> std::borrow::Cow<'_, str> {
 
 pub(super) fn dry_run(
     args: &RunArgs,
-    out: &std::path::Path,
+    output: &super::Output,
     shard: Option<Shard>,
     sources: Vec<ingest::Source>,
     unchanged_files: Unchanged,
     read_options: ingest::ReadOptions,
 ) -> Result<ExitCode> {
-    let seen = aggregate::Seen::read(out, shard, args.full)
-        .with_context(|| format!("cannot read the dataset {}", out.display()))?;
+    let seen = aggregate::Seen::read(&output.dir, shard, args.full)
+        .with_context(|| format!("cannot read the dataset {}", output.name))?;
     let reader = ingest::read(sources, read_options).with_known(seen.contents());
     let (mut new, mut unchanged, mut bytes) = (0u64, unchanged_files.documents, 0u64);
     let stdout = std::io::stdout();
@@ -66,7 +66,7 @@ pub(super) fn dry_run(
         new,
         unchanged,
         mb = bytes as f64 / 1e6,
-        out = %out.display(),
+        out = %output.name,
         "dry run: {new} documents would be processed, {unchanged} are in the dataset already; nothing written"
     );
     Ok(ExitCode::SUCCESS)

@@ -451,7 +451,7 @@ pub fn run(args: RunArgs) -> Result<ExitCode> {
         let index = aggregate::InputIndex::read_for(&output.dir, shard, args.full)
             .with_context(|| format!("cannot read the dataset {}", output.name))?;
         let (sources, unchanged) = skip_unchanged(sources, &index, args.rehash);
-        return dry_run(&args, &output.dir, shard, sources, unchanged, read_options);
+        return dry_run(&args, &output, shard, sources, unchanged, read_options);
     }
     let workers = crate::pipeline::Workers::new(threads).context("cannot start worker threads")?;
     tracing::info!(inputs = sources.len(), threads, out = %output.name, "newsprint run");
