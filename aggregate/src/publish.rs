@@ -201,9 +201,12 @@ impl ObjectDataset {
     }
 
     /// Whether this writer deletes the part `file` when no manifest names it.
-    fn owns_part(&self, file: &str) -> bool {
+    /// A merge owns the unsharded writer's parts (its summaries and rewrites); a shard's
+    /// part only when the merge knows it (read named at checkout, and replaced since), never
+    /// one a shard may be uploading.
+    fn owns_part(&self, file: &str, known: bool) -> bool {
         match self.role {
-            Role::Merge => true,
+            Role::Merge => known || WriterTag(None).owns(file),
             Role::Run(shard) => WriterTag(shard).owns(file),
         }
     }
@@ -622,7 +625,7 @@ impl ObjectDataset {
             }
             let leftover = match key.split_once('/') {
                 Some((table, file)) if tables.contains(table) => {
-                    !named.contains(&key) && self.owns_part(file)
+                    !named.contains(&key) && self.owns_part(file, known.contains(&key))
                 }
                 Some((STATE_DIR, name)) => {
                     state && self.owns_state(name) && !work.join(&key).is_file()
