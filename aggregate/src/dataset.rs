@@ -283,6 +283,17 @@ pub(crate) fn write_whole(path: &Path, bytes: &[u8]) -> Result<(), Error> {
     std::fs::rename(&fresh, path).map_err(io)
 }
 
+/// Deletes the file at `path` if there is one.
+pub(crate) fn remove_if_present(path: &Path) -> Result<(), Error> {
+    match std::fs::remove_file(path) {
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(Error::Io {
+            path: path.to_path_buf(),
+            source: e,
+        }),
+        _ => Ok(()),
+    }
+}
+
 /// Who writes a set of parts: an unsharded run, one shard, or the corpus step. The name
 /// prefixes its part files, so that writers sharing a folder never touch each other's.
 #[derive(Clone, Copy, Debug)]

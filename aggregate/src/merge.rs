@@ -103,16 +103,7 @@ pub fn merge(
     };
     let tag = WriterTag(None);
     // A scheduler waiting on the marker must not take an earlier merge's for this one.
-    let success = out.join(dataset::SUCCESS);
-    match std::fs::remove_file(&success) {
-        Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
-            return Err(Error::Io {
-                path: success,
-                source: e,
-            })
-        }
-        _ => {}
-    }
+    dataset::remove_if_present(&out.join(dataset::SUCCESS))?;
     let mut top = Manifest::empty(None);
     top.shards_merged = Some(count);
     top.corpus = previous.as_ref().and_then(|m| m.corpus.clone());

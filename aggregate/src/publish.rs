@@ -750,19 +750,17 @@ mod tests {
         format!("file://{}", dir.display())
     }
 
+    /// A run's checkout of a new dataset in the `file://` store `store`.
+    fn new_dataset(store: &Path, work: &Path) -> ObjectDataset {
+        ObjectDataset::checkout(&file_url(store), &[], work, Role::Run(None), false, true)
+            .expect("a new dataset")
+    }
+
     #[test]
     fn a_part_larger_than_the_threshold_goes_up_in_a_multipart_upload() {
         let store = tempfile::tempdir().expect("store");
         let work = tempfile::tempdir().expect("work");
-        let mut dataset = ObjectDataset::checkout(
-            &file_url(store.path()),
-            &[],
-            work.path(),
-            Role::Run(None),
-            false,
-            true,
-        )
-        .expect("a new dataset");
+        let mut dataset = new_dataset(store.path(), work.path());
         dataset.multipart_from = 1000;
         let bytes: Vec<u8> = (0..50_000u32).flat_map(|i| i.to_le_bytes()).collect();
         let key = "documents/part-r00001-00000.parquet";
@@ -781,15 +779,7 @@ mod tests {
     fn a_part_is_never_put_over_an_object_of_its_name() {
         let store = tempfile::tempdir().expect("store");
         let work = tempfile::tempdir().expect("work");
-        let dataset = ObjectDataset::checkout(
-            &file_url(store.path()),
-            &[],
-            work.path(),
-            Role::Run(None),
-            false,
-            true,
-        )
-        .expect("a new dataset");
+        let dataset = new_dataset(store.path(), work.path());
         let key = "articles/part-r00001-00000.parquet";
         crate::dataset::write_whole(&store.path().join(key), b"someone else's").expect("theirs");
         crate::dataset::write_whole(&work.path().join(key), b"mine").expect("mine");

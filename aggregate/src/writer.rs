@@ -671,15 +671,7 @@ impl Writer {
         self.record_run();
         self.committed.commit(&self.tag.manifest_path(&self.out))?;
         // The run is complete: its counts are the dataset's own now.
-        match std::fs::remove_file(&pending_path) {
-            Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
-                return Err(Error::Io {
-                    path: pending_path,
-                    source: e,
-                })
-            }
-            _ => {}
-        }
+        dataset::remove_if_present(&pending_path)?;
         // Saved only now that what it vouches for is committed; a full run that was given
         // no index leaves none, so the next run reads every input.
         let inputs_path = self.tag.inputs_path(&self.out);

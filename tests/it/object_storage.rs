@@ -360,6 +360,18 @@ boto3.client("s3", endpoint_url="http://127.0.0.1:{port}", region_name="us-east-
     assert!(status.success(), "create bucket failed");
 }
 
+/// Checks that every part the manifest of a dataset downloaded into `dir` names is there:
+/// what a reader following the manifest finds is whole (leftovers may be there too).
+fn assert_named_parts_present(dir: &std::path::Path) {
+    let manifest = manifest_of(&dir.join("manifest.json"));
+    for (table, parts) in manifest["parts"].as_object().expect("parts") {
+        for part in parts.as_array().expect("list") {
+            let file = part["file"].as_str().expect("file");
+            assert!(dir.join(table).join(file).is_file(), "{table}/{file}");
+        }
+    }
+}
+
 /// Checks a dataset downloaded whole into `dir`: every part a manifest names is there, and
 /// every part there is named by one (no leftovers: a folder reader sees the dataset).
 fn assert_parts_are_named(dir: &std::path::Path) {
@@ -722,13 +734,7 @@ fn a_killed_writer_and_a_writer_that_lost_the_dataset_leave_it_whole() {
     let _ = child.wait();
     let snapshot = tmp.path().join("snapshot");
     download(moto.port, "lake", "killed/", &snapshot);
-    let manifest = manifest_of(&snapshot.join("manifest.json"));
-    for (table, parts) in manifest["parts"].as_object().expect("parts") {
-        for part in parts.as_array().expect("list") {
-            let file = part["file"].as_str().expect("file");
-            assert!(snapshot.join(table).join(file).is_file(), "{table}/{file}");
-        }
-    }
+    assert_named_parts_present(&snapshot);
     std::thread::sleep(Duration::from_millis(1100));
     let output = run_into(url, &[&pages], moto.port, &["--rows-per-part", "1"]);
     assert_ok(&output);
@@ -761,13 +767,7 @@ fn a_killed_writer_and_a_writer_that_lost_the_dataset_leave_it_whole() {
     );
     let between = tmp.path().join("between");
     download(moto.port, "lake", "killed/", &between);
-    let manifest = manifest_of(&between.join("manifest.json"));
-    for (table, parts) in manifest["parts"].as_object().expect("parts") {
-        for part in parts.as_array().expect("list") {
-            let file = part["file"].as_str().expect("file");
-            assert!(between.join(table).join(file).is_file(), "{table}/{file}");
-        }
-    }
+    assert_named_parts_present(&between);
     // A run after both adds what the loser did not commit and deletes what it left.
     std::thread::sleep(Duration::from_millis(1100));
     let output = run_into(url, &[&pages, &more], moto.port, &[]);
