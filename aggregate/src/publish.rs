@@ -73,6 +73,17 @@ pub struct ObjectDataset {
     state: Mutex<State>,
 }
 
+/// What a checkout copied into the work folder, for the log.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Checkout {
+    /// Parts and state files copied in.
+    pub copied: u64,
+    /// Their bytes.
+    pub copied_bytes: u64,
+    /// Parts the work folder held already (kept from an earlier run), not copied again.
+    pub held: u64,
+}
+
 #[derive(Debug, Default)]
 struct State {
     /// The version of each manifest as this writer last read or put it.
@@ -82,6 +93,8 @@ struct State {
     /// When the store took this writer's lease (its clock): objects older than this and
     /// named by no manifest are leftovers.
     leased_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// What the checkout copied into the work folder.
+    checkout: Checkout,
     /// Keys this writer put, or that a manifest named when it checked out: objects it
     /// knows, which it deletes once no manifest names them, however recent.
     known: HashSet<String>,
@@ -143,6 +156,11 @@ impl ObjectDataset {
             dataset.remove_leftovers(work, false)?;
         }
         Ok(dataset)
+    }
+
+    /// What the checkout copied into the work folder.
+    pub fn checkout_copied(&self) -> Checkout {
+        self.lock().checkout
     }
 
     /// The manifest this writer commits.
@@ -286,6 +304,15 @@ impl ObjectDataset {
         );
         copied.into_iter().collect::<Result<(), Error>>()?;
         let mut state = self.lock();
+        state.checkout = Checkout {
+            copied: to_copy.len() as u64,
+            copied_bytes: to_copy
+                .iter()
+                .filter_map(|k| objects.get(*k))
+                .map(|m| m.size)
+                .sum(),
+            held: (wanted.len() - to_copy.len()) as u64,
+        };
         state.known.extend(wanted.iter().cloned());
         for key in &wanted {
             if let Ok(meta) = std::fs::metadata(work.join(key)) {

@@ -58,6 +58,7 @@ impl Output {
             }
         };
         tracing::info!(dataset = %url, work = %dir.display(), "copying what the run reads of the dataset into the work folder");
+
         let remote = aggregate::ObjectDataset::checkout(
             url,
             options.storage,
@@ -67,6 +68,13 @@ impl Output {
             options.lease,
         )
         .with_context(|| format!("cannot write to {url}"))?;
+        let copied = remote.checkout_copied();
+        tracing::info!(
+            copied = copied.copied,
+            mb = copied.copied_bytes as f64 / 1e6,
+            held = copied.held,
+            "the work folder holds what the run reads of the dataset (held: parts kept from an earlier run, not copied again)"
+        );
         Ok(Output {
             dir,
             remote: Some(Arc::new(remote)),

@@ -112,6 +112,8 @@ struct Faults {
     /// Every this-many-th PUT reaches the store, which does it, but its answer is lost: the
     /// client is told 503 and sends it again.
     lose_answer_every: usize,
+    /// A PUT of a key containing this is answered 403 (writing refused).
+    refuse_puts: &'static str,
 }
 
 impl Default for Faults {
@@ -121,6 +123,7 @@ impl Default for Faults {
             forbidden: "no-such-key",
             delay: Duration::ZERO,
             lose_answer_every: usize::MAX,
+            refuse_puts: "no-such-key",
         }
     }
 }
@@ -240,7 +243,9 @@ fn serve(
             xml.len()
         )
     };
-    if request_line.starts_with("GET") && request_line.contains(faults.forbidden) {
+    let refused = (request_line.starts_with("GET") && request_line.contains(faults.forbidden))
+        || (request_line.starts_with("PUT") && request_line.contains(faults.refuse_puts));
+    if refused {
         client.write_all(answer("403 Forbidden", "AccessDenied").as_bytes())?;
         return Ok(());
     }
@@ -640,13 +645,45 @@ fn a_dataset_in_object_storage_holds_what_a_folder_would_run_after_run() {
         "a dry run changed the manifest"
     );
 
-    // A third run with nothing new reads nothing and leaves the tables as they were.
-    let output = run_into(url, &[&first, &second], moto.port, &small);
-    assert_ok(&output);
+    // A run with nothing new reads nothing and leaves the tables as they were; with a work
+    // folder kept, the next one copies none of the parts in again.
+    let work = tmp.path().join("work");
+    let work_arg = work.display().to_string();
+    let kept = ["--work-dir", work_arg.as_str()];
+    for (round, held) in [(1, false), (2, true)] {
+        let output = run_into(url, &[&first, &second], moto.port, &kept);
+        assert_ok(&output);
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        let holds = stderr.contains("held=0");
+        assert_eq!(!holds, held, "round {round}: {stderr}");
+    }
     let again = tmp.path().join("again");
     download(moto.port, "lake", "night/", &again);
-    assert_same_dataset(&again, &local, "after a run with nothing new");
+    assert_same_dataset(&again, &local, "after runs with nothing new");
     assert_parts_are_named(&again);
+
+    // A store that refuses to take the parts fails the run (exit 1), and the dataset stays
+    // as it was: its manifest names the parts it named, all there.
+    let (refusing, _) = proxy_with(
+        moto.port,
+        Faults {
+            refuse_puts: ".parquet",
+            ..Faults::default()
+        },
+    );
+    let third = tmp.path().join("third");
+    varied_pages(&third, 12..14);
+    let output = run_into(url, &[&first, &second, &third], refusing, &small);
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("403") || stderr.contains("Forbidden"),
+        "{stderr}"
+    );
+    let after = tmp.path().join("after-refusal");
+    download(moto.port, "lake", "night/", &after);
+    assert_same_dataset(&after, &local, "after a run the store refused");
+    assert_named_parts_present(&after);
 
     // A prefix that holds something else is not taken for a dataset.
     upload(moto.port, "lake", "photos/", &first);
