@@ -833,9 +833,18 @@ fn shards_write_to_object_storage_and_merge_joins_them_there() {
     std::fs::copy(root().join(SAMPLE), pages.join("sample.txt")).expect("sample");
     let url = "s3://lake/sharded";
     let (port, _) = proxy(moto.port, 6, "no-such-key");
-    for shard in ["0/2", "1/2"] {
-        assert_ok(&run_into(url, &[&pages], port, &["--shard", shard]));
-    }
+    // The shards run side by side, as the pods of an Indexed Job do, into one new dataset.
+    let outputs: Vec<std::process::Output> = std::thread::scope(|scope| {
+        let runs: Vec<_> = ["0/2", "1/2"]
+            .into_iter()
+            .map(|shard| scope.spawn(|| run_into(url, &[&pages], port, &["--shard", shard])))
+            .collect();
+        runs.into_iter().map(|r| r.join().expect("shard")).collect()
+    });
+    outputs.iter().for_each(assert_ok);
+    // Merged twice: the second merge of the same shards gives the same dataset.
+    let merged = newsprint_s3(&["merge", url], port);
+    assert_ok(&merged);
     let merged = newsprint_s3(&["merge", url], port);
     assert_ok(&merged);
     assert!(String::from_utf8_lossy(&merged.stdout).contains("merged s3://lake/sharded"));
