@@ -50,6 +50,23 @@ fn shards_merged_equal_one_unsharded_run() {
     assert!(String::from_utf8_lossy(&early.stderr).contains("shard 2/4"));
 
     shard_run(&["--shard-count", "4"], &[("JOB_COMPLETION_INDEX", "2")]);
+
+    // A shard whose lease (object storage) reserves a run its manifest has not completed
+    // has one under way, or was killed: merge waits for it.
+    let shard_manifest = sharded.join("shards/shard-001-of-004.json");
+    let saved = std::fs::read(&shard_manifest).expect("manifest");
+    let mut leased: serde_json::Value = serde_json::from_slice(&saved).expect("json");
+    leased["writer"] = serde_json::json!({"run": 7, "host": "h", "pid": 1, "started_unix": 0});
+    std::fs::write(&shard_manifest, leased.to_string()).expect("write");
+    let under_way = newsprint(&["merge", &sharded.display().to_string()]);
+    assert_eq!(under_way.status.code(), Some(1));
+    assert!(
+        String::from_utf8_lossy(&under_way.stderr)
+            .contains("shard 1/4 did not complete its last run (or has one under way)"),
+        "{}",
+        String::from_utf8_lossy(&under_way.stderr)
+    );
+    std::fs::write(&shard_manifest, saved).expect("restore");
     for i in 0..4 {
         let manifest = manifest_of(&sharded.join(format!("shards/shard-{i:03}-of-004.json")));
         assert_eq!(manifest["shard"]["index"], i);
