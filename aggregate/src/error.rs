@@ -93,6 +93,10 @@ pub enum Error {
         /// Who took the dataset, as its lease says.
         by: String,
     },
+    /// An earlier commit could not be published to object storage (its error was returned
+    /// then); nothing more is published.
+    #[error("an earlier commit could not be published to object storage; this run stops")]
+    PublishStopped,
     /// The store cannot put an object only if it is still the version read.
     #[error("{0}: the store does not support conditional writes (If-Match / If-None-Match), without which two writers could overwrite each other's commits; newsprint does not write a dataset there (write it to a local folder, or to a store that supports them)")]
     Unconditional(String),

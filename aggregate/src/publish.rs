@@ -42,6 +42,11 @@ use crate::{io_error, Error};
 pub trait Publish: Send + Sync + std::fmt::Debug {
     /// After each commit of the manifest in the work folder `out`.
     fn committed(&self, out: &Path) -> Result<(), Error>;
+    /// Before the writer deletes anything in the work folder: waits until every commit made
+    /// so far is published (see `publish_behind.rs`).
+    fn settle(&self) -> Result<(), Error> {
+        Ok(())
+    }
     /// Once the writer is done: its last commit made and its leftovers deleted in `out`.
     fn finished(&self, out: &Path) -> Result<(), Error>;
 }
@@ -384,10 +389,10 @@ impl ObjectDataset {
     /// Puts the manifest at `path` as `key`: only over the version this writer last read or
     /// put, or, for a manifest it never saw, only if none exists.
     fn put_manifest(&self, key: &str, path: &Path) -> Result<(), Error> {
-        let bytes = std::fs::read(path).map_err(|source| Error::Read {
+        let bytes = bytes::Bytes::from(std::fs::read(path).map_err(|source| Error::Read {
             path: path.to_path_buf(),
             source,
-        })?;
+        })?);
         let previous = self.lock().versions.get(key).cloned();
         let mode = match previous {
             Some(version) => PutMode::Update(version),
@@ -541,10 +546,11 @@ impl ObjectDataset {
                 .await
                 .map_err(self.store_error(key))?;
         } else {
-            let bytes = std::fs::read(&path).map_err(|source| Error::Read {
+            // Shared, not copied, between the request and the check of a lost answer.
+            let bytes = bytes::Bytes::from(std::fs::read(&path).map_err(|source| Error::Read {
                 path: path.clone(),
                 source,
-            })?;
+            })?);
             let mode = if create {
                 PutMode::Create
             } else {

@@ -694,7 +694,11 @@ impl Writer {
             }
             _ => {}
         }
-        // Old summaries, and a rebuilt dataset's old parts, are no longer named: delete them.
+        // Old summaries, and a rebuilt dataset's old parts, are no longer named: delete them
+        // (once the commits that named them are published, when they are).
+        if let Some(publish) = &self.publish {
+            publish.settle()?;
+        }
         remove_leftovers(&self.out, self.tag, &self.committed)?;
         if let Some(publish) = &self.publish {
             publish.finished(&self.out)?;

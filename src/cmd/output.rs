@@ -92,10 +92,13 @@ impl Output {
         }
     }
 
-    /// What the writer publishes its commits through.
+    /// What the writer publishes its commits through: the store, behind the writer (a
+    /// segment's parts go up while the next is processed).
     pub fn publish(&self) -> Option<Arc<dyn aggregate::Publish>> {
-        self.remote
-            .clone()
-            .map(|r| r as Arc<dyn aggregate::Publish>)
+        self.remote.clone().map(|r| {
+            Arc::new(aggregate::PublishBehind::new(
+                r as Arc<dyn aggregate::Publish>,
+            )) as Arc<dyn aggregate::Publish>
+        })
     }
 }
