@@ -386,13 +386,21 @@ impl ObjectDataset {
         Ok(())
     }
 
-    /// Puts the manifest at `path` as `key`: only over the version this writer last read or
-    /// put, or, for a manifest it never saw, only if none exists.
+    /// Puts the manifest at `path` as `key` (see [`ObjectDataset::put_manifest_bytes`]).
     fn put_manifest(&self, key: &str, path: &Path) -> Result<(), Error> {
-        let bytes = bytes::Bytes::from(std::fs::read(path).map_err(|source| Error::Read {
-            path: path.to_path_buf(),
-            source,
-        })?);
+        let (bytes, local) = read_manifest(path)?;
+        self.put_manifest_bytes(key, bytes, local)
+    }
+
+    /// Puts `bytes`, read from the work folder's file of `local` size and time, as the
+    /// manifest `key`: only over the version this writer last read or put, or, for a
+    /// manifest it never saw, only if none exists.
+    fn put_manifest_bytes(
+        &self,
+        key: &str,
+        bytes: bytes::Bytes,
+        local: (u64, Option<SystemTime>),
+    ) -> Result<(), Error> {
         let previous = self.lock().versions.get(key).cloned();
         let mode = match previous {
             Some(version) => PutMode::Update(version),
@@ -430,11 +438,7 @@ impl ObjectDataset {
                     version: result.version,
                 },
             );
-            if let Ok(meta) = std::fs::metadata(path) {
-                state
-                    .stored
-                    .insert(key.to_string(), (meta.len(), meta.modified().ok()));
-            }
+            state.stored.insert(key.to_string(), local);
             state.leased_at.is_none()
         };
         if first {
@@ -483,9 +487,14 @@ impl ObjectDataset {
 
     /// Uploads the parts the work folder's manifests name that the store lacks, and the
     /// sketches of those parts, each only if no object has its name.
-    fn upload_parts(&self, work: &Path) -> Result<(), Error> {
+    fn upload_parts(&self, work: &Path, manifest: &Manifest) -> Result<(), Error> {
+        let mut manifests = vec![manifest.clone()];
+        if self.role == Role::Merge {
+            // And the shards' manifests, brought to the parts the merge rewrote.
+            manifests.extend(self.manifests_read(work)?);
+        }
         let mut keys = Vec::new();
-        for manifest in self.manifests_read(work)? {
+        for manifest in manifests {
             for table in TABLES {
                 for part in manifest.parts.get(table.name).into_iter().flatten() {
                     keys.push(format!("{}/{}", table.name, part.file));
@@ -677,9 +686,17 @@ impl ObjectDataset {
 
 impl Publish for ObjectDataset {
     fn committed(&self, out: &Path) -> Result<(), Error> {
-        self.upload_parts(out)?;
         let key = self.manifest_key();
-        self.put_manifest(&key, &out.join(&key))?;
+        let path = out.join(&key);
+        // Read once: the parts uploaded are those the manifest put names, however many
+        // commits the writer has made since (it goes on while this one goes up).
+        let (bytes, local) = read_manifest(&path)?;
+        let manifest: Manifest = serde_json::from_slice(&bytes).map_err(|e| Error::Manifest {
+            path: path.clone(),
+            detail: e.to_string(),
+        })?;
+        self.upload_parts(out, &manifest)?;
+        self.put_manifest_bytes(&key, bytes, local)?;
         self.upload_state(out, false)
     }
 
@@ -707,6 +724,18 @@ impl Publish for ObjectDataset {
         }
         Ok(())
     }
+}
+
+/// A manifest's bytes, and its file's size and time, read before the bytes (a file renamed
+/// over meanwhile only looks changed once more).
+fn read_manifest(path: &Path) -> Result<(bytes::Bytes, (u64, Option<SystemTime>)), Error> {
+    let read = |source| Error::Read {
+        path: path.to_path_buf(),
+        source,
+    };
+    let meta = std::fs::metadata(path).map_err(read)?;
+    let bytes = std::fs::read(path).map_err(read)?;
+    Ok((bytes.into(), (meta.len(), meta.modified().ok())))
 }
 
 /// The keys of the manifests in `work` (`manifest.json`, `shards/*.json`), sorted.

@@ -368,6 +368,11 @@ boto3.client("s3", endpoint_url="http://127.0.0.1:{port}", region_name="us-east-
 /// Checks that every part the manifest of a dataset downloaded into `dir` names is there:
 /// what a reader following the manifest finds is whole (leftovers may be there too).
 fn assert_named_parts_present(dir: &std::path::Path) {
+    // (A run killed before its first commit reached the store leaves no manifest: a reader
+    // finds no dataset there yet.)
+    if !dir.join("manifest.json").is_file() {
+        return;
+    }
     let manifest = manifest_of(&dir.join("manifest.json"));
     for (table, parts) in manifest["parts"].as_object().expect("parts") {
         for part in parts.as_array().expect("list") {
