@@ -507,6 +507,28 @@ pub(crate) fn check_is_dataset_or_empty(out: &Path) -> Result<(), Error> {
     }
 }
 
+/// Refuses a writer the dataset in `out` is not laid out for: an unsharded run into a
+/// sharded dataset, or a shard into an unsharded one.
+pub(crate) fn check_layout(out: &Path, shard: Option<Shard>) -> Result<(), Error> {
+    match shard {
+        None if out.join(SHARDS_DIR).is_dir() => Err(Error::Layout(format!(
+            "{} holds a sharded dataset: run each shard with --shard I/N, then `newsprint merge`",
+            out.display()
+        ))),
+        Some(_) if out.join(MANIFEST).is_file() => {
+            let top = Manifest::read(&out.join(MANIFEST))?;
+            match top.shards_merged {
+                None => Err(Error::Layout(format!(
+                    "{} holds an unsharded dataset; write the shards to another folder",
+                    out.display()
+                ))),
+                Some(_) => Ok(()),
+            }
+        }
+        _ => Ok(()),
+    }
+}
+
 /// Deletes what a killed run of `tag` left: its staging folder, and parts and sketches in the
 /// dataset that its manifest does not name. Returns the files deleted.
 pub(crate) fn remove_leftovers(

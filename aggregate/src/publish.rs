@@ -129,8 +129,17 @@ impl ObjectDataset {
         };
         std::fs::create_dir_all(work).map_err(io_error(work))?;
         let objects = dataset.list()?;
+        // (Parts alone are a writer's killed before its first manifest reached the store.)
+        let is_part = |k: &str| {
+            k.split_once('/').is_some_and(|(table, file)| {
+                TABLES.iter().any(|t| t.name == table) && file.starts_with("part-")
+            })
+        };
         let is_dataset = objects.keys().any(|k| {
-            k == MANIFEST || k.starts_with(&format!("{SHARDS_DIR}/")) || k.starts_with(STATE_DIR)
+            k == MANIFEST
+                || k.starts_with(&format!("{SHARDS_DIR}/"))
+                || k.starts_with(STATE_DIR)
+                || is_part(k)
         });
         if !objects.is_empty() && !is_dataset {
             return Err(Error::NotADataset(PathBuf::from(url)));
@@ -155,6 +164,8 @@ impl ObjectDataset {
         }
         if leased {
             dataset.take_lease(work, &key)?;
+        } else if let (true, Role::Run(shard)) = (lease, role) {
+            dataset.create(work, &key, shard)?;
         }
         dataset.copy_data(work, &objects)?;
         if leased {
@@ -384,6 +395,27 @@ impl ObjectDataset {
         manifest.commit(&path)?;
         self.put_manifest(key, &path)?;
         Ok(())
+    }
+
+    /// Creates the writer's manifest in the store before anything else: a new dataset (or
+    /// shard) with every table present and empty, under a lease reserving run 1. Of writers
+    /// starting a dataset together, the one whose manifest the store takes first goes on; the
+    /// others stop here, before they upload anything but the same empty parts.
+    fn create(&self, work: &Path, key: &str, shard: Option<Shard>) -> Result<(), Error> {
+        crate::dataset::check_layout(work, shard)?;
+        let tag = WriterTag(shard);
+        let mut manifest = Manifest::empty(shard);
+        manifest.writer = Some(Lease {
+            run: 1,
+            host: hostname(),
+            pid: std::process::id(),
+            started_unix: crate::unix_now(),
+        });
+        crate::writer::empty_parts(work, tag, &mut manifest, 1, "empty")?;
+        let path = work.join(key);
+        manifest.commit(&path)?;
+        self.upload_parts(work, &manifest)?;
+        self.put_manifest(key, &path)
     }
 
     /// Puts the manifest at `path` as `key` (see [`ObjectDataset::put_manifest_bytes`]).

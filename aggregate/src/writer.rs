@@ -106,24 +106,7 @@ impl Writer {
         // Taken before anything is read or deleted, and held until the writer is dropped.
         let lock = DatasetLock::acquire(out, &[tag.lock_name()], tag.describe())?;
         let manifest_path = tag.manifest_path(out);
-        match options.shard {
-            None if out.join(dataset::SHARDS_DIR).is_dir() => {
-                return Err(Error::Layout(format!(
-                    "{} holds a sharded dataset: run each shard with --shard I/N, then `newsprint merge`",
-                    out.display()
-                )))
-            }
-            Some(_) if out.join(dataset::MANIFEST).is_file() => {
-                let top = Manifest::read(&out.join(dataset::MANIFEST))?;
-                if top.shards_merged.is_none() {
-                    return Err(Error::Layout(format!(
-                        "{} holds an unsharded dataset; write the shards to another folder",
-                        out.display()
-                    )));
-                }
-            }
-            _ => {}
-        }
+        dataset::check_layout(out, options.shard)?;
         let previous = if manifest_path.is_file() {
             let manifest = Manifest::read(&manifest_path)?;
             if manifest.schema_version != SCHEMA_VERSION && !options.full {
@@ -723,7 +706,7 @@ impl Writer {
 
 /// Writes an empty part, named for the writer, `run` and `segment`, for each table it
 /// writes that `manifest` names no part of, and names it there.
-fn empty_parts(
+pub(crate) fn empty_parts(
     out: &Path,
     tag: WriterTag,
     manifest: &mut Manifest,

@@ -787,6 +787,14 @@ fn a_killed_writer_and_a_writer_that_lost_the_dataset_leave_it_whole() {
     assert_same_dataset(&copy, &local, "killed, then run again");
     assert_parts_are_named(&copy);
 
+    // A part no manifest names (a writer's, killed after uploading it) is deleted by the
+    // next writer to commit.
+    let stray = tmp.path().join("stray");
+    std::fs::create_dir_all(stray.join("documents")).expect("mkdir");
+    std::fs::write(stray.join("documents/part-r00099-00000.parquet"), "half").expect("part");
+    upload(moto.port, "lake", "killed/", &stray);
+    std::thread::sleep(Duration::from_millis(1100));
+
     // Two writers: while the first, slow, is committing, a second starts. One of them loses
     // the dataset (the second, if the first commits while it reads the manifest, else the
     // first at its next commit) and stops with exit 1, naming the writer that took it; the
