@@ -75,14 +75,35 @@ fn start_moto() -> Option<Moto> {
     Some(Moto { child, port })
 }
 
-/// Puts every file under `dir` into `bucket` under `prefix`, keyed by its path relative to
-/// `dir`, through boto3.
-fn upload(port: u16, bucket: &str, prefix: &str, dir: &std::path::Path) {
+/// Runs `body` in Python with `s3`, a boto3 client of the server on `port`; its stdout.
+fn boto3(port: u16, body: &str) -> String {
     let script = format!(
         r#"
 import boto3, pathlib
 s3 = boto3.client("s3", endpoint_url="http://127.0.0.1:{port}", region_name="us-east-1",
                   aws_access_key_id="test", aws_secret_access_key="test")
+{body}
+"#
+    );
+    let output = Command::new("python3")
+        .args(["-c", &script])
+        .output()
+        .expect("python3");
+    assert!(
+        output.status.success(),
+        "boto3 failed: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+/// Puts every file under `dir` into `bucket` under `prefix`, keyed by its path relative to
+/// `dir`.
+fn upload(port: u16, bucket: &str, prefix: &str, dir: &std::path::Path) {
+    boto3(
+        port,
+        &format!(
+            r#"
 s3.create_bucket(Bucket="{bucket}")
 root = pathlib.Path(r"{dir}")
 for p in sorted(root.rglob("*")):
@@ -90,13 +111,9 @@ for p in sorted(root.rglob("*")):
         s3.put_object(Bucket="{bucket}", Key="{prefix}" + p.relative_to(root).as_posix(),
                       Body=p.read_bytes())
 "#,
-        dir = dir.display()
+            dir = dir.display()
+        ),
     );
-    let status = Command::new("python3")
-        .args(["-c", &script])
-        .status()
-        .expect("python3");
-    assert!(status.success(), "upload failed");
 }
 
 /// What a [`proxy`] does to the requests it passes on.
@@ -314,13 +331,12 @@ fn newsprint_s3(args: &[&str], port: u16) -> std::process::Output {
 }
 
 /// Copies every object under `prefix` in `bucket` into `dir`, as a folder: a reader that
-/// globs the table folders sees what is there, committed or not.
+/// globs the table folders sees what is there, committed or not. Returns the keys, sorted.
 fn download(port: u16, bucket: &str, prefix: &str, dir: &std::path::Path) -> Vec<String> {
-    let script = format!(
-        r#"
-import boto3, pathlib
-s3 = boto3.client("s3", endpoint_url="http://127.0.0.1:{port}", region_name="us-east-1",
-                  aws_access_key_id="test", aws_secret_access_key="test")
+    let listed = boto3(
+        port,
+        &format!(
+            r#"
 root = pathlib.Path(r"{dir}")
 for page in s3.get_paginator("list_objects_v2").paginate(Bucket="{bucket}", Prefix="{prefix}"):
     for o in page.get("Contents", []):
@@ -330,39 +346,17 @@ for page in s3.get_paginator("list_objects_v2").paginate(Bucket="{bucket}", Pref
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(s3.get_object(Bucket="{bucket}", Key=o["Key"])["Body"].read())
 "#,
-        dir = dir.display()
+            dir = dir.display()
+        ),
     );
-    let output = Command::new("python3")
-        .args(["-c", &script])
-        .output()
-        .expect("python3");
-    assert!(
-        output.status.success(),
-        "download failed: {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    let mut keys: Vec<String> = String::from_utf8_lossy(&output.stdout)
-        .lines()
-        .map(str::to_string)
-        .collect();
+    let mut keys: Vec<String> = listed.lines().map(str::to_string).collect();
     keys.sort();
     keys
 }
 
 /// Makes `bucket` on the server.
 fn bucket(port: u16, bucket: &str) {
-    let script = format!(
-        r#"
-import boto3
-boto3.client("s3", endpoint_url="http://127.0.0.1:{port}", region_name="us-east-1",
-             aws_access_key_id="test", aws_secret_access_key="test").create_bucket(Bucket="{bucket}")
-"#
-    );
-    let status = Command::new("python3")
-        .args(["-c", &script])
-        .status()
-        .expect("python3");
-    assert!(status.success(), "create bucket failed");
+    boto3(port, &format!(r#"s3.create_bucket(Bucket="{bucket}")"#));
 }
 
 /// Checks that every part the manifest of a dataset downloaded into `dir` names is there:
