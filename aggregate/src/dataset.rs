@@ -100,6 +100,10 @@ pub struct Lease {
     pub pid: u32,
     /// When it started, in seconds since 1970.
     pub started_unix: u64,
+    /// The corpus step generation it uses, if it runs one (the names of the summaries and
+    /// rewrites that step writes).
+    #[serde(default)]
+    pub generation: u32,
 }
 
 /// `manifest.json` (or a shard's manifest): what the dataset holds.

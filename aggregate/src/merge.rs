@@ -107,6 +107,8 @@ pub fn merge(
     let mut top = Manifest::empty(None);
     top.shards_merged = Some(count);
     top.corpus = previous.as_ref().and_then(|m| m.corpus.clone());
+    // In object storage, the merge's lease (with the generation it reserved) stays named.
+    top.writer = previous.as_ref().and_then(|m| m.writer.clone());
     if let Some(previous) = &previous {
         remove_leftovers(out, tag, previous)?;
     }

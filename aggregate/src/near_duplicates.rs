@@ -470,7 +470,10 @@ pub(crate) fn mark_near_duplicates(
     let previous = manifest.corpus.as_ref();
     let mut report = CorpusReport {
         threshold: options.map(|o| o.threshold),
-        generation: previous.map_or(0, |c| c.generation) + 1,
+        // (In object storage, the generation the writer's lease reserved: two writers'
+        // steps never name their parts alike.)
+        generation: (previous.map_or(0, |c| c.generation) + 1)
+            .max(manifest.writer.as_ref().map_or(0, |l| l.generation)),
         repaired,
         ..CorpusReport::default()
     };

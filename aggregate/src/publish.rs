@@ -385,12 +385,17 @@ impl ObjectDataset {
         let path = work.join(key);
         let mut manifest = Manifest::read(&path)?;
         let last_run = manifest.runs.last().map_or(0, |r| r.run);
-        let reserved = manifest.writer.as_ref().map_or(0, |l| l.run);
+        let last_step = manifest.corpus.as_ref().map_or(0, |c| c.generation);
+        let (reserved_run, reserved_step) = manifest
+            .writer
+            .as_ref()
+            .map_or((0, 0), |l| (l.run, l.generation));
         manifest.writer = Some(Lease {
-            run: last_run.max(reserved) + 1,
+            run: last_run.max(reserved_run) + 1,
             host: hostname(),
             pid: std::process::id(),
             started_unix: crate::unix_now(),
+            generation: last_step.max(reserved_step) + 1,
         });
         manifest.commit(&path)?;
         self.put_manifest(key, &path)?;
@@ -410,6 +415,7 @@ impl ObjectDataset {
             host: hostname(),
             pid: std::process::id(),
             started_unix: crate::unix_now(),
+            generation: 1,
         });
         crate::writer::empty_parts(work, tag, &mut manifest, 1, "empty")?;
         let path = work.join(key);

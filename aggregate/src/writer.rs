@@ -581,6 +581,7 @@ impl Writer {
             let mut fresh = Manifest::empty(self.tag.0);
             fresh.runs = std::mem::take(&mut self.committed.runs);
             fresh.corpus = self.committed.corpus.take();
+            fresh.writer = self.committed.writer.take();
             let staged = std::mem::take(&mut self.staged);
             self.move_in(&staged)?;
             for (table, part) in staged {

@@ -618,6 +618,9 @@ fn a_dataset_in_object_storage_holds_what_a_folder_would_run_after_run() {
     let manifest = manifest_of(&copy.join("manifest.json"));
     assert_eq!(manifest["runs"].as_array().map(Vec::len), Some(2));
     assert_eq!(manifest["writer"]["run"], 2, "the second run's lease");
+    // The lease reserves the corpus step's generation too, which names its parts.
+    assert_eq!(manifest["writer"]["generation"], 2);
+    assert_eq!(manifest["corpus"]["generation"], 2);
 
     // `stats` reads it where it is, as it reads the folder.
     let stats = newsprint_s3(&["stats", url, "--json"], moto.port);
