@@ -32,8 +32,8 @@ fn holder(file: &mut File) -> Option<String> {
     (!text.is_empty()).then(|| text.to_string())
 }
 
-/// This machine's name, for the lock file.
-fn host_name() -> String {
+/// This machine's name, for the lock file and an object-storage lease.
+pub(crate) fn host_name() -> String {
     std::fs::read_to_string("/proc/sys/kernel/hostname")
         .or_else(|_| std::fs::read_to_string("/etc/hostname"))
         .map(|s| s.trim().to_string())

@@ -390,13 +390,10 @@ impl ObjectDataset {
             .writer
             .as_ref()
             .map_or((0, 0), |l| (l.run, l.generation));
-        manifest.writer = Some(Lease {
-            run: last_run.max(reserved_run) + 1,
-            host: hostname(),
-            pid: std::process::id(),
-            started_unix: crate::unix_now(),
-            generation: last_step.max(reserved_step) + 1,
-        });
+        manifest.writer = Some(lease(
+            last_run.max(reserved_run) + 1,
+            last_step.max(reserved_step) + 1,
+        ));
         manifest.commit(&path)?;
         self.put_manifest(key, &path)?;
         Ok(())
@@ -410,13 +407,7 @@ impl ObjectDataset {
         crate::dataset::check_layout(work, shard)?;
         let tag = WriterTag(shard);
         let mut manifest = Manifest::empty(shard);
-        manifest.writer = Some(Lease {
-            run: 1,
-            host: hostname(),
-            pid: std::process::id(),
-            started_unix: crate::unix_now(),
-            generation: 1,
-        });
+        manifest.writer = Some(lease(1, 1));
         crate::writer::empty_parts(work, tag, &mut manifest, 1, "empty")?;
         let path = work.join(key);
         manifest.commit(&path)?;
@@ -764,6 +755,17 @@ impl Publish for ObjectDataset {
     }
 }
 
+/// This process's lease on run `run` and corpus step `generation`.
+fn lease(run: u32, generation: u32) -> Lease {
+    Lease {
+        run,
+        host: crate::lock::host_name(),
+        pid: std::process::id(),
+        started_unix: crate::unix_now(),
+        generation,
+    }
+}
+
 /// A manifest's bytes, and its file's size and time, read before the bytes (a file renamed
 /// over meanwhile only looks changed once more).
 fn read_manifest(path: &Path) -> Result<(bytes::Bytes, (u64, Option<SystemTime>)), Error> {
@@ -833,13 +835,6 @@ fn walk(dir: &Path, key: &str, deep: bool, keys: &mut Vec<String>) -> Result<(),
         }
     }
     Ok(())
-}
-
-fn hostname() -> String {
-    std::fs::read_to_string("/proc/sys/kernel/hostname")
-        .map(|h| h.trim().to_string())
-        .or_else(|_| std::env::var("HOSTNAME"))
-        .unwrap_or_else(|_| "unknown".to_string())
 }
 
 #[cfg(test)]
