@@ -189,6 +189,18 @@ impl Manifest {
         set
     }
 
+    /// Every committed part as a key under the dataset (`articles/part-r00001-00000.parquet`),
+    /// table by table in contract order.
+    pub(crate) fn part_keys(&self) -> impl Iterator<Item = String> + '_ {
+        TABLES.iter().flat_map(|table| {
+            self.parts
+                .get(table.name)
+                .into_iter()
+                .flatten()
+                .map(|part| format!("{}/{}", table.name, part.file))
+        })
+    }
+
     /// Recounts `rows` from the parts.
     pub(crate) fn recount(&mut self) {
         for (table, parts) in &self.parts {
@@ -632,6 +644,30 @@ mod tests {
         assert!(!shard.owns(&rewrite) && unsharded.owns(&rewrite));
         let retried = rewritten_name(&name, Rewrite::Run(4));
         assert!(shard.owns(&retried) && !unsharded.owns(&retried));
+    }
+
+    #[test]
+    fn part_keys_name_every_committed_part_table_by_table() {
+        let mut manifest = Manifest::empty(None);
+        for (table, file) in [
+            ("removed", "part-r00001-00000.parquet"),
+            ("documents", "part-r00001-00000.parquet"),
+            ("documents", "part-r00002-00000.parquet"),
+        ] {
+            manifest.parts.get_mut(table).expect("table").push(Part {
+                file: file.to_string(),
+                rows: 1,
+            });
+        }
+        let keys: Vec<String> = manifest.part_keys().collect();
+        assert_eq!(
+            keys,
+            [
+                "documents/part-r00001-00000.parquet",
+                "documents/part-r00002-00000.parquet",
+                "removed/part-r00001-00000.parquet"
+            ]
+        );
     }
 
     #[test]

@@ -93,8 +93,8 @@ pub struct Checkout {
 struct State {
     /// The version of each manifest as this writer last read or put it.
     versions: HashMap<String, UpdateVersion>,
-    /// Keys the store holds as the work folder does: the local file's size and time then.
-    stored: HashMap<String, (u64, Option<SystemTime>)>,
+    /// Keys the store holds as the work folder does: the local file's stamp then.
+    stored: HashMap<String, Stamp>,
     /// When the store took this writer's lease (its clock): objects older than this and
     /// named by no manifest are leftovers.
     leased_at: Option<chrono::DateTime<chrono::Utc>>,
@@ -279,13 +279,9 @@ impl ObjectDataset {
     /// Copies into `work` the parts and state files this writer reads (see
     /// [`ObjectDataset::checkout`]).
     fn copy_data(&self, work: &Path, objects: &HashMap<String, ObjectMeta>) -> Result<(), Error> {
-        let mut wanted = Vec::new();
+        let mut wanted: Vec<String> = Vec::new();
         for manifest in self.manifests_read(work)? {
-            for table in TABLES {
-                for part in manifest.parts.get(table.name).into_iter().flatten() {
-                    wanted.push(format!("{}/{}", table.name, part.file));
-                }
-            }
+            wanted.extend(manifest.part_keys());
         }
         if self.full {
             // A rebuild reads none of it; what it replaces goes once it completes.
@@ -332,9 +328,7 @@ impl ObjectDataset {
         state.known.extend(wanted.iter().cloned());
         for key in &wanted {
             if let Ok(meta) = std::fs::metadata(work.join(key)) {
-                state
-                    .stored
-                    .insert(key.clone(), (meta.len(), meta.modified().ok()));
+                state.stored.insert(key.clone(), stamp(&meta));
             }
         }
         Ok(())
@@ -421,14 +415,14 @@ impl ObjectDataset {
         self.put_manifest_bytes(key, bytes, local)
     }
 
-    /// Puts `bytes`, read from the work folder's file of `local` size and time, as the
+    /// Puts `bytes`, read from the work folder's file of stamp `local`, as the
     /// manifest `key`: only over the version this writer last read or put, or, for a
     /// manifest it never saw, only if none exists.
     fn put_manifest_bytes(
         &self,
         key: &str,
         bytes: bytes::Bytes,
-        local: (u64, Option<SystemTime>),
+        local: Stamp,
     ) -> Result<(), Error> {
         let previous = self.lock().versions.get(key).cloned();
         let mode = match previous {
@@ -514,22 +508,15 @@ impl ObjectDataset {
         }
     }
 
-    /// Uploads the parts the work folder's manifests name that the store lacks, and the
-    /// sketches of those parts, each only if no object has its name.
+    /// Uploads the parts `manifest` names (for a merge, the shards' manifests' too) that the
+    /// store lacks, each only if no object has its name.
     fn upload_parts(&self, work: &Path, manifest: &Manifest) -> Result<(), Error> {
         let mut manifests = vec![manifest.clone()];
         if self.role == Role::Merge {
             // And the shards' manifests, brought to the parts the merge rewrote.
             manifests.extend(self.manifests_read(work)?);
         }
-        let mut keys = Vec::new();
-        for manifest in manifests {
-            for table in TABLES {
-                for part in manifest.parts.get(table.name).into_iter().flatten() {
-                    keys.push(format!("{}/{}", table.name, part.file));
-                }
-            }
-        }
+        let mut keys: Vec<String> = manifests.iter().flat_map(Manifest::part_keys).collect();
         keys.sort();
         keys.dedup();
         let state = self.lock();
@@ -551,7 +538,7 @@ impl ObjectDataset {
             let Ok(meta) = std::fs::metadata(work.join(&key)) else {
                 continue;
             };
-            if state.stored.get(&key) != Some(&(meta.len(), meta.modified().ok())) {
+            if state.stored.get(&key) != Some(&stamp(&meta)) {
                 changed.push(key);
             }
         }
@@ -616,9 +603,7 @@ impl ObjectDataset {
             }
         }
         let mut state = self.lock();
-        state
-            .stored
-            .insert(key.to_string(), (meta.len(), meta.modified().ok()));
+        state.stored.insert(key.to_string(), stamp(&meta));
         state.known.insert(key.to_string());
         Ok(())
     }
@@ -628,18 +613,14 @@ impl ObjectDataset {
         use std::io::Read;
         let upload = self.client.put_multipart(location).await?;
         let mut writer = object_store::WriteMultipart::new_with_chunk_size(upload, CHUNK);
-        let mut file = std::fs::File::open(path).map_err(|e| object_store::Error::Generic {
+        let unreadable = |e: std::io::Error| object_store::Error::Generic {
             store: "newsprint",
             source: Box::new(e),
-        })?;
+        };
+        let mut file = std::fs::File::open(path).map_err(unreadable)?;
         let mut buffer = vec![0; CHUNK];
         loop {
-            let n = file
-                .read(&mut buffer)
-                .map_err(|e| object_store::Error::Generic {
-                    store: "newsprint",
-                    source: Box::new(e),
-                })?;
+            let n = file.read(&mut buffer).map_err(unreadable)?;
             if n == 0 {
                 break;
             }
@@ -670,9 +651,9 @@ impl ObjectDataset {
     }
 
     /// Deletes the objects older than the lease that this writer owns and no manifest in
-    /// `work` names (parts), and with `state`, its state files that the work folder no
+    /// `work` names (parts), and `with_state`, its state files that the work folder no
     /// longer holds (only once the writer is done: a rebuild copies none in).
-    fn remove_leftovers(&self, work: &Path, state: bool) -> Result<usize, Error> {
+    fn remove_leftovers(&self, work: &Path, with_state: bool) -> Result<usize, Error> {
         let (Some(leased_at), known) = ({
             let state = self.lock();
             (state.leased_at, state.known.clone())
@@ -681,12 +662,7 @@ impl ObjectDataset {
         };
         let mut named: HashSet<String> = HashSet::new();
         for key in manifest_keys(work)? {
-            let manifest = Manifest::read(&work.join(&key))?;
-            for table in TABLES {
-                for part in manifest.parts.get(table.name).into_iter().flatten() {
-                    named.insert(format!("{}/{}", table.name, part.file));
-                }
-            }
+            named.extend(Manifest::read(&work.join(&key))?.part_keys());
         }
         let tables: HashSet<&str> = TABLES.iter().map(|t| t.name).collect();
         let mut leftovers = Vec::new();
@@ -699,7 +675,7 @@ impl ObjectDataset {
                     !named.contains(&key) && self.owns_part(file, known.contains(&key))
                 }
                 Some((STATE_DIR, name)) => {
-                    state && self.owns_state(name) && !work.join(&key).is_file()
+                    with_state && self.owns_state(name) && !work.join(&key).is_file()
                 }
                 _ => false,
             };
@@ -740,7 +716,7 @@ impl Publish for ObjectDataset {
                 let path = out.join(&key);
                 let meta = std::fs::metadata(&path).map_err(io_error(&path))?;
                 let stored = self.lock().stored.get(&key).copied();
-                if stored != Some((meta.len(), meta.modified().ok())) {
+                if stored != Some(stamp(&meta)) {
                     self.put_manifest(&key, &path)?;
                 }
             }
@@ -766,16 +742,23 @@ fn lease(run: u32, generation: u32) -> Lease {
     }
 }
 
-/// A manifest's bytes, and its file's size and time, read before the bytes (a file renamed
-/// over meanwhile only looks changed once more).
-fn read_manifest(path: &Path) -> Result<(bytes::Bytes, (u64, Option<SystemTime>)), Error> {
+/// What tells a work-folder file changed since it was uploaded: its size and time.
+type Stamp = (u64, Option<SystemTime>);
+
+fn stamp(meta: &std::fs::Metadata) -> Stamp {
+    (meta.len(), meta.modified().ok())
+}
+
+/// A manifest's bytes, and its file's stamp, taken before the bytes (a file renamed over
+/// meanwhile only looks changed once more).
+fn read_manifest(path: &Path) -> Result<(bytes::Bytes, Stamp), Error> {
     let read = |source| Error::Read {
         path: path.to_path_buf(),
         source,
     };
     let meta = std::fs::metadata(path).map_err(read)?;
     let bytes = std::fs::read(path).map_err(read)?;
-    Ok((bytes.into(), (meta.len(), meta.modified().ok())))
+    Ok((bytes.into(), stamp(&meta)))
 }
 
 /// The keys of the manifests in `work` (`manifest.json`, `shards/*.json`), sorted.

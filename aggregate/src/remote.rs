@@ -24,10 +24,9 @@ pub fn copy(url: &str, options: &[(String, String)]) -> Result<tempfile::TempDir
     for table in TABLES {
         let folder = dir.path().join(table.name);
         std::fs::create_dir_all(&folder).map_err(io_error(&folder))?;
-        for part in manifest.parts.get(table.name).into_iter().flatten() {
-            let bytes = remote.get(&format!("{}/{}", table.name, part.file))?;
-            write(&folder.join(&part.file), &bytes)?;
-        }
+    }
+    for key in manifest.part_keys() {
+        write(&dir.path().join(&key), &remote.get(&key)?)?;
     }
     Ok(dir)
 }
