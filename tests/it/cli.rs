@@ -113,11 +113,7 @@ fn stats_summarise_a_dataset_from_its_parquet() {
         .expect("spawn");
     drop(child.stdout.take());
     let closed = child.wait_with_output().expect("wait");
-    assert!(
-        closed.status.success(),
-        "{}",
-        String::from_utf8_lossy(&closed.stderr)
-    );
+    assert_ok(&closed);
     let missing = newsprint(&["stats", &tmp.path().join("none").display().to_string()]);
     assert_eq!(missing.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&missing.stderr).contains("cannot read the dataset"));
@@ -172,11 +168,7 @@ fn a_configuration_file_holds_options_and_flags_override_it() {
     assert_eq!(shown["run"]["no_boilerplate"].as_bool(), Some(true));
 
     let ran = newsprint(&["--config", &config, "run", "--threads", "2"]);
-    assert!(
-        ran.status.success(),
-        "{}",
-        String::from_utf8_lossy(&ran.stderr)
-    );
+    assert_ok(&ran);
     let manifest = manifest_of(&out.join("manifest.json"));
     let options = &manifest["runs"][0]["options"];
     assert_eq!(options["threads"], 2);
@@ -185,11 +177,7 @@ fn a_configuration_file_holds_options_and_flags_override_it() {
 
     // The example shipped in deploy/ is a valid configuration.
     let example = newsprint(&["--config", "deploy/newsprint.toml", "config"]);
-    assert!(
-        example.status.success(),
-        "{}",
-        String::from_utf8_lossy(&example.stderr)
-    );
+    assert_ok(&example);
     assert!(String::from_utf8_lossy(&example.stdout).contains("threads = 8"));
 
     std::fs::write(&file, "[run]\nthreds = 1\n").expect("write");
@@ -229,11 +217,7 @@ fn the_users_own_patterns_are_taken_out_as_noise_and_a_bad_one_is_a_usage_error(
         "--out",
         &out_arg,
     ]);
-    assert!(
-        ran.status.success(),
-        "{}",
-        String::from_utf8_lossy(&ran.stderr)
-    );
+    assert_ok(&ran);
     let removed = table(&out, "removed");
     let methods: Vec<_> = strings(&removed, "method").into_iter().flatten().collect();
     let texts: Vec<_> = strings(&removed, "text").into_iter().flatten().collect();
@@ -318,11 +302,7 @@ fn the_part_names_in_the_help_are_those_a_run_writes() {
     let dir = sharded.display().to_string();
     let inputs = root().join("data/pages").display().to_string();
     let shard = newsprint(&["run", &inputs, "--out", &dir, "--shard", "3/16"]);
-    assert!(
-        shard.status.success(),
-        "{}",
-        String::from_utf8_lossy(&shard.stderr)
-    );
+    assert_ok(&shard);
     let prefix = &shard_part[.."part-s003of016-".len()];
     let shard_names: Vec<String> = std::fs::read_dir(sharded.join("documents"))
         .expect("documents")

@@ -478,11 +478,7 @@ fn objects_read_as_files_do_through_throttling_and_a_refused_object_is_an_error_
     let (port, _) = proxy(moto.port, usize::MAX, "z_records");
     let refused = tmp.path().join("refused");
     let output = run_s3("s3://news/pages/", &refused, port);
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
+    assert_ok(&output);
     let documents = table(&refused, "documents");
     let rows = status_of(&documents);
     let last = rows.last().expect("rows");
@@ -503,11 +499,7 @@ fn objects_read_as_files_do_through_throttling_and_a_refused_object_is_an_error_
     // A dataset copied into object storage is read by `stats` and `report` as on disk.
     upload(moto.port, "datasets", "night/", &from_disk);
     let stats = |output: std::process::Output| -> serde_json::Value {
-        assert!(
-            output.status.success(),
-            "{}",
-            String::from_utf8_lossy(&output.stderr)
-        );
+        assert_ok(&output);
         serde_json::from_slice(&output.stdout).expect("json")
     };
     let remote = stats(newsprint_s3(
@@ -527,11 +519,7 @@ fn objects_read_as_files_do_through_throttling_and_a_refused_object_is_an_error_
         &["report", "s3://datasets/night", "--out", &page_arg],
         moto.port,
     );
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
+    assert_ok(&output);
     let html = std::fs::read_to_string(&page).expect("page");
     assert!(html.contains("s3://datasets/night") && html.contains("id=\"runs\""));
 }
@@ -549,14 +537,6 @@ fn run_into(
     args.extend(["--out", url]);
     args.extend(extra);
     newsprint_s3(&args, port)
-}
-
-fn assert_ok(output: &std::process::Output) {
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
 }
 
 #[test]

@@ -5,11 +5,7 @@ use super::util::*;
 /// Parses `newsprint eval`'s table into (page, columns).
 fn eval_rows() -> Vec<(String, Vec<String>)> {
     let output = newsprint(&["eval", "--gold", "data/gold"]);
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
+    assert_ok(&output);
     String::from_utf8_lossy(&output.stdout)
         .lines()
         // The set's name, then two header lines.
@@ -122,11 +118,7 @@ fn figures_on_articles_are_scored_against_their_judged_gold() {
         "--articles",
         articles.to_str().expect("path"),
     ]);
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
+    assert_ok(&output);
     let stdout = String::from_utf8_lossy(&output.stdout);
     let section: Vec<&str> = stdout
         .lines()
@@ -172,11 +164,7 @@ fn eval_finds_its_gold_from_any_folder_or_says_where_it_looked() {
         .current_dir(elsewhere.path())
         .output()
         .expect("newsprint runs");
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
+    assert_ok(&output);
     let stdout = String::from_utf8_lossy(&output.stdout);
     assert!(stdout.contains("data/gold ("), "{stdout}");
     assert!(stdout.contains("overall"), "{stdout}");

@@ -166,11 +166,7 @@ fn two_runs_started_together_one_refuses_and_the_dataset_stays_whole() {
     }
     let second = spawn().wait_with_output().expect("second");
     let first = first.wait_with_output().expect("first");
-    assert!(
-        first.status.success(),
-        "{}",
-        String::from_utf8_lossy(&first.stderr)
-    );
+    assert_ok(&first);
     assert_eq!(
         second.status.code(),
         Some(1),
@@ -201,11 +197,7 @@ fn shards_started_together_on_a_new_dataset_all_succeed_and_merge() {
         );
     }
     let merged = newsprint(&["merge", &out.to_string_lossy()]);
-    assert!(
-        merged.status.success(),
-        "{}",
-        String::from_utf8_lossy(&merged.stderr)
-    );
+    assert_ok(&merged);
     assert_eq!(table(&out, "documents").height(), 16);
 }
 
@@ -224,11 +216,7 @@ fn merge_beside_a_running_shard_is_busy() {
     assert!(String::from_utf8_lossy(&output.stderr).contains("busy"));
     drop(shard);
     let output = newsprint(&["merge", &out.to_string_lossy()]);
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
+    assert_ok(&output);
 }
 
 #[test]

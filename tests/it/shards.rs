@@ -25,11 +25,7 @@ fn shards_merged_equal_one_unsharded_run() {
             .args(extra)
             .output()
             .expect("runs");
-        assert!(
-            output.status.success(),
-            "{}",
-            String::from_utf8_lossy(&output.stderr)
-        );
+        assert_ok(&output);
         output
     };
     // Four shards: 0 and 3 by flag, 1 from a Slurm array numbered from 1, 2 from a
@@ -72,11 +68,7 @@ fn shards_merged_equal_one_unsharded_run() {
         assert_eq!(manifest["shard"]["index"], i);
     }
     let merged = newsprint(&["merge", &sharded.display().to_string()]);
-    assert!(
-        merged.status.success(),
-        "{}",
-        String::from_utf8_lossy(&merged.stderr)
-    );
+    assert_ok(&merged);
     assert_eq!(
         editor_lines_removed(&sharded),
         12,

@@ -59,6 +59,15 @@ pub fn run(inputs: &[&Path], out: &Path, extra: &[&str]) -> Output {
     newsprint_within(&args, Duration::from_secs(300))
 }
 
+/// Fails the test unless `output` is a success, showing its stderr.
+pub fn assert_ok(output: &Output) {
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
+
 /// [`run`], which must succeed.
 pub fn run_ok(inputs: &[&Path], out: &Path, extra: &[&str]) -> Output {
     let output = run(inputs, out, extra);
