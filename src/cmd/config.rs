@@ -120,7 +120,8 @@ pub fn settings(run: &RunArgs) -> toml::Table {
     put(
         "storage_option",
         Some(Value::Array(
-            run.storage_option
+            run.storage
+                .storage_option
                 .iter()
                 .map(|(key, value)| {
                     // Credentials are not printed: the output may land in a log.

@@ -40,9 +40,8 @@ pub struct MergeArgs {
     #[arg(long, value_name = "DIR")]
     pub work_dir: Option<PathBuf>,
 
-    /// A setting of the object store (see `newsprint run --help`). Repeat it for more.
-    #[arg(long, value_name = "KEY=VALUE", value_parser = super::run::parse_storage_option)]
-    pub storage_option: Vec<(String, String)>,
+    #[command(flatten)]
+    pub storage: super::StorageArgs,
 
     /// Jaccard similarity of character 3-grams at or above which an article repeats an
     /// earlier one (see `newsprint run --help`).
@@ -73,7 +72,7 @@ pub fn merge(args: MergeArgs) -> Result<ExitCode> {
     let output = super::output::Output::open(
         &args.out,
         super::output::OutputOptions {
-            storage: &args.storage_option,
+            storage: &args.storage.storage_option,
             work_dir: args.work_dir.as_deref(),
             role: aggregate::Role::Merge,
             full: false,

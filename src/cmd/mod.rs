@@ -15,6 +15,25 @@ pub mod run;
 pub mod stats;
 pub mod train;
 
+/// `--storage-option`, for every subcommand that reaches object storage.
+#[derive(clap::Args, Debug, Clone, Default)]
+pub struct StorageArgs {
+    /// A setting of the object store for `s3://` URLs (inputs, a dataset), after the
+    /// standard AWS environment (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_REGION,
+    /// AWS_ENDPOINT…): `endpoint`, `region`, `allow_http`, `virtual_hosted_style_request`…
+    /// for an S3-compatible server (`--storage-option endpoint=http://minio:9000
+    /// --storage-option allow_http=true`). Repeat it for more settings.
+    #[arg(long, value_name = "KEY=VALUE", value_parser = parse_storage_option)]
+    pub storage_option: Vec<(String, String)>,
+}
+
+fn parse_storage_option(s: &str) -> Result<(String, String), String> {
+    s.split_once('=')
+        .filter(|(key, _)| !key.trim().is_empty())
+        .map(|(key, value)| (key.trim().to_string(), value.to_string()))
+        .ok_or_else(|| format!("{s:?} is not KEY=VALUE"))
+}
+
 /// A usage error: the run could not start because of what was asked (exit code 2).
 #[derive(Debug)]
 pub struct Usage(pub String);

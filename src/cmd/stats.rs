@@ -21,9 +21,8 @@ pub struct StatsArgs {
     #[arg(value_name = "DIR")]
     pub out: PathBuf,
 
-    /// A setting of the object store for an `s3://` dataset, as `run --storage-option`.
-    #[arg(long, value_name = "KEY=VALUE", value_parser = super::run::parse_storage_option)]
-    pub storage_option: Vec<(String, String)>,
+    #[command(flatten)]
+    pub storage: super::StorageArgs,
 
     /// Print one JSON object instead of text.
     #[arg(long)]
@@ -32,7 +31,7 @@ pub struct StatsArgs {
 
 /// Prints the summary; see the module docs.
 pub fn stats(args: StatsArgs) -> Result<ExitCode> {
-    let copied = super::local_copy(&args.out, &args.storage_option)?;
+    let copied = super::local_copy(&args.out, &args.storage.storage_option)?;
     let dir = copied.as_ref().map_or(args.out.as_path(), |d| d.path());
     let stats = aggregate::stats::stats(dir)
         .with_context(|| format!("cannot read the dataset in {}", args.out.display()))?;

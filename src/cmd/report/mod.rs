@@ -33,14 +33,13 @@ pub struct ReportArgs {
     #[arg(long, value_name = "FILE")]
     pub out: Option<PathBuf>,
 
-    /// A setting of the object store for an `s3://` dataset, as `run --storage-option`.
-    #[arg(long, value_name = "KEY=VALUE", value_parser = super::run::parse_storage_option)]
-    pub storage_option: Vec<(String, String)>,
+    #[command(flatten)]
+    pub storage: super::StorageArgs,
 }
 
 /// Writes the report; see the module docs.
 pub fn report(args: ReportArgs) -> Result<ExitCode> {
-    let copied = super::local_copy(&args.dataset, &args.storage_option)?;
+    let copied = super::local_copy(&args.dataset, &args.storage.storage_option)?;
     let dir = copied.as_ref().map_or(args.dataset.as_path(), |d| d.path());
     let data = aggregate::report::gather(dir)
         .with_context(|| format!("cannot read the dataset in {}", args.dataset.display()))?;

@@ -175,13 +175,8 @@ pub struct RunArgs {
     #[arg(long)]
     pub no_follow_symlinks: bool,
 
-    /// A setting of the object store for `s3://` inputs and `--out`, after the standard AWS environment
-    /// (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_REGION, AWS_ENDPOINT…): `endpoint`,
-    /// `region`, `allow_http`, `virtual_hosted_style_request`… for an S3-compatible server
-    /// (`--storage-option endpoint=http://minio:9000 --storage-option allow_http=true`).
-    /// Repeat it for more settings.
-    #[arg(long, value_name = "KEY=VALUE", value_parser = parse_storage_option)]
-    pub storage_option: Vec<(String, String)>,
+    #[command(flatten)]
+    pub storage: super::StorageArgs,
 }
 
 const AFTER_HELP: &str = "\
@@ -267,13 +262,6 @@ pub(crate) fn parse_drop(s: &str) -> Result<clean::DropPattern, String> {
         .ok_or_else(|| format!("{s:?} is not NAME=PATTERN"))?;
     clean::DropPattern::new(name.trim(), pattern)
         .map_err(|e| format!("the pattern {:?} does not compile: {e}", name.trim()))
-}
-
-pub(crate) fn parse_storage_option(s: &str) -> Result<(String, String), String> {
-    s.split_once('=')
-        .filter(|(key, _)| !key.trim().is_empty())
-        .map(|(key, value)| (key.trim().to_string(), value.to_string()))
-        .ok_or_else(|| format!("{s:?} is not KEY=VALUE"))
 }
 
 fn parse_date(s: &str) -> Result<NaiveDate, String> {
@@ -366,7 +354,7 @@ impl RunPlan {
             &args.inputs,
             ingest::DiscoverOptions {
                 follow_symlinks: !args.no_follow_symlinks,
-                storage_options: args.storage_option.clone(),
+                storage_options: args.storage.storage_option.clone(),
             },
         )
         .map_err(|e| Usage(format!("{e:#}: {}", source_text(&e))))?;
@@ -440,7 +428,7 @@ pub fn run(args: RunArgs) -> Result<ExitCode> {
     let output = Output::open(
         &out,
         OutputOptions {
-            storage: &args.storage_option,
+            storage: &args.storage.storage_option,
             work_dir: args.work_dir.as_deref(),
             role: aggregate::Role::Run(shard),
             full: args.full,
