@@ -309,12 +309,18 @@ impl ObjectDataset {
                 !(is_part(key) && local.is_some_and(|m| Some(m.len()) == size))
             })
             .collect();
-        let copied: Vec<Result<(), Error>> = self.remote.block_on(
-            futures::stream::iter(to_copy.iter().map(|key| self.fetch(key, work.join(key))))
-                .buffer_unordered(REQUESTS_AT_ONCE)
-                .collect(),
+        let paths: Vec<PathBuf> = to_copy.iter().map(|key| work.join(key)).collect();
+        let copied: Vec<Result<UpdateVersion, Error>> = self.remote.block_on(
+            futures::stream::iter(
+                to_copy
+                    .iter()
+                    .zip(&paths)
+                    .map(|(key, to)| self.fetch(key, to)),
+            )
+            .buffer_unordered(REQUESTS_AT_ONCE)
+            .collect(),
         );
-        copied.into_iter().collect::<Result<(), Error>>()?;
+        copied.into_iter().collect::<Result<Vec<_>, Error>>()?;
         let mut state = self.lock();
         state.checkout = Checkout {
             copied: to_copy.len() as u64,
@@ -349,28 +355,23 @@ impl ObjectDataset {
 
     /// Copies the object `key` to `to`, whole, returning its version.
     fn download(&self, key: &str, to: &Path) -> Result<UpdateVersion, Error> {
-        let location = self.remote.location(key);
-        let (bytes, version) = self
-            .remote
-            .block_on(async {
-                let got = self.client.get(&location).await?;
-                let version = UpdateVersion {
-                    e_tag: got.meta.e_tag.clone(),
-                    version: got.meta.version.clone(),
-                };
-                Ok::<_, object_store::Error>((got.bytes().await?, version))
-            })
-            .map_err(self.store_error(key))?;
-        crate::dataset::write_whole(to, &bytes)?;
-        Ok(version)
+        self.remote.block_on(self.fetch(key, to))
     }
 
-    async fn fetch(&self, key: &str, to: PathBuf) -> Result<(), Error> {
+    async fn fetch(&self, key: &str, to: &Path) -> Result<UpdateVersion, Error> {
         let location = self.remote.location(key);
-        let bytes = async { self.client.get(&location).await?.bytes().await }
-            .await
-            .map_err(self.store_error(key))?;
-        crate::dataset::write_whole(&to, &bytes)
+        let (bytes, version) = async {
+            let got = self.client.get(&location).await?;
+            let version = UpdateVersion {
+                e_tag: got.meta.e_tag.clone(),
+                version: got.meta.version.clone(),
+            };
+            Ok::<_, object_store::Error>((got.bytes().await?, version))
+        }
+        .await
+        .map_err(self.store_error(key))?;
+        crate::dataset::write_whole(to, &bytes)?;
+        Ok(version)
     }
 
     /// Puts the manifest `key` back with this writer's lease, conditionally on the version

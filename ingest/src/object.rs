@@ -311,7 +311,7 @@ impl ObjectInput {
     /// Starts fetching the whole object on the store's threads: the network's latency is
     /// paid while the reader reads the objects before it. Only the store's client goes into
     /// the task, never the runtime itself.
-    pub(crate) fn fetch(&self, size: u64) -> Fetch {
+    pub(crate) fn fetch(&self) -> Fetch {
         let client = Arc::clone(&self.store.store);
         let task = self
             .store
@@ -320,7 +320,7 @@ impl ObjectInput {
         Fetch {
             store: Arc::clone(&self.store),
             task,
-            size,
+            size: self.size,
         }
     }
 

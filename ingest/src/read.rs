@@ -349,7 +349,7 @@ impl Reader {
                         break;
                     }
                     bytes += size;
-                    Some(object.fetch(size))
+                    Some(object.fetch())
                 }
                 _ => None,
             };
