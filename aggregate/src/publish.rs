@@ -135,12 +135,9 @@ impl ObjectDataset {
                 TABLES.iter().any(|t| t.name == table) && file.starts_with("part-")
             })
         };
-        let is_dataset = objects.keys().any(|k| {
-            k == MANIFEST
-                || k.starts_with(&format!("{SHARDS_DIR}/"))
-                || k.starts_with(STATE_DIR)
-                || is_part(k)
-        });
+        let is_dataset = objects
+            .keys()
+            .any(|k| is_manifest_key(k) || k.starts_with(STATE_DIR) || is_part(k));
         if !objects.is_empty() && !is_dataset {
             return Err(Error::NotADataset(PathBuf::from(url)));
         }
@@ -254,7 +251,7 @@ impl ObjectDataset {
     ) -> Result<(), Error> {
         let wanted: Vec<String> = objects
             .keys()
-            .filter(|k| *k == MANIFEST || (k.starts_with(SHARDS_DIR) && k.ends_with(".json")))
+            .filter(|k| is_manifest_key(k))
             .cloned()
             .collect();
         for key in &wanted {
@@ -264,7 +261,7 @@ impl ObjectDataset {
         // Manifests and state files the work folder kept from an earlier run but the store no
         // longer has would mislead the writer.
         for stale in local_files(work)? {
-            let is_manifest = stale == MANIFEST || stale.starts_with(SHARDS_DIR);
+            let is_manifest = is_manifest_key(&stale);
             let is_state = stale
                 .strip_prefix(&format!("{STATE_DIR}/"))
                 .is_some_and(|name| self.owns_state(name));
@@ -760,6 +757,14 @@ fn read_manifest(path: &Path) -> Result<(bytes::Bytes, Stamp), Error> {
     let meta = std::fs::metadata(path).map_err(read)?;
     let bytes = std::fs::read(path).map_err(read)?;
     Ok((bytes.into(), stamp(&meta)))
+}
+
+/// Whether `key` is a manifest: the dataset's, or a shard's.
+fn is_manifest_key(key: &str) -> bool {
+    key == MANIFEST
+        || key
+            .strip_prefix(SHARDS_DIR)
+            .is_some_and(|rest| rest.starts_with('/') && rest.ends_with(".json"))
 }
 
 /// The keys of the manifests in `work` (`manifest.json`, `shards/*.json`), sorted.
