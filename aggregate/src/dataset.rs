@@ -209,6 +209,16 @@ impl Manifest {
         }
     }
 
+    /// Commits this manifest of `tag`'s writer in `out`, then moves in the parts it names
+    /// that wait in staging ([`move_in_staged`]). `point` names the step for the kill tests
+    /// ([`crate::fault`]).
+    pub(crate) fn commit_in(&self, out: &Path, tag: WriterTag, point: &str) -> Result<(), Error> {
+        self.commit(&tag.manifest_path(out))?;
+        crate::fault::point(point);
+        move_in_staged(out, tag, self)?;
+        Ok(())
+    }
+
     /// Writes the manifest beside `path` and renames it over: readers see the old one or
     /// the new one, never half of one.
     pub(crate) fn commit(&self, path: &Path) -> Result<(), Error> {
@@ -545,24 +555,109 @@ pub(crate) fn check_layout(out: &Path, shard: Option<Shard>) -> Result<(), Error
     }
 }
 
-/// Deletes what a killed run of `tag` left: its staging folder, and parts and sketches in the
-/// dataset that its manifest does not name. Returns the files deleted.
-pub(crate) fn remove_leftovers(
-    out: &Path,
-    tag: WriterTag,
-    manifest: &Manifest,
-) -> Result<usize, Error> {
-    let io = |path: &Path| {
-        let path = path.to_path_buf();
-        move |source| Error::Io { path, source }
-    };
+/// The staging folders of `tag`'s writer: where its parts wait until a committed manifest
+/// names them (and, unsharded, the corpus step's rewrites of articles parts).
+fn staging_dirs(out: &Path, tag: WriterTag) -> Vec<PathBuf> {
     let mut staging = vec![tag.staging(out)];
     if tag.0.is_none() {
         staging.push(corpus_staging(out));
     }
-    for staging in staging.into_iter().filter(|s| s.exists()) {
-        std::fs::remove_dir_all(&staging).map_err(io(&staging))?;
+    staging
+}
+
+/// Moves into the table folders the parts `manifest` names that wait in `tag`'s staging
+/// folders, with their sketches. Called right after the manifest is committed: a part enters
+/// its table folder only once a manifest names it, so a reader of the folders
+/// (`articles/*.parquet`) never counts a row that is not committed. Returns the parts moved.
+pub(crate) fn move_in_staged(
+    out: &Path,
+    tag: WriterTag,
+    manifest: &Manifest,
+) -> Result<usize, Error> {
+    let mut moved = 0;
+    for staging in staging_dirs(out, tag) {
+        for table in TABLES {
+            let dir = staging.join(table.name);
+            let Ok(entries) = std::fs::read_dir(&dir) else {
+                continue;
+            };
+            let named: HashSet<&str> = manifest
+                .parts
+                .get(table.name)
+                .into_iter()
+                .flatten()
+                .map(|p| p.file.as_str())
+                .collect();
+            for entry in entries.flatten() {
+                let file = entry.file_name().to_string_lossy().into_owned();
+                if !named.contains(file.as_str()) {
+                    continue;
+                }
+                let to_dir = out.join(table.name);
+                std::fs::create_dir_all(&to_dir).map_err(io_at(&to_dir))?;
+                let to = to_dir.join(&file);
+                std::fs::rename(entry.path(), &to).map_err(io_at(&to))?;
+                moved += 1;
+            }
+        }
+        // Sketches of the articles parts named now.
+        let sketches = staging.join(STATE_DIR).join("sketches");
+        if let Ok(entries) = std::fs::read_dir(&sketches) {
+            let segments: HashSet<&str> = manifest
+                .parts
+                .get(crate::schema::ARTICLES.name)
+                .into_iter()
+                .flatten()
+                .map(|p| segment_of(&p.file))
+                .collect();
+            for entry in entries.flatten() {
+                let file = entry.file_name().to_string_lossy().into_owned();
+                if !segments.contains(file.trim_end_matches(".bin")) {
+                    continue;
+                }
+                let to = sketches_path(out, &file.replace(".bin", ".parquet"));
+                if let Some(dir) = to.parent() {
+                    std::fs::create_dir_all(dir).map_err(io_at(dir))?;
+                }
+                std::fs::rename(entry.path(), &to).map_err(io_at(&to))?;
+            }
+        }
     }
+    Ok(moved)
+}
+
+fn io_at(path: &Path) -> impl FnOnce(std::io::Error) -> Error {
+    let path = path.to_path_buf();
+    move |source| Error::Io { path, source }
+}
+
+/// Where the committed part `file` of `table` is: in the table's folder, or, in the moment
+/// between a commit and its renames (or after a kill there, until the next writer), in the
+/// staging folder of the writer that committed it.
+pub fn committed_part(out: &Path, table: &str, file: &str) -> PathBuf {
+    let placed = out.join(table).join(file);
+    if placed.is_file() {
+        return placed;
+    }
+    let waiting = std::fs::read_dir(out.join(STATE_DIR))
+        .into_iter()
+        .flatten()
+        .flatten()
+        .filter(|e| e.file_name().to_string_lossy().starts_with("staging"))
+        .map(|e| e.path().join(table).join(file))
+        .find(|p| p.is_file());
+    waiting.unwrap_or(placed)
+}
+
+/// Brings the dataset's folders to `manifest`, the committed manifest of `tag`'s writer,
+/// and deletes what it does not name. In this order, so that a reader of the table folders
+/// sees only rows a committed manifest names (during the few renames, a subset of them):
+/// the table files this writer owns that the manifest does not name (parts it replaced,
+/// parts of a killed run) go first; then the parts it names that wait in staging move in
+/// ([`move_in_staged`]: a writer killed between a commit and its renames has them finished
+/// here, by the next writer); then the staging folders and the state files of parts no
+/// longer named go. Returns the files deleted.
+pub(crate) fn settle(out: &Path, tag: WriterTag, manifest: &Manifest) -> Result<usize, Error> {
     let mut removed = 0;
     let mut committed_articles: HashSet<String> = HashSet::new();
     for table in TABLES {
@@ -585,10 +680,14 @@ pub(crate) fn remove_leftovers(
             let leftover = tag.owns(&file) && !named.contains(file.as_str());
             let half_written = file.ends_with(".new");
             if leftover || half_written {
-                std::fs::remove_file(entry.path()).map_err(io(&entry.path()))?;
+                std::fs::remove_file(entry.path()).map_err(io_at(&entry.path()))?;
                 removed += 1;
             }
         }
+    }
+    move_in_staged(out, tag, manifest)?;
+    for staging in staging_dirs(out, tag).into_iter().filter(|s| s.exists()) {
+        std::fs::remove_dir_all(&staging).map_err(io_at(&staging))?;
     }
     // Summary partials are the corpus step's: only its writer (unsharded, or merge) deletes
     // those of segments its manifest no longer names.
@@ -602,7 +701,7 @@ pub(crate) fn remove_leftovers(
         for entry in entries.flatten() {
             let file = entry.file_name().to_string_lossy().into_owned();
             if !named.contains(&file) {
-                std::fs::remove_file(entry.path()).map_err(io(&entry.path()))?;
+                std::fs::remove_file(entry.path()).map_err(io_at(&entry.path()))?;
                 removed += 1;
             }
         }
@@ -613,7 +712,7 @@ pub(crate) fn remove_leftovers(
             let file = entry.file_name().to_string_lossy().into_owned();
             let part = file.replace(".bin", ".parquet");
             if tag.owns(&part) && !committed_articles.contains(&file) {
-                std::fs::remove_file(entry.path()).map_err(io(&entry.path()))?;
+                std::fs::remove_file(entry.path()).map_err(io_at(&entry.path()))?;
                 removed += 1;
             }
         }

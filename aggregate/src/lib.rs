@@ -13,11 +13,13 @@
 //! copies a committed dataset out of object storage for them.
 //!
 //! Rows are committed in segments: when a table's buffer is full, every table writes its part
-//! into a staging folder, the parts are renamed into the table folders and the manifest,
-//! renamed over the old one, names them. A run killed at any moment therefore leaves the
-//! dataset as it was, plus whole segments; the next run deletes anything unnamed and carries
-//! on with the inputs not yet committed. A `full` run commits once, at its end.
-//!
+//! into a staging folder, the manifest, renamed over the old one, names them, and only then
+//! are they renamed into the table folders (parts they replace deleted first). A reader of
+//! the table folders therefore never counts a row no committed manifest names, and a run
+//! killed at any moment leaves the dataset as it was, plus whole segments; the next writer
+//! finishes the renames of a commit it cut short, deletes anything unnamed and carries on
+//! with the inputs not yet committed. A `full` run commits once, at its end. Kill tests stop a
+//! writer at each step of this protocol ([`fault`]).
 //! ```no_run
 //! # fn main() -> Result<(), aggregate::Error> {
 //! let writer = aggregate::Writer::open("out".as_ref(), aggregate::WriterOptions::default())?;
@@ -33,6 +35,7 @@
 mod corpus_step;
 pub mod dataset;
 mod error;
+pub mod fault;
 mod furniture;
 mod inputs;
 mod lock;

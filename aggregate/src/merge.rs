@@ -1,12 +1,12 @@
 //! Joining the shards of a sharded run into one dataset.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 
 use corpus::neardup::NearDupOptions;
 
 use crate::corpus_step::corpus_step;
-use crate::dataset::{self, remove_leftovers, Manifest, WriterTag};
+use crate::dataset::{self, Manifest, WriterTag};
 use crate::schema::*;
 use crate::writer::SEGMENT_TABLES;
 use crate::{DatasetLock, Error, Parallel, Report};
@@ -24,11 +24,12 @@ pub fn merge(
     publish: Option<&dyn crate::Publish>,
 ) -> Result<Report, Error> {
     let shards_dir = out.join(dataset::SHARDS_DIR);
+    // The messages name folders within the dataset, not `out`: for a dataset in object
+    // storage, `out` is a work folder the user never named (the caller names the dataset).
     let no_shards = || {
         Error::Layout(format!(
-            "{} holds no shards (no {} folder): write them with `newsprint run --shard I/N`",
-            out.display(),
-            shards_dir.display()
+            "the dataset holds no shards (no {}/ folder): write them with `newsprint run --shard I/N`",
+            dataset::SHARDS_DIR
         ))
     };
     // Checked before the lock, whose file would make a folder of anything a dataset.
@@ -59,8 +60,8 @@ pub fn merge(
         Some(s) => s.count,
         None => {
             return Err(Error::Layout(format!(
-                "{} holds no shard manifest",
-                shards_dir.display()
+                "{}/ holds no shard manifest",
+                dataset::SHARDS_DIR
             )))
         }
     };
@@ -72,8 +73,8 @@ pub fn merge(
         match manifest {
             None => {
                 return Err(Error::Layout(format!(
-                    "shard {index}/{count} has not written its manifest in {}: run it, then merge",
-                    shards_dir.display()
+                    "shard {index}/{count} has not written its manifest in {}/: run it, then merge",
+                    dataset::SHARDS_DIR
                 )))
             }
             // In object storage, a shard's lease reserves the number of a run under way.
@@ -91,8 +92,8 @@ pub fn merge(
     }
     if shards.len() != count as usize {
         return Err(Error::Layout(format!(
-            "{} holds manifests of shards split different ways; keep only one split",
-            shards_dir.display()
+            "{}/ holds manifests of shards split different ways; keep only one split",
+            dataset::SHARDS_DIR
         )));
     }
     let top_path = out.join(dataset::MANIFEST);
@@ -104,14 +105,18 @@ pub fn merge(
     let tag = WriterTag(None);
     // A scheduler waiting on the marker must not take an earlier merge's for this one.
     dataset::remove_if_present(&out.join(dataset::SUCCESS))?;
+    if let Some(previous) = &previous {
+        // A merge killed after its commit is finished first: the shards' manifests brought
+        // to the parts it rewrote, its renames done. The step below then starts from the
+        // articles as the last merge left them.
+        bring_shards_to(out, previous, &mut shards)?;
+        settle(out, tag, previous, &shards)?;
+    }
     let mut top = Manifest::empty(None);
     top.shards_merged = Some(count);
     top.corpus = previous.as_ref().and_then(|m| m.corpus.clone());
     // In object storage, the merge's lease (with the generation it reserved) stays named.
     top.writer = previous.as_ref().and_then(|m| m.writer.clone());
-    if let Some(previous) = &previous {
-        remove_leftovers(out, tag, previous)?;
-    }
     for shard in &shards {
         for table in SEGMENT_TABLES {
             top.parts
@@ -124,35 +129,13 @@ pub fn merge(
         }
     }
     corpus_step(out, tag, &mut top, near_duplicates, parallel)?;
+    // Committed before anything moves: the parts it rewrote wait in staging until the
+    // shards' manifests name them too, so that no folder holds a part and its rewrite.
     top.commit(&top_path)?;
-    // Each shard's manifest names the parts the step rewrote in place of its own (it holds
-    // no lock of its own now: this merge holds them all), so that the shard's next run and
-    // the next merge start from them, and the parts they replace can go.
-    let current: std::collections::HashMap<&str, &str> = top
-        .parts
-        .get(ARTICLES.name)
-        .into_iter()
-        .flatten()
-        .map(|p| (dataset::segment_of(&p.file), p.file.as_str()))
-        .collect();
-    for shard in &mut shards {
-        let mut changed = false;
-        for part in shard.parts.get_mut(ARTICLES.name).into_iter().flatten() {
-            match current.get(dataset::segment_of(&part.file)) {
-                Some(&file) if file != part.file => {
-                    part.file = file.to_string();
-                    changed = true;
-                }
-                _ => {}
-            }
-        }
-        let shard_tag = WriterTag(shard.shard);
-        if changed {
-            shard.commit(&shard_tag.manifest_path(out))?;
-        }
-        remove_leftovers(out, shard_tag, shard)?;
-    }
-    remove_leftovers(out, tag, &top)?;
+    crate::fault::point("merge-committed");
+    bring_shards_to(out, &top, &mut shards)?;
+    crate::fault::point("merge-shards-updated");
+    settle(out, tag, &top, &shards)?;
     dataset::write_whole(&out.join(dataset::SUCCESS), success_marker(&top).as_bytes())?;
     if let Some(publish) = publish {
         publish.finished(out)?;
@@ -177,4 +160,50 @@ fn success_marker(top: &Manifest) -> String {
         "rows": top.rows,
     });
     format!("{marker}\n")
+}
+
+/// Brings each shard's manifest to the articles parts `top` names in place of its own (the
+/// corpus step's rewrites, which hold the marks of repeats) and commits those that changed:
+/// the shard's next run and the next merge start from them. Merge holds every shard's lock.
+fn bring_shards_to(out: &Path, top: &Manifest, shards: &mut [Manifest]) -> Result<(), Error> {
+    let current: HashMap<&str, &str> = top
+        .parts
+        .get(ARTICLES.name)
+        .into_iter()
+        .flatten()
+        .map(|p| (dataset::segment_of(&p.file), p.file.as_str()))
+        .collect();
+    let present = |file: &str| {
+        out.join(ARTICLES.name).join(file).is_file()
+            || dataset::corpus_staging(out)
+                .join(ARTICLES.name)
+                .join(file)
+                .is_file()
+    };
+    for shard in shards {
+        let mut changed = false;
+        for part in shard.parts.get_mut(ARTICLES.name).into_iter().flatten() {
+            match current.get(dataset::segment_of(&part.file)) {
+                Some(&file) if file != part.file && present(file) => {
+                    part.file = file.to_string();
+                    changed = true;
+                }
+                _ => {}
+            }
+        }
+        if changed {
+            shard.commit(&WriterTag(shard.shard).manifest_path(out))?;
+        }
+    }
+    Ok(())
+}
+
+/// Brings the folders to `top` and the shards' manifests: the parts they replaced go
+/// (shards' first, then merge's own), then the rewrites waiting in staging move in.
+fn settle(out: &Path, tag: WriterTag, top: &Manifest, shards: &[Manifest]) -> Result<(), Error> {
+    for shard in shards {
+        dataset::settle(out, WriterTag(shard.shard), shard)?;
+    }
+    dataset::settle(out, tag, top)?;
+    Ok(())
 }

@@ -230,7 +230,7 @@ struct Settled {
     /// commit leaves a file that is ignored.
     generation: u32,
     threshold: f32,
-    /// The articles parts the search covered.
+    /// The articles parts the search covered, named as it left them (after its rewrites).
     parts: Vec<String>,
     rows: Vec<SettledRow>,
 }
@@ -480,6 +480,8 @@ pub(crate) fn mark_near_duplicates(
     let state_path = neardup_path(out);
     // For each position of `order`, the match the saved search found, when it saw it.
     let mut known: Vec<Option<Option<NearDup>>> = Vec::new();
+    // The parts whose columns the saved search vouches for: those it left, by name.
+    let mut vouched: std::collections::HashSet<String> = std::collections::HashSet::new();
     if let (Some(options), Some(previous)) = (options, previous) {
         let saved = Settled::read(&state_path).filter(|s| {
             s.generation == previous.generation
@@ -488,6 +490,7 @@ pub(crate) fn mark_near_duplicates(
         });
         if let Some(saved) = saved {
             known = known_matches(&saved, &order, &rows, &place, &parts);
+            vouched = saved.parts.into_iter().collect();
         }
     }
     let mut matches: Vec<Option<(u32, f32)>> = vec![None; rows.len()];
@@ -542,6 +545,13 @@ pub(crate) fn mark_near_duplicates(
                 unsettled[place[order[s] as usize].0 as usize] = true;
             }
         }
+        // A part the manifest names other than as the saved search left it (a shard's
+        // manifest not yet brought to a merge's rewrite) holds other columns: checked.
+        for (p, file) in parts.iter().enumerate() {
+            if !vouched.contains(file) {
+                unsettled[p] = true;
+            }
+        }
         found_in_order = found.matches;
     } else {
         unsettled.fill(true);
@@ -590,11 +600,16 @@ pub(crate) fn mark_near_duplicates(
             renamed.insert((*file).clone(), name);
         }
     }
+    // The saved search names the parts as the manifest will: those it vouches for.
+    let saved_parts: Vec<String> = parts
+        .iter()
+        .map(|f| renamed.get(f).cloned().unwrap_or_else(|| f.clone()))
+        .collect();
     match options {
         Some(options) => Settled {
             generation: report.generation,
             threshold: options.threshold,
-            parts,
+            parts: saved_parts,
             rows: order
                 .iter()
                 .zip(&found_in_order)
@@ -664,19 +679,15 @@ fn update_part(
                 .into_column(),
         )
         .map_err(polars_error)?;
-    // Written in the corpus step's staging folder, where no folder reader looks, and
-    // renamed into the table's folder under a new name: the part the current manifest
-    // names stays as it is until a manifest naming the new one is committed.
+    // Written in the corpus step's staging folder, where no folder reader looks: it moves
+    // into the table's folder once a committed manifest names it (`dataset::settle`).
     let staging = crate::dataset::corpus_staging(out).join(ARTICLES.name);
     std::fs::create_dir_all(&staging).map_err(|source| Error::Io {
         path: staging.clone(),
         source,
     })?;
     let name = rewritten_name(file, Rewrite::CorpusStep(generation));
-    let fresh = staging.join(&name);
-    write_frame(&ARTICLES, &fresh, &mut frame)?;
-    let to = out.join(ARTICLES.name).join(&name);
-    std::fs::rename(&fresh, &to).map_err(|source| Error::Io { path: to, source })?;
+    write_frame(&ARTICLES, &staging.join(&name), &mut frame)?;
     Ok(Some(name))
 }
 

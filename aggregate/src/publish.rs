@@ -12,17 +12,21 @@
 //!    number, conditionally (`If-Match` the version read). Any writer that read an earlier
 //!    version fails its next commit, so two writers never both commit. A new dataset's lease
 //!    is its first manifest, put only if none exists (`If-None-Match: *`).
-//! 3. **Leftovers.** It deletes the parts that no manifest names and that are older than its
-//!    lease: a killed writer's, and those a commit replaced. A writer that started after the
-//!    lease writes newer objects, which are not touched.
+//! 3. **Leftovers.** It places the parts a manifest names that a killed writer left waiting
+//!    (see 4), then deletes the parts, placed or waiting, that no manifest names and that are
+//!    older than its lease: a killed writer's, and those a commit replaced. A writer that
+//!    started after the lease writes newer objects, which are not touched.
 //! 4. **Commits.** After each commit in the work folder, the parts its manifest names that the
-//!    store lacks are uploaded, each only if no object has its name (large ones in multipart
-//!    uploads), then the manifest, conditionally on the version this writer last put, then
-//!    the state files that changed. A reader that follows a manifest finds every part it
-//!    names, whole, and unchanged for as long as the manifest is current.
-//! 5. **Finish.** The last commit, then the writer's state files that are gone from the work
-//!    folder are deleted from the store, and so are the parts the run replaced; `merge`
-//!    puts `_SUCCESS` last.
+//!    store lacks are uploaded to `_newsprint/pending/`, each only if no object has its name
+//!    (large ones in multipart uploads), then the manifest is put, conditionally on the
+//!    version this writer last put, then the parts are *placed* (copied to their keys, the
+//!    waiting objects deleted), then the state files that changed go up. A reader that
+//!    follows a manifest finds every part it names, whole, and unchanged for as long as the
+//!    manifest is current (at its key, or waiting); a reader that globs the tables finds
+//!    only parts a put manifest names.
+//! 5. **Finish.** The last commit is put, then the writer's state files that are gone from
+//!    the work folder are deleted from the store, and so are the parts the run replaced, and
+//!    only then are the last commit's parts placed; `merge` puts `_SUCCESS` last.
 
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -164,8 +168,19 @@ impl ObjectDataset {
         } else if let (true, Role::Run(shard)) = (lease, role) {
             dataset.create(work, &key, shard)?;
         }
+        // Parts a manifest names that still wait where they were uploaded: a writer was
+        // killed between putting the manifest and placing them. This one finishes that.
+        let mut waiting: Vec<String> = Vec::new();
+        for manifest in dataset.manifests_read(work)? {
+            waiting.extend(manifest.part_keys().filter(|key| {
+                !objects.contains_key(key) && objects.contains_key(&pending_key(key))
+            }));
+        }
+        waiting.sort();
+        waiting.dedup();
         dataset.copy_data(work, &objects)?;
         if leased {
+            dataset.place(&waiting)?;
             dataset.remove_leftovers(work, false)?;
         }
         Ok(dataset)
@@ -211,7 +226,11 @@ impl ObjectDataset {
 
     /// Whether this writer reads and writes the state file `_newsprint/<name>`.
     fn owns_state(&self, name: &str) -> bool {
-        if name.starts_with("lock") || name.starts_with("staging") || name.ends_with(".new") {
+        if name.starts_with("lock")
+            || name.starts_with("staging")
+            || name.starts_with(PENDING)
+            || name.ends_with(".new")
+        {
             return false;
         }
         let shard = match self.role {
@@ -302,18 +321,22 @@ impl ObjectDataset {
             .iter()
             .filter(|key| {
                 let local = std::fs::metadata(work.join(key)).ok();
-                let size = objects.get(*key).map(|m| m.size);
+                let size = objects
+                    .get(*key)
+                    .or_else(|| objects.get(&pending_key(key)))
+                    .map(|m| m.size);
                 !(is_part(key) && local.is_some_and(|m| Some(m.len()) == size))
             })
             .collect();
         let paths: Vec<PathBuf> = to_copy.iter().map(|key| work.join(key)).collect();
         let copied: Vec<Result<UpdateVersion, Error>> = self.remote.block_on(
-            futures::stream::iter(
-                to_copy
-                    .iter()
-                    .zip(&paths)
-                    .map(|(key, to)| self.fetch(key, to)),
-            )
+            futures::stream::iter(to_copy.iter().zip(&paths).map(|(key, to)| async move {
+                // (A part placed by nobody yet is read where it waits.)
+                match objects.contains_key(*key) || !objects.contains_key(&pending_key(key)) {
+                    true => self.fetch(key, to).await,
+                    false => self.fetch(&pending_key(key), to).await,
+                }
+            }))
             .buffer_unordered(REQUESTS_AT_ONCE)
             .collect(),
         );
@@ -402,9 +425,11 @@ impl ObjectDataset {
         manifest.writer = Some(lease(1, 1));
         crate::writer::empty_parts(work, tag, &mut manifest, 1, "empty")?;
         let path = work.join(key);
-        manifest.commit(&path)?;
-        self.upload_parts(work, &manifest)?;
-        self.put_manifest(key, &path)
+        debug_assert_eq!(path, tag.manifest_path(work));
+        manifest.commit_in(work, tag, "created")?;
+        let waiting = self.upload_parts(work, &manifest)?;
+        self.put_manifest(key, &path)?;
+        self.place(&waiting)
     }
 
     /// Puts the manifest at `path` as `key` (see [`ObjectDataset::put_manifest_bytes`]).
@@ -507,8 +532,10 @@ impl ObjectDataset {
     }
 
     /// Uploads the parts `manifest` names (for a merge, the shards' manifests' too) that the
-    /// store lacks, each only if no object has its name.
-    fn upload_parts(&self, work: &Path, manifest: &Manifest) -> Result<(), Error> {
+    /// store lacks, each only if no object has its name, to where they wait for the
+    /// manifest ([`pending_key`]). Returns their keys, for [`ObjectDataset::place`] once the
+    /// manifest is put.
+    fn upload_parts(&self, work: &Path, manifest: &Manifest) -> Result<Vec<String>, Error> {
         let mut manifests = vec![manifest.clone()];
         if self.role == Role::Merge {
             // And the shards' manifests, brought to the parts the merge rewrote.
@@ -520,7 +547,70 @@ impl ObjectDataset {
         let state = self.lock();
         keys.retain(|k| !state.stored.contains_key(k));
         drop(state);
-        self.upload(work, &keys, true)
+        let uploads = keys.iter().map(|key| async move {
+            // The part may be moving from staging into its folder as the writer goes on.
+            let path = part_path(work, key);
+            let stamp = self.put_file(&pending_key(key), path, true).await?;
+            self.lock().stored.insert(key.clone(), stamp);
+            Ok::<_, Error>(())
+        });
+        let done: Vec<Result<(), Error>> = self.remote.block_on(
+            futures::stream::iter(uploads)
+                .buffer_unordered(REQUESTS_AT_ONCE)
+                .collect(),
+        );
+        done.into_iter().collect::<Result<(), Error>>()?;
+        Ok(keys)
+    }
+
+    /// Copies each part of `keys` from where it waits to its key, then deletes the waiting
+    /// copy: once a manifest naming it is put, never before, so that a reader globbing a
+    /// table's objects never counts a part that is not committed. A part placed already
+    /// (by a writer finishing what a killed one left) is no error.
+    fn place(&self, keys: &[String]) -> Result<(), Error> {
+        let placing = keys.iter().map(|key| async move {
+            let (from, to) = (
+                self.remote.location(&pending_key(key)),
+                self.remote.location(key),
+            );
+            match self.client.copy(&from, &to).await {
+                Ok(()) => {}
+                Err(object_store::Error::NotFound { .. })
+                    if self.client.head(&to).await.is_ok() => {}
+                Err(e) => return Err(self.store_error(key)(e)),
+            }
+            match self.client.delete(&from).await {
+                Ok(()) | Err(object_store::Error::NotFound { .. }) => {}
+                Err(e) => return Err(self.store_error(&pending_key(key))(e)),
+            }
+            let mut state = self.lock();
+            state.stored.remove(&pending_key(key));
+            state.known.insert(key.clone());
+            Ok(())
+        });
+        let done: Vec<Result<(), Error>> = self.remote.block_on(
+            futures::stream::iter(placing)
+                .buffer_unordered(REQUESTS_AT_ONCE)
+                .collect(),
+        );
+        done.into_iter().collect()
+    }
+
+    /// Uploads to pending, puts the manifest of this writer from `out`: a commit, not yet
+    /// placed. Returns the parts to place.
+    fn publish_commit(&self, out: &Path) -> Result<Vec<String>, Error> {
+        let key = self.manifest_key();
+        let path = out.join(&key);
+        // Read once: the parts uploaded are those the manifest put names, however many
+        // commits the writer has made since (it goes on while this one goes up).
+        let (bytes, local) = read_manifest(&path)?;
+        let manifest: Manifest = serde_json::from_slice(&bytes).map_err(|e| Error::Manifest {
+            path: path.clone(),
+            detail: e.to_string(),
+        })?;
+        let waiting = self.upload_parts(out, &manifest)?;
+        self.put_manifest_bytes(&key, bytes, local)?;
+        Ok(waiting)
     }
 
     /// Uploads the state files of this writer that changed in the work folder
@@ -549,7 +639,7 @@ impl ObjectDataset {
     fn upload(&self, work: &Path, keys: &[String], create: bool) -> Result<(), Error> {
         let uploads = keys
             .iter()
-            .map(|key| self.put_file(key, work.join(key), create));
+            .map(|key| async move { self.put_file(key, work.join(key), create).await.map(|_| ()) });
         let done: Vec<Result<(), Error>> = self.remote.block_on(
             futures::stream::iter(uploads)
                 .buffer_unordered(REQUESTS_AT_ONCE)
@@ -558,7 +648,9 @@ impl ObjectDataset {
         done.into_iter().collect::<Result<(), Error>>()
     }
 
-    async fn put_file(&self, key: &str, path: PathBuf, create: bool) -> Result<(), Error> {
+    /// Puts the file at `path` as `key` (`create`: only if no object has the name, or
+    /// it holds these bytes already); returns the file's stamp as put.
+    async fn put_file(&self, key: &str, path: PathBuf, create: bool) -> Result<Stamp, Error> {
         let meta = std::fs::metadata(&path).map_err(|source| Error::Read {
             path: path.clone(),
             source,
@@ -603,7 +695,7 @@ impl ObjectDataset {
         let mut state = self.lock();
         state.stored.insert(key.to_string(), stamp(&meta));
         state.known.insert(key.to_string());
-        Ok(())
+        Ok(stamp(&meta))
     }
 
     /// Streams a large file to `location` in a multipart upload, a chunk at a time.
@@ -672,6 +764,12 @@ impl ObjectDataset {
                 Some((table, file)) if tables.contains(table) => {
                     !named.contains(&key) && self.owns_part(file, known.contains(&key))
                 }
+                // A part that waits for no manifest: a killed or losing writer's upload.
+                // One a manifest names is placed, not deleted.
+                _ if waits_for(&key).is_some() => waits_for(&key).is_some_and(|part| {
+                    let file = part.rsplit('/').next().unwrap_or(part);
+                    !named.contains(part) && self.owns_part(file, known.contains(part))
+                }),
                 Some((STATE_DIR, name)) => {
                     with_state && self.owns_state(name) && !work.join(&key).is_file()
                 }
@@ -689,22 +787,15 @@ impl ObjectDataset {
 
 impl Publish for ObjectDataset {
     fn committed(&self, out: &Path) -> Result<(), Error> {
-        let key = self.manifest_key();
-        let path = out.join(&key);
-        // Read once: the parts uploaded are those the manifest put names, however many
-        // commits the writer has made since (it goes on while this one goes up).
-        let (bytes, local) = read_manifest(&path)?;
-        let manifest: Manifest = serde_json::from_slice(&bytes).map_err(|e| Error::Manifest {
-            path: path.clone(),
-            detail: e.to_string(),
-        })?;
-        self.upload_parts(out, &manifest)?;
-        self.put_manifest_bytes(&key, bytes, local)?;
+        let waiting = self.publish_commit(out)?;
+        crate::fault::point("store-committed");
+        self.place(&waiting)?;
         self.upload_state(out, false)
     }
 
     fn finished(&self, out: &Path) -> Result<(), Error> {
-        self.committed(out)?;
+        let waiting = self.publish_commit(out)?;
+        crate::fault::point("store-finished");
         if self.role == Role::Merge {
             // The shards' manifests that merge brought to the parts it rewrote.
             for key in manifest_keys(out)?
@@ -720,8 +811,11 @@ impl Publish for ObjectDataset {
             }
         }
         self.upload_state(out, true)?;
-        // The work folder holds the run's last state now: what it dropped goes too.
+        // The work folder holds the run's last state now: what it dropped goes too, and
+        // the parts its last commit replaced go before their rewrites are placed, so a
+        // reader globbing the tables never counts a part beside its rewrite.
         self.remove_leftovers(out, true)?;
+        self.place(&waiting)?;
         if self.role == Role::Merge && out.join(SUCCESS).is_file() {
             self.upload(out, &[SUCCESS.to_string()], false)?;
         }
@@ -758,6 +852,32 @@ fn read_manifest(path: &Path) -> Result<(bytes::Bytes, Stamp), Error> {
     let bytes = std::fs::read(path).map_err(read)?;
     Ok((bytes.into(), stamp(&meta)))
 }
+
+/// The file of the part `key` (`table/file`) in the work folder: in its table's folder,
+/// or in staging in the moment between a commit and its renames.
+fn part_path(work: &Path, key: &str) -> PathBuf {
+    match key.split_once('/') {
+        Some((table, file)) => crate::dataset::committed_part(work, table, file),
+        None => work.join(key),
+    }
+}
+
+/// Where a part waits in the store from its upload until the manifest naming it is put:
+/// `_newsprint/pending/<table>/<file>`, outside the table folders readers glob. It is then
+/// copied to its key and deleted ([`ObjectDataset::place`]).
+pub(crate) fn pending_key(key: &str) -> String {
+    format!("{STATE_DIR}/{PENDING}/{key}")
+}
+
+/// The part key a pending object waits for (`None` for any other key).
+fn waits_for(key: &str) -> Option<&str> {
+    key.strip_prefix(STATE_DIR)?
+        .strip_prefix('/')?
+        .strip_prefix(PENDING)?
+        .strip_prefix('/')
+}
+
+const PENDING: &str = "pending";
 
 /// Whether `key` is a manifest: the dataset's, or a shard's.
 fn is_manifest_key(key: &str) -> bool {

@@ -17,7 +17,14 @@ pub fn copy(url: &str, options: &[(String, String)]) -> Result<tempfile::TempDir
         .prefix("newsprint-dataset-")
         .tempdir()
         .map_err(io_error(&std::env::temp_dir()))?;
-    let manifest_bytes = remote.get(MANIFEST)?;
+    let Some(manifest_bytes) = remote.get_if_present(MANIFEST)? else {
+        let detail = if remote.holds_any_under(crate::dataset::SHARDS_DIR)? {
+            format!("{url} holds shards that are not merged yet (no {MANIFEST}): run `newsprint merge {url}`, then read it")
+        } else {
+            format!("{url} holds no newsprint dataset (no {MANIFEST})")
+        };
+        return Err(Error::Layout(detail));
+    };
     let manifest_path = dir.path().join(MANIFEST);
     write(&manifest_path, &manifest_bytes)?;
     let manifest = Manifest::read(&manifest_path)?;
@@ -26,7 +33,12 @@ pub fn copy(url: &str, options: &[(String, String)]) -> Result<tempfile::TempDir
         std::fs::create_dir_all(&folder).map_err(io_error(&folder))?;
     }
     for key in manifest.part_keys() {
-        write(&dir.path().join(&key), &remote.get(&key)?)?;
+        // A part a writer killed after putting the manifest never placed waits in pending.
+        let bytes = match remote.get_if_present(&key)? {
+            Some(bytes) => bytes,
+            None => remote.get(&crate::publish::pending_key(&key))?,
+        };
+        write(&dir.path().join(&key), &bytes)?;
     }
     Ok(dir)
 }

@@ -47,10 +47,20 @@ impl Retries {
         if self.failed.is_empty() {
             return;
         }
-        let key = source_key(source);
-        if let Some(parts) = self.failed.remove(&key) {
-            for part in parts {
-                self.superseded.entry(part).or_default().insert(key);
+        // The input itself, and what holds it: a JSON Lines file (`feed.jsonl` of
+        // `feed.jsonl#L3`) and each folder above it (`in/sub` of `in/sub/a.txt`), whose
+        // error row (unreadable then) a row of what it holds supersedes.
+        let file = source.rsplit_once("#L").map_or(source, |(file, _)| file);
+        let folders = file.match_indices('/').map(|(at, _)| &file[..at]);
+        for held in [source, file].into_iter().chain(folders) {
+            if held.is_empty() {
+                continue;
+            }
+            let key = source_key(held);
+            if let Some(parts) = self.failed.remove(&key) {
+                for part in parts {
+                    self.superseded.entry(part).or_default().insert(key);
+                }
             }
         }
     }
@@ -95,9 +105,8 @@ impl Retries {
             })?;
             let name = rewritten_name(&file, Rewrite::Run(run));
             let fresh = dir.join(&name);
+            // It waits in staging for the commit that names it.
             write_frame(&DOCUMENTS, &fresh, &mut frame)?;
-            let to = out.join(DOCUMENTS.name).join(&name);
-            std::fs::rename(&fresh, &to).map_err(|source| Error::Io { path: to, source })?;
             if let Some(part) = manifest
                 .parts
                 .get_mut(DOCUMENTS.name)
@@ -112,5 +121,40 @@ impl Retries {
         }
         manifest.recount();
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn superseded(retries: &Retries) -> Vec<(String, usize)> {
+        retries
+            .superseded
+            .iter()
+            .map(|(part, keys)| (part.clone(), keys.len()))
+            .collect()
+    }
+
+    #[test]
+    fn a_row_of_what_a_failed_folder_or_file_holds_supersedes_its_error_row() {
+        let mut retries = Retries::default();
+        // A folder that could not be read, a broken JSON Lines file, and a file.
+        retries.failed("in/sub", "p1");
+        retries.failed("in/feed.jsonl.gz", "p1");
+        retries.failed("in/a.txt", "p2");
+        // Rows of other inputs supersede none of them.
+        retries.read_again("in/subway.txt");
+        retries.read_again("in/b.txt");
+        assert!(superseded(&retries).is_empty());
+        // Readable now: a file in the folder, a record of the file.
+        retries.read_again("in/sub/deeper/x.txt");
+        retries.read_again("in/feed.jsonl.gz#L2");
+        assert_eq!(superseded(&retries), [("p1".to_string(), 2)]);
+        retries.read_again("in/a.txt");
+        assert_eq!(
+            superseded(&retries),
+            [("p1".to_string(), 2), ("p2".to_string(), 1)]
+        );
     }
 }

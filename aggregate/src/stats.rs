@@ -34,7 +34,21 @@ pub struct Stats {
 /// Entries in each top list.
 const TOP: usize = 10;
 
+/// The parts of `table` to read: those the dataset's manifest names (where they are, even
+/// waiting in staging after a kill: see [`crate::dataset::committed_part`]); for a dataset
+/// with no manifest of its own (shards not merged yet), those in the table's folder.
 pub(crate) fn parts(out: &Path, table: &Table) -> Result<Vec<PathBuf>, Error> {
+    let manifest = out.join(crate::dataset::MANIFEST);
+    if manifest.is_file() {
+        let manifest = crate::dataset::Manifest::read(&manifest)?;
+        return Ok(manifest
+            .parts
+            .get(table.name)
+            .into_iter()
+            .flatten()
+            .map(|p| crate::dataset::committed_part(out, table.name, &p.file))
+            .collect());
+    }
     let dir = out.join(table.name);
     let entries = std::fs::read_dir(&dir).map_err(|source| Error::Read {
         path: dir.clone(),

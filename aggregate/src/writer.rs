@@ -7,7 +7,7 @@ use corpus::neardup::NearDupOptions;
 use ingest::Shard;
 
 use crate::corpus_step::corpus_step;
-use crate::dataset::{self, remove_leftovers, Manifest, Part, RunRecord, WriterTag};
+use crate::dataset::{self, Manifest, Part, RunRecord, WriterTag};
 use crate::near_duplicates::SketchRow;
 use crate::schema::*;
 use crate::seen::input_key;
@@ -139,12 +139,13 @@ impl Writer {
             // a run that stops before its first commit leaves one that loaders read and the
             // next run adds to.
             empty_parts(out, tag, &mut committed, run_number, "empty")?;
-            committed.commit(&manifest_path)?;
+            committed.commit_in(out, tag, "created")?;
             if let Some(publish) = &options.publish {
                 publish.committed(out)?;
             }
         }
-        remove_leftovers(out, tag, &committed)?;
+        // What a killed writer left: a commit's renames finished, the rest deleted.
+        dataset::settle(out, tag, &committed)?;
         let read_state = |path: PathBuf| match std::fs::read(&path) {
             Ok(bytes) => Ok(Some(bytes)),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
@@ -514,7 +515,6 @@ impl Writer {
             self.staged.extend(parts);
             return Ok(());
         }
-        self.move_in(&parts)?;
         for (status, n) in documents {
             *self.committed.documents.entry(status).or_insert(0) += n;
         }
@@ -528,32 +528,11 @@ impl Writer {
         self.committed.corpus_current = false;
         self.committed.recount();
         self.record_run();
-        self.committed.commit(&self.tag.manifest_path(&self.out))?;
+        self.committed.commit_in(&self.out, self.tag, "committed")?;
         match &self.publish {
             Some(publish) => publish.committed(&self.out),
             None => Ok(()),
         }
-    }
-
-    /// Renames staged parts (and their sketches) into the dataset's folders.
-    fn move_in(&self, parts: &[(&'static str, Part)]) -> Result<(), Error> {
-        let staging = self.tag.staging(&self.out);
-        for (table, part) in parts {
-            let from = staging.join(table).join(&part.file);
-            let to = self.out.join(table).join(&part.file);
-            std::fs::rename(&from, &to).map_err(io_error(&to))?;
-            if *table == ARTICLES.name {
-                let from = dataset::sketches_path(&staging, &part.file);
-                if from.exists() {
-                    let to = dataset::sketches_path(&self.out, &part.file);
-                    if let Some(dir) = to.parent() {
-                        std::fs::create_dir_all(dir).map_err(io_error(dir))?;
-                    }
-                    std::fs::rename(&from, &to).map_err(io_error(&to))?;
-                }
-            }
-        }
-        Ok(())
     }
 
     /// Puts this run's record, as it stands, last in the manifest's runs.
@@ -582,15 +561,16 @@ impl Writer {
             fresh.runs = std::mem::take(&mut self.committed.runs);
             fresh.corpus = self.committed.corpus.take();
             fresh.writer = self.committed.writer.take();
-            let staged = std::mem::take(&mut self.staged);
-            self.move_in(&staged)?;
-            for (table, part) in staged {
+            // (Its parts wait in staging until the commit below names them.)
+            for (table, part) in std::mem::take(&mut self.staged) {
                 fresh.parts.entry(table.to_string()).or_default().push(part);
             }
             for (status, n) in &self.run.documents {
                 fresh.documents.insert(status.clone(), *n);
             }
             self.committed = fresh;
+            // The old index vouches for inputs of the dataset this run replaces.
+            dataset::remove_if_present(&self.tag.inputs_path(&self.out))?;
         }
         if !self.full {
             // One current row per input: error rows of inputs read again go.
@@ -613,7 +593,6 @@ impl Writer {
             self.run.run,
             &segment,
         )?;
-        self.run.completed = true;
         self.run.inputs = info.inputs;
         self.run.options = info.options;
         self.run.unchanged_documents = info.unchanged_documents;
@@ -622,6 +601,16 @@ impl Writer {
         self.run.peak_rss_bytes = info.peak_rss_bytes;
         self.record_run();
         self.committed.recount();
+        // The run's rows committed before the corpus step, which reads them from their
+        // folders: parts replaced (a rebuild's, a retry's) go, and the new ones move in.
+        if let Some(publish) = &self.publish {
+            publish.settle()?;
+        }
+        self.committed
+            .commit_in(&self.out, self.tag, "run-data-committed")?;
+        dataset::settle(&self.out, self.tag, &self.committed)?;
+        self.run.completed = true;
+        self.record_run();
 
         if info.corpus_step {
             if self.tag.0.is_some() {
@@ -653,7 +642,8 @@ impl Writer {
             self.run.peak_rss_bytes = Some(peak.max(info.peak_rss_bytes.unwrap_or(0)));
         }
         self.record_run();
-        self.committed.commit(&self.tag.manifest_path(&self.out))?;
+        self.committed
+            .commit_in(&self.out, self.tag, "run-committed")?;
         // The run is complete: its counts are the dataset's own now.
         dataset::remove_if_present(&pending_path)?;
         // Saved only now that what it vouches for is committed; a full run that was given
@@ -683,7 +673,7 @@ impl Writer {
         if let Some(publish) = &self.publish {
             publish.settle()?;
         }
-        remove_leftovers(&self.out, self.tag, &self.committed)?;
+        dataset::settle(&self.out, self.tag, &self.committed)?;
         if let Some(publish) = &self.publish {
             publish.finished(&self.out)?;
         }
@@ -706,7 +696,8 @@ impl Writer {
 }
 
 /// Writes an empty part, named for the writer, `run` and `segment`, for each table it
-/// writes that `manifest` names no part of, and names it there.
+/// writes that `manifest` names no part of, and names it there. The parts wait in the
+/// writer's staging folder for the commit that names them.
 pub(crate) fn empty_parts(
     out: &Path,
     tag: WriterTag,
@@ -722,7 +713,7 @@ pub(crate) fn empty_parts(
         let parts = manifest.parts.entry(table.name.to_string()).or_default();
         if parts.is_empty() {
             let name = tag.named_part(run, segment);
-            let dir = out.join(table.name);
+            let dir = tag.staging(out).join(table.name);
             std::fs::create_dir_all(&dir).map_err(io_error(&dir))?;
             TableWriter::new(table, 1).write_part(&dir.join(&name))?;
             parts.push(Part {

@@ -6,7 +6,7 @@
 //! JSON Lines inside gzip. Reading is sequential and lazy, so a folder of millions of files or
 //! a JSON Lines file of many gigabytes is held one document at a time.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::fs::{self, File};
 use std::io::{self, BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
@@ -24,9 +24,10 @@ pub struct Source {
     /// What the file system said of it when it was found (`None` when that could not be
     /// told): what lets a later run know it unchanged without reading it.
     pub fingerprint: Option<Fingerprint>,
-    /// Where a symbolic link points that was found but not followed
-    /// ([`DiscoverOptions::follow_symlinks`] off): the input is an error row saying so.
-    pub link_not_followed: Option<String>,
+    /// Why the input is not read, when it is not: a symbolic link not followed
+    /// ([`DiscoverOptions::follow_symlinks`] off), or a folder reached again through a link
+    /// (a loop). The input is an error row saying so.
+    pub not_read: Option<String>,
     /// The object to read instead of `path`, for an input in object storage.
     pub object: Option<crate::object::ObjectInput>,
 }
@@ -140,7 +141,7 @@ impl Default for ReadOptions {
 /// Expands the paths a user named into the files to read, in a stable order: each path in
 /// the order given; inside a folder, entries sorted by name, recursively. Hidden entries
 /// (names starting with `.`) are skipped, and a folder reached twice through symbolic links
-/// is walked once.
+/// is walked once (reached again, it is an error row saying so).
 pub fn discover(paths: &[PathBuf]) -> Result<Vec<Source>, Error> {
     discover_with(paths, DiscoverOptions::default())
 }
@@ -148,7 +149,7 @@ pub fn discover(paths: &[PathBuf]) -> Result<Vec<Source>, Error> {
 /// [`discover`] with options.
 pub fn discover_with(paths: &[PathBuf], options: DiscoverOptions) -> Result<Vec<Source>, Error> {
     let mut sources = Vec::new();
-    let mut seen_dirs = HashSet::new();
+    let mut seen_dirs = HashMap::new();
     for path in paths {
         if let Some(url) = path.to_str().filter(|p| crate::object::is_url(p)) {
             for (object, display, fingerprint) in
@@ -158,7 +159,7 @@ pub fn discover_with(paths: &[PathBuf], options: DiscoverOptions) -> Result<Vec<
                     path: path.clone(),
                     display,
                     fingerprint,
-                    link_not_followed: None,
+                    not_read: None,
                     object: Some(object),
                 });
             }
@@ -176,7 +177,7 @@ pub fn discover_with(paths: &[PathBuf], options: DiscoverOptions) -> Result<Vec<
                 path: path.clone(),
                 display,
                 fingerprint: Fingerprint::of(&meta),
-                link_not_followed: None,
+                not_read: None,
                 object: None,
             });
         }
@@ -217,7 +218,7 @@ fn walk(
     dir: &Path,
     display: &str,
     options: &DiscoverOptions,
-    seen: &mut HashSet<PathBuf>,
+    seen: &mut HashMap<PathBuf, String>,
     out: &mut Vec<Source>,
 ) {
     // Canonical paths identify a folder however it was reached, which is what stops a
@@ -227,14 +228,26 @@ fn walk(
             path: dir.to_path_buf(),
             display: display.to_string(),
             fingerprint: None,
-            link_not_followed: None,
+            not_read: None,
             object: None,
         });
         return;
     };
-    if !seen.insert(canonical) {
+    if let Some(first) = seen.get(&canonical) {
+        // Walked once; reached again (a link back up the tree, or to a folder read
+        // already), it is a row saying so rather than a silent skip.
+        out.push(Source {
+            path: dir.to_path_buf(),
+            display: display.to_string(),
+            fingerprint: None,
+            not_read: Some(format!(
+                "folder already read as {first} (reached again through a symbolic link): not read twice"
+            )),
+            object: None,
+        });
         return;
     }
+    seen.insert(canonical, display.to_string());
     let entries = match fs::read_dir(dir) {
         Ok(entries) => entries,
         Err(_) => {
@@ -243,7 +256,7 @@ fn walk(
                 path: dir.to_path_buf(),
                 display: display.to_string(),
                 fingerprint: None,
-                link_not_followed: None,
+                not_read: None,
                 object: None,
             });
             return;
@@ -264,7 +277,10 @@ fn walk(
                     path,
                     display: child_display,
                     fingerprint: None,
-                    link_not_followed: Some(display_name(target.as_os_str())),
+                    not_read: Some(format!(
+                        "symbolic link to {}, not followed (--no-follow-symlinks)",
+                        display_name(target.as_os_str())
+                    )),
                     object: None,
                 });
                 continue;
@@ -276,7 +292,7 @@ fn walk(
                 path,
                 display: child_display,
                 fingerprint: meta.ok().as_ref().and_then(Fingerprint::of),
-                link_not_followed: None,
+                not_read: None,
                 object: None,
             }),
         }
@@ -457,10 +473,8 @@ enum Compression {
 /// ahead).
 fn open(source: &Source, options: &ReadOptions, fetched: Option<crate::object::Fetch>) -> Opened {
     let fail = |reason: String| Opened::failed(source, reason);
-    if let Some(target) = &source.link_not_followed {
-        return fail(format!(
-            "symbolic link to {target}, not followed (--no-follow-symlinks)"
-        ));
+    if let Some(reason) = &source.not_read {
+        return fail(reason.clone());
     }
     if let Some(object) = &source.object {
         let stream = match fetched {
@@ -769,12 +783,32 @@ mod tests {
 
     #[cfg(unix)]
     #[test]
-    fn discover_survives_symlink_loops() {
+    fn symlink_loops_are_walked_once_and_each_is_an_error_row() {
         let dir = tempfile::tempdir().expect("tempdir");
         write(dir.path(), "a/page.txt", b"x");
-        std::os::unix::fs::symlink(dir.path(), dir.path().join("a/loop")).expect("symlink");
+        // `in/self -> .` and `in/a/up -> ..`: both reach the top folder again.
+        std::os::unix::fs::symlink(".", dir.path().join("self")).expect("symlink");
+        std::os::unix::fs::symlink("..", dir.path().join("a/up")).expect("symlink");
         let found = discover(&[dir.path().to_path_buf()]).expect("discover");
-        assert_eq!(found.len(), 1);
+        let shown: Vec<(&str, Option<&str>)> = found
+            .iter()
+            .map(|s| {
+                let name = s.display.rsplit_once(dir.path().to_str().expect("utf-8"));
+                (name.map_or("", |n| n.1), s.not_read.as_deref())
+            })
+            .collect();
+        assert_eq!(shown.len(), 3, "{shown:?}");
+        assert_eq!(shown[0], ("/a/page.txt", None));
+        for (name, (shown, reason)) in ["/a/up", "/self"].iter().zip(&shown[1..]) {
+            assert_eq!(shown, name);
+            assert!(
+                reason.is_some_and(|r| r.contains("already read as")),
+                "{reason:?}"
+            );
+        }
+        let docs: Vec<RawDoc> = read(found, ReadOptions::default()).collect();
+        assert_eq!(docs.len(), 3);
+        assert_eq!(docs[1].outcome.as_ref().map(|o| o.0), Some(Status::Error));
     }
 
     #[cfg(unix)]

@@ -25,7 +25,12 @@ pub(crate) fn parse_record(source: String, line: &[u8]) -> RawDoc {
         Err(e) => return fail(source, format!("invalid JSON: {e}")),
     };
     match read(&mut record) {
-        Ok((text, external_id, published_date, fields)) => {
+        Ok((text, mut external_id, published_date, fields)) => {
+            if record_id_is_float(&external_id) {
+                // A number too long for an integer was parsed as a float: the id is kept
+                // as written, not as `1.2345678901234568e+22`.
+                external_id = top_level_number(line, "id").or(external_id);
+            }
             let mut doc = RawDoc::from_bytes(source, text.into_bytes());
             doc.external_id = external_id;
             doc.published_date = published_date;
@@ -38,6 +43,55 @@ pub(crate) fn parse_record(source: String, line: &[u8]) -> RawDoc {
 }
 
 type Read = (String, Option<String>, Option<NaiveDate>, RecordFields);
+
+/// Whether an id read from a number may not be the number's text (a float's rendering).
+fn record_id_is_float(id: &Option<String>) -> bool {
+    id.as_deref()
+        .is_some_and(|id| id.bytes().any(|b| matches!(b, b'.' | b'e' | b'E')))
+}
+
+/// The text of the number that is the value of `key` in the JSON object `line`, as
+/// written. Only keys of the object itself count, not those of objects nested in it.
+fn top_level_number(line: &[u8], key: &str) -> Option<String> {
+    let (mut depth, mut i) = (0usize, 0usize);
+    while i < line.len() {
+        match line[i] {
+            b'{' | b'[' => depth += 1,
+            b'}' | b']' => depth = depth.saturating_sub(1),
+            b'"' => {
+                // A string: skip it whole, escapes and all; a key of the object itself
+                // is followed by `:`.
+                let start = i + 1;
+                i += 1;
+                while i < line.len() && line[i] != b'"' {
+                    i += if line[i] == b'\\' { 2 } else { 1 };
+                }
+                let name = line.get(start..i)?;
+                let mut j = i + 1;
+                while line.get(j).is_some_and(u8::is_ascii_whitespace) {
+                    j += 1;
+                }
+                if depth == 1 && line.get(j) == Some(&b':') && name == key.as_bytes() {
+                    j += 1;
+                    while line.get(j).is_some_and(u8::is_ascii_whitespace) {
+                        j += 1;
+                    }
+                    let end = j + line[j..]
+                        .iter()
+                        .take_while(|b| matches!(b, b'-' | b'+' | b'.' | b'e' | b'E' | b'0'..=b'9'))
+                        .count();
+                    return std::str::from_utf8(&line[j..end])
+                        .ok()
+                        .filter(|n| !n.is_empty())
+                        .map(str::to_string);
+                }
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    None
+}
 
 fn read(record: &mut Map<String, Value>) -> Result<Read, String> {
     let text = match take(record, TEXT_FIELD) {
@@ -164,6 +218,18 @@ mod tests {
         assert!(doc.outcome.is_none());
         assert_eq!(doc.bytes, "正文".as_bytes());
         assert_eq!(doc.external_id.as_deref(), Some("7"));
+        // A number longer than an integer holds is kept as written.
+        for (line, id) in [
+            (
+                r#"{"text":"正文","id":12345678901234567890123}"#,
+                "12345678901234567890123",
+            ),
+            (r#"{"meta":{"id":1},"text":"x","id" : 1.50}"#, "1.50"),
+            (r#"{"text":"\"id\":9","id":2.5e3}"#, "2.5e3"),
+        ] {
+            let doc = parse_record("f.jsonl#L1".to_string(), line.as_bytes());
+            assert_eq!(doc.external_id.as_deref(), Some(id), "{line}");
+        }
         assert_eq!(doc.published_date, NaiveDate::from_ymd_opt(2024, 3, 5));
         let fields = doc.fields.expect("fields");
         assert_eq!(fields.title.as_deref(), Some("标题"));

@@ -16,7 +16,90 @@ pub struct Output {
     /// The dataset as named on the command line, for messages.
     pub name: String,
     /// A work folder made for this command alone, removed with it.
-    _temporary: Option<tempfile::TempDir>,
+    _temporary: Option<WorkFolder>,
+}
+
+/// A temporary work folder, and the lock on its `.owner` file beside it that says a live
+/// process uses it: the next writer removes the folders of writers that were killed.
+struct WorkFolder {
+    dir: tempfile::TempDir,
+    owner: PathBuf,
+    _lock: std::fs::File,
+}
+
+impl Drop for WorkFolder {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.owner);
+        let _ = std::fs::remove_dir_all(self.dir.path());
+    }
+}
+
+/// The prefix of temporary work folders' names.
+const WORK_PREFIX: &str = "newsprint-work-";
+
+/// The `.owner` file beside the work folder `dir`.
+fn owner_path(dir: &Path) -> PathBuf {
+    let mut name = dir.as_os_str().to_owned();
+    name.push(".owner");
+    PathBuf::from(name)
+}
+
+/// Makes a temporary work folder in `parent`, owned by this process, after removing the
+/// work folders there of writers that were killed (their owner's lock is free); a folder
+/// with no owner file (made by an earlier newsprint) goes once it is a day old. Returns the
+/// folder and how many stale ones went.
+fn new_work_folder(parent: &Path) -> std::io::Result<(WorkFolder, usize)> {
+    let removed = remove_stale_work_folders(parent);
+    let dir = tempfile::Builder::new()
+        .prefix(WORK_PREFIX)
+        .tempdir_in(parent)?;
+    let owner = owner_path(dir.path());
+    let lock = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&owner)?;
+    lock.try_lock().map_err(std::io::Error::other)?;
+    Ok((
+        WorkFolder {
+            dir,
+            owner,
+            _lock: lock,
+        },
+        removed,
+    ))
+}
+
+fn remove_stale_work_folders(parent: &Path) -> usize {
+    let Ok(entries) = std::fs::read_dir(parent) else {
+        return 0;
+    };
+    let day = std::time::Duration::from_secs(24 * 3600);
+    let mut removed = 0;
+    for entry in entries.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let path = entry.path();
+        if !name.starts_with(WORK_PREFIX) || name.ends_with(".owner") || !path.is_dir() {
+            continue;
+        }
+        let owner = owner_path(&path);
+        let stale = match std::fs::OpenOptions::new().write(true).open(&owner) {
+            // Lockable: its process is gone (the kernel released its lock).
+            Ok(file) => file.try_lock().is_ok(),
+            Err(_) => entry
+                .metadata()
+                .and_then(|m| m.modified())
+                .ok()
+                .and_then(|t| t.elapsed().ok())
+                .is_some_and(|age| age > day),
+        };
+        if stale && std::fs::remove_dir_all(&path).is_ok() {
+            let _ = std::fs::remove_file(&owner);
+            tracing::info!(folder = %path.display(), "removed the work folder of a writer that was killed");
+            removed += 1;
+        }
+    }
+    removed
 }
 
 /// How to open an [`Output`].
@@ -50,11 +133,9 @@ impl Output {
         let (dir, temporary) = match options.work_dir {
             Some(dir) => (dir.to_path_buf(), None),
             None => {
-                let temporary = tempfile::Builder::new()
-                    .prefix("newsprint-work-")
-                    .tempdir()
+                let (temporary, _) = new_work_folder(&std::env::temp_dir())
                     .context("cannot make a work folder (set --work-dir)")?;
-                (temporary.path().to_path_buf(), Some(temporary))
+                (temporary.dir.path().to_path_buf(), Some(temporary))
             }
         };
         tracing::info!(dataset = %url, work = %dir.display(), "copying what the run reads of the dataset into the work folder");
@@ -100,5 +181,32 @@ impl Output {
                 r as Arc<dyn aggregate::Publish>,
             )) as Arc<dyn aggregate::Publish>
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_killed_writers_work_folder_goes_and_a_live_ones_stays() {
+        let parent = tempfile::tempdir().expect("tempdir");
+        let (live, removed) = new_work_folder(parent.path()).expect("work folder");
+        assert_eq!(removed, 0);
+        // A killed writer's: its owner file is there, and nobody holds its lock.
+        let dead = parent.path().join(format!("{WORK_PREFIX}dead"));
+        std::fs::create_dir_all(dead.join("articles")).expect("mkdir");
+        std::fs::write(owner_path(&dead), b"").expect("owner");
+        // One being made by an earlier newsprint, without an owner file: kept (it is new).
+        let young = parent.path().join(format!("{WORK_PREFIX}young"));
+        std::fs::create_dir_all(&young).expect("mkdir");
+        let (second, removed) = new_work_folder(parent.path()).expect("work folder");
+        assert_eq!(removed, 1);
+        assert!(!dead.exists() && !owner_path(&dead).exists());
+        assert!(live.dir.path().is_dir() && young.is_dir());
+        let kept = live.dir.path().to_path_buf();
+        drop(live);
+        assert!(!kept.exists() && !owner_path(&kept).exists());
+        drop(second);
     }
 }

@@ -6,6 +6,7 @@ mod contract;
 mod corpus;
 mod incremental;
 mod inputs;
+mod kills;
 mod object_storage;
 mod quality;
 mod reliability;

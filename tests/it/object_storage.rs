@@ -371,7 +371,65 @@ fn assert_named_parts_present(dir: &std::path::Path) {
     for (table, parts) in manifest["parts"].as_object().expect("parts") {
         for part in parts.as_array().expect("list") {
             let file = part["file"].as_str().expect("file");
-            assert!(dir.join(table).join(file).is_file(), "{table}/{file}");
+            // (Or where it waits to be placed, when the writer was killed right after
+            // putting the manifest: readers following the manifest look there too.)
+            let waiting = dir.join("_newsprint/pending").join(table).join(file);
+            assert!(
+                dir.join(table).join(file).is_file() || waiting.is_file(),
+                "{table}/{file}"
+            );
+        }
+    }
+}
+
+/// Checks what a reader globbing the tables of a dataset downloaded into `dir` counts:
+/// only parts the manifest names — never a killed or losing writer's uploads. Killed
+/// between its last commit and the deletes before its placing, a writer leaves what that
+/// commit replaced (an empty table's first part, old summaries, a part its rewrite replaces)
+/// in their stead: `replaced_allowed`.
+fn assert_tables_hold_only_named(dir: &std::path::Path, when: &str) {
+    assert_tables_hold(dir, when, false)
+}
+
+fn assert_tables_hold(dir: &std::path::Path, when: &str, replaced_allowed: bool) {
+    let named: std::collections::BTreeSet<String> = if dir.join("manifest.json").is_file() {
+        let manifest = manifest_of(&dir.join("manifest.json"));
+        manifest["parts"]
+            .as_object()
+            .expect("parts")
+            .iter()
+            .flat_map(|(table, parts)| {
+                parts
+                    .as_array()
+                    .expect("list")
+                    .iter()
+                    .map(move |p| format!("{table}/{}", p["file"].as_str().expect("file")))
+            })
+            .collect()
+    } else {
+        Default::default()
+    };
+    for table in TABLES {
+        for entry in std::fs::read_dir(dir.join(table)).into_iter().flatten() {
+            let file = entry.expect("entry").file_name();
+            let key = format!("{table}/{}", file.to_string_lossy());
+            let file = file.to_string_lossy();
+            // What the last commit replaced: the table's first, empty part, the summaries
+            // of the step before, or the part that a rewrite waiting in pending replaces.
+            let segment = |f: &str| {
+                let stem = f.trim_end_matches(".parquet");
+                stem.split("-g").next().unwrap_or(stem).to_string()
+            };
+            let pending = dir.join("_newsprint/pending").join(table);
+            let rewrite_waits = std::fs::read_dir(pending).into_iter().flatten().any(|e| {
+                segment(&e.expect("entry").file_name().to_string_lossy()) == segment(&file)
+            });
+            let replaced =
+                file.ends_with("-empty.parquet") || table.ends_with("_counts") || rewrite_waits;
+            assert!(
+                named.contains(&key) || (replaced_allowed && replaced),
+                "{when}: a glob counts {key}, named by no manifest"
+            );
         }
     }
 }
@@ -754,6 +812,7 @@ fn a_killed_writer_and_a_writer_that_lost_the_dataset_leave_it_whole() {
     let snapshot = tmp.path().join("snapshot");
     download(moto.port, "lake", "killed/", &snapshot);
     assert_named_parts_present(&snapshot);
+    assert_tables_hold_only_named(&snapshot, "a writer killed mid-way");
     std::thread::sleep(Duration::from_millis(1100));
     let output = run_into(url, &[&pages], moto.port, &["--rows-per-part", "1"]);
     assert_ok(&output);
@@ -795,6 +854,7 @@ fn a_killed_writer_and_a_writer_that_lost_the_dataset_leave_it_whole() {
     let between = tmp.path().join("between");
     download(moto.port, "lake", "killed/", &between);
     assert_named_parts_present(&between);
+    assert_tables_hold_only_named(&between, "after a writer lost the dataset");
     // A run after both adds what the loser did not commit and deletes what it left.
     std::thread::sleep(Duration::from_millis(1100));
     let output = run_into(url, &[&pages, &more], moto.port, &[]);
@@ -804,6 +864,71 @@ fn a_killed_writer_and_a_writer_that_lost_the_dataset_leave_it_whole() {
     download(moto.port, "lake", "killed/", &last);
     assert_same_dataset(&last, &local, "after two writers and a third run");
     assert_parts_are_named(&last);
+}
+
+#[test]
+fn a_writer_killed_between_a_manifest_put_and_its_parts_is_finished_by_the_next() {
+    let Some(moto) = start_moto() else { return };
+    bucket(moto.port, "lake");
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let pages = tmp.path().join("pages");
+    varied_pages(&pages, 0..12);
+    let local = tmp.path().join("local");
+    run_ok(&[&pages], &local, &["--rows-per-part", "40"]);
+    for (n, point) in ["store-committed@2", "store-finished"].iter().enumerate() {
+        let url = format!("s3://lake/placed{n}");
+        let endpoint = format!("endpoint=http://127.0.0.1:{}", moto.port);
+        let output = command(&[
+            "run",
+            &pages.display().to_string(),
+            "--out",
+            &url,
+            "--rows-per-part",
+            "40",
+            "--storage-option",
+            &endpoint,
+            "--storage-option",
+            "allow_http=true",
+        ])
+        .env("AWS_ACCESS_KEY_ID", "test")
+        .env("AWS_SECRET_ACCESS_KEY", "test")
+        .env("AWS_REGION", "us-east-1")
+        .env("NEWSPRINT_FAULT", point)
+        .output()
+        .expect("runs");
+        assert!(
+            String::from_utf8_lossy(&output.stderr).contains("NEWSPRINT_FAULT"),
+            "{point}: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        // The manifest names parts that still wait to be placed: a glob of the tables
+        // counts none of them, a reader following the manifest finds them all.
+        let killed = tmp.path().join(format!("killed{n}"));
+        let keys = download(moto.port, "lake", &format!("placed{n}/"), &killed);
+        assert!(
+            keys.iter().any(|k| k.starts_with("_newsprint/pending/")),
+            "{point}: {keys:?}"
+        );
+        assert_named_parts_present(&killed);
+        assert_tables_hold(&killed, &format!("killed at {point}"), n == 1);
+        assert_ok(&newsprint_s3(&["stats", &url], moto.port));
+        // The next writer places them first, and the run goes on to one run's dataset.
+        std::thread::sleep(Duration::from_millis(1100));
+        assert_ok(&run_into(
+            &url,
+            &[&pages],
+            moto.port,
+            &["--rows-per-part", "40"],
+        ));
+        let copy = tmp.path().join(format!("copy{n}"));
+        let keys = download(moto.port, "lake", &format!("placed{n}/"), &copy);
+        assert!(
+            !keys.iter().any(|k| k.starts_with("_newsprint/pending/")),
+            "{point}: {keys:?}"
+        );
+        assert_same_dataset(&copy, &local, &format!("killed at {point}, run again"));
+        assert_parts_are_named(&copy);
+    }
 }
 
 /// The documents parts a downloaded dataset's manifest names.
@@ -832,6 +957,31 @@ fn shards_write_to_object_storage_and_merge_joins_them_there() {
         runs.into_iter().map(|r| r.join().expect("shard")).collect()
     });
     outputs.iter().for_each(assert_ok);
+    // Read before the merge: said so, not the store's raw answer.
+    let early = newsprint_s3(&["stats", url], moto.port);
+    let stderr = String::from_utf8_lossy(&early.stderr);
+    assert_eq!(early.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("not merged yet") && stderr.contains("newsprint merge s3://lake/sharded"),
+        "{stderr}"
+    );
+    assert!(
+        !stderr.contains("<?xml") && !stderr.contains("<Error>"),
+        "{stderr}"
+    );
+    // A merge of a prefix that holds nothing names the URL, not its work folder.
+    let empty = newsprint_s3(&["merge", "s3://lake/empty"], moto.port);
+    let stderr = String::from_utf8_lossy(&empty.stderr);
+    assert_eq!(empty.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("s3://lake/empty") && stderr.contains("holds no shards"),
+        "{stderr}"
+    );
+    let error = stderr
+        .lines()
+        .find(|l| l.contains("holds no shards"))
+        .unwrap_or_default();
+    assert!(!error.contains("newsprint-work-"), "{error}");
     // Merged twice: the second merge of the same shards gives the same dataset.
     let merged = newsprint_s3(&["merge", url], port);
     assert_ok(&merged);
