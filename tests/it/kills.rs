@@ -283,3 +283,79 @@ fn copy_dir(from: &Path, to: &Path) {
         }
     }
 }
+
+/// Every part file a reader polling `out`'s table folders saw that no manifest it read
+/// before or after named: parts of commits that never happened.
+fn poll_folders(out: PathBuf, stop: std::sync::Arc<std::sync::atomic::AtomicBool>) -> Vec<String> {
+    let mut named: std::collections::HashSet<String> = std::collections::HashSet::new();
+    let mut unnamed = Vec::new();
+    let mut note = |named: &mut std::collections::HashSet<String>| {
+        // (A manifest being renamed over is read whole or not at all.)
+        if let Ok(bytes) = std::fs::read(out.join("manifest.json")) {
+            if let Ok(m) = serde_json::from_slice::<serde_json::Value>(&bytes) {
+                for (table, parts) in m["parts"].as_object().into_iter().flatten() {
+                    for p in parts.as_array().into_iter().flatten() {
+                        named.insert(format!("{table}/{}", p["file"].as_str().unwrap_or("")));
+                    }
+                }
+            }
+        }
+    };
+    while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+        note(&mut named);
+        let mut seen = Vec::new();
+        for table in TABLES {
+            for entry in std::fs::read_dir(out.join(table))
+                .into_iter()
+                .flatten()
+                .flatten()
+            {
+                let name = entry.file_name().to_string_lossy().into_owned();
+                if name.ends_with(".parquet") {
+                    seen.push(format!("{table}/{name}"));
+                }
+            }
+        }
+        note(&mut named);
+        unnamed.extend(seen.into_iter().filter(|f| !named.contains(f)));
+    }
+    unnamed.sort();
+    unnamed.dedup();
+    unnamed
+}
+
+#[test]
+fn a_folder_reader_polling_through_runs_kills_and_rebuilds_counts_only_committed_parts() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let inputs = tmp.path().join("inputs");
+    varied_pages(&inputs, 0..10);
+    let out = tmp.path().join("out");
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let poller = {
+        let (out, stop) = (out.clone(), stop.clone());
+        std::thread::spawn(move || poll_folders(out, stop))
+    };
+    let extra = ["--rows-per-part", "20", "--threads", "1"];
+    run_ok(&[&inputs], &out, &extra);
+    for (pages, point, full) in [
+        (10..16, "corpus-staged", false),
+        (16..20, "committed@2", false),
+        (20..24, "run-data-committed", true),
+        (24..26, "run-committed", false),
+    ] {
+        varied_pages(&inputs, pages);
+        let mut args = run_args(&inputs, &out);
+        args[5] = "20".to_string();
+        if full {
+            args.push("--full".into());
+        }
+        killed_at(point, &args);
+        run_ok(&[&inputs], &out, &extra);
+    }
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    let unnamed = poller.join().expect("poller");
+    assert!(
+        unnamed.is_empty(),
+        "a folder reader counted parts no manifest named: {unnamed:?}"
+    );
+}
