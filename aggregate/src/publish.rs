@@ -13,8 +13,10 @@
 //!    version fails its next commit, so two writers never both commit. A new dataset's lease
 //!    is its first manifest, put only if none exists (`If-None-Match: *`).
 //! 3. **Leftovers.** It places the parts a manifest names that a killed writer left waiting
-//!    (see 4), then deletes the parts, placed or waiting, that no manifest names and that are
-//!    older than its lease: a killed writer's, and those a commit replaced. A writer that
+//!    (see 4), aborts the multipart uploads killed writers left unfinished (each has a record
+//!    under `_newsprint/uploads/` while it goes), then deletes the parts, placed or waiting,
+//!    that no manifest names and that are older than its lease: a killed writer's, and those
+//!    a commit replaced. A writer that
 //!    started after the lease writes newer objects, which are not touched.
 //! 4. **Commits.** After each commit in the work folder, the parts its manifest names that the
 //!    store lacks are uploaded to `_newsprint/pending/`, each only if no object has its name
@@ -91,6 +93,8 @@ pub struct Checkout {
     pub copied_bytes: u64,
     /// Parts the work folder held already (kept from an earlier run), not copied again.
     pub held: u64,
+    /// Multipart uploads that killed writers left unfinished, aborted.
+    pub aborted_uploads: u64,
 }
 
 #[derive(Debug, Default)]
@@ -128,7 +132,11 @@ impl ObjectDataset {
             remote,
             role,
             full,
-            multipart_from: MULTIPART_FROM,
+            // (Smaller in tests, which cannot afford parts of 16 MiB.)
+            multipart_from: std::env::var("NEWSPRINT_MULTIPART_FROM")
+                .ok()
+                .and_then(|v| v.parse().ok())
+                .unwrap_or(MULTIPART_FROM),
             state: Mutex::new(State::default()),
         };
         std::fs::create_dir_all(work).map_err(io_error(work))?;
@@ -181,6 +189,7 @@ impl ObjectDataset {
         dataset.copy_data(work, &objects)?;
         if leased {
             dataset.place(&waiting)?;
+            dataset.abort_killed_uploads(&objects)?;
             dataset.remove_leftovers(work, false)?;
         }
         Ok(dataset)
@@ -229,6 +238,7 @@ impl ObjectDataset {
         if name.starts_with("lock")
             || name.starts_with("staging")
             || name.starts_with(PENDING)
+            || name.starts_with(UPLOADS)
             || name.ends_with(".new")
         {
             return false;
@@ -350,6 +360,7 @@ impl ObjectDataset {
                 .map(|m| m.size)
                 .sum(),
             held: (wanted.len() - to_copy.len()) as u64,
+            ..Checkout::default()
         };
         state.known.extend(wanted.iter().cloned());
         for key in &wanted {
@@ -698,26 +709,105 @@ impl ObjectDataset {
         Ok(stamp(&meta))
     }
 
-    /// Streams a large file to `location` in a multipart upload, a chunk at a time.
+    /// Streams a large file to `location` in a multipart upload, a chunk at a time. Where
+    /// the store has multipart requests (S3), the upload's id is first put in a record
+    /// under `_newsprint/uploads/`, deleted once the upload completes: a writer killed
+    /// mid-way leaves the record, and the next writer aborts the upload it names
+    /// ([`ObjectDataset::abort_killed_uploads`]) instead of leaving its chunks stored.
     async fn put_multipart(&self, location: &ObjectPath, path: &Path) -> object_store::Result<()> {
-        use std::io::Read;
-        let upload = self.client.put_multipart(location).await?;
-        let mut writer = object_store::WriteMultipart::new_with_chunk_size(upload, CHUNK);
         let unreadable = |e: std::io::Error| object_store::Error::Generic {
             store: "newsprint",
             source: Box::new(e),
         };
         let mut file = std::fs::File::open(path).map_err(unreadable)?;
-        let mut buffer = vec![0; CHUNK];
-        loop {
-            let n = file.read(&mut buffer).map_err(unreadable)?;
-            if n == 0 {
-                break;
+        let Some(multipart) = &self.remote.multipart() else {
+            let upload = self.client.put_multipart(location).await?;
+            let mut writer = object_store::WriteMultipart::new_with_chunk_size(upload, CHUNK);
+            while let Some(chunk) = read_chunk(&mut file).map_err(unreadable)? {
+                writer.wait_for_capacity(REQUESTS_AT_ONCE).await?;
+                writer.write(&chunk);
             }
-            writer.wait_for_capacity(REQUESTS_AT_ONCE).await?;
-            writer.write(&buffer[..n]);
+            return writer.finish().await.map(|_| ());
+        };
+        let id = multipart.create_multipart(location).await?;
+        let record = self.remote.location(&upload_record_key(&id));
+        let body = serde_json::json!({ "key": location.as_ref(), "id": id }).to_string();
+        self.client.put(&record, body.into()).await?;
+        let uploaded = async {
+            let mut in_flight = futures::stream::FuturesUnordered::new();
+            let mut parts = Vec::new();
+            let mut index = 0;
+            while let Some(chunk) = read_chunk(&mut file).map_err(unreadable)? {
+                if in_flight.len() >= REQUESTS_AT_ONCE {
+                    if let Some(done) = in_flight.next().await {
+                        parts.push(done?);
+                    }
+                }
+                let (id, at) = (&id, index);
+                in_flight.push(async move {
+                    let part = multipart.put_part(location, id, at, chunk.into()).await?;
+                    Ok::<_, object_store::Error>((at, part))
+                });
+                index += 1;
+            }
+            while let Some(done) = in_flight.next().await {
+                parts.push(done?);
+            }
+            parts.sort_by_key(|(at, _)| *at);
+            crate::fault::point("store-multipart");
+            multipart
+                .complete_multipart(location, &id, parts.into_iter().map(|(_, p)| p).collect())
+                .await
         }
-        writer.finish().await.map(|_| ())
+        .await;
+        if uploaded.is_err() {
+            let _ = multipart.abort_multipart(location, &id).await;
+        }
+        match self.client.delete(&record).await {
+            Ok(()) | Err(object_store::Error::NotFound { .. }) => {}
+            Err(e) => return Err(e),
+        }
+        uploaded.map(|_| ())
+    }
+
+    /// Aborts the multipart uploads that writers killed before this one's lease left
+    /// unfinished (their records, under `_newsprint/uploads/`), and deletes the records.
+    /// Returns how many it aborted.
+    fn abort_killed_uploads(&self, objects: &HashMap<String, ObjectMeta>) -> Result<usize, Error> {
+        let (Some(multipart), Some(leased_at)) = (self.remote.multipart(), self.lock().leased_at)
+        else {
+            return Ok(0);
+        };
+        let prefix = format!("{STATE_DIR}/{UPLOADS}/");
+        let records: Vec<&String> = objects
+            .iter()
+            .filter(|(key, meta)| key.starts_with(&prefix) && meta.last_modified < leased_at)
+            .map(|(key, _)| key)
+            .collect();
+        for key in &records {
+            let named = self
+                .remote
+                .get_if_present(key)?
+                .and_then(|bytes| serde_json::from_slice::<serde_json::Value>(&bytes).ok())
+                .and_then(|r| {
+                    let location = ObjectPath::parse(r["key"].as_str()?).ok()?;
+                    Some((location, r["id"].as_str()?.to_string()))
+                });
+            if let Some((location, id)) = named {
+                // An upload completed, or aborted already, is no longer there: no error.
+                match self
+                    .remote
+                    .block_on(multipart.abort_multipart(&location, &id))
+                {
+                    Ok(()) | Err(object_store::Error::NotFound { .. }) => {}
+                    Err(e) => return Err(self.store_error(key)(e)),
+                }
+            }
+        }
+        let keys: Vec<String> = records.into_iter().cloned().collect();
+        self.delete(&keys)?;
+        self.lock().checkout.aborted_uploads = keys.len() as u64;
+        Ok(keys.len())
     }
 
     fn delete(&self, keys: &[String]) -> Result<(), Error> {
@@ -878,6 +968,26 @@ fn waits_for(key: &str) -> Option<&str> {
 }
 
 const PENDING: &str = "pending";
+
+/// Where the records of multipart uploads under way live, under `_newsprint/`.
+const UPLOADS: &str = "uploads";
+
+/// The key of the record of the multipart upload `id` (ids are any text: hashed).
+fn upload_record_key(id: &str) -> String {
+    format!(
+        "{STATE_DIR}/{UPLOADS}/{:032x}.json",
+        xxhash_rust::xxh3::xxh3_128(id.as_bytes())
+    )
+}
+
+/// The next chunk of a multipart upload: [`CHUNK`] bytes (every part but the last must be
+/// at least 5 MiB), fewer at the end, `None` past it.
+fn read_chunk(file: &mut std::fs::File) -> std::io::Result<Option<Vec<u8>>> {
+    use std::io::Read;
+    let mut chunk = Vec::with_capacity(CHUNK);
+    file.take(CHUNK as u64).read_to_end(&mut chunk)?;
+    Ok((!chunk.is_empty()).then_some(chunk))
+}
 
 /// Whether `key` is a manifest: the dataset's, or a shard's.
 fn is_manifest_key(key: &str) -> bool {

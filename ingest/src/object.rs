@@ -15,6 +15,7 @@ use std::sync::Arc;
 
 use futures::stream::{BoxStream, StreamExt};
 use object_store::aws::{AmazonS3Builder, AmazonS3ConfigKey};
+use object_store::multipart::MultipartStore;
 use object_store::path::Path as ObjectPath;
 use object_store::{ObjectStore, ObjectStoreExt};
 
@@ -30,6 +31,8 @@ pub fn is_url(input: &str) -> bool {
 pub struct Store {
     url: String,
     store: Arc<dyn ObjectStore>,
+    /// The same store's multipart requests, where it has them (S3; not `file://`).
+    multipart: Option<Arc<dyn MultipartStore>>,
     runtime: tokio::runtime::Runtime,
 }
 
@@ -124,7 +127,7 @@ impl Store {
             detail,
         };
         let url = url::Url::parse(input).map_err(|e| problem(format!("not a URL: {e}")))?;
-        let (store, prefix) = open_store(&url, options).map_err(problem)?;
+        let (store, multipart, prefix) = open_store(&url, options).map_err(problem)?;
         let runtime = match threads {
             Some(n) => tokio::runtime::Builder::new_multi_thread()
                 .worker_threads(n)
@@ -140,6 +143,7 @@ impl Store {
         let store = Store {
             url: root,
             store,
+            multipart,
             runtime,
         };
         Ok((Arc::new(store), prefix))
@@ -210,6 +214,13 @@ impl Remote {
         Arc::clone(&self.store.store)
     }
 
+    /// The store's multipart requests (S3), by which a writer keeps the id of each upload
+    /// it starts, so that one a killed writer left can be aborted; `None` for a store
+    /// without them (`file://`).
+    pub fn multipart(&self) -> Option<Arc<dyn MultipartStore>> {
+        self.store.multipart.clone()
+    }
+
     /// Runs `future` (requests to the store) to completion on the store's runtime.
     pub fn block_on<F: std::future::Future>(&self, future: F) -> F::Output {
         self.store.runtime.block_on(future)
@@ -277,10 +288,14 @@ fn fingerprint(meta: &object_store::ObjectMeta) -> Option<Fingerprint> {
 /// The store a URL names and the key (or prefix) within it. S3 settings come from the
 /// standard AWS environment, then from `options`, whose keys must be S3 settings
 /// `object_store` knows (`endpoint`, `region`, `allow_http`, `access_key_id`, …).
-fn open_store(
-    url: &url::Url,
-    options: &[(String, String)],
-) -> Result<(Arc<dyn ObjectStore>, ObjectPath), String> {
+/// The store a URL names, its multipart requests where it has them, and the prefix.
+type Opened = (
+    Arc<dyn ObjectStore>,
+    Option<Arc<dyn MultipartStore>>,
+    ObjectPath,
+);
+
+fn open_store(url: &url::Url, options: &[(String, String)]) -> Result<Opened, String> {
     let key = url.path().trim_start_matches('/');
     let prefix = ObjectPath::parse(key).map_err(|e| e.to_string())?;
     match url.scheme() {
@@ -290,6 +305,7 @@ fn open_store(
             }
             Ok((
                 Arc::new(object_store::local::LocalFileSystem::new()),
+                None,
                 prefix,
             ))
         }
@@ -302,8 +318,8 @@ fn open_store(
                     .map_err(|_| format!("--storage-option {k}: not an S3 setting"))?;
                 builder = builder.with_config(config, v);
             }
-            let store = builder.build().map_err(|e| e.to_string())?;
-            Ok((Arc::new(store), prefix))
+            let store = Arc::new(builder.build().map_err(|e| e.to_string())?);
+            Ok((store.clone(), Some(store), prefix))
         }
         other => Err(format!(
             "{other}:// is not a store newsprint reads (s3://, file://)"

@@ -156,6 +156,12 @@ impl Output {
             held = copied.held,
             "the work folder holds what the run reads of the dataset (held: parts kept from an earlier run, not copied again)"
         );
+        if copied.aborted_uploads > 0 {
+            tracing::info!(
+                uploads = copied.aborted_uploads,
+                "aborted the unfinished multipart uploads of writers that were killed"
+            );
+        }
         Ok(Output {
             dir,
             remote: Some(Arc::new(remote)),

@@ -289,7 +289,7 @@ fn copy_dir(from: &Path, to: &Path) {
 fn poll_folders(out: PathBuf, stop: std::sync::Arc<std::sync::atomic::AtomicBool>) -> Vec<String> {
     let mut named: std::collections::HashSet<String> = std::collections::HashSet::new();
     let mut unnamed = Vec::new();
-    let mut note = |named: &mut std::collections::HashSet<String>| {
+    let note = |named: &mut std::collections::HashSet<String>| {
         // (A manifest being renamed over is read whole or not at all.)
         if let Ok(bytes) = std::fs::read(out.join("manifest.json")) {
             if let Ok(m) = serde_json::from_slice::<serde_json::Value>(&bytes) {

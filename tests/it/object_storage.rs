@@ -931,6 +931,76 @@ fn a_writer_killed_between_a_manifest_put_and_its_parts_is_finished_by_the_next(
     }
 }
 
+#[test]
+fn a_killed_writers_multipart_upload_is_aborted_by_the_next_writer() {
+    let Some(moto) = start_moto() else { return };
+    bucket(moto.port, "lake");
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let pages = tmp.path().join("pages");
+    varied_pages(&pages, 0..12);
+    let url = "s3://lake/multipart";
+    let endpoint = format!("endpoint=http://127.0.0.1:{}", moto.port);
+    let pages_arg = pages.display().to_string();
+    // Every part over 10 kB goes up in a multipart upload.
+    let run = |fault: Option<&str>| {
+        let mut command = command(&[
+            "run",
+            &pages_arg,
+            "--out",
+            url,
+            "--storage-option",
+            &endpoint,
+            "--storage-option",
+            "allow_http=true",
+        ]);
+        command
+            .env("AWS_ACCESS_KEY_ID", "test")
+            .env("AWS_SECRET_ACCESS_KEY", "test")
+            .env("AWS_REGION", "us-east-1")
+            .env("NEWSPRINT_MULTIPART_FROM", "10000")
+            .env("NEWSPRINT_LOG", "info");
+        if let Some(point) = fault {
+            command.env("NEWSPRINT_FAULT", point);
+        }
+        command.output().expect("runs")
+    };
+    let uploads = || {
+        boto3(
+            moto.port,
+            r#"print(len(s3.list_multipart_uploads(Bucket="lake", Prefix="multipart/").get("Uploads", [])))"#,
+        )
+        .trim()
+        .parse::<usize>()
+        .expect("a count")
+    };
+    // Killed with its upload's chunks stored and the upload not completed.
+    let killed = run(Some("store-multipart"));
+    assert!(
+        String::from_utf8_lossy(&killed.stderr).contains("NEWSPRINT_FAULT"),
+        "{}",
+        String::from_utf8_lossy(&killed.stderr)
+    );
+    assert!(uploads() >= 1, "the killed writer's uploads are left");
+    std::thread::sleep(Duration::from_millis(1100));
+    let again = run(None);
+    assert_ok(&again);
+    assert!(
+        String::from_utf8_lossy(&again.stderr).contains("aborted the unfinished multipart uploads")
+    );
+    assert_eq!(
+        uploads(),
+        0,
+        "the next writer aborted it, and completed its own"
+    );
+    let local = tmp.path().join("local");
+    run_ok(&[&pages], &local, &[]);
+    let copy = tmp.path().join("copy");
+    let keys = download(moto.port, "lake", "multipart/", &copy);
+    assert!(!keys.iter().any(|k| k.contains("/uploads/")), "{keys:?}");
+    assert_same_dataset(&copy, &local, "after a killed multipart upload");
+    assert_parts_are_named(&copy);
+}
+
 /// The documents parts a downloaded dataset's manifest names.
 fn copy_parts(dir: &std::path::Path) -> usize {
     manifest_of(&dir.join("manifest.json"))["parts"]["documents"]
