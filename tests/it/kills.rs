@@ -98,7 +98,9 @@ fn assert_folders_hold_only_committed_rows(out: &Path, before: &Named, when: &st
             let stands_in = files
                 .iter()
                 .any(|f| !present.contains(f) && (summary || segment_of(f) == segment_of(name)));
-            let replaced = before.get(table).is_some_and(|f| f.contains(name));
+            // (Or a new dataset's first, empty part, which its first data commit replaced.)
+            let replaced = before.get(table).is_some_and(|f| f.contains(name))
+                || name.ends_with("-r00001-empty.parquet");
             assert!(
                 files.contains(name) || stands_in || replaced,
                 "{when}: {table}/{name} is in the folder, and no manifest names it"
@@ -177,6 +179,8 @@ fn a_run_killed_at_each_commit_step_then_run_again_is_one_run() {
         let before = named(&out).0;
         killed_at(point, &run_args(&inputs, &out));
         assert_folders_hold_only_committed_rows(&out, &before, &format!("killed at {point}"));
+        // `stats` reads the committed dataset, parts still waiting in staging included.
+        assert_ok(&newsprint(&["stats", &out.display().to_string()]));
         run_ok(
             &[&inputs],
             &out,
@@ -189,6 +193,16 @@ fn a_run_killed_at_each_commit_step_then_run_again_is_one_run() {
         );
         assert_same(&out, &reference, &format!("killed at {point}, run again"));
     }
+    // A new dataset killed as it is created, run again.
+    let out = tmp.path().join("created");
+    killed_at("created", &run_args(&inputs, &out));
+    assert_folders_hold_only_committed_rows(&out, &Named::new(), "killed as it was created");
+    run_ok(
+        &[&inputs],
+        &out,
+        &["--rows-per-part", "40", "--threads", "1"],
+    );
+    assert_same(&out, &reference, "killed as it was created, run again");
     // A rebuild killed after its commit, run again.
     let out = tmp.path().join("full");
     copy_dir(&before, &out);
@@ -228,6 +242,31 @@ fn a_merge_killed_at_each_step_then_merged_again_keeps_every_repeat_marked() {
     merge(&reference);
     let marked = figures(&reference)["near_duplicate_articles"].clone();
     assert!(marked.as_u64() > Some(0));
+    // A shard killed after its first commit, and after its data commit, run again.
+    for point in ["committed@1", "run-data-committed"] {
+        let out = tmp.path().join(format!("shard-{point}"));
+        let mut args = run_args(&inputs, &out);
+        args.truncate(4);
+        args.extend([
+            "--shard".to_string(),
+            "1/4".to_string(),
+            "--rows-per-part".into(),
+            "20".into(),
+        ]);
+        killed_at(point, &args);
+        assert_folders_hold_only_committed_rows(
+            &out,
+            &Named::new(),
+            &format!("shard killed at {point}"),
+        );
+        shards(&out);
+        merge(&out);
+        assert_same(
+            &out,
+            &reference,
+            &format!("a shard killed at {point}, run again, merged"),
+        );
+    }
     for point in ["corpus-staged", "merge-committed", "merge-shards-updated"] {
         // A first merge killed, and a second one.
         for again in [false, true] {
