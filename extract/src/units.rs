@@ -112,6 +112,7 @@ const UNITS: &[Unit] = &[
     unit("吨", Measure, "吨"),
     unit("千克", Measure, "千克"),
     unit("公斤", Measure, "公斤"),
+    unit("斤", Measure, "斤"),
     unit("克", Measure, "克"),
     unit("毫升", Measure, "毫升"),
     unit("升", Measure, "升"),

@@ -103,7 +103,10 @@ pub fn settings(run: &RunArgs) -> toml::Table {
         int(u64::from(run.boilerplate_min_docs)),
     );
     put("no_boilerplate", Some(Value::Boolean(run.no_boilerplate)));
-    put("entity_tagger", Some(Value::Boolean(run.entity_tagger)));
+    put(
+        "entities",
+        Some(Value::String(run.entities.as_str().to_string())),
+    );
     put(
         "no_follow_symlinks",
         Some(Value::Boolean(run.no_follow_symlinks)),
@@ -177,7 +180,8 @@ mod tests {
                 Some(long) => long.replace('-', "_"),
                 None => arg.get_id().to_string(),
             };
-            if key == "help" {
+            // (`--entity-tagger` is a hidden alias of `--entities tagger`, printed as that.)
+            if key == "help" || arg.is_hide_set() {
                 continue;
             }
             assert!(

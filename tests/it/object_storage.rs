@@ -980,7 +980,20 @@ fn a_killed_writers_multipart_upload_is_aborted_by_the_next_writer() {
         "{}",
         String::from_utf8_lossy(&killed.stderr)
     );
-    assert!(uploads() >= 1, "the killed writer's uploads are left");
+    let left = uploads();
+    // (Uploads go up eight at a time: one the kill caught between its start and its record
+    // cannot be found again; the lifecycle rule of docs/object-storage.md is for those.)
+    let recorded = boto3(
+        moto.port,
+        r#"print(len(s3.list_objects_v2(Bucket="lake", Prefix="multipart/_newsprint/uploads/").get("Contents", [])))"#,
+    )
+    .trim()
+    .parse::<usize>()
+    .expect("a count");
+    assert!(
+        recorded >= 1 && left >= recorded,
+        "uploads {left}, recorded {recorded}"
+    );
     std::thread::sleep(Duration::from_millis(1100));
     let again = run(None);
     assert_ok(&again);
@@ -989,8 +1002,8 @@ fn a_killed_writers_multipart_upload_is_aborted_by_the_next_writer() {
     );
     assert_eq!(
         uploads(),
-        0,
-        "the next writer aborted it, and completed its own"
+        left - recorded,
+        "the next writer aborted the recorded ones, and completed its own"
     );
     let local = tmp.path().join("local");
     run_ok(&[&pages], &local, &[]);

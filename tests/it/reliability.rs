@@ -403,9 +403,10 @@ fn the_entity_tagger_finds_bare_names_the_rules_cannot() {
             .collect()
     };
     let rules = tmp.path().join("rules");
-    run_ok(&[&input], &rules, &[]);
+    run_ok(&[&input], &rules, &["--entities", "rules"]);
+    // The tagger is the default.
     let tagged = tmp.path().join("tagged");
-    run_ok(&[&input], &tagged, &["--entity-tagger"]);
+    run_ok(&[&input], &tagged, &[]);
     let found = people(&tagged);
     assert!(found.contains(&"江泽民".to_string()), "{found:?}");
     assert!(!found.contains(&"有人".to_string()), "{found:?}");
@@ -413,5 +414,12 @@ fn the_entity_tagger_finds_bare_names_the_rules_cannot() {
     let manifest: serde_json::Value =
         serde_json::from_slice(&std::fs::read(tagged.join("manifest.json")).expect("manifest"))
             .expect("json");
-    assert_eq!(manifest["runs"][0]["options"]["entity_tagger"], true);
+    let options = &manifest["runs"][0]["options"];
+    assert_eq!(options["entities"], "tagger");
+    assert!(
+        options["entity_model"]
+            .as_str()
+            .is_some_and(|v| v.starts_with("entities.npner@")),
+        "{options}"
+    );
 }

@@ -473,6 +473,11 @@ pub(super) fn relative_date(chars: &[char], i: usize, ctx: &mut Context) -> Opti
         .filter(|_| day_word)
         .find(|(w, _)| starts_with(chars, i, w))
     {
+        // `辉煌的明天`, `美好的明日`: the future, a figure of speech, not tomorrow.
+        let figurative = offset > 0 && i > 0 && chars[i - 1] == '的';
+        if figurative {
+            return None;
+        }
         let mut f = figure(i, i + word_len(word), QuantityKind::Date, chars);
         if let Some(day) = ctx
             .anchor

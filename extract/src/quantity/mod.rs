@@ -394,6 +394,13 @@ fn not_figures_from(first: char) -> &'static [&'static str] {
 /// Whether a figure may not start at `i`: inside `唯一`, `统一`, `之一`, `万一`, or at a word
 /// of [`not_figures_from`]. Returns the characters to skip.
 fn not_a_figure(chars: &[char], i: usize) -> Option<usize> {
+    // `如图4所示`, `见表2`: the number of a figure or table, a label.
+    let label = i > 0
+        && (chars[i - 1] == '图'
+            || (chars[i - 1] == '表' && i > 1 && matches!(chars[i - 2], '如' | '见' | '附')));
+    if label && chars[i].is_ascii_digit() {
+        return Some(chars[i..].iter().take_while(|c| c.is_ascii_digit()).count());
+    }
     if chars[i] == '一' && i > 0 && matches!(chars[i - 1], '唯' | '统' | '之' | '万' | '专' | '同')
     {
         return Some(1);

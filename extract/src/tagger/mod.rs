@@ -34,6 +34,15 @@ const FEATURES_VERSION: u32 = features::VERSION;
 /// The model file, built in.
 static EMBEDDED: &[u8] = include_bytes!("../../../data/models/entities.npner");
 
+/// The embedded model's version, for the manifest: its file name and the first 12 hex
+/// digits of the xxh3-64 of its bytes (a retrained model is another version).
+pub fn embedded_version() -> String {
+    format!(
+        "entities.npner@{:012x}",
+        xxhash_rust::xxh3::xxh3_64(EMBEDDED) >> 16
+    )
+}
+
 /// The tag of `kind` at `position` (0 begin, 1 inside, 2 end, 3 single).
 pub fn tag(kind: usize, position: usize) -> usize {
     1 + kind * 4 + position

@@ -38,8 +38,8 @@ struct GoldFigure {
 /// One record of an articles file.
 #[derive(serde::Deserialize)]
 pub struct Article {
-    id: String,
-    paragraphs: Vec<String>,
+    pub(super) id: String,
+    pub(super) paragraphs: Vec<String>,
 }
 
 /// The records of an articles file, one JSON object a line, or `None` when the file is not

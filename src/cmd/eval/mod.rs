@@ -17,6 +17,7 @@
 //! figure whose text overlaps it. Figures are also scored on real articles against a
 //! hand-judged gold file (see [`figures`]).
 
+mod entities;
 mod figures;
 
 use std::path::{Path, PathBuf};
@@ -39,7 +40,7 @@ built from, then around the binary: `newsprint eval` works from any folder.
 Examples:
   newsprint eval
   newsprint eval --gold data/gold --gold /tmp/real/ocr --gold /tmp/real/web
-  newsprint eval --entity-tagger";
+  newsprint eval --entities rules";
 
 /// Arguments of `newsprint eval`.
 #[derive(Args, Debug)]
@@ -51,14 +52,29 @@ pub struct EvalArgs {
     #[arg(long, default_values = ["data/gold"])]
     pub gold: Vec<PathBuf>,
 
-    /// Find entities with the character tagger beside the rules, as `run --entity-tagger`.
-    #[arg(long)]
+    /// How entities are found, as `run --entities`: `tagger` (the default) or `rules`.
+    #[arg(long, value_enum, value_name = "HOW", default_value_t = crate::cmd::run::Entities::Tagger)]
+    pub entities: crate::cmd::run::Entities,
+
+    /// The same as `--entities tagger` (the default now), for older scripts.
+    #[arg(long, hide = true, conflicts_with = "entities")]
     pub entity_tagger: bool,
 
     /// Hand-judged figures of real articles (article id, offsets, kind, value, unit, date;
     /// not the text), scored against the articles' text read from --articles.
     #[arg(long, default_value = "data/gold/figures/nist.jsonl")]
     pub figures_gold: PathBuf,
+
+    /// Hand-judged entities of real articles (article id, paragraph, offsets, kind; not the
+    /// text), scored against the articles' text read from --articles; give it again for
+    /// more sets (each scored on its own).
+    #[arg(long, default_values = ["data/gold/entities/nist-dev.jsonl", "data/gold/entities/nist-heldout.jsonl"])]
+    pub entities_gold: Vec<PathBuf>,
+
+    /// Write each hand-judged entity missed, and each found wrongly, to FILE (one a line,
+    /// with its text), for reading.
+    #[arg(long, value_name = "FILE")]
+    pub entities_misses: Option<PathBuf>,
 
     /// The articles --figures-gold names, JSON Lines of `{id, paragraphs}`; read at eval
     /// time, never copied. Skipped with a note when the file is not there.
@@ -498,7 +514,7 @@ pub fn eval(mut args: EvalArgs) -> Result<ExitCode> {
     if let Some(found) = articles_looked.iter().find(|p| p.exists()) {
         args.articles = found.clone();
     }
-    let extractor = crate::pipeline::extractor(args.entity_tagger);
+    let extractor = crate::pipeline::extractor(args.entities);
     let mut extracted = Extracted::default();
     for (k, gold) in args.gold.iter().enumerate() {
         let (rows, set_extracted) = score_all(gold, &extractor, &args.drop)?;
@@ -572,6 +588,35 @@ pub fn eval(mut args: EvalArgs) -> Result<ExitCode> {
         "roles: {}/{} people given the gold role",
         extracted.roles.1, extracted.roles.0
     );
+    if let Some(articles) = figures::read_articles(&args.articles)? {
+        let mut misses = match &args.entities_misses {
+            Some(path) => Some(std::io::BufWriter::new(
+                std::fs::File::create(path)
+                    .with_context(|| format!("cannot write {}", path.display()))?,
+            )),
+            None => None,
+        };
+        for gold in &args.entities_gold {
+            let gold = locate(gold, "entity gold").context("pass --entities-gold FILE")?;
+            let absent = entities::absent(&gold, &articles)?;
+            if absent > 0 {
+                println!(
+                    "\nentities on real articles ({}): skipped, {absent} of its articles are not in {}",
+                    gold.display(),
+                    args.articles.display()
+                );
+                continue;
+            }
+            let misses = misses.as_mut().map(|w| w as &mut dyn std::io::Write);
+            let (scores, judged) =
+                entities::score(&gold, &articles, &args.articles, &extractor, misses)?;
+            println!(
+                "\nentities on real articles ({}: {judged} articles judged by hand): every mention, span and kind exact",
+                gold.display()
+            );
+            print_prf(&scores);
+        }
+    }
     Ok(ExitCode::SUCCESS)
 }
 

@@ -157,10 +157,16 @@ pub struct RunArgs {
     #[arg(long)]
     pub no_boilerplate: bool,
 
-    /// Find people, places and organisations with the character tagger trained on MSRA
-    /// (data/models/) beside the rules: entity F1 on the MSRA test split 0.83 instead of
-    /// 0.47, at several times the entity step's time (see README, Measure quality).
-    #[arg(long)]
+    /// How people, places and organisations are found: `tagger` (the default), the
+    /// character tagger trained on MSRA (data/models/) with the rules for roles, the names
+    /// they are sure of and places' canonical names; or `rules` alone, several times faster
+    /// and far weaker on text they were not written for (see README, Measure quality).
+    #[arg(long, value_enum, value_name = "HOW", default_value_t = Entities::Tagger)]
+    pub entities: Entities,
+
+    /// The same as `--entities tagger` (the default now), for older scripts and
+    /// configuration files.
+    #[arg(long, hide = true, conflicts_with = "entities")]
     pub entity_tagger: bool,
 
     /// Take text matching PATTERN (`regex` syntax, matched line by line) out of every page, as
@@ -218,6 +224,25 @@ Examples:
 pub(crate) fn warn_repaired(corpus: Option<&aggregate::CorpusReport>) {
     for path in corpus.into_iter().flat_map(|c| &c.repaired) {
         tracing::warn!(file = %path, "state file was missing, damaged or of other rows: rebuilt from the parts");
+    }
+}
+
+/// How entities are found.
+#[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
+pub enum Entities {
+    /// The character tagger, with the rules beside it (the default).
+    Tagger,
+    /// The rules alone: lexicon, titles, verbs of saying.
+    Rules,
+}
+
+impl Entities {
+    /// The name `--entities` takes, as the manifest records it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Entities::Tagger => "tagger",
+            Entities::Rules => "rules",
+        }
     }
 }
 
@@ -498,7 +523,7 @@ pub fn run(args: RunArgs) -> Result<ExitCode> {
             furniture: learned_furniture,
             drop: args.drop.clone(),
         },
-        extractor: crate::pipeline::extractor(args.entity_tagger),
+        extractor: crate::pipeline::extractor(args.entities),
         detected,
     };
     let progress = Progress::new(args.log_format, sources.len() as u64);
@@ -628,7 +653,13 @@ fn recorded_options(
     put("strict", serde_json::json!(args.strict));
     put("full", serde_json::json!(args.full));
     put("shard", serde_json::json!(shard.map(|s| s.to_string())));
-    put("entity_tagger", serde_json::json!(args.entity_tagger));
+    put("entities", serde_json::json!(args.entities.as_str()));
+    if args.entities == Entities::Tagger {
+        put(
+            "entity_model",
+            serde_json::json!(extract::tagger::embedded_version()),
+        );
+    }
     if !args.drop.is_empty() {
         let drop: BTreeMap<&str, &str> =
             args.drop.iter().map(|d| (d.name(), d.pattern())).collect();
