@@ -681,6 +681,20 @@ fn tagged(
 ) {
     let words = text.hits.iter().map(|h| (h.start, h.end, h.word));
     let mut spans = tagger.tag_with_words(&text.chars, words);
+    // A name does not begin or end with a book-title mark or a quote (《卫报》 → 卫报), and
+    // one with such a mark inside (哥伦比亚”号) is a title or a craft, not a name.
+    let quote = |c: char| "《》〈〉“”‘’\"'「」『』".contains(c);
+    for span in spans.iter_mut() {
+        while span.0 < span.1 && quote(text.chars[span.0]) {
+            span.0 += 1;
+        }
+        while span.1 > span.0 && quote(text.chars[span.1 - 1]) {
+            span.1 -= 1;
+        }
+    }
+    spans.retain(|&(start, end, _)| {
+        start < end && !text.chars[start..end].iter().any(|&c| quote(c))
+    });
     // Spans that are no names whatever the tagger says: one character other than a place's
     // short form with a full name (中, 美, 京), a common word read as a person, a person
     // that neither begins with a surname nor is transliterated, a kind of body read as one.
@@ -1394,6 +1408,21 @@ mod tagged_tests {
             "他有时连大学都不想去，还引起医院的不满。",
             &[],
             &[("organization", "有时连大学"), ("organization", "引起医院")],
+        ),
+        // No book-title marks or quotes in a name.
+        (
+            "据英国《卫报》报道，美国“哥伦比亚”号航天飞机失事。",
+            &[],
+            &[
+                ("organization", "《卫报》"),
+                ("organization", "哥伦比亚”号"),
+                ("organization", "美国“哥伦比亚”号航天飞机"),
+            ],
+        ),
+        (
+            "省级党政领导班子成员一般应具备大学学历。",
+            &[],
+            &[("organization", "省级党政领导班子成员一般应具备大学")],
         ),
         // Anchored organisations keep their full name.
         (
