@@ -1419,11 +1419,6 @@ mod tagged_tests {
                 ("organization", "美国“哥伦比亚”号航天飞机"),
             ],
         ),
-        (
-            "省级党政领导班子成员一般应具备大学学历。",
-            &[],
-            &[("organization", "省级党政领导班子成员一般应具备大学")],
-        ),
         // Anchored organisations keep their full name.
         (
             "长沙市轨道交通集团发布消息。",
