@@ -115,6 +115,8 @@ pub(crate) fn find(
     let mut abbreviations: Vec<(Vec<char>, String)> = Vec::new();
     let mut formed: Vec<String> = Vec::new();
     let mut vetoed: HashSet<String> = HashSet::new();
+    // People only the tagger read, with how often: one read once is a guess, not spread.
+    let mut guessed: std::collections::BTreeMap<Vec<char>, usize> = Default::default();
     for (_, text) in &mut texts {
         let orgs = organizations(lexicon, text);
         for org in &orgs {
@@ -134,9 +136,18 @@ pub(crate) fn find(
         people(lexicon, text, &mut known);
         places(text);
         if let Some(tagger) = tagger {
-            tagged(lexicon, tagger, text, &mut known, &mut vetoed);
+            tagged(lexicon, tagger, text, &known, &mut guessed, &mut vetoed);
         }
     }
+    // A name the tagger read twice on the page is confirmed, and so is a full name of
+    // three characters or more opening with a surname; one the rules confirmed is already
+    // known. A two-character name read once is a guess, which must not spread.
+    known.extend(
+        guessed
+            .into_iter()
+            .filter(|(name, n)| *n >= 2 || (name.len() >= 3 && lexicon.is_surname(name[0])))
+            .map(|(name, _)| name),
+    );
     // A name the tagger vetoed is not looked for again, unless another text kept it.
     if !vetoed.is_empty() {
         let kept: HashSet<&str> = texts
@@ -670,13 +681,15 @@ fn is_full_name(lexicon: &Lexicon, run: &[char]) -> bool {
 ///   gazetteer place the tagger does not read as a name at all; a person the rules
 ///   confirmed by context alone (a verb of saying) stays only where the tagger reads a
 ///   person too (有人表示 and 应当指出 are not names), and its text is vetoed for the page;
-/// - a tagger person becomes a confirmed name, found again at its other mentions on the
-///   page, unless it is a common word.
+/// - a tagger person read twice on the page becomes a confirmed name, found again at its
+///   other mentions (one read once is a guess, and a false name must not spread), unless it
+///   is a common word.
 fn tagged(
     lexicon: &Lexicon,
     tagger: &crate::tagger::Model,
     text: &mut Text,
-    known: &mut Vec<Vec<char>>,
+    known: &[Vec<char>],
+    guessed: &mut std::collections::BTreeMap<Vec<char>, usize>,
     vetoed: &mut HashSet<String>,
 ) {
     let words = text.hits.iter().map(|h| (h.start, h.end, h.word));
@@ -779,7 +792,7 @@ fn tagged(
             EntityKind::Person => {
                 let chars = text.chars[start..end].to_vec();
                 if !known.contains(&chars) {
-                    known.push(chars);
+                    *guessed.entry(chars).or_default() += 1;
                 }
                 person(start, end, &text.chars, None, None)
             }
