@@ -114,7 +114,11 @@ fn rows_of(weights: &[i8]) -> Vec<[i8; ROW]> {
 /// Weights and transitions brought from 16 bits to 8 (the largest weight to 127), the
 /// transitions by the same factor, and the scale with them.
 fn narrowed(scale: f32, transitions: Vec<i32>, weights: &[i16]) -> (f32, Vec<i32>, Vec<i8>) {
-    let max = weights.iter().map(|w| i32::from(*w).abs()).max().unwrap_or(0);
+    let max = weights
+        .iter()
+        .map(|w| i32::from(*w).abs())
+        .max()
+        .unwrap_or(0);
     let factor = (f64::from(max) / 127.0).max(1.0);
     let narrow = |w: i32| (f64::from(w) / factor).round() as i32;
     let weights = weights
