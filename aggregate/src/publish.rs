@@ -111,6 +111,9 @@ struct State {
     /// Keys this writer put, or that a manifest named when it checked out: objects it
     /// knows, which it deletes once no manifest names them, however recent.
     known: HashSet<String>,
+    /// Parts a killed writer's manifest named that a merge found still waiting: placed by
+    /// its finish, where its own manifests still name them.
+    unplaced: Vec<String>,
 }
 
 impl ObjectDataset {
@@ -188,9 +191,17 @@ impl ObjectDataset {
         waiting.dedup();
         dataset.copy_data(work, &objects)?;
         if leased {
-            dataset.place(&waiting)?;
             dataset.abort_killed_uploads(&objects)?;
+            // What the waiting parts replace goes first, so that no reader globbing the
+            // tables meets a part beside its replacement. A merge leaves them waiting:
+            // until it has brought the shards' manifests to its rewrites, those still name
+            // the parts the rewrites replace; its own finish places them.
             dataset.remove_leftovers(work, false)?;
+            if role == Role::Merge {
+                dataset.lock().unplaced = waiting;
+            } else {
+                dataset.place(&waiting)?;
+            }
         }
         Ok(dataset)
     }
@@ -341,10 +352,14 @@ impl ObjectDataset {
         let paths: Vec<PathBuf> = to_copy.iter().map(|key| work.join(key)).collect();
         let copied: Vec<Result<UpdateVersion, Error>> = self.remote.block_on(
             futures::stream::iter(to_copy.iter().zip(&paths).map(|(key, to)| async move {
-                // (A part placed by nobody yet is read where it waits.)
+                // (A part placed by nobody yet is read where it waits; one placed since the
+                // listing, at its key.)
                 match objects.contains_key(*key) || !objects.contains_key(&pending_key(key)) {
                     true => self.fetch(key, to).await,
-                    false => self.fetch(&pending_key(key), to).await,
+                    false => match self.fetch(&pending_key(key), to).await {
+                        Err(_) => self.fetch(key, to).await,
+                        fetched => fetched,
+                    },
                 }
             }))
             .buffer_unordered(REQUESTS_AT_ONCE)
@@ -559,9 +574,17 @@ impl ObjectDataset {
         keys.retain(|k| !state.stored.contains_key(k));
         drop(state);
         let uploads = keys.iter().map(|key| async move {
-            // The part may be moving from staging into its folder as the writer goes on.
-            let path = part_path(work, key);
-            let stamp = self.put_file(&pending_key(key), path, true).await?;
+            // The part may be moving from staging into its folder as the writer goes on:
+            // missing where it was looked for, it is looked for again.
+            let pending = pending_key(key);
+            let stamp = match self.put_file(&pending, part_path(work, key), true).await {
+                Err(Error::Read { source, .. })
+                    if source.kind() == std::io::ErrorKind::NotFound =>
+                {
+                    self.put_file(&pending, part_path(work, key), true).await?
+                }
+                done => done?,
+            };
             self.lock().stored.insert(key.clone(), stamp);
             Ok::<_, Error>(())
         });
@@ -730,7 +753,9 @@ impl ObjectDataset {
             return writer.finish().await.map(|_| ());
         };
         let id = multipart.create_multipart(location).await?;
-        let record = self.remote.location(&upload_record_key(&id));
+        let record = self
+            .remote
+            .location(&upload_record_key(&self.writer_name(), &id));
         let body = serde_json::json!({ "key": location.as_ref(), "id": id }).to_string();
         self.client.put(&record, body.into()).await?;
         let uploaded = async {
@@ -770,15 +795,27 @@ impl ObjectDataset {
         uploaded.map(|_| ())
     }
 
-    /// Aborts the multipart uploads that writers killed before this one's lease left
-    /// unfinished (their records, under `_newsprint/uploads/`), and deletes the records.
+    /// The name of this writer in its upload records: `run`, `sIIIofNNN` (a shard), `merge`.
+    fn writer_name(&self) -> String {
+        match self.role {
+            Role::Run(None) => "run".to_string(),
+            Role::Run(shard @ Some(_)) => WriterTag(shard).suffix(),
+            Role::Merge => "merge".to_string(),
+        }
+    }
+
+    /// Aborts the multipart uploads that writers of its own kind (the same shard, the
+    /// unsharded run, the merge) killed before this one's lease left unfinished (their
+    /// records, under `_newsprint/uploads/`), and deletes the records.
     /// Returns how many it aborted.
     fn abort_killed_uploads(&self, objects: &HashMap<String, ObjectMeta>) -> Result<usize, Error> {
         let (Some(multipart), Some(leased_at)) = (self.remote.multipart(), self.lock().leased_at)
         else {
             return Ok(0);
         };
-        let prefix = format!("{STATE_DIR}/{UPLOADS}/");
+        // Only this writer's own records: a shard or a merge never aborts another
+        // writer's uploads, which may be under way (shards write side by side).
+        let prefix = format!("{STATE_DIR}/{UPLOADS}/{}-", self.writer_name());
         let records: Vec<&String> = objects
             .iter()
             .filter(|(key, meta)| key.starts_with(&prefix) && meta.last_modified < leased_at)
@@ -905,6 +942,17 @@ impl Publish for ObjectDataset {
         // the parts its last commit replaced go before their rewrites are placed, so a
         // reader globbing the tables never counts a part beside its rewrite.
         self.remove_leftovers(out, true)?;
+        let mut waiting = waiting;
+        let unplaced = std::mem::take(&mut self.lock().unplaced);
+        if !unplaced.is_empty() {
+            let mut named: HashSet<String> = HashSet::new();
+            for key in manifest_keys(out)? {
+                named.extend(Manifest::read(&out.join(&key))?.part_keys());
+            }
+            waiting.extend(unplaced.into_iter().filter(|k| named.contains(k)));
+            waiting.sort();
+            waiting.dedup();
+        }
         self.place(&waiting)?;
         if self.role == Role::Merge && out.join(SUCCESS).is_file() {
             self.upload(out, &[SUCCESS.to_string()], false)?;
@@ -972,10 +1020,11 @@ const PENDING: &str = "pending";
 /// Where the records of multipart uploads under way live, under `_newsprint/`.
 const UPLOADS: &str = "uploads";
 
-/// The key of the record of the multipart upload `id` (ids are any text: hashed).
-fn upload_record_key(id: &str) -> String {
+/// The key of the record of the multipart upload `id` by the writer `writer` (ids are any
+/// text: hashed).
+fn upload_record_key(writer: &str, id: &str) -> String {
     format!(
-        "{STATE_DIR}/{UPLOADS}/{:032x}.json",
+        "{STATE_DIR}/{UPLOADS}/{writer}-{:032x}.json",
         xxhash_rust::xxh3::xxh3_128(id.as_bytes())
     )
 }

@@ -34,9 +34,13 @@ pub fn copy(url: &str, options: &[(String, String)]) -> Result<tempfile::TempDir
     }
     for key in manifest.part_keys() {
         // A part a writer killed after putting the manifest never placed waits in pending.
+        // (Placed between the two reads, it is at its key again.)
         let bytes = match remote.get_if_present(&key)? {
             Some(bytes) => bytes,
-            None => remote.get(&crate::publish::pending_key(&key))?,
+            None => match remote.get_if_present(&crate::publish::pending_key(&key))? {
+                Some(bytes) => bytes,
+                None => remote.get(&key)?,
+            },
         };
         write(&dir.path().join(&key), &bytes)?;
     }

@@ -606,8 +606,10 @@ impl Writer {
         if let Some(publish) = &self.publish {
             publish.settle()?;
         }
-        self.committed
-            .commit_in(&self.out, self.tag, "run-data-committed")?;
+        // Committed, then settled: the parts it replaces go before its own move in, so
+        // that no folder holds a part beside its replacement.
+        self.committed.commit(&self.tag.manifest_path(&self.out))?;
+        crate::fault::point("run-data-committed");
         dataset::settle(&self.out, self.tag, &self.committed)?;
         self.run.completed = true;
         self.record_run();
@@ -642,8 +644,15 @@ impl Writer {
             self.run.peak_rss_bytes = Some(peak.max(info.peak_rss_bytes.unwrap_or(0)));
         }
         self.record_run();
-        self.committed
-            .commit_in(&self.out, self.tag, "run-committed")?;
+        self.committed.commit(&self.tag.manifest_path(&self.out))?;
+        crate::fault::point("run-committed");
+        // Old summaries, rewritten articles parts and a rebuilt dataset's old parts are no
+        // longer named: they go (once the commits that named them are published, when they
+        // are), then the step's parts move in.
+        if let Some(publish) = &self.publish {
+            publish.settle()?;
+        }
+        dataset::settle(&self.out, self.tag, &self.committed)?;
         // The run is complete: its counts are the dataset's own now.
         dataset::remove_if_present(&pending_path)?;
         // Saved only now that what it vouches for is committed; a full run that was given
@@ -668,12 +677,6 @@ impl Writer {
             }
             _ => {}
         }
-        // Old summaries, and a rebuilt dataset's old parts, are no longer named: delete them
-        // (once the commits that named them are published, when they are).
-        if let Some(publish) = &self.publish {
-            publish.settle()?;
-        }
-        dataset::settle(&self.out, self.tag, &self.committed)?;
         if let Some(publish) = &self.publish {
             publish.finished(&self.out)?;
         }

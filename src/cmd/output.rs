@@ -59,7 +59,8 @@ fn new_work_folder(parent: &Path) -> std::io::Result<(WorkFolder, usize)> {
         .truncate(false)
         .write(true)
         .open(&owner)?;
-    lock.try_lock().map_err(std::io::Error::other)?;
+    // (Waits out another process's check of it, which holds the lock a moment.)
+    lock.lock()?;
     Ok((
         WorkFolder {
             dir,
@@ -83,15 +84,19 @@ fn remove_stale_work_folders(parent: &Path) -> usize {
             continue;
         }
         let owner = owner_path(&path);
+        let age = entry
+            .metadata()
+            .and_then(|m| m.modified())
+            .ok()
+            .and_then(|t| t.elapsed().ok());
         let stale = match std::fs::OpenOptions::new().write(true).open(&owner) {
-            // Lockable: its process is gone (the kernel released its lock).
-            Ok(file) => file.try_lock().is_ok(),
-            Err(_) => entry
-                .metadata()
-                .and_then(|m| m.modified())
-                .ok()
-                .and_then(|t| t.elapsed().ok())
-                .is_some_and(|age| age > day),
+            // Lockable: its process is gone (the kernel released its lock); unless it was
+            // made a moment ago, by a process about to lock it.
+            Ok(file) => {
+                file.try_lock().is_ok()
+                    && age.is_some_and(|a| a > std::time::Duration::from_secs(60))
+            }
+            Err(_) => age.is_some_and(|age| age > day),
         };
         if stale && std::fs::remove_dir_all(&path).is_ok() {
             let _ = std::fs::remove_file(&owner);
@@ -203,13 +208,22 @@ mod tests {
         let dead = parent.path().join(format!("{WORK_PREFIX}dead"));
         std::fs::create_dir_all(dead.join("articles")).expect("mkdir");
         std::fs::write(owner_path(&dead), b"").expect("owner");
+        // (Killed two hours ago: a folder made a moment ago may be about to be locked.)
+        let earlier = std::time::SystemTime::now() - std::time::Duration::from_secs(7200);
+        std::fs::File::open(&dead)
+            .and_then(|f| f.set_modified(earlier))
+            .expect("set the folder's time");
+        // One with an owner file nobody has locked yet, made a moment ago: kept.
+        let starting = parent.path().join(format!("{WORK_PREFIX}starting"));
+        std::fs::create_dir_all(&starting).expect("mkdir");
+        std::fs::write(owner_path(&starting), b"").expect("owner");
         // One being made by an earlier newsprint, without an owner file: kept (it is new).
         let young = parent.path().join(format!("{WORK_PREFIX}young"));
         std::fs::create_dir_all(&young).expect("mkdir");
         let (second, removed) = new_work_folder(parent.path()).expect("work folder");
         assert_eq!(removed, 1);
         assert!(!dead.exists() && !owner_path(&dead).exists());
-        assert!(live.dir.path().is_dir() && young.is_dir());
+        assert!(live.dir.path().is_dir() && young.is_dir() && starting.is_dir());
         let kept = live.dir.path().to_path_buf();
         drop(live);
         assert!(!kept.exists() && !owner_path(&kept).exists());
