@@ -1124,7 +1124,7 @@ fn shards_write_to_object_storage_and_merge_joins_them_there() {
         let stem = f.trim_end_matches(".parquet");
         stem.split("-g").next().unwrap_or(stem).to_string()
     };
-    for table in ["articles"] {
+    for table in ["articles", "documents"] {
         let files: Vec<String> = std::fs::read_dir(after_kill.join(table))
             .expect("table")
             .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
