@@ -454,8 +454,8 @@ pub(crate) fn viterbi_fast(emit: &[i32], n: usize, transitions: &[i32]) -> Vec<u
         }
         for (k, block) in inner.iter().enumerate() {
             let (b, i) = (score[1 + 4 * k], score[2 + 4 * k]);
-            for t in 0..2 {
-                let (vb, vi) = (b + block[0][t], i + block[1][t]);
+            for (t, (wb, wi)) in block[0].iter().zip(&block[1]).enumerate() {
+                let (vb, vi) = (b + wb, i + wi);
                 let to = 2 + 4 * k + t;
                 if vi > vb {
                     next[to] = vi;
