@@ -708,6 +708,22 @@ fn tagged(
     spans.retain(|&(start, end, _)| {
         start < end && !text.chars[start..end].iter().any(|&c| quote(c))
     });
+    // An organisation ends before a title that begins inside it and runs on past it
+    // (省教育厅党组书记: the body is 省教育厅, 党组书记 the role).
+    for span in spans.iter_mut().filter(|s| s.2 == EntityKind::Organization) {
+        let title = text.hits.iter().find(|h| {
+            matches!(h.word, Word::Title) && h.start > span.0 && h.start < span.1 && h.end > span.1
+        });
+        // (Only where what is left ends with a body's head: 厅, 局, 委员会.)
+        let body = |at: usize| {
+            text.hits
+                .iter()
+                .any(|h| h.end == at && h.start >= span.0 && matches!(h.word, Word::Head(_)))
+        };
+        if let Some(h) = title.filter(|h| body(h.start)) {
+            span.1 = h.start;
+        }
+    }
     // Spans that are no names whatever the tagger says: one character other than a place's
     // short form with a full name (中, 美, 京), a common word read as a person, a person
     // that neither begins with a surname nor is transliterated, a kind of body read as one.
@@ -1431,6 +1447,12 @@ mod tagged_tests {
                 ("organization", "哥伦比亚”号"),
                 ("organization", "美国“哥伦比亚”号航天飞机"),
             ],
+        ),
+        // A body's name stops where its role's title begins.
+        (
+            "省教育厅党组书记、厅长李永军出席会议。",
+            &[("organization", "省教育厅")],
+            &[("organization", "省教育厅党组")],
         ),
         // Anchored organisations keep their full name.
         (
