@@ -3,12 +3,12 @@
 //! offsets. The extractor reads each article as one page of body paragraphs; a mention
 //! counts when its span and kind are exactly the gold's.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 use std::path::Path;
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 
-use super::figures::Article;
+use super::figures::{read_judged, Article};
 use super::KindScores;
 
 #[derive(serde::Deserialize)]
@@ -27,20 +27,8 @@ struct GoldEntity {
 
 /// How many articles the gold file `gold` judges that `articles` does not hold.
 pub fn absent(gold: &Path, articles: &[Article]) -> Result<usize> {
-    let ids: HashSet<&str> = articles.iter().map(|a| a.id.as_str()).collect();
-    let judged = std::fs::read_to_string(gold)
-        .with_context(|| format!("cannot read entity gold {}", gold.display()))?;
-    let mut absent = 0;
-    for (n, line) in judged
-        .lines()
-        .enumerate()
-        .filter(|(_, l)| !l.trim().is_empty())
-    {
-        let article: GoldArticle = serde_json::from_str(line)
-            .with_context(|| format!("{}:{}: not a gold article", gold.display(), n + 1))?;
-        absent += usize::from(!ids.contains(article.article.as_str()));
-    }
-    Ok(absent)
+    let judged = read_judged(gold, "entity gold", articles, |a: &GoldArticle| &a.article)?;
+    Ok(judged.iter().filter(|j| !j.is_present()).count())
 }
 
 /// The article `paragraphs` as the page `extract` reads.
@@ -73,30 +61,11 @@ pub fn score(
     extractor: &extract::Extractor,
     mut misses: Option<&mut dyn std::io::Write>,
 ) -> Result<(KindScores, usize)> {
-    let by_id: HashMap<&str, &[String]> = articles
-        .iter()
-        .map(|a| (a.id.as_str(), a.paragraphs.as_slice()))
-        .collect();
-    let judged = std::fs::read_to_string(gold)
-        .with_context(|| format!("cannot read entity gold {}", gold.display()))?;
     let mut scores = KindScores::new();
     let mut count = 0;
-    for (n, line) in judged
-        .lines()
-        .enumerate()
-        .filter(|(_, l)| !l.trim().is_empty())
-    {
-        let article: GoldArticle = serde_json::from_str(line)
-            .with_context(|| format!("{}:{}: not a gold article", gold.display(), n + 1))?;
-        let paragraphs = *by_id.get(article.article.as_str()).with_context(|| {
-            format!(
-                "{}:{}: article {} is not in {}",
-                gold.display(),
-                n + 1,
-                article.article,
-                source.display()
-            )
-        })?;
+    for judged in read_judged(gold, "entity gold", articles, |a: &GoldArticle| &a.article)? {
+        let paragraphs = judged.paragraphs(gold, source)?;
+        let article = judged.record;
         count += 1;
         let expected: HashSet<(u32, u32, u32, &str)> = article
             .entities

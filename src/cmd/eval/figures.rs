@@ -42,6 +42,69 @@ pub struct Article {
     pub(super) paragraphs: Vec<String>,
 }
 
+/// One article of a hand-judged gold file: its record, its line, and its paragraphs when
+/// the articles file holds it.
+pub struct Judged<'a, T> {
+    pub record: T,
+    /// The line of the gold file, from 1, for messages.
+    pub line: usize,
+    id: String,
+    paragraphs: Option<&'a [String]>,
+}
+
+impl<'a, T> Judged<'a, T> {
+    /// Whether the articles file holds the article.
+    pub fn is_present(&self) -> bool {
+        self.paragraphs.is_some()
+    }
+
+    /// The article's paragraphs, or an error naming the gold line and the articles file.
+    pub fn paragraphs(&self, gold: &Path, source: &Path) -> Result<&'a [String]> {
+        self.paragraphs.with_context(|| {
+            format!(
+                "{}:{}: article {} is not in {}",
+                gold.display(),
+                self.line,
+                self.id,
+                source.display()
+            )
+        })
+    }
+}
+
+/// The records of the gold file `gold` (one JSON object a line; `what` names it in
+/// messages), each with the paragraphs of the article `id` names, looked up in `articles`.
+pub fn read_judged<'a, T: serde::de::DeserializeOwned>(
+    gold: &Path,
+    what: &str,
+    articles: &'a [Article],
+    id: impl Fn(&T) -> &str,
+) -> Result<Vec<Judged<'a, T>>> {
+    let by_id: HashMap<&str, &[String]> = articles
+        .iter()
+        .map(|a| (a.id.as_str(), a.paragraphs.as_slice()))
+        .collect();
+    let judged = std::fs::read_to_string(gold)
+        .with_context(|| format!("cannot read {what} {}", gold.display()))?;
+    judged
+        .lines()
+        .enumerate()
+        .filter(|(_, l)| !l.trim().is_empty())
+        .map(|(n, line)| {
+            let record: T = serde_json::from_str(line)
+                .with_context(|| format!("{}:{}: not a gold article", gold.display(), n + 1))?;
+            let id = id(&record).to_string();
+            let paragraphs = by_id.get(id.as_str()).copied();
+            Ok(Judged {
+                record,
+                line: n + 1,
+                id,
+                paragraphs,
+            })
+        })
+        .collect()
+}
+
 /// The records of an articles file, one JSON object a line, or `None` when the file is not
 /// there (the articles are read at eval time and may be absent).
 pub fn read_articles(path: &Path) -> Result<Option<Vec<Article>>> {
@@ -124,30 +187,11 @@ pub fn score(
     source: &Path,
     extractor: &extract::Extractor,
 ) -> Result<(KindScores, usize)> {
-    let by_id: HashMap<&str, &[String]> = articles
-        .iter()
-        .map(|a| (a.id.as_str(), a.paragraphs.as_slice()))
-        .collect();
-    let judged = std::fs::read_to_string(gold)
-        .with_context(|| format!("cannot read figure gold {}", gold.display()))?;
     let mut scores = KindScores::new();
     let mut count = 0;
-    for (n, line) in judged
-        .lines()
-        .enumerate()
-        .filter(|(_, l)| !l.trim().is_empty())
-    {
-        let article: GoldArticle = serde_json::from_str(line)
-            .with_context(|| format!("{}:{}: not a gold article", gold.display(), n + 1))?;
-        let paragraphs = *by_id.get(article.article.as_str()).with_context(|| {
-            format!(
-                "{}:{}: article {} is not in {}",
-                gold.display(),
-                n + 1,
-                article.article,
-                source.display()
-            )
-        })?;
+    for judged in read_judged(gold, "figure gold", articles, |a: &GoldArticle| &a.article)? {
+        let paragraphs = judged.paragraphs(gold, source)?;
+        let (article, line) = (judged.record, judged.line);
         let published = article
             .published_date
             .as_deref()
@@ -155,9 +199,8 @@ pub fn score(
             .transpose()
             .with_context(|| {
                 format!(
-                    "{}:{}: published_date is not YYYY-MM-DD",
-                    gold.display(),
-                    n + 1
+                    "{}:{line}: published_date is not YYYY-MM-DD",
+                    gold.display()
                 )
             })?;
         count += 1;
