@@ -328,6 +328,36 @@ pub(crate) fn emissions<'w, W: Copy + Into<i32> + 'w>(
     emit
 }
 
+/// Scores below any path, far from overflow: the decoders keep scores relative to the best.
+const NONE: i32 = -(1 << 29);
+
+/// The first character's score for each tag: a text opens outside a name or at its start.
+fn start_scores(emit: &[i32], weight: &impl Fn(usize, usize) -> i32) -> [i32; TAGS] {
+    let mut score = [NONE; TAGS];
+    for (t, s) in score.iter_mut().enumerate() {
+        if allowed(None, t) {
+            *s = emit[t] + weight(TAGS, t);
+        }
+    }
+    score
+}
+
+/// The best path back from the last scores through `back` (`n` rows of [`TAGS`]
+/// predecessors): a text ends outside a name or at a name's end.
+fn backtrack(score: &[i32; TAGS], back: &[u8], n: usize) -> Vec<u8> {
+    let mut t = (0..TAGS)
+        .filter(|&t| matches!(parts(t), None | Some((_, 2 | 3))))
+        .fold(0, |b, t| if score[t] > score[b] { t } else { b });
+    let mut tags = vec![0u8; n];
+    for i in (0..n).rev() {
+        tags[i] = t as u8;
+        if i > 0 {
+            t = usize::from(back[i * TAGS + t]);
+        }
+    }
+    tags
+}
+
 /// Viterbi over `emit` (`n` rows of [`TAGS`] scores) with `transition(from, to)` (`from ==
 /// TAGS` at the start), forbidden transitions excluded. Linear in `n`.
 ///
@@ -335,8 +365,6 @@ pub(crate) fn emissions<'w, W: Copy + Into<i32> + 'w>(
 /// B, S) follows one that closes (O, E, S), seven in all; an inside or end follows its
 /// own kind's begin or inside, two. That is 61 candidates a character instead of 169.
 pub(crate) fn viterbi(emit: &[i32], n: usize, transition: impl Fn(usize, usize) -> i32) -> Vec<u8> {
-    // Far below any path, far from overflow: scores are kept relative to the best one.
-    const NONE: i32 = -(1 << 29);
     if n == 0 {
         return Vec::new();
     }
@@ -352,12 +380,7 @@ pub(crate) fn viterbi(emit: &[i32], n: usize, transition: impl Fn(usize, usize) 
         }
     }
     let mut back = vec![0u8; n * TAGS];
-    let mut score = [NONE; TAGS];
-    for (t, s) in score.iter_mut().enumerate() {
-        if allowed(None, t) {
-            *s = emit[t] + weight(TAGS, t);
-        }
-    }
+    let mut score = start_scores(emit, &weight);
     for (row, back) in emit
         .chunks_exact(TAGS)
         .zip(back.chunks_exact_mut(TAGS))
@@ -381,18 +404,7 @@ pub(crate) fn viterbi(emit: &[i32], n: usize, transition: impl Fn(usize, usize) 
             *s = (v - top + e).max(NONE);
         }
     }
-    // A text ends outside a name or at a name's end.
-    let mut t = (0..TAGS)
-        .filter(|&t| matches!(parts(t), None | Some((_, 2 | 3))))
-        .fold(0, |b, t| if score[t] > score[b] { t } else { b });
-    let mut tags = vec![0u8; n];
-    for i in (0..n).rev() {
-        tags[i] = t as u8;
-        if i > 0 {
-            t = usize::from(back[i * TAGS + t]);
-        }
-    }
-    tags
+    backtrack(&score, &back, n)
 }
 
 /// The tags that close a name or stand outside one (O, then E and S of each kind), and
@@ -406,7 +418,6 @@ const OPENING: [usize; 7] = [0, 1, 4, 5, 8, 9, 12];
 /// (a kind's begin or inside to its inside or end), so each step is fixed-size array work
 /// without the generic version's lists.
 pub(crate) fn viterbi_fast(emit: &[i32], n: usize, transitions: &[i32]) -> Vec<u8> {
-    const NONE: i32 = -(1 << 29);
     if n == 0 {
         return Vec::new();
     }
@@ -427,12 +438,7 @@ pub(crate) fn viterbi_fast(emit: &[i32], n: usize, transitions: &[i32]) -> Vec<u
         }
     }
     let mut back = vec![0u8; n * TAGS];
-    let mut score = [NONE; TAGS];
-    for (t, s) in score.iter_mut().enumerate() {
-        if allowed(None, t) {
-            *s = emit[t] + weight(TAGS, t);
-        }
-    }
+    let mut score = start_scores(emit, &weight);
     for (row, back) in emit
         .chunks_exact(TAGS)
         .zip(back.chunks_exact_mut(TAGS))
@@ -471,17 +477,7 @@ pub(crate) fn viterbi_fast(emit: &[i32], n: usize, transitions: &[i32]) -> Vec<u
             *s = (v - top + e).max(NONE);
         }
     }
-    let mut t = (0..TAGS)
-        .filter(|&t| matches!(parts(t), None | Some((_, 2 | 3))))
-        .fold(0, |b, t| if score[t] > score[b] { t } else { b });
-    let mut tags = vec![0u8; n];
-    for i in (0..n).rev() {
-        tags[i] = t as u8;
-        if i > 0 {
-            t = usize::from(back[i * TAGS + t]);
-        }
-    }
-    tags
+    backtrack(&score, &back, n)
 }
 
 /// The names a tag sequence spells.
