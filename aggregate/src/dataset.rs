@@ -189,15 +189,21 @@ impl Manifest {
         set
     }
 
+    /// The file names of `table`'s committed parts.
+    pub(crate) fn files<'a>(&'a self, table: &str) -> impl Iterator<Item = &'a str> + 'a {
+        self.parts
+            .get(table)
+            .into_iter()
+            .flatten()
+            .map(|p| p.file.as_str())
+    }
+
     /// Every committed part as a key under the dataset (`articles/part-r00001-00000.parquet`),
     /// table by table in contract order.
     pub(crate) fn part_keys(&self) -> impl Iterator<Item = String> + '_ {
         TABLES.iter().flat_map(|table| {
-            self.parts
-                .get(table.name)
-                .into_iter()
-                .flatten()
-                .map(|part| format!("{}/{}", table.name, part.file))
+            self.files(table.name)
+                .map(|file| format!("{}/{}", table.name, file))
         })
     }
 
@@ -581,13 +587,7 @@ pub(crate) fn move_in_staged(
             let Ok(entries) = std::fs::read_dir(&dir) else {
                 continue;
             };
-            let named: HashSet<&str> = manifest
-                .parts
-                .get(table.name)
-                .into_iter()
-                .flatten()
-                .map(|p| p.file.as_str())
-                .collect();
+            let named: HashSet<&str> = manifest.files(table.name).collect();
             for entry in entries.flatten() {
                 let file = entry.file_name().to_string_lossy().into_owned();
                 if !named.contains(file.as_str()) {
@@ -604,11 +604,8 @@ pub(crate) fn move_in_staged(
         let sketches = staging.join(STATE_DIR).join("sketches");
         if let Ok(entries) = std::fs::read_dir(&sketches) {
             let segments: HashSet<&str> = manifest
-                .parts
-                .get(crate::schema::ARTICLES.name)
-                .into_iter()
-                .flatten()
-                .map(|p| segment_of(&p.file))
+                .files(crate::schema::ARTICLES.name)
+                .map(segment_of)
                 .collect();
             for entry in entries.flatten() {
                 let file = entry.file_name().to_string_lossy().into_owned();
@@ -665,13 +662,7 @@ pub(crate) fn settle(out: &Path, tag: WriterTag, manifest: &Manifest) -> Result<
         let Ok(entries) = std::fs::read_dir(&dir) else {
             continue;
         };
-        let named: HashSet<&str> = manifest
-            .parts
-            .get(table.name)
-            .into_iter()
-            .flatten()
-            .map(|p| p.file.as_str())
-            .collect();
+        let named: HashSet<&str> = manifest.files(table.name).collect();
         if table.name == crate::schema::ARTICLES.name {
             committed_articles.extend(named.iter().map(|f| format!("{}.bin", segment_of(f))));
         }

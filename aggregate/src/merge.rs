@@ -167,11 +167,8 @@ fn success_marker(top: &Manifest) -> String {
 /// the shard's next run and the next merge start from them. Merge holds every shard's lock.
 fn bring_shards_to(out: &Path, top: &Manifest, shards: &mut [Manifest]) -> Result<(), Error> {
     let current: HashMap<&str, &str> = top
-        .parts
-        .get(ARTICLES.name)
-        .into_iter()
-        .flatten()
-        .map(|p| (dataset::segment_of(&p.file), p.file.as_str()))
+        .files(ARTICLES.name)
+        .map(|file| (dataset::segment_of(file), file))
         .collect();
     let present = |file: &str| {
         out.join(ARTICLES.name).join(file).is_file()

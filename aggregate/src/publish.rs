@@ -877,10 +877,7 @@ impl ObjectDataset {
         }) else {
             return Ok(0);
         };
-        let mut named: HashSet<String> = HashSet::new();
-        for key in manifest_keys(work)? {
-            named.extend(Manifest::read(&work.join(&key))?.part_keys());
-        }
+        let named = named_keys(work)?;
         let tables: HashSet<&str> = TABLES.iter().map(|t| t.name).collect();
         let mut leftovers = Vec::new();
         for (key, meta) in self.list()? {
@@ -945,10 +942,7 @@ impl Publish for ObjectDataset {
         let mut waiting = waiting;
         let unplaced = std::mem::take(&mut self.lock().unplaced);
         if !unplaced.is_empty() {
-            let mut named: HashSet<String> = HashSet::new();
-            for key in manifest_keys(out)? {
-                named.extend(Manifest::read(&out.join(&key))?.part_keys());
-            }
+            let named = named_keys(out)?;
             waiting.extend(unplaced.into_iter().filter(|k| named.contains(k)));
             waiting.sort();
             waiting.dedup();
@@ -1064,6 +1058,15 @@ fn manifest_keys(work: &Path) -> Result<Vec<String>, Error> {
     }
     keys.sort();
     Ok(keys)
+}
+
+/// The parts every manifest in `work` names, as keys.
+fn named_keys(work: &Path) -> Result<HashSet<String>, Error> {
+    let mut named = HashSet::new();
+    for key in manifest_keys(work)? {
+        named.extend(Manifest::read(&work.join(&key))?.part_keys());
+    }
+    Ok(named)
 }
 
 /// The files of `work` as keys (`a/b`), every one.

@@ -313,6 +313,12 @@ fn content(out: &std::path::Path, name: &str) -> DataFrame {
 /// `newsprint ARGS` against the S3 server on `port`: its endpoint as storage options, test
 /// credentials in the environment, logs at info (where retries are).
 fn newsprint_s3(args: &[&str], port: u16) -> std::process::Output {
+    s3_command(args, port).output().expect("newsprint runs")
+}
+
+/// `newsprint ARGS` against the server on `port` (its endpoint, test credentials), logging
+/// at info, ready to run.
+fn s3_command(args: &[&str], port: u16) -> Command {
     let endpoint = format!("endpoint=http://127.0.0.1:{port}");
     let mut args = args.to_vec();
     args.extend([
@@ -321,13 +327,22 @@ fn newsprint_s3(args: &[&str], port: u16) -> std::process::Output {
         "--storage-option",
         "allow_http=true",
     ]);
-    command(&args)
+    let mut command = command(&args);
+    command
         .env("AWS_ACCESS_KEY_ID", "test")
         .env("AWS_SECRET_ACCESS_KEY", "test")
         .env("AWS_REGION", "us-east-1")
-        .env("NEWSPRINT_LOG", "info")
-        .output()
-        .expect("newsprint runs")
+        .env("NEWSPRINT_LOG", "info");
+    command
+}
+
+/// Fails the test unless `output` is of a process that `NEWSPRINT_FAULT` stopped.
+fn assert_stopped(output: &std::process::Output, what: &str) {
+    assert!(
+        String::from_utf8_lossy(&output.stderr).contains("NEWSPRINT_FAULT"),
+        "{what} did not stop at its fault point: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
 }
 
 /// Copies every object under `prefix` in `bucket` into `dir`, as a folder: a reader that
@@ -877,30 +892,13 @@ fn a_writer_killed_between_a_manifest_put_and_its_parts_is_finished_by_the_next(
     run_ok(&[&pages], &local, &["--rows-per-part", "40"]);
     for (n, point) in ["store-committed@2", "store-finished"].iter().enumerate() {
         let url = format!("s3://lake/placed{n}");
-        let endpoint = format!("endpoint=http://127.0.0.1:{}", moto.port);
-        let output = command(&[
-            "run",
-            &pages.display().to_string(),
-            "--out",
-            &url,
-            "--rows-per-part",
-            "40",
-            "--storage-option",
-            &endpoint,
-            "--storage-option",
-            "allow_http=true",
-        ])
-        .env("AWS_ACCESS_KEY_ID", "test")
-        .env("AWS_SECRET_ACCESS_KEY", "test")
-        .env("AWS_REGION", "us-east-1")
-        .env("NEWSPRINT_FAULT", point)
-        .output()
-        .expect("runs");
-        assert!(
-            String::from_utf8_lossy(&output.stderr).contains("NEWSPRINT_FAULT"),
-            "{point}: {}",
-            String::from_utf8_lossy(&output.stderr)
-        );
+        let pages_arg = pages.display().to_string();
+        let args = ["run", &pages_arg, "--out", &url, "--rows-per-part", "40"];
+        let output = s3_command(&args, moto.port)
+            .env("NEWSPRINT_FAULT", point)
+            .output()
+            .expect("runs");
+        assert_stopped(&output, point);
         // The manifest names parts that still wait to be placed: a glob of the tables
         // counts none of them, a reader following the manifest finds them all.
         let killed = tmp.path().join(format!("killed{n}"));
@@ -939,26 +937,11 @@ fn a_killed_writers_multipart_upload_is_aborted_by_the_next_writer() {
     let pages = tmp.path().join("pages");
     varied_pages(&pages, 0..12);
     let url = "s3://lake/multipart";
-    let endpoint = format!("endpoint=http://127.0.0.1:{}", moto.port);
     let pages_arg = pages.display().to_string();
     // Every part over 10 kB goes up in a multipart upload.
     let run = |fault: Option<&str>| {
-        let mut command = command(&[
-            "run",
-            &pages_arg,
-            "--out",
-            url,
-            "--storage-option",
-            &endpoint,
-            "--storage-option",
-            "allow_http=true",
-        ]);
-        command
-            .env("AWS_ACCESS_KEY_ID", "test")
-            .env("AWS_SECRET_ACCESS_KEY", "test")
-            .env("AWS_REGION", "us-east-1")
-            .env("NEWSPRINT_MULTIPART_FROM", "10000")
-            .env("NEWSPRINT_LOG", "info");
+        let mut command = s3_command(&["run", &pages_arg, "--out", url], moto.port);
+        command.env("NEWSPRINT_MULTIPART_FROM", "10000");
         if let Some(point) = fault {
             command.env("NEWSPRINT_FAULT", point);
         }
@@ -975,11 +958,7 @@ fn a_killed_writers_multipart_upload_is_aborted_by_the_next_writer() {
     };
     // Killed with its upload's chunks stored and the upload not completed.
     let killed = run(Some("store-multipart"));
-    assert!(
-        String::from_utf8_lossy(&killed.stderr).contains("NEWSPRINT_FAULT"),
-        "{}",
-        String::from_utf8_lossy(&killed.stderr)
-    );
+    assert_stopped(&killed, "a run with a multipart upload");
     let left = uploads();
     // (Uploads go up eight at a time: one the kill caught between its start and its record
     // cannot be found again; the lifecycle rule of docs/object-storage.md is for those.)
@@ -1097,26 +1076,11 @@ fn shards_write_to_object_storage_and_merge_joins_them_there() {
     for shard in ["0/2", "1/2"] {
         assert_ok(&run_into(url, &[&pages], moto.port, &["--shard", shard]));
     }
-    let endpoint = format!("endpoint=http://127.0.0.1:{}", moto.port);
-    let killed = command(&[
-        "merge",
-        url,
-        "--storage-option",
-        &endpoint,
-        "--storage-option",
-        "allow_http=true",
-    ])
-    .env("AWS_ACCESS_KEY_ID", "test")
-    .env("AWS_SECRET_ACCESS_KEY", "test")
-    .env("AWS_REGION", "us-east-1")
-    .env("NEWSPRINT_FAULT", "store-finished")
-    .output()
-    .expect("runs");
-    assert!(
-        String::from_utf8_lossy(&killed.stderr).contains("NEWSPRINT_FAULT"),
-        "{}",
-        String::from_utf8_lossy(&killed.stderr)
-    );
+    let killed = s3_command(&["merge", url], moto.port)
+        .env("NEWSPRINT_FAULT", "store-finished")
+        .output()
+        .expect("runs");
+    assert_stopped(&killed, "merge");
     let after_kill = tmp.path().join("after-kill");
     download(moto.port, "lake", "killed-merge/", &after_kill);
     assert_named_parts_present(&after_kill);
