@@ -29,8 +29,6 @@ import sys
 import tempfile
 import zipfile
 
-import polars as pl
-
 KINDS = {"PER": "person", "LOC": "place", "ORG": "organization"}
 
 
@@ -84,6 +82,8 @@ def find_newsprint(given: str | None) -> str:
 
 
 def main() -> None:
+    import polars as pl  # (here: build_not_people.py reads BMES with sentences() alone)
+
     ap = argparse.ArgumentParser()
     ap.add_argument("--newsprint", help="the newsprint binary (default: the release build "
                     "under $CARGO_TARGET_DIR or target/, else newsprint on PATH)")

@@ -23,27 +23,14 @@ import sys
 
 MIN_COUNT = 3
 ROOT = pathlib.Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "data" / "eval"))
+from msra import sentences as bmes_sentences  # noqa: E402  (one BMES reader)
 
 
 def sentences(text):
-    """(characters, person spans) per sentence of a BMES file."""
-    chars, spans, start = [], [], None
-    for line in text.splitlines() + [""]:
-        if not line.strip():
-            if chars:
-                yield "".join(chars), spans
-            chars, spans, start = [], [], None
-            continue
-        c, tag = line.split()[:2]
-        i = len(chars)
-        chars.append(c)
-        kind = tag[2:] if "-" in tag else ""
-        if tag.startswith(("B-", "S-")):
-            start = i
-        if tag.startswith(("E-", "S-")) and start is not None:
-            if kind == "PER":
-                spans.append((start, i + 1))
-            start = None
+    """(characters, person spans) per sentence of a BMES file, read as msra.py reads it."""
+    for chars, spans in bmes_sentences(text):
+        yield chars, [(a, b) for kind, a, b in spans if kind == "PER"]
 
 
 def main():
