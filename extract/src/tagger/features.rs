@@ -101,6 +101,8 @@ pub(crate) struct Scratch {
     bigram: Vec<u32>,
     trigram: Vec<u32>,
     skip: Vec<u32>,
+    /// Every position's rows, [`PER_CHAR`] a position (the decoder's second pass).
+    pub(crate) all: Vec<u32>,
 }
 
 /// Calls `each(i, rows)` for every position `i` of `chars` with its [`PER_CHAR`] feature

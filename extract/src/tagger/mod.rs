@@ -235,30 +235,42 @@ impl Model {
     }
 
     /// Each character's score for each tag: the sum of its feature rows (the same sums as
-    /// [`emissions`] over [`features::features`], without the list of rows).
+    /// [`emissions`] over [`features::features`]), a row of [`ROW`] lanes a character.
+    ///
+    /// Two passes: every character's rows first, then the sums, so the table reads of many
+    /// characters are in flight at once instead of waiting behind the hashing.
     fn emissions(
         &self,
         lexicon: &Lexicon,
         chars: &[char],
         lex: &[u32],
         scratch: &mut features::Scratch,
-        emit: &mut Vec<i32>,
+        emit: &mut Vec<[i16; ROW]>,
     ) {
+        let mut all = std::mem::take(&mut scratch.all);
+        all.clear();
+        let table = &self.rows;
+        features::rows(lexicon, chars, lex, self.bits, scratch, |_, rows| {
+            // Asked for now, read in the second pass: the reads of a whole text overlap.
+            for &r in rows {
+                prefetch_index::prefetch_index(table, r as usize);
+            }
+            all.extend_from_slice(rows)
+        });
         emit.clear();
-        emit.resize(chars.len() * TAGS, 0);
-        features::rows(lexicon, chars, lex, self.bits, scratch, |i, rows| {
-            // Summed over the rows' full width (16 lanes of 16 bits: 20 rows of at most 127
-            // stay far inside), one vector add a row.
+        emit.extend(all.chunks_exact(PER_CHAR).map(|rows| {
+            // All 16 lanes of 16 bits (20 rows of at most 127 stay far inside): one vector
+            // load, widen and add a row.
             let mut sum = [0i16; ROW];
             for &r in rows {
-                let weights: &[i8; ROW] = &self.rows[r as usize];
-                for l in 0..ROW {
-                    sum[l] += i16::from(weights[l]);
+                let weights = self.rows.get(r as usize).copied().unwrap_or([0; ROW]);
+                for (s, w) in sum.iter_mut().zip(weights) {
+                    *s += i16::from(w);
                 }
             }
-            let sum: [i32; ROW] = sum.map(i32::from);
-            emit[i * TAGS..(i + 1) * TAGS].copy_from_slice(&sum[..TAGS]);
-        });
+            sum
+        }));
+        scratch.all = all;
     }
 
     /// Names in `chars`: (start, end, kind), in order.
@@ -276,7 +288,7 @@ impl Model {
     ) -> Vec<(usize, usize, EntityKind)> {
         thread_local! {
             // The features and lexicon tags of a text, kept for the thread's next text.
-            static BUFFERS: std::cell::RefCell<(Vec<i32>, Vec<u32>, features::Scratch)> =
+            static BUFFERS: std::cell::RefCell<(Vec<[i16; ROW]>, Vec<u32>, features::Scratch)> =
                 std::cell::RefCell::new(Default::default());
         }
         if chars.is_empty() {
@@ -287,7 +299,7 @@ impl Model {
             let (emit, lex, scratch) = &mut *buffers.borrow_mut();
             features::lexicon_tags(chars.len(), words, lex);
             self.emissions(lexicon, chars, lex, scratch, emit);
-            viterbi_fast(emit, chars.len(), &self.transitions)
+            viterbi_fast(emit, &self.transitions)
         });
         spans(&tags)
     }
@@ -358,6 +370,20 @@ fn backtrack(score: &[i32; TAGS], back: &[u8], n: usize) -> Vec<u8> {
     tags
 }
 
+/// For each tag, its allowed predecessors in tag order and their weights (at most seven).
+fn predecessors(weight: &impl Fn(usize, usize) -> i32) -> [([(u8, i32); 7], usize); TAGS] {
+    let mut into = [([(0u8, 0i32); 7], 0usize); TAGS];
+    for (to, (list, len)) in into.iter_mut().enumerate() {
+        for from in 0..TAGS {
+            if allowed(Some(from), to) {
+                list[*len] = (from as u8, weight(from, to));
+                *len += 1;
+            }
+        }
+    }
+    into
+}
+
 /// Viterbi over `emit` (`n` rows of [`TAGS`] scores) with `transition(from, to)` (`from ==
 /// TAGS` at the start), forbidden transitions excluded. Linear in `n`.
 ///
@@ -369,16 +395,7 @@ pub(crate) fn viterbi(emit: &[i32], n: usize, transition: impl Fn(usize, usize) 
         return Vec::new();
     }
     let weight = |from: usize, to: usize| transition(from, to).clamp(-(1 << 26), 1 << 26);
-    // For each tag, its allowed predecessors and their weights (at most seven).
-    let mut into = [([(0u8, 0i32); 7], 0usize); TAGS];
-    for (to, (list, len)) in into.iter_mut().enumerate() {
-        for from in 0..TAGS {
-            if allowed(Some(from), to) {
-                list[*len] = (from as u8, weight(from, to));
-                *len += 1;
-            }
-        }
-    }
+    let into = predecessors(&weight);
     let mut back = vec![0u8; n * TAGS];
     let mut score = start_scores(emit, &weight);
     for (row, back) in emit
@@ -417,14 +434,16 @@ const OPENING: [usize; 7] = [0, 1, 4, 5, 8, 9, 12];
 /// transitions laid out as a 7 × 7 block (closing to opening tags) and three 2 × 2 blocks
 /// (a kind's begin or inside to its inside or end), so each step is fixed-size array work
 /// without the generic version's lists.
-pub(crate) fn viterbi_fast(emit: &[i32], n: usize, transitions: &[i32]) -> Vec<u8> {
+pub(crate) fn viterbi_fast(emit: &[[i16; ROW]], transitions: &[i32]) -> Vec<u8> {
+    let n = emit.len();
     if n == 0 {
         return Vec::new();
     }
     let weight = |from: usize, to: usize| transitions[from * TAGS + to].clamp(-(1 << 26), 1 << 26);
-    let mut open = [[0i32; 7]; 7];
+    // open[c][o]: closing tag c into opening tag o, eight lanes (the eighth never wins).
+    let mut open = [[NONE; 8]; 7];
     for (c, row) in open.iter_mut().enumerate() {
-        for (o, w) in row.iter_mut().enumerate() {
+        for (o, w) in row.iter_mut().take(7).enumerate() {
             *w = weight(CLOSING[c], OPENING[o]);
         }
     }
@@ -438,43 +457,43 @@ pub(crate) fn viterbi_fast(emit: &[i32], n: usize, transitions: &[i32]) -> Vec<u
         }
     }
     let mut back = vec![0u8; n * TAGS];
-    let mut score = start_scores(emit, &weight);
-    for (row, back) in emit
-        .chunks_exact(TAGS)
-        .zip(back.chunks_exact_mut(TAGS))
-        .skip(1)
-    {
-        let mut next = [NONE; TAGS];
-        let closing = CLOSING.map(|c| score[c]);
-        for (o, &to) in OPENING.iter().enumerate() {
-            let (mut best, mut from_best) = (i32::MIN, 0usize);
-            for (c, &s) in closing.iter().enumerate() {
-                let v = s + open[c][o];
-                if v > best {
-                    best = v;
-                    from_best = c;
-                }
+    let first: Vec<i32> = emit[0][..TAGS].iter().map(|&e| i32::from(e)).collect();
+    let mut score = start_scores(&first, &weight);
+    for (row, back) in emit.iter().zip(back.chunks_exact_mut(TAGS)).skip(1) {
+        // Branch-free maxima over the seven closing tags, lane by lane (the first of equal
+        // scores wins, as in the generic decoder).
+        let mut best = open[0].map(|w| score[CLOSING[0]] + w);
+        let mut from = [0u8; 8];
+        for (c, weights) in open.iter().enumerate().skip(1) {
+            let s = score[CLOSING[c]];
+            for ((b, f), w) in best.iter_mut().zip(from.iter_mut()).zip(weights) {
+                let v = s + w;
+                let better = v > *b;
+                *b = if better { v } else { *b };
+                *f = if better { c as u8 } else { *f };
             }
-            next[to] = best;
-            back[to] = CLOSING[from_best] as u8;
+        }
+        let mut next = [NONE; TAGS];
+        for (o, &to) in OPENING.iter().enumerate() {
+            next[to] = best[o];
+            back[to] = CLOSING[usize::from(from[o])] as u8;
         }
         for (k, block) in inner.iter().enumerate() {
             let (b, i) = (score[1 + 4 * k], score[2 + 4 * k]);
             for (t, (wb, wi)) in block[0].iter().zip(&block[1]).enumerate() {
                 let (vb, vi) = (b + wb, i + wi);
                 let to = 2 + 4 * k + t;
-                if vi > vb {
-                    next[to] = vi;
-                    back[to] = (2 + 4 * k) as u8;
+                next[to] = vb.max(vi);
+                back[to] = if vi > vb {
+                    (2 + 4 * k) as u8
                 } else {
-                    next[to] = vb;
-                    back[to] = (1 + 4 * k) as u8;
-                }
+                    (1 + 4 * k) as u8
+                };
             }
         }
         let top = next.iter().copied().max().unwrap_or(0);
         for (s, (&v, &e)) in score.iter_mut().zip(next.iter().zip(row)) {
-            *s = (v - top + e).max(NONE);
+            *s = (v - top + i32::from(e)).max(NONE);
         }
     }
     backtrack(&score, &back, n)
@@ -551,6 +570,10 @@ mod tests {
             let mut blocked = Vec::new();
             let mut scratch = features::Scratch::default();
             model.emissions(lexicon, &chars, &lex, &mut scratch, &mut blocked);
+            let blocked: Vec<i32> = blocked
+                .iter()
+                .flat_map(|row| row[..TAGS].iter().map(|&e| i32::from(e)))
+                .collect();
             assert_eq!(flat, blocked, "{text}");
         }
     }
@@ -622,11 +645,17 @@ mod tests {
             let emit: Vec<i32> = (0..n * TAGS).map(|_| next(range)).collect();
             let transitions: Vec<i32> = (0..(TAGS + 1) * TAGS).map(|_| next(range)).collect();
             let generic = viterbi(&emit, n, |from, to| transitions[from * TAGS + to]);
-            assert_eq!(
-                viterbi_fast(&emit, n, &transitions),
-                generic,
-                "round {round}"
-            );
+            let rows: Vec<[i16; ROW]> = emit
+                .chunks_exact(TAGS)
+                .map(|e| {
+                    let mut row = [0i16; ROW];
+                    for (r, &v) in row.iter_mut().zip(e) {
+                        *r = v as i16;
+                    }
+                    row
+                })
+                .collect();
+            assert_eq!(viterbi_fast(&rows, &transitions), generic, "round {round}");
         }
     }
 }
