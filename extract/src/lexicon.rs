@@ -868,6 +868,8 @@ impl Lexicon {
         // A bit per character of the CJK block: the tagger asks this at every character.
         match (c as usize).checked_sub(HAN_START) {
             Some(k) if k < HAN_BITS => self.surname_bits[k / 64] >> (k % 64) & 1 == 1,
+            // Below the Han blocks (Latin, digits, punctuation): no surname, no lookup.
+            _ if (c as u32) < 0x3400 => false,
             _ => self.surnames.contains(&c),
         }
     }

@@ -30,6 +30,21 @@ pub(crate) struct CharTrie {
     root_other: Vec<(char, u32)>,
     nodes: Vec<Node>,
     edges: Vec<(char, u32)>,
+    /// A bit for each hash of a character pair some word of two or more characters opens
+    /// with (128 KB): most positions where a word's first character stands are no word's
+    /// first two, and end on this bit without a search through the node's children.
+    pairs: Vec<u64>,
+    /// For each character of the Basic Multilingual Plane: 1 if a word opens with it, 2 if
+    /// it is a word by itself (64 KB, read by the branch-free pass of [`CharTrie::find_iter`]).
+    flags: Vec<u8>,
+}
+
+/// Bits of [`CharTrie::pairs`].
+const PAIR_BITS: u32 = 20;
+
+fn pair_bit(a: char, b: char) -> usize {
+    let h = (u64::from(a as u32) << 21 | u64::from(b as u32)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    (h >> (64 - PAIR_BITS)) as usize
 }
 
 impl CharTrie {
@@ -39,7 +54,13 @@ impl CharTrie {
         // Built as sorted child lists, then laid out flat.
         let mut children: Vec<Vec<(char, u32)>> = vec![Vec::new()];
         let mut ends: Vec<u32> = vec![NONE];
+        let mut pairs = vec![0u64; 1 << (PAIR_BITS - 6)];
         for (w, word) in words.into_iter().enumerate() {
+            let mut opening = word.chars();
+            if let (Some(a), Some(b)) = (opening.next(), opening.next()) {
+                let bit = pair_bit(a, b);
+                pairs[bit / 64] |= 1 << (bit % 64);
+            }
             let mut node = 0usize;
             for c in word.chars() {
                 let next = match children[node].binary_search_by_key(&c, |e| e.0) {
@@ -76,11 +97,21 @@ impl CharTrie {
             });
             edges.extend_from_slice(list);
         }
+        let flags = root_bmp
+            .iter()
+            .map(|&node| match node {
+                NONE => 0,
+                node if ends[node as usize] != NONE => 3,
+                _ => 1,
+            })
+            .collect();
         CharTrie {
             root_bmp,
             root_other,
             nodes,
             edges,
+            pairs,
+            flags,
         }
     }
 
@@ -125,15 +156,61 @@ impl CharTrie {
         best
     }
 
+    /// Whether a word may start at each of `chars[base..base + 64]` (bit k for `base + k`),
+    /// computed without a branch a position: where a word opens with the character and,
+    /// unless the character is a word itself, with the pair it begins.
+    fn starts(&self, chars: &[char], base: usize) -> u64 {
+        let end = chars.len().min(base + 64);
+        let mut mask = 0u64;
+        for (k, at) in (base..end).enumerate() {
+            let c = chars[at];
+            let flags = match u16::try_from(c as u32) {
+                Ok(bmp) => self.flags[usize::from(bmp)],
+                // Outside the plane: looked at by the walk itself.
+                Err(_) => 3,
+            };
+            let pair = match chars.get(at + 1) {
+                Some(&next) => {
+                    let bit = pair_bit(c, next);
+                    (self.pairs[bit / 64] >> (bit % 64)) as u8 & 1
+                }
+                None => 1,
+            };
+            let may = flags & 1 & ((flags >> 1) | pair);
+            mask |= u64::from(may) << k;
+        }
+        mask
+    }
+
     /// The leftmost-longest matches in `chars`, in order: (start, end, word index), offsets
     /// in characters.
+    ///
+    /// A first pass marks 64 positions at a time where a word may start (most positions of
+    /// a text are none, and a branch a position mispredicts on them); the walk runs at the
+    /// marked ones only.
     pub(crate) fn find_iter<'t>(
         &'t self,
         chars: &'t [char],
     ) -> impl Iterator<Item = (usize, usize, u32)> + 't {
         let mut at = 0;
+        let mut base = 0;
+        let mut mask = if chars.is_empty() {
+            0
+        } else {
+            self.starts(chars, 0)
+        };
         std::iter::from_fn(move || {
             while at < chars.len() {
+                if at >= base + 64 {
+                    base = at - at % 64;
+                    mask = self.starts(chars, base);
+                }
+                let ahead = mask >> (at - base);
+                if ahead == 0 {
+                    at = base + 64;
+                    continue;
+                }
+                at += ahead.trailing_zeros() as usize;
                 if let Some((len, word)) = self.longest_at(chars, at) {
                     let start = at;
                     at += len;

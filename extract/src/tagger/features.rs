@@ -20,6 +20,7 @@ pub(crate) const SPILL: usize = 8;
 
 /// A character's class: Han, digit, Latin letter, the middle dot of transliterated names,
 /// punctuation or space, other.
+#[inline(always)]
 fn class(c: char) -> u32 {
     match c {
         '\u{3400}'..='\u{4DBF}' | '\u{4E00}'..='\u{9FFF}' | '\u{F900}'..='\u{FAFF}' => 1,

@@ -100,12 +100,21 @@ pub struct Model {
 /// Lanes of a decoding row: the tags, padded.
 const ROW: usize = 16;
 
+/// The tag each lane of a decoding row holds: the ends, outside and singles first (the
+/// tags a name may follow: lanes 0..7), then the begins (lanes 3..10 are the tags that may
+/// follow those), then the insides. The decoder's steps are then adds over runs of lanes.
+const LANE_TAG: [usize; TAGS] = [3, 7, 11, 0, 4, 8, 12, 1, 5, 9, 2, 6, 10];
+/// The lane of each tag (the inverse of [`LANE_TAG`]).
+const TAG_LANE: [usize; TAGS] = [3, 7, 10, 0, 4, 8, 11, 1, 5, 9, 12, 2, 6];
+
 fn rows_of(weights: &[i8]) -> Vec<[i8; ROW]> {
     weights
         .chunks_exact(TAGS)
         .map(|w| {
             let mut row = [0i8; ROW];
-            row[..TAGS].copy_from_slice(w);
+            for (lane, &tag) in LANE_TAG.iter().enumerate() {
+                row[lane] = w[tag];
+            }
             row
         })
         .collect()
@@ -163,7 +172,7 @@ impl Model {
         let raw: Vec<u8> = self
             .rows
             .iter()
-            .flat_map(|row| &row[..TAGS])
+            .flat_map(|row| TAG_LANE.map(|lane| row[lane]))
             .flat_map(|w| w.to_le_bytes())
             .collect();
         let packed = zstd::bulk::compress(&raw, 19).unwrap_or_default();
@@ -424,79 +433,127 @@ pub(crate) fn viterbi(emit: &[i32], n: usize, transition: impl Fn(usize, usize) 
     backtrack(&score, &back, n)
 }
 
-/// The tags that close a name or stand outside one (O, then E and S of each kind), and
-/// those that open one or stand outside (O, then B and S of each kind): a tag of the second
-/// list follows one of the first, and an inside or end follows its kind's begin or inside.
-const CLOSING: [usize; 7] = [0, 3, 4, 7, 8, 11, 12];
-const OPENING: [usize; 7] = [0, 1, 4, 5, 8, 9, 12];
+/// The lanes of the tags that close a name or stand outside one (O, E, S), in tag order:
+/// a tag of lanes 3..10 (O, S, B) follows one of these, and ties go to the first.
+const CLOSING_LANES: [usize; 7] = [3, 0, 4, 1, 5, 2, 6];
 
-/// [`viterbi`] for the model's decoding, the same path (ties broken alike): the allowed
-/// transitions laid out as a 7 × 7 block (closing to opening tags) and three 2 × 2 blocks
-/// (a kind's begin or inside to its inside or end), so each step is fixed-size array work
-/// without the generic version's lists.
+/// [`viterbi`] for the model's decoding, the same path (ties broken alike), over rows in
+/// lane order ([`LANE_TAG`]): the tags a name may follow are lanes 0..7 and those that may
+/// follow them lanes 3..10, so a step is seven adds and maxima over eight lanes (closing
+/// to opening tags) and two over three (a kind's begin or inside to its inside or end),
+/// without branches. The tags come back in tag order.
 pub(crate) fn viterbi_fast(emit: &[[i16; ROW]], transitions: &[i32]) -> Vec<u8> {
     let n = emit.len();
     if n == 0 {
         return Vec::new();
     }
     let weight = |from: usize, to: usize| transitions[from * TAGS + to].clamp(-(1 << 26), 1 << 26);
-    // open[c][o]: closing tag c into opening tag o, eight lanes (the eighth never wins).
+    // open[c][o]: the c-th closing lane into lane 3 + o (the eighth, lane 10, is an inside,
+    // written over below).
     let mut open = [[NONE; 8]; 7];
     for (c, row) in open.iter_mut().enumerate() {
         for (o, w) in row.iter_mut().take(7).enumerate() {
-            *w = weight(CLOSING[c], OPENING[o]);
+            *w = weight(LANE_TAG[CLOSING_LANES[c]], LANE_TAG[3 + o]);
         }
     }
-    // Per kind: [from begin, from inside] into [inside, end].
-    let mut inner = [[[0i32; 2]; 2]; 3];
-    for (k, block) in inner.iter_mut().enumerate() {
-        for (f, row) in block.iter_mut().enumerate() {
-            for (t, w) in row.iter_mut().enumerate() {
-                *w = weight(1 + 4 * k + f, 2 + 4 * k + t);
-            }
+    // From each kind's begin (lane 7 + k) and inside (lane 10 + k) into its end (lane k)
+    // and its inside.
+    let kinds = |f: usize, t: usize| [0, 1, 2].map(|k| weight(tag(k, f), tag(k, t)));
+    let (begin_end, inside_end) = (kinds(0, 2), kinds(1, 2));
+    let (begin_inside, inside_inside) = (kinds(0, 1), kinds(1, 1));
+    let mut score = [NONE; ROW];
+    for (lane, &t) in LANE_TAG.iter().enumerate() {
+        if allowed(None, t) {
+            score[lane] = i32::from(emit[0][lane]) + weight(TAGS, t);
         }
     }
-    let mut back = vec![0u8; n * TAGS];
-    let first: Vec<i32> = emit[0][..TAGS].iter().map(|&e| i32::from(e)).collect();
-    let mut score = start_scores(&first, &weight);
-    for (row, back) in emit.iter().zip(back.chunks_exact_mut(TAGS)).skip(1) {
-        // Branch-free maxima over the seven closing tags, lane by lane (the first of equal
-        // scores wins, as in the generic decoder).
-        let mut best = open[0].map(|w| score[CLOSING[0]] + w);
-        let mut from = [0u8; 8];
-        for (c, weights) in open.iter().enumerate().skip(1) {
-            let s = score[CLOSING[c]];
-            for ((b, f), w) in best.iter_mut().zip(from.iter_mut()).zip(weights) {
-                let v = s + w;
-                let better = v > *b;
-                *b = if better { v } else { *b };
-                *f = if better { c as u8 } else { *f };
-            }
+    let mut back = vec![0u8; n * ROW];
+    for (i, (row, back)) in emit
+        .iter()
+        .zip(back.chunks_exact_mut(ROW))
+        .enumerate()
+        .skip(1)
+    {
+        // The seven candidates of each opening lane, then their maxima by a tree (three
+        // levels, not a chain of seven): a step's work waits on the last step's scores only
+        // that long.
+        let candidates: [Best; 7] = std::array::from_fn(|c| {
+            let s = score[CLOSING_LANES[c]];
+            (open[c].map(|w| s + w), [CLOSING_LANES[c] as i32; 8])
+        });
+        let [c0, c1, c2, c3, c4, c5, c6] = candidates;
+        let (best, from) = later_if_above(
+            later_if_above(later_if_above(c0, c1), later_if_above(c2, c3)),
+            later_if_above(later_if_above(c4, c5), c6),
+        );
+        let mut next = [NONE; ROW];
+        next[3..11].copy_from_slice(&best);
+        for (b, f) in back[3..11].iter_mut().zip(from) {
+            *b = f as u8;
         }
-        let mut next = [NONE; TAGS];
-        for (o, &to) in OPENING.iter().enumerate() {
-            next[to] = best[o];
-            back[to] = CLOSING[usize::from(from[o])] as u8;
-        }
-        for (k, block) in inner.iter().enumerate() {
-            let (b, i) = (score[1 + 4 * k], score[2 + 4 * k]);
-            for (t, (wb, wi)) in block[0].iter().zip(&block[1]).enumerate() {
+        for k in 0..3 {
+            let (b, i) = (score[7 + k], score[10 + k]);
+            for (to, wb, wi) in [
+                (k, begin_end[k], inside_end[k]),
+                (10 + k, begin_inside[k], inside_inside[k]),
+            ] {
                 let (vb, vi) = (b + wb, i + wi);
-                let to = 2 + 4 * k + t;
                 next[to] = vb.max(vi);
-                back[to] = if vi > vb {
-                    (2 + 4 * k) as u8
-                } else {
-                    (1 + 4 * k) as u8
-                };
+                back[to] = if vi > vb { 10 + k } else { 7 + k } as u8;
             }
         }
-        let top = next.iter().copied().max().unwrap_or(0);
+        // Scores are brought back near zero every sixteenth step only (a step moves them by
+        // at most a few thousand): the maximum over the lanes is off the step's path.
+        let top = if i % 16 == 0 {
+            next[..TAGS].iter().copied().max().unwrap_or(0)
+        } else {
+            0
+        };
         for (s, (&v, &e)) in score.iter_mut().zip(next.iter().zip(row)) {
             *s = (v - top + i32::from(e)).max(NONE);
         }
     }
-    backtrack(&score, &back, n)
+    // A text ends outside a name or at a name's end: the first best of the closing lanes.
+    let mut lane = CLOSING_LANES
+        .iter()
+        .copied()
+        .fold(
+            CLOSING_LANES[0],
+            |b, l| if score[l] > score[b] { l } else { b },
+        );
+    let mut tags = vec![0u8; n];
+    for i in (0..n).rev() {
+        tags[i] = LANE_TAG[lane] as u8;
+        lane = usize::from(back[i * ROW + lane]);
+    }
+    tags
+}
+
+/// Eight lanes of scores and the lane each came from.
+type Best = ([i32; 8], [i32; 8]);
+
+/// Lane by lane, `b` where its score is above `a`'s, else `a` (of equal scores the earlier
+/// candidate, as the generic decoder keeps), without a branch.
+#[inline(always)]
+fn later_if_above(a: Best, b: Best) -> Best {
+    let (mut best, mut from) = a;
+    for l in 0..8 {
+        // All ones where b beats a (scores stay far inside 31 bits: no overflow).
+        let above = (best[l] - b.0[l]) >> 31;
+        best[l] ^= (best[l] ^ b.0[l]) & above;
+        from[l] ^= (from[l] ^ b.1[l]) & above;
+    }
+    (best, from)
+}
+
+/// A row of scores in tag order as the fast decoder takes it, in lane order.
+#[cfg(test)]
+fn to_lanes(scores: &[i32]) -> [i16; ROW] {
+    let mut row = [0i16; ROW];
+    for (lane, &t) in LANE_TAG.iter().enumerate() {
+        row[lane] = scores[t] as i16;
+    }
+    row
 }
 
 /// The names a tag sequence spells.
@@ -645,16 +702,7 @@ mod tests {
             let emit: Vec<i32> = (0..n * TAGS).map(|_| next(range)).collect();
             let transitions: Vec<i32> = (0..(TAGS + 1) * TAGS).map(|_| next(range)).collect();
             let generic = viterbi(&emit, n, |from, to| transitions[from * TAGS + to]);
-            let rows: Vec<[i16; ROW]> = emit
-                .chunks_exact(TAGS)
-                .map(|e| {
-                    let mut row = [0i16; ROW];
-                    for (r, &v) in row.iter_mut().zip(e) {
-                        *r = v as i16;
-                    }
-                    row
-                })
-                .collect();
+            let rows: Vec<[i16; ROW]> = emit.chunks_exact(TAGS).map(to_lanes).collect();
             assert_eq!(viterbi_fast(&rows, &transitions), generic, "round {round}");
         }
     }
