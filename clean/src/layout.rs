@@ -280,6 +280,28 @@ pub(crate) fn is_credit(line: &str) -> bool {
     false
 }
 
+/// A line that is one whole sentence naming a picture (`图为长沙新建成的物流中心。`,
+/// `图：代表们在会场外合影。`): short, opened by the picture words, closed by its only
+/// sentence end. A wrap that happens to begin with `图为` runs on past its sentence
+/// (`图为率先推出项目。新网页…`) or stops mid-sentence, and is not one.
+fn is_picture_sentence(line: &str) -> bool {
+    const OPENERS: [&str; 8] = [
+        "图为",
+        "图：",
+        "图:",
+        "上图：",
+        "下图：",
+        "左图：",
+        "右图：",
+        "▲",
+    ];
+    let n = line.chars().count();
+    OPENERS.iter().any(|o| line.starts_with(o))
+        && (6..=60).contains(&n)
+        && ends_sentence(line)
+        && line.matches(['。', '！', '？', '!', '?']).count() <= 1
+}
+
 fn find_captions(lines: &[Line], ordinary_gap: usize, roles: &mut [Role], cuts: &mut Vec<Cut>) {
     let hard = |i: usize| lines[i].gap > ordinary_gap;
     for i in 0..lines.len() {
@@ -298,7 +320,11 @@ fn find_captions(lines: &[Line], ordinary_gap: usize, roles: &mut [Role], cuts: 
                 break;
             }
         }
-        if j < i && (hard(j) || j == 0) {
+        if i > 0 && roles[i - 1] == Role::Body && is_picture_sentence(lines[i - 1].text) {
+            // A whole sentence naming the picture (`图为…。`) is the caption however the
+            // lines around it end: it may cut a sentence in two, which is joined again.
+            start = i - 1;
+        } else if j < i && (hard(j) || j == 0) {
             start = j;
         } else if i > 0
             && !hard(i)
@@ -334,7 +360,9 @@ fn find_captions(lines: &[Line], ordinary_gap: usize, roles: &mut [Role], cuts: 
         // Starting a line, not in the middle of a sentence a wrap cut (`…全球分布` /
         // `图为率先推出项目。`).
         let picture_words = (line.text.starts_with("图为") || line.text.starts_with("图："))
-            && (lines[i - 1].terminated || line.gap > ordinary_gap);
+            && (lines[i - 1].terminated
+                || line.gap > ordinary_gap
+                || is_picture_sentence(line.text));
         let isolated = line.gap >= ordinary_gap + 2;
         // Most lines are neither: the scans below are for the few that are.
         if !isolated && !picture_words {
@@ -806,6 +834,29 @@ mod tests {
         assert_eq!(cuts.len(), 2);
         assert_eq!(cuts[0].kind, CutKind::Caption);
         assert_eq!(cuts[1].kind, CutKind::Credit);
+    }
+
+    #[test]
+    fn a_whole_picture_sentence_is_a_caption_however_the_lines_around_it_end() {
+        // A blank line after every line; the caption (with a credit, or alone) cuts a
+        // sentence whose first half stops mid-sentence.
+        for caption in [
+            "图为浏阳一处产业园区。\n\n记者 吴军雪 摄\n\n",
+            "图为浏阳一处产业园区。\n\n",
+        ] {
+            let page = format!(
+                "评论指出，中国一贯支持非洲事业，支持非洲人民争取进步及摆脱各种形式殖民\n\n{caption}主义和霸权主义的斗争。\n"
+            );
+            let (blocks, cuts) = layout(&page);
+            let texts: Vec<_> = blocks.iter().map(|b| b.text.as_str()).collect();
+            assert_eq!(
+                texts,
+                ["评论指出，中国一贯支持非洲事业，支持非洲人民争取进步及摆脱各种形式殖民主义和霸权主义的斗争。"],
+                "{caption:?}"
+            );
+            assert_eq!(cuts[0].text, "图为浏阳一处产业园区。");
+            assert_eq!(cuts[0].kind, CutKind::Caption);
+        }
     }
 
     #[test]
