@@ -71,25 +71,31 @@ fn has_own_rules(line: &str) -> bool {
         || crate::layout::is_credit(line)
 }
 
+/// Sentences after a line that it is keyed with (see [`view`]).
+pub const SENTENCES_AFTER: usize = 8;
+/// Sentences before a line that it is keyed with: one, the sentence that ends right before
+/// it (a line at a page's foot sits after the different closing sentences of different
+/// articles, however alike the pages above them).
+pub const SENTENCES_BEFORE: usize = 1;
+
 /// A page line as the furniture search sees it.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct LineView {
     /// Its key, when it is a candidate.
     pub key: Option<u64>,
-    /// The candidate keyed together with the text around it (see [`view`]), two min-hashes
-    /// of each side: the sentence before the last sentence end before it, and the sentence
-    /// after the first sentence end after it.
-    pub around: [Option<u64>; 4],
+    /// The candidate keyed together with each sentence around it (see [`view`]):
+    /// [`SENTENCES_BEFORE`] before it, then up to [`SENTENCES_AFTER`] after it.
+    pub around: [Option<u64>; SENTENCES_BEFORE + SENTENCES_AFTER],
 }
 
-fn with_neighbour(key: u64, neighbour: u64, side: u64) -> u64 {
-    let mut z = key ^ neighbour.rotate_left(17) ^ side;
+fn with_neighbour(key: u64, neighbour: u64) -> u64 {
+    let mut z = key ^ neighbour.rotate_left(17);
     z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
     z ^ (z >> 31)
 }
 
-/// Comparable characters of the context a line is keyed with, on each side: one sentence,
-/// cut to this length, and none when the sentence is shorter than [`MIN_CONTEXT`].
+/// Comparable characters of a sentence that key it: its first [`CONTEXT`], and none when
+/// it is shorter than [`MIN_CONTEXT`] (too short to tell one article from another).
 const CONTEXT: usize = 32;
 const MIN_CONTEXT: usize = 6;
 
@@ -97,39 +103,36 @@ fn is_sentence_end(c: char) -> bool {
     matches!(c, '。' | '！' | '？' | '!' | '?' | '；' | ';')
 }
 
-/// Two min-hashes of the character trigrams of `window`: two windows that share most
-/// trigrams (two scans of one text, a copy with a figure or a name changed) most often
-/// share one of them. `None` when the window is too short to say anything.
-fn context_hashes(window: &[char]) -> Option<[u64; 2]> {
-    if window.len() < MIN_CONTEXT {
+/// The hash of a sentence's first [`CONTEXT`] comparable characters; `None` when it is
+/// shorter than [`MIN_CONTEXT`].
+fn sentence_hash(sentence: &[char]) -> Option<u64> {
+    if sentence.len() < MIN_CONTEXT {
         return None;
     }
-    let mut mins = [u64::MAX; 2];
-    for t in window.windows(3) {
-        let z = (t[0] as u64) << 42 ^ (t[1] as u64) << 21 ^ t[2] as u64;
-        for (seed, min) in [0x9E37_79B9_7F4A_7C15u64, 0xC2B2_AE3D_27D4_EB4F]
-            .into_iter()
-            .zip(&mut mins)
-        {
-            let mut h = (z ^ seed).wrapping_mul(0xFF51_AFD7_ED55_8CCD);
-            h ^= h >> 29;
-            *min = (*min).min(h);
-        }
+    let mut h: u64 = 0x9E37_79B9_7F4A_7C15;
+    for &c in &sentence[..sentence.len().min(CONTEXT)] {
+        h = (h ^ c as u64).wrapping_mul(0xFF51_AFD7_ED55_8CCD);
+        h ^= h >> 29;
     }
-    Some(mins)
+    Some(h)
 }
 
 /// Every line of a normalised page (`str::lines`), with its keys.
 ///
-/// A candidate line is keyed alone and with the text around it, read as running text:
-/// the page's comparable characters, line breaks and spaces ignored, so that the same
-/// article wrapped at another width gives the same context. The context after a line is
-/// the sentence that follows the first sentence end after it; the context before, the one
-/// that ends at the last sentence end before it. A line of a reprinted article (its title,
-/// a wrapped piece of its first sentence) sits before its article's second sentence in
-/// every copy, however the copy is wrapped; a page header, a section name or an editor
-/// line sits before a different article on every page, and a block of several furniture
-/// lines holds no sentence end, so each line of it looks past the others.
+/// A candidate line is keyed alone and with each of the sentences around it, read as
+/// running text: the page's comparable characters, line breaks and spaces ignored, so that
+/// the same article wrapped at another width gives the same sentences. After a line: the
+/// [`SENTENCES_AFTER`] sentences that follow the first sentence end after it (what runs on
+/// from the line up to that end is the line's own sentence, or a byline and the first
+/// sentence run together); before it, the sentence that ends at the last sentence end
+/// before it.
+///
+/// The sentences are a set, not a sequence: a reprinted article's title, or a line wrapped
+/// from it, sits beside the same sentences of its article in every copy, whatever kicker,
+/// byline, doubled passage or stray fragment a copy prints between them, so one of the
+/// pairs recurs with the line. A page header, a section name or an editor line sits beside
+/// a different article on every page, and a block of several furniture lines holds no
+/// sentence end, so each line of it looks past the others.
 pub fn view(normalized: &str) -> Vec<LineView> {
     view_where(normalized, &|_| true)
 }
@@ -187,7 +190,21 @@ pub fn view_where(normalized: &str, wanted: &dyn Fn(u64) -> bool) -> Vec<LineVie
             prev_end[k - 1]
         };
     }
+    // Each sentence of the page: where it ends (its last character), and its hash.
+    let sentences: Vec<(usize, Option<u64>)> = {
+        let mut out = Vec::new();
+        let mut from = 0;
+        for (k, &end) in ends.iter().enumerate() {
+            if end {
+                out.push((k, sentence_hash(&flat[from..=k])));
+                from = k + 1;
+            }
+        }
+        out
+    };
     let some = |k: u32| (k != NONE).then_some(k as usize);
+    // The index in `sentences` of the sentence that ends at character k.
+    let sentence_at = |k: usize| sentences.partition_point(|&(end, _)| end < k);
     keys.iter()
         .enumerate()
         .map(|(i, &key)| {
@@ -195,22 +212,27 @@ pub fn view_where(normalized: &str, wanted: &dyn Fn(u64) -> bool) -> Vec<LineVie
                 return LineView::default();
             };
             let (start, end) = (starts[i], starts[i + 1]);
-            // The sentence after the first sentence end after the line, up to its own end.
-            let after = some(next_end[end]).and_then(|j| {
-                let from = j + 1;
-                let to = some(next_end[from]).map_or(flat.len(), |k| k + 1);
-                context_hashes(&flat[from..to.min(from + CONTEXT)])
-            });
-            // The sentence that ends at the last sentence end before the line, from its start.
-            let before = some(prev_end[start]).and_then(|j| {
-                let to = j + 1;
-                let from = some(prev_end[j]).map_or(0, |k| k + 1);
-                context_hashes(&flat[from.max(to.saturating_sub(CONTEXT))..to])
-            });
-            let mut around = [None; 4];
-            for (side, hashes) in [(1, before), (3, after)] {
-                for (k, h) in hashes.into_iter().flatten().enumerate() {
-                    around[side - 1 + k] = Some(with_neighbour(key, h, side as u64 + k as u64));
+            let mut around = [None; SENTENCES_BEFORE + SENTENCES_AFTER];
+            // After: the sentences past the first sentence end after the line.
+            if let Some(j) = some(next_end[end]) {
+                let first = sentence_at(j) + 1;
+                for (slot, &(_, h)) in sentences[first.min(sentences.len())..]
+                    .iter()
+                    .take(SENTENCES_AFTER)
+                    .enumerate()
+                {
+                    around[SENTENCES_BEFORE + slot] = h.map(|h| with_neighbour(key, h));
+                }
+            }
+            // Before: the sentences up to the last sentence end before the line.
+            if let Some(j) = some(prev_end[start]) {
+                let last = sentence_at(j) + 1;
+                for (slot, &(_, h)) in sentences[last.saturating_sub(SENTENCES_BEFORE)..last]
+                    .iter()
+                    .rev()
+                    .enumerate()
+                {
+                    around[slot] = h.map(|h| with_neighbour(key, h));
                 }
             }
             LineView {
@@ -313,10 +335,18 @@ mod tests {
                 "第三篇文章讲的是教育。学校的老师们今年都很忙，学生也多了起来。",
             ),
         );
-        // The title: the same context after it in both copies, whatever the width.
+        // The title: the same sentences after it in both copies, whatever the width.
         let (ta, tb) = (title_of(&a), title_of(&b));
         assert!(ta.key.is_some() && ta.key == tb.key);
-        assert!(ta.around[2].is_some() && ta.around[2..] == tb.around[2..]);
+        let after = |v: &LineView| -> Vec<u64> {
+            v.around[SENTENCES_BEFORE..]
+                .iter()
+                .flatten()
+                .copied()
+                .collect()
+        };
+        let (aa, ab) = (after(&ta), after(&tb));
+        assert!(aa.iter().any(|k| ab.contains(k)), "{aa:?} {ab:?}");
         // The header sits before the same article in both, so it keys the same too; beside
         // other articles it would not. Its context is that of what follows, not its own.
         let other = format!(
@@ -324,6 +354,45 @@ mod tests {
             "完全不同的内容写在这里。第二句话同样不一样，讲的是天气和交通的情况。"
         );
         assert_eq!(header_of(&a).key, header_of(&other).key);
-        assert_ne!(header_of(&a).around[2..], header_of(&other).around[2..]);
+        let (ha, hother) = (after(&header_of(&a)), after(&header_of(&other)));
+        assert!(ha.iter().all(|k| !hother.contains(k)));
+    }
+
+    #[test]
+    fn a_reprint_under_another_byline_with_a_passage_in_front_shares_sentences_with_its_copies() {
+        // Copies of one wire story: under another byline, after a stray fragment, after a
+        // passage printed twice. Each keeps at least one of the article's sentences beside
+        // its title.
+        let body = [
+            "印度西部周末遭受强风暴雨袭击，部分地区严重淹水。",
+            "救难官员今天表示，总计造成四十三人身亡。",
+            "每年六至九月，季风带来的强风豪雨常导致洪水泛滥成灾。",
+            "印度金融中心孟买亦受到波及，降雨量达两百四十三公厘。",
+            "此次豪雨灾情，半数遇难者遭洪水冲走溺毙。",
+        ];
+        let copies = [
+            format!("上一篇的结尾在这里结束了。\n\n印度西部豪雨成灾\n\n本报讯 记者 陶枫莺\n\n{}\n", body.concat()),
+            format!("另一篇的结尾也在这里结束。\n\n印度西部豪雨成灾\n\n新华社记者 王明\n\n半数遇难者遭洪水冲走溺毙。\n\n{}\n", body.concat()),
+            format!("第三篇的结尾写的是别的事。\n\n印度西部豪雨成灾\n\n{}{}\n", body[3..].concat(), body.concat()),
+        ];
+        let views: Vec<Vec<u64>> = copies
+            .iter()
+            .map(|page| {
+                let i = page
+                    .lines()
+                    .position(|l| l == "印度西部豪雨成灾")
+                    .expect("title");
+                view(page)[i].around[SENTENCES_BEFORE..]
+                    .iter()
+                    .flatten()
+                    .copied()
+                    .collect()
+            })
+            .collect();
+        let shared = views[0]
+            .iter()
+            .filter(|k| views[1].contains(k) && views[2].contains(k))
+            .count();
+        assert!(shared >= 1, "{views:?}");
     }
 }

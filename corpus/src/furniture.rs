@@ -108,10 +108,11 @@ impl LineCounter {
     }
 }
 
-/// Version 2 keys a line with the sentences around it; version 1 keyed it with the lines
-/// beside it, and its counts cannot be added to.
-const COUNTER_MAGIC: &[u8; 8] = b"NPLINES2";
-const OLDER_MAGIC: &[&[u8; 8]] = &[b"NPLINES1"];
+/// Version 3 keys a line with each of the sentences around it; version 2 keyed it with the
+/// one sentence on each side, version 1 with the lines beside it, and their counts cannot
+/// be added to.
+const COUNTER_MAGIC: &[u8; 8] = b"NPLINES3";
+const OLDER_MAGIC: &[&[u8; 8]] = &[b"NPLINES1", b"NPLINES2"];
 
 /// The run's furniture lines, by key, with the documents each was counted on.
 #[derive(Clone, Debug, Default)]
@@ -198,7 +199,8 @@ mod tests {
             resumed.add_document(keys);
         }
         assert_eq!(resumed.to_bytes(), whole.to_bytes());
-        assert!(LineCounter::from_bytes(b"NPLINES2short").is_none());
+        assert!(LineCounter::from_bytes(b"NPLINES3short").is_none());
+        assert!(LineCounter::is_older_format(b"NPLINES2\0\0"));
         assert!(LineCounter::is_older_format(b"NPLINES1\0\0"));
         assert!(LineCounter::from_bytes(b"NPLINES1\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0").is_none());
         assert!(LineCounter::from_bytes(b"something else entirely").is_none());
