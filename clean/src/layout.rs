@@ -195,7 +195,7 @@ fn fills_column(line: &Line, column: Option<usize>) -> bool {
 }
 
 /// A line that could be a heading by its own shape (see the module docs).
-fn heading_shape(line: &str) -> bool {
+pub(crate) fn heading_shape(line: &str) -> bool {
     // Forty characters are at most 160 bytes: longer lines are rejected without counting.
     if line.len() > 160 {
         return false;

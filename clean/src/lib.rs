@@ -220,41 +220,78 @@ pub fn clean(doc: &ingest::Document, options: &CleanOptions) -> Page {
 }
 
 /// Takes the run's furniture lines out of a normalised page, with the blank line after each
-/// so the page keeps its rhythm of gaps.
+/// so the page keeps its rhythm of gaps; `None` when none is. Returns, too, the recurring
+/// lines kept as kickers (see [`kicker_between_articles`]).
 fn strip_furniture(
     normalized: &str,
     furniture: &dyn furniture::Furniture,
     removed: &mut Vec<(usize, Removed, Option<usize>)>,
-) -> Option<String> {
+) -> (Option<String>, Vec<String>) {
+    let views = furniture::view_where(normalized, &|key| furniture.may_be(key));
+    let lines: Vec<&str> = normalized.lines().collect();
+    let counted: Vec<Option<u32>> = views.iter().map(|v| furniture.pages(v)).collect();
+    if counted.iter().all(Option::is_none) {
+        return (None, Vec::new());
+    }
+    let mut kickers = Vec::new();
     let mut out = String::with_capacity(normalized.len());
     let mut skip_blank = false;
-    let mut found = false;
-    let views = furniture::view_where(normalized, &|key| furniture.may_be(key));
-    for (line, view) in normalized.lines().zip(&views) {
+    for (i, line) in lines.iter().enumerate() {
         if skip_blank && line.is_empty() {
             skip_blank = false;
             continue;
         }
         skip_blank = false;
-        if let Some(pages) = furniture.pages(view) {
-            removed.push((
-                0,
-                rule_row(
-                    RemovedKind::Noise,
-                    line.to_string(),
-                    format!("line recurs on {pages} pages of the run"),
-                    "recurring-line".to_string(),
-                ),
-                None,
-            ));
-            skip_blank = true;
-            found = true;
-            continue;
+        if let Some(pages) = counted[i] {
+            if kicker_between_articles(&lines, &counted, i) {
+                kickers.push(line.to_string());
+            } else {
+                removed.push((
+                    0,
+                    rule_row(
+                        RemovedKind::Noise,
+                        line.to_string(),
+                        format!("line recurs on {pages} pages of the run"),
+                        "recurring-line".to_string(),
+                    ),
+                    None,
+                ));
+                skip_blank = true;
+                continue;
+            }
         }
         out.push_str(line);
         out.push('\n');
     }
-    found.then_some(out)
+    (Some(out), kickers)
+}
+
+/// Whether the recurring line `i` is a kicker (`聚焦`, `一线见闻`, `奋进新征程`): a column's
+/// or a series' name over a headline, part of its article however many pages print it. It
+/// stands between articles (after a line of text that stays) and right over a headline with
+/// text under it, and is a few words (no figure, no label): a page's running head opens the
+/// page or holds its date and number, an editor line (`责任编辑：…`) has a label and closes
+/// the page.
+fn kicker_between_articles(lines: &[&str], counted: &[Option<u32>], i: usize) -> bool {
+    let line = lines[i].trim();
+    let n = line.chars().count();
+    let few_words = (2..=10).contains(&n)
+        && !line.contains(|c: char| c.is_ascii_digit() || ('０'..='９').contains(&c))
+        && !line.contains(['：', ':', ' ', '\u{3000}']);
+    if !few_words {
+        return false;
+    }
+    let kept = |k: &usize| !lines[*k].trim().is_empty() && counted[*k].is_none();
+    let before = (0..i).rev().find(|k| !lines[*k].trim().is_empty());
+    let mut after = (i + 1..lines.len()).filter(kept);
+    let (headline, under) = (after.next(), after.next());
+    // (Under a running head that has figures, as the first article's kicker.)
+    let after_text_or_head = before.is_some_and(|k| {
+        kept(&k) || lines[k].contains(|c: char| c.is_ascii_digit() || ('０'..='９').contains(&c))
+    });
+    after_text_or_head
+        && headline.is_some_and(|k| layout::heading_shape(lines[k].trim()))
+        && under.is_some()
 }
 
 /// Cuts the user's patterns and the inline photo credits out of the lines that hold them;
@@ -330,10 +367,13 @@ fn clean_text(
     // article once articles are assembled).
     let mut removed: Vec<(usize, Removed, Option<usize>)> = Vec::new();
     let mut normalized = normalize(text);
+    let mut kickers = Vec::new();
     if let Some(furniture) = furniture.filter(|f| !f.is_empty()) {
-        if let Some(stripped) = strip_furniture(&normalized, furniture, &mut removed) {
+        let (stripped, kept) = strip_furniture(&normalized, furniture, &mut removed);
+        if let Some(stripped) = stripped {
             normalized = stripped;
         }
+        kickers = kept;
     }
     if let Some(cut) = cut_within_lines(&normalized, drop, &mut removed) {
         normalized = cut;
@@ -438,7 +478,7 @@ fn clean_text(
         .enumerate()
         .filter(|(i, _)| copies[*i].is_none())
         .collect();
-    let (articles, locations) = assemble(&kept, fallback, blocks.len());
+    let (articles, locations) = assemble(&kept, fallback, blocks.len(), &kickers);
 
     for (i, copy) in copies.iter().enumerate() {
         if let Some(copy) = copy {
@@ -513,6 +553,7 @@ fn assemble(
     blocks: &[(usize, &Block)],
     fallback: Option<NaiveDate>,
     n_blocks: usize,
+    kickers: &[String],
 ) -> (Vec<Article>, Vec<Option<Location>>) {
     let mut articles: Vec<Article> = Vec::new();
     let mut locations = vec![None; n_blocks];
@@ -589,7 +630,11 @@ fn assemble(
                 match texts.as_slice() {
                     [] => {}
                     [title] => article.title = Some(title.to_string()),
-                    [first, second] if is_kicker(first) => {
+                    [first, second]
+                        if is_kicker(first)
+                            || kickers.iter().any(|k| k == first)
+                            || is_short_over_headline(first, second) =>
+                    {
                         article.kicker = Some(first.to_string());
                         article.title = Some(second.to_string());
                     }
@@ -739,6 +784,13 @@ fn assemble(
 }
 
 /// A kicker labels a series or section: `非凡“十四五”·“厅”说答卷`.
+/// A heading of a few characters over a much longer one (`聚焦` / `…座谈会在长召开`): the
+/// column's or series' name over the headline, not a headline over its deck.
+fn is_short_over_headline(first: &str, second: &str) -> bool {
+    let (a, b) = (first.chars().count(), second.chars().count());
+    a <= 6 && b >= a + 5
+}
+
 fn is_kicker(line: &str) -> bool {
     line.contains(['·', '｜', '|']) || line.ends_with("——")
 }

@@ -163,6 +163,111 @@ fn reprints_keep_their_titles_however_they_are_wrapped_and_furniture_goes() {
     }
 }
 
+/// Pages where each article is reprinted as wire stories are: under another kicker (or
+/// none) and another byline each time, some copies opening with a stray tail of one of their
+/// paragraphs; under a running head with the date and page, over an editor line when
+/// `furnished`. Returns each page's file name with the titles printed on it.
+fn archive_under_other_bylines(
+    dir: &Path,
+    articles: &[(String, Vec<String>)],
+    pages: usize,
+    furnished: bool,
+) -> BTreeMap<String, Vec<String>> {
+    const KICKERS: [&str; 3] = ["聚焦", "一线见闻", "奋进新征程"];
+    const BYLINES: [&str; 4] = [
+        "本报记者 王明",
+        "新华社记者 李华 张强",
+        "湖南日报全媒体记者 周丽",
+        "本报通讯员 陈刚",
+    ];
+    std::fs::create_dir_all(dir).expect("mkdir");
+    let mut printed = BTreeMap::new();
+    for page in 0..pages {
+        let mut text = if furnished {
+            format!(
+                "湖南日报 2026年1月{}日 星期三 第{}版\n\n",
+                page % 28 + 1,
+                page % 4 + 1
+            )
+        } else {
+            String::new()
+        };
+        let mut titles = Vec::new();
+        for k in 0..2 {
+            let (title, paragraphs) =
+                &articles[(page + k * (1 + page / articles.len())) % articles.len()];
+            if titles.contains(title) {
+                continue;
+            }
+            if (page + k) % 4 != 3 {
+                text.push_str(KICKERS[(page * 2 + k) % KICKERS.len()]);
+                text.push_str("\n\n");
+            }
+            text.push_str(title);
+            text.push_str("\n\n");
+            text.push_str(BYLINES[(page + k) % BYLINES.len()]);
+            text.push_str("\n\n");
+            if page % 3 == 1 {
+                // The tail of the last paragraph, printed again at the top.
+                let last: Vec<char> = paragraphs[paragraphs.len() - 1].chars().collect();
+                text.extend(&last[last.len() / 2..]);
+                text.push_str("\n\n");
+            }
+            let width = 12 + (page * 7 + k * 5) % 23;
+            for paragraph in paragraphs {
+                text.push_str(&wrap(paragraph, width));
+                text.push_str("\n\n");
+            }
+            titles.push(title.clone());
+        }
+        if furnished {
+            text.push_str("责任编辑：王晓明\n");
+        }
+        let name = format!("p{page:03}.txt");
+        std::fs::write(dir.join(&name), text).expect("write");
+        printed.insert(name, titles);
+    }
+    printed
+}
+
+#[test]
+fn reprints_under_other_kickers_and_bylines_keep_titles_and_kickers_and_furniture_goes() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let articles = sample_articles(tmp.path());
+    let pages = 40;
+    let (plain, furnished) = (tmp.path().join("plain"), tmp.path().join("furnished"));
+    archive_under_other_bylines(&plain, &articles, pages, false);
+    archive_under_other_bylines(&furnished, &articles, pages, true);
+    let (out_plain, out) = (tmp.path().join("out-plain"), tmp.path().join("out"));
+    run_ok(
+        &[&plain],
+        &out_plain,
+        &["--no-near-dup", "--no-boilerplate"],
+    );
+    run_ok(&[&furnished], &out, &["--no-near-dup"]);
+    // Titles, kickers and text as on the pages without furniture, where nothing is learned.
+    assert_eq!(titles_by_page(&out), titles_by_page(&out_plain));
+    for column in ["title", "kicker", "text"] {
+        assert_eq!(
+            strings(&table(&out, "articles"), column),
+            strings(&table(&out_plain, "articles"), column),
+            "{column}"
+        );
+    }
+    let kickers = strings(&table(&out, "articles"), "kicker");
+    assert!(
+        kickers.iter().flatten().any(|k| k == "一线见闻"),
+        "{kickers:?}"
+    );
+    // The running head and the editor line go, and nothing else: two lines a page.
+    let noise = noise_lines(&out);
+    assert_eq!(noise.len(), pages * 2, "{noise:?}");
+    assert_eq!(
+        noise.iter().filter(|t| *t == "责任编辑：王晓明").count(),
+        pages
+    );
+}
+
 #[test]
 fn articles_repeated_across_documents_name_the_copy_kept_and_count_once() {
     let page = std::fs::read_to_string(root().join(SAMPLE)).expect("sample");
