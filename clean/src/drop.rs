@@ -12,7 +12,39 @@ use regex::Regex;
 pub struct DropPattern {
     name: String,
     regex: Regex,
+    builtin: bool,
 }
+
+/// The lines newsprint takes out of every page unless told not to (`run
+/// --no-builtin-drop`): what web pages and digitised papers print around an article that
+/// no reader of it wants, too rare on any one site for furniture learning to find. Each
+/// matches a whole line, or a bracketed note closing one, never words inside a sentence:
+///
+/// - `editor-line`: `责任编辑：王明`, `（责编：李华）`, `本版编辑：赵敏`, `编辑：孙丽`
+/// - `editor-note`: `（责任编辑：王明）` closing a paragraph
+/// - `statement`: `特别声明：以上文章内容仅代表作者本人观点…` to the end of its line
+/// - `cover-picture`: `题图：网络配图`
+/// - `loading`: `读取内容中，请等待..`
+/// - `save-attachment`: `下载附件保存到相册`
+/// - `markup`: a stray `"/>` left by a scraper
+/// - `original-title`: `原标题：…` (a web page's note of the headline it was first
+///   published under; the body keeps its own copy of any sentence it repeats)
+pub const BUILTIN: [(&str, &str); 8] = [
+    (
+        "editor-line",
+        r"^[（(]?(?:责任编辑|责编|本版编辑|编辑)[:：]\s*[\p{Han}·A-Za-z ]{1,16}[）)]?$",
+    ),
+    (
+        "editor-note",
+        r"[（(](?:责任编辑|责编|编辑)[:：]\s*[\p{Han}·A-Za-z ]{1,16}[）)]$",
+    ),
+    ("statement", r"特别声明[:：]以上.*$"),
+    ("cover-picture", r"^题图[:：].{0,30}$"),
+    ("loading", r"^读取内容中.{0,12}$"),
+    ("save-attachment", r"^下载附件.{0,12}$"),
+    ("markup", r#"^["'“”]?\s*/\s*>$"#),
+    ("original-title", r"^原标题[:：].*$"),
+];
 
 impl DropPattern {
     /// Compiles `pattern`; the error names what is wrong with it.
@@ -20,10 +52,31 @@ impl DropPattern {
         Ok(DropPattern {
             name: name.to_string(),
             regex: Regex::new(pattern)?,
+            builtin: false,
         })
     }
 
-    /// The name the `removed` rows give (`pattern:NAME`).
+    /// The patterns of [`BUILTIN`].
+    pub fn builtin() -> Vec<DropPattern> {
+        BUILTIN
+            .iter()
+            .filter_map(|(name, pattern)| {
+                // (Tested to compile: `every_builtin_pattern_finds_its_line_and_no_prose`.)
+                Regex::new(pattern).ok().map(|regex| DropPattern {
+                    name: name.to_string(),
+                    regex,
+                    builtin: true,
+                })
+            })
+            .collect()
+    }
+
+    /// Whether this is one of newsprint's own patterns ([`BUILTIN`]).
+    pub fn is_builtin(&self) -> bool {
+        self.builtin
+    }
+
+    /// The name the `removed` rows give (`pattern:NAME`, `builtin:NAME`).
     pub fn name(&self) -> &str {
         &self.name
     }
@@ -46,6 +99,52 @@ impl DropPattern {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_builtin_pattern_finds_its_line_and_no_prose() {
+        let builtin = DropPattern::builtin();
+        assert_eq!(builtin.len(), BUILTIN.len(), "every pattern compiles");
+        let found = |line: &str| -> Vec<String> {
+            builtin
+                .iter()
+                .filter(|p| !p.spans(line).is_empty())
+                .map(|p| p.name().to_string())
+                .collect()
+        };
+        for (line, name) in [
+            ("责任编辑：王明", "editor-line"),
+            ("（责编：李华）", "editor-line"),
+            ("本版编辑：赵敏", "editor-line"),
+            ("编辑：孙丽", "editor-line"),
+            ("全文完。（责任编辑：王明）", "editor-note"),
+            (
+                "特别声明：以上文章内容仅代表作者本人观点，不代表新浪网观点或立场。",
+                "statement",
+            ),
+            ("题图：网络配图", "cover-picture"),
+            ("读取内容中，请等待..", "loading"),
+            ("下载附件保存到相册", "save-attachment"),
+            ("\"/>", "markup"),
+            ("原标题：凯迪拉克XT5降价促销", "original-title"),
+        ] {
+            // (The first that matches cuts it.)
+            assert_eq!(
+                found(line).first().map(String::as_str),
+                Some(name),
+                "{line}"
+            );
+        }
+        for prose in [
+            "他担任责任编辑多年，经手的稿件数以千计。",
+            "编辑部的同事们说，新版面更清楚了。",
+            "记者看到，题图是一张老照片。",
+            "他表示，读取内容中的错误已经修复。",
+            "原标题中的错别字已经更正。",
+            "我们需要下载附件后再核对。",
+        ] {
+            assert!(found(prose).is_empty(), "{prose}: {:?}", found(prose));
+        }
+    }
 
     #[test]
     fn a_pattern_finds_its_spans_and_a_bad_one_says_why() {

@@ -316,13 +316,27 @@ fn cut_within_lines(
             let mut from = 0;
             for span in spans {
                 kept.push_str(&cut[from..span.start]);
+                let (reason, method) = if pattern.is_builtin() {
+                    (
+                        format!(
+                            "a line pages print around an article ({}, newsprint's own list; run --no-builtin-drop keeps it)",
+                            pattern.name()
+                        ),
+                        format!("builtin:{}", pattern.name()),
+                    )
+                } else {
+                    (
+                        format!("matches the pattern {} given to the run", pattern.name()),
+                        format!("pattern:{}", pattern.name()),
+                    )
+                };
                 removed.push((
                     0,
                     rule_row(
                         RemovedKind::Noise,
                         cut[span.clone()].to_string(),
-                        format!("matches the pattern {} given to the run", pattern.name()),
-                        format!("pattern:{}", pattern.name()),
+                        reason,
+                        method,
                     ),
                     None,
                 ));

@@ -103,6 +103,7 @@ pub fn settings(run: &RunArgs) -> toml::Table {
         int(u64::from(run.boilerplate_min_docs)),
     );
     put("no_boilerplate", Some(Value::Boolean(run.no_boilerplate)));
+    put("no_builtin_drop", Some(Value::Boolean(run.no_builtin_drop)));
     put(
         "entities",
         Some(Value::String(run.entities.as_str().to_string())),

@@ -176,6 +176,13 @@ pub struct RunArgs {
     #[arg(long, value_name = "NAME=PATTERN", value_parser = parse_drop)]
     pub drop: Vec<clean::DropPattern>,
 
+    /// Keep the lines newsprint takes out of every page by its own list (`removed` method
+    /// `builtin:NAME`): editor lines (`责任编辑：…`, `（责编：…）`), a site's statement
+    /// (`特别声明：以上…`), `题图：…`, `读取内容中…`, `下载附件…`, a stray `"/>` and
+    /// `原标题：…` (the list: docs/schema.md, `removed`).
+    #[arg(long)]
+    pub no_builtin_drop: bool,
+
     /// Do not follow symbolic links inside input folders: each is a `documents` row with
     /// status error naming where it points, and nothing outside the named folders is read.
     #[arg(long)]
@@ -521,7 +528,14 @@ pub fn run(args: RunArgs) -> Result<ExitCode> {
         clean: clean::CleanOptions {
             fallback_date: args.published_date,
             furniture: learned_furniture,
-            drop: args.drop.clone(),
+            drop: if args.no_builtin_drop {
+                args.drop.clone()
+            } else {
+                clean::DropPattern::builtin()
+                    .into_iter()
+                    .chain(args.drop.iter().cloned())
+                    .collect()
+            },
         },
         extractor: crate::pipeline::extractor(args.entities),
         detected,
@@ -665,6 +679,7 @@ fn recorded_options(
             args.drop.iter().map(|d| (d.name(), d.pattern())).collect();
         put("drop", serde_json::json!(drop));
     }
+    put("builtin_drop", serde_json::json!(!args.no_builtin_drop));
     put(
         "boilerplate_min_docs",
         serde_json::json!((!args.no_boilerplate).then_some(args.boilerplate_min_docs)),
