@@ -20,7 +20,8 @@ pub struct DropPattern {
 /// no reader of it wants, too rare on any one site for furniture learning to find. Each
 /// matches a whole line, or a bracketed note closing one, never words inside a sentence:
 ///
-/// - `editor-line`: `责任编辑：王明`, `（责编：李华）`, `本版编辑：赵敏`, `编辑：孙丽`
+/// - `editor-line`: `责任编辑：王明`, `责任编辑 王明`, `（责编：李华）`, `本版编辑：赵敏`,
+///   `编辑：孙丽`
 /// - `editor-note`: `（责任编辑：王明）` closing a paragraph
 /// - `statement`: `特别声明：以上文章内容仅代表作者本人观点…` to the end of its line
 /// - `cover-picture`: `题图：网络配图`
@@ -32,7 +33,7 @@ pub struct DropPattern {
 pub const BUILTIN: [(&str, &str); 8] = [
     (
         "editor-line",
-        r"^[（(]?(?:责任编辑|责编|本版编辑|编辑)[:：]\s*[\p{Han}·A-Za-z ]{1,16}[）)]?$",
+        r"^[（(]?(?:(?:责任编辑|责编|本版编辑)[:：\s]|编辑[:：])\s*[\p{Han}·A-Za-z ]{1,16}[）)]?$",
     ),
     (
         "editor-note",
@@ -115,6 +116,7 @@ mod tests {
             ("责任编辑：王明", "editor-line"),
             ("（责编：李华）", "editor-line"),
             ("本版编辑：赵敏", "editor-line"),
+            ("责任编辑 王晓明", "editor-line"),
             ("编辑：孙丽", "editor-line"),
             ("全文完。（责任编辑：王明）", "editor-note"),
             (

@@ -280,23 +280,35 @@ pub(crate) fn is_credit(line: &str) -> bool {
     false
 }
 
+/// Whether a credit line opens with its caption: the picture named (`▲…`, `图为…`) or a
+/// sentence closed before the credit (`代表们在会上发言。 记者 刘强 摄`).
+fn carries_caption(credit: &str) -> bool {
+    PICTURE_OPENERS.iter().any(|o| credit.starts_with(o))
+        || credit
+            .trim_end_matches(['）', ')'])
+            .rfind(['。', '！', '？'])
+            .is_some_and(|at| at > 0)
+}
+
+/// How a caption names its picture (`图为…`, `上图：…`, `▲…`).
+const PICTURE_OPENERS: [&str; 8] = [
+    "图为",
+    "图：",
+    "图:",
+    "上图：",
+    "下图：",
+    "左图：",
+    "右图：",
+    "▲",
+];
+
 /// A line that is one whole sentence naming a picture (`图为长沙新建成的物流中心。`,
 /// `图：代表们在会场外合影。`): short, opened by the picture words, closed by its only
 /// sentence end. A wrap that happens to begin with `图为` runs on past its sentence
 /// (`图为率先推出项目。新网页…`) or stops mid-sentence, and is not one.
 fn is_picture_sentence(line: &str) -> bool {
-    const OPENERS: [&str; 8] = [
-        "图为",
-        "图：",
-        "图:",
-        "上图：",
-        "下图：",
-        "左图：",
-        "右图：",
-        "▲",
-    ];
     let n = line.chars().count();
-    OPENERS.iter().any(|o| line.starts_with(o))
+    PICTURE_OPENERS.iter().any(|o| line.starts_with(o))
         && (6..=60).contains(&n)
         && ends_sentence(line)
         && line.matches(['。', '！', '？', '!', '?']).count() <= 1
@@ -309,6 +321,17 @@ fn find_captions(lines: &[Line], ordinary_gap: usize, roles: &mut [Role], cuts: 
             continue;
         }
         roles[i] = Role::Credit;
+        // A credit line that carries its caption (`▲图为…。 记者 刘强 摄`) takes no line
+        // above it.
+        if carries_caption(lines[i].text) {
+            cuts.push(Cut {
+                kind: CutKind::Credit,
+                text: lines[i].text.to_string(),
+                reason: "photo credit",
+                method: "credit-rule",
+            });
+            continue;
+        }
         // The caption is what stands between the credit and the hard break before it, at
         // most three lines; with no such break, only a short line right before it.
         let mut start = i;
@@ -359,7 +382,7 @@ fn find_captions(lines: &[Line], ordinary_gap: usize, roles: &mut [Role], cuts: 
         let line = &lines[i];
         // Starting a line, not in the middle of a sentence a wrap cut (`…全球分布` /
         // `图为率先推出项目。`).
-        let picture_words = (line.text.starts_with("图为") || line.text.starts_with("图："))
+        let picture_words = PICTURE_OPENERS.iter().any(|o| line.text.starts_with(o))
             && (lines[i - 1].terminated
                 || line.gap > ordinary_gap
                 || is_picture_sentence(line.text));

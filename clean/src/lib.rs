@@ -34,6 +34,7 @@ mod inline_credit;
 mod layout;
 mod normalize;
 mod record_fields;
+mod running_head;
 
 use chrono::NaiveDate;
 
@@ -42,7 +43,7 @@ pub use dedup::shingle_hashes;
 pub use normalize::normalize;
 
 use chars::ends_sentence;
-pub use drop::DropPattern;
+pub use drop::{DropPattern, BUILTIN};
 use layout::{Block, BlockKind, CutKind};
 
 /// Options for [`clean()`].
@@ -55,6 +56,9 @@ pub struct CleanOptions {
     pub furniture: Option<std::sync::Arc<dyn furniture::Furniture>>,
     /// The user's patterns of text to take out (see [`DropPattern`]); taken out as `noise`.
     pub drop: Vec<DropPattern>,
+    /// Keep what newsprint's own rules take out as `noise` (`run --no-builtin-drop`): a
+    /// page's running head (`running-head-rule`) and the lines of [`drop::BUILTIN`].
+    pub no_builtin: bool,
 }
 
 /// A cleaned page.
@@ -64,7 +68,8 @@ pub struct Page {
     pub articles: Vec<Article>,
     /// Every passage taken out of the text, in page order.
     pub removed: Vec<Removed>,
-    /// The page's date: the first dateline's, else the input's or the fallback date.
+    /// The page's date: the first dateline's, else the input's, the running head's or the
+    /// fallback date.
     pub published_date: Option<NaiveDate>,
     /// Characters of the decoded input.
     pub chars_in: u64,
@@ -205,12 +210,15 @@ impl RemovedKind {
 
 /// Cleans one decoded document. Documents without text give an empty page.
 pub fn clean(doc: &ingest::Document, options: &CleanOptions) -> Page {
-    let fallback = doc.published_date.or(options.fallback_date);
     let mut page = clean_text(
         &doc.text,
-        fallback,
+        Dates {
+            own: doc.published_date,
+            fallback: options.fallback_date,
+        },
         options.furniture.as_deref(),
         &options.drop,
+        !options.no_builtin,
     );
     if let Some(fields) = &doc.fields {
         record_fields::apply(&mut page.articles, fields);
@@ -225,6 +233,7 @@ pub fn clean(doc: &ingest::Document, options: &CleanOptions) -> Page {
 fn strip_furniture(
     normalized: &str,
     furniture: &dyn furniture::Furniture,
+    under_head: bool,
     removed: &mut Vec<(usize, Removed, Option<usize>)>,
 ) -> (Option<String>, Vec<String>) {
     let views = furniture::view_where(normalized, &|key| furniture.may_be(key));
@@ -243,7 +252,7 @@ fn strip_furniture(
         }
         skip_blank = false;
         if let Some(pages) = counted[i] {
-            if kicker_between_articles(&lines, &counted, i) {
+            if kicker_between_articles(&lines, &counted, i, under_head) {
                 kickers.push(line.to_string());
             } else {
                 removed.push((
@@ -270,9 +279,14 @@ fn strip_furniture(
 /// or a series' name over a headline, part of its article however many pages print it. It
 /// stands between articles (after a line of text that stays) and right over a headline with
 /// text under it, and is a few words (no figure, no label): a page's running head opens the
-/// page or holds its date and number, an editor line (`责任编辑：…`) has a label and closes
-/// the page.
-fn kicker_between_articles(lines: &[&str], counted: &[Option<u32>], i: usize) -> bool {
+/// page (unless the running-head rule took it off: `under_head`) or holds its date and
+/// number, an editor line (`责任编辑：…`) has a label and closes the page.
+fn kicker_between_articles(
+    lines: &[&str],
+    counted: &[Option<u32>],
+    i: usize,
+    under_head: bool,
+) -> bool {
     let line = lines[i].trim();
     let n = line.chars().count();
     let few_words = (2..=10).contains(&n)
@@ -285,10 +299,15 @@ fn kicker_between_articles(lines: &[&str], counted: &[Option<u32>], i: usize) ->
     let before = (0..i).rev().find(|k| !lines[*k].trim().is_empty());
     let mut after = (i + 1..lines.len()).filter(kept);
     let (headline, under) = (after.next(), after.next());
-    // (Under a running head that has figures, as the first article's kicker.)
-    let after_text_or_head = before.is_some_and(|k| {
-        kept(&k) || lines[k].contains(|c: char| c.is_ascii_digit() || ('０'..='９').contains(&c))
-    });
+    // (Under a running head that has figures, or one taken off the page already, as the
+    // first article's kicker.)
+    let after_text_or_head = match before {
+        Some(k) => {
+            kept(&k)
+                || lines[k].contains(|c: char| c.is_ascii_digit() || ('０'..='９').contains(&c))
+        }
+        None => under_head,
+    };
     after_text_or_head
         && headline.is_some_and(|k| layout::heading_shape(lines[k].trim()))
         && under.is_some()
@@ -298,6 +317,7 @@ fn kicker_between_articles(lines: &[&str], counted: &[Option<u32>], i: usize) ->
 /// `None` when no line does.
 fn cut_within_lines(
     normalized: &str,
+    builtin: &[DropPattern],
     drop: &[DropPattern],
     removed: &mut Vec<(usize, Removed, Option<usize>)>,
 ) -> Option<String> {
@@ -307,7 +327,7 @@ fn cut_within_lines(
     let mut offset = 0;
     for line in normalized.split('\n') {
         let mut cut = std::borrow::Cow::Borrowed(line);
-        for pattern in drop {
+        for pattern in builtin.iter().chain(drop) {
             let spans = pattern.spans(&cut);
             if spans.is_empty() {
                 continue;
@@ -371,25 +391,82 @@ fn cut_within_lines(
     })
 }
 
+/// Where a page's date comes from: the document's own (a record's field), else the date its
+/// running head prints, else the run's fallback.
+#[derive(Clone, Copy, Debug, Default)]
+struct Dates {
+    own: Option<NaiveDate>,
+    fallback: Option<NaiveDate>,
+}
+
+impl From<Option<NaiveDate>> for Dates {
+    fn from(fallback: Option<NaiveDate>) -> Self {
+        Dates {
+            own: None,
+            fallback,
+        }
+    }
+}
+
 fn clean_text(
     text: &str,
-    fallback: Option<NaiveDate>,
+    dates: impl Into<Dates>,
     furniture: Option<&dyn furniture::Furniture>,
     drop: &[DropPattern],
+    builtin: bool,
 ) -> Page {
+    static BUILTIN_DROPS: std::sync::OnceLock<Vec<DropPattern>> = std::sync::OnceLock::new();
+    let dates = dates.into();
+    let builtin_drops: &[DropPattern] = if builtin {
+        BUILTIN_DROPS.get_or_init(DropPattern::builtin)
+    } else {
+        &[]
+    };
     // Each removed passage with its line, and the block holding the kept copy (placed in an
     // article once articles are assembled).
     let mut removed: Vec<(usize, Removed, Option<usize>)> = Vec::new();
     let mut normalized = normalize(text);
+    let heads = if builtin {
+        running_head::running_heads(&normalized)
+    } else {
+        Vec::new()
+    };
+    // Whether the page's first line was its running head: a kicker may open what is left.
+    let under_head = heads
+        .first()
+        .is_some_and(|&h| normalized.lines().position(|l| !l.trim().is_empty()) == Some(h));
+    let mut head_date = None;
+    if !heads.is_empty() {
+        let mut kept = String::with_capacity(normalized.len());
+        for (i, line) in normalized.lines().enumerate() {
+            if heads.contains(&i) {
+                head_date = head_date.or_else(|| running_head::date(line));
+                removed.push((
+                    0,
+                    rule_row(
+                        RemovedKind::Noise,
+                        line.to_string(),
+                        "the page's running head (paper, date, page)".to_string(),
+                        "running-head-rule".to_string(),
+                    ),
+                    None,
+                ));
+            } else {
+                kept.push_str(line);
+                kept.push('\n');
+            }
+        }
+        normalized = kept;
+    }
     let mut kickers = Vec::new();
     if let Some(furniture) = furniture.filter(|f| !f.is_empty()) {
-        let (stripped, kept) = strip_furniture(&normalized, furniture, &mut removed);
+        let (stripped, kept) = strip_furniture(&normalized, furniture, under_head, &mut removed);
         if let Some(stripped) = stripped {
             normalized = stripped;
         }
         kickers = kept;
     }
-    if let Some(cut) = cut_within_lines(&normalized, drop, &mut removed) {
+    if let Some(cut) = cut_within_lines(&normalized, builtin_drops, drop, &mut removed) {
         normalized = cut;
     }
     let (mut blocks, cuts) = layout::layout(&normalized);
@@ -492,6 +569,7 @@ fn clean_text(
         .enumerate()
         .filter(|(i, _)| copies[*i].is_none())
         .collect();
+    let fallback = dates.own.or(head_date).or(dates.fallback);
     let (articles, locations) = assemble(&kept, fallback, blocks.len(), &kickers);
 
     for (i, copy) in copies.iter().enumerate() {
@@ -601,6 +679,37 @@ fn assemble(
             (i + 1..group_end).find(|&k| blocks[k].1.gap >= 2 && blocks[k].1.gap > paragraph_gap)
         {
             group_end = k;
+        }
+        // A byline over a headline signs the article above it (`文/赵敏 图/孙伟` closing
+        // it): an article's own byline stands under its headline.
+        if let Some(last) = articles.last_mut() {
+            let signs_above = blocks[i].1.kind == BlockKind::Byline
+                && blocks[i..group_end]
+                    .iter()
+                    .skip(1)
+                    .any(|b| b.1.kind == BlockKind::Heading)
+                && !last.paragraphs.is_empty();
+            if signs_above {
+                let (idx, block) = blocks[i];
+                match &mut last.byline {
+                    Some(byline) => {
+                        byline.push(' ');
+                        byline.push_str(&block.text);
+                    }
+                    None => last.byline = Some(block.text.clone()),
+                }
+                for name in byline::parse_byline(&block.text).unwrap_or_default() {
+                    if !last.authors.contains(&name) {
+                        last.authors.push(name);
+                    }
+                }
+                locations[idx] = Some(Location {
+                    article: articles.len() as u32 - 1,
+                    paragraph: None,
+                });
+                i += 1;
+                continue;
+            }
         }
         if group_end > i {
             let group = &blocks[i..group_end];
@@ -806,7 +915,10 @@ fn is_short_over_headline(first: &str, second: &str) -> bool {
 }
 
 fn is_kicker(line: &str) -> bool {
-    line.contains(['·', '｜', '|']) || line.ends_with("——")
+    line.contains(['·', '｜', '|'])
+        || line.ends_with("——")
+        // A column's name in lenticular brackets over the headline (`【聚焦两会】`).
+        || (line.starts_with('【') && line.ends_with('】') && line.chars().count() <= 14)
 }
 
 #[cfg(test)]
@@ -814,7 +926,7 @@ mod tests {
     use super::*;
 
     fn page(text: &str) -> Page {
-        clean_text(text, NaiveDate::from_ymd_opt(2026, 1, 21), None, &[])
+        clean_text(text, NaiveDate::from_ymd_opt(2026, 1, 21), None, &[], true)
     }
 
     /// Every sentence of `text` survives in the page's articles, or was removed as a
@@ -1015,6 +1127,58 @@ mod tests {
             }
             assert_every_sentence_kept_once(&text);
         }
+    }
+
+    #[test]
+    fn a_page_of_indented_paragraphs_without_blank_lines_reads_as_printed() {
+        // The commonest layout of digitised papers: paragraphs opened with `　　`, no blank
+        // line anywhere; a running head, a kicker in 【】, a deck, a ■ byline, a ▲ caption
+        // with its credit, a 文/图 signature closing the article, a 上图 caption, an editor
+        // note.
+        let text = "人民日报 2003年3月12日 星期三 第4版\n【聚焦两会】\n代表委员热议政府工作报告\n——“发展才是硬道理”\n■本报记者 王明 李华\n　　本报北京3月11日电 十届全国人大一次会议今天上午在人民大会堂举行第三次全体会议，\n听取全国人大常委会工作报告。代表们在分组审议时表示，过去五年国民经济保持了较快增\n长，人民生活水平明显提高。\n　　来自湖南的代表张建国说，报告实事求是，令人鼓舞。\n▲图为代表们在分组会上发言。 本报记者 刘强 摄\n　　来自广东的代表陈志强认为，要继续深化改革，扩大开放。\n文/赵敏 图/孙伟\n春耕时节农机忙\n　　新华社长沙3月11日电（记者 周丽）眼下正值春耕备耕关键时期，湖南各地农机手忙着\n检修机具、翻耕土地，田间地头一派繁忙景象。\n上图：农机手在田间作业。\n　　省农业厅有关负责人表示，将加大农机购置补贴力度。\n（责任编辑：孙丽）\n";
+        let page = clean_text(text, NaiveDate::from_ymd_opt(2003, 3, 12), None, &[], true);
+        let [first, second] = page.articles.as_slice() else {
+            panic!("two articles: {:?}", page.articles);
+        };
+        assert_eq!(first.kicker.as_deref(), Some("【聚焦两会】"));
+        assert_eq!(first.title.as_deref(), Some("代表委员热议政府工作报告"));
+        assert_eq!(first.subtitle.as_deref(), Some("“发展才是硬道理”"));
+        assert_eq!(first.authors, ["王明", "李华", "赵敏", "孙伟"]);
+        assert_eq!(first.paragraphs.len(), 3, "{:?}", first.paragraphs);
+        assert!(first.paragraphs[0].text.ends_with("人民生活水平明显提高。"));
+        assert_eq!(second.title.as_deref(), Some("春耕时节农机忙"));
+        assert_eq!(second.authors, ["周丽"]);
+        assert_eq!(second.paragraphs.len(), 2, "{:?}", second.paragraphs);
+        let removed: Vec<(&str, &str)> = page
+            .removed
+            .iter()
+            .map(|r| (r.text.as_str(), r.method.as_str()))
+            .collect();
+        for (text, method) in [
+            ("人民日报 2003年3月12日 星期三 第4版", "running-head-rule"),
+            ("上图：农机手在田间作业。", "caption-rule"),
+            ("（责任编辑：孙丽）", "builtin:editor-line"),
+        ] {
+            assert!(removed.contains(&(text, method)), "{text}: {removed:?}");
+        }
+    }
+
+    #[test]
+    fn a_running_head_dates_the_page_without_a_date_of_its_own() {
+        let text = "南方日报 2003年1月22日 星期三 第9版\n\n海南加快建设重点项目\n\n全省今年计划投资一百亿元，提升基础设施水平。\n";
+        let page = clean_text(text, NaiveDate::from_ymd_opt(2026, 1, 21), None, &[], true);
+        assert_eq!(page.published_date, NaiveDate::from_ymd_opt(2003, 1, 22));
+        assert_eq!(
+            page.articles[0].published_date,
+            NaiveDate::from_ymd_opt(2003, 1, 22)
+        );
+        // A record's own date comes first.
+        let own = Dates {
+            own: NaiveDate::from_ymd_opt(2003, 2, 1),
+            fallback: None,
+        };
+        let page = clean_text(text, own, None, &[], true);
+        assert_eq!(page.published_date, NaiveDate::from_ymd_opt(2003, 2, 1));
     }
 
     #[test]

@@ -143,6 +143,7 @@ fn sample_pages(root: &str) -> Vec<clean::Page> {
         fallback_date: chrono::NaiveDate::from_ymd_opt(2026, 1, 21),
         furniture: None,
         drop: Vec::new(),
+        no_builtin: false,
     };
     ingest::read(sources, ingest::ReadOptions::default())
         .map(|raw| ingest::decode(raw, &ingest::DecodeOptions::default()))

@@ -130,6 +130,7 @@ pub(crate) fn bench_stages(extractor: extract::Extractor) -> Stages {
             fallback_date: chrono::NaiveDate::from_ymd_opt(2026, 1, 21),
             furniture: None,
             drop: Vec::new(),
+            no_builtin: false,
         },
         extractor,
         detected: Default::default(),

@@ -358,6 +358,7 @@ pub fn score_page(
                 .and_then(|d| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").ok()),
             furniture: None,
             drop: drop.to_vec(),
+            no_builtin: false,
         },
     );
 

@@ -176,10 +176,11 @@ pub struct RunArgs {
     #[arg(long, value_name = "NAME=PATTERN", value_parser = parse_drop)]
     pub drop: Vec<clean::DropPattern>,
 
-    /// Keep the lines newsprint takes out of every page by its own list (`removed` method
-    /// `builtin:NAME`): editor lines (`责任编辑：…`, `（责编：…）`), a site's statement
-    /// (`特别声明：以上…`), `题图：…`, `读取内容中…`, `下载附件…`, a stray `"/>` and
-    /// `原标题：…` (the list: docs/schema.md, `removed`).
+    /// Keep what newsprint's own rules take out of every page: a page's running head
+    /// (`人民日报 2003年3月12日 星期三 第4版`, method `running-head-rule`, whose date dates the
+    /// page) and the lines of its list (method `builtin:NAME`): editor lines (`责任编辑：…`,
+    /// `（责编：…）`), a site's statement (`特别声明：以上…`), `题图：…`, `读取内容中…`,
+    /// `下载附件…`, a stray `"/>` and `原标题：…` (docs/schema.md, `removed`).
     #[arg(long)]
     pub no_builtin_drop: bool,
 
@@ -528,14 +529,8 @@ pub fn run(args: RunArgs) -> Result<ExitCode> {
         clean: clean::CleanOptions {
             fallback_date: args.published_date,
             furniture: learned_furniture,
-            drop: if args.no_builtin_drop {
-                args.drop.clone()
-            } else {
-                clean::DropPattern::builtin()
-                    .into_iter()
-                    .chain(args.drop.iter().cloned())
-                    .collect()
-            },
+            drop: args.drop.clone(),
+            no_builtin: args.no_builtin_drop,
         },
         extractor: crate::pipeline::extractor(args.entities),
         detected,
