@@ -173,14 +173,21 @@ fn headline_before_text(
 ) -> bool {
     let line = &lines[i];
     let opens = prev.is_none_or(|p| lines[p].terminated && line.gap >= ordinary_gap + 2);
-    if !opens || lines[next].gap == 0 || lines[next].width < line.width * 2 {
+    // Over a byline (`环境教育，刻不容缓` / `本报讯 记者 高琳馥`), or over text far longer.
+    let over_byline = parse_byline(lines[next].text).is_some();
+    if !opens || lines[next].gap == 0 || !over_byline && lines[next].width < line.width * 2 {
         return false;
     }
     let n = line.text.chars().count();
-    if !(4..=40).contains(&n) || line.text.contains('。') || !is_balanced(line.text) {
+    // The first line of a page over a blank line and its text is the headline whatever
+    // script it is in (`Apple unveils new iPhone lineup`); elsewhere it must read as Chinese.
+    let first = prev.is_none();
+    let longest = if first { 80 } else { 40 };
+    if !(4..=longest).contains(&n) || line.text.contains('。') || !is_balanced(line.text) {
         return false;
     }
-    !ends_mid_clause(line.text) && line.text.chars().filter(|&c| is_han(c)).count() * 2 >= n
+    !ends_mid_clause(line.text)
+        && (first || line.text.chars().filter(|&c| is_han(c)).count() * 2 >= n)
 }
 
 /// Whether a line stops on a comma, an enumeration comma, a semicolon or a colon: what
@@ -203,6 +210,19 @@ pub(crate) fn heading_shape(line: &str) -> bool {
     let n = line.chars().count();
     if !(2..=40).contains(&n) || !line.chars().any(is_han) {
         return false;
+    }
+    // A telephone or account number (seven digits and more, dashes aside) is a line of
+    // text (`捐赠电话为010-65139999(24小时值班)`), never a headline.
+    let mut digits = 0;
+    for c in line.chars() {
+        match c {
+            '0'..='9' => digits += 1,
+            '-' | '－' | ' ' => {}
+            _ => digits = 0,
+        }
+        if digits >= 7 {
+            return false;
+        }
     }
     if ends_mid_clause(line) || ends_sentence(line) {
         return false;
@@ -477,10 +497,13 @@ fn find_headings(lines: &[Line], ordinary_gap: usize, column: Option<usize>, rol
                         && lines[n].terminated
                         && column.is_some_and(|w| lines[n].width < w)
                 };
+                // (A wrap runs on in a line no wider than its own column: a short line over
+                // a far longer one is a headline over its text, `凯迪拉克xt5` / `2018年…`.)
                 let number_cut = |n: usize| {
                     lines[n].gap <= ordinary_gap
                         && line.text.ends_with(|c: char| c.is_ascii_digit())
                         && lines[n].text.starts_with(|c: char| c.is_ascii_digit())
+                        && lines[n].width <= line.width * 2
                 };
                 let wraps_on = !furniture_next
                     && next.is_some_and(|n| {
@@ -823,6 +846,17 @@ mod tests {
     }
 
     #[test]
+    fn a_telephone_or_account_number_is_no_heading() {
+        for line in [
+            "中国红十字总会捐赠电话为010-65139999(24小时值班）",
+            "帐号：中国工商银行东四南分理处02000010090144132-52",
+        ] {
+            assert!(!heading_shape(line), "{line}");
+        }
+        assert!(heading_shape("2008年北京奥运会倒计时100天"));
+    }
+
+    #[test]
     fn heading_shapes() {
         for heading in [
             "破局：剥离社会事务，聚焦主业",
@@ -880,6 +914,46 @@ mod tests {
             assert_eq!(cuts[0].text, "图为浏阳一处产业园区。");
             assert_eq!(cuts[0].kind, CutKind::Caption);
         }
+    }
+
+    #[test]
+    fn a_web_texts_first_line_over_its_text_is_the_headline_whatever_it_holds() {
+        let body = "据当地媒体报道，事故发生后，救援人员迅速赶到现场展开搜救。截至记者发稿时，已有三人被救出。当地政府表示，将全力做好伤员救治和善后工作。";
+        for title in [
+            "这家店的牛肉面太好吃了！",
+            "周末去哪儿玩~",
+            "房价还会涨吗？专家这样说",
+            "【热点】多地出台新政稳楼市",
+            "湘潭哪里的米粉最好吃_百度贴吧",
+            "Apple unveils new iPhone lineup",
+            "环境教育，刻不容缓",
+            "凯迪拉克xt5",
+        ] {
+            for text in [
+                body.to_string(),
+                format!("2018年最值得购买的豪华SUV之一，{body}"),
+            ] {
+                let (blocks, _) = layout(&format!("{title}\n\n{text}\n"));
+                let kinds: Vec<_> = blocks.iter().map(|b| (b.kind, b.text.as_str())).collect();
+                assert_eq!(
+                    kinds,
+                    [
+                        (BlockKind::Heading, title),
+                        (BlockKind::Paragraph, text.as_str())
+                    ],
+                    "{title}"
+                );
+            }
+        }
+        // Over a byline, a headline with a comma on a page with a blank line after every line.
+        let (blocks, _) = layout(&format!(
+            "环境教育，刻不容缓\n\n本报讯 记者 高琳馥 严艺希 尹英嘉\n\n{body}\n"
+        ));
+        let kinds: Vec<_> = blocks.iter().map(|b| b.kind).collect();
+        assert_eq!(
+            kinds,
+            [BlockKind::Heading, BlockKind::Byline, BlockKind::Paragraph]
+        );
     }
 
     #[test]
