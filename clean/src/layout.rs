@@ -517,8 +517,33 @@ fn find_headings(lines: &[Line], ordinary_gap: usize, column: Option<usize>, rol
                 // still a title there.
                 let set_apart = line.gap >= ordinary_gap + 2
                     && prev.is_none_or(|p| lines[p].terminated || roles[p] != Role::Body);
+                // A page may set its articles in columns of different widths: a line as wide
+                // as the lines that run on under it (in characters, or in display width) is
+                // the first line of their column, whatever the page's commonest column.
+                let n_chars = line.text.chars().count();
+                let local = |k: usize| {
+                    lines[k].text.chars().count() == n_chars
+                        || lines[k].width.abs_diff(line.width) <= 1
+                };
+                let soft = |k: usize| lines[k].gap <= ordinary_gap || cut_between(k);
+                // (Columns are ten characters and more: a short title and its deck may match.)
+                let local_wrap = !furniture_next
+                    && n_chars >= 10
+                    && next.is_some_and(|n| {
+                        soft(n)
+                            && local(n)
+                            && !lines[n].terminated
+                            && (!lines[n].heading_shape
+                                || lines.get(n + 1).is_some_and(|_| {
+                                    soft(n + 1)
+                                        && (local(n + 1)
+                                            || lines[n + 1].terminated
+                                                && lines[n + 1].width < line.width)
+                                }))
+                    });
                 let cut_number = next.is_some_and(number_cut);
-                if set_apart || !(cut_number || column_full(line, column) && wraps_on) {
+                if set_apart || !(cut_number || column_full(line, column) && wraps_on || local_wrap)
+                {
                     roles[i] = Role::Heading;
                 }
             }
@@ -843,6 +868,23 @@ mod tests {
         ] {
             assert!(!is_credit(text), "{text}");
         }
+    }
+
+    #[test]
+    fn an_article_set_in_a_narrower_column_than_the_pages_wraps_on() {
+        // Most of the page is set 15 characters wide; one article 13, its paragraph opening
+        // with a line of no punctuation after a finished one.
+        let wide = "外长唐纳说，北韩的行为恶劣，将无\n\n法取得更多的援助，澳洲也不会给予\n\n北韩任何让步，各国应当共同努力，\n\n让北韩相信，恶劣行为不会得到任何\n\n回报。\n\n";
+        let narrow = "反对党大型抗争及政局混乱。\n\n原本获胜的亚努科维奇也遭最\n\n高法院以选举过程舞弊丛生为\n\n由，被宣布当选无效，必须重\n\n新选举。\n";
+        let (blocks, _) = layout(&format!("{wide}{wide}{narrow}"));
+        let texts: Vec<_> = blocks.iter().map(|b| (b.kind, b.text.as_str())).collect();
+        assert!(
+            texts.contains(&(
+                BlockKind::Paragraph,
+                "原本获胜的亚努科维奇也遭最高法院以选举过程舞弊丛生为由，被宣布当选无效，必须重新选举。"
+            )),
+            "{texts:?}"
+        );
     }
 
     #[test]
