@@ -730,7 +730,16 @@ fn assemble(
                 || headings.len() >= 2
                 || has_subtitle
                 || next_has_dateline
-                || (has_byline && !headings.is_empty());
+                || (has_byline && !headings.is_empty())
+                || headings.first().is_some_and(|h| {
+                    let after = blocks[group_end..]
+                        .iter()
+                        .take_while(|b| b.1.kind == BlockKind::Paragraph)
+                        .map(|b| b.1.text.as_str());
+                    articles
+                        .last()
+                        .is_some_and(|last| heads_other_text(&h.1.text, last, after))
+                });
             if starts_article {
                 let mut article = Article {
                     published_date: fallback,
@@ -907,6 +916,71 @@ fn assemble(
 }
 
 /// A kicker labels a series or section: `非凡“十四五”·“厅”说答卷`.
+/// Whether `heading`, which no byline, dateline or gap marks, speaks of the text under it
+/// and not of the article above (`巴林公主下嫁美大兵…` over `巴林公主梅丽安·哈里发…`, after an
+/// article on Ukraine's election): the headline of a new article, not a subhead of the one
+/// before. Told by the Han character pairs of the heading found in the text that follows
+/// (its first 400 characters) and in the article so far (of 200 characters at least): a
+/// subhead's words are its article's words; and by the words the text under it shares with
+/// the end of the article above.
+fn heads_other_text<'a>(
+    heading: &str,
+    above: &Article,
+    under: impl Iterator<Item = &'a str>,
+) -> bool {
+    let chars: Vec<char> = heading.chars().filter(|&c| chars::is_han(c)).collect();
+    let mut pairs: Vec<[char; 2]> = chars.windows(2).map(|w| [w[0], w[1]]).collect();
+    pairs.sort_unstable();
+    pairs.dedup();
+    if pairs.len() < 3 {
+        return false;
+    }
+    let hits = |text: &str| -> usize {
+        let text: Vec<char> = text.chars().collect();
+        let mut found: Vec<[char; 2]> = text.windows(2).map(|w| [w[0], w[1]]).collect();
+        found.sort_unstable();
+        found.dedup();
+        pairs
+            .iter()
+            .filter(|p| found.binary_search(p).is_ok())
+            .count()
+    };
+    let mut below = String::new();
+    for text in under {
+        below.push_str(text);
+        if below.chars().count() >= 400 {
+            break;
+        }
+    }
+    let below: String = below.chars().take(400).collect();
+    let mut before: String = above.title.clone().unwrap_or_default();
+    for p in &above.paragraphs {
+        before.push_str(&p.text);
+    }
+    // (An article of a paragraph or two so far is too short to tell its words by.)
+    if before.chars().count() < 200 {
+        return false;
+    }
+    let (after_hits, before_hits) = (hits(&below), hits(&before));
+    if after_hits < 2 || before_hits * 3 > after_hits {
+        return false;
+    }
+    // And the text under it shares few words with the end of the article above: a section
+    // of one article goes on with its words (教育, 学校 under `高校科研成果…`).
+    let pairs_of = |text: &str| -> std::collections::HashSet<[char; 2]> {
+        let han: Vec<char> = text.chars().filter(|&c| chars::is_han(c)).collect();
+        han.windows(2).map(|w| [w[0], w[1]]).collect()
+    };
+    let tail: String = {
+        let all: Vec<char> = before.chars().collect();
+        all[all.len().saturating_sub(400)..].iter().collect()
+    };
+    let (under, above) = (pairs_of(&below), pairs_of(&tail));
+    let shared = under.intersection(&above).count();
+    let union = under.union(&above).count().max(1);
+    shared * 50 <= union
+}
+
 /// A heading of a few characters over a much longer one (`聚焦` / `…座谈会在长召开`): the
 /// column's or series' name over the headline, not a headline over its deck.
 fn is_short_over_headline(first: &str, second: &str) -> bool {
@@ -1179,6 +1253,27 @@ mod tests {
         };
         let page = clean_text(text, own, None, &[], true);
         assert_eq!(page.published_date, NaiveDate::from_ymd_opt(2003, 2, 1));
+    }
+
+    #[test]
+    fn a_lone_heading_over_other_words_opens_an_article_and_one_over_the_same_is_a_subhead() {
+        let election = "乌克兰总统选举第二轮投票结果今天公布，反对派候选人以微弱优势领先。\n\n选举委员会表示，将在本周内完成全部计票工作，并接受各方监督。\n\n反对派支持者连日在首都广场集会，要求重新计票，警方加强了广场周边的安全措施。\n\n分析人士认为，选举争议可能持续数周，议会将就选举法修正案举行辩论。\n\n现任总统发表电视讲话，呼吁各方保持克制，通过法律途径解决选举争议，避免局势进一步恶化。\n\n欧洲安全与合作组织派出的观察员说，投票过程总体平稳，但部分地区存在违规现象，需要进一步调查核实。\n\n";
+        // No byline, no dateline, no wider gap: only the words tell the headline.
+        let other = "巴林公主下嫁美国大兵婚姻宣告破裂\n\n巴林公主与美国陆战队大兵的婚姻只持续了五年，两人在拉斯维加斯办理了离婚手续。\n\n这位公主当年为了爱情离开王室，两人的故事曾被拍成电视电影。\n";
+        let page = page(&format!("选举争议持续\n\n{election}{other}"));
+        let titles: Vec<_> = page.articles.iter().map(|a| a.title.as_deref()).collect();
+        assert_eq!(
+            titles,
+            [
+                Some("选举争议持续"),
+                Some("巴林公主下嫁美国大兵婚姻宣告破裂")
+            ]
+        );
+        // A section of the same article goes on with the article's words.
+        let section = "选举委员会计票工作\n\n选举委员会今天说，各地选举委员会的计票工作已经完成，反对派候选人的得票率领先。\n";
+        let one = super::tests::page(&format!("选举争议持续\n\n{election}{section}"));
+        assert_eq!(one.articles.len(), 1, "{:?}", one.articles);
+        assert_eq!(one.articles[0].paragraphs[6].kind, ParagraphKind::Subhead);
     }
 
     #[test]
