@@ -736,9 +736,21 @@ fn assemble(
                         .iter()
                         .take_while(|b| b.1.kind == BlockKind::Paragraph)
                         .map(|b| b.1.text.as_str());
-                    articles
-                        .last()
-                        .is_some_and(|last| heads_other_text(&h.1.text, last, after))
+                    // A heading that another lone heading follows is one of a series of
+                    // subheads (`高校科研成果…`, `好学校办在百姓家门口`, `成才之路越走越宽`).
+                    let mut rest = blocks[group_end..]
+                        .iter()
+                        .skip_while(|b| b.1.kind == BlockKind::Paragraph);
+                    let series = matches!(
+                        (rest.next(), rest.next()),
+                        (Some(a), Some(b)) if a.1.kind == BlockKind::Heading
+                            && b.1.kind == BlockKind::Paragraph
+                            && byline::split_dateline(&b.1.text).is_none()
+                    );
+                    !series
+                        && articles
+                            .last()
+                            .is_some_and(|last| heads_other_text(&h.1.text, last, after))
                 });
             if starts_article {
                 let mut article = Article {
