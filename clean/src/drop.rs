@@ -13,6 +13,8 @@ pub struct DropPattern {
     name: String,
     regex: Regex,
     builtin: bool,
+    /// For newsprint's own patterns, its place in [`BUILTIN`] (see [`may_match`]).
+    builtin_index: Option<usize>,
 }
 
 /// The lines newsprint takes out of every page unless told not to (`run
@@ -47,6 +49,26 @@ pub const BUILTIN: [(&str, &str); 8] = [
     ("original-title", r"^原标题[:：].*$"),
 ];
 
+/// Whether a line may hold a match of the pattern of [`BUILTIN`] at `index`: how its line
+/// opens, ends or what it holds, checked before the pattern (most lines of most pages have
+/// none of them).
+fn may_match(index: usize, line: &str) -> bool {
+    let opened = line.trim_start_matches(['（', '(']);
+    match index {
+        0 => ["责任编辑", "责编", "本版编辑", "编辑"]
+            .iter()
+            .any(|w| opened.starts_with(w)),
+        1 => line.ends_with(['）', ')']) && line.contains('编'),
+        2 => line.contains("特别声明"),
+        3 => line.starts_with("题图"),
+        4 => line.starts_with("读取内容中"),
+        5 => line.starts_with("下载附件"),
+        6 => line.len() <= 12 && line.contains("/"),
+        7 => line.starts_with("原标题"),
+        _ => true,
+    }
+}
+
 impl DropPattern {
     /// Compiles `pattern`; the error names what is wrong with it.
     pub fn new(name: &str, pattern: &str) -> Result<Self, regex::Error> {
@@ -54,6 +76,7 @@ impl DropPattern {
             name: name.to_string(),
             regex: Regex::new(pattern)?,
             builtin: false,
+            builtin_index: None,
         })
     }
 
@@ -61,12 +84,14 @@ impl DropPattern {
     pub fn builtin() -> Vec<DropPattern> {
         BUILTIN
             .iter()
-            .filter_map(|(name, pattern)| {
+            .enumerate()
+            .filter_map(|(index, (name, pattern))| {
                 // (Tested to compile: `every_builtin_pattern_finds_its_line_and_no_prose`.)
                 Regex::new(pattern).ok().map(|regex| DropPattern {
                     name: name.to_string(),
                     regex,
                     builtin: true,
+                    builtin_index: Some(index),
                 })
             })
             .collect()
@@ -89,6 +114,9 @@ impl DropPattern {
 
     /// The spans of `line` this pattern matches (none empty).
     pub(crate) fn spans(&self, line: &str) -> Vec<std::ops::Range<usize>> {
+        if self.builtin_index.is_some_and(|k| !may_match(k, line)) {
+            return Vec::new();
+        }
         self.regex
             .find_iter(line)
             .filter(|m| !m.is_empty())

@@ -965,9 +965,20 @@ fn heads_other_text<'a>(
         }
     }
     let below: String = below.chars().take(400).collect();
+    // The article above: its title and its last paragraphs, up to 1,200 bytes (about 400
+    // characters), so that a page of many headings costs each a bounded read.
     let mut before: String = above.title.clone().unwrap_or_default();
-    for p in &above.paragraphs {
-        before.push_str(&p.text);
+    let mut tail: Vec<&str> = Vec::new();
+    let mut len = 0;
+    for p in above.paragraphs.iter().rev() {
+        if len >= 1200 {
+            break;
+        }
+        len += p.text.len();
+        tail.push(&p.text);
+    }
+    for text in tail.iter().rev() {
+        before.push_str(text);
     }
     // (An article of a paragraph or two so far is too short to tell its words by.)
     if before.chars().count() < 200 {

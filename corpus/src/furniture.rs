@@ -12,6 +12,29 @@
 //! thinner than once a window across a very long run.
 
 use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
+
+/// The keys counted are hashes already (`clean::furniture`): the map uses them as they
+/// are, with no second hash of its own.
+#[derive(Default)]
+struct KeyHasher(u64);
+
+impl Hasher for KeyHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        // Only u64 keys are hashed here; anything else is folded in, byte by byte.
+        for &b in bytes {
+            self.0 = (self.0 ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+    fn write_u64(&mut self, key: u64) {
+        self.0 = key;
+    }
+}
+
+type Keyed<V> = HashMap<u64, V, BuildHasherDefault<KeyHasher>>;
 
 use clean::furniture::LineView;
 
@@ -21,7 +44,7 @@ pub struct LineCounter {
     window: u64,
     documents: u64,
     /// Key → (documents counted, documents it may have been missed in before it was added).
-    counts: HashMap<u64, (u32, u32)>,
+    counts: Keyed<(u32, u32)>,
 }
 
 impl LineCounter {
@@ -30,7 +53,7 @@ impl LineCounter {
         LineCounter {
             window: window.max(1),
             documents: 0,
-            counts: HashMap::new(),
+            counts: Keyed::default(),
         }
     }
 
@@ -119,7 +142,7 @@ const OLDER_MAGIC: &[&[u8; 8]] = &[b"NPLINES1", b"NPLINES2"];
 pub struct FurnitureSet {
     min_docs: u32,
     /// Documents per key, for keys on at least half of `min_docs` documents.
-    counts: HashMap<u64, u32>,
+    counts: Keyed<u32>,
 }
 
 impl FurnitureSet {

@@ -12,8 +12,9 @@ use std::time::Instant;
 use anyhow::{Context, Result};
 
 /// The shapes, by name.
-pub const SHAPES: [&str; 7] = [
+pub const SHAPES: [&str; 8] = [
     "prose-without-newlines",
+    "headings-between-paragraphs",
     "one-name-repeated",
     "title-line-copies",
     "stock-listing-lines",
@@ -66,6 +67,17 @@ pub fn shape(name: &str, bytes: usize, sample: &str) -> Option<(String, Vec<u8>)
                 }));
             }
         }
+        // One long article broken by a heading every paragraph, each asked whether it opens
+        // a new article: the article above is read to a bounded length, not whole.
+        "headings-between-paragraphs" => fill(&mut text, bytes, |rng, i| {
+            format!(
+                "{}{}园区第{i}项改革\n\n园区管委会剥离社会事务职能，由属地政府承担，干部把精力集中到招商引资和项目建设上来，{}{}说。\n\n",
+                pick(rng, &GIVEN),
+                pick(rng, &GIVEN),
+                pick(rng, &SURNAMES),
+                pick(rng, &GIVEN)
+            )
+        }),
         "one-name-repeated" => fill(&mut text, bytes, |_, _| "副局长唐伏莲说".to_string()),
         "title-line-copies" => fill(&mut text, bytes, |_, _| {
             "湘潭高新区：园区去行政化改革激发新活力\n".to_string()

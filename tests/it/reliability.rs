@@ -73,6 +73,7 @@ fn hostile_page_shapes_finish_in_about_linear_time() {
     );
     for shape in [
         "prose-without-newlines",
+        "headings-between-paragraphs",
         "title-line-copies",
         "stock-listing-lines",
         "blank-lines-jsonl-gz",
