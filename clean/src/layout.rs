@@ -172,9 +172,11 @@ fn headline_before_text(
     ordinary_gap: usize,
 ) -> bool {
     let line = &lines[i];
-    let opens = prev.is_none_or(|p| lines[p].terminated && line.gap >= ordinary_gap + 2);
     // Over a byline (`环境教育，刻不容缓` / `本报讯 记者 高琳馥`), or over text far longer.
     let over_byline = parse_byline(lines[next].text).is_some();
+    // After a finished sentence, set apart by a wide gap or standing over a byline.
+    let opens =
+        prev.is_none_or(|p| lines[p].terminated && (line.gap >= ordinary_gap + 2 || over_byline));
     if !opens || lines[next].gap == 0 || !over_byline && lines[next].width < line.width * 2 {
         return false;
     }
@@ -995,6 +997,20 @@ mod tests {
         assert_eq!(
             kinds,
             [BlockKind::Heading, BlockKind::Byline, BlockKind::Paragraph]
+        );
+        // And after the article above it, with a question mark.
+        let (blocks, _) = layout(&format!(
+            "{body}\n\n政治干预NHK节目内容？日本媒体引爆论战\n\n湖南日报全媒体记者 李聪影 朱红悦\n\n{body}\n"
+        ));
+        let kinds: Vec<_> = blocks.iter().map(|b| b.kind).collect();
+        assert_eq!(
+            kinds,
+            [
+                BlockKind::Paragraph,
+                BlockKind::Heading,
+                BlockKind::Byline,
+                BlockKind::Paragraph
+            ]
         );
     }
 
