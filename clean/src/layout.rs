@@ -77,7 +77,14 @@ enum Role {
 }
 
 /// Lays a normalised page out into blocks, returning the captions and credits it removed.
+#[cfg(test)]
 pub(crate) fn layout(text: &str) -> (Vec<Block>, Vec<Cut>) {
+    layout_with_kickers(text, &[])
+}
+
+/// [`layout`], knowing the lines of the page that are kickers (recurring column names the
+/// run learned): the line under one is a headline, however wide.
+pub(crate) fn layout_with_kickers(text: &str, kickers: &[String]) -> (Vec<Block>, Vec<Cut>) {
     let lines = split_lines(text);
     if lines.is_empty() {
         return (Vec::new(), Vec::new());
@@ -87,7 +94,7 @@ pub(crate) fn layout(text: &str) -> (Vec<Block>, Vec<Cut>) {
     let mut roles = vec![Role::Body; lines.len()];
     let mut cuts = Vec::new();
     find_captions(&lines, ordinary_gap, &mut roles, &mut cuts);
-    find_headings(&lines, ordinary_gap, column, &mut roles);
+    find_headings(&lines, ordinary_gap, column, kickers, &mut roles);
     let mut blocks = reflow(&lines, &roles, ordinary_gap, column);
     split_run_on_bodies(&mut blocks);
     (blocks, cuts)
@@ -312,6 +319,15 @@ fn carries_caption(credit: &str) -> bool {
             .is_some_and(|at| at > 0)
 }
 
+/// A kicker by its own shape: a column's name with a separator (`要闻·湖南`, `聚焦｜`), over a
+/// dash, or in lenticular brackets (`【聚焦两会】`).
+pub(crate) fn is_kicker(line: &str) -> bool {
+    line.contains(['·', '｜', '|'])
+        || line.ends_with("——")
+        // A column's name in lenticular brackets over the headline (`【聚焦两会】`).
+        || (line.starts_with('【') && line.ends_with('】') && line.chars().count() <= 14)
+}
+
 /// How a caption names its picture (`图为…`, `上图：…`, `▲…`).
 const PICTURE_OPENERS: [&str; 8] = [
     "图为",
@@ -439,7 +455,13 @@ fn find_captions(lines: &[Line], ordinary_gap: usize, roles: &mut [Role], cuts: 
     }
 }
 
-fn find_headings(lines: &[Line], ordinary_gap: usize, column: Option<usize>, roles: &mut [Role]) {
+fn find_headings(
+    lines: &[Line],
+    ordinary_gap: usize,
+    column: Option<usize>,
+    kickers: &[String],
+    roles: &mut [Role],
+) {
     let mut prev: Option<usize> = None;
     for i in 0..lines.len() {
         if matches!(roles[i], Role::Caption | Role::Credit) {
@@ -544,7 +566,17 @@ fn find_headings(lines: &[Line], ordinary_gap: usize, column: Option<usize>, rol
                                 }))
                     });
                 let cut_number = next.is_some_and(number_cut);
-                if set_apart || !(cut_number || column_full(line, column) && wraps_on || local_wrap)
+                // Under a kicker (`一线见闻` the run learned, `【聚焦两会】`) stands its
+                // headline. (A heading with `·` may be a headline itself: `约翰·肯尼迪访华`.)
+                let under_kicker = prev.is_some_and(|p| {
+                    let text = lines[p].text;
+                    roles[p] == Role::Heading
+                        && (text.starts_with('【') && text.ends_with('】')
+                            || kickers.iter().any(|k| k == text))
+                });
+                if set_apart
+                    || under_kicker
+                    || !(cut_number || column_full(line, column) && wraps_on || local_wrap)
                 {
                     roles[i] = Role::Heading;
                 }
@@ -887,6 +919,26 @@ mod tests {
             )),
             "{texts:?}"
         );
+    }
+
+    #[test]
+    fn the_line_under_a_kicker_is_its_headline_however_wide() {
+        // A headline as wide as the page's column, over wrapped text.
+        let body = "经济学家今天说，本周发表的欧元区\n\n经济数据将显示，核心通货膨胀仍受\n\n到控制。同时，欧元区工业生产和法\n\n国的消费者支出，预料将双双下降。\n";
+        let page = format!("上一篇文章的最后一句话在这里。\n\n一线见闻\n\n欧元区数据显示核心通货膨胀受控\n\n{body}");
+        let kickers = ["一线见闻".to_string()];
+        let (blocks, _) = layout_with_kickers(&page, &kickers);
+        let kinds: Vec<_> = blocks.iter().map(|b| (b.kind, b.text.as_str())).collect();
+        assert_eq!(
+            kinds[2],
+            (BlockKind::Heading, "欧元区数据显示核心通货膨胀受控"),
+            "{kinds:?}"
+        );
+        assert_eq!(kinds[3].0, BlockKind::Paragraph);
+        // In lenticular brackets, the kicker needs no learning.
+        let page = page.replace("一线见闻", "【一线见闻】");
+        let (blocks, _) = layout(&page);
+        assert_eq!(blocks[2].kind, BlockKind::Heading, "{blocks:?}");
     }
 
     #[test]

@@ -469,7 +469,7 @@ fn clean_text(
     if let Some(cut) = cut_within_lines(&normalized, builtin_drops, drop, &mut removed) {
         normalized = cut;
     }
-    let (mut blocks, cuts) = layout::layout(&normalized);
+    let (mut blocks, cuts) = layout::layout_with_kickers(&normalized, &kickers);
     // A copy glued onto a paragraph after a cut sentence: the kept copy is the paragraph.
     for (b, block) in blocks.iter_mut().enumerate() {
         if block.kind != BlockKind::Paragraph {
@@ -775,7 +775,7 @@ fn assemble(
                     [] => {}
                     [title] => article.title = Some(title.to_string()),
                     [first, second]
-                        if is_kicker(first)
+                        if layout::is_kicker(first)
                             || kickers.iter().any(|k| k == first)
                             || is_short_over_headline(first, second) =>
                     {
@@ -1009,13 +1009,6 @@ fn heads_other_text<'a>(
 fn is_short_over_headline(first: &str, second: &str) -> bool {
     let (a, b) = (first.chars().count(), second.chars().count());
     a <= 6 && b >= a + 5
-}
-
-fn is_kicker(line: &str) -> bool {
-    line.contains(['·', '｜', '|'])
-        || line.ends_with("——")
-        // A column's name in lenticular brackets over the headline (`【聚焦两会】`).
-        || (line.starts_with('【') && line.ends_with('】') && line.chars().count() <= 14)
 }
 
 #[cfg(test)]
