@@ -731,6 +731,14 @@ fn assemble(
                 || has_subtitle
                 || next_has_dateline
                 || (has_byline && !headings.is_empty())
+                // A byline after the text of an article (not an end credit) signs the next
+                // one, whose headline the page did not set apart (`据…报道，…。` printed as
+                // its first line).
+                || (has_byline
+                    && group.iter().all(|b| {
+                        b.1.kind != BlockKind::Byline || byline::end_credit(&b.1.text).is_none()
+                    })
+                    && articles.last().is_some_and(|a| !a.paragraphs.is_empty()))
                 || headings.first().is_some_and(|h| {
                     let after = blocks[group_end..]
                         .iter()
@@ -1290,6 +1298,18 @@ mod tests {
         let one = super::tests::page(&format!("选举争议持续\n\n{election}{section}"));
         assert_eq!(one.articles.len(), 1, "{:?}", one.articles);
         assert_eq!(one.articles[0].paragraphs[6].kind, ParagraphKind::Subhead);
+    }
+
+    #[test]
+    fn a_byline_after_an_articles_text_signs_the_next_article() {
+        let text = "外长会谈\n\n两国外长今天举行会谈，就地区局势交换了意见。\n\n据通讯社报道，两国外长在电话交谈中一致认为，应当立即停火。\n\n新华社记者 向茜 沈艺珊\n\n鲍威尔取消了原定于明天的访问。\n";
+        let page = page(text);
+        assert_eq!(page.articles.len(), 2, "{:?}", page.articles);
+        assert_eq!(page.articles[1].authors, ["向茜", "沈艺珊"]);
+        assert!(page.articles[0]
+            .paragraphs
+            .iter()
+            .all(|p| p.kind == ParagraphKind::Body));
     }
 
     #[test]
