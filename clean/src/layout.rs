@@ -240,8 +240,15 @@ pub(crate) fn heading_shape(line: &str) -> bool {
     if line.starts_with(['，', '。', '、', '”', '’', '）', '；', '—']) {
         return false;
     }
-    // A label such as `破局：` may introduce a heading that has a comma in it.
-    let labelled = line.chars().take(7).any(|c| c == '：');
+    // A label such as `破局：` may introduce a heading that has a comma in it; a speaker
+    // before a quote (`他说：「…`) is running text.
+    let labelled = line.chars().take(7).any(|c| c == '：')
+        && line.split_once('：').is_some_and(|(label, rest)| {
+            !rest.starts_with(['「', '“', '"', '『'])
+                && !["说", "表示", "指出", "称", "道"]
+                    .iter()
+                    .any(|v| label.ends_with(v))
+        });
     let forbidden: &[char] = if labelled {
         &['。', '！', '？', '；']
     } else {
@@ -950,6 +957,17 @@ mod tests {
             assert!(!heading_shape(line), "{line}");
         }
         assert!(heading_shape("2008年北京奥运会倒计时100天"));
+    }
+
+    #[test]
+    fn a_speaker_before_a_quote_is_no_labelled_heading() {
+        assert!(!heading_shape(
+            "他说：「这是个令人忧心的问题，我们正极力想尽一切办法"
+        ));
+        assert!(!heading_shape(
+            "专家表示：今年的汛期形势严峻，各地要早作准备"
+        ));
+        assert!(heading_shape("破局：剥离社会事务，聚焦主业"));
     }
 
     #[test]
