@@ -469,6 +469,11 @@ fn find_headings(
     kickers: &[String],
     roles: &mut [Role],
 ) {
+    // How many lines stop mid-sentence at each width in characters: the page's columns.
+    let mut width_counts: std::collections::HashMap<usize, usize> = Default::default();
+    for line in lines.iter().filter(|l| !l.terminated) {
+        *width_counts.entry(line.text.chars().count()).or_default() += 1;
+    }
     let mut prev: Option<usize> = None;
     for i in 0..lines.len() {
         if matches!(roles[i], Role::Caption | Role::Credit) {
@@ -558,19 +563,26 @@ fn find_headings(
                 };
                 let soft = |k: usize| lines[k].gap <= ordinary_gap || cut_between(k);
                 // (Columns are ten characters and more: a short title and its deck may match.)
+                // A line of a width other lines of the page share, over a shorter line that
+                // ends the sentence, is a paragraph of two lines in that column.
+                let shared_width = |w: usize| width_counts.get(&w).is_some_and(|&k| k >= 3);
                 let local_wrap = !furniture_next
                     && n_chars >= 10
                     && next.is_some_and(|n| {
+                        let two_lines = lines[n].terminated
+                            && lines[n].width < line.width
+                            && shared_width(n_chars);
                         soft(n)
-                            && local(n)
-                            && !lines[n].terminated
-                            && (!lines[n].heading_shape
-                                || lines.get(n + 1).is_some_and(|_| {
-                                    soft(n + 1)
-                                        && (local(n + 1)
-                                            || lines[n + 1].terminated
-                                                && lines[n + 1].width < line.width)
-                                }))
+                            && (two_lines
+                                || local(n)
+                                    && !lines[n].terminated
+                                    && (!lines[n].heading_shape
+                                        || lines.get(n + 1).is_some_and(|_| {
+                                            soft(n + 1)
+                                                && (local(n + 1)
+                                                    || lines[n + 1].terminated
+                                                        && lines[n + 1].width < line.width)
+                                        })))
                     });
                 let cut_number = next.is_some_and(number_cut);
                 // Under a kicker (`一线见闻` the run learned, `【聚焦两会】`) stands its

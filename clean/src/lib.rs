@@ -946,7 +946,7 @@ fn assemble(
 fn heads_other_text<'a>(
     heading: &str,
     above: &Article,
-    under: impl Iterator<Item = &'a str>,
+    under: impl Iterator<Item = &'a str> + Clone,
 ) -> bool {
     let chars: Vec<char> = heading.chars().filter(|&c| chars::is_han(c)).collect();
     let mut pairs: Vec<[char; 2]> = chars.windows(2).map(|w| [w[0], w[1]]).collect();
@@ -955,60 +955,97 @@ fn heads_other_text<'a>(
     if pairs.len() < 3 {
         return false;
     }
-    let hits = |text: &str| -> usize {
-        let text: Vec<char> = text.chars().collect();
-        let mut found: Vec<[char; 2]> = text.windows(2).map(|w| [w[0], w[1]]).collect();
-        found.sort_unstable();
-        found.dedup();
-        pairs
-            .iter()
-            .filter(|p| found.binary_search(p).is_ok())
-            .count()
-    };
-    let mut below = String::new();
-    for text in under {
-        below.push_str(text);
-        if below.chars().count() >= 400 {
-            break;
-        }
-    }
-    let below: String = below.chars().take(400).collect();
     // The article above: its title and its last paragraphs, up to 1,200 bytes (about 400
-    // characters), so that a page of many headings costs each a bounded read.
-    let mut before: String = above.title.clone().unwrap_or_default();
-    let mut tail: Vec<&str> = Vec::new();
+    // characters), so that a page of many headings costs each a bounded read. (An article
+    // of a paragraph or two so far is too short to tell its words by.)
+    let mut kept = 0;
     let mut len = 0;
     for p in above.paragraphs.iter().rev() {
         if len >= 1200 {
             break;
         }
         len += p.text.len();
-        tail.push(&p.text);
+        kept += 1;
     }
-    for text in tail.iter().rev() {
-        before.push_str(text);
-    }
-    // (An article of a paragraph or two so far is too short to tell its words by.)
-    if before.chars().count() < 200 {
+    let title = above.title.as_deref().unwrap_or("");
+    let before = || {
+        std::iter::once(title)
+            .chain(
+                above.paragraphs[above.paragraphs.len() - kept..]
+                    .iter()
+                    .map(|p| p.text.as_str()),
+            )
+            .flat_map(str::chars)
+    };
+    if before().take(200).count() < 200 {
         return false;
     }
-    let (after_hits, before_hits) = (hits(&below), hits(&before));
-    if after_hits < 2 || before_hits * 3 > after_hits {
+    // The text under the heading: its first 400 characters.
+    let below = || under.clone().flat_map(str::chars).take(400);
+    // How many of the heading's pairs a text holds: each of the text's pairs looked up
+    // among the heading's few, the text read once and never copied.
+    // (A 256-bit sieve of the heading's pairs turns nearly every pair of a text away
+    // before a search.)
+    let sieve_bit =
+        |a: char, b: char| ((a as u32).wrapping_mul(31).wrapping_add(b as u32) & 255) as usize;
+    let mut sieve = [0u64; 4];
+    for &[a, b] in &pairs {
+        let bit = sieve_bit(a, b);
+        sieve[bit / 64] |= 1 << (bit % 64);
+    }
+    let hits = |text: &mut dyn Iterator<Item = char>| -> usize {
+        let mut found = vec![false; pairs.len()];
+        let Some(mut prev) = text.next() else {
+            return 0;
+        };
+        for c in text {
+            let bit = sieve_bit(prev, c);
+            if sieve[bit / 64] >> (bit % 64) & 1 == 1 {
+                if let Ok(k) = pairs.binary_search(&[prev, c]) {
+                    found[k] = true;
+                }
+            }
+            prev = c;
+        }
+        found.into_iter().filter(|&f| f).count()
+    };
+    // Most headings share too little with the text under them to be asked more.
+    let after_hits = hits(&mut below());
+    if after_hits < 2 || hits(&mut before()) * 3 > after_hits {
         return false;
     }
     // And the text under it shares few words with the end of the article above: a section
-    // of one article goes on with its words (教育, 学校 under `高校科研成果…`).
-    let pairs_of = |text: &str| -> std::collections::HashSet<[char; 2]> {
-        let han: Vec<char> = text.chars().filter(|&c| chars::is_han(c)).collect();
-        han.windows(2).map(|w| [w[0], w[1]]).collect()
+    // of one article goes on with its words (教育, 学校 under `高校科研成果…`). Each side's
+    // distinct Han pairs as sorted numbers, counted by one merge.
+    let pairs_of = |text: &mut dyn Iterator<Item = char>| -> Vec<u64> {
+        let mut out = Vec::new();
+        let mut prev: Option<char> = None;
+        for c in text.filter(|&c| chars::is_han(c)) {
+            if let Some(p) = prev {
+                out.push(u64::from(p as u32) << 32 | u64::from(c as u32));
+            }
+            prev = Some(c);
+        }
+        out.sort_unstable();
+        out.dedup();
+        out
     };
-    let tail: String = {
-        let all: Vec<char> = before.chars().collect();
-        all[all.len().saturating_sub(400)..].iter().collect()
-    };
-    let (under, above) = (pairs_of(&below), pairs_of(&tail));
-    let shared = under.intersection(&above).count();
-    let union = under.union(&above).count().max(1);
+    let all = before().count();
+    let under = pairs_of(&mut below());
+    let above = pairs_of(&mut before().skip(all.saturating_sub(400)));
+    let (mut i, mut j, mut shared) = (0, 0, 0);
+    while i < under.len() && j < above.len() {
+        match under[i].cmp(&above[j]) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                shared += 1;
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    let union = (under.len() + above.len() - shared).max(1);
     shared * 50 <= union
 }
 

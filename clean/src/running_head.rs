@@ -16,6 +16,10 @@ pub(crate) fn is_running_head(line: &str) -> bool {
     if line.is_empty() || line.chars().count() > 40 || crate::chars::ends_sentence(line) {
         return false;
     }
+    // (Every running head has a weekday or a page: most first lines have neither.)
+    if !line.contains("星期") && !line.contains('周') && !line.contains('版') {
+        return false;
+    }
     let date = DATE.get_or_init(|| {
         Regex::new(r"(?:\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日|星期[一二三四五六日天]|周[一二三四五六日])").ok()
     });
