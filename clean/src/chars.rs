@@ -70,10 +70,41 @@ pub(crate) fn is_closer(c: char) -> bool {
     )
 }
 
-/// Whether the text ends a sentence: a terminal mark, possibly followed by closers.
+/// Whether the text ends a sentence: a terminal mark, possibly followed by closers, or by a
+/// short bracketed note after it (`…落到实处。（记者王立芳）`, `。（完）`): papers close a
+/// story with its reporter's name or an end mark in brackets.
 pub(crate) fn ends_sentence(s: &str) -> bool {
     let mut chars = s.chars().rev().skip_while(|&c| is_closer(c));
-    matches!(chars.next(), Some(c) if is_terminal(c))
+    match chars.next() {
+        Some(c) if is_terminal(c) => true,
+        _ if s.ends_with(['）', ')']) => ends_with_note_after_sentence(s),
+        _ => false,
+    }
+}
+
+/// Longest bracketed note, in characters, seen as closing the sentence before it.
+const NOTE_CHARS: usize = 24;
+
+/// `…。（记者王立芳）`: a bracket group of up to [`NOTE_CHARS`] characters, with no bracket
+/// inside, right after a sentence end.
+fn ends_with_note_after_sentence(s: &str) -> bool {
+    let inner = &s[..s.len() - s.chars().next_back().map_or(0, char::len_utf8)];
+    // Only the note's bytes are searched, however long the line.
+    let mut from = inner.len().saturating_sub(4 * (NOTE_CHARS + 1));
+    while !inner.is_char_boundary(from) {
+        from += 1;
+    }
+    let Some(open) = inner[from..].rfind(['（', '(']).map(|at| from + at) else {
+        return false;
+    };
+    let note = &inner[open..];
+    !note.contains(['）', ')'])
+        && note.chars().count() <= NOTE_CHARS
+        && inner[..open]
+            .chars()
+            .rev()
+            .find(|&c| !is_closer(c))
+            .is_some_and(is_terminal)
 }
 
 /// Whether quotes and brackets open in the text are closed in it.
@@ -133,6 +164,10 @@ mod tests {
         assert!(ends_sentence("行，有效破解产城割裂、布局分散问题。”"));
         assert!(!ends_sentence("既考核专业能力，"));
         assert!(!ends_sentence("高校科研成果从“书架”走向“货架”"));
+        assert!(ends_sentence("等工作制度落到实处。（记者王立芳）"));
+        assert!(ends_sentence("陷入瘫痪。(完)"));
+        assert!(!ends_sentence("塔利班定本地时间傍晚（台湾时间）"));
+        assert!(!ends_sentence("落到实处。（记者王立芳）（"));
     }
 
     #[test]

@@ -6,8 +6,11 @@
 //! cost only the few 5-grams that cover them. The measure is *containment*, |A∩B| / |A|: a
 //! fragment of a paragraph is fully contained in it even though their Jaccard similarity is
 //! low. A passage is removed when another passage that is kept contains it (≥ 0.8) and is
-//! the more complete copy, or as complete and earlier in reading order: so a passage that
-//! occurs once is never removed, and the result depends on the text alone.
+//! the more complete copy; of two copies as complete, the one that reads better
+//! (`reading.rs`: one of them has a character misread), or the earlier in reading order
+//! when they read alike: so a passage that occurs once is never removed, and the result
+//! depends on the text alone. Short passages right after a removed copy that the kept copy
+//! holds past it go with it (the last line of a wrapped copy that opened a sentence).
 //!
 //! Passages shorter than [`MIN_CHARS`] comparable characters (subheads, short lines) are
 //! only removed as exact repeats: a short phrase inside a long paragraph is a quotation as
@@ -16,6 +19,7 @@
 use std::collections::HashMap;
 
 use crate::chars::comparable_char;
+use crate::reading;
 
 /// Shortest passage compared by containment.
 pub(crate) const MIN_CHARS: usize = 12;
@@ -282,6 +286,8 @@ pub(crate) fn find_copies_in(
             .or_insert(i as u32);
     }
     let mut result: Vec<Option<Copy>> = vec![None; n];
+    // How well each passage reads, worked out only for copies equally complete.
+    let mut reads: Vec<Option<f64>> = vec![None; n];
     // Smallest first, later first among equals: a passage is judged before anything it could
     // be the kept copy of is removed, so removal never leaves text with no copy at all.
     let mut order: Vec<usize> = (0..n).filter(|&i| sigs[i].chars > 0).collect();
@@ -300,9 +306,22 @@ pub(crate) fn find_copies_in(
             if result[j].is_some() || b.chars == 0 {
                 continue;
             }
-            // Within 2% in length the copies are equally complete and the earlier is kept.
+            // Within 2% in length the copies are equally complete: the better reading is
+            // kept (one of them has a character misread), the earlier when they read alike.
             let tie = b.chars.abs_diff(a.chars) <= a.chars.max(b.chars) / 50;
-            let can_be_kept = if tie { j < i } else { b.chars > a.chars };
+            let can_be_kept = if !tie {
+                b.chars > a.chars
+            } else if a.exact == b.exact {
+                j < i
+            } else {
+                let mut read = |k: usize| {
+                    *reads[k].get_or_insert_with(|| reading::plausibility(passages[k].text))
+                };
+                match read(j).total_cmp(&read(i)) {
+                    std::cmp::Ordering::Equal => j < i,
+                    better => better.is_gt(),
+                }
+            };
             if !can_be_kept {
                 continue;
             }
@@ -330,6 +349,7 @@ pub(crate) fn find_copies_in(
         }
         result[i] = best;
     }
+    take_rests_of_copies(passages, comparables, &sigs, &mut result);
     let overlapping = (0..n)
         .map(|i| {
             neighbours[i]
@@ -338,6 +358,45 @@ pub(crate) fn find_copies_in(
         })
         .collect();
     (result, overlapping)
+}
+
+/// The rest of a copy: short passages right after a removed copy (the last line of a wrapped
+/// paragraph that happened to open a sentence, `游击队已两度展延期限。`), each found word for
+/// word in the kept copy past the first half of what the removed copy covers, go with it.
+/// Alone they are too short to be compared.
+fn take_rests_of_copies(
+    passages: &[Passage],
+    comparables: &[Comparable],
+    sigs: &[Signature],
+    result: &mut [Option<Copy>],
+) {
+    for i in 0..result.len() {
+        let Some(kept) = result[i].as_ref().map(|c| c.kept) else {
+            continue;
+        };
+        if sigs[i].chars < MIN_CHARS {
+            continue;
+        }
+        let whole = &comparables[kept].chars;
+        let mut j = i + 1;
+        while j < result.len()
+            && result[j].is_none()
+            && !passages[j].exact_only
+            && (1..MIN_CHARS).contains(&sigs[j].chars)
+        {
+            let short = comparables[j].chars.as_slice();
+            let at = whole.windows(short.len()).position(|w| w == short);
+            if at.is_none_or(|at| at < sigs[i].chars / 2) {
+                break;
+            }
+            result[j] = Some(Copy {
+                kept,
+                similarity: 1.0,
+                method: "exact-after-copy",
+            });
+            j += 1;
+        }
+    }
 }
 
 /// A copy of a paragraph's own beginning glued onto it after a cut sentence: returns the
@@ -699,6 +758,26 @@ mod tests {
         let copy = copies[1].as_ref().expect("second copy found");
         assert_eq!(copy.kept, 0);
         assert!(copy.similarity > 0.85 && copy.similarity < 1.0);
+    }
+
+    #[test]
+    fn a_short_line_after_a_copy_goes_with_it_when_the_kept_copy_has_it() {
+        let texts = [
+            "塔利班定本地时间傍晚（台湾时间晚间十时三十分）为最后期限，时间一过将开始杀害南韩人质。",
+            "游击队已两度展延期限。",
+            "阿玛迪说：「我们希望这次会谈能有结果。」",
+            "塔利班定本地时间傍晚（台湾时间晚间十时三十分）为最后期限，时间一过将开始杀害南韩人质。游击队已两度展延期限。",
+            "游击队已两度展延期限。",
+        ];
+        let (copies, _) = find_copies(&plain(&texts));
+        assert_eq!(copies[0].as_ref().map(|c| c.kept), Some(3));
+        assert_eq!(
+            copies[1].as_ref().map(|c| c.method),
+            Some("exact-after-copy")
+        );
+        assert!(copies[2].is_none() && copies[3].is_none());
+        // A short line after a kept passage is never taken for the rest of a copy.
+        assert!(copies[4].as_ref().is_none_or(|c| c.method == "exact"));
     }
 
     #[test]

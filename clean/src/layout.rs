@@ -199,6 +199,44 @@ fn headline_before_text(
         && (first || line.text.chars().filter(|&c| is_han(c)).count() * 2 >= n)
 }
 
+/// How a dateline opens: the presses that file most of them, and a paper's own `本报`.
+const DATELINE_OPENERS: &[&str] = &[
+    "新华社",
+    "中新社",
+    "中新网",
+    "本报",
+    "人民网",
+    "央视网",
+    "法新社",
+    "路透社",
+    "美联社",
+    "共同社",
+    "塔斯社",
+    "韩联社",
+    "(",
+    "（",
+];
+
+/// A dateline cut by a wrap or a caption (`新华社墨西` / `哥城4月9日电据…`): the line and the
+/// start of the next read as one dateline that runs on past the line.
+fn dateline_runs_on(line: &str, next: Option<&str>) -> bool {
+    let Some(next) = next else {
+        return false;
+    };
+    // It opens as datelines open, with the press that filed it: a headline over a line that
+    // opens with a dateline is no part of it.
+    if line.len() > 60
+        || line.contains(['，', '。', ' '])
+        || !DATELINE_OPENERS.iter().any(|p| line.starts_with(p))
+    {
+        return false;
+    }
+    let mut joined = String::with_capacity(line.len() + 120);
+    joined.push_str(line);
+    joined.extend(next.chars().take(40));
+    split_dateline(&joined).is_some_and(|(_, rest)| joined.len() - rest.len() > line.len())
+}
+
 /// Whether a line stops on a comma, an enumeration comma, a semicolon or a colon: what
 /// follows belongs to it, so it is no headline.
 fn ends_mid_clause(line: &str) -> bool {
@@ -500,7 +538,10 @@ fn find_headings(
                 prev.is_some_and(|p| matches!(roles[p], Role::Heading | Role::Subtitle));
             if parse_byline(line.text).is_some() || end_credit(line.text).is_some() {
                 roles[i] = Role::Byline;
-            } else if line.heading_shape && split_dateline(line.text).is_some() {
+            } else if line.heading_shape
+                && (split_dateline(line.text).is_some()
+                    || dateline_runs_on(line.text, next.map(|n| lines[n].text)))
+            {
                 // A line that opens with a dateline (`新华社罗马1月1日电（记者刘儒庭）`, alone
                 // or with the first words of the text after it) is body: the article's first
                 // paragraph takes it apart.
@@ -1017,6 +1058,19 @@ mod tests {
         assert_eq!(cuts.len(), 2);
         assert_eq!(cuts[0].kind, CutKind::Caption);
         assert_eq!(cuts[1].kind, CutKind::Credit);
+    }
+
+    #[test]
+    fn a_dateline_a_caption_cuts_is_joined_not_a_heading() {
+        let page = "墨西哥总统美加之行被参议院否决\n\n通讯员 曹明秋\n\n新华社墨西\n\n图为益阳工人在生产线上作业。\n\n通讯员 摄\n\n哥城4月9日电据墨西哥参议院发言人9日称，墨西哥总统福克斯预计本月中旬出访美国和加拿大的计划当天被参议院否决。\n";
+        let (blocks, _) = layout(page);
+        let body: Vec<&str> = blocks
+            .iter()
+            .filter(|b| b.kind == BlockKind::Paragraph)
+            .map(|b| b.text.as_str())
+            .collect();
+        assert_eq!(body.len(), 1, "{blocks:?}");
+        assert!(body[0].starts_with("新华社墨西哥城4月9日电据"), "{body:?}");
     }
 
     #[test]

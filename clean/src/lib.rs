@@ -33,6 +33,7 @@ pub mod furniture;
 mod inline_credit;
 mod layout;
 mod normalize;
+mod reading;
 mod record_fields;
 mod running_head;
 
