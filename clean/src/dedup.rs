@@ -286,8 +286,8 @@ pub(crate) fn find_copies_in(
             .or_insert(i as u32);
     }
     let mut result: Vec<Option<Copy>> = vec![None; n];
-    // How well each passage reads, worked out only for copies equally complete.
-    let mut reads: Vec<Option<f64>> = vec![None; n];
+    // Each passage as the reading model sees it, worked out only for copies equally complete.
+    let mut read: Vec<Option<Vec<u16>>> = vec![None; n];
     // Smallest first, later first among equals: a passage is judged before anything it could
     // be the kept copy of is removed, so removal never leaves text with no copy at all.
     let mut order: Vec<usize> = (0..n).filter(|&i| sigs[i].chars > 0).collect();
@@ -306,25 +306,6 @@ pub(crate) fn find_copies_in(
             if result[j].is_some() || b.chars == 0 {
                 continue;
             }
-            // Within 2% in length the copies are equally complete: the better reading is
-            // kept (one of them has a character misread), the earlier when they read alike.
-            let tie = b.chars.abs_diff(a.chars) <= a.chars.max(b.chars) / 50;
-            let can_be_kept = if !tie {
-                b.chars > a.chars
-            } else if a.exact == b.exact {
-                j < i
-            } else {
-                let mut read = |k: usize| {
-                    *reads[k].get_or_insert_with(|| reading::plausibility(passages[k].text))
-                };
-                match read(j).total_cmp(&read(i)) {
-                    std::cmp::Ordering::Equal => j < i,
-                    better => better.is_gt(),
-                }
-            };
-            if !can_be_kept {
-                continue;
-            }
             let copy = if a.exact == b.exact && a.chars == b.chars {
                 Some(Copy {
                     kept: j,
@@ -341,10 +322,34 @@ pub(crate) fn find_copies_in(
             } else {
                 None
             };
-            if let Some(copy) = copy {
-                if best.as_ref().is_none_or(|b| copy.similarity > b.similarity) {
-                    best = Some(copy);
+            let Some(copy) = copy else {
+                continue;
+            };
+            // Within 2% in length the copies are equally complete: the better reading is
+            // kept (one of them has a character misread), the earlier when they read alike.
+            // (Weighed only once the passages are known to be copies: it reads them.)
+            let tie = b.chars.abs_diff(a.chars) <= a.chars.max(b.chars) / 50;
+            let can_be_kept = if !tie {
+                b.chars > a.chars
+            } else if a.exact == b.exact {
+                j < i
+            } else {
+                for k in [i, j] {
+                    if read[k].is_none() {
+                        read[k] = Some(reading::read(passages[k].text));
+                    }
                 }
+                let ids = |k: usize| read[k].as_deref().unwrap_or_default();
+                match reading::compare(ids(j), ids(i)) {
+                    std::cmp::Ordering::Equal => j < i,
+                    better => better.is_gt(),
+                }
+            };
+            if !can_be_kept {
+                continue;
+            }
+            if best.as_ref().is_none_or(|b| copy.similarity > b.similarity) {
+                best = Some(copy);
             }
         }
         result[i] = best;

@@ -105,16 +105,32 @@ fn is_sentence_end(c: char) -> bool {
 
 /// The hash of a sentence's first [`CONTEXT`] comparable characters; `None` when it is
 /// shorter than [`MIN_CONTEXT`].
-fn sentence_hash(sentence: &[char]) -> Option<u64> {
-    if sentence.len() < MIN_CONTEXT {
-        return None;
+/// A sentence's hash, built a character at a time: its first [`CONTEXT`] characters, when
+/// it has at least [`MIN_CONTEXT`].
+struct SentenceHasher {
+    h: u64,
+    len: usize,
+}
+
+impl SentenceHasher {
+    fn new() -> Self {
+        SentenceHasher {
+            h: 0x9E37_79B9_7F4A_7C15,
+            len: 0,
+        }
     }
-    let mut h: u64 = 0x9E37_79B9_7F4A_7C15;
-    for &c in &sentence[..sentence.len().min(CONTEXT)] {
-        h = (h ^ c as u64).wrapping_mul(0xFF51_AFD7_ED55_8CCD);
-        h ^= h >> 29;
+
+    fn push(&mut self, c: char) {
+        if self.len < CONTEXT {
+            self.h = (self.h ^ c as u64).wrapping_mul(0xFF51_AFD7_ED55_8CCD);
+            self.h ^= self.h >> 29;
+        }
+        self.len += 1;
     }
-    Some(h)
+
+    fn finish(&self) -> Option<u64> {
+        (self.len >= MIN_CONTEXT).then_some(self.h)
+    }
 }
 
 /// Every line of a normalised page (`str::lines`), with its keys.
@@ -150,61 +166,37 @@ pub fn view_where(normalized: &str, wanted: &dyn Fn(u64) -> bool) -> Vec<LineVie
         // No candidate (a page of prose, a JSON Lines record): no context to read.
         return vec![LineView::default(); lines.len()];
     }
-    // The page as running text: comparable characters, each marked when a sentence ends
-    // right after it, and where each line's characters start.
-    let mut flat: Vec<char> = Vec::with_capacity(normalized.len() / 3);
-    let mut ends: Vec<bool> = Vec::with_capacity(normalized.len() / 3);
+    // The page as running text (comparable characters, a run of digits as one `0`, as in
+    // the keys: a copy with other figures keeps its context), read once: each sentence's
+    // last character and its hash, and where each line's characters start. Nothing is kept
+    // a character.
+    let mut sentences: Vec<(usize, Option<u64>)> = Vec::new();
     let mut starts = Vec::with_capacity(lines.len() + 1);
+    let mut count = 0usize;
+    let mut last: Option<char> = None;
+    let mut sentence = SentenceHasher::new();
     for line in &lines {
-        starts.push(flat.len());
+        starts.push(count);
         for c in line.chars() {
             if is_sentence_end(c) {
-                if let Some(last) = ends.last_mut() {
-                    *last = true;
+                // Marks in a row (`。”`, `？！`) end one sentence, at the character before.
+                if count > 0 && sentences.last().is_none_or(|&(end, _)| end + 1 < count) {
+                    sentences.push((count - 1, sentence.finish()));
+                    sentence = SentenceHasher::new();
                 }
             } else if let Some(c) = comparable_char(c) {
-                // A run of digits reads as one `0`, as in the keys: a copy with other
-                // figures keeps its context.
                 let digit = c.is_ascii_digit() || ('０'..='９').contains(&c);
-                if digit && flat.last() == Some(&'0') {
+                if digit && last == Some('0') {
                     continue;
                 }
-                flat.push(if digit { '0' } else { c });
-                ends.push(false);
+                let c = if digit { '0' } else { c };
+                last = Some(c);
+                sentence.push(c);
+                count += 1;
             }
         }
     }
-    starts.push(flat.len());
-    // For each character, the nearest sentence end at or after it, and before it (`NONE`
-    // where there is none): a word a character each, filled in two passes.
-    const NONE: u32 = u32::MAX;
-    let mut next_end = vec![NONE; flat.len() + 1];
-    for k in (0..flat.len()).rev() {
-        next_end[k] = if ends[k] { k as u32 } else { next_end[k + 1] };
-    }
-    let mut prev_end = vec![NONE; flat.len() + 1];
-    for k in 1..=flat.len() {
-        prev_end[k] = if ends[k - 1] {
-            (k - 1) as u32
-        } else {
-            prev_end[k - 1]
-        };
-    }
-    // Each sentence of the page: where it ends (its last character), and its hash.
-    let sentences: Vec<(usize, Option<u64>)> = {
-        let mut out = Vec::new();
-        let mut from = 0;
-        for (k, &end) in ends.iter().enumerate() {
-            if end {
-                out.push((k, sentence_hash(&flat[from..=k])));
-                from = k + 1;
-            }
-        }
-        out
-    };
-    let some = |k: u32| (k != NONE).then_some(k as usize);
-    // The index in `sentences` of the sentence that ends at character k.
-    let sentence_at = |k: usize| sentences.partition_point(|&(end, _)| end < k);
+    starts.push(count);
     keys.iter()
         .enumerate()
         .map(|(i, &key)| {
@@ -213,27 +205,23 @@ pub fn view_where(normalized: &str, wanted: &dyn Fn(u64) -> bool) -> Vec<LineVie
             };
             let (start, end) = (starts[i], starts[i + 1]);
             let mut around = [None; SENTENCES_BEFORE + SENTENCES_AFTER];
-            // After: the sentences past the first sentence end after the line.
-            if let Some(j) = some(next_end[end]) {
-                let first = sentence_at(j) + 1;
-                for (slot, &(_, h)) in sentences[first.min(sentences.len())..]
-                    .iter()
-                    .take(SENTENCES_AFTER)
-                    .enumerate()
-                {
-                    around[SENTENCES_BEFORE + slot] = h.map(|h| with_neighbour(key, h));
-                }
+            // After: the sentences past the first sentence end at or after the line's end.
+            let first = sentences.partition_point(|&(e, _)| e < end) + 1;
+            for (slot, &(_, h)) in sentences[first.min(sentences.len())..]
+                .iter()
+                .take(SENTENCES_AFTER)
+                .enumerate()
+            {
+                around[SENTENCES_BEFORE + slot] = h.map(|h| with_neighbour(key, h));
             }
             // Before: the sentences up to the last sentence end before the line.
-            if let Some(j) = some(prev_end[start]) {
-                let last = sentence_at(j) + 1;
-                for (slot, &(_, h)) in sentences[last.saturating_sub(SENTENCES_BEFORE)..last]
-                    .iter()
-                    .rev()
-                    .enumerate()
-                {
-                    around[slot] = h.map(|h| with_neighbour(key, h));
-                }
+            let last = sentences.partition_point(|&(e, _)| e < start);
+            for (slot, &(_, h)) in sentences[last.saturating_sub(SENTENCES_BEFORE)..last]
+                .iter()
+                .rev()
+                .enumerate()
+            {
+                around[slot] = h.map(|h| with_neighbour(key, h));
             }
             LineView {
                 key: Some(key),

@@ -18,9 +18,13 @@ struct Model {
     /// Characters by code point, with their counts.
     chars: Vec<(char, u32)>,
     total: f64,
-    /// Pairs by key (first's index × characters + second's index), with their counts.
+    /// Index + 1 of each character of the Basic Multilingual Plane (0: not in the model).
+    bmp: Vec<u16>,
+    /// Pairs by key (first's index × characters + second's index), with their counts; the
+    /// pairs of the character with index `a` are `starts[a]..starts[a + 1]`.
     keys: Vec<u32>,
     counts: Vec<u32>,
+    starts: Vec<u32>,
 }
 
 fn model() -> &'static Model {
@@ -31,8 +35,10 @@ fn model() -> &'static Model {
         parse(EMBEDDED).unwrap_or(Model {
             chars: Vec::new(),
             total: 0.0,
+            bmp: vec![0; 0x10000],
             keys: Vec::new(),
             counts: Vec::new(),
+            starts: vec![0],
         })
     })
 }
@@ -63,11 +69,28 @@ fn parse(gz: &[u8]) -> Option<Model> {
         counts.push(varint(&mut at)?);
     }
     let total = chars.iter().map(|&(_, n)| f64::from(n)).sum();
+    let mut bmp = vec![0u16; 0x10000];
+    for (i, &(c, _)) in chars.iter().enumerate() {
+        if let (Some(slot), Ok(id)) = (bmp.get_mut(c as usize), u16::try_from(i + 1)) {
+            *slot = id;
+        }
+    }
+    let mut starts = Vec::with_capacity(n + 1);
+    let mut at = 0;
+    for a in 0..=n {
+        let first = (a * n) as u64;
+        while at < keys.len() && u64::from(keys[at]) < first {
+            at += 1;
+        }
+        starts.push(at as u32);
+    }
     Some(Model {
         chars,
         total,
+        bmp,
         keys,
         counts,
+        starts,
     })
 }
 
@@ -100,7 +123,10 @@ fn class(c: char) -> Option<char> {
 
 impl Model {
     fn index(&self, c: char) -> Option<usize> {
-        self.chars.binary_search_by_key(&c, |&(c, _)| c).ok()
+        match self.bmp.get(c as usize) {
+            Some(&id) => usize::from(id).checked_sub(1),
+            None => self.chars.binary_search_by_key(&c, |&(c, _)| c).ok(),
+        }
     }
 
     fn count(&self, i: Option<usize>) -> f64 {
@@ -112,9 +138,10 @@ impl Model {
         let pair = match (a, b) {
             (Some(a), Some(b)) => {
                 let key = (a * self.chars.len() + b) as u32;
-                self.keys
+                let (from, to) = (self.starts[a] as usize, self.starts[a + 1] as usize);
+                self.keys[from..to]
                     .binary_search(&key)
-                    .map_or(0.0, |at| f64::from(self.counts[at]))
+                    .map_or(0.0, |at| f64::from(self.counts[from + at]))
             }
             _ => 0.0,
         };
@@ -122,25 +149,49 @@ impl Model {
     }
 }
 
-/// The text's mean log-probability per character pair (higher reads better); 0 for a text
-/// of fewer than two characters.
-pub(crate) fn plausibility(text: &str) -> f64 {
+/// A text as the model reads it: each character's index + 1 (0: a character the model has
+/// not seen), spaces left out. Worked out once a passage, compared with [`compare`].
+pub(crate) fn read(text: &str) -> Vec<u16> {
     let model = model();
-    let mut chars = text.chars().filter_map(class).map(|c| model.index(c));
-    let Some(mut prev) = chars.next() else {
-        return 0.0;
+    text.chars()
+        .filter_map(class)
+        .map(|c| model.index(c).map_or(0, |i| i as u16 + 1))
+        .collect()
+}
+
+/// Which of two copies of a passage ([`read`]) reads better: `Greater` when `a` does. Only
+/// the stretch where they differ is weighed (the common beginning and end aside, a character
+/// of each kept as context), by its mean log-probability per character pair.
+pub(crate) fn compare(a: &[u16], b: &[u16]) -> std::cmp::Ordering {
+    let prefix = a.iter().zip(b).take_while(|(x, y)| x == y).count();
+    let rest = a.len().min(b.len()) - prefix;
+    let suffix = a
+        .iter()
+        .rev()
+        .zip(b.iter().rev())
+        .take(rest)
+        .take_while(|(x, y)| x == y)
+        .count();
+    let window = |t: &[u16]| {
+        let from = prefix.saturating_sub(1);
+        let to = (t.len() - suffix + 1).min(t.len());
+        mean_log_p(&t[from..to])
     };
-    let (mut sum, mut n) = (0.0, 0usize);
-    for c in chars {
-        sum += model.log_p(prev, c);
-        n += 1;
-        prev = c;
+    window(a).total_cmp(&window(b))
+}
+
+/// Mean log-probability per character pair; 0 for fewer than two characters.
+fn mean_log_p(ids: &[u16]) -> f64 {
+    let model = model();
+    if ids.len() < 2 {
+        return 0.0;
     }
-    if n == 0 {
-        0.0
-    } else {
-        sum / n as f64
-    }
+    let index = |id: u16| usize::from(id).checked_sub(1);
+    let sum: f64 = ids
+        .windows(2)
+        .map(|w| model.log_p(index(w[0]), index(w[1])))
+        .sum();
+    sum / (ids.len() - 1) as f64
 }
 
 #[cfg(test)]
@@ -152,6 +203,11 @@ mod tests {
         let model = parse(EMBEDDED).expect("data/reading/bigrams.npbg parses");
         assert!(model.chars.len() > 4000 && model.keys.len() > 200_000);
         assert!(model.keys.windows(2).all(|w| w[0] < w[1]));
+        assert_eq!(model.starts.len(), model.chars.len() + 1);
+        assert_eq!(
+            *model.starts.last().unwrap_or(&0) as usize,
+            model.keys.len()
+        );
     }
 
     #[test]
@@ -174,10 +230,13 @@ mod tests {
             ("会从战场在脱逃」。他说", "会从战场上脱逃」。他说"),
             ("并依法封的了该会印章等", "并依法封存了该会印章等"),
         ] {
+            let (right_ids, misread_ids) = (read(right), read(misread));
             assert!(
-                plausibility(right) > plausibility(misread),
+                compare(&right_ids, &misread_ids).is_gt()
+                    && compare(&misread_ids, &right_ids).is_lt(),
                 "{right} should read better than {misread}"
             );
+            assert!(compare(&right_ids, &right_ids).is_eq());
         }
     }
 }
