@@ -86,6 +86,9 @@ pub struct Writer {
     seen: Seen,
     /// Furniture-line counts and the inputs they hold (see `furniture.rs`).
     furniture: Option<furniture::Counts>,
+    /// Whether this run saved [`Writer::furniture`] as the counts of a run in progress: the
+    /// file holding them becomes the dataset's at the end, instead of being written again.
+    furniture_pending: bool,
     /// The input index: as read until taken, then as handed back to be saved.
     inputs: Option<InputIndex>,
     /// Held while the writer lives: one writer at a time.
@@ -198,6 +201,7 @@ impl Writer {
             near_duplicates: options.near_duplicates,
             parallel: options.parallel,
             furniture,
+            furniture_pending: false,
             inputs: Some(inputs),
             lock,
             retries: std::mem::take(&mut seen.retries),
@@ -261,6 +265,7 @@ impl Writer {
             &furniture.to_bytes(),
         )?;
         self.furniture = Some(furniture);
+        self.furniture_pending = true;
         Ok(())
     }
 
@@ -634,10 +639,20 @@ impl Writer {
                 )?;
             }
         }
-        if let Some(furniture) = &self.furniture {
-            dataset::write_whole(&self.tag.furniture_path(&self.out), &furniture.to_bytes())?;
-        }
         let pending_path = self.tag.furniture_pending_path(&self.out);
+        if let Some(furniture) = &self.furniture {
+            let path = self.tag.furniture_path(&self.out);
+            // The counts this run saved as in progress are its own: the file moves into
+            // place (a rename) rather than tens of megabytes written again.
+            if self.furniture_pending && pending_path.exists() {
+                std::fs::rename(&pending_path, &path).map_err(|source| Error::Io {
+                    path: path.clone(),
+                    source,
+                })?;
+            } else {
+                dataset::write_whole(&path, &furniture.to_bytes())?;
+            }
+        }
         // The run's time and memory include the last segment and the corpus step.
         self.run.duration_secs = info.duration_secs + finishing.elapsed().as_secs_f64();
         if let Some(peak) = info.measure_peak_rss.and_then(|measure| measure()) {

@@ -969,16 +969,16 @@ fn heads_other_text<'a>(
         kept += 1;
     }
     let title = above.title.as_deref().unwrap_or("");
-    let before = || {
-        std::iter::once(title)
-            .chain(
-                above.paragraphs[above.paragraphs.len() - kept..]
-                    .iter()
-                    .map(|p| p.text.as_str()),
-            )
-            .flat_map(str::chars)
-    };
-    if before().take(200).count() < 200 {
+    // Read once into characters: it is asked three times below.
+    let before: Vec<char> = std::iter::once(title)
+        .chain(
+            above.paragraphs[above.paragraphs.len() - kept..]
+                .iter()
+                .map(|p| p.text.as_str()),
+        )
+        .flat_map(str::chars)
+        .collect();
+    if before.len() < 200 {
         return false;
     }
     // The text under the heading: its first 400 characters.
@@ -1012,7 +1012,7 @@ fn heads_other_text<'a>(
     };
     // Most headings share too little with the text under them to be asked more.
     let after_hits = hits(&mut below());
-    if after_hits < 2 || hits(&mut before()) * 3 > after_hits {
+    if after_hits < 2 || hits(&mut before.iter().copied()) * 3 > after_hits {
         return false;
     }
     // And the text under it shares few words with the end of the article above: a section
@@ -1031,9 +1031,8 @@ fn heads_other_text<'a>(
         out.dedup();
         out
     };
-    let all = before().count();
     let under = pairs_of(&mut below());
-    let above = pairs_of(&mut before().skip(all.saturating_sub(400)));
+    let above = pairs_of(&mut before[before.len().saturating_sub(400)..].iter().copied());
     let (mut i, mut j, mut shared) = (0, 0, 0);
     while i < under.len() && j < above.len() {
         match under[i].cmp(&above[j]) {

@@ -45,11 +45,17 @@ pub(crate) fn date(line: &str) -> Option<chrono::NaiveDate> {
 /// last line (a page's head, or a foot line), with the lines of the same head around a top
 /// one: the paper's name over it (`人民日报`), the page under it (`第1版`).
 pub(crate) fn running_heads(normalized: &str) -> Vec<usize> {
-    let lines: Vec<(usize, &str)> = normalized
-        .lines()
-        .enumerate()
-        .filter(|(_, l)| !l.trim().is_empty())
-        .collect();
+    // Only the first three lines with text and the last are asked: the page is not split
+    // into lines for them.
+    let mut lines: Vec<(usize, &str)> = Vec::with_capacity(3);
+    for (i, line) in normalized.lines().enumerate() {
+        if !line.trim().is_empty() {
+            lines.push((i, line));
+            if lines.len() == 3 {
+                break;
+            }
+        }
+    }
     let mut heads = Vec::new();
     if let Some(k) = (0..lines.len().min(2)).find(|&k| is_running_head(lines[k].1)) {
         if k == 1 && is_paper_name(lines[0].1) {
@@ -60,9 +66,18 @@ pub(crate) fn running_heads(normalized: &str) -> Vec<usize> {
             heads.push(lines[k + 1].0);
         }
     }
-    if let Some(&(last, line)) = lines.iter().skip(2).last() {
-        if is_running_head(line) && !heads.contains(&last) {
-            heads.push(last);
+    if lines.len() == 3 {
+        let total = normalized.lines().count();
+        let last = normalized
+            .lines()
+            .rev()
+            .enumerate()
+            .find(|(_, l)| !l.trim().is_empty())
+            .map(|(j, l)| (total - 1 - j, l));
+        if let Some((last, line)) = last {
+            if is_running_head(line) && !heads.contains(&last) {
+                heads.push(last);
+            }
         }
     }
     heads

@@ -91,9 +91,13 @@ impl LineCounter {
     /// The counts as bytes, to be saved with a dataset and counted on from by the next run
     /// ([`LineCounter::from_bytes`]): lines keep counting across runs that add pages.
     pub fn to_bytes(&self) -> Vec<u8> {
-        let mut entries: Vec<(&u64, &(u32, u32))> = self.counts.iter().collect();
-        entries.sort_unstable();
-        let mut out = Vec::with_capacity(24 + entries.len() * 16);
+        // Sorted by key, so that the same counts give the same bytes: the entries are
+        // copied out of the map first (a sort through references into it misses the cache
+        // at every comparison), and keys are distinct, so the key alone orders them.
+        let mut entries: Vec<(u64, (u32, u32))> =
+            self.counts.iter().map(|(&k, &v)| (k, v)).collect();
+        entries.sort_unstable_by_key(|&(key, _)| key);
+        let mut out = Vec::with_capacity(COUNTER_MAGIC.len() + 16 + entries.len() * 16);
         out.extend_from_slice(COUNTER_MAGIC);
         out.extend_from_slice(&self.window.to_le_bytes());
         out.extend_from_slice(&self.documents.to_le_bytes());
