@@ -119,17 +119,24 @@ impl Workers {
     }
 }
 
-/// Starts the writer's thread: Parquet encoding runs there, overlapping the next batch's
-/// processing. The channel holds at most two batches, so memory stays bounded when writing
-/// is slower; the thread hands the writer back once the channel closes.
+/// Starts the writer's thread, which runs `first` on the writer before anything else:
+/// Parquet encoding runs there, overlapping the next batch's processing. The channel holds
+/// at most two batches, so memory stays bounded when writing is slower; the thread hands
+/// the writer back once the channel closes.
 pub fn spawn_writer(
     mut writer: aggregate::Writer,
+    first: Option<impl FnOnce(&mut aggregate::Writer) -> anyhow::Result<()> + Send + 'static>,
 ) -> (
     std::sync::mpsc::SyncSender<Vec<DocRecord>>,
     std::thread::JoinHandle<anyhow::Result<aggregate::Writer>>,
 ) {
     let (to_writer, from_pipeline) = std::sync::mpsc::sync_channel::<Vec<DocRecord>>(2);
     let thread = std::thread::spawn(move || -> anyhow::Result<aggregate::Writer> {
+        // What must be saved before any part can be committed (the furniture counts) goes
+        // first, overlapping the first batch's processing.
+        if let Some(first) = first {
+            first(&mut writer)?;
+        }
         for records in from_pipeline {
             for record in &records {
                 writer.append(record).context("cannot write the dataset")?;

@@ -5,10 +5,10 @@ use super::*;
 
 /// The furniture pass: counts the candidate furniture lines of every input `reader` gives
 /// that `wanted` keeps and the dataset has not counted yet, on top of the dataset's counts;
-/// saves the counts with the inputs they hold before anything is committed (a run stopped
-/// half way is completed with them); returns the furniture set to clean with.
+/// returns the furniture set to clean with, and the counts with the inputs they hold, to be
+/// saved before anything is committed (a run stopped half way is completed with them).
 pub(super) fn furniture_pass(
-    writer: &mut aggregate::Writer,
+    writer: &aggregate::Writer,
     reader: ingest::Reader,
     wanted: &dyn Fn(&RawDoc) -> bool,
     (decode, workers, batch_size): (
@@ -17,7 +17,11 @@ pub(super) fn furniture_pass(
         (usize, u64),
     ),
     min_docs: u32,
-) -> Result<(std::sync::Arc<dyn clean::furniture::Furniture>, Detected)> {
+) -> Result<(
+    std::sync::Arc<dyn clean::furniture::Furniture>,
+    Detected,
+    FurnitureSave,
+)> {
     let counter = match writer.furniture_state() {
         Some(bytes) if corpus::furniture::LineCounter::is_older_format(bytes) => {
             anyhow::bail!(
@@ -35,11 +39,32 @@ pub(super) fn furniture_pass(
     let (counter, counted, detected) =
         learn_furniture(counter, reader, &uncounted, decode, workers, batch_size)?;
     let furniture = counter.finish(min_docs);
-    writer
-        .set_furniture_state(counter.to_bytes(), counted)
-        .context("cannot save the furniture counts")?;
     tracing::info!(lines = furniture.len(), "furniture lines learned");
-    Ok((std::sync::Arc::new(furniture), detected))
+    // The counts are encoded (a sort of every key counted) on a thread of their own while
+    // the run starts cleaning; the writer saves them before its first commit.
+    let encoding = std::thread::spawn(move || counter.to_bytes());
+    let save = FurnitureSave { encoding, counted };
+    Ok((std::sync::Arc::new(furniture), detected, save))
+}
+
+/// The furniture counts the run must save before it commits anything (see
+/// `aggregate::Writer::set_furniture_state`), being encoded.
+pub(super) struct FurnitureSave {
+    encoding: std::thread::JoinHandle<Vec<u8>>,
+    counted: Vec<u128>,
+}
+
+impl FurnitureSave {
+    /// Saves the counts with the run, once they are encoded.
+    pub(super) fn save(self, writer: &mut aggregate::Writer) -> Result<()> {
+        let state = self
+            .encoding
+            .join()
+            .map_err(|_| anyhow::anyhow!("the furniture counts' encoding panicked"))?;
+        writer
+            .set_furniture_state(state, self.counted)
+            .context("cannot save the furniture counts")
+    }
 }
 
 /// The encodings the pass detected, by doc_id (see `Stages::detected`).

@@ -505,8 +505,8 @@ pub fn run(args: RunArgs) -> Result<ExitCode> {
     let mut reading = ReadAccount::new(&sources);
     let known: Vec<(u128, u128)> = seen.contents().collect();
     let is_new = |raw: &RawDoc| !seen.contains(&raw.source, &raw.doc_id);
-    let (learned_furniture, detected) = if args.no_boilerplate {
-        (None, Default::default())
+    let (learned_furniture, detected, furniture_save) = if args.no_boilerplate {
+        (None, Default::default(), None)
     } else {
         let learn_from = every_input.unwrap_or_else(|| sources.clone());
         let reader =
@@ -515,14 +515,14 @@ pub fn run(args: RunArgs) -> Result<ExitCode> {
         // unsharded run, so it learns the same furniture.
         let every_shard = shard.is_some();
         let uncounted = |raw: &RawDoc| every_shard || is_new(raw);
-        let (furniture, detected) = furniture_pass(
-            &mut writer,
+        let (furniture, detected, save) = furniture_pass(
+            &writer,
             reader,
             &uncounted,
             (&decode, &workers, batch_size),
             args.boilerplate_min_docs,
         )?;
-        (Some(furniture), detected)
+        (Some(furniture), detected, Some(save))
     };
     let stages = Stages {
         decode,
@@ -546,7 +546,10 @@ pub fn run(args: RunArgs) -> Result<ExitCode> {
         unread_files: unchanged_files.files,
         ..Totals::default()
     };
-    let (to_writer, writer_thread) = crate::pipeline::spawn_writer(writer);
+    let (to_writer, writer_thread) = crate::pipeline::spawn_writer(
+        writer,
+        furniture_save.map(|save| move |writer: &mut aggregate::Writer| save.save(writer)),
+    );
     let processing: Result<()> = (|| {
         loop {
             let mut files = Vec::new();
