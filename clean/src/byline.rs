@@ -60,6 +60,10 @@ pub(crate) fn parse_byline(line: &str) -> Option<Vec<String>> {
     let mut names = Vec::new();
     let mut roles = 0;
     for token in line.split([' ', '、']).filter(|t| !t.is_empty()) {
+        // A news-flash mark (`本报讯`, `中新网讯`) opens the line; it names no one.
+        if token.ends_with('讯') && token.chars().count() <= 6 && split_role(token).is_none() {
+            continue;
+        }
         match split_role(token) {
             Some(rest) => {
                 roles += 1;
@@ -332,13 +336,14 @@ mod tests {
 
     #[test]
     fn bylines_give_their_names() {
-        let cases: [(&str, Option<&[&str]>); 6] = [
+        let cases: [(&str, Option<&[&str]>); 7] = [
             (
                 "湖南日报全媒体记者 颜石敦 蒋睿 彭婷",
                 Some(&["颜石敦", "蒋睿", "彭婷"]),
             ),
             ("本报记者 张三 通讯员 李四", Some(&["张三", "李四"])),
             ("记者王五、赵六", Some(&["王五", "赵六"])),
+            ("本报讯 记者 雷洁锦 程菁勇", Some(&["雷洁锦", "程菁勇"])),
             ("文/图 欧阳小明", Some(&["欧阳小明"])),
             ("湖南省第二届民政行业职业技能大赛开赛", None),
             ("记者从会上了解到，近年来", None),

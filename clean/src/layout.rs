@@ -19,6 +19,7 @@
 
 use crate::byline::{end_credit, parse_byline, split_dateline};
 use crate::chars::{display_width, ends_sentence, is_balanced, is_closer, is_han, is_terminal};
+use crate::normalize::INDENT;
 
 /// What a block of the page is, before articles are assembled.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -61,7 +62,10 @@ struct Line<'a> {
     text: &'a str,
     line_no: usize,
     gap: usize,
+    /// Display width, the indent included.
     width: usize,
+    /// Whether the page indented the line (`　　`): how papers open a paragraph.
+    indented: bool,
     terminated: bool,
     heading_shape: bool,
 }
@@ -89,15 +93,30 @@ pub(crate) fn layout_with_kickers(text: &str, kickers: &[String]) -> (Vec<Block>
     if lines.is_empty() {
         return (Vec::new(), Vec::new());
     }
-    let ordinary_gap = ordinary_gap(&lines);
-    let column = column_width(&lines);
+    // A page that opens its paragraphs with an indent (the commonest layout of digitised
+    // papers): there an indented line starts a paragraph and a line that is not continues
+    // the one above, whatever the column and the sentence ends say.
+    let indented = lines.iter().filter(|l| l.indented).count();
+    let page = Page {
+        ordinary_gap: ordinary_gap(&lines),
+        column: column_width(&lines),
+        indented: indented >= 3 && indented * 10 >= lines.len(),
+    };
     let mut roles = vec![Role::Body; lines.len()];
     let mut cuts = Vec::new();
-    find_captions(&lines, ordinary_gap, &mut roles, &mut cuts);
-    find_headings(&lines, ordinary_gap, column, kickers, &mut roles);
-    let mut blocks = reflow(&lines, &roles, ordinary_gap, column);
+    find_captions(&lines, page.ordinary_gap, &mut roles, &mut cuts);
+    find_headings(&lines, &page, kickers, &mut roles);
+    let mut blocks = reflow(&lines, &roles, &page);
     split_run_on_bodies(&mut blocks);
     (blocks, cuts)
+}
+
+/// What the layout learns of the page as a whole.
+struct Page {
+    ordinary_gap: usize,
+    column: Option<usize>,
+    /// Whether the page opens its paragraphs with an indent.
+    indented: bool,
 }
 
 fn split_lines(text: &str) -> Vec<Line<'_>> {
@@ -109,11 +128,14 @@ fn split_lines(text: &str) -> Vec<Line<'_>> {
             gap += 1;
             continue;
         }
+        // The indent mark stands for the two ideographic spaces papers print.
+        let indented = raw.starts_with(INDENT);
         lines.push(Line {
             text: line,
             line_no: i + 1,
             gap,
-            width: display_width(line),
+            width: display_width(line) + if indented { 4 } else { 0 },
+            indented,
             terminated: ends_sentence(line),
             heading_shape: heading_shape(line),
         });
@@ -180,11 +202,19 @@ fn headline_before_text(
 ) -> bool {
     let line = &lines[i];
     // Over a byline (`环境教育，刻不容缓` / `本报讯 记者 高琳馥`), or over text far longer.
-    let over_byline = parse_byline(lines[next].text).is_some();
+    let over_byline = parse_byline(lines[next].text).is_some()
+        || is_subtitle_marker(lines[next].text)
+            && lines
+                .get(next + 1)
+                .is_some_and(|l| parse_byline(l.text).is_some());
     // After a finished sentence, set apart by a wide gap or standing over a byline.
     let opens =
         prev.is_none_or(|p| lines[p].terminated && (line.gap >= ordinary_gap + 2 || over_byline));
-    if !opens || lines[next].gap == 0 || !over_byline && lines[next].width < line.width * 2 {
+    // (Where no blank line sets anything apart, only a byline says so.)
+    if !opens
+        || lines[next].gap == 0 && !over_byline
+        || !over_byline && lines[next].width < line.width * 2
+    {
         return false;
     }
     let n = line.text.chars().count();
@@ -500,13 +530,8 @@ fn find_captions(lines: &[Line], ordinary_gap: usize, roles: &mut [Role], cuts: 
     }
 }
 
-fn find_headings(
-    lines: &[Line],
-    ordinary_gap: usize,
-    column: Option<usize>,
-    kickers: &[String],
-    roles: &mut [Role],
-) {
+fn find_headings(lines: &[Line], page: &Page, kickers: &[String], roles: &mut [Role]) {
+    let (ordinary_gap, column) = (page.ordinary_gap, page.column);
     // How many lines stop mid-sentence at each width in characters: the page's columns.
     let mut width_counts: std::collections::HashMap<usize, usize> = Default::default();
     for line in lines.iter().filter(|l| !l.terminated) {
@@ -530,6 +555,15 @@ fn find_headings(
                 && !lines[p].terminated
                 && line.gap <= ordinary_gap
                 && (!title_group_follows || column_full(&lines[p], column))
+        }) && !(page.indented && line.indented);
+        // Under a kicker (`一线见闻` the run learned, `【聚焦两会】`) stands its headline,
+        // whatever punctuation it carries. (A heading with `·` may be a headline itself:
+        // `约翰·肯尼迪访华`.)
+        let under_kicker = prev.is_some_and(|p| {
+            let text = lines[p].text;
+            roles[p] == Role::Heading
+                && (text.starts_with('【') && text.ends_with('】')
+                    || kickers.iter().any(|k| k == text))
         });
         if !continues_prev {
             // A deck (`——访…`) hangs under a headline; elsewhere a dash opens a list item or
@@ -548,7 +582,10 @@ fn find_headings(
             } else if is_subtitle_marker(line.text) && next.is_some() && under_headline {
                 roles[i] = Role::Subtitle;
             } else if !line.heading_shape
-                && next.is_some_and(|n| headline_before_text(lines, prev, i, n, ordinary_gap))
+                && next.is_some_and(|n| {
+                    under_kicker && !line.terminated && line.text.chars().count() <= 60
+                        || headline_before_text(lines, prev, i, n, ordinary_gap)
+                })
             {
                 roles[i] = Role::Heading;
             } else if line.heading_shape && next.is_some() {
@@ -626,17 +663,18 @@ fn find_headings(
                                         })))
                     });
                 let cut_number = next.is_some_and(number_cut);
-                // Under a kicker (`一线见闻` the run learned, `【聚焦两会】`) stands its
-                // headline. (A heading with `·` may be a headline itself: `约翰·肯尼迪访华`.)
-                let under_kicker = prev.is_some_and(|p| {
-                    let text = lines[p].text;
-                    roles[p] == Role::Heading
-                        && (text.starts_with('【') && text.ends_with('】')
-                            || kickers.iter().any(|k| k == text))
-                });
+                // On an indented page, an indented line over one that is not is a
+                // paragraph's first line, however short.
+                let indent_wrap = page.indented
+                    && line.indented
+                    && !furniture_next
+                    && next.is_some_and(|n| !lines[n].indented && soft(n));
                 if set_apart
                     || under_kicker
-                    || !(cut_number || column_full(line, column) && wraps_on || local_wrap)
+                    || !(cut_number
+                        || column_full(line, column) && wraps_on
+                        || local_wrap
+                        || indent_wrap)
                 {
                     roles[i] = Role::Heading;
                 }
@@ -646,12 +684,8 @@ fn find_headings(
     }
 }
 
-fn reflow(
-    lines: &[Line],
-    roles: &[Role],
-    ordinary_gap: usize,
-    column: Option<usize>,
-) -> Vec<Block> {
+fn reflow(lines: &[Line], roles: &[Role], page: &Page) -> Vec<Block> {
+    let (ordinary_gap, column) = (page.ordinary_gap, page.column);
     let mut blocks: Vec<Block> = Vec::new();
     let mut open: Option<Block> = None;
     let mut last_body: Option<usize> = None;
@@ -706,11 +740,15 @@ fn reflow(
                 // One a character or two short is a wrap the OCR ended early.
                 let colon_end = prev.text.ends_with(['：', ':'])
                     && column.is_some_and(|w| prev.width * 4 < w * 3);
-                soft && !list_item
-                    && !after_item
-                    && !colon_end
-                    && (!prev.terminated
-                        || (fills_column(prev, column)
+                if page.indented {
+                    // The indent says where paragraphs start.
+                    soft && !line.indented && !list_item
+                } else {
+                    soft && !list_item
+                        && !after_item
+                        && !colon_end
+                        && (!prev.terminated
+                            || (fills_column(prev, column)
                             && column.is_some_and(|w| line.width <= w + 6)
                             // A quote closed at the next line's start closes this sentence.
                             && (line.text.starts_with(is_closer)
@@ -722,6 +760,7 @@ fn reflow(
                                         column,
                                     )
                                 }))))
+                }
             }
             _ => false,
         };

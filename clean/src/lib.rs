@@ -42,6 +42,7 @@ use chrono::NaiveDate;
 pub use chars::{comparable, is_han};
 pub use dedup::shingle_hashes;
 pub use normalize::normalize;
+use normalize::INDENT;
 
 use chars::ends_sentence;
 pub use drop::{DropPattern, BUILTIN};
@@ -254,13 +255,13 @@ fn strip_furniture(
         skip_blank = false;
         if let Some(pages) = counted[i] {
             if kicker_between_articles(&lines, &counted, i, under_head) {
-                kickers.push(line.to_string());
+                kickers.push(line.trim().to_string());
             } else {
                 removed.push((
                     0,
                     rule_row(
                         RemovedKind::Noise,
-                        line.to_string(),
+                        line.trim().to_string(),
                         format!("line recurs on {pages} pages of the run"),
                         "recurring-line".to_string(),
                     ),
@@ -327,7 +328,9 @@ fn cut_within_lines(
     let mut out: Option<String> = None;
     let mut offset = 0;
     for line in normalized.split('\n') {
-        let mut cut = std::borrow::Cow::Borrowed(line);
+        // Patterns and credits read the line's text, its indent mark aside.
+        let (indent, text) = line.split_at(line.len() - line.trim_start_matches(INDENT).len());
+        let mut cut = std::borrow::Cow::Borrowed(text);
         for pattern in builtin.iter().chain(drop) {
             let spans = pattern.spans(&cut);
             if spans.is_empty() {
@@ -381,6 +384,7 @@ fn cut_within_lines(
             });
         }
         if let Some(out) = out.as_mut() {
+            out.push_str(indent);
             out.push_str(&cut);
             out.push('\n');
         }
@@ -1262,6 +1266,49 @@ mod tests {
             }
             assert_every_sentence_kept_once(&text);
         }
+    }
+
+    #[test]
+    fn an_indented_page_wrapped_in_its_column_reads_by_its_indents() {
+        // Paragraphs opened with `　　` and wrapped in a column, no blank line anywhere: the
+        // indent starts a paragraph (a first line is two characters short of the column, and
+        // may end a sentence at the column's edge); a line without one goes on. A headline
+        // with a semicolon over its byline, and one with a comma under a 【】 kicker over a
+        // deck, open their articles.
+        let text = "湘江新区新增企业三千家；年轻人成创业主力\n本报讯 记者 周明 陈红\n　　今年以来，湘江新区新增市场主体\n三千余家，比去年同期增长两成。\n　　新区负责人介绍，新增企业中近半数\n由三十五岁以下的年轻人创办，涉及软件\n、文创、跨境电商等行业。\n　　为此，新区推出了创业服务专窗，\n提供注册、融资、人才等一站式服务。\n【一线见闻】\n春耕备耕忙，田间农机多\n——记湘潭县的一个早晨\n■本报记者 李强\n　　清晨六点，湘潭县花石镇的田野里\n已是一片繁忙景象。农机手们驾驶着\n旋耕机来回作业。\n　　合作社负责人介绍今年全镇农机作业\n面积将超过五万亩，比去年增加一成。\n　　镇里还组织了农机手技能培训班。\n近百名农机手参加了培训。\n";
+        let page = clean_text(text, None, None, &[], true);
+        let [first, second] = page.articles.as_slice() else {
+            panic!("two articles: {:?}", page.articles);
+        };
+        assert_eq!(
+            first.title.as_deref(),
+            Some("湘江新区新增企业三千家；年轻人成创业主力")
+        );
+        assert_eq!(first.authors, ["周明", "陈红"]);
+        let texts = |a: &Article| {
+            a.paragraphs
+                .iter()
+                .map(|p| p.text.clone())
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(
+            texts(first),
+            [
+                "今年以来，湘江新区新增市场主体三千余家，比去年同期增长两成。",
+                "新区负责人介绍，新增企业中近半数由三十五岁以下的年轻人创办，涉及软件、文创、跨境电商等行业。",
+                "为此，新区推出了创业服务专窗，提供注册、融资、人才等一站式服务。",
+            ]
+        );
+        assert_eq!(second.kicker.as_deref(), Some("【一线见闻】"));
+        assert_eq!(second.title.as_deref(), Some("春耕备耕忙，田间农机多"));
+        assert_eq!(second.authors, ["李强"]);
+        assert_eq!(
+            texts(second)[1..],
+            [
+                "合作社负责人介绍今年全镇农机作业面积将超过五万亩，比去年增加一成。",
+                "镇里还组织了农机手技能培训班。近百名农机手参加了培训。",
+            ]
+        );
     }
 
     #[test]

@@ -5,12 +5,26 @@
 //!   Punctuation between digits or Latin letters (`1,000`, `10:30`, `8.7%`) stays ASCII.
 //! - Full-width digits, Latin letters, `％` and `．` become ASCII, so numbers scan alike.
 //! - Tabs, ideographic and no-break spaces become one ASCII space; runs of spaces collapse;
-//!   lines are trimmed; `\r\n` and lone `\r` become `\n`.
+//!   lines are trimmed; `\r\n` and lone `\r` become `\n`. A line indented by two columns
+//!   or more (`　　`, two spaces, a tab: how papers open a paragraph) keeps one ideographic
+//!   space, [`INDENT`], as the mark of it: the layout reads it.
 //! - Control and zero-width characters (ZWSP, ZWJ, BOM, soft hyphen) are removed.
 //!
 //! The result is idempotent: normalising twice changes nothing.
 
 use crate::chars::{is_cjk_punct, is_han};
+
+/// The mark a normalised line opens with when the page indented it.
+pub(crate) const INDENT: char = '\u{3000}';
+
+/// Columns a space takes at the start of a line: an ideographic space two, a tab four.
+fn indent_columns(c: char) -> usize {
+    match c {
+        '\u{3000}' => 2,
+        '\t' => 4,
+        _ => 1,
+    }
+}
 
 fn is_chinese_context(c: Option<char>) -> bool {
     c.is_some_and(|c| is_han(c) || is_cjk_punct(c))
@@ -70,6 +84,8 @@ pub fn normalize(text: &str) -> String {
     let mut pending_space = false;
     // The start of the run of such characters under way: copied as one slice when it ends.
     let mut run: Option<usize> = None;
+    // Columns of space before the first visible character of the line under way.
+    let mut lead = 0usize;
     for (i, raw) in text.char_indices() {
         // Han and CJK punctuation, nearly every character of a page, pass unchanged; so do
         // ASCII letters and digits (what follows would write them as they are).
@@ -79,6 +95,10 @@ pub fn normalize(text: &str) -> String {
                     out.push(' ');
                     pending_space = false;
                 }
+                if lead >= 2 {
+                    out.push(INDENT);
+                }
+                lead = 0;
                 run = Some(i);
             }
             prev_visible = Some(raw);
@@ -94,12 +114,18 @@ pub fn normalize(text: &str) -> String {
             continue;
         };
         if c == ' ' {
-            // Written only once something visible follows on the same line.
-            pending_space = !out.is_empty() && !out.ends_with('\n');
+            // Written only once something visible follows on the same line; at a line's
+            // start, counted as its indent.
+            if out.is_empty() || out.ends_with('\n') {
+                lead += indent_columns(raw);
+            } else {
+                pending_space = true;
+            }
             continue;
         }
         if c == '\n' {
             pending_space = false;
+            lead = 0;
             out.push('\n');
             prev_visible = None;
             continue;
@@ -108,6 +134,10 @@ pub fn normalize(text: &str) -> String {
             out.push(' ');
             pending_space = false;
         }
+        if lead >= 2 {
+            out.push(INDENT);
+        }
+        lead = 0;
         let rest = &text[i + raw.len_utf8()..];
         let c = match c {
             '．' if prev_visible.is_some_and(|p| p.is_ascii_digit())
@@ -152,8 +182,12 @@ mod tests {
             ("ＬＣＶ１２３％", "LCV123%"),
             ("a\u{200B}b\u{FEFF}", "ab"),
             (
+                "\u{3000}\u{3000}本报讯 记者\n  二段\n 三段",
+                "\u{3000}本报讯 记者\n\u{3000}二段\n三段",
+            ),
+            (
                 "  颜石敦\u{3000}\u{3000}蒋睿 \r\n彭婷\t",
-                "颜石敦 蒋睿\n彭婷",
+                "\u{3000}颜石敦 蒋睿\n彭婷",
             ),
         ];
         for (input, want) in cases {

@@ -1407,7 +1407,13 @@ mod tagged_tests {
     /// One sentence a row: names the default extractor must find (kind, name), and texts it
     /// must not find as a name of that kind. The precision fixes of real web and newspaper
     /// text, each pinned.
-    const PRECISION_TABLE: &[(&str, &[(&str, &str)], &[(&str, &str)])] = &[
+    /// A case: its text, the (kind, name) found, the (kind, name) not found.
+    type Case = (
+        &'static str,
+        &'static [(&'static str, &'static str)],
+        &'static [(&'static str, &'static str)],
+    );
+    const PRECISION_TABLE: &[Case] = &[
         // Common words are never people.
         (
             "新年的钟声即将敲响，我们向大家致以新年的祝福，谢谢大家。",

@@ -42,7 +42,7 @@ fn differs(found: &extract::Quantity, want: &str) -> Option<String> {
             wrong.push(format!("value {:?}", found.value));
         }
         let unit = (fields[3] != "-").then_some(fields[3]);
-        if found.unit.as_deref() != unit {
+        if found.unit != unit {
             wrong.push(format!("unit {:?}", found.unit));
         }
         if let Some((low, high)) = fields.get(4).and_then(|r| r.split_once("..")) {

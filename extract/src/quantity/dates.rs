@@ -690,8 +690,8 @@ mod tests {
 
     #[test]
     fn iso_text_pads_years_to_four_digits_and_months_and_days_to_two() {
-        let day = NaiveDate::from_ymd_opt(2015, 1, 31).unwrap();
-        let to = NaiveDate::from_ymd_opt(2015, 2, 8).unwrap();
+        let day = NaiveDate::from_ymd_opt(2015, 1, 31).expect("a date");
+        let to = NaiveDate::from_ymd_opt(2015, 2, 8).expect("a date");
         assert_eq!(
             Iso::new().day(day).then('/').day(to).text(),
             "2015-01-31/2015-02-08"

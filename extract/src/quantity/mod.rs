@@ -1266,7 +1266,7 @@ mod tests {
             .unwrap_or_else(|| panic!("{want:?} not found in {text:?}: {found:#?}"));
         assert_eq!(f.kind, kind, "{want}");
         assert_eq!(f.value, value, "{want}");
-        assert_eq!(f.unit.as_deref(), unit, "{want}");
+        assert_eq!(f.unit, unit, "{want}");
         assert_eq!(f.approx, approx, "{want}");
         let chars: Vec<char> = text.chars().collect();
         let at: String = chars[f.start as usize..f.end as usize].iter().collect();
