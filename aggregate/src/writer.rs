@@ -87,7 +87,8 @@ pub struct Writer {
     /// Furniture-line counts and the inputs they hold (see `furniture.rs`).
     furniture: Option<furniture::Counts>,
     /// Whether this run saved [`Writer::furniture`] as the counts of a run in progress: the
-    /// file holding them becomes the dataset's at the end, instead of being written again.
+    /// file holding them becomes the dataset's at the end, instead of being written again,
+    /// and the run holds only the inputs they count.
     furniture_pending: bool,
     /// The input index: as read until taken, then as handed back to be saved.
     inputs: Option<InputIndex>,
@@ -264,6 +265,9 @@ impl Writer {
             &self.tag.furniture_pending_path(&self.out),
             &furniture.to_bytes(),
         )?;
+        // The file holds them now: the run keeps only which inputs they count (the counts
+        // are tens of megabytes on a large run, and the file moves into place at the end).
+        furniture.counter = Vec::new();
         self.furniture = Some(furniture);
         self.furniture_pending = true;
         Ok(())
@@ -644,9 +648,9 @@ impl Writer {
             let path = self.tag.furniture_path(&self.out);
             // The counts this run saved as in progress are its own: the file moves into
             // place (a rename) rather than tens of megabytes written again.
-            if self.furniture_pending && pending_path.exists() {
+            if self.furniture_pending {
                 std::fs::rename(&pending_path, &path).map_err(|source| Error::Io {
-                    path: path.clone(),
+                    path: pending_path.clone(),
                     source,
                 })?;
             } else {

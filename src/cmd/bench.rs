@@ -391,16 +391,23 @@ pub fn bench(args: BenchArgs) -> Result<ExitCode> {
     println!("\nend to end          MB/s   docs/s   peak RSS MB   speed-up   (best of {E2E_RUNS})");
     let mut base = None;
     let mut one_thread_secs = None;
+    // The phases of each thread count's fastest run.
+    let mut phases: Vec<(usize, serde_json::Value)> = Vec::new();
     for &threads in &args.threads {
         let out = scratch.join(format!("out-{threads}"));
         let threads_arg = threads.to_string();
         let (mut mbps, mut secs, mut rss) = (0f64, f64::MAX, 0f64);
+        let mut fastest = serde_json::Value::Null;
         for _ in 0..E2E_RUNS {
             // A dataset left by the run before would make this run add nothing.
             let _ = std::fs::remove_dir_all(&out);
             let summary = timed_run(&corpus, &out, &["--threads", threads_arg.as_str()])?;
             mbps = mbps.max(summary["mb_per_s"].as_f64().unwrap_or(0.0));
-            secs = secs.min(summary["seconds"].as_f64().unwrap_or(f64::MAX));
+            let run_secs = summary["seconds"].as_f64().unwrap_or(f64::MAX);
+            if run_secs < secs {
+                fastest = summary["phases"].clone();
+            }
+            secs = secs.min(run_secs);
             rss =
                 rss.max(summary["peak_rss_bytes"].as_u64().unwrap_or(0) as f64 / (1 << 20) as f64);
         }
@@ -412,6 +419,18 @@ pub fn bench(args: BenchArgs) -> Result<ExitCode> {
         println!(
             "{threads} thread(s)         {mbps:>7.1}  {:>7.0}   {rss:>11.0}   {speedup:>7.2}x",
             n_docs as f64 / secs.max(1e-9)
+        );
+        phases.push((threads, fastest));
+    }
+    // What limits the speed-up: the phases that run alone whatever the thread count.
+    println!("\nwall time by phase (s)     furniture pass   processing   commit + corpus step");
+    for (threads, phase) in &phases {
+        let secs = |name: &str| phase[name].as_f64().unwrap_or(0.0);
+        println!(
+            "{threads} thread(s)              {:>14.2}   {:>10.2}   {:>20.2}",
+            secs("furniture_pass"),
+            secs("process"),
+            secs("commit_and_corpus_step")
         );
     }
     if let Some(total) = one_thread_secs {

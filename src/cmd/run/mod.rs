@@ -337,6 +337,9 @@ struct Totals {
     /// Files the input index knew unchanged: not read at all.
     unread_files: u64,
     errors: u64,
+    /// Seconds from the run's start to the end of each phase: the furniture pass, the
+    /// documents processed and written, the last commit with the corpus step.
+    phases: [f64; 3],
 }
 
 /// What a run will do, checked before any work starts: the options turned into the values
@@ -535,6 +538,7 @@ pub fn run(args: RunArgs) -> Result<ExitCode> {
         extractor: crate::pipeline::extractor(args.entities),
         detected,
     };
+    let furniture_done = started.elapsed().as_secs_f64();
     let progress = Progress::new(args.log_format, sources.len() as u64);
     let mut reader = crate::prefetch::Prefetch::new(
         ingest::read(sources, read_options).with_known(known.iter().copied()),
@@ -544,6 +548,7 @@ pub fn run(args: RunArgs) -> Result<ExitCode> {
     let mut totals = Totals {
         unchanged: unchanged_files.documents,
         unread_files: unchanged_files.files,
+        phases: [furniture_done; 3],
         ..Totals::default()
     };
     let (to_writer, writer_thread) = crate::pipeline::spawn_writer(
@@ -615,6 +620,7 @@ pub fn run(args: RunArgs) -> Result<ExitCode> {
         secs = started.elapsed().as_secs_f64(),
         "documents processed; committing and running the corpus step"
     );
+    totals.phases[1] = started.elapsed().as_secs_f64();
     index.record(reading.settled(started_ns));
     writer.set_input_index(index);
     progress.finish();
@@ -637,6 +643,7 @@ pub fn run(args: RunArgs) -> Result<ExitCode> {
         parallel: workers.corpus_runner(),
     };
     let mut report = writer.finish(info).context("cannot finish the dataset")?;
+    totals.phases[2] = started.elapsed().as_secs_f64();
     report.out = PathBuf::from(&output.name);
     warn_repaired(report.corpus.as_ref());
     for warning in &report.warnings {

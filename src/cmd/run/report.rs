@@ -91,6 +91,13 @@ pub(super) fn print_summary(
             "seconds": secs,
             "mb_per_s": mb / secs,
             "peak_rss_bytes": peak_rss_bytes(),
+            // Where the wall time went: what runs alone (the furniture pass, the last
+            // commit and the corpus step) against the documents' processing.
+            "phases": {
+                "furniture_pass": totals.phases[0],
+                "process": totals.phases[1] - totals.phases[0],
+                "commit_and_corpus_step": totals.phases[2] - totals.phases[1],
+            },
         })
         .to_string()
     } else {
