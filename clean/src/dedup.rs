@@ -365,6 +365,9 @@ pub(crate) fn find_copies_in(
     (result, overlapping)
 }
 
+/// Longest kept copy searched for the rest of a removed one.
+const REST_SEARCH_CHARS: usize = 4_000;
+
 /// The rest of a copy: short passages right after a removed copy (the last line of a wrapped
 /// paragraph that happened to open a sentence, `游击队已两度展延期限。`), each found word for
 /// word in the kept copy past the first half of what the removed copy covers, go with it.
@@ -383,6 +386,11 @@ fn take_rests_of_copies(
             continue;
         }
         let whole = &comparables[kept].chars;
+        // (A paragraph's length at most: a page of thousands of copies after one huge
+        // passage must not search it for each.)
+        if whole.len() > REST_SEARCH_CHARS {
+            continue;
+        }
         let mut j = i + 1;
         while j < result.len()
             && result[j].is_none()

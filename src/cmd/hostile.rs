@@ -12,7 +12,7 @@ use std::time::Instant;
 use anyhow::{Context, Result};
 
 /// The shapes, by name.
-pub const SHAPES: [&str; 8] = [
+pub const SHAPES: [&str; 10] = [
     "prose-without-newlines",
     "headings-between-paragraphs",
     "one-name-repeated",
@@ -20,6 +20,8 @@ pub const SHAPES: [&str; 8] = [
     "stock-listing-lines",
     "byline-lines",
     "sentence-repeated-in-paragraphs",
+    "indented-heading-lines",
+    "copies-with-short-tails",
     "blank-lines-jsonl-gz",
 ];
 
@@ -110,6 +112,31 @@ pub fn shape(name: &str, bytes: usize, sample: &str) -> Option<(String, Vec<u8>)
             let sentence = format!("第{i}号园区去年完成固定资产投资一百二十亿元。");
             format!("{}\n\n", sentence.repeat(5))
         }),
+        // An indented page of short lines that could each be a heading, a dateline cut in
+        // two or a paragraph's first line: each line asks about the next one only.
+        "indented-heading-lines" => fill(&mut text, bytes, |rng, i| {
+            format!(
+                "\u{3000}\u{3000}新华社{}{}园区第{i}项改革\n",
+                pick(rng, &GIVEN),
+                pick(rng, &GIVEN)
+            )
+        }),
+        // One long paragraph, then thousands of near copies of its start (a character
+        // changed), each followed by a short line it holds: the rest of a copy is searched
+        // for in a kept copy of bounded length only.
+        "copies-with-short-tails" => {
+            let sentence =
+                "园区管委会剥离社会事务职能，由属地政府承担，干部把精力集中到招商引资上来。";
+            let long = sentence.repeat(bytes / sentence.len() / 2 + 1);
+            text.push_str(&long);
+            text.push_str("\n\n");
+            fill(&mut text, bytes, |rng, _| {
+                format!(
+                    "园区管委会剥离社会{}务职能，由属地政府承担，干部把精力集中\n\n到招商引资上来。\n\n",
+                    pick(rng, &GIVEN)
+                )
+            })
+        }
         "blank-lines-jsonl-gz" => {
             let mut lines = vec![b'\n'; bytes];
             lines.extend_from_slice("{\"text\": \"园区去行政化\"}\n".as_bytes());
