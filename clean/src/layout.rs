@@ -95,12 +95,19 @@ pub(crate) fn layout_with_kickers(text: &str, kickers: &[String]) -> (Vec<Block>
     }
     // A page that opens its paragraphs with an indent (the commonest layout of digitised
     // papers): there an indented line starts a paragraph and a line that is not continues
-    // the one above, whatever the column and the sentence ends say.
+    // the one above, whatever the column and the sentence ends say. It shows it by
+    // paragraphs whose indented first line runs on into lines that are not indented; a page
+    // that indents every line (as some text extraction does) says nothing by it.
+    let ordinary = ordinary_gap(&lines);
     let indented = lines.iter().filter(|l| l.indented).count();
+    let runs_on = lines
+        .windows(2)
+        .filter(|w| w[0].indented && !w[0].terminated && !w[1].indented && w[1].gap <= ordinary)
+        .count();
     let page = Page {
-        ordinary_gap: ordinary_gap(&lines),
+        ordinary_gap: ordinary,
         column: column_width(&lines),
-        indented: indented >= 3 && indented * 10 >= lines.len(),
+        indented: indented >= 3 && indented * 10 >= lines.len() && runs_on >= 2,
     };
     let mut roles = vec![Role::Body; lines.len()];
     let mut cuts = Vec::new();
@@ -1097,6 +1104,26 @@ mod tests {
         assert_eq!(cuts.len(), 2);
         assert_eq!(cuts[0].kind, CutKind::Caption);
         assert_eq!(cuts[1].kind, CutKind::Credit);
+    }
+
+    #[test]
+    fn a_page_that_indents_every_line_is_not_read_by_its_indents() {
+        // Text extraction that indents every line: the indent marks no paragraph, and the
+        // column's wraps still join.
+        let page = "　　园区管委会剥离社会事务职能，由属\n　　地政府承担，干部把精力集中到招商\n　　引资和项目建设上来。\n　　今年一季度新增市场主体三百二十六\n　　户，比去年同期增长两成，其中外资\n　　企业十二家。\n";
+        let (blocks, _) = layout(page);
+        let body: Vec<&str> = blocks
+            .iter()
+            .filter(|b| b.kind == BlockKind::Paragraph)
+            .map(|b| b.text.as_str())
+            .collect();
+        assert_eq!(
+            body,
+            [
+                "园区管委会剥离社会事务职能，由属地政府承担，干部把精力集中到招商引资和项目建设上来。",
+                "今年一季度新增市场主体三百二十六户，比去年同期增长两成，其中外资企业十二家。"
+            ]
+        );
     }
 
     #[test]
