@@ -104,10 +104,22 @@ pub(crate) fn layout_with_kickers(text: &str, kickers: &[String]) -> (Vec<Block>
         .windows(2)
         .filter(|w| w[0].indented && !w[0].terminated && !w[1].indented && w[1].gap <= ordinary)
         .count();
+    let column = column_width(&lines);
+    // Lines two characters short of the column that run on into a full one, mid-sentence:
+    // the first lines of paragraphs whose indent the text does not show.
+    let short_first = lines
+        .windows(2)
+        .filter(|w| {
+            column.is_some_and(|c| w[0].width + 4 == c && w[1].width.abs_diff(c) <= 1)
+                && !w[0].terminated
+                && w[1].gap <= ordinary
+        })
+        .count();
     let page = Page {
         ordinary_gap: ordinary,
-        column: column_width(&lines),
+        column,
         indented: indented >= 3 && indented * 10 >= lines.len() && runs_on >= 2,
+        short_first_lines: short_first >= 3,
     };
     let mut roles = vec![Role::Body; lines.len()];
     let mut cuts = Vec::new();
@@ -124,6 +136,9 @@ struct Page {
     column: Option<usize>,
     /// Whether the page opens its paragraphs with an indent.
     indented: bool,
+    /// Whether the page sets its paragraphs' first lines two characters short of the
+    /// column, without an indent to show for it.
+    short_first_lines: bool,
 }
 
 fn split_lines(text: &str) -> Vec<Line<'_>> {
@@ -626,6 +641,12 @@ fn find_headings(lines: &[Line], page: &Page, kickers: &[String], roles: &mut [R
                         && lines[n].text.starts_with(|c: char| c.is_ascii_digit())
                         && lines[n].width <= line.width * 2
                 };
+                // On a page that sets its paragraphs' first lines two characters short of
+                // the column (an indent the text lost, or one on every line), such a line
+                // runs on like a full one.
+                let opens_short = |line: &Line| {
+                    page.short_first_lines && column.is_some_and(|w| line.width + 4 == w)
+                };
                 let wraps_on = !furniture_next
                     && next.is_some_and(|n| {
                         (soft_full(n)
@@ -679,7 +700,7 @@ fn find_headings(lines: &[Line], page: &Page, kickers: &[String], roles: &mut [R
                 if set_apart
                     || under_kicker
                     || !(cut_number
-                        || column_full(line, column) && wraps_on
+                        || (column_full(line, column) || opens_short(line)) && wraps_on
                         || local_wrap
                         || indent_wrap)
                 {
@@ -1123,6 +1144,20 @@ mod tests {
                 "园区管委会剥离社会事务职能，由属地政府承担，干部把精力集中到招商引资和项目建设上来。",
                 "今年一季度新增市场主体三百二十六户，比去年同期增长两成，其中外资企业十二家。"
             ]
+        );
+    }
+
+    #[test]
+    fn first_lines_two_characters_short_of_the_column_run_on() {
+        // A page whose paragraphs' first lines stop two characters short of the column (the
+        // indent the text lost): such a line with no punctuation is no headline.
+        let page = "园区管委会剥离社会事务职\n能，由属地政府承担，干部把精\n力集中到招商引资上来。\n今年一季度新增市场主体三\n百二十六户，比去年同期增长两\n成，其中外资企业十二家。\n湘潭高新区在全省率先推行\n园区去行政化改革，精简机构，\n激发了干事创业的活力。\n企业服务中心为入园企业提\n供全程代办服务，办事时间缩短\n了一半。\n";
+        let (blocks, _) = layout(page);
+        let kinds: Vec<BlockKind> = blocks.iter().map(|b| b.kind).collect();
+        assert_eq!(kinds, [BlockKind::Paragraph; 4], "{blocks:?}");
+        assert_eq!(
+            blocks[1].text,
+            "今年一季度新增市场主体三百二十六户，比去年同期增长两成，其中外资企业十二家。"
         );
     }
 
