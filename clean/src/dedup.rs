@@ -287,7 +287,9 @@ pub(crate) fn find_copies_in(
     }
     let mut result: Vec<Option<Copy>> = vec![None; n];
     // Each passage as the reading model sees it, worked out only for copies equally complete.
-    let mut read: Vec<Option<Vec<u16>>> = vec![None; n];
+    let mut read: Vec<Option<Vec<char>>> = vec![None; n];
+    // The page's own character pairs, counted the first time two copies are weighed.
+    let mut page_pairs: Option<reading::PagePairs> = None;
     // Smallest first, later first among equals: a passage is judged before anything it could
     // be the kept copy of is removed, so removal never leaves text with no copy at all.
     let mut order: Vec<usize> = (0..n).filter(|&i| sigs[i].chars > 0).collect();
@@ -339,8 +341,13 @@ pub(crate) fn find_copies_in(
                         read[k] = Some(reading::read(passages[k].text));
                     }
                 }
+                let page = page_pairs.get_or_insert_with(|| {
+                    let texts: Vec<Vec<char>> =
+                        passages.iter().map(|p| reading::read(p.text)).collect();
+                    reading::PagePairs::new(texts.iter().map(Vec::as_slice))
+                });
                 let ids = |k: usize| read[k].as_deref().unwrap_or_default();
-                match reading::compare(ids(j), ids(i)) {
+                match reading::compare(ids(j), ids(i), page) {
                     std::cmp::Ordering::Equal => j < i,
                     better => better.is_gt(),
                 }

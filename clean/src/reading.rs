@@ -149,20 +149,44 @@ impl Model {
     }
 }
 
-/// A text as the model reads it: each character's index + 1 (0: a character the model has
-/// not seen), spaces left out. Worked out once a passage, compared with [`compare`].
-pub(crate) fn read(text: &str) -> Vec<u16> {
-    let model = model();
-    text.chars()
-        .filter_map(class)
-        .map(|c| model.index(c).map_or(0, |i| i as u16 + 1))
-        .collect()
+/// A text as the model reads it: its characters by class (digits as `0`, Latin letters as
+/// `a`), spaces left out. Worked out once a passage, compared with [`compare`].
+pub(crate) fn read(text: &str) -> Vec<char> {
+    text.chars().filter_map(class).collect()
 }
+
+/// How often each character pair occurs on the page, over all its passages ([`read`]):
+/// the page's own vocabulary, built the first time two copies are weighed.
+pub(crate) struct PagePairs(std::collections::HashMap<u64, u32>);
+
+fn pair_key(a: char, b: char) -> u64 {
+    u64::from(a as u32) << 32 | u64::from(b as u32)
+}
+
+impl PagePairs {
+    pub(crate) fn new<'a>(passages: impl Iterator<Item = &'a [char]>) -> Self {
+        let mut counts = std::collections::HashMap::new();
+        for chars in passages {
+            for w in chars.windows(2) {
+                *counts.entry(pair_key(w[0], w[1])).or_insert(0u32) += 1;
+            }
+        }
+        PagePairs(counts)
+    }
+}
+
+/// Longest differing stretch, in character pairs, that the page's vocabulary is asked of: a
+/// misread character changes two or three; copies that differ over a long stretch are told
+/// apart by the model alone, each pair looked up once.
+const PAGE_PAIRS_ASKED: usize = 16;
 
 /// Which of two copies of a passage ([`read`]) reads better: `Greater` when `a` does. Only
 /// the stretch where they differ is weighed (the common beginning and end aside, a character
-/// of each kept as context), by its mean log-probability per character pair.
-pub(crate) fn compare(a: &[u16], b: &[u16]) -> std::cmp::Ordering {
+/// of each kept as context): first by how many of its character pairs the page prints
+/// elsewhere (a misread character makes pairs the page never prints, and the right one is
+/// usually printed again: `提出辞呈` beside `提出了呈`), then by its mean log-probability per
+/// pair under the model.
+pub(crate) fn compare(a: &[char], b: &[char], page: &PagePairs) -> std::cmp::Ordering {
     let prefix = a.iter().zip(b).take_while(|(x, y)| x == y).count();
     let rest = a.len().min(b.len()) - prefix;
     let suffix = a
@@ -172,26 +196,45 @@ pub(crate) fn compare(a: &[u16], b: &[u16]) -> std::cmp::Ordering {
         .take(rest)
         .take_while(|(x, y)| x == y)
         .count();
-    let window = |t: &[u16]| {
-        let from = prefix.saturating_sub(1);
-        let to = (t.len() - suffix + 1).min(t.len());
-        mean_log_p(&t[from..to])
+    let window = |t: &'_ [char]| -> std::ops::Range<usize> {
+        prefix.saturating_sub(1)..(t.len() - suffix + 1).min(t.len())
     };
-    window(a).total_cmp(&window(b))
+    // Pairs of the stretch that the page prints elsewhere than in this copy, as a share.
+    let printed_elsewhere = |t: &[char]| -> Option<f64> {
+        let stretch = &t[window(t)];
+        let pairs = stretch
+            .len()
+            .checked_sub(1)
+            .filter(|&n| n > 0 && n <= PAGE_PAIRS_ASKED)?;
+        let own = |x: char, y: char| t.windows(2).filter(|w| w[0] == x && w[1] == y).count();
+        let found = stretch
+            .windows(2)
+            .filter(|w| {
+                let on_page = page.0.get(&pair_key(w[0], w[1])).copied().unwrap_or(0) as usize;
+                on_page > own(w[0], w[1])
+            })
+            .count();
+        Some(found as f64 / pairs as f64)
+    };
+    if let (Some(x), Some(y)) = (printed_elsewhere(a), printed_elsewhere(b)) {
+        if x != y {
+            return x.total_cmp(&y);
+        }
+    }
+    mean_log_p(&a[window(a)]).total_cmp(&mean_log_p(&b[window(b)]))
 }
 
 /// Mean log-probability per character pair; 0 for fewer than two characters.
-fn mean_log_p(ids: &[u16]) -> f64 {
+fn mean_log_p(chars: &[char]) -> f64 {
     let model = model();
-    if ids.len() < 2 {
+    if chars.len() < 2 {
         return 0.0;
     }
-    let index = |id: u16| usize::from(id).checked_sub(1);
-    let sum: f64 = ids
+    let sum: f64 = chars
         .windows(2)
-        .map(|w| model.log_p(index(w[0]), index(w[1])))
+        .map(|w| model.log_p(model.index(w[0]), model.index(w[1])))
         .sum();
-    sum / (ids.len() - 1) as f64
+    sum / (chars.len() - 1) as f64
 }
 
 #[cfg(test)]
@@ -208,6 +251,24 @@ mod tests {
             *model.starts.last().unwrap_or(&0) as usize,
             model.keys.len()
         );
+    }
+
+    #[test]
+    fn the_pages_own_words_tell_a_misread_copy_the_model_cannot() {
+        let right =
+            read("备受尊重的经济学者法雅德提出辞呈，只是程序性请辞，并不会动摇他的总理地位。");
+        let misread =
+            read("备受尊重的经济学者法雅德提出了呈，只是程序性请辞，并不会动摇他的总理地位。");
+        let elsewhere =
+            read("阿巴斯的亲信安默告诉法新社，法雅德提出辞呈，阿巴斯则命令他执行目前职务。");
+        let alone = PagePairs::new([right.as_slice(), misread.as_slice()].into_iter());
+        // The counts of the training text do not know `辞呈`.
+        assert!(compare(&right, &misread, &alone).is_lt());
+        let page = PagePairs::new(
+            [right.as_slice(), misread.as_slice(), elsewhere.as_slice()].into_iter(),
+        );
+        assert!(compare(&right, &misread, &page).is_gt());
+        assert!(compare(&misread, &right, &page).is_lt());
     }
 
     #[test]
@@ -230,13 +291,15 @@ mod tests {
             ("会从战场在脱逃」。他说", "会从战场上脱逃」。他说"),
             ("并依法封的了该会印章等", "并依法封存了该会印章等"),
         ] {
-            let (right_ids, misread_ids) = (read(right), read(misread));
+            let (right, misread) = (read(right), read(misread));
+            // A page that holds just the two copies: the model decides.
+            let page = PagePairs::new([right.as_slice(), misread.as_slice()].into_iter());
             assert!(
-                compare(&right_ids, &misread_ids).is_gt()
-                    && compare(&misread_ids, &right_ids).is_lt(),
-                "{right} should read better than {misread}"
+                compare(&right, &misread, &page).is_gt()
+                    && compare(&misread, &right, &page).is_lt(),
+                "{right:?} should read better than {misread:?}"
             );
-            assert!(compare(&right_ids, &right_ids).is_eq());
+            assert!(compare(&right, &right, &page).is_eq());
         }
     }
 }
