@@ -316,11 +316,25 @@ pub(crate) fn find_copies_in(
                 })
             } else if a.chars >= MIN_CHARS && !passages[i].exact_only {
                 let containment = shared as f32 / distinct[i].max(1) as f32;
-                (containment >= THRESHOLD).then_some(Copy {
-                    kept: j,
-                    similarity: containment,
-                    method: "containment-5gram",
-                })
+                if containment >= THRESHOLD {
+                    Some(Copy {
+                        kept: j,
+                        similarity: containment,
+                        method: "containment-5gram",
+                    })
+                } else if containment >= NEAR_FLOOR
+                    && within_edits(&comparables[i].chars, &comparables[j].chars, NEAR_EDITS)
+                {
+                    // A short passage with a character misread loses five 5-grams of a
+                    // few dozen: containment alone misses it, its edits do not.
+                    Some(Copy {
+                        kept: j,
+                        similarity: containment,
+                        method: "near-exact",
+                    })
+                } else {
+                    None
+                }
             } else {
                 None
             };
@@ -370,6 +384,64 @@ pub(crate) fn find_copies_in(
         })
         .collect();
     (result, overlapping)
+}
+
+/// Characters two passages may differ by (changed, added or left out) and still be copies,
+/// whatever their containment: a misread character or two.
+const NEAR_EDITS: usize = 2;
+/// Containment below which the edits are not counted (passages that share little are not
+/// copies, and counting costs their length).
+const NEAR_FLOOR: f32 = 0.5;
+
+/// Whether `a` becomes `b` by at most `k` characters changed, added or left out: an edit
+/// distance computed only within `k` of the diagonal, so in time linear in their length.
+fn within_edits(a: &[char], b: &[char], k: usize) -> bool {
+    if a.len().abs_diff(b.len()) > k {
+        return false;
+    }
+    let width = 2 * k + 1;
+    // row[d] holds the distance at (i, i + d - k); beyond the band counts as over k.
+    let over = k + 1;
+    let mut row: Vec<usize> = (0..width)
+        .map(|d| if d >= k { d - k } else { over })
+        .collect();
+    let mut next = vec![over; width];
+    for i in 1..=a.len() {
+        let mut best = over;
+        for d in 0..width {
+            let Some(j) = (i + d).checked_sub(k) else {
+                next[d] = over;
+                continue;
+            };
+            if j > b.len() {
+                next[d] = over;
+                continue;
+            }
+            let mut v = over;
+            if j == 0 {
+                v = i;
+            } else {
+                // Substitution or match: from (i-1, j-1), the same diagonal.
+                v = v.min(row[d] + usize::from(a[i - 1] != b[j - 1]));
+                // Insertion into a: from (i, j-1), the diagonal to the left.
+                if d > 0 {
+                    v = v.min(next[d - 1] + 1);
+                }
+            }
+            // Deletion from a: from (i-1, j), the diagonal to the right.
+            if d + 1 < width {
+                v = v.min(row[d + 1] + 1);
+            }
+            next[d] = v.min(over);
+            best = best.min(next[d]);
+        }
+        if best > k {
+            return false;
+        }
+        std::mem::swap(&mut row, &mut next);
+    }
+    let d = b.len() + k - a.len();
+    row.get(d).is_some_and(|&v| v <= k)
 }
 
 /// Longest kept copy searched for the rest of a removed one.
@@ -798,6 +870,53 @@ mod tests {
         assert!(copies[2].is_none() && copies[3].is_none());
         // A short line after a kept passage is never taken for the rest of a copy.
         assert!(copies[4].as_ref().is_none_or(|c| c.method == "exact"));
+    }
+
+    #[test]
+    fn edits_are_counted_within_a_band() {
+        let c = |s: &str| s.chars().collect::<Vec<char>>();
+        let text = c("不过他认为经过美军长期训练后伊拉克部队的训练会获得成果");
+        assert!(within_edits(&text, &text, 2));
+        assert!(within_edits(
+            &text,
+            &c("不过他认为经过美军长期训练后伊拉克部队的训有会获得成果"),
+            2
+        ));
+        assert!(within_edits(
+            &text,
+            &c("不过他认为经过美军长期训练后伊拉克部队的训会获得成果"),
+            2
+        ));
+        assert!(within_edits(
+            &text,
+            &c("不过他认为经过美军长期训练后伊拉克部队的训练会获得成果了"),
+            2
+        ));
+        assert!(!within_edits(
+            &text,
+            &c("不过他认为经过美军长期训练后伊拉克部队的成果会获得训练"),
+            2
+        ));
+        assert!(!within_edits(&c("abcdef"), &c("abcxyz"), 2));
+        assert!(within_edits(&c("abcdef"), &c("abxdey"), 2));
+        assert!(within_edits(&c("ab"), &c(""), 2) && !within_edits(&c("abc"), &c(""), 2));
+    }
+
+    #[test]
+    fn a_short_passage_with_a_character_misread_is_a_copy() {
+        let texts = [
+            "不过他认为，经过美军长期训练后，伊拉克部队的训有会获得成果。",
+            "昨天发生汽车炸弹攻击事件，造成六十六人死亡、两百多人受伤。",
+            "不过他认为，经过美军长期训练后，伊拉克部队的训练会获得成果。",
+        ];
+        let (copies, _) = find_copies(&plain(&texts));
+        let removed: Vec<usize> = (0..3).filter(|&i| copies[i].is_some()).collect();
+        assert_eq!(removed.len(), 1, "{copies:?}");
+        assert_eq!(
+            copies[removed[0]].as_ref().map(|c| c.method),
+            Some("near-exact")
+        );
+        assert!(copies[1].is_none());
     }
 
     #[test]

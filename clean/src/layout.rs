@@ -647,6 +647,13 @@ fn find_headings(lines: &[Line], page: &Page, kickers: &[String], roles: &mut [R
                 let opens_short = |line: &Line| {
                     page.short_first_lines && column.is_some_and(|w| line.width + 4 == w)
                 };
+                // A line two characters narrower than the wrapped line that runs on under it
+                // is not a wrap: the wrap would have filled it (a page may set its articles
+                // in columns of different widths, and this one's is the wider).
+                let soft_gap = |k: usize| lines[k].gap <= ordinary_gap || cut_between(k);
+                let wider_run_on = next.is_some_and(|n| {
+                    !lines[n].terminated && soft_gap(n) && lines[n].width >= line.width + 4
+                });
                 let wraps_on = !furniture_next
                     && next.is_some_and(|n| {
                         (soft_full(n)
@@ -700,7 +707,8 @@ fn find_headings(lines: &[Line], page: &Page, kickers: &[String], roles: &mut [R
                 if set_apart
                     || under_kicker
                     || !(cut_number
-                        || (column_full(line, column) || opens_short(line)) && wraps_on
+                        || (column_full(line, column) && !wider_run_on || opens_short(line))
+                            && wraps_on
                         || local_wrap
                         || indent_wrap)
                 {

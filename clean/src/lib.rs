@@ -1053,11 +1053,12 @@ fn heads_other_text<'a>(
     shared * 50 <= union
 }
 
-/// A heading of a few characters over a much longer one (`聚焦` / `…座谈会在长召开`): the
-/// column's or series' name over the headline, not a headline over its deck.
+/// A heading of a few characters over a much longer one (`聚焦` / `…座谈会在长召开`,
+/// `高质量发展调研行` / `澳洲外长指北韩行为恶劣将无法取得更多援助`): the column's or series'
+/// name over the headline, not a headline over its deck.
 fn is_short_over_headline(first: &str, second: &str) -> bool {
     let (a, b) = (first.chars().count(), second.chars().count());
-    a <= 6 && b >= a + 5
+    a <= 6 && b >= a + 5 || a <= 8 && b >= 2 * a
 }
 
 #[cfg(test)]
