@@ -251,6 +251,71 @@ fn headline_before_text(
         && (first || line.text.chars().filter(|&c| is_han(c)).count() * 2 >= n)
 }
 
+/// Characters that never open a sentence or a headline: a particle, a closing mark.
+fn opens_nothing(c: char) -> bool {
+    matches!(
+        c,
+        '的' | '了'
+            | '着'
+            | '地'
+            | '得'
+            | '吗'
+            | '呢'
+            | '吧'
+            | '，'
+            | '。'
+            | '、'
+            | '；'
+            | '：'
+            | '？'
+            | '！'
+            | '）'
+            | '」'
+            | '』'
+            | '”'
+            | '’'
+            | '》'
+    )
+}
+
+/// Whether line `i`, with a caption or credit taken out between it and line `n`, stops in a
+/// sentence that `n` goes on with: `n` opens with what opens nothing, or closes a quote or
+/// bracket that `i` left open.
+fn continues_across_cut(lines: &[Line], roles: &[Role], i: usize, n: usize) -> bool {
+    let line = &lines[i];
+    if line.terminated || !(i + 1..n).any(|m| matches!(roles[m], Role::Caption | Role::Credit)) {
+        return false;
+    }
+    let after = lines[n].text;
+    let balanced = |s: &str| is_balanced(s) && corner_quotes_closed(s);
+    after.starts_with(opens_nothing)
+        || !balanced(line.text) && after.len() <= 240 && {
+            let mut joined = String::with_capacity(line.text.len() + after.len());
+            joined.push_str(line.text);
+            joined.push_str(after);
+            balanced(&joined)
+        }
+}
+
+/// Whether the corner quotes (`「」`, `『』`) opened in the text are closed in it. (Headlines
+/// of some presses close a quote they never opened, so the heading shape does not ask.)
+fn corner_quotes_closed(s: &str) -> bool {
+    let (mut single, mut double) = (0i32, 0i32);
+    for c in s.chars() {
+        match c {
+            '「' => single += 1,
+            '」' => single -= 1,
+            '『' => double += 1,
+            '』' => double -= 1,
+            _ => continue,
+        }
+        if single < 0 || double < 0 {
+            return false;
+        }
+    }
+    single == 0 && double == 0
+}
+
 /// How a dateline opens: the presses that file most of them, and a paper's own `本报`.
 const DATELINE_OPENERS: &[&str] = &[
     "新华社",
@@ -601,6 +666,9 @@ fn find_headings(lines: &[Line], page: &Page, kickers: &[String], roles: &mut [R
                 // A line that opens with a dateline (`新华社罗马1月1日电（记者刘儒庭）`, alone
                 // or with the first words of the text after it) is body: the article's first
                 // paragraph takes it apart.
+            } else if next.is_some_and(|n| continues_across_cut(lines, roles, i, n)) {
+                // A sentence a caption cut in two (`欧盟轮值主席国荷兰` / caption / credit /
+                // `的外长鲍特说：…`): body, whatever its shape; reflow joins the halves.
             } else if is_subtitle_marker(line.text) && next.is_some() && under_headline {
                 roles[i] = Role::Subtitle;
             } else if !line.heading_shape
@@ -1167,6 +1235,33 @@ mod tests {
             blocks[1].text,
             "今年一季度新增市场主体三百二十六户，比去年同期增长两成，其中外资企业十二家。"
         );
+    }
+
+    #[test]
+    fn a_short_line_a_caption_cuts_from_the_rest_of_its_sentence_is_text() {
+        // The text after the caption goes on with the sentence: it opens with a particle, or
+        // closes the quote the line opened.
+        for (before, after, joined) in [
+            (
+                "欧盟轮值主席国荷兰",
+                "的外长鲍特说，我们必须在布希总统第二任任内加强双边对话。",
+                "欧盟轮值主席国荷兰的外长鲍特说，",
+            ),
+            (
+                "他说：「这对巴勒斯坦人民和中东人民而言",
+                "是历史性的一天。」",
+                "而言是历史性的一天。」",
+            ),
+        ] {
+            let page = format!("鲍尔今天与欧盟高层举行会谈，在任期内最后一次为美国与欧洲的团结尽其心力。\n\n{before}\n\n图为益阳项目建设现场。\n\n新华社发\n\n{after}\n");
+            let (blocks, cuts) = layout(&page);
+            assert!(
+                blocks.iter().all(|b| b.kind == BlockKind::Paragraph),
+                "{blocks:?}"
+            );
+            assert!(blocks.iter().any(|b| b.text.contains(joined)), "{blocks:?}");
+            assert_eq!(cuts.len(), 2);
+        }
     }
 
     #[test]
