@@ -251,6 +251,10 @@ fn headline_before_text(
         && (first || line.text.chars().filter(|&c| is_han(c)).count() * 2 >= n)
 }
 
+/// Times the training text must have two characters side by side for a caption that
+/// separates them to be taken as cutting a word.
+const WORD_PAIR: u32 = 50;
+
 /// Characters that never open a sentence or a headline: a particle, a closing mark.
 fn opens_nothing(c: char) -> bool {
     matches!(
@@ -287,8 +291,20 @@ fn continues_across_cut(lines: &[Line], roles: &[Role], i: usize, n: usize) -> b
         return false;
     }
     let after = lines[n].text;
+    // A heading the caption cut (`高校科研成果从“书架”走` / caption / `向“货架”`) is left to
+    // the heading rules: joined, it would still read as one.
+    if after.len() <= 160 && heading_shape(&format!("{}{after}", line.text)) {
+        return false;
+    }
     let balanced = |s: &str| is_balanced(s) && corner_quotes_closed(s);
-    after.starts_with(opens_nothing)
+    // A word cut in two: the last character of the line and the first after the caption
+    // are a common pair of running text (`有关专家认` / `为，这份…`).
+    let word_cut = match (line.text.chars().next_back(), after.chars().next()) {
+        (Some(a), Some(b)) => crate::reading::pair_count(a, b) >= WORD_PAIR,
+        _ => false,
+    };
+    word_cut
+        || after.starts_with(opens_nothing)
         || !balanced(line.text) && after.len() <= 240 && {
             let mut joined = String::with_capacity(line.text.len() + after.len());
             joined.push_str(line.text);
@@ -1251,6 +1267,11 @@ mod tests {
                 "他说：「这对巴勒斯坦人民和中东人民而言",
                 "是历史性的一天。」",
                 "而言是历史性的一天。」",
+            ),
+            (
+                "有关专家认",
+                "为，这份最后通牒让伊拉克总统萨达姆面临进退两难的局面。",
+                "有关专家认为，这份",
             ),
         ] {
             let page = format!("鲍尔今天与欧盟高层举行会谈，在任期内最后一次为美国与欧洲的团结尽其心力。\n\n{before}\n\n图为益阳项目建设现场。\n\n新华社发\n\n{after}\n");

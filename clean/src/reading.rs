@@ -155,6 +155,24 @@ pub(crate) fn read(text: &str) -> Vec<char> {
     text.chars().filter_map(class).collect()
 }
 
+/// How often the training text has `b` right after `a`.
+pub(crate) fn pair_count(a: char, b: char) -> u32 {
+    let model = model();
+    match (
+        class(a).and_then(|a| model.index(a)),
+        class(b).and_then(|b| model.index(b)),
+    ) {
+        (Some(a), Some(b)) => {
+            let key = (a * model.chars.len() + b) as u32;
+            let (from, to) = (model.starts[a] as usize, model.starts[a + 1] as usize);
+            model.keys[from..to]
+                .binary_search(&key)
+                .map_or(0, |at| model.counts[from + at])
+        }
+        _ => 0,
+    }
+}
+
 /// How often each character pair occurs on the page, over all its passages ([`read`]):
 /// the page's own vocabulary, built the first time two copies are weighed.
 pub(crate) struct PagePairs(std::collections::HashMap<u64, u32>);
@@ -251,6 +269,13 @@ mod tests {
             *model.starts.last().unwrap_or(&0) as usize,
             model.keys.len()
         );
+    }
+
+    #[test]
+    fn pairs_of_words_are_counted_and_pairs_across_words_rarely() {
+        assert!(pair_count('认', '为') > 500, "{}", pair_count('认', '为'));
+        assert!(pair_count('走', '向') > 50, "{}", pair_count('走', '向'));
+        assert_eq!(pair_count('呈', '了'), 0);
     }
 
     #[test]
