@@ -707,8 +707,21 @@ fn find_headings(lines: &[Line], page: &Page, kickers: &[String], roles: &mut [R
                         && column_full(&lines[k], column)
                 };
                 // A byline or dateline next means this line is a title, however wide.
+                // (So does a deck, `——…`, under a line that opens something (after a finished
+                // sentence) when no sentence goes on after it: a dash inside a wrapped sentence,
+                // `…国家级园区` / `——湘潭经开区…主任` / `。她说`, is running text.)
+                let opens = prev.is_none_or(|p| lines[p].terminated || roles[p] != Role::Body);
+                let deck_next = |n: usize| {
+                    opens
+                        && is_subtitle_marker(lines[n].text)
+                        && !lines
+                            .get(n + 1)
+                            .is_some_and(|l| l.text.starts_with(opens_nothing))
+                };
                 let furniture_next = next.is_some_and(|n| {
-                    parse_byline(lines[n].text).is_some() || split_dateline(lines[n].text).is_some()
+                    parse_byline(lines[n].text).is_some()
+                        || split_dateline(lines[n].text).is_some()
+                        || deck_next(n)
                 });
                 // So does a sentence's tail (`澳洲是…少数国家之` / `一。`), and a number the
                 // wrap cut (`…集团公司在1` / `995年与日本…`).

@@ -7,7 +7,9 @@ defects chosen by a seeded generator: column wraps at a width of its own (or non
 lines after every line or only between paragraphs, ASCII punctuation inside Chinese, photo
 captions with credits (some cutting a sentence in two), a lone caption between articles,
 and passages emitted twice (whole, re-wrapped, as a head or tail fragment, or with a
-character changed). The gold JSON beside each page holds the true articles. Pages are
+character changed); and four pages (gen_12 to gen_15) in the indented layout of digitised
+papers (`　　` paragraphs, no blank lines, 【】 kickers, ■ bylines, ▲/图： captions). The gold
+JSON beside each page holds the true articles. Pages are
 written in UTF-8, UTF-8 with BOM, GB18030, UTF-16LE with BOM, or gzip.
 
 The articles come from the gold of the sample page (data/gold/000_5e6263fb01fcad50.json)
@@ -188,6 +190,47 @@ def page(seed: int, articles: list[dict]) -> tuple[str, dict]:
     return text, gold | {"columns": cols, "double_spaced": double_spaced}
 
 
+def page_indented(seed: int, articles: list[dict]) -> tuple[str, dict]:
+    """A page in the commonest layout of digitised papers: each paragraph opened with `　　`,
+    no blank line anywhere (headline, kicker in 【】, byline `■本报记者 …`, wrapped body,
+    caption `▲…`/`图：…` and credit all line after line), the body wrapped in a column
+    (the indent in its first line) or a paragraph a line."""
+    rng = random.Random(seed)
+    cols = rng.choice([0, 18, 22])
+    chosen = rng.sample(articles, k=min(len(articles), rng.choice([2, 3])))
+    lines: list[str] = []
+    gold_articles = []
+    page_captions: list[str] = []
+    for art in chosen:
+        paragraphs = [p for p in art["paragraphs"] if not is_heading(p)][:6]
+        gold = {"title": art["title"], "authors": art.get("authors", []), "paragraphs": paragraphs}
+        if rng.random() < 0.4:
+            lines.append("【" + rng.choice(["聚焦两会", "一线见闻", "奋进新征程"]) + "】")
+        lines.append(art["title"])
+        if art.get("subtitle"):
+            gold["subtitle"] = art["subtitle"]
+            lines.append("——" + art["subtitle"])
+        if gold["authors"]:
+            lines.append("■本报记者 " + " ".join(gold["authors"]))
+        captioned = rng.randrange(len(paragraphs))
+        for p_idx, text in enumerate(paragraphs):
+            body = wrap("　　" + text, cols) if cols else ["　　" + text]
+            if p_idx == captioned:
+                caption, credit = rng.choice(CAPTIONS)
+                mark = rng.choice(["▲", "图："])
+                cut = rng.randrange(1, len(body)) if len(body) > 1 else len(body)
+                lines.extend(body[:cut])
+                lines.extend([mark + caption, credit])
+                page_captions.extend([mark + caption, credit])
+                lines.extend(body[cut:])
+            else:
+                lines.extend(body)
+        gold_articles.append(gold)
+    text = "\n".join(lines) + "\n"
+    gold = {"articles": gold_articles, "captions": page_captions}
+    return text, gold | {"columns": cols, "double_spaced": False, "indented": True}
+
+
 def main() -> None:
     sample = json.loads((HERE / "000_5e6263fb01fcad50.json").read_text())
     articles = [a for a in sample["articles"] if a.get("title")] + OWN_ARTICLES
@@ -196,6 +239,17 @@ def main() -> None:
     encodings = ["utf-8", "gb18030", "utf-16le-bom", "utf-8-bom", "gzip"]
     for seed in range(12):
         text, gold = page(seed, articles)
+        encoding = encodings[seed % len(encodings)]
+        data, suffix = encode(text, encoding)
+        name = f"gen_{seed:02d}"
+        (pages_dir / f"{name}{suffix}").write_bytes(data)
+        gold["page"] = f"pages/{name}{suffix}"
+        gold["encoding"] = encoding
+        gold["published_date"] = "2026-01-21"
+        (HERE / f"{name}.json").write_text(json.dumps(gold, ensure_ascii=False, indent=1) + "\n")
+    # Pages in the indented layout (seeds of their own: the pages above stay as they are).
+    for seed in range(12, 16):
+        text, gold = page_indented(seed, articles)
         encoding = encodings[seed % len(encodings)]
         data, suffix = encode(text, encoding)
         name = f"gen_{seed:02d}"
