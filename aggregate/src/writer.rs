@@ -234,7 +234,8 @@ impl Writer {
 
     /// The furniture-line counts to go on counting from (see
     /// `corpus::furniture::LineCounter`): those of a run stopped before it completed, else
-    /// those the last completed run saved.
+    /// those the last completed run saved. Empty once this run has saved its own
+    /// ([`Writer::set_furniture_state`]): the file holds them then.
     pub fn furniture_state(&self) -> Option<&[u8]> {
         self.furniture.as_ref().map(|f| f.counter.as_slice())
     }

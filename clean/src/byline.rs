@@ -60,10 +60,6 @@ pub(crate) fn parse_byline(line: &str) -> Option<Vec<String>> {
     let mut names = Vec::new();
     let mut roles = 0;
     for token in line.split([' ', '、']).filter(|t| !t.is_empty()) {
-        // A news-flash mark (`本报讯`, `中新网讯`) opens the line; it names no one.
-        if token.ends_with('讯') && token.chars().count() <= 6 && split_role(token).is_none() {
-            continue;
-        }
         match split_role(token) {
             Some(rest) => {
                 roles += 1;
@@ -71,6 +67,8 @@ pub(crate) fn parse_byline(line: &str) -> Option<Vec<String>> {
                     names.push(as_name(rest)?);
                 }
             }
+            // A news-flash mark (`本报讯`, `中新网讯`) opens the line; it names no one.
+            None if token.ends_with('讯') && token.chars().count() <= 6 => {}
             None => names.push(as_name(token)?),
         }
     }

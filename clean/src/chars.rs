@@ -155,6 +155,25 @@ pub(crate) fn comparable_char(c: char) -> Option<char> {
     }
 }
 
+/// Whether the corner quotes (`「」`, `『』`) opened in the text are closed in it. (Headlines
+/// of some presses close a quote they never opened, so the heading shape does not ask.)
+pub(crate) fn corner_quotes_closed(s: &str) -> bool {
+    let (mut single, mut double) = (0i32, 0i32);
+    for c in s.chars() {
+        match c {
+            '「' => single += 1,
+            '」' => single -= 1,
+            '『' => double += 1,
+            '』' => double -= 1,
+            _ => continue,
+        }
+        if single < 0 || double < 0 {
+            return false;
+        }
+    }
+    single == 0 && double == 0
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -286,10 +286,9 @@ pub(crate) fn find_copies_in(
             .or_insert(i as u32);
     }
     let mut result: Vec<Option<Copy>> = vec![None; n];
-    // Each passage as the reading model sees it, worked out only for copies equally complete.
-    let mut read: Vec<Option<Vec<char>>> = vec![None; n];
-    // The page's own character pairs, counted the first time two copies are weighed.
-    let mut page_pairs: Option<reading::PagePairs> = None;
+    // The passages as the reading model sees them, read the first time two copies equally
+    // complete are weighed.
+    let mut page: Option<reading::Page> = None;
     // Smallest first, later first among equals: a passage is judged before anything it could
     // be the kept copy of is removed, so removal never leaves text with no copy at all.
     let mut order: Vec<usize> = (0..n).filter(|&i| sigs[i].chars > 0).collect();
@@ -350,18 +349,9 @@ pub(crate) fn find_copies_in(
             } else if a.exact == b.exact {
                 j < i
             } else {
-                for k in [i, j] {
-                    if read[k].is_none() {
-                        read[k] = Some(reading::read(passages[k].text));
-                    }
-                }
-                let page = page_pairs.get_or_insert_with(|| {
-                    let texts: Vec<Vec<char>> =
-                        passages.iter().map(|p| reading::read(p.text)).collect();
-                    reading::PagePairs::new(texts.iter().map(Vec::as_slice))
-                });
-                let ids = |k: usize| read[k].as_deref().unwrap_or_default();
-                match reading::compare(ids(j), ids(i), page) {
+                let page =
+                    page.get_or_insert_with(|| reading::Page::new(passages.iter().map(|p| p.text)));
+                match page.compare(j, i) {
                     std::cmp::Ordering::Equal => j < i,
                     better => better.is_gt(),
                 }
@@ -409,25 +399,22 @@ fn within_edits(a: &[char], b: &[char], k: usize) -> bool {
     for i in 1..=a.len() {
         let mut best = over;
         for d in 0..width {
-            let Some(j) = (i + d).checked_sub(k) else {
+            let Some(j) = (i + d).checked_sub(k).filter(|&j| j <= b.len()) else {
                 next[d] = over;
                 continue;
             };
-            if j > b.len() {
-                next[d] = over;
-                continue;
-            }
-            let mut v = over;
-            if j == 0 {
-                v = i;
+            let mut v = if j == 0 {
+                i
             } else {
-                // Substitution or match: from (i-1, j-1), the same diagonal.
-                v = v.min(row[d] + usize::from(a[i - 1] != b[j - 1]));
-                // Insertion into a: from (i, j-1), the diagonal to the left.
+                // Substitution or match: from (i-1, j-1), the same diagonal; insertion into
+                // a: from (i, j-1), the diagonal to the left.
+                let changed = row[d] + usize::from(a[i - 1] != b[j - 1]);
                 if d > 0 {
-                    v = v.min(next[d - 1] + 1);
+                    changed.min(next[d - 1] + 1)
+                } else {
+                    changed
                 }
-            }
+            };
             // Deletion from a: from (i-1, j), the diagonal to the right.
             if d + 1 < width {
                 v = v.min(row[d + 1] + 1);

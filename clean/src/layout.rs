@@ -18,7 +18,9 @@
 //!   sentence, the two halves are joined again.
 
 use crate::byline::{end_credit, parse_byline, split_dateline};
-use crate::chars::{display_width, ends_sentence, is_balanced, is_closer, is_han, is_terminal};
+use crate::chars::{
+    corner_quotes_closed, display_width, ends_sentence, is_balanced, is_closer, is_han, is_terminal,
+};
 use crate::normalize::INDENT;
 
 /// What a block of the page is, before articles are assembled.
@@ -291,9 +293,16 @@ fn continues_across_cut(lines: &[Line], roles: &[Role], i: usize, n: usize) -> b
         return false;
     }
     let after = lines[n].text;
+    // The two halves as one line, for lines of a paragraph's length.
+    let joined = (after.len() <= 240).then(|| {
+        let mut joined = String::with_capacity(line.text.len() + after.len());
+        joined.push_str(line.text);
+        joined.push_str(after);
+        joined
+    });
     // A heading the caption cut (`高校科研成果从“书架”走` / caption / `向“货架”`) is left to
     // the heading rules: joined, it would still read as one.
-    if after.len() <= 160 && heading_shape(&format!("{}{after}", line.text)) {
+    if joined.as_deref().is_some_and(heading_shape) {
         return false;
     }
     let balanced = |s: &str| is_balanced(s) && corner_quotes_closed(s);
@@ -305,31 +314,7 @@ fn continues_across_cut(lines: &[Line], roles: &[Role], i: usize, n: usize) -> b
     };
     word_cut
         || after.starts_with(opens_nothing)
-        || !balanced(line.text) && after.len() <= 240 && {
-            let mut joined = String::with_capacity(line.text.len() + after.len());
-            joined.push_str(line.text);
-            joined.push_str(after);
-            balanced(&joined)
-        }
-}
-
-/// Whether the corner quotes (`「」`, `『』`) opened in the text are closed in it. (Headlines
-/// of some presses close a quote they never opened, so the heading shape does not ask.)
-fn corner_quotes_closed(s: &str) -> bool {
-    let (mut single, mut double) = (0i32, 0i32);
-    for c in s.chars() {
-        match c {
-            '「' => single += 1,
-            '」' => single -= 1,
-            '『' => double += 1,
-            '』' => double -= 1,
-            _ => continue,
-        }
-        if single < 0 || double < 0 {
-            return false;
-        }
-    }
-    single == 0 && double == 0
+        || !balanced(line.text) && joined.as_deref().is_some_and(balanced)
 }
 
 /// How a dateline opens: the presses that file most of them, and a paper's own `本报`.
@@ -702,10 +687,10 @@ fn find_headings(lines: &[Line], page: &Page, kickers: &[String], roles: &mut [R
                 // on either side still run on.
                 let cut_between =
                     |k: usize| (i + 1..k).any(|m| matches!(roles[m], Role::Caption | Role::Credit));
-                let soft_full = |k: usize| {
-                    (lines[k].gap <= ordinary_gap || cut_between(k))
-                        && column_full(&lines[k], column)
-                };
+                // A line the page does not set apart from this one (a caption taken out
+                // between them aside).
+                let soft = |k: usize| lines[k].gap <= ordinary_gap || cut_between(k);
+                let soft_full = |k: usize| soft(k) && column_full(&lines[k], column);
                 // A byline or dateline next means this line is a title, however wide.
                 // (So does a deck, `——…`, under a line that opens something (after a finished
                 // sentence) when no sentence goes on after it: a dash inside a wrapped sentence,
@@ -747,9 +732,8 @@ fn find_headings(lines: &[Line], page: &Page, kickers: &[String], roles: &mut [R
                 // A line two characters narrower than the wrapped line that runs on under it
                 // is not a wrap: the wrap would have filled it (a page may set its articles
                 // in columns of different widths, and this one's is the wider).
-                let soft_gap = |k: usize| lines[k].gap <= ordinary_gap || cut_between(k);
                 let wider_run_on = next.is_some_and(|n| {
-                    !lines[n].terminated && soft_gap(n) && lines[n].width >= line.width + 4
+                    !lines[n].terminated && soft(n) && lines[n].width >= line.width + 4
                 });
                 let wraps_on = !furniture_next
                     && next.is_some_and(|n| {
@@ -771,7 +755,6 @@ fn find_headings(lines: &[Line], page: &Page, kickers: &[String], roles: &mut [R
                     lines[k].text.chars().count() == n_chars
                         || lines[k].width.abs_diff(line.width) <= 1
                 };
-                let soft = |k: usize| lines[k].gap <= ordinary_gap || cut_between(k);
                 // (Columns are ten characters and more: a short title and its deck may match.)
                 // A line of a width other lines of the page share, over a shorter line that
                 // ends the sentence, is a paragraph of two lines in that column.
@@ -1237,14 +1220,8 @@ mod tests {
         // Text extraction that indents every line: the indent marks no paragraph, and the
         // column's wraps still join.
         let page = "　　园区管委会剥离社会事务职能，由属\n　　地政府承担，干部把精力集中到招商\n　　引资和项目建设上来。\n　　今年一季度新增市场主体三百二十六\n　　户，比去年同期增长两成，其中外资\n　　企业十二家。\n";
-        let (blocks, _) = layout(page);
-        let body: Vec<&str> = blocks
-            .iter()
-            .filter(|b| b.kind == BlockKind::Paragraph)
-            .map(|b| b.text.as_str())
-            .collect();
         assert_eq!(
-            body,
+            paragraphs(page),
             [
                 "园区管委会剥离社会事务职能，由属地政府承担，干部把精力集中到招商引资和项目建设上来。",
                 "今年一季度新增市场主体三百二十六户，比去年同期增长两成，其中外资企业十二家。"
@@ -1301,13 +1278,8 @@ mod tests {
     #[test]
     fn a_dateline_a_caption_cuts_is_joined_not_a_heading() {
         let page = "墨西哥总统美加之行被参议院否决\n\n通讯员 曹明秋\n\n新华社墨西\n\n图为益阳工人在生产线上作业。\n\n通讯员 摄\n\n哥城4月9日电据墨西哥参议院发言人9日称，墨西哥总统福克斯预计本月中旬出访美国和加拿大的计划当天被参议院否决。\n";
-        let (blocks, _) = layout(page);
-        let body: Vec<&str> = blocks
-            .iter()
-            .filter(|b| b.kind == BlockKind::Paragraph)
-            .map(|b| b.text.as_str())
-            .collect();
-        assert_eq!(body.len(), 1, "{blocks:?}");
+        let body = paragraphs(page);
+        assert_eq!(body.len(), 1, "{body:?}");
         assert!(body[0].starts_with("新华社墨西哥城4月9日电据"), "{body:?}");
     }
 
@@ -1443,6 +1415,16 @@ mod tests {
 
     fn texts(page: &str) -> Vec<String> {
         layout(page).0.into_iter().map(|b| b.text).collect()
+    }
+
+    /// The page's paragraphs as laid out, headings and bylines aside.
+    fn paragraphs(page: &str) -> Vec<String> {
+        layout(page)
+            .0
+            .into_iter()
+            .filter(|b| b.kind == BlockKind::Paragraph)
+            .map(|b| b.text)
+            .collect()
     }
 
     #[test]

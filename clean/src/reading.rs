@@ -133,63 +133,64 @@ impl Model {
         i.map_or(0.0, |i| f64::from(self.chars[i].1))
     }
 
+    /// How often the pair of characters (by index) occurs; 0 when either is unknown.
+    fn pair(&self, a: Option<usize>, b: Option<usize>) -> u32 {
+        let (Some(a), Some(b)) = (a, b) else {
+            return 0;
+        };
+        let key = (a * self.chars.len() + b) as u32;
+        let (from, to) = (self.starts[a] as usize, self.starts[a + 1] as usize);
+        self.keys[from..to]
+            .binary_search(&key)
+            .map_or(0, |at| self.counts[from + at])
+    }
+
     fn log_p(&self, a: Option<usize>, b: Option<usize>) -> f64 {
         let p_b = (self.count(b) + 0.5) / (self.total + 0.5 * self.chars.len() as f64 + 1.0);
-        let pair = match (a, b) {
-            (Some(a), Some(b)) => {
-                let key = (a * self.chars.len() + b) as u32;
-                let (from, to) = (self.starts[a] as usize, self.starts[a + 1] as usize);
-                self.keys[from..to]
-                    .binary_search(&key)
-                    .map_or(0.0, |at| f64::from(self.counts[from + at]))
-            }
-            _ => 0.0,
-        };
+        let pair = f64::from(self.pair(a, b));
         ((pair + K * p_b) / (self.count(a) + K)).ln()
     }
 }
 
 /// A text as the model reads it: its characters by class (digits as `0`, Latin letters as
-/// `a`), spaces left out. Worked out once a passage, compared with [`compare`].
-pub(crate) fn read(text: &str) -> Vec<char> {
+/// `a`), spaces left out.
+fn read(text: &str) -> Vec<char> {
     text.chars().filter_map(class).collect()
 }
 
 /// How often the training text has `b` right after `a`.
 pub(crate) fn pair_count(a: char, b: char) -> u32 {
     let model = model();
-    match (
-        class(a).and_then(|a| model.index(a)),
-        class(b).and_then(|b| model.index(b)),
-    ) {
-        (Some(a), Some(b)) => {
-            let key = (a * model.chars.len() + b) as u32;
-            let (from, to) = (model.starts[a] as usize, model.starts[a + 1] as usize);
-            model.keys[from..to]
-                .binary_search(&key)
-                .map_or(0, |at| model.counts[from + at])
-        }
-        _ => 0,
-    }
+    let index = |c: char| class(c).and_then(|c| model.index(c));
+    model.pair(index(a), index(b))
 }
 
-/// How often each character pair occurs on the page, over all its passages ([`read`]):
-/// the page's own vocabulary, built the first time two copies are weighed.
-pub(crate) struct PagePairs(std::collections::HashMap<u64, u32>);
+/// A page's passages as the model reads them, with how often each character pair occurs
+/// over all of them: the page's own vocabulary. Built the first time two copies are weighed,
+/// each passage read once.
+pub(crate) struct Page {
+    texts: Vec<Vec<char>>,
+    pairs: std::collections::HashMap<u64, u32>,
+}
 
 fn pair_key(a: char, b: char) -> u64 {
     u64::from(a as u32) << 32 | u64::from(b as u32)
 }
 
-impl PagePairs {
-    pub(crate) fn new<'a>(passages: impl Iterator<Item = &'a [char]>) -> Self {
-        let mut counts = std::collections::HashMap::new();
-        for chars in passages {
-            for w in chars.windows(2) {
-                *counts.entry(pair_key(w[0], w[1])).or_insert(0u32) += 1;
-            }
+impl Page {
+    pub(crate) fn new<'a>(passages: impl Iterator<Item = &'a str>) -> Self {
+        let texts: Vec<Vec<char>> = passages.map(read).collect();
+        let mut pairs = std::collections::HashMap::new();
+        for w in texts.iter().flat_map(|t| t.windows(2)) {
+            *pairs.entry(pair_key(w[0], w[1])).or_insert(0u32) += 1;
         }
-        PagePairs(counts)
+        Page { texts, pairs }
+    }
+
+    /// Which of passages `a` and `b`, two copies, reads better: `Greater` when `a` does (see
+    /// [`compare`]).
+    pub(crate) fn compare(&self, a: usize, b: usize) -> std::cmp::Ordering {
+        compare(&self.texts[a], &self.texts[b], &self.pairs)
     }
 }
 
@@ -198,13 +199,18 @@ impl PagePairs {
 /// apart by the model alone, each pair looked up once.
 const PAGE_PAIRS_ASKED: usize = 16;
 
-/// Which of two copies of a passage ([`read`]) reads better: `Greater` when `a` does. Only
+/// Which of two copies of a passage ([`read`]) reads better, on a page whose character
+/// pairs are `page`: `Greater` when `a` does. Only
 /// the stretch where they differ is weighed (the common beginning and end aside, a character
 /// of each kept as context): first by how many of its character pairs the page prints
 /// elsewhere (a misread character makes pairs the page never prints, and the right one is
 /// usually printed again: `提出辞呈` beside `提出了呈`), then by its mean log-probability per
 /// pair under the model.
-pub(crate) fn compare(a: &[char], b: &[char], page: &PagePairs) -> std::cmp::Ordering {
+fn compare(
+    a: &[char],
+    b: &[char],
+    page: &std::collections::HashMap<u64, u32>,
+) -> std::cmp::Ordering {
     let prefix = a.iter().zip(b).take_while(|(x, y)| x == y).count();
     let rest = a.len().min(b.len()) - prefix;
     let suffix = a
@@ -228,7 +234,7 @@ pub(crate) fn compare(a: &[char], b: &[char], page: &PagePairs) -> std::cmp::Ord
         let found = stretch
             .windows(2)
             .filter(|w| {
-                let on_page = page.0.get(&pair_key(w[0], w[1])).copied().unwrap_or(0) as usize;
+                let on_page = page.get(&pair_key(w[0], w[1])).copied().unwrap_or(0) as usize;
                 on_page > own(w[0], w[1])
             })
             .count();
@@ -280,20 +286,15 @@ mod tests {
 
     #[test]
     fn the_pages_own_words_tell_a_misread_copy_the_model_cannot() {
-        let right =
-            read("备受尊重的经济学者法雅德提出辞呈，只是程序性请辞，并不会动摇他的总理地位。");
-        let misread =
-            read("备受尊重的经济学者法雅德提出了呈，只是程序性请辞，并不会动摇他的总理地位。");
-        let elsewhere =
-            read("阿巴斯的亲信安默告诉法新社，法雅德提出辞呈，阿巴斯则命令他执行目前职务。");
-        let alone = PagePairs::new([right.as_slice(), misread.as_slice()].into_iter());
+        let right = "备受尊重的经济学者法雅德提出辞呈，只是程序性请辞，并不会动摇他的总理地位。";
+        let misread = "备受尊重的经济学者法雅德提出了呈，只是程序性请辞，并不会动摇他的总理地位。";
+        let elsewhere = "阿巴斯的亲信安默告诉法新社，法雅德提出辞呈，阿巴斯则命令他执行目前职务。";
+        let alone = Page::new([right, misread].into_iter());
         // The counts of the training text do not know `辞呈`.
-        assert!(compare(&right, &misread, &alone).is_lt());
-        let page = PagePairs::new(
-            [right.as_slice(), misread.as_slice(), elsewhere.as_slice()].into_iter(),
-        );
-        assert!(compare(&right, &misread, &page).is_gt());
-        assert!(compare(&misread, &right, &page).is_lt());
+        assert!(alone.compare(0, 1).is_lt());
+        let page = Page::new([right, misread, elsewhere].into_iter());
+        assert!(page.compare(0, 1).is_gt());
+        assert!(page.compare(1, 0).is_lt());
     }
 
     #[test]
@@ -316,15 +317,13 @@ mod tests {
             ("会从战场在脱逃」。他说", "会从战场上脱逃」。他说"),
             ("并依法封的了该会印章等", "并依法封存了该会印章等"),
         ] {
-            let (right, misread) = (read(right), read(misread));
             // A page that holds just the two copies: the model decides.
-            let page = PagePairs::new([right.as_slice(), misread.as_slice()].into_iter());
+            let page = Page::new([right, misread].into_iter());
             assert!(
-                compare(&right, &misread, &page).is_gt()
-                    && compare(&misread, &right, &page).is_lt(),
-                "{right:?} should read better than {misread:?}"
+                page.compare(0, 1).is_gt() && page.compare(1, 0).is_lt(),
+                "{right} should read better than {misread}"
             );
-            assert!(compare(&right, &right, &page).is_eq());
+            assert!(page.compare(0, 0).is_eq());
         }
     }
 }

@@ -237,19 +237,11 @@ def main() -> None:
     pages_dir = HERE / "pages"
     pages_dir.mkdir(exist_ok=True)
     encodings = ["utf-8", "gb18030", "utf-16le-bom", "utf-8-bom", "gzip"]
-    for seed in range(12):
-        text, gold = page(seed, articles)
-        encoding = encodings[seed % len(encodings)]
-        data, suffix = encode(text, encoding)
-        name = f"gen_{seed:02d}"
-        (pages_dir / f"{name}{suffix}").write_bytes(data)
-        gold["page"] = f"pages/{name}{suffix}"
-        gold["encoding"] = encoding
-        gold["published_date"] = "2026-01-21"
-        (HERE / f"{name}.json").write_text(json.dumps(gold, ensure_ascii=False, indent=1) + "\n")
-    # Pages in the indented layout (seeds of their own: the pages above stay as they are).
-    for seed in range(12, 16):
-        text, gold = page_indented(seed, articles)
+    # Pages in the indented layout have seeds of their own: the pages before them stay as
+    # they are.
+    layouts = [(seed, page) for seed in range(12)] + [(seed, page_indented) for seed in range(12, 16)]
+    for seed, lay_out in layouts:
+        text, gold = lay_out(seed, articles)
         encoding = encodings[seed % len(encodings)]
         data, suffix = encode(text, encoding)
         name = f"gen_{seed:02d}"
