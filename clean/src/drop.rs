@@ -69,7 +69,30 @@ fn may_match(index: usize, line: &str) -> bool {
     }
 }
 
+/// Whether a page may hold a line that [`may_match`] lets through for the pattern at
+/// `index`: what every such line holds, looked for once in the whole page (most pages hold
+/// none of it, and their lines are then not asked one by one).
+fn may_occur(index: usize, page: &str) -> bool {
+    match index {
+        // Every opening of pattern 0 (责任编辑, 责编, 本版编辑, 编辑) holds 编, as 1 asks.
+        0 | 1 => page.contains('编'),
+        2 => page.contains("特别声明"),
+        3 => page.contains("题图"),
+        4 => page.contains("读取内容中"),
+        5 => page.contains("下载附件"),
+        6 => page.contains('/'),
+        7 => page.contains("原标题"),
+        _ => true,
+    }
+}
+
 impl DropPattern {
+    /// Whether the pattern may match some line of `page`: `false` only when no line of it
+    /// can hold a match (a user's pattern is always asked).
+    pub(crate) fn may_occur_in(&self, page: &str) -> bool {
+        self.builtin_index.is_none_or(|k| may_occur(k, page))
+    }
+
     /// Compiles `pattern`; the error names what is wrong with it.
     pub fn new(name: &str, pattern: &str) -> Result<Self, regex::Error> {
         Ok(DropPattern {

@@ -87,6 +87,12 @@ fn caption_before(text: &str) -> Option<usize> {
     (names_picture && n <= 60 || short).then_some(start)
 }
 
+/// Whether some line of `page` may hold an inline credit: every word
+/// [`cut_inline_credits`] looks for first holds 摄 or 图.
+pub(crate) fn may_occur_in(page: &str) -> bool {
+    page.contains('摄') || page.contains('图')
+}
+
 /// Cuts the inline credits (and their captions) out of `line`; `None` when it has none.
 pub(crate) fn cut_inline_credits(line: &str) -> Option<(String, Vec<Cut>)> {
     // Most lines hold none of the words a credit is made of: one scan turns them away.

@@ -327,11 +327,25 @@ fn cut_within_lines(
     // inline credit, and cost a scan of their lines and no copy.
     let mut out: Option<String> = None;
     let mut offset = 0;
+    // What the page holds, asked once: a pattern whose words are nowhere on the page, or a
+    // credit's, is not asked line by line. (A line a cut has changed is asked everything.)
+    let every: Vec<(&DropPattern, bool)> = builtin
+        .iter()
+        .chain(drop)
+        .map(|p| (p, p.may_occur_in(normalized)))
+        .collect();
+    let credits_on_page = inline_credit::may_occur_in(normalized);
+    if !credits_on_page && every.iter().all(|&(_, on_page)| !on_page) {
+        return None;
+    }
     for line in normalized.split('\n') {
         // Patterns and credits read the line's text, its indent mark aside.
         let (indent, text) = line.split_at(line.len() - line.trim_start_matches(INDENT).len());
         let mut cut = std::borrow::Cow::Borrowed(text);
-        for pattern in builtin.iter().chain(drop) {
+        for &(pattern, on_page) in &every {
+            if !on_page && matches!(cut, std::borrow::Cow::Borrowed(_)) {
+                continue;
+            }
             let spans = pattern.spans(&cut);
             if spans.is_empty() {
                 continue;
@@ -370,8 +384,11 @@ fn cut_within_lines(
             cut = std::borrow::Cow::Owned(kept);
         }
         // A credit alone on its line is the layout's; one inside running text is cut here.
-        if let Some((kept, cuts)) =
-            inline_credit::cut_inline_credits(&cut).filter(|_| !layout::is_credit(cut.trim()))
+        let credits_asked = credits_on_page || matches!(cut, std::borrow::Cow::Owned(_));
+        if let Some((kept, cuts)) = credits_asked
+            .then(|| inline_credit::cut_inline_credits(&cut))
+            .flatten()
+            .filter(|_| !layout::is_credit(cut.trim()))
         {
             removed.extend(cuts.into_iter().map(|cut| (0, cut_row(cut), None)));
             cut = std::borrow::Cow::Owned(kept);
@@ -442,9 +459,18 @@ fn clean_text(
         .is_some_and(|&h| normalized.lines().position(|l| !l.trim().is_empty()) == Some(h));
     let mut head_date = None;
     if !heads.is_empty() {
-        let mut kept = String::with_capacity(normalized.len());
-        for (i, line) in normalized.lines().enumerate() {
+        // The page less its head lines, copied a run of lines at a time (the heads are a
+        // few of the page's first and last lines), every line ending in a line break.
+        let mut kept = String::with_capacity(normalized.len() + 1);
+        let mut run_start = 0;
+        let mut at = 0;
+        for (i, line) in normalized.split_inclusive('\n').enumerate() {
+            let line_start = at;
+            at += line.len();
             if heads.contains(&i) {
+                kept.push_str(&normalized[run_start..line_start]);
+                run_start = at;
+                let line = line.strip_suffix('\n').unwrap_or(line);
                 head_date = head_date.or_else(|| running_head::date(line));
                 removed.push((
                     0,
@@ -456,10 +482,11 @@ fn clean_text(
                     ),
                     None,
                 ));
-            } else {
-                kept.push_str(line);
-                kept.push('\n');
             }
+        }
+        kept.push_str(&normalized[run_start..]);
+        if !kept.is_empty() && !kept.ends_with('\n') {
+            kept.push('\n');
         }
         normalized = kept;
     }
@@ -951,7 +978,7 @@ fn assemble(
 fn heads_other_text<'a>(
     heading: &str,
     above: &Article,
-    under: impl Iterator<Item = &'a str> + Clone,
+    under: impl Iterator<Item = &'a str>,
 ) -> bool {
     let chars: Vec<char> = heading.chars().filter(|&c| chars::is_han(c)).collect();
     let mut pairs: Vec<[char; 2]> = chars.windows(2).map(|w| [w[0], w[1]]).collect();
@@ -985,8 +1012,10 @@ fn heads_other_text<'a>(
     if before.len() < 200 {
         return false;
     }
-    // The text under the heading: its first 400 characters.
-    let below = || under.clone().flat_map(str::chars).take(400);
+    // The text under the heading: its first 400 characters, read into characters once (it
+    // is asked twice below).
+    let below: Vec<char> = under.flat_map(str::chars).take(400).collect();
+    let below = || below.iter().copied();
     // How many of the heading's pairs a text holds: each of the text's pairs looked up
     // among the heading's few, the text read once and never copied.
     // (A 256-bit sieve of the heading's pairs turns nearly every pair of a text away
@@ -1021,36 +1050,84 @@ fn heads_other_text<'a>(
     }
     // And the text under it shares few words with the end of the article above: a section
     // of one article goes on with its words (教育, 学校 under `高校科研成果…`). Each side's
-    // distinct Han pairs as sorted numbers, counted by one merge.
-    let pairs_of = |text: &mut dyn Iterator<Item = char>| -> Vec<u64> {
-        let mut out = Vec::new();
+    // distinct Han pairs, each side's in a small hash set (at most 400 characters a side:
+    // no sort), the shared ones counted as the text under it is read.
+    fn han_pairs(text: impl Iterator<Item = char>, mut each: impl FnMut(u64)) {
         let mut prev: Option<char> = None;
         for c in text.filter(|&c| chars::is_han(c)) {
             if let Some(p) = prev {
-                out.push(u64::from(p as u32) << 32 | u64::from(c as u32));
+                each(u64::from(p as u32) << 32 | u64::from(c as u32));
             }
             prev = Some(c);
         }
-        out.sort_unstable();
-        out.dedup();
-        out
-    };
-    let under = pairs_of(&mut below());
-    let above = pairs_of(&mut before[before.len().saturating_sub(400)..].iter().copied());
-    let (mut i, mut j, mut shared) = (0, 0, 0);
-    while i < under.len() && j < above.len() {
-        match under[i].cmp(&above[j]) {
-            std::cmp::Ordering::Less => i += 1,
-            std::cmp::Ordering::Greater => j += 1,
-            std::cmp::Ordering::Equal => {
-                shared += 1;
-                i += 1;
-                j += 1;
+    }
+    let mut above = PairSet::new();
+    han_pairs(
+        before[before.len().saturating_sub(400)..].iter().copied(),
+        |pair| {
+            above.insert(pair);
+        },
+    );
+    let (mut under, mut shared) = (PairSet::new(), 0);
+    han_pairs(below(), |pair| {
+        if under.insert(pair) && above.contains(pair) {
+            shared += 1;
+        }
+    });
+    let union = (under.len + above.len - shared).max(1);
+    shared * 50 <= union
+}
+
+/// A set of at most a few hundred Han character pairs (two code points in a `u64`, never
+/// 0): open addressing in a fixed table, which is cleared and filled faster than a vector
+/// of pairs is sorted. Both sides above read at most 400 characters, so the table is never
+/// more than a fifth full and a probe always ends.
+struct PairSet {
+    slots: [u64; PairSet::SLOTS],
+    len: usize,
+}
+
+impl PairSet {
+    /// Four times the most pairs a side holds (399), a power of two.
+    const SLOTS: usize = 2048;
+
+    fn new() -> Self {
+        PairSet {
+            slots: [0; Self::SLOTS],
+            len: 0,
+        }
+    }
+
+    fn slot(pair: u64) -> usize {
+        (pair.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 53) as usize
+    }
+
+    /// Adds `pair`; whether it was not there yet.
+    fn insert(&mut self, pair: u64) -> bool {
+        let mut k = Self::slot(pair);
+        loop {
+            match self.slots[k] {
+                0 => {
+                    self.slots[k] = pair;
+                    self.len += 1;
+                    return true;
+                }
+                p if p == pair => return false,
+                _ => k = (k + 1) % Self::SLOTS,
             }
         }
     }
-    let union = (under.len() + above.len() - shared).max(1);
-    shared * 50 <= union
+
+    fn contains(&self, pair: u64) -> bool {
+        let mut k = Self::slot(pair);
+        loop {
+            match self.slots[k] {
+                0 => return false,
+                p if p == pair => return true,
+                _ => k = (k + 1) % Self::SLOTS,
+            }
+        }
+    }
 }
 
 /// A heading of a few characters over a much longer one (`聚焦` / `…座谈会在长召开`,

@@ -67,16 +67,19 @@ pub(crate) fn running_heads(normalized: &str) -> Vec<usize> {
         }
     }
     if lines.len() == 3 {
-        let total = normalized.lines().count();
+        // The last line with text, read from the end; the page's lines are counted for its
+        // number only when it is a running head.
         let last = normalized
             .lines()
             .rev()
             .enumerate()
-            .find(|(_, l)| !l.trim().is_empty())
-            .map(|(j, l)| (total - 1 - j, l));
-        if let Some((last, line)) = last {
-            if is_running_head(line) && !heads.contains(&last) {
-                heads.push(last);
+            .find(|(_, l)| !l.trim().is_empty());
+        if let Some((from_end, line)) = last {
+            if is_running_head(line) {
+                let last = normalized.lines().count() - 1 - from_end;
+                if !heads.contains(&last) {
+                    heads.push(last);
+                }
             }
         }
     }

@@ -86,6 +86,14 @@ fn json_logs_end_with_a_summary_line_for_schedulers() {
     assert_eq!(last["event"], "finished");
     assert_eq!(last["documents"]["ok"], 1);
     assert_eq!(last["rows"]["articles"], 5);
+    // Where the time went, wall and processor seconds by phase, for a scheduler's metrics.
+    for phase in ["furniture_pass", "process", "commit_and_corpus_step"] {
+        assert!(last["phases"][phase].as_f64() >= Some(0.0), "{last}");
+        assert!(
+            last["phase_cpu_seconds"][phase].as_f64() >= Some(0.0),
+            "{last}"
+        );
+    }
 }
 
 #[test]

@@ -340,6 +340,8 @@ struct Totals {
     /// Seconds from the run's start to the end of each phase: the furniture pass, the
     /// documents processed and written, the last commit with the corpus step.
     phases: [f64; 3],
+    /// Processor seconds (every thread) from the run's start to the end of each phase.
+    cpu: [f64; 3],
 }
 
 /// What a run will do, checked before any work starts: the options turned into the values
@@ -460,6 +462,8 @@ pub fn run(args: RunArgs) -> Result<ExitCode> {
     // A JSON Lines export in another layout fails here, before anything is written.
     ingest::check_records(&sources, &read_options)?;
     let started = Instant::now();
+    let started_cpu = crate::cmd::cpu_seconds().unwrap_or(0.0);
+    let cpu_since_start = || crate::cmd::cpu_seconds().unwrap_or(0.0) - started_cpu;
     let started_ns = unix_ns();
     let output = Output::open(
         &out,
@@ -539,6 +543,7 @@ pub fn run(args: RunArgs) -> Result<ExitCode> {
         detected,
     };
     let furniture_done = started.elapsed().as_secs_f64();
+    let furniture_cpu = cpu_since_start();
     let progress = Progress::new(args.log_format, sources.len() as u64);
     let mut reader = crate::prefetch::Prefetch::new(
         ingest::read(sources, read_options).with_known(known.iter().copied()),
@@ -549,6 +554,7 @@ pub fn run(args: RunArgs) -> Result<ExitCode> {
         unchanged: unchanged_files.documents,
         unread_files: unchanged_files.files,
         phases: [furniture_done; 3],
+        cpu: [furniture_cpu; 3],
         ..Totals::default()
     };
     let (to_writer, writer_thread) = crate::pipeline::spawn_writer(
@@ -621,6 +627,7 @@ pub fn run(args: RunArgs) -> Result<ExitCode> {
         "documents processed; committing and running the corpus step"
     );
     totals.phases[1] = started.elapsed().as_secs_f64();
+    totals.cpu[1] = cpu_since_start();
     index.record(reading.settled(started_ns));
     writer.set_input_index(index);
     progress.finish();
@@ -644,6 +651,7 @@ pub fn run(args: RunArgs) -> Result<ExitCode> {
     };
     let mut report = writer.finish(info).context("cannot finish the dataset")?;
     totals.phases[2] = started.elapsed().as_secs_f64();
+    totals.cpu[2] = cpu_since_start();
     report.out = PathBuf::from(&output.name);
     warn_repaired(report.corpus.as_ref());
     for warning in &report.warnings {

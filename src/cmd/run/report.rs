@@ -98,6 +98,14 @@ pub(super) fn print_summary(
                 "process": totals.phases[1] - totals.phases[0],
                 "commit_and_corpus_step": totals.phases[2] - totals.phases[1],
             },
+            // The processor time of each phase, every thread's: against its wall time, the
+            // cores it kept busy (the read-ahead, writer and counting threads run beside
+            // the workers, so one worker thread keeps more than one core busy).
+            "phase_cpu_seconds": {
+                "furniture_pass": totals.cpu[0],
+                "process": totals.cpu[1] - totals.cpu[0],
+                "commit_and_corpus_step": totals.cpu[2] - totals.cpu[1],
+            },
         })
         .to_string()
     } else {
