@@ -4,6 +4,7 @@
 //! `extract` → `aggregate`), runs them in parallel and reports. One file per subcommand
 //! lives under `cmd/`.
 
+mod allocator;
 mod cmd;
 mod config;
 mod pipeline;
@@ -57,6 +58,7 @@ enum Command {
 }
 
 fn main() -> ExitCode {
+    allocator::set_up();
     let argv: Vec<std::ffi::OsString> = std::env::args_os().collect();
     let source = config::locate(&argv);
     let argv = match config::apply(argv, source.as_deref(), &Cli::command(), |sub| match sub {
