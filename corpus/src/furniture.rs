@@ -36,6 +36,16 @@ impl Hasher for KeyHasher {
 
 type Keyed<V> = HashMap<u64, V, BuildHasherDefault<KeyHasher>>;
 
+/// Shards of the counter's map, by a key's top bits. A window adds millions of keys, and a
+/// map that grows doubles its table beside the old one: sharded, each growth copies a
+/// sixteenth of the counts, not all of them, and the pass's peak memory is the tables, not
+/// the tables and a copy.
+const SHARDS: usize = 16;
+
+fn shard(key: u64) -> usize {
+    (key >> 60) as usize
+}
+
 use clean::furniture::LineView;
 
 /// Counts on how many documents each candidate line occurs, in bounded memory.
@@ -43,8 +53,9 @@ use clean::furniture::LineView;
 pub struct LineCounter {
     window: u64,
     documents: u64,
-    /// Key → (documents counted, documents it may have been missed in before it was added).
-    counts: Keyed<(u32, u32)>,
+    /// Key → (documents counted, documents it may have been missed in before it was added),
+    /// in [`SHARDS`] maps by [`shard`].
+    counts: Vec<Keyed<(u32, u32)>>,
 }
 
 impl LineCounter {
@@ -53,8 +64,24 @@ impl LineCounter {
         LineCounter {
             window: window.max(1),
             documents: 0,
-            counts: Keyed::default(),
+            counts: (0..SHARDS).map(|_| Keyed::default()).collect(),
         }
+    }
+
+    /// Keys counted now.
+    pub fn len(&self) -> usize {
+        self.counts.iter().map(HashMap::len).sum()
+    }
+
+    /// Whether no key is counted.
+    pub fn is_empty(&self) -> bool {
+        self.counts.iter().all(HashMap::is_empty)
+    }
+
+    fn entries(&self) -> impl Iterator<Item = (u64, (u32, u32))> + '_ {
+        self.counts
+            .iter()
+            .flat_map(|shard| shard.iter().map(|(&k, &v)| (k, v)))
     }
 
     /// Counts one document's [`line_keys`]. Documents must come in input order for the
@@ -62,13 +89,14 @@ impl LineCounter {
     pub fn add_document(&mut self, keys: &[u64]) {
         let bucket = (self.documents / self.window) as u32;
         for &k in keys {
-            self.counts.entry(k).or_insert((0, bucket)).0 += 1;
+            self.counts[shard(k)].entry(k).or_insert((0, bucket)).0 += 1;
         }
         self.documents += 1;
         if self.documents.is_multiple_of(self.window) {
             let bucket = (self.documents / self.window) as u32;
-            self.counts
-                .retain(|_, (count, missed)| *count + *missed > bucket);
+            for counts in &mut self.counts {
+                counts.retain(|_, (count, missed)| *count + *missed > bucket);
+            }
         }
     }
 
@@ -80,10 +108,9 @@ impl LineCounter {
         FurnitureSet {
             min_docs,
             counts: self
-                .counts
-                .iter()
+                .entries()
                 .filter(|(_, (count, _))| *count >= keep)
-                .map(|(&k, &(count, _))| (k, count))
+                .map(|(k, (count, _))| (k, count))
                 .collect(),
         }
     }
@@ -94,8 +121,7 @@ impl LineCounter {
         // Sorted by key, so that the same counts give the same bytes: the entries are
         // copied out of the map first (a sort through references into it misses the cache
         // at every comparison), and keys are distinct, so the key alone orders them.
-        let mut entries: Vec<(u64, (u32, u32))> =
-            self.counts.iter().map(|(&k, &v)| (k, v)).collect();
+        let mut entries: Vec<(u64, (u32, u32))> = self.entries().collect();
         entries.sort_unstable_by_key(|&(key, _)| key);
         let mut out = Vec::with_capacity(COUNTER_MAGIC.len() + 16 + entries.len() * 16);
         out.extend_from_slice(COUNTER_MAGIC);
@@ -126,10 +152,8 @@ impl LineCounter {
         let mut counter = LineCounter::new(u64_at(&rest[..8])?);
         counter.documents = u64_at(&rest[8..16])?;
         for entry in rest[16..].chunks_exact(16) {
-            counter.counts.insert(
-                u64_at(&entry[..8])?,
-                (u32_at(&entry[8..12])?, u32_at(&entry[12..])?),
-            );
+            let key = u64_at(&entry[..8])?;
+            counter.counts[shard(key)].insert(key, (u32_at(&entry[8..12])?, u32_at(&entry[12..])?));
         }
         Some(counter)
     }
@@ -203,7 +227,7 @@ mod tests {
             counter.add_document(&keys);
         }
         // One-off lines are pruned at each window's end.
-        assert!(counter.counts.len() <= 2 + 4);
+        assert!(counter.len() <= 2 + 4);
         let found = counter.finish(4);
         assert_eq!(found.counts.get(&header), Some(&12));
         assert_eq!(found.counts.get(&7), Some(&4));

@@ -7,9 +7,12 @@
 //! paragraphs of two to four sentences); pages hold three articles under a page header and
 //! over an editor line, each wrapped at its own column width, some with a photo caption or a
 //! paragraph printed twice, and one article in eight is a reprint of an earlier one,
-//! wrapped anew. The training text makes about 6 MB of distinct articles; a larger corpus
-//! prints them again, each time wrapped anew, as an archive's reprints are. The encodings and
-//! compression are mixed by the caller.
+//! wrapped anew. The training text makes about 6 MB of articles in its own order; a larger
+//! corpus goes on with the sentences shuffled anew for each further 6 MB (a round), so that
+//! its articles stay distinct however large it is, as an archive's are: a corpus of the same
+//! articles printed again and again would measure the near-duplicate search's worst case
+//! and hide how memory grows with distinct text. The encodings and compression are mixed by
+//! the caller.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -109,12 +112,21 @@ fn wrap(text: &str, width: usize) -> String {
         .join("\n")
 }
 
+/// `items` in an order drawn from `rng` (Fisher-Yates).
+fn shuffle<T>(items: &mut [T], rng: &mut Rng) {
+    for i in (1..items.len()).rev() {
+        items.swap(i, rng.next() as usize % (i + 1));
+    }
+}
+
 /// Pages laid out from `bmes` (the MSRA training text), as many as the caller takes.
 pub fn pages(bmes: &str) -> impl Iterator<Item = String> {
     let mut rng = Rng(0x7265_616c);
-    let sentences = sentences(bmes);
-    let articles = articles(&sentences, &mut rng);
+    let mut sentences = sentences(bmes);
+    let mut articles = articles(&sentences, &mut rng);
+    // Articles printed in this round; reprints are drawn from them.
     let mut next = 0usize;
+    let mut round = 0u64;
     let pages = if articles.is_empty() { 0 } else { usize::MAX };
     (0usize..pages).map(move |page_number| {
         let mut text = format!(
@@ -128,13 +140,24 @@ pub fn pages(bmes: &str) -> impl Iterator<Item = String> {
         for _ in 0..3 {
             // One article in eight is a reprint of one printed before.
             let reprint = next > 16 && rng.next().is_multiple_of(8);
-            let article = if reprint {
-                &articles[rng.next() as usize % next.min(articles.len())]
+            let index = if reprint {
+                rng.next() as usize % next
             } else {
-                let a = &articles[next % articles.len()];
+                if next == articles.len() {
+                    // Every article of the round printed: the next round's, from the
+                    // sentences in another order.
+                    round += 1;
+                    shuffle(&mut sentences, &mut Rng(0x726f_756e_6400 + round));
+                    let more = self::articles(&sentences, &mut rng);
+                    if !more.is_empty() {
+                        articles = more;
+                    }
+                    next = 0;
+                }
                 next += 1;
-                a
+                next - 1
             };
+            let article = &articles[index];
             let width = 14 + rng.next() as usize % 21;
             text.push_str(&article.title);
             text.push_str("\n\n");
@@ -182,7 +205,16 @@ mod tests {
             .all(|l| l.chars().count() <= 34));
         // The same input gives the same pages.
         assert_eq!(pages, super::pages(&bmes).take(40).collect::<Vec<_>>());
-        // Beyond the distinct articles, pages go on (reprinted, wrapped anew).
-        assert_eq!(super::pages(&bmes).take(2_000).count(), 2_000);
+        // Beyond the text's own order, pages go on with articles of the sentences shuffled:
+        // other articles, not the first ones again. (The 400 sentences make about 40
+        // articles a round; a title is its first sentence's opening, `第12条新闻说`.)
+        let many: Vec<String> = super::pages(&bmes).take(2_000).collect();
+        assert_eq!(many.len(), 2_000);
+        let titles: std::collections::HashSet<&str> = many
+            .iter()
+            .flat_map(|p| p.lines())
+            .filter(|l| l.starts_with('第') && l.ends_with("条新闻说"))
+            .collect();
+        assert!(titles.len() > 200, "{} distinct titles", titles.len());
     }
 }
