@@ -12,7 +12,7 @@ use std::collections::HashSet;
 
 const MAGIC: &[u8; 8] = b"NPFPEND1";
 
-/// Counts (as `corpus::furniture::LineCounter::to_bytes` wrote them) and the inputs they
+/// Counts (as `corpus::furniture::LineCounter::into_bytes` wrote them) and the inputs they
 /// hold, by the key of (source, doc_id).
 #[derive(Debug, Default)]
 pub(crate) struct Counts {

@@ -117,11 +117,16 @@ impl LineCounter {
 
     /// The counts as bytes, to be saved with a dataset and counted on from by the next run
     /// ([`LineCounter::from_bytes`]): lines keep counting across runs that add pages.
-    pub fn to_bytes(&self) -> Vec<u8> {
+    /// Consumes the counter: each shard's table is freed as its entries are copied out, so
+    /// that the tables, the sorted entries and the bytes are never all held at once.
+    pub fn into_bytes(self) -> Vec<u8> {
         // Sorted by key, so that the same counts give the same bytes: the entries are
         // copied out of the map first (a sort through references into it misses the cache
         // at every comparison), and keys are distinct, so the key alone orders them.
-        let mut entries: Vec<(u64, (u32, u32))> = self.entries().collect();
+        let mut entries: Vec<(u64, (u32, u32))> = Vec::with_capacity(self.len());
+        for shard in self.counts {
+            entries.extend(shard);
+        }
         entries.sort_unstable_by_key(|&(key, _)| key);
         let mut out = Vec::with_capacity(COUNTER_MAGIC.len() + 16 + entries.len() * 16);
         out.extend_from_slice(COUNTER_MAGIC);
@@ -141,7 +146,7 @@ impl LineCounter {
         OLDER_MAGIC.iter().any(|m| bytes.starts_with(m.as_slice()))
     }
 
-    /// Reads counts written by [`LineCounter::to_bytes`]; `None` if they are not that.
+    /// Reads counts written by [`LineCounter::into_bytes`]; `None` if they are not that.
     pub fn from_bytes(bytes: &[u8]) -> Option<Self> {
         let rest = bytes.strip_prefix(COUNTER_MAGIC.as_slice())?;
         if rest.len() < 16 || (rest.len() - 16) % 16 != 0 {
@@ -245,11 +250,11 @@ mod tests {
         for keys in &pages[..13] {
             first.add_document(keys);
         }
-        let mut resumed = LineCounter::from_bytes(&first.to_bytes()).expect("counter");
+        let mut resumed = LineCounter::from_bytes(&first.into_bytes()).expect("counter");
         for keys in &pages[13..] {
             resumed.add_document(keys);
         }
-        assert_eq!(resumed.to_bytes(), whole.to_bytes());
+        assert_eq!(resumed.into_bytes(), whole.into_bytes());
         assert!(LineCounter::from_bytes(b"NPLINES3short").is_none());
         assert!(LineCounter::is_older_format(b"NPLINES2\0\0"));
         assert!(LineCounter::is_older_format(b"NPLINES1\0\0"));
