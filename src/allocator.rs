@@ -5,8 +5,8 @@
 //! allocates and frees all the time (a part's columns, a batch of pages, a page's text)
 //! come from the heap and stay there when freed: the process keeps its highest use of each
 //! phase resident beside the next phase's. Fixing the threshold returns them to the system
-//! as they are freed. On the bench corpus (63 MB) peak memory falls from about 242 to 180
-//! MiB on one thread and from about 270 to 190 on two, at the same speed.
+//! as they are freed. On the bench corpus (63 MB) peak memory falls from about 244 to 183
+//! MiB on one thread and from about 265 to 191 on two, for 1 to 3 % more time on one.
 
 /// Largest block served from the heap; larger ones are mapped and unmapped as they come.
 #[cfg(all(target_os = "linux", target_env = "gnu"))]

@@ -1017,7 +1017,7 @@ fn heads_other_text<'a>(
     let below: Vec<char> = under.flat_map(str::chars).take(400).collect();
     let below = || below.iter().copied();
     // How many of the heading's pairs a text holds: each of the text's pairs looked up
-    // among the heading's few, the text read once and never copied.
+    // among the heading's few, the text read once.
     // (A 256-bit sieve of the heading's pairs turns nearly every pair of a text away
     // before a search.)
     let sieve_bit =
@@ -1088,7 +1088,7 @@ struct PairSet {
 }
 
 impl PairSet {
-    /// Four times the most pairs a side holds (399), a power of two.
+    /// The power of two above four times the most pairs a side holds (399).
     const SLOTS: usize = 2048;
 
     fn new() -> Self {

@@ -36,14 +36,15 @@ impl Hasher for KeyHasher {
 
 type Keyed<V> = HashMap<u64, V, BuildHasherDefault<KeyHasher>>;
 
-/// Shards of the counter's map, by a key's top bits. A window adds millions of keys, and a
+/// Shards of the counter's map, by four bits of a key that the map itself uses neither for
+/// its slot nor for its tag (the low and the top bits). A window adds millions of keys, and a
 /// map that grows doubles its table beside the old one: sharded, each growth copies a
 /// sixteenth of the counts, not all of them, and the pass's peak memory is the tables, not
 /// the tables and a copy.
 const SHARDS: usize = 16;
 
 fn shard(key: u64) -> usize {
-    (key >> 60) as usize
+    (key >> 32) as usize & (SHARDS - 1)
 }
 
 use clean::furniture::LineView;
@@ -241,7 +242,10 @@ mod tests {
 
     #[test]
     fn counts_saved_and_read_back_go_on_counting_as_one_counter() {
-        let pages: Vec<Vec<u64>> = (0..30u64).map(|p| vec![5, 100 + p % 7]).collect();
+        // Keys in every shard, so that saving and reading back gathers them from all.
+        let pages: Vec<Vec<u64>> = (0..30u64)
+            .map(|p| vec![5, 100 + p % 7, (p % 16) << 32 | 9, (p % 5) << 33 | 1 << 40])
+            .collect();
         let mut whole = LineCounter::new(8);
         for keys in &pages {
             whole.add_document(keys);

@@ -439,7 +439,7 @@ pub fn bench(args: BenchArgs) -> Result<ExitCode> {
             format!("{wall:.2} ({:.2})", cpu / wall.max(1e-9))
         };
         println!(
-            "{threads} thread(s)                        {:>14}   {:>11}   {:>20}",
+            "{threads} thread(s)                          {:>14}   {:>11}   {:>20}",
             cell("furniture_pass"),
             cell("process"),
             cell("commit_and_corpus_step")

@@ -341,7 +341,7 @@ struct Totals {
     /// documents processed and written, the last commit with the corpus step.
     phases: [f64; 3],
     /// Processor seconds (every thread) from the run's start to the end of each phase.
-    cpu: [f64; 3],
+    cpu: [Option<f64>; 3],
 }
 
 /// What a run will do, checked before any work starts: the options turned into the values
@@ -462,8 +462,9 @@ pub fn run(args: RunArgs) -> Result<ExitCode> {
     // A JSON Lines export in another layout fails here, before anything is written.
     ingest::check_records(&sources, &read_options)?;
     let started = Instant::now();
-    let started_cpu = crate::cmd::cpu_seconds().unwrap_or(0.0);
-    let cpu_since_start = || crate::cmd::cpu_seconds().unwrap_or(0.0) - started_cpu;
+    // (`None` where the system does not say: the summary then gives no processor times.)
+    let started_cpu = crate::cmd::cpu_seconds();
+    let cpu_since_start = || Some(crate::cmd::cpu_seconds()? - started_cpu?);
     let started_ns = unix_ns();
     let output = Output::open(
         &out,

@@ -63,6 +63,11 @@ impl Progress {
     }
 }
 
+/// Processor seconds between two readings, when both were read.
+fn cpu_between(from: Option<f64>, to: Option<f64>) -> Option<f64> {
+    Some(to? - from?)
+}
+
 pub(super) fn print_summary(
     report: &aggregate::Report,
     totals: &Totals,
@@ -103,8 +108,8 @@ pub(super) fn print_summary(
             // the workers, so one worker thread keeps more than one core busy).
             "phase_cpu_seconds": {
                 "furniture_pass": totals.cpu[0],
-                "process": totals.cpu[1] - totals.cpu[0],
-                "commit_and_corpus_step": totals.cpu[2] - totals.cpu[1],
+                "process": cpu_between(totals.cpu[0], totals.cpu[1]),
+                "commit_and_corpus_step": cpu_between(totals.cpu[1], totals.cpu[2]),
             },
         })
         .to_string()
