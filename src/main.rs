@@ -7,6 +7,7 @@
 mod allocator;
 mod cmd;
 mod config;
+mod cputime;
 mod pipeline;
 mod prefetch;
 

@@ -67,6 +67,7 @@ impl Workers {
     pub fn new(threads: usize) -> anyhow::Result<Self> {
         let pool = rayon::ThreadPoolBuilder::new()
             .num_threads(threads.max(1))
+            .thread_name(|i| format!("{}-{i}", crate::cputime::WORKER_NAME))
             .build()?;
         Ok(Workers(Arc::new(pool)))
     }
@@ -142,6 +143,7 @@ pub fn spawn_writer(
                 writer.append(record).context("cannot write the dataset")?;
             }
         }
+        crate::cputime::thread_ends("writer");
         Ok(writer)
     });
     (to_writer, thread)

@@ -408,6 +408,7 @@ pub fn bench(args: BenchArgs) -> Result<ExitCode> {
                 fastest = serde_json::json!({
                     "wall": summary["phases"].clone(),
                     "cpu": summary["phase_cpu_seconds"].clone(),
+                    "jobs": summary["thread_cpu_seconds"].clone(),
                 });
             }
             secs = secs.min(run_secs);
@@ -444,6 +445,24 @@ pub fn bench(args: BenchArgs) -> Result<ExitCode> {
             cell("process"),
             cell("commit_and_corpus_step")
         );
+    }
+    // Which threads the processor time went to: the workers', and what ran beside them.
+    println!("\nprocessor seconds by thread (the whole run)");
+    for (threads, phase) in &phases {
+        let mut jobs: Vec<(&String, f64)> = phase["jobs"]
+            .as_object()
+            .map(|jobs| {
+                jobs.iter()
+                    .map(|(job, secs)| (job, secs.as_f64().unwrap_or(0.0)))
+                    .collect()
+            })
+            .unwrap_or_default();
+        jobs.sort_by(|a, b| b.1.total_cmp(&a.1));
+        let jobs: Vec<String> = jobs
+            .iter()
+            .map(|(job, secs)| format!("{job} {secs:.2}"))
+            .collect();
+        println!("{threads} thread(s): {}", jobs.join(", "));
     }
     if let Some(total) = one_thread_secs {
         // Where one thread's time goes: each stage timed alone, and the rest of the run

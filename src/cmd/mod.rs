@@ -60,45 +60,10 @@ pub(crate) fn local_copy(
     }
 }
 
-/// Processor time this process has used so far, all its threads, user and system, in
-/// seconds, from `/proc/self/stat` (Linux only). Against the wall clock it says how many
-/// cores a phase kept busy.
-pub fn cpu_seconds() -> Option<f64> {
-    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
-    // The fields after the command name (which may hold spaces) in its parentheses:
-    // utime and stime are the 12th and 13th, in clock ticks of 1/100 s (USER_HZ, fixed
-    // by the kernel's interface).
-    let rest = &stat[stat.rfind(')')? + 1..];
-    let mut fields = rest.split_whitespace().skip(11);
-    let user: u64 = fields.next()?.parse().ok()?;
-    let system: u64 = fields.next()?.parse().ok()?;
-    Some((user + system) as f64 / 100.0)
-}
-
 /// Peak resident memory of this process, from `/proc/self/status` (Linux only).
 pub fn peak_rss_bytes() -> Option<u64> {
     let status = std::fs::read_to_string("/proc/self/status").ok()?;
     let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
     let kib: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
     Some(kib * 1024)
-}
-
-#[cfg(test)]
-mod process_tests {
-    #[test]
-    fn processor_time_is_read_and_grows_with_work() {
-        let before = super::cpu_seconds().expect("/proc/self/stat");
-        // Busy until the figure moves (it counts hundredths of a second); a machine too
-        // loaded to give this thread a few ticks in ten seconds fails the test.
-        let start = std::time::Instant::now();
-        let mut x = 0u64;
-        let mut after = before;
-        while after < before + 0.03 && start.elapsed() < std::time::Duration::from_secs(10) {
-            for _ in 0..100_000 {
-                x = std::hint::black_box(x.wrapping_mul(31).wrapping_add(7));
-            }
-            after = super::cpu_seconds().expect("/proc/self/stat");
-        }
-        assert!(after >= before + 0.03, "{before} -> {after}");
-    }
 }

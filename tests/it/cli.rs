@@ -94,6 +94,20 @@ fn json_logs_end_with_a_summary_line_for_schedulers() {
             "{last}"
         );
     }
+    // And by the job of each thread, the threads beside the workers included.
+    for job in [
+        "workers",
+        "read-ahead",
+        "writer",
+        "furniture counter",
+        "main",
+        "other",
+    ] {
+        assert!(
+            last["thread_cpu_seconds"][job].as_f64() >= Some(0.0),
+            "{job}: {last}"
+        );
+    }
 }
 
 #[test]

@@ -42,7 +42,11 @@ pub(super) fn furniture_pass(
     tracing::info!(lines = furniture.len(), "furniture lines learned");
     // The counts are encoded (a sort of every key counted) on a thread of their own while
     // the run starts cleaning; the writer saves them before its first commit.
-    let encoding = std::thread::spawn(move || counter.into_bytes());
+    let encoding = std::thread::spawn(move || {
+        let bytes = counter.into_bytes();
+        crate::cputime::thread_ends("furniture counts' encoding");
+        bytes
+    });
     let save = FurnitureSave { encoding, counted };
     Ok((std::sync::Arc::new(furniture), detected, save))
 }
@@ -98,6 +102,7 @@ pub(super) fn learn_furniture(
                 counter.add_document(page);
             }
         }
+        crate::cputime::thread_ends("furniture counter");
         counter
     });
     loop {

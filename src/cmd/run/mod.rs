@@ -342,6 +342,8 @@ struct Totals {
     phases: [f64; 3],
     /// Processor seconds (every thread) from the run's start to the end of each phase.
     cpu: [Option<f64>; 3],
+    /// Processor seconds of the whole run by the job of each thread (`crate::cputime`).
+    threads: Option<Vec<(&'static str, f64)>>,
 }
 
 /// What a run will do, checked before any work starts: the options turned into the values
@@ -463,8 +465,9 @@ pub fn run(args: RunArgs) -> Result<ExitCode> {
     ingest::check_records(&sources, &read_options)?;
     let started = Instant::now();
     // (`None` where the system does not say: the summary then gives no processor times.)
-    let started_cpu = crate::cmd::cpu_seconds();
-    let cpu_since_start = || Some(crate::cmd::cpu_seconds()? - started_cpu?);
+    crate::cputime::reset();
+    let started_cpu = crate::cputime::process_seconds();
+    let cpu_since_start = || Some(crate::cputime::process_seconds()? - started_cpu?);
     let started_ns = unix_ns();
     let output = Output::open(
         &out,
@@ -653,6 +656,7 @@ pub fn run(args: RunArgs) -> Result<ExitCode> {
     let mut report = writer.finish(info).context("cannot finish the dataset")?;
     totals.phases[2] = started.elapsed().as_secs_f64();
     totals.cpu[2] = cpu_since_start();
+    totals.threads = started_cpu.and_then(crate::cputime::by_job);
     report.out = PathBuf::from(&output.name);
     warn_repaired(report.corpus.as_ref());
     for warning in &report.warnings {

@@ -111,6 +111,12 @@ pub(super) fn print_summary(
                 "process": cpu_between(totals.cpu[0], totals.cpu[1]),
                 "commit_and_corpus_step": cpu_between(totals.cpu[1], totals.cpu[2]),
             },
+            // And by the job of each thread: what the workers did, and what ran beside them.
+            "thread_cpu_seconds": totals.threads.as_ref().map(|jobs| {
+                jobs.iter()
+                    .map(|&(job, secs)| (job.to_string(), serde_json::json!(secs)))
+                    .collect::<serde_json::Map<_, _>>()
+            }),
         })
         .to_string()
     } else {
