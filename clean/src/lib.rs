@@ -1142,6 +1142,33 @@ fn is_short_over_headline(first: &str, second: &str) -> bool {
 mod tests {
     use super::*;
 
+    #[test]
+    fn a_pair_set_holds_each_pair_once_as_a_hash_set_does() {
+        // Pairs of common Han characters, many repeated and many sharing a slot's
+        // neighbourhood: the set's answers and size are a `HashSet`'s.
+        let mut state = 0x1234_5678u64;
+        let mut next = || {
+            state = state
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1);
+            (state >> 33) as u32
+        };
+        let mut set = PairSet::new();
+        let mut reference = std::collections::HashSet::new();
+        for _ in 0..399 {
+            let (a, b) = (0x4E00 + next() % 40, 0x4E00 + next() % 40);
+            let pair = u64::from(a) << 32 | u64::from(b);
+            assert_eq!(set.insert(pair), reference.insert(pair));
+        }
+        assert_eq!(set.len, reference.len());
+        for a in 0x4E00..0x4E00 + 45u32 {
+            for b in 0x4E00..0x4E00 + 45u32 {
+                let pair = u64::from(a) << 32 | u64::from(b);
+                assert_eq!(set.contains(pair), reference.contains(&pair));
+            }
+        }
+    }
+
     fn page(text: &str) -> Page {
         clean_text(text, NaiveDate::from_ymd_opt(2026, 1, 21), None, &[], true)
     }
