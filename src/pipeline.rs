@@ -23,8 +23,9 @@ pub struct Stages {
     pub decode: DecodeOptions,
     pub clean: CleanOptions,
     pub extractor: Extractor,
-    /// Encodings the furniture pass detected, by doc_id: not detected twice.
-    pub detected: std::collections::HashMap<String, &'static str>,
+    /// Encodings the furniture pass detected, by doc_id as a number (16 bytes a document,
+    /// not its 32 hex digits): not detected twice.
+    pub detected: std::collections::HashMap<u128, &'static str>,
 }
 
 /// The extractor `--entities` asks for: the character tagger with the rules, or the rules.
@@ -39,7 +40,8 @@ impl Stages {
     /// Processes one raw document into its records.
     pub fn process(&self, raw: RawDoc) -> DocRecord {
         guarded(raw, |raw| {
-            let detected = self.detected.get(&raw.doc_id).copied();
+            let detected = ingest::content_number(&raw.doc_id)
+                .and_then(|doc| self.detected.get(&doc).copied());
             let mut document = ingest::decode_known(raw, &self.decode, detected);
             let (page, extraction) = if document.status == Status::Ok {
                 let page = clean::clean(&document, &self.clean);
@@ -55,8 +57,9 @@ impl Stages {
     }
 }
 
-/// A document's doc_id and the encoding detected for it (a `documents.encoding` name).
-pub type DetectedEncoding = (String, &'static str);
+/// A document's doc_id, as a number, and the encoding detected for it (a
+/// `documents.encoding` name).
+pub type DetectedEncoding = (u128, &'static str);
 
 /// The run's worker threads: every parallel step of newsprint runs on them.
 #[derive(Clone)]
@@ -99,7 +102,7 @@ impl Workers {
                     let detected = doc
                         .encoding
                         .filter(|&e| e != "UTF-8" && !decode.is_forced())
-                        .map(|e| (doc.doc_id.clone(), e));
+                        .and_then(|e| Some((ingest::content_number(&doc.doc_id)?, e)));
                     let keys = if doc.status == Status::Ok {
                         clean::furniture::line_keys(&doc.text)
                     } else {

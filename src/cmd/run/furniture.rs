@@ -71,8 +71,8 @@ impl FurnitureSave {
     }
 }
 
-/// The encodings the pass detected, by doc_id (see `Stages::detected`).
-pub(super) type Detected = std::collections::HashMap<String, &'static str>;
+/// The encodings the pass detected, by doc_id as a number (see `Stages::detected`).
+pub(super) type Detected = std::collections::HashMap<u128, &'static str>;
 
 /// Documents after which the furniture counter forgets lines seen only once in them.
 pub(super) const FURNITURE_WINDOW: u64 = 5_000;
