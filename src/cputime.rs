@@ -3,9 +3,10 @@
 //! speed-up back (the read-ahead, the writer and the furniture counter run beside the
 //! workers whatever `--threads` says).
 //!
-//! Threads that end before the run does (the read-ahead of each pass, the furniture
-//! counter, the counts' encoding) record their time as they end ([`thread_ends`]); the
-//! workers, alive to the end, are found by their name ([`WORKER_NAME`]).
+//! Threads that end before the run does (the read-ahead of each pass, the writer, the
+//! furniture counter, the counts' encoding) record their time as they end, however they
+//! end, by holding a [`Job`]; the workers, alive to the end, are found by their name
+//! ([`WORKER_NAME`]).
 
 use std::sync::Mutex;
 
@@ -33,13 +34,18 @@ pub fn process_seconds() -> Option<f64> {
     stat_seconds("/proc/self/stat")
 }
 
-/// Records the calling thread's processor time under `job`; called as the thread ends.
-pub fn thread_ends(job: &'static str) {
-    if let Some(secs) = stat_seconds("/proc/thread-self/stat") {
-        ENDED
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .push((job, secs));
+/// A thread's job: held for the thread's life, it records the thread's processor time
+/// under the job's name when dropped, as the thread ends.
+pub struct Job(pub &'static str);
+
+impl Drop for Job {
+    fn drop(&mut self) {
+        if let Some(secs) = stat_seconds("/proc/thread-self/stat") {
+            ENDED
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .push((self.0, secs));
+        }
     }
 }
 
@@ -106,8 +112,8 @@ mod tests {
         let before = process_seconds().expect("/proc/self/stat");
         reset();
         std::thread::spawn(|| {
+            let _job = Job("a job");
             spin(0.05);
-            thread_ends("a job");
         })
         .join()
         .expect("thread");

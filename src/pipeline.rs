@@ -136,6 +136,7 @@ pub fn spawn_writer(
 ) {
     let (to_writer, from_pipeline) = std::sync::mpsc::sync_channel::<Vec<DocRecord>>(2);
     let thread = std::thread::spawn(move || -> anyhow::Result<aggregate::Writer> {
+        let _job = crate::cputime::Job("writer");
         // What must be saved before any part can be committed (the furniture counts) goes
         // first, overlapping the first batch's processing.
         if let Some(first) = first {
@@ -146,7 +147,6 @@ pub fn spawn_writer(
                 writer.append(record).context("cannot write the dataset")?;
             }
         }
-        crate::cputime::thread_ends("writer");
         Ok(writer)
     });
     (to_writer, thread)

@@ -44,8 +44,7 @@ impl Prefetch {
             // Says the reading is over however it ends, a panic included, so the consumer
             // never waits on a reader that is gone.
             let _done = Done(&producer);
-            // Counted as the thread ends however it ends (a consumer that stopped early).
-            let _time = EndsAs("read-ahead");
+            let _job = crate::cputime::Job("read-ahead");
             for raw in reader {
                 let size = raw.bytes.len() as u64;
                 let mut queue = lock(&producer.queue);
@@ -70,15 +69,6 @@ impl Prefetch {
             shared,
             thread: Some(thread),
         }
-    }
-}
-
-/// Records the thread's processor time under its job when it ends.
-struct EndsAs(&'static str);
-
-impl Drop for EndsAs {
-    fn drop(&mut self) {
-        crate::cputime::thread_ends(self.0);
     }
 }
 

@@ -43,9 +43,8 @@ pub(super) fn furniture_pass(
     // The counts are encoded (a sort of every key counted) on a thread of their own while
     // the run starts cleaning; the writer saves them before its first commit.
     let encoding = std::thread::spawn(move || {
-        let bytes = counter.into_bytes();
-        crate::cputime::thread_ends("furniture counts' encoding");
-        bytes
+        let _job = crate::cputime::Job("furniture counts' encoding");
+        counter.into_bytes()
     });
     let save = FurnitureSave { encoding, counted };
     Ok((std::sync::Arc::new(furniture), detected, save))
@@ -97,12 +96,12 @@ pub(super) fn learn_furniture(
     // next batch's lines.
     let (to_counter, pages) = std::sync::mpsc::sync_channel::<Vec<Vec<u64>>>(1);
     let counting = std::thread::spawn(move || {
+        let _job = crate::cputime::Job("furniture counter");
         for batch in pages {
             for page in &batch {
                 counter.add_document(page);
             }
         }
-        crate::cputime::thread_ends("furniture counter");
         counter
     });
     loop {

@@ -337,13 +337,20 @@ struct Totals {
     /// Files the input index knew unchanged: not read at all.
     unread_files: u64,
     errors: u64,
-    /// Seconds from the run's start to the end of each phase: the furniture pass, the
-    /// documents processed and written, the last commit with the corpus step.
-    phases: [f64; 3],
-    /// Processor seconds (every thread) from the run's start to the end of each phase.
-    cpu: [Option<f64>; 3],
+    /// The end of each phase: the furniture pass, the documents processed and written, the
+    /// last commit with the corpus step.
+    phases: [PhaseEnd; 3],
     /// Processor seconds of the whole run by the job of each thread (`crate::cputime`).
     threads: Option<Vec<(&'static str, f64)>>,
+}
+
+/// When a phase of the run ended, counted from the run's start.
+#[derive(Clone, Copy, Default)]
+struct PhaseEnd {
+    /// Wall seconds.
+    secs: f64,
+    /// Processor seconds, every thread's (`None` where the system does not say).
+    cpu: Option<f64>,
 }
 
 /// What a run will do, checked before any work starts: the options turned into the values
@@ -464,10 +471,14 @@ pub fn run(args: RunArgs) -> Result<ExitCode> {
     // A JSON Lines export in another layout fails here, before anything is written.
     ingest::check_records(&sources, &read_options)?;
     let started = Instant::now();
-    // (`None` where the system does not say: the summary then gives no processor times.)
     crate::cputime::reset();
     let started_cpu = crate::cputime::process_seconds();
-    let cpu_since_start = || Some(crate::cputime::process_seconds()? - started_cpu?);
+    let phase_end = || PhaseEnd {
+        secs: started.elapsed().as_secs_f64(),
+        cpu: crate::cputime::process_seconds()
+            .zip(started_cpu)
+            .map(|(now, at)| now - at),
+    };
     let started_ns = unix_ns();
     let output = Output::open(
         &out,
@@ -546,8 +557,7 @@ pub fn run(args: RunArgs) -> Result<ExitCode> {
         extractor: crate::pipeline::extractor(args.entities),
         detected,
     };
-    let furniture_done = started.elapsed().as_secs_f64();
-    let furniture_cpu = cpu_since_start();
+    let furniture_done = phase_end();
     let progress = Progress::new(args.log_format, sources.len() as u64);
     let mut reader = crate::prefetch::Prefetch::new(
         ingest::read(sources, read_options).with_known(known.iter().copied()),
@@ -558,7 +568,6 @@ pub fn run(args: RunArgs) -> Result<ExitCode> {
         unchanged: unchanged_files.documents,
         unread_files: unchanged_files.files,
         phases: [furniture_done; 3],
-        cpu: [furniture_cpu; 3],
         ..Totals::default()
     };
     let (to_writer, writer_thread) = crate::pipeline::spawn_writer(
@@ -630,8 +639,7 @@ pub fn run(args: RunArgs) -> Result<ExitCode> {
         secs = started.elapsed().as_secs_f64(),
         "documents processed; committing and running the corpus step"
     );
-    totals.phases[1] = started.elapsed().as_secs_f64();
-    totals.cpu[1] = cpu_since_start();
+    totals.phases[1] = phase_end();
     index.record(reading.settled(started_ns));
     writer.set_input_index(index);
     progress.finish();
@@ -654,8 +662,7 @@ pub fn run(args: RunArgs) -> Result<ExitCode> {
         parallel: workers.corpus_runner(),
     };
     let mut report = writer.finish(info).context("cannot finish the dataset")?;
-    totals.phases[2] = started.elapsed().as_secs_f64();
-    totals.cpu[2] = cpu_since_start();
+    totals.phases[2] = phase_end();
     totals.threads = started_cpu.and_then(crate::cputime::by_job);
     report.out = PathBuf::from(&output.name);
     warn_repaired(report.corpus.as_ref());

@@ -63,9 +63,9 @@ impl Progress {
     }
 }
 
-/// Processor seconds between two readings, when both were read.
-fn cpu_between(from: Option<f64>, to: Option<f64>) -> Option<f64> {
-    Some(to? - from?)
+/// Processor seconds between two phase ends, when both were read.
+fn cpu_between(from: PhaseEnd, to: PhaseEnd) -> Option<f64> {
+    Some(to.cpu? - from.cpu?)
 }
 
 pub(super) fn print_summary(
@@ -99,17 +99,17 @@ pub(super) fn print_summary(
             // Where the wall time went: what runs alone (the furniture pass, the last
             // commit and the corpus step) against the documents' processing.
             "phases": {
-                "furniture_pass": totals.phases[0],
-                "process": totals.phases[1] - totals.phases[0],
-                "commit_and_corpus_step": totals.phases[2] - totals.phases[1],
+                "furniture_pass": totals.phases[0].secs,
+                "process": totals.phases[1].secs - totals.phases[0].secs,
+                "commit_and_corpus_step": totals.phases[2].secs - totals.phases[1].secs,
             },
             // The processor time of each phase, every thread's: against its wall time, the
             // cores it kept busy (the read-ahead, writer and counting threads run beside
             // the workers, so one worker thread keeps more than one core busy).
             "phase_cpu_seconds": {
-                "furniture_pass": totals.cpu[0],
-                "process": cpu_between(totals.cpu[0], totals.cpu[1]),
-                "commit_and_corpus_step": cpu_between(totals.cpu[1], totals.cpu[2]),
+                "furniture_pass": totals.phases[0].cpu,
+                "process": cpu_between(totals.phases[0], totals.phases[1]),
+                "commit_and_corpus_step": cpu_between(totals.phases[1], totals.phases[2]),
             },
             // And by the job of each thread: what the workers did, and what ran beside them.
             "thread_cpu_seconds": totals.threads.as_ref().map(|jobs| {
