@@ -109,7 +109,20 @@ fn ends_with_note_after_sentence(s: &str) -> bool {
 
 /// Whether quotes and brackets open in the text are closed in it.
 pub(crate) fn is_balanced(s: &str) -> bool {
-    let mut depth = [0i32; 4];
+    closes_what_it_opens(s, false)
+}
+
+/// [`is_balanced`], and the corner quotes (`「」`, `『』`) opened in the text are closed in it
+/// too. (Headlines of some presses close a quote they never opened, so the heading shape
+/// asks only [`is_balanced`].)
+pub(crate) fn is_balanced_with_corner_quotes(s: &str) -> bool {
+    closes_what_it_opens(s, true)
+}
+
+/// Each kind of bracket and quote closed after it is opened and as often, in one pass; the
+/// corner quotes counted when `corners` asks.
+fn closes_what_it_opens(s: &str, corners: bool) -> bool {
+    let mut depth = [0i32; 6];
     for c in s.chars() {
         let (slot, delta) = match c {
             '“' => (0, 1),
@@ -120,6 +133,10 @@ pub(crate) fn is_balanced(s: &str) -> bool {
             '）' | ')' => (2, -1),
             '《' => (3, 1),
             '》' => (3, -1),
+            '「' if corners => (4, 1),
+            '」' if corners => (4, -1),
+            '『' if corners => (5, 1),
+            '』' if corners => (5, -1),
             _ => continue,
         };
         depth[slot] += delta;
@@ -153,25 +170,6 @@ pub(crate) fn comparable_char(c: char) -> Option<char> {
     } else {
         None
     }
-}
-
-/// Whether the corner quotes (`「」`, `『』`) opened in the text are closed in it. (Headlines
-/// of some presses close a quote they never opened, so the heading shape does not ask.)
-pub(crate) fn corner_quotes_closed(s: &str) -> bool {
-    let (mut single, mut double) = (0i32, 0i32);
-    for c in s.chars() {
-        match c {
-            '「' => single += 1,
-            '」' => single -= 1,
-            '『' => double += 1,
-            '』' => double -= 1,
-            _ => continue,
-        }
-        if single < 0 || double < 0 {
-            return false;
-        }
-    }
-    single == 0 && double == 0
 }
 
 #[cfg(test)]

@@ -110,6 +110,9 @@ impl std::hash::Hasher for MixHasher {
 
 type BuildMix = std::hash::BuildHasherDefault<MixHasher>;
 
+/// Counts by keys that are hashes or packed characters already (`reading::pair_key`).
+pub(crate) type PairCounts = HashMap<u64, u32, BuildMix>;
+
 /// Hashes of every `n`-gram, rolled along the characters (two multiplications a character
 /// instead of `n`), then mixed so nearby windows spread over the table.
 pub fn shingle_hashes(chars: &[char], n: usize) -> Vec<u64> {

@@ -103,8 +103,6 @@ fn is_sentence_end(c: char) -> bool {
     matches!(c, '。' | '！' | '？' | '!' | '?' | '；' | ';')
 }
 
-/// The hash of a sentence's first [`CONTEXT`] comparable characters; `None` when it is
-/// shorter than [`MIN_CONTEXT`].
 /// A sentence's hash, built a character at a time: its first [`CONTEXT`] characters, when
 /// it has at least [`MIN_CONTEXT`].
 struct SentenceHasher {

@@ -19,7 +19,8 @@
 
 use crate::byline::{end_credit, parse_byline, split_dateline};
 use crate::chars::{
-    corner_quotes_closed, display_width, ends_sentence, is_balanced, is_closer, is_han, is_terminal,
+    display_width, ends_sentence, is_balanced, is_balanced_with_corner_quotes, is_closer, is_han,
+    is_terminal,
 };
 use crate::normalize::INDENT;
 
@@ -284,12 +285,13 @@ fn opens_nothing(c: char) -> bool {
     )
 }
 
-/// Whether line `i`, with a caption or credit taken out between it and line `n`, stops in a
-/// sentence that `n` goes on with: `n` opens with what opens nothing, or closes a quote or
-/// bracket that `i` left open.
-fn continues_across_cut(lines: &[Line], roles: &[Role], i: usize, n: usize) -> bool {
+/// Whether line `i`, with a caption or credit taken out between it and line `n` (the next
+/// line neither is), stops in a sentence that `n` goes on with: `n` opens with what opens
+/// nothing, or closes a quote or bracket that `i` left open.
+fn continues_across_cut(lines: &[Line], i: usize, n: usize) -> bool {
     let line = &lines[i];
-    if line.terminated || !(i + 1..n).any(|m| matches!(roles[m], Role::Caption | Role::Credit)) {
+    // (Nothing taken out between them: no cut to continue across.)
+    if line.terminated || n == i + 1 {
         return false;
     }
     let after = lines[n].text;
@@ -305,7 +307,7 @@ fn continues_across_cut(lines: &[Line], roles: &[Role], i: usize, n: usize) -> b
     if joined.as_deref().is_some_and(heading_shape) {
         return false;
     }
-    let balanced = |s: &str| is_balanced(s) && corner_quotes_closed(s);
+    let balanced = is_balanced_with_corner_quotes;
     // A word cut in two: the last character of the line and the first after the caption
     // are a common pair of running text (`有关专家认` / `为，这份…`).
     let word_cut = match (line.text.chars().next_back(), after.chars().next()) {
@@ -667,7 +669,7 @@ fn find_headings(lines: &[Line], page: &Page, kickers: &[String], roles: &mut [R
                 // A line that opens with a dateline (`新华社罗马1月1日电（记者刘儒庭）`, alone
                 // or with the first words of the text after it) is body: the article's first
                 // paragraph takes it apart.
-            } else if next.is_some_and(|n| continues_across_cut(lines, roles, i, n)) {
+            } else if next.is_some_and(|n| continues_across_cut(lines, i, n)) {
                 // A sentence a caption cut in two (`欧盟轮值主席国荷兰` / caption / credit /
                 // `的外长鲍特说：…`): body, whatever its shape; reflow joins the halves.
             } else if is_subtitle_marker(line.text) && next.is_some() && under_headline {
@@ -745,8 +747,7 @@ fn find_headings(lines: &[Line], page: &Page, kickers: &[String], roles: &mut [R
                 // A line set apart by a wider gap than lines and paragraphs have, after a
                 // finished sentence, starts something new: a title as wide as the column is
                 // still a title there.
-                let set_apart = line.gap >= ordinary_gap + 2
-                    && prev.is_none_or(|p| lines[p].terminated || roles[p] != Role::Body);
+                let set_apart = line.gap >= ordinary_gap + 2 && opens;
                 // A page may set its articles in columns of different widths: a line as wide
                 // as the lines that run on under it (in characters, or in display width) is
                 // the first line of their column, whatever the page's commonest column.

@@ -384,8 +384,9 @@ fn cut_within_lines(
             cut = std::borrow::Cow::Owned(kept);
         }
         // A credit alone on its line is the layout's; one inside running text is cut here.
-        let credits_asked = credits_on_page || matches!(cut, std::borrow::Cow::Owned(_));
-        if let Some((kept, cuts)) = credits_asked
+        // (A cut takes characters out and never brings one in: a page without the
+        // credits' characters has no line with them.)
+        if let Some((kept, cuts)) = credits_on_page
             .then(|| inline_credit::cut_inline_credits(&cut))
             .flatten()
             .filter(|_| !layout::is_credit(cut.trim()))
@@ -1056,7 +1057,7 @@ fn heads_other_text<'a>(
         let mut prev: Option<char> = None;
         for c in text.filter(|&c| chars::is_han(c)) {
             if let Some(p) = prev {
-                each(u64::from(p as u32) << 32 | u64::from(c as u32));
+                each(reading::pair_key(p, c));
             }
             prev = Some(c);
         }

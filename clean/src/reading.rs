@@ -170,17 +170,18 @@ pub(crate) fn pair_count(a: char, b: char) -> u32 {
 /// each passage read once.
 pub(crate) struct Page {
     texts: Vec<Vec<char>>,
-    pairs: std::collections::HashMap<u64, u32>,
+    pairs: crate::dedup::PairCounts,
 }
 
-fn pair_key(a: char, b: char) -> u64 {
+/// Two characters as one key.
+pub(crate) fn pair_key(a: char, b: char) -> u64 {
     u64::from(a as u32) << 32 | u64::from(b as u32)
 }
 
 impl Page {
     pub(crate) fn new<'a>(passages: impl Iterator<Item = &'a str>) -> Self {
         let texts: Vec<Vec<char>> = passages.map(read).collect();
-        let mut pairs = std::collections::HashMap::new();
+        let mut pairs = crate::dedup::PairCounts::default();
         for w in texts.iter().flat_map(|t| t.windows(2)) {
             *pairs.entry(pair_key(w[0], w[1])).or_insert(0u32) += 1;
         }
@@ -206,11 +207,7 @@ const PAGE_PAIRS_ASKED: usize = 16;
 /// elsewhere (a misread character makes pairs the page never prints, and the right one is
 /// usually printed again: `提出辞呈` beside `提出了呈`), then by its mean log-probability per
 /// pair under the model.
-fn compare(
-    a: &[char],
-    b: &[char],
-    page: &std::collections::HashMap<u64, u32>,
-) -> std::cmp::Ordering {
+fn compare(a: &[char], b: &[char], page: &crate::dedup::PairCounts) -> std::cmp::Ordering {
     let prefix = a.iter().zip(b).take_while(|(x, y)| x == y).count();
     let rest = a.len().min(b.len()) - prefix;
     let suffix = a
