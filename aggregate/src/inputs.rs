@@ -46,10 +46,15 @@ impl InputIndex {
 
     /// Records files read (display, fingerprint, documents), replacing what was recorded
     /// of the same paths.
-    pub fn record(&mut self, files: impl IntoIterator<Item = (String, Fingerprint, u32)>) {
+    pub fn record<S: AsRef<str>>(
+        &mut self,
+        files: impl IntoIterator<Item = (S, Fingerprint, u32)>,
+    ) {
         let mut added: Vec<(u128, Fingerprint, u32)> = files
             .into_iter()
-            .map(|(display, fingerprint, documents)| (key(&display), fingerprint, documents))
+            .map(|(display, fingerprint, documents)| {
+                (key(display.as_ref()), fingerprint, documents)
+            })
             .collect();
         if added.is_empty() {
             return;

@@ -56,14 +56,18 @@ impl Source {
     /// Whether a document with this `source` came from this input: the input itself, or
     /// one of its lines (`pages.jsonl#L3`).
     pub fn yielded(&self, doc_source: &str) -> bool {
-        doc_source
-            .strip_prefix(self.display.as_str())
-            .is_some_and(|rest| {
-                rest.is_empty()
-                    || rest
-                        .strip_prefix("#L")
-                        .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
-            })
+        Self::gave(&self.display, doc_source)
+    }
+
+    /// Whether a document with this `source` came from the input named `display` (see
+    /// [`Source::yielded`]), for callers that keep the name without the rest.
+    pub fn gave(display: &str, doc_source: &str) -> bool {
+        doc_source.strip_prefix(display).is_some_and(|rest| {
+            rest.is_empty()
+                || rest
+                    .strip_prefix("#L")
+                    .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+        })
     }
 }
 
@@ -305,7 +309,10 @@ fn walk(
 /// same bytes under a second path come out as [`Status::Duplicate`] naming the first
 /// document; that costs 32 bytes a document, not the text.
 pub struct Reader {
+    /// The next sources, as many as fetching ahead looks at; the rest wait in `rest`, so a
+    /// reader over a million inputs may take them one at a time from a list it shares.
     sources: std::collections::VecDeque<Source>,
+    rest: Box<dyn Iterator<Item = Source> + Send>,
     /// Objects being fetched ahead, one entry for each of the first sources (`None` for a
     /// file, or an object too large to hold: those are read when their turn comes).
     ahead: std::collections::VecDeque<Option<crate::object::Fetch>>,
@@ -316,9 +323,14 @@ pub struct Reader {
 }
 
 /// Reads `sources` in order; see [`Reader`].
-pub fn read(sources: Vec<Source>, options: ReadOptions) -> Reader {
+pub fn read<I>(sources: I, options: ReadOptions) -> Reader
+where
+    I: IntoIterator<Item = Source>,
+    I::IntoIter: Send + 'static,
+{
     Reader {
-        sources: sources.into(),
+        sources: Default::default(),
+        rest: Box::new(sources.into_iter()),
         ahead: Default::default(),
         options,
         lines: None,
@@ -337,6 +349,7 @@ impl Iterator for Reader {
                     None => self.lines = None,
                 }
             }
+            self.take_sources();
             self.fetch_ahead();
             let source = self.sources.pop_front()?;
             let fetched = self.ahead.pop_front().flatten();
@@ -349,6 +362,17 @@ impl Iterator for Reader {
 }
 
 impl Reader {
+    /// Moves sources from `rest` until as many wait as fetching ahead may look at.
+    fn take_sources(&mut self) {
+        let wanted = crate::object::FETCH_AHEAD.max(1);
+        while self.sources.len() < wanted {
+            match self.rest.next() {
+                Some(source) => self.sources.push_back(source),
+                None => break,
+            }
+        }
+    }
+
     /// Starts fetching the objects among the next sources, within
     /// [`crate::object::FETCH_AHEAD`] requests and [`crate::object::FETCH_AHEAD_BYTES`].
     fn fetch_ahead(&mut self) {
@@ -756,6 +780,41 @@ mod tests {
         fs::File::create(path)
             .and_then(|mut f| f.write_all(bytes))
             .expect("write");
+    }
+
+    #[test]
+    fn a_reader_takes_its_sources_from_an_iterator_a_few_at_a_time() {
+        use std::sync::atomic::{AtomicUsize, Ordering};
+        use std::sync::Arc;
+        let dir = tempfile::tempdir().expect("tempdir");
+        let n = crate::object::FETCH_AHEAD * 3;
+        for i in 0..n {
+            write(
+                dir.path(),
+                &format!("{i:04}.txt"),
+                format!("page {i}").as_bytes(),
+            );
+        }
+        let sources = discover(&[dir.path().to_path_buf()]).expect("discover");
+        let taken = Arc::new(AtomicUsize::new(0));
+        let counted = Arc::clone(&taken);
+        let mut reader = read(
+            sources.clone().into_iter().inspect(move |_| {
+                counted.fetch_add(1, Ordering::Relaxed);
+            }),
+            ReadOptions::default(),
+        );
+        let first = reader.next().expect("a document");
+        assert!(first.source.ends_with("0000.txt"));
+        // Only as many as fetching ahead may look at, not the whole list.
+        assert!(taken.load(Ordering::Relaxed) <= crate::object::FETCH_AHEAD);
+        let rest: Vec<String> = reader.map(|doc| doc.source).collect();
+        let from_list: Vec<String> = read(sources, ReadOptions::default())
+            .skip(1)
+            .map(|doc| doc.source)
+            .collect();
+        assert_eq!(rest, from_list);
+        assert_eq!(taken.load(Ordering::Relaxed), n);
     }
 
     #[test]

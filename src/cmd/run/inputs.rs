@@ -32,36 +32,68 @@ pub(super) fn skip_unchanged(
 }
 
 /// The files a run reads, in order, with the documents each gave and whether one failed:
-/// what the input index records of them once the run is committed.
+/// what the input index records of them once the run is committed. Compact, as a run over
+/// millions of files holds it throughout: the names in one string, and per file only its
+/// fingerprint, count and flag (a tenth of a [`ingest::Source`] with its two paths).
 pub(super) struct ReadAccount {
-    pub(super) files: Vec<(ingest::Source, u32, bool)>,
+    /// The files' names ([`ingest::Source::display`]) one after another.
+    names: String,
+    /// Per file: where its name ends in `names`, its fingerprint, the documents it gave,
+    /// and whether one of them failed.
+    files: Vec<FileRead>,
     /// The file the last document came from (documents come in file order).
-    pub(super) at: usize,
+    at: usize,
+}
+
+struct FileRead {
+    name_end: usize,
+    fingerprint: Option<ingest::Fingerprint>,
+    documents: u32,
+    failed: bool,
 }
 
 impl ReadAccount {
     pub(super) fn new(sources: &[ingest::Source]) -> Self {
+        let mut names = String::with_capacity(sources.iter().map(|s| s.display.len()).sum());
+        let files = sources
+            .iter()
+            .map(|s| {
+                names.push_str(&s.display);
+                FileRead {
+                    name_end: names.len(),
+                    fingerprint: s.fingerprint,
+                    documents: 0,
+                    failed: false,
+                }
+            })
+            .collect();
         ReadAccount {
-            files: sources.iter().map(|s| (s.clone(), 0, false)).collect(),
+            names,
+            files,
             at: 0,
         }
+    }
+
+    fn name(&self, file: usize) -> &str {
+        let start = file.checked_sub(1).map_or(0, |f| self.files[f].name_end);
+        &self.names[start..self.files[file].name_end]
     }
 
     /// Counts a document read from `source`; returns its file's number.
     pub(super) fn count(&mut self, source: &str) -> usize {
         let start = self.at;
-        while self.at < self.files.len() && !self.files[self.at].0.yielded(source) {
+        while self.at < self.files.len() && !ingest::Source::gave(self.name(self.at), source) {
             self.at += 1;
         }
         match self.files.get_mut(self.at) {
             Some(file) => {
-                file.1 += 1;
+                file.documents += 1;
                 self.at
             }
             None => {
                 // Not found ahead: never expected, but then no file can be vouched for.
                 self.at = start;
-                self.files.iter_mut().for_each(|f| f.2 = true);
+                self.files.iter_mut().for_each(|f| f.failed = true);
                 start
             }
         }
@@ -69,26 +101,80 @@ impl ReadAccount {
 
     pub(super) fn failed(&mut self, file: usize) {
         if let Some(f) = self.files.get_mut(file) {
-            f.2 = true;
+            f.failed = true;
         }
     }
 
     /// The files to record: read whole, no document failed, and settled on disk before the
     /// run began (see [`ingest::Fingerprint::settled_before`]).
     pub(super) fn settled(
-        self,
+        &self,
         started_ns: i64,
-    ) -> impl Iterator<Item = (String, ingest::Fingerprint, u32)> {
+    ) -> impl Iterator<Item = (&str, ingest::Fingerprint, u32)> + '_ {
         self.files
-            .into_iter()
-            .filter(|(_, _, failed)| !failed)
-            .filter_map(move |(source, documents, _)| {
-                let fingerprint = source.fingerprint?;
-                fingerprint.settled_before(started_ns).then_some((
-                    source.display,
-                    fingerprint,
-                    documents,
-                ))
+            .iter()
+            .enumerate()
+            .filter(|(_, file)| !file.failed)
+            .filter_map(move |(i, file)| {
+                let fingerprint = file.fingerprint?;
+                fingerprint
+                    .settled_before(started_ns)
+                    .then(|| (self.name(i), fingerprint, file.documents))
             })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn source(display: &str, fingerprint: bool) -> ingest::Source {
+        ingest::Source {
+            path: display.into(),
+            display: display.to_string(),
+            fingerprint: fingerprint.then_some(ingest::Fingerprint {
+                len: 10,
+                modified_ns: 1,
+                changed_ns: 1,
+                inode: 7,
+            }),
+            not_read: None,
+            object: None,
+        }
+    }
+
+    #[test]
+    fn counts_documents_by_file_and_records_the_settled_ones() {
+        let sources = [
+            source("a/1.txt", true),
+            source("a/pages.jsonl", true),
+            source("a/10.txt", true),
+            source("b/no-fingerprint.txt", false),
+        ];
+        let mut account = ReadAccount::new(&sources);
+        assert_eq!(account.count("a/1.txt"), 0);
+        // Lines of a JSON Lines file count for it; a name that merely starts alike does not.
+        assert_eq!(account.count("a/pages.jsonl#L1"), 1);
+        assert_eq!(account.count("a/pages.jsonl#L2"), 1);
+        assert_eq!(account.count("a/10.txt"), 2);
+        account.failed(2);
+        assert_eq!(account.count("b/no-fingerprint.txt"), 3);
+        let settled: Vec<(&str, u32)> = account
+            .settled(i64::MAX)
+            .map(|(name, _, documents)| (name, documents))
+            .collect();
+        // The failed file and the one without a fingerprint are not vouched for.
+        assert_eq!(settled, [("a/1.txt", 1), ("a/pages.jsonl", 2)]);
+        // Nothing settles that changed within the margin before the run began.
+        assert_eq!(account.settled(1).count(), 0);
+    }
+
+    #[test]
+    fn a_document_from_no_file_ahead_vouches_for_none() {
+        let sources = [source("a.txt", true), source("b.txt", true)];
+        let mut account = ReadAccount::new(&sources);
+        assert_eq!(account.count("a.txt"), 0);
+        assert_eq!(account.count("elsewhere.txt"), 0);
+        assert_eq!(account.settled(i64::MAX).count(), 0);
     }
 }

@@ -454,6 +454,14 @@ impl RunPlan {
     }
 }
 
+/// The sources of a shared list in order, each cloned as it is taken.
+fn one_at_a_time(
+    sources: &std::sync::Arc<Vec<ingest::Source>>,
+) -> impl Iterator<Item = ingest::Source> + Send + 'static {
+    let sources = std::sync::Arc::clone(sources);
+    (0..sources.len()).map(move |i| sources[i].clone())
+}
+
 /// Runs the pipeline; see [`RunArgs`].
 pub fn run(args: RunArgs) -> Result<ExitCode> {
     init_logging(args.log_format);
@@ -527,12 +535,17 @@ pub fn run(args: RunArgs) -> Result<ExitCode> {
     let mut reading = ReadAccount::new(&sources);
     let known: Vec<(u128, u128)> = seen.contents().collect();
     let is_new = |raw: &RawDoc| !seen.contains(&raw.source, &raw.doc_id);
+    // Shared by the two passes: the furniture pass clones one source at a time as it reads,
+    // instead of a copy of the list (some 250 bytes an input).
+    let sources = std::sync::Arc::new(sources);
     let (learned_furniture, detected, furniture_save) = if args.no_boilerplate {
         (None, Default::default(), None)
     } else {
-        let learn_from = every_input.unwrap_or_else(|| sources.clone());
-        let reader =
-            ingest::read(learn_from, read_options.clone()).with_known(known.iter().copied());
+        let reader = match every_input {
+            Some(every_input) => ingest::read(every_input, read_options.clone()),
+            None => ingest::read(one_at_a_time(&sources), read_options.clone()),
+        }
+        .with_known(known.iter().copied());
         // A shard counts every shard's inputs: the same documents in the same order as one
         // unsharded run, so it learns the same furniture.
         let every_shard = shard.is_some();
@@ -559,6 +572,8 @@ pub fn run(args: RunArgs) -> Result<ExitCode> {
     };
     let furniture_done = phase_end();
     let progress = Progress::new(args.log_format, sources.len() as u64);
+    // The furniture pass's reader is gone: the list is this pass's alone.
+    let sources = std::sync::Arc::try_unwrap(sources).unwrap_or_else(|shared| (*shared).clone());
     let mut reader = crate::prefetch::Prefetch::new(
         ingest::read(sources, read_options).with_known(known.iter().copied()),
         batch_size,
