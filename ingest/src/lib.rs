@@ -28,8 +28,8 @@ pub use decode::{decode, decode_known, DecodeOptions};
 pub use error::Error;
 pub use object::{is_url, ObjectInput, Remote};
 pub use read::{
-    check_records, discover, discover_with, read, DiscoverOptions, Fingerprint, ReadOptions,
-    Reader, Source,
+    check_records, discover, discover_with, read, DiscoverOptions, Discovered, Fingerprint,
+    ReadOptions, Reader, Source,
 };
 pub use record::TEXT_FIELD;
 pub use shard::Shard;

@@ -41,6 +41,13 @@ pub struct DiscoverOptions {
     /// Settings of the object store for `s3://` inputs (`endpoint`, `region`, …), after
     /// those of the standard AWS environment.
     pub storage_options: Vec<(String, String)>,
+    /// A folder (or object prefix) holding an entry of this name is a dataset, output rather
+    /// than input: it is not read, and [`Discovered::skipped`] names it. (`newsprint run`
+    /// passes its state folder, so that an `--out` inside an input folder is never read back.)
+    pub dataset_marker: Option<String>,
+    /// Folders never read however they are reached (the run's own output), named in
+    /// [`Discovered::skipped`] when met.
+    pub skip: Vec<PathBuf>,
 }
 
 impl Default for DiscoverOptions {
@@ -48,8 +55,20 @@ impl Default for DiscoverOptions {
         DiscoverOptions {
             follow_symlinks: true,
             storage_options: Vec::new(),
+            dataset_marker: None,
+            skip: Vec::new(),
         }
     }
+}
+
+/// What [`discover_with`] found.
+#[derive(Debug, Default)]
+pub struct Discovered {
+    /// The inputs to read, in order.
+    pub sources: Vec<Source>,
+    /// Folders (or object prefixes) left out as datasets or as folders to skip, as their
+    /// inputs would have named them, in the order met.
+    pub skipped: Vec<String>,
 }
 
 impl Source {
@@ -147,19 +166,36 @@ impl Default for ReadOptions {
 /// (names starting with `.`) are skipped, and a folder reached twice through symbolic links
 /// is walked once (reached again, it is an error row saying so).
 pub fn discover(paths: &[PathBuf]) -> Result<Vec<Source>, Error> {
-    discover_with(paths, DiscoverOptions::default())
+    Ok(discover_with(paths, DiscoverOptions::default())?.sources)
 }
 
 /// [`discover`] with options.
-pub fn discover_with(paths: &[PathBuf], options: DiscoverOptions) -> Result<Vec<Source>, Error> {
-    let mut sources = Vec::new();
+pub fn discover_with(paths: &[PathBuf], options: DiscoverOptions) -> Result<Discovered, Error> {
+    let mut found = Discovered::default();
     let mut seen_dirs = HashMap::new();
+    // Canonical, as a folder is recognised however it is reached; one that does not exist
+    // yet cannot be met.
+    let skip: Vec<PathBuf> = options
+        .skip
+        .iter()
+        .filter_map(|p| fs::canonicalize(p).ok())
+        .collect();
     for path in paths {
         if let Some(url) = path.to_str().filter(|p| crate::object::is_url(p)) {
-            for (object, display, fingerprint) in
-                crate::object::list(url, &options.storage_options)?
-            {
-                sources.push(Source {
+            let listed = crate::object::list(url, &options.storage_options)?;
+            let datasets = object_datasets(
+                listed.iter().map(|(_, display, _)| display.as_str()),
+                options.dataset_marker.as_deref(),
+            );
+            for (object, display, fingerprint) in listed {
+                if datasets.iter().any(|root| {
+                    display
+                        .strip_prefix(root.as_str())
+                        .is_some_and(|r| r.starts_with('/'))
+                }) {
+                    continue;
+                }
+                found.sources.push(Source {
                     path: path.clone(),
                     display,
                     fingerprint,
@@ -167,6 +203,7 @@ pub fn discover_with(paths: &[PathBuf], options: DiscoverOptions) -> Result<Vec<
                     object: Some(object),
                 });
             }
+            found.skipped.extend(datasets);
             continue;
         }
         let meta = fs::metadata(path).map_err(|source| Error::Input {
@@ -175,9 +212,13 @@ pub fn discover_with(paths: &[PathBuf], options: DiscoverOptions) -> Result<Vec<
         })?;
         let display = display_name(path.as_os_str());
         if meta.is_dir() {
-            walk(path, &display, &options, &mut seen_dirs, &mut sources);
+            let walker = Walker {
+                options: &options,
+                skip: &skip,
+            };
+            walker.walk(path, &display, &mut seen_dirs, &mut found);
         } else {
-            sources.push(Source {
+            found.sources.push(Source {
                 path: path.clone(),
                 display,
                 fingerprint: Fingerprint::of(&meta),
@@ -186,7 +227,29 @@ pub fn discover_with(paths: &[PathBuf], options: DiscoverOptions) -> Result<Vec<
             });
         }
     }
-    Ok(sources)
+    Ok(found)
+}
+
+/// The prefixes, among objects listed in key order, that hold a dataset: those with an
+/// object under `prefix/marker/`.
+fn object_datasets<'a>(
+    displays: impl Iterator<Item = &'a str>,
+    marker: Option<&str>,
+) -> Vec<String> {
+    let Some(marker) = marker else {
+        return Vec::new();
+    };
+    let segment = format!("/{marker}/");
+    let mut roots: Vec<String> = Vec::new();
+    for display in displays {
+        if let Some(at) = display.find(&segment) {
+            let root = &display[..at];
+            if !roots.iter().any(|r| r == root) {
+                roots.push(root.to_string());
+            }
+        }
+    }
+    roots
 }
 
 /// A path as a `source`: its text, with `%` written `%25`, `#` written `%23` (so that no
@@ -218,29 +281,38 @@ pub(crate) fn display_name(path: &std::ffi::OsStr) -> String {
     out
 }
 
-fn walk(
-    dir: &Path,
-    display: &str,
-    options: &DiscoverOptions,
-    seen: &mut HashMap<PathBuf, String>,
-    out: &mut Vec<Source>,
-) {
-    // Canonical paths identify a folder however it was reached, which is what stops a
-    // symbolic link that points back up the tree from looping.
-    let Ok(canonical) = fs::canonicalize(dir) else {
-        out.push(Source {
-            path: dir.to_path_buf(),
-            display: display.to_string(),
-            fingerprint: None,
-            not_read: None,
-            object: None,
-        });
-        return;
-    };
-    if let Some(first) = seen.get(&canonical) {
-        // Walked once; reached again (a link back up the tree, or to a folder read
-        // already), it is a row saying so rather than a silent skip.
-        out.push(Source {
+/// Walks folders for [`discover_with`].
+struct Walker<'a> {
+    options: &'a DiscoverOptions,
+    /// Canonical paths of the folders not to read.
+    skip: &'a [PathBuf],
+}
+
+impl Walker<'_> {
+    fn walk(
+        &self,
+        dir: &Path,
+        display: &str,
+        seen: &mut HashMap<PathBuf, String>,
+        found: &mut Discovered,
+    ) {
+        let options = self.options;
+        // Canonical paths identify a folder however it was reached, which is what stops a
+        // symbolic link that points back up the tree from looping.
+        let Ok(canonical) = fs::canonicalize(dir) else {
+            found.sources.push(Source {
+                path: dir.to_path_buf(),
+                display: display.to_string(),
+                fingerprint: None,
+                not_read: None,
+                object: None,
+            });
+            return;
+        };
+        if let Some(first) = seen.get(&canonical) {
+            // Walked once; reached again (a link back up the tree, or to a folder read
+            // already), it is a row saying so rather than a silent skip.
+            found.sources.push(Source {
             path: dir.to_path_buf(),
             display: display.to_string(),
             fingerprint: None,
@@ -249,56 +321,66 @@ fn walk(
             )),
             object: None,
         });
-        return;
-    }
-    seen.insert(canonical, display.to_string());
-    let entries = match fs::read_dir(dir) {
-        Ok(entries) => entries,
-        Err(_) => {
-            // Reported as an error row when the reader fails to open it.
-            out.push(Source {
-                path: dir.to_path_buf(),
-                display: display.to_string(),
-                fingerprint: None,
-                not_read: None,
-                object: None,
-            });
             return;
         }
-    };
-    let mut names: Vec<_> = entries
-        .filter_map(|e| e.ok())
-        .map(|e| e.file_name())
-        .filter(|name| !name.to_string_lossy().starts_with('.'))
-        .collect();
-    names.sort();
-    for name in names {
-        let path = dir.join(&name);
-        let child_display = format!("{}/{}", display.trim_end_matches('/'), display_name(&name));
-        if !options.follow_symlinks {
-            if let Ok(target) = fs::read_link(&path) {
-                out.push(Source {
-                    path,
-                    display: child_display,
+        let is_dataset = options
+            .dataset_marker
+            .as_ref()
+            .is_some_and(|marker| dir.join(marker).is_dir());
+        if is_dataset || self.skip.contains(&canonical) {
+            found.skipped.push(display.to_string());
+            return;
+        }
+        seen.insert(canonical, display.to_string());
+        let entries = match fs::read_dir(dir) {
+            Ok(entries) => entries,
+            Err(_) => {
+                // Reported as an error row when the reader fails to open it.
+                found.sources.push(Source {
+                    path: dir.to_path_buf(),
+                    display: display.to_string(),
                     fingerprint: None,
-                    not_read: Some(format!(
-                        "symbolic link to {}, not followed (--no-follow-symlinks)",
-                        display_name(target.as_os_str())
-                    )),
+                    not_read: None,
                     object: None,
                 });
-                continue;
+                return;
             }
-        }
-        match fs::metadata(&path) {
-            Ok(meta) if meta.is_dir() => walk(&path, &child_display, options, seen, out),
-            meta => out.push(Source {
-                path,
-                display: child_display,
-                fingerprint: meta.ok().as_ref().and_then(Fingerprint::of),
-                not_read: None,
-                object: None,
-            }),
+        };
+        let mut names: Vec<_> = entries
+            .filter_map(|e| e.ok())
+            .map(|e| e.file_name())
+            .filter(|name| !name.to_string_lossy().starts_with('.'))
+            .collect();
+        names.sort();
+        for name in names {
+            let path = dir.join(&name);
+            let child_display =
+                format!("{}/{}", display.trim_end_matches('/'), display_name(&name));
+            if !options.follow_symlinks {
+                if let Ok(target) = fs::read_link(&path) {
+                    found.sources.push(Source {
+                        path,
+                        display: child_display,
+                        fingerprint: None,
+                        not_read: Some(format!(
+                            "symbolic link to {}, not followed (--no-follow-symlinks)",
+                            display_name(target.as_os_str())
+                        )),
+                        object: None,
+                    });
+                    continue;
+                }
+            }
+            match fs::metadata(&path) {
+                Ok(meta) if meta.is_dir() => self.walk(&path, &child_display, seen, found),
+                meta => found.sources.push(Source {
+                    path,
+                    display: child_display,
+                    fingerprint: meta.ok().as_ref().and_then(Fingerprint::of),
+                    not_read: None,
+                    object: None,
+                }),
+            }
         }
     }
 }
@@ -783,6 +865,50 @@ mod tests {
     }
 
     #[test]
+    fn datasets_and_skipped_folders_are_left_out_and_named() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        write(dir.path(), "a.txt", b"a");
+        write(dir.path(), "old/_state/lock", b"");
+        write(dir.path(), "old/articles/part.parquet", b"PAR1");
+        write(dir.path(), "mine/x.txt", b"x");
+        write(dir.path(), "z/b.txt", b"b");
+        let root = dir.path().to_path_buf();
+        let found = discover_with(
+            std::slice::from_ref(&root),
+            DiscoverOptions {
+                dataset_marker: Some("_state".into()),
+                skip: vec![dir.path().join("mine")],
+                ..DiscoverOptions::default()
+            },
+        )
+        .expect("discover");
+        let names: Vec<&str> = found
+            .sources
+            .iter()
+            .map(|s| s.display.rsplit('/').next().unwrap_or(""))
+            .collect();
+        assert_eq!(names, ["a.txt", "b.txt"]);
+        let skipped: Vec<&str> = found
+            .skipped
+            .iter()
+            .map(|s| s.rsplit('/').next().unwrap_or(""))
+            .collect();
+        assert_eq!(skipped, ["mine", "old"]);
+        // Listed objects: the prefixes holding the marker.
+        let listed = [
+            "s3://b/in/a.txt",
+            "s3://b/in/out/_state/lock",
+            "s3://b/in/out/articles/p.parquet",
+            "s3://b/in/outer.txt",
+        ];
+        assert_eq!(
+            object_datasets(listed.into_iter(), Some("_state")),
+            ["s3://b/in/out"]
+        );
+        assert!(object_datasets(listed.into_iter(), None).is_empty());
+    }
+
+    #[test]
     fn a_reader_takes_its_sources_from_an_iterator_a_few_at_a_time() {
         use std::sync::atomic::{AtomicUsize, Ordering};
         use std::sync::Arc;
@@ -917,7 +1043,7 @@ mod tests {
             follow_symlinks: false,
             ..DiscoverOptions::default()
         };
-        let sources = discover_with(&roots, options).expect("discover");
+        let sources = discover_with(&roots, options).expect("discover").sources;
         assert_eq!(sources.len(), 3);
         let docs: Vec<_> = read(sources, ReadOptions::default()).collect();
         assert!(docs[0].outcome.is_none());

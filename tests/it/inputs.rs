@@ -195,3 +195,25 @@ fn a_jsonl_whose_records_have_no_text_field_fails_the_run_naming_the_field() {
     assert!(stderr.contains("content, title"), "{stderr}");
     assert!(!out.join("manifest.json").exists(), "nothing is written");
 }
+
+#[test]
+fn a_dataset_inside_an_input_folder_is_never_read_back() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let input = tmp.path().join("in");
+    std::fs::create_dir_all(&input).expect("mkdir");
+    std::fs::copy(root().join(SAMPLE), input.join("page.txt")).expect("copy");
+    // Another dataset beside the pages, and the run's own output inside the input folder.
+    run_ok(&[&input], &input.join("older"), &[]);
+    let out = input.join("out");
+    for _ in 0..3 {
+        let output = run_ok(&[&input], &out, &[]);
+        let log = String::from_utf8_lossy(&output.stderr);
+        assert!(log.contains("not read"), "{log}");
+        let documents = table(&out, "documents");
+        assert_eq!(
+            strings(&documents, "source"),
+            [Some(format!("{}/page.txt", input.display()))],
+            "only the page is an input, however often the run is repeated"
+        );
+    }
+}

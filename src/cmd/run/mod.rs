@@ -34,7 +34,7 @@ use crate::pipeline::Stages;
 pub struct RunArgs {
     /// Files or folders to read, or object storage (`s3://bucket/prefix/`, `file:///path`:
     /// the objects under a prefix are read in key order, as a folder's files). Folders are
-    /// read recursively in sorted order, hidden entries skipped; `.gz` and `.zst` files are decompressed; `.jsonl` (and `.ndjson`) files hold
+    /// read recursively in sorted order, hidden entries and folders holding a newsprint dataset (an `--out` inside an input folder) skipped, the latter with a warning; `.gz` and `.zst` files are decompressed; `.jsonl` (and `.ndjson`) files hold
     /// one document a line: a JSON object with the text in `text`, and optionally `id`,
     /// `title`, `url`, `source`, `author` (a name or a list), `published_at` (RFC 3339 or
     /// YYYY-MM-DD), `published_date`, `section` and any other fields (kept in
@@ -397,14 +397,22 @@ impl RunPlan {
             std::env::var(name).ok()
         })
         .map_err(Usage)?;
-        let mut sources = ingest::discover_with(
+        let found = ingest::discover_with(
             &args.inputs,
             ingest::DiscoverOptions {
                 follow_symlinks: !args.no_follow_symlinks,
                 storage_options: args.storage.storage_option.clone(),
+                // A dataset (this run's or another's) inside an input folder is output, never
+                // input: read back, its manifest, lock and parts would become documents.
+                dataset_marker: Some(aggregate::dataset::STATE_DIR.to_string()),
+                skip: vec![out.clone()],
             },
         )
         .map_err(|e| Usage(format!("{e:#}: {}", source_text(&e))))?;
+        for folder in &found.skipped {
+            tracing::warn!(folder = %folder, "a newsprint dataset inside the inputs: not read");
+        }
+        let mut sources = found.sources;
         let discovered = sources.len();
         let every_input = shard.is_some().then(|| sources.clone());
         if let Some((shard, origin)) = &shard {
