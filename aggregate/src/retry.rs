@@ -48,9 +48,9 @@ impl Retries {
             return;
         }
         // The input itself, and what holds it: a JSON Lines file (`feed.jsonl` of
-        // `feed.jsonl#L3`) and each folder above it (`in/sub` of `in/sub/a.txt`), whose
+        // `feed.jsonl#L3`, `items.json` of `items.json#R2`) and each folder above it (`in/sub` of `in/sub/a.txt`), whose
         // error row (unreadable then) a row of what it holds supersedes.
-        let file = source.rsplit_once("#L").map_or(source, |(file, _)| file);
+        let file = ingest::Source::file_of(source);
         let folders = file.match_indices('/').map(|(at, _)| &file[..at]);
         for held in [source, file].into_iter().chain(folders) {
             if held.is_empty() {

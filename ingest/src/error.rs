@@ -18,17 +18,20 @@ pub enum Error {
     /// `--encoding` named something that is not a WHATWG encoding label.
     #[error("unknown encoding label {0:?} (try UTF-8, GB18030, GBK, Big5, UTF-16LE)")]
     UnknownEncoding(String),
-    /// A JSON Lines file whose records carry no `text` field: it is in another layout.
+    /// A JSON Lines file whose records carry none of the text fields: it is in another
+    /// layout.
     #[error(
-        "{file}: none of its first {records} records has a \"{text}\" field, where newsprint reads \
-         a record's text (its records have: {fields}); rename the text field to \"{text}\"",
-        text = crate::TEXT_FIELD
+        "{file}: none of its first {records} records has {wanted}, where newsprint reads a \
+         record's text (its records have: {fields}); name the field that holds the text with \
+         --text-field (a string, or a list of strings taken as paragraphs)"
     )]
     NoTextField {
         /// The file, as reported.
         file: String,
         /// The records looked at.
         records: usize,
+        /// The fields looked for, in words (`a "text" field`).
+        wanted: String,
         /// The fields they have, sorted.
         fields: String,
     },

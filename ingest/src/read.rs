@@ -81,12 +81,22 @@ impl Source {
     /// Whether a document with this `source` came from the input named `display` (see
     /// [`Source::yielded`]), for callers that keep the name without the rest.
     pub fn gave(display: &str, doc_source: &str) -> bool {
-        doc_source.strip_prefix(display).is_some_and(|rest| {
-            rest.is_empty()
-                || rest
-                    .strip_prefix("#L")
-                    .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
-        })
+        Self::file_of(doc_source) == display
+    }
+
+    /// The input a document's `source` names: the source itself, or the file whose record
+    /// it is (`feed.jsonl` of `feed.jsonl#L3`, `items.json` of `items.json#R2`).
+    pub fn file_of(doc_source: &str) -> &str {
+        match doc_source.rsplit_once('#') {
+            Some((file, record))
+                if record.len() > 1
+                    && matches!(record.as_bytes()[0], b'L' | b'R')
+                    && record.bytes().skip(1).all(|b| b.is_ascii_digit()) =>
+            {
+                file
+            }
+            _ => doc_source,
+        }
     }
 }
 
@@ -151,12 +161,35 @@ pub struct ReadOptions {
     /// A document larger than this (after decompression) becomes an error row instead of
     /// being held in memory.
     pub max_document_bytes: u64,
+    /// The fields of a record that may hold its text, the first present winning (empty:
+    /// [`crate::TEXT_FIELD`]).
+    pub text_fields: Vec<String>,
 }
 
 impl Default for ReadOptions {
     fn default() -> Self {
         ReadOptions {
             max_document_bytes: 64 << 20,
+            text_fields: Vec::new(),
+        }
+    }
+}
+
+impl ReadOptions {
+    /// The fields looked for, in words, for messages.
+    fn text_fields_in_words(&self) -> String {
+        match self.text_fields.as_slice() {
+            [] => format!("a {:?} field", crate::TEXT_FIELD),
+            [one] => format!("a {one:?} field"),
+            many => format!("any of the fields {many:?}"),
+        }
+    }
+
+    fn is_text_field(&self, name: &str) -> bool {
+        if self.text_fields.is_empty() {
+            name == crate::TEXT_FIELD
+        } else {
+            self.text_fields.iter().any(|f| f == name)
         }
     }
 }
@@ -515,6 +548,9 @@ impl Reader {
 /// Records looked at per JSON Lines file by [`check_records`].
 const RECORDS_CHECKED: usize = 100;
 
+/// `.json` files looked at by [`check_records`].
+const JSON_FILES_CHECKED: usize = 8;
+
 /// Checks, before a run reads them, that the JSON Lines files among `sources` hold records
 /// newsprint can read: a file whose first records (up to 100) are JSON objects of which none
 /// has a `text` field is in another layout, and is an error naming the field expected and
@@ -522,7 +558,16 @@ const RECORDS_CHECKED: usize = 100;
 pub fn check_records(sources: &[Source], options: &ReadOptions) -> Result<(), Error> {
     // Only a name can make an input JSON Lines: other inputs are not opened here (they are
     // read once, by the run).
+    // A `.json` file is read whole to be checked: the first few stand for the rest (an
+    // archive of one such file an article would otherwise be read twice).
+    let mut json_files = 0;
     for source in sources.iter().filter(|s| may_be_json_lines(&s.display)) {
+        if is_json_name(&source.display) {
+            json_files += 1;
+            if json_files > JSON_FILES_CHECKED {
+                continue;
+            }
+        }
         let Opened::Lines(mut lines) = open(source, options, None) else {
             continue;
         };
@@ -534,7 +579,7 @@ pub fn check_records(sources: &[Source], options: &ReadOptions) -> Result<(), Er
             let Some(names) = crate::record::field_names(&line) else {
                 continue;
             };
-            if names.iter().any(|n| n == crate::TEXT_FIELD) {
+            if names.iter().any(|n| options.is_text_field(n)) {
                 objects = 0;
                 break;
             }
@@ -545,6 +590,7 @@ pub fn check_records(sources: &[Source], options: &ReadOptions) -> Result<(), Er
             return Err(Error::NoTextField {
                 file: source.display.clone(),
                 records: objects,
+                wanted: options.text_fields_in_words(),
                 fields: fields.into_iter().collect::<Vec<_>>().join(", "),
             });
         }
@@ -635,14 +681,9 @@ fn open_stream(source: &Source, mut file: Box<dyn Read + Send>, options: &ReadOp
             Err(e) => return fail(format!("zstd: {e}")),
         },
     };
-    if is_json_lines_name(&inner_name(&source.display, compression)) {
-        return Opened::Lines(JsonLines {
-            display: source.display.clone(),
-            reader: BufReader::with_capacity(1 << 16, stream),
-            line_no: 0,
-            records: 0,
-            done: false,
-        });
+    let inner = inner_name(&source.display, compression);
+    if is_json_lines_name(&inner) {
+        return Opened::Lines(JsonLines::new(source, stream, 'L', options));
     }
     let what = match compression {
         Compression::None => "",
@@ -650,6 +691,15 @@ fn open_stream(source: &Source, mut file: Box<dyn Read + Send>, options: &ReadOp
         Compression::Zstd => "zstd: ",
     };
     match read_limited(stream, options.max_document_bytes) {
+        Ok(bytes) if inner.ends_with(".json") => match json_records(&bytes) {
+            Some((records, mark)) => Opened::Lines(JsonLines::new(
+                source,
+                Box::new(io::Cursor::new(records)),
+                mark,
+                options,
+            )),
+            None => Opened::Doc(RawDoc::from_bytes(source.display.clone(), bytes)),
+        },
         Ok(bytes) => Opened::Doc(RawDoc::from_bytes(source.display.clone(), bytes)),
         Err(ReadFailure::TooLarge) => fail(format!(
             "larger than the {} MiB document limit",
@@ -696,6 +746,49 @@ fn may_be_json_lines(display: &str) -> bool {
     [Compression::None, Compression::Gzip, Compression::Zstd]
         .into_iter()
         .any(|c| is_json_lines_name(&inner_name(display, c)))
+        || is_json_name(display)
+}
+
+/// Whether an input of this name is a `.json` file once decompressed, perhaps records.
+fn is_json_name(display: &str) -> bool {
+    [Compression::None, Compression::Gzip, Compression::Zstd]
+        .into_iter()
+        .any(|c| inner_name(display, c).ends_with(".json"))
+}
+
+/// The records of a `.json` file as JSON Lines, and the mark of their sources: a JSON array
+/// (`#R` and the element's number), one object however laid out, or JSON Lines (`#L` and
+/// the line's number). `None` when the file is not JSON at all: it is then read as a text
+/// page, as any other file.
+fn json_records(bytes: &[u8]) -> Option<(Vec<u8>, char)> {
+    let body = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    let first = body.iter().copied().find(|b| !b.is_ascii_whitespace())?;
+    match first {
+        b'[' => match serde_json::from_slice::<Vec<serde_json::Value>>(body) {
+            Ok(items) => {
+                let mut lines = Vec::with_capacity(body.len());
+                for item in items {
+                    // Each element on a line of its own: `serde_json` writes no newline
+                    // inside a value.
+                    serde_json::to_writer(&mut lines, &item).ok()?;
+                    lines.push(b'\n');
+                }
+                Some((lines, 'R'))
+            }
+            // Not a JSON array: each line is read as a record, and says what is wrong.
+            Err(_) => Some((body.to_vec(), 'L')),
+        },
+        b'{' => match serde_json::from_slice::<serde_json::Value>(body) {
+            // One object, perhaps over many lines.
+            Ok(one) => {
+                let mut line = serde_json::to_vec(&one).ok()?;
+                line.push(b'\n');
+                Some((line, 'L'))
+            }
+            Err(_) => Some((body.to_vec(), 'L')),
+        },
+        _ => None,
+    }
 }
 
 fn is_json_lines_name(inner_name: &str) -> bool {
@@ -733,6 +826,10 @@ fn read_limited(stream: impl Read, limit: u64) -> Result<Vec<u8>, ReadFailure> {
 struct JsonLines {
     display: String,
     reader: BufReader<Box<dyn Read + Send>>,
+    /// What a record's number counts in its source's name: `L`ines of the file, or `R`ecords
+    /// of a JSON array.
+    mark: char,
+    text_fields: Vec<String>,
     line_no: u64,
     /// Documents yielded so far (records and failed lines).
     records: u64,
@@ -740,6 +837,23 @@ struct JsonLines {
 }
 
 impl JsonLines {
+    fn new(
+        source: &Source,
+        stream: Box<dyn Read + Send>,
+        mark: char,
+        options: &ReadOptions,
+    ) -> Self {
+        JsonLines {
+            display: source.display.clone(),
+            reader: BufReader::with_capacity(1 << 16, stream),
+            mark,
+            text_fields: options.text_fields.clone(),
+            line_no: 0,
+            records: 0,
+            done: false,
+        }
+    }
+
     fn next_doc(&mut self, limit: u64) -> Option<RawDoc> {
         let doc = self.next_line(limit);
         if doc.is_some() {
@@ -783,7 +897,7 @@ impl JsonLines {
 
     fn next_line(&mut self, limit: u64) -> Option<RawDoc> {
         match self.next_raw_line(limit)? {
-            Ok((source, line)) => Some(parse_record(source, &line)),
+            Ok((source, line)) => Some(parse_record(source, &line, &self.text_fields)),
             Err(failed) => Some(failed),
         }
     }
@@ -802,7 +916,7 @@ impl JsonLines {
                 .read_until(b'\n', &mut line)
         });
         self.line_no += 1;
-        let source = format!("{}#L{}", self.display, self.line_no);
+        let source = format!("{}#{}{}", self.display, self.mark, self.line_no);
         match read {
             Ok(0) => {
                 self.done = true;
@@ -1220,10 +1334,17 @@ mod tests {
 
     #[test]
     fn only_inputs_named_as_json_lines_are_checked_for_their_records() {
-        for name in ["a.jsonl", "b.NDJSON", "c.jsonl.gz", "s3://x/d.ndjson.zst"] {
+        for name in [
+            "a.jsonl",
+            "b.NDJSON",
+            "c.jsonl.gz",
+            "s3://x/d.ndjson.zst",
+            "e.json",
+            "f.json.gz",
+        ] {
             assert!(may_be_json_lines(name), "{name}");
         }
-        for name in ["a.txt", "b.json", "c.gz", "jsonl", "d.jsonl.txt"] {
+        for name in ["a.txt", "b.json.txt", "c.gz", "jsonl", "d.jsonl.txt"] {
             assert!(!may_be_json_lines(name), "{name}");
         }
     }
@@ -1235,6 +1356,7 @@ mod tests {
         let sources = discover(&[dir.path().to_path_buf()]).expect("discover");
         let options = ReadOptions {
             max_document_bytes: 1024,
+            ..ReadOptions::default()
         };
         let docs: Vec<_> = read(sources, options).collect();
         assert_eq!(docs[0].outcome.as_ref().map(|o| o.0), Some(Status::Error));

@@ -8,11 +8,13 @@ use serde_json::{Map, Value};
 
 use crate::{RawDoc, RecordFields, Status};
 
-/// The field every record must carry.
+/// The field that holds a record's text unless told otherwise (`--text-field`).
 pub const TEXT_FIELD: &str = "text";
 
-/// Reads one record's line into its document, or the error row saying what is wrong.
-pub(crate) fn parse_record(source: String, line: &[u8]) -> RawDoc {
+/// Reads one record's line into its document, or the error row saying what is wrong. The
+/// text is the first of `text_fields` the record has: a string, or a list of strings taken
+/// as the article's paragraphs.
+pub(crate) fn parse_record(source: String, line: &[u8], text_fields: &[String]) -> RawDoc {
     let fail = |source: String, reason: String| RawDoc::failed(source, Status::Error, reason);
     let mut record: Map<String, Value> = match serde_json::from_slice(line) {
         Ok(Value::Object(record)) => record,
@@ -24,7 +26,7 @@ pub(crate) fn parse_record(source: String, line: &[u8]) -> RawDoc {
         }
         Err(e) => return fail(source, format!("invalid JSON: {e}")),
     };
-    match read(&mut record) {
+    match read(&mut record, text_fields) {
         Ok((text, mut external_id, published_date, fields)) => {
             if record_id_is_float(&external_id) {
                 // A number too long for an integer was parsed as a float: the id is kept
@@ -93,11 +95,42 @@ fn top_level_number(line: &[u8], key: &str) -> Option<String> {
     None
 }
 
-fn read(record: &mut Map<String, Value>) -> Result<Read, String> {
-    let text = match take(record, TEXT_FIELD) {
-        Some(Value::String(text)) => text,
-        None => return Err(format!("record has no {TEXT_FIELD:?} field")),
-        Some(other) => return Err(wrong_type(TEXT_FIELD, "a string", &other)),
+fn read(record: &mut Map<String, Value>, text_fields: &[String]) -> Result<Read, String> {
+    let default = [TEXT_FIELD.to_string()];
+    let text_fields = if text_fields.is_empty() {
+        &default[..]
+    } else {
+        text_fields
+    };
+    let Some((field, value)) = text_fields
+        .iter()
+        .find_map(|field| take(record, field).map(|value| (field, value)))
+    else {
+        return Err(match text_fields {
+            [one] => format!("record has no {one:?} field"),
+            many => format!("record has none of the fields {many:?}"),
+        });
+    };
+    let text = match value {
+        Value::String(text) => text,
+        // Paragraphs one to a string: a blank line between two keeps them apart.
+        Value::Array(items) => {
+            let mut text = String::new();
+            for item in items {
+                match item {
+                    Value::String(paragraph) if paragraph.trim().is_empty() => {}
+                    Value::String(paragraph) => {
+                        if !text.is_empty() {
+                            text.push_str("\n\n");
+                        }
+                        text.push_str(paragraph.trim_end());
+                    }
+                    other => return Err(wrong_type(field, "a list of strings", &other)),
+                }
+            }
+            text
+        }
+        other => return Err(wrong_type(field, "a string or a list of strings", &other)),
     };
     let external_id = match take(record, "id") {
         None => None,
@@ -201,7 +234,7 @@ mod tests {
     use super::*;
 
     fn parse(line: &str) -> RawDoc {
-        parse_record("f.jsonl#L1".to_string(), line.as_bytes())
+        parse_record("f.jsonl#L1".to_string(), line.as_bytes(), &[])
     }
 
     fn error(line: &str) -> String {
@@ -227,7 +260,7 @@ mod tests {
             (r#"{"meta":{"id":1},"text":"x","id" : 1.50}"#, "1.50"),
             (r#"{"text":"\"id\":9","id":2.5e3}"#, "2.5e3"),
         ] {
-            let doc = parse_record("f.jsonl#L1".to_string(), line.as_bytes());
+            let doc = parse_record("f.jsonl#L1".to_string(), line.as_bytes(), &[]);
             assert_eq!(doc.external_id.as_deref(), Some(id), "{line}");
         }
         assert_eq!(doc.published_date, NaiveDate::from_ymd_opt(2024, 3, 5));
@@ -260,7 +293,7 @@ mod tests {
     fn wrong_types_are_error_rows_naming_the_field() {
         assert_eq!(
             error(r#"{"text":5}"#),
-            r#"field "text" must be a string, not a number"#
+            r#"field "text" must be a string or a list of strings, not a number"#
         );
         assert_eq!(
             error(r#"{"text":"t","title":["a"]}"#),
@@ -273,5 +306,31 @@ mod tests {
         assert!(error(r#"{"text":"t","published_at":"yesterday"}"#).starts_with("published_at"));
         assert_eq!(error(r#"["text"]"#), "record is a JSON list, not an object");
         assert_eq!(error(r#"{"body":"t"}"#), r#"record has no "text" field"#);
+    }
+
+    #[test]
+    fn the_text_is_the_first_field_named_and_a_list_is_paragraphs() {
+        let fields = ["body".to_string(), "paragraphs".to_string()];
+        let parse = |line: &str| parse_record("f.json#R1".into(), line.as_bytes(), &fields);
+        let doc = parse(r#"{"paragraphs":["第一段。 ","  ","第二段。"],"text":"x"}"#);
+        assert!(doc.outcome.is_none());
+        assert_eq!(doc.bytes, "第一段。\n\n第二段。".as_bytes());
+        // The unused field is kept with the record's others.
+        assert_eq!(
+            doc.fields.expect("fields").extra.as_deref(),
+            Some(r#"{"text":"x"}"#)
+        );
+        // The first present wins; the later one is kept too.
+        let doc = parse(r#"{"body":"正文","paragraphs":["p"]}"#);
+        assert_eq!(doc.bytes, "正文".as_bytes());
+        let why = |line: &str| parse(line).outcome.expect("an error row").1;
+        assert_eq!(
+            why(r#"{"text":"t"}"#),
+            r#"record has none of the fields ["body", "paragraphs"]"#
+        );
+        assert_eq!(
+            why(r#"{"paragraphs":["a",3]}"#),
+            r#"field "paragraphs" must be a list of strings, not a number"#
+        );
     }
 }

@@ -94,6 +94,12 @@ pub fn settings(run: &RunArgs) -> toml::Table {
     put("rows_per_part", int(run.rows_per_part as u64));
     put("max_document_mb", int(run.max_document_mb));
     put(
+        "text_field",
+        Some(Value::Array(
+            run.text_field.iter().cloned().map(Value::String).collect(),
+        )),
+    );
+    put(
         "near_dup_threshold",
         Some(Value::Float(super::run::decimal(run.near_dup_threshold))),
     );

@@ -193,7 +193,87 @@ fn a_jsonl_whose_records_have_no_text_field_fails_the_run_naming_the_field() {
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(stderr.contains("\"text\" field"), "{stderr}");
     assert!(stderr.contains("content, title"), "{stderr}");
+    assert!(stderr.contains("--text-field"), "{stderr}");
     assert!(!out.join("manifest.json").exists(), "nothing is written");
+
+    // Named, the field is read, and a list of strings is the article's paragraphs.
+    std::fs::write(
+        inputs.join("export.jsonl"),
+        concat!(
+            "{\"content\": [\"第一段说的是一件事情的开头。\", \"第二段接着说这件事情的经过。\"], \"title\": \"标题\"}\n",
+            "{\"body\": \"只有正文的一篇。\"}\n",
+        ),
+    )
+    .expect("jsonl");
+    run_ok(
+        &[&inputs],
+        &out,
+        &["--text-field", "content", "--text-field", "body"],
+    );
+    let documents = table(&out, "documents");
+    assert_eq!(
+        strings(&documents, "status"),
+        [Some("ok".to_string()), Some("ok".to_string())]
+    );
+    let paragraphs = table(&out, "paragraphs");
+    let texts: Vec<String> = strings(&paragraphs, "text").into_iter().flatten().collect();
+    assert!(
+        texts.contains(&"第一段说的是一件事情的开头。".to_string())
+            && texts.contains(&"第二段接着说这件事情的经过。".to_string()),
+        "{texts:?}"
+    );
+}
+
+#[test]
+fn a_json_file_of_records_is_read_as_records_and_one_of_text_as_a_page() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let inputs = tmp.path().join("inputs");
+    std::fs::create_dir_all(&inputs).expect("mkdir");
+    // An array, pretty-printed; one object over many lines; JSON Lines under .json; and a
+    // .json file that is not JSON at all.
+    std::fs::write(
+        inputs.join("a-array.json"),
+        "[\n  {\"text\": \"第一篇的正文。\", \"id\": 1},\n  {\"text\": \"第二篇的正文。\", \"id\": 2}\n]\n",
+    )
+    .expect("write");
+    std::fs::write(
+        inputs.join("b-object.json"),
+        "{\n  \"text\": \"一个对象的正文。\",\n  \"title\": \"题目\"\n}\n",
+    )
+    .expect("write");
+    std::fs::write(
+        inputs.join("c-lines.json"),
+        "{\"text\": \"一行一篇。\"}\n{\"text\": \"又一行。\"}\n",
+    )
+    .expect("write");
+    std::fs::write(inputs.join("d-page.json"), "这不是JSON，是一页文字。\n").expect("write");
+    let out = tmp.path().join("out");
+    run_ok(&[&inputs], &out, &[]);
+    let documents = table(&out, "documents");
+    let mut rows: Vec<(String, String)> = strings(&documents, "source")
+        .into_iter()
+        .zip(strings(&documents, "status"))
+        .map(|(source, status)| {
+            let source = source.unwrap_or_default();
+            let name = source.rsplit('/').next().unwrap_or("").to_string();
+            (name, status.unwrap_or_default())
+        })
+        .collect();
+    rows.sort();
+    let ok = |name: &str| (name.to_string(), "ok".to_string());
+    assert_eq!(
+        rows,
+        [
+            ok("a-array.json#R1"),
+            ok("a-array.json#R2"),
+            ok("b-object.json#L1"),
+            ok("c-lines.json#L1"),
+            ok("c-lines.json#L2"),
+            ok("d-page.json"),
+        ]
+    );
+    let ids: Vec<Option<String>> = strings(&documents, "external_id");
+    assert!(ids.contains(&Some("2".to_string())), "{ids:?}");
 }
 
 #[test]

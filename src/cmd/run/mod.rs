@@ -34,11 +34,16 @@ use crate::pipeline::Stages;
 pub struct RunArgs {
     /// Files or folders to read, or object storage (`s3://bucket/prefix/`, `file:///path`:
     /// the objects under a prefix are read in key order, as a folder's files). Folders are
-    /// read recursively in sorted order, hidden entries and folders holding a newsprint dataset (an `--out` inside an input folder) skipped, the latter with a warning; `.gz` and `.zst` files are decompressed; `.jsonl` (and `.ndjson`) files hold
-    /// one document a line: a JSON object with the text in `text`, and optionally `id`,
-    /// `title`, `url`, `source`, `author` (a name or a list), `published_at` (RFC 3339 or
-    /// YYYY-MM-DD), `published_date`, `section` and any other fields (kept in
-    /// `documents.extra`). A file whose records have no `text` field stops the run (exit 1).
+    /// read recursively in sorted order, hidden entries skipped, and folders holding a
+    /// newsprint dataset (an `--out` inside an input folder) skipped with a warning; `.gz`
+    /// and `.zst` files are decompressed. `.jsonl` (and `.ndjson`) files hold one document a
+    /// line: a JSON object with the text in `text` (or the fields `--text-field` names), and
+    /// optionally `id`, `title`, `url`, `source`, `author` (a name or a list),
+    /// `published_at` (RFC 3339 or YYYY-MM-DD), `published_date`, `section` and any other
+    /// fields (kept in `documents.extra`). A `.json` file holding such records (a JSON
+    /// array of them, one object, or JSON Lines) is read the same way; a `.json` file that is
+    /// not JSON is a text page. A file whose records have no text field stops the run
+    /// (exit 1).
     #[arg(value_name = "INPUTS")]
     pub inputs: Vec<PathBuf>,
 
@@ -134,6 +139,12 @@ pub struct RunArgs {
     #[arg(long, value_name = "MB", default_value_t = 64,
           value_parser = clap::value_parser!(u64).range(1..=MAX_DOCUMENT_MB))]
     pub max_document_mb: u64,
+
+    /// The field of a JSON record that holds its text (repeat for fallbacks, the first
+    /// present winning; default `text`). A string is the page's text; a list of strings is
+    /// its paragraphs. `--text-field paragraphs --text-field text` reads the NIST layout.
+    #[arg(long = "text-field", value_name = "NAME")]
+    pub text_field: Vec<String>,
 
     /// Jaccard similarity of character 3-grams at or above which an article repeats an
     /// earlier one in the run (a rescan, another edition, a syndicated copy). The copy keeps
@@ -428,6 +439,7 @@ impl RunPlan {
             .clamp(1, MAX_THREADS);
         let read_options = ingest::ReadOptions {
             max_document_bytes: args.max_document_mb << 20,
+            text_fields: args.text_field.clone(),
         };
         let batch = (args.batch_docs.max(1), args.batch_mb.max(1) << 20);
         Ok(RunPlan {
