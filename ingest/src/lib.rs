@@ -97,6 +97,9 @@ pub struct RawDoc {
     pub outcome: Option<(Status, String)>,
     /// The doc_id of the first document with the same bytes.
     pub duplicate_of: Option<String>,
+    /// Bytes read from the input for this document (decompressed): its bytes, or a JSON
+    /// Lines record's line; kept when `bytes` are let go (a duplicate), for progress.
+    pub read_bytes: u64,
 }
 
 /// What a JSON Lines record says about its document besides its text, `id` and date: the
@@ -129,6 +132,7 @@ impl RawDoc {
             doc_id: doc_id(&source, Some(&content)),
             content_hash: Some(content),
             source,
+            read_bytes: bytes.len() as u64,
             bytes,
             external_id: None,
             published_date: None,
@@ -151,6 +155,7 @@ impl RawDoc {
             is_utf8_text: false,
             outcome: Some((status, reason)),
             duplicate_of: None,
+            read_bytes: 0,
         }
     }
 }

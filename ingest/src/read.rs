@@ -897,7 +897,11 @@ impl JsonLines {
 
     fn next_line(&mut self, limit: u64) -> Option<RawDoc> {
         match self.next_raw_line(limit)? {
-            Ok((source, line)) => Some(parse_record(source, &line, &self.text_fields)),
+            Ok((source, line)) => {
+                let mut doc = parse_record(source, &line, &self.text_fields);
+                doc.read_bytes = line.len() as u64;
+                Some(doc)
+            }
             Err(failed) => Some(failed),
         }
     }

@@ -351,3 +351,25 @@ fn logs_off_a_terminal_carry_no_colour_codes() {
     assert!(stderr.contains("newsprint run"), "{stderr}");
     assert!(!stderr.contains('\u{1b}'), "{stderr:?}");
 }
+
+#[test]
+fn a_run_off_a_terminal_logs_its_passes_and_their_size() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let out = tmp.path().join("out").display().to_string();
+    let inputs = root().join("data/pages").display().to_string();
+    let output = command(&["run", &inputs, "--out", &out])
+        .env("NEWSPRINT_LOG", "info")
+        .output()
+        .expect("newsprint runs");
+    assert!(output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    // Each pass says it started, and over how many megabytes, from its first second.
+    let started: Vec<&str> = stderr
+        .lines()
+        .filter(|l| l.contains("pass started"))
+        .collect();
+    assert_eq!(started.len(), 2, "{stderr}");
+    assert!(started[0].contains("learning furniture"), "{stderr}");
+    assert!(started[1].contains("processing"), "{stderr}");
+    assert!(started.iter().all(|l| l.contains("mb=")), "{stderr}");
+}

@@ -17,6 +17,7 @@ pub(super) fn furniture_pass(
         (usize, u64),
     ),
     min_docs: u32,
+    (progress, account): (&super::report::Progress, super::inputs::ReadAccount),
 ) -> Result<(
     std::sync::Arc<dyn clean::furniture::Furniture>,
     Detected,
@@ -36,8 +37,15 @@ pub(super) fn furniture_pass(
     // Inputs already counted (by an earlier run, or a stopped one) are not counted again.
     let uncounted =
         |raw: &RawDoc| wanted(raw) && !writer.furniture_counted(&raw.source, &raw.doc_id);
-    let (counter, counted, detected) =
-        learn_furniture(counter, reader, &uncounted, decode, workers, batch_size)?;
+    let (counter, counted, detected) = learn_furniture(
+        counter,
+        reader,
+        &uncounted,
+        decode,
+        workers,
+        batch_size,
+        (progress, account),
+    )?;
     let furniture = counter.finish(min_docs);
     tracing::info!(lines = furniture.len(), "furniture lines learned");
     // The counts are encoded (a sort of every key counted) on a thread of their own while
@@ -88,7 +96,10 @@ pub(super) fn learn_furniture(
     decode: &ingest::DecodeOptions,
     workers: &crate::pipeline::Workers,
     (batch_docs, batch_bytes): (usize, u64),
+    (progress, mut account): (&super::report::Progress, super::inputs::ReadAccount),
 ) -> Result<(corpus::furniture::LineCounter, Vec<u128>, Detected)> {
+    progress.start("learning furniture", account.progress().bytes_total);
+    let mut done = super::report::Done::default();
     let mut counted = Vec::new();
     let mut detected = Detected::new();
     let mut reader = crate::prefetch::Prefetch::new(reader, (batch_docs, batch_bytes));
@@ -105,10 +116,17 @@ pub(super) fn learn_furniture(
         counter
     });
     loop {
-        let batch = next_batch(&mut reader, batch_docs, batch_bytes, is_new);
+        let batch = next_batch(&mut reader, batch_docs, batch_bytes, |raw| {
+            account.count(&raw.source, raw.read_bytes);
+            done.documents += 1;
+            done.document_bytes += raw.read_bytes;
+            is_new(raw)
+        });
         if batch.is_empty() {
             break;
         }
+        done.read = account.progress();
+        progress.update(&done);
         counted.extend(
             batch
                 .iter()

@@ -43,6 +43,12 @@ pub(super) struct ReadAccount {
     files: Vec<FileRead>,
     /// The file the last document came from (documents come in file order).
     at: usize,
+    /// Input bytes (as the files are stored) of the files before `at`, and of all.
+    bytes_before: u64,
+    bytes_total: u64,
+    /// Bytes of the documents read so far from file `at` (decompressed, so at most its size
+    /// counts).
+    bytes_in_file: u64,
 }
 
 struct FileRead {
@@ -50,6 +56,21 @@ struct FileRead {
     fingerprint: Option<ingest::Fingerprint>,
     documents: u32,
     failed: bool,
+}
+
+impl FileRead {
+    fn size(&self) -> u64 {
+        self.fingerprint.map_or(0, |f| f.len)
+    }
+}
+
+/// How far a pass has read its inputs (see [`ReadAccount::progress`]).
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub(super) struct Read {
+    pub(super) files: usize,
+    pub(super) files_total: usize,
+    pub(super) bytes: u64,
+    pub(super) bytes_total: u64,
 }
 
 impl ReadAccount {
@@ -67,10 +88,28 @@ impl ReadAccount {
                 }
             })
             .collect();
+        let files: Vec<FileRead> = files;
+        let bytes_total = files.iter().map(FileRead::size).sum();
         ReadAccount {
             names,
             files,
             at: 0,
+            bytes_before: 0,
+            bytes_total,
+            bytes_in_file: 0,
+        }
+    }
+
+    /// How far the reading is: files and bytes (as stored) read, of all. A file counts as
+    /// read once a document of a later one comes; within a file, its documents' bytes count,
+    /// up to its size.
+    pub(super) fn progress(&self) -> Read {
+        let current = self.files.get(self.at).map_or(0, FileRead::size);
+        Read {
+            files: self.at,
+            files_total: self.files.len(),
+            bytes: self.bytes_before + self.bytes_in_file.min(current),
+            bytes_total: self.bytes_total,
         }
     }
 
@@ -79,12 +118,16 @@ impl ReadAccount {
         &self.names[start..self.files[file].name_end]
     }
 
-    /// Counts a document read from `source`; returns its file's number.
-    pub(super) fn count(&mut self, source: &str) -> usize {
+    /// Counts a document of `bytes` read from `source`; returns its file's number.
+    pub(super) fn count(&mut self, source: &str, bytes: u64) -> usize {
         let start = self.at;
+        let bytes_before = self.bytes_before;
         while self.at < self.files.len() && !ingest::Source::gave(self.name(self.at), source) {
+            self.bytes_before += self.files[self.at].size();
+            self.bytes_in_file = 0;
             self.at += 1;
         }
+        self.bytes_in_file += bytes;
         match self.files.get_mut(self.at) {
             Some(file) => {
                 file.documents += 1;
@@ -93,6 +136,7 @@ impl ReadAccount {
             None => {
                 // Not found ahead: never expected, but then no file can be vouched for.
                 self.at = start;
+                self.bytes_before = bytes_before;
                 self.files.iter_mut().for_each(|f| f.failed = true);
                 start
             }
@@ -152,19 +196,37 @@ mod tests {
             source("b/no-fingerprint.txt", false),
         ];
         let mut account = ReadAccount::new(&sources);
-        assert_eq!(account.count("a/1.txt"), 0);
+        assert_eq!(account.count("a/1.txt", 4), 0);
         // Lines of a JSON Lines file count for it; a name that merely starts alike does not.
-        assert_eq!(account.count("a/pages.jsonl#L1"), 1);
-        assert_eq!(account.count("a/pages.jsonl#L2"), 1);
-        assert_eq!(account.count("a/10.txt"), 2);
+        assert_eq!(account.count("a/pages.jsonl#L1", 4), 1);
+        assert_eq!(account.count("a/pages.jsonl#L2", 4), 1);
+        assert_eq!(account.progress().bytes, 18);
+        assert_eq!(account.count("a/pages.jsonl#L3", 4), 1);
+        assert_eq!(
+            account.progress().bytes,
+            20,
+            "a file's documents count up to its size"
+        );
+        assert_eq!(account.count("a/10.txt", 4), 2);
         account.failed(2);
-        assert_eq!(account.count("b/no-fingerprint.txt"), 3);
+        assert_eq!(
+            account.progress(),
+            Read {
+                files: 2,
+                files_total: 4,
+                bytes: 24,
+                bytes_total: 30
+            }
+        );
+        assert_eq!(account.count("b/no-fingerprint.txt", 4), 3);
+        // Within a file, its documents count up to its size.
+        assert_eq!(account.progress().bytes, 30);
         let settled: Vec<(&str, u32)> = account
             .settled(i64::MAX)
             .map(|(name, _, documents)| (name, documents))
             .collect();
         // The failed file and the one without a fingerprint are not vouched for.
-        assert_eq!(settled, [("a/1.txt", 1), ("a/pages.jsonl", 2)]);
+        assert_eq!(settled, [("a/1.txt", 1), ("a/pages.jsonl", 3)]);
         // Nothing settles that changed within the margin before the run began.
         assert_eq!(account.settled(1).count(), 0);
     }
@@ -173,8 +235,8 @@ mod tests {
     fn a_document_from_no_file_ahead_vouches_for_none() {
         let sources = [source("a.txt", true), source("b.txt", true)];
         let mut account = ReadAccount::new(&sources);
-        assert_eq!(account.count("a.txt"), 0);
-        assert_eq!(account.count("elsewhere.txt"), 0);
+        assert_eq!(account.count("a.txt", 4), 0);
+        assert_eq!(account.count("elsewhere.txt", 4), 0);
         assert_eq!(account.settled(i64::MAX).count(), 0);
     }
 }

@@ -558,9 +558,12 @@ pub fn run(args: RunArgs) -> Result<ExitCode> {
     // Shared by the two passes: the furniture pass clones one source at a time as it reads,
     // instead of a copy of the list (some 250 bytes an input).
     let sources = std::sync::Arc::new(sources);
+    let progress = Progress::new(args.log_format);
     let (learned_furniture, detected, furniture_save) = if args.no_boilerplate {
         (None, Default::default(), None)
     } else {
+        // What the pass has read, for its progress.
+        let account = ReadAccount::new(every_input.as_deref().unwrap_or(&sources));
         let reader = match every_input {
             Some(every_input) => ingest::read(every_input, read_options.clone()),
             None => ingest::read(one_at_a_time(&sources), read_options.clone()),
@@ -576,6 +579,7 @@ pub fn run(args: RunArgs) -> Result<ExitCode> {
             &uncounted,
             (&decode, &workers, batch_size),
             args.boilerplate_min_docs,
+            (&progress, account),
         )?;
         (Some(furniture), detected, Some(save))
     };
@@ -591,7 +595,7 @@ pub fn run(args: RunArgs) -> Result<ExitCode> {
         detected,
     };
     let furniture_done = phase_end();
-    let progress = Progress::new(args.log_format, sources.len() as u64);
+    progress.start("processing", reading.progress().bytes_total);
     // The furniture pass's reader is gone: the list is this pass's alone.
     let sources = std::sync::Arc::try_unwrap(sources).unwrap_or_else(|shared| (*shared).clone());
     let mut reader = crate::prefetch::Prefetch::new(
@@ -613,7 +617,7 @@ pub fn run(args: RunArgs) -> Result<ExitCode> {
         loop {
             let mut files = Vec::new();
             let batch = next_batch(&mut reader, batch_size.0, batch_size.1, |raw| {
-                let file = reading.count(&raw.source);
+                let file = reading.count(&raw.source, raw.read_bytes);
                 let new = is_new(raw);
                 if new {
                     files.push(file);
@@ -659,7 +663,11 @@ pub fn run(args: RunArgs) -> Result<ExitCode> {
                 // The writer stopped: its error is reported below.
                 return Ok(());
             }
-            progress.update(&totals, started);
+            progress.update(&report::Done {
+                documents: totals.documents,
+                document_bytes: totals.bytes,
+                read: reading.progress(),
+            });
         }
     })();
     drop(to_writer);

@@ -2,62 +2,124 @@
 
 use super::*;
 
-pub(super) enum Progress {
+/// Progress while a run reads: a bar on a terminal; else (a log file, a scheduler) a log
+/// line every few seconds. It counts input bytes as stored, so a run of one large JSON
+/// Lines file moves as its records are read, and the two passes (learning furniture, then
+/// processing) each show their own.
+pub(super) struct Progress {
+    kind: Kind,
+    phase: std::cell::Cell<&'static str>,
+    started: std::cell::Cell<Instant>,
+}
+
+enum Kind {
     Bar(indicatif::ProgressBar),
-    Json { last: std::cell::Cell<Instant> },
-    Quiet,
+    Log {
+        every: Duration,
+        last: std::cell::Cell<Instant>,
+    },
+}
+
+/// A pass's count of what it has read.
+#[derive(Clone, Copy, Debug, Default)]
+pub(super) struct Done {
+    pub(super) documents: u64,
+    /// Bytes of the documents read (decompressed).
+    pub(super) document_bytes: u64,
+    pub(super) read: inputs::Read,
 }
 
 impl Progress {
-    pub(super) fn new(format: LogFormat, inputs: u64) -> Self {
-        match format {
-            LogFormat::Json => Progress::Json {
-                last: std::cell::Cell::new(Instant::now()),
-            },
+    pub(super) fn new(format: LogFormat) -> Self {
+        let kind = match format {
             LogFormat::Text if std::io::stderr().is_terminal() => {
-                let bar = indicatif::ProgressBar::new(inputs);
+                // Drawn from the first pass's start, not before.
+                let bar = indicatif::ProgressBar::with_draw_target(
+                    Some(0),
+                    indicatif::ProgressDrawTarget::hidden(),
+                );
                 bar.set_style(
                     indicatif::ProgressStyle::with_template(
-                        "{spinner} [{elapsed_precise}] {bar:30} {pos}/{len} inputs  {msg}",
+                        "{spinner} {prefix} [{elapsed_precise}] {bar:30} {percent:>3}% of {total_bytes}, eta {eta}  {msg}",
                     )
                     .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
                 );
-                Progress::Bar(bar)
+                Kind::Bar(bar)
             }
-            LogFormat::Text => Progress::Quiet,
+            // A log for a scheduler, or text written to a file: a line every few seconds.
+            LogFormat::Json | LogFormat::Text => Kind::Log {
+                every: Duration::from_secs(5),
+                last: std::cell::Cell::new(Instant::now()),
+            },
+        };
+        Progress {
+            kind,
+            phase: std::cell::Cell::new(""),
+            started: std::cell::Cell::new(Instant::now()),
         }
     }
 
-    pub(super) fn update(&self, totals: &Totals, started: Instant) {
-        let secs = started.elapsed().as_secs_f64().max(1e-9);
-        let mb = totals.bytes as f64 / 1e6;
-        match self {
-            // Documents from one JSON Lines file count as one input; the bar tracks documents.
-            Progress::Bar(bar) => {
-                bar.set_position(totals.documents.min(bar.length().unwrap_or(u64::MAX)));
+    /// Starts a pass over inputs of `bytes_total` bytes (as stored).
+    pub(super) fn start(&self, phase: &'static str, bytes_total: u64) {
+        self.phase.set(phase);
+        self.started.set(Instant::now());
+        match &self.kind {
+            Kind::Bar(bar) => {
+                bar.reset();
+                bar.set_length(bytes_total);
+                bar.set_prefix(phase);
+                bar.set_draw_target(indicatif::ProgressDrawTarget::stderr());
+            }
+            // Said at once, so a log shows what the run is doing from its first second;
+            // (the lines after keep their pace across passes).
+            Kind::Log { .. } => tracing::info!(
+                phase,
+                mb = (bytes_total as f64 / 1e5).round() / 10.0,
+                "pass started"
+            ),
+        }
+    }
+
+    pub(super) fn update(&self, done: &Done) {
+        let secs = self.started.get().elapsed().as_secs_f64().max(1e-9);
+        let mb = done.document_bytes as f64 / 1e6;
+        let read = &done.read;
+        match &self.kind {
+            Kind::Bar(bar) => {
+                bar.set_position(read.bytes.min(read.bytes_total));
                 bar.set_message(format!(
-                    "{} docs, {mb:.1} MB, {:.1} MB/s",
-                    totals.documents,
+                    "{}/{} inputs, {} docs, {:.1} MB/s",
+                    read.files,
+                    read.files_total,
+                    done.documents,
                     mb / secs
                 ));
             }
-            Progress::Json { last } => {
-                if last.get().elapsed() >= Duration::from_secs(5) {
+            Kind::Log { every, last } => {
+                if last.get().elapsed() >= *every {
                     last.set(Instant::now());
+                    let percent = if read.bytes_total > 0 {
+                        (100.0 * read.bytes as f64 / read.bytes_total as f64).min(100.0)
+                    } else {
+                        0.0
+                    };
                     tracing::info!(
-                        documents = totals.documents,
-                        mb,
-                        mb_per_s = mb / secs,
+                        phase = self.phase.get(),
+                        percent = (percent * 10.0).round() / 10.0,
+                        inputs = read.files,
+                        of = read.files_total,
+                        documents = done.documents,
+                        mb = (mb * 10.0).round() / 10.0,
+                        mb_per_s = (mb / secs * 10.0).round() / 10.0,
                         "progress"
                     );
                 }
             }
-            Progress::Quiet => {}
         }
     }
 
     pub(super) fn finish(&self) {
-        if let Progress::Bar(bar) = self {
+        if let Kind::Bar(bar) = &self.kind {
             bar.finish_and_clear();
         }
     }
