@@ -8,6 +8,7 @@ mod allocator;
 mod cmd;
 mod config;
 mod cputime;
+mod interrupt;
 mod pipeline;
 mod prefetch;
 

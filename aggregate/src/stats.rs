@@ -17,6 +17,10 @@ use crate::Error;
 pub struct Stats {
     /// Schema version the manifest gives.
     pub schema_version: Option<u64>,
+    /// What is not finished, when something is: a run stopped or killed before its end, or
+    /// a corpus step that has not run on the latest rows (the summaries and `duplicate_of`
+    /// are then out of date). `None` for a finished dataset.
+    pub unfinished: Option<String>,
     /// Rows per table, counted from the parts.
     pub rows: BTreeMap<String, u64>,
     /// Documents per status.
@@ -62,6 +66,29 @@ pub(crate) fn parts(out: &Path, table: &Table) -> Result<Vec<PathBuf>, Error> {
     Ok(parts)
 }
 
+/// What a manifest says is not finished; see [`Stats::unfinished`].
+fn unfinished(manifest: &serde_json::Value) -> Option<String> {
+    let last = manifest["runs"].as_array().and_then(|runs| runs.last());
+    let corpus_current = manifest["corpus_current"].as_bool().unwrap_or(true);
+    match last {
+        Some(run) if run["completed"].as_bool() == Some(false) => Some(format!(
+            "run {} did not finish (stopped or killed): what it committed is here, but the \
+             corpus step has not run on it (entity_counts, quantity_counts and duplicate_of \
+             are out of date); run the same command again to finish",
+            run["run"]
+                .as_u64()
+                .map_or("?".to_string(), |n| n.to_string())
+        )),
+        _ if !corpus_current => Some(
+            "the corpus step has not run on the latest rows (entity_counts, quantity_counts \
+             and duplicate_of are out of date): `newsprint merge` (after shards) or another \
+             run brings them up to date"
+                .to_string(),
+        ),
+        _ => None,
+    }
+}
+
 /// Reads the summary of the dataset in `out`.
 pub fn stats(out: &Path) -> Result<Stats, Error> {
     let manifest_path = out.join("manifest.json");
@@ -76,6 +103,7 @@ pub fn stats(out: &Path) -> Result<Stats, Error> {
         })?;
     let mut stats = Stats {
         schema_version: manifest["schema_version"].as_u64(),
+        unfinished: unfinished(&manifest),
         ..Stats::default()
     };
     for table in TABLES {

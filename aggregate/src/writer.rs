@@ -553,6 +553,13 @@ impl Writer {
         }
     }
 
+    /// Commits the rows appended so far as a segment, as the writer does when a segment is
+    /// full: what a run that stops early keeps (a `--full` rebuild keeps nothing until its
+    /// end, so its segments stay staged, and go with [`Writer::abandon`]).
+    pub fn checkpoint(&mut self) -> Result<(), Error> {
+        self.flush_segment()
+    }
+
     /// Drops the run's uncommitted rows: the dataset keeps what it held and the segments
     /// already committed.
     pub fn abandon(self) {

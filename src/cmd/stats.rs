@@ -47,6 +47,9 @@ pub fn stats(args: StatsArgs) -> Result<ExitCode> {
             .schema_version
             .map_or("?".to_string(), |v| v.to_string())
     )?;
+    if let Some(unfinished) = &stats.unfinished {
+        writeln!(out, "\nunfinished: {unfinished}")?;
+    }
     writeln!(out, "\ntables")?;
     for (table, rows) in &stats.rows {
         writeln!(out, "  {table:<16} {:>12} rows", grouped(*rows))?;

@@ -398,3 +398,71 @@ fn a_folder_reader_polling_through_runs_kills_and_rebuilds_counts_only_committed
         "a folder reader counted parts no manifest named: {unnamed:?}"
     );
 }
+
+#[test]
+fn an_interrupted_run_commits_what_it_did_says_so_and_a_rerun_goes_on() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let inputs = tmp.path().join("inputs");
+    varied_pages(&inputs, 0..400);
+    let reference = tmp.path().join("reference");
+    let options = [
+        "--rows-per-part",
+        "40",
+        "--threads",
+        "1",
+        "--batch-docs",
+        "2",
+    ];
+    run_ok(&[&inputs], &reference, &options);
+    let out = tmp.path().join("out");
+    let (inputs_arg, out_arg) = (inputs.display().to_string(), out.display().to_string());
+    let mut args = vec!["run", inputs_arg.as_str(), "--out", out_arg.as_str()];
+    args.extend(options);
+    let mut child = command(&args)
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("starts");
+    // Interrupted once it has committed a segment, as a user's Ctrl-C would.
+    let manifest = out.join("manifest.json");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    let committed = || {
+        let Ok(bytes) = std::fs::read(&manifest) else {
+            return false;
+        };
+        let manifest: serde_json::Value = serde_json::from_slice(&bytes).unwrap_or_default();
+        manifest["parts"]["documents"]
+            .as_array()
+            .is_some_and(|parts| parts.iter().any(|p| p["rows"].as_u64() > Some(0)))
+    };
+    while !committed() {
+        assert!(std::time::Instant::now() < deadline, "no segment committed");
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    let signal = std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .expect("kill");
+    assert!(signal.success());
+    let output = child.wait_with_output().expect("ends");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    if output.status.success() {
+        // The run ended before the signal came: nothing to check on this machine.
+        eprintln!("skipped: the run finished before it could be interrupted");
+        return;
+    }
+    assert_eq!(output.status.code(), Some(130), "{stderr}");
+    assert!(stderr.contains("stopped. Run 1 committed"), "{stderr}");
+    assert!(stderr.contains("Run the same command again"), "{stderr}");
+    // What it committed is a dataset that says it is unfinished.
+    let stats = newsprint(&["stats", &out_arg]);
+    assert_ok(&stats);
+    let text = String::from_utf8_lossy(&stats.stdout);
+    assert!(text.contains("unfinished: run 1 did not finish"), "{text}");
+    // The lock was released: the rerun takes over nothing, and ends as one run would.
+    let rerun = run_ok(&[&inputs], &out, &options);
+    let log = String::from_utf8_lossy(&rerun.stderr);
+    assert!(!log.contains("took over"), "{log}");
+    assert_same(&out, &reference, "interrupted, run again");
+    let stats = newsprint(&["stats", &out_arg]);
+    assert!(!String::from_utf8_lossy(&stats.stdout).contains("unfinished"));
+}

@@ -116,6 +116,12 @@ pub(super) fn learn_furniture(
         counter
     });
     loop {
+        if crate::interrupt::asked() {
+            // (The counter's thread ends when the channel closes; its counts are dropped.)
+            drop(to_counter);
+            let _ = counting.join();
+            return Err(crate::interrupt::Stopped.into());
+        }
         let batch = next_batch(&mut reader, batch_docs, batch_bytes, |raw| {
             account.count(&raw.source, raw.read_bytes);
             done.documents += 1;

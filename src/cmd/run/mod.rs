@@ -232,6 +232,8 @@ Exit codes:
   1  the run failed (or, with --strict, a document failed; or another run, shard or merge
      holds the dataset's lock: the dataset is busy, and the message names it)
   2  bad usage (unknown option, missing input, bad date or encoding label)
+  130  stopped by Ctrl-C or SIGTERM: what was done is committed; the same command again
+     goes on from there (a second Ctrl-C stops at once; committed rows stay)
 
 Examples:
   newsprint run data/pages --out out
@@ -524,6 +526,7 @@ pub fn run(args: RunArgs) -> Result<ExitCode> {
         let (sources, unchanged) = skip_unchanged(sources, &index, args.rehash);
         return dry_run(&args, &output, shard, sources, unchanged, read_options);
     }
+    crate::interrupt::install();
     let workers = crate::pipeline::Workers::new(threads).context("cannot start worker threads")?;
     tracing::info!(inputs = sources.len(), threads, out = %output.name, "newsprint run");
 
@@ -573,14 +576,27 @@ pub fn run(args: RunArgs) -> Result<ExitCode> {
         // unsharded run, so it learns the same furniture.
         let every_shard = shard.is_some();
         let uncounted = |raw: &RawDoc| every_shard || is_new(raw);
-        let (furniture, detected, save) = furniture_pass(
+        let learned = furniture_pass(
             &writer,
             reader,
             &uncounted,
             (&decode, &workers, batch_size),
             args.boilerplate_min_docs,
             (&progress, account),
-        )?;
+        );
+        let (furniture, detected, save) = match learned {
+            Ok(learned) => learned,
+            Err(e) if e.is::<crate::interrupt::Stopped>() => {
+                progress.finish();
+                writer.abandon();
+                eprintln!(
+                    "newsprint: stopped while learning furniture, before anything of this run                      was written to {}; run the same command again to start it",
+                    output.name
+                );
+                return Ok(ExitCode::from(crate::interrupt::EXIT_CODE));
+            }
+            Err(e) => return Err(e),
+        };
         (Some(furniture), detected, Some(save))
     };
     let stages = Stages {
@@ -615,6 +631,9 @@ pub fn run(args: RunArgs) -> Result<ExitCode> {
     );
     let processing: Result<()> = (|| {
         loop {
+            if crate::interrupt::asked() {
+                return Err(crate::interrupt::Stopped.into());
+            }
             let mut files = Vec::new();
             let batch = next_batch(&mut reader, batch_size.0, batch_size.1, |raw| {
                 let file = reading.count(&raw.source, raw.read_bytes);
@@ -674,9 +693,16 @@ pub fn run(args: RunArgs) -> Result<ExitCode> {
     let mut writer = writer_thread
         .join()
         .map_err(|_| anyhow::anyhow!("the writer thread panicked"))??;
-    if let Err(e) = processing {
-        writer.abandon();
-        return Err(e);
+    match processing {
+        Err(e) if e.is::<crate::interrupt::Stopped>() => {
+            progress.finish();
+            return stopped(writer, &totals, &output.name);
+        }
+        Err(e) => {
+            writer.abandon();
+            return Err(e);
+        }
+        Ok(()) => {}
     }
     tracing::debug!(
         secs = started.elapsed().as_secs_f64(),
@@ -714,6 +740,23 @@ pub fn run(args: RunArgs) -> Result<ExitCode> {
     }
     print_summary(&report, &totals, started.elapsed(), args.log_format);
     Ok(ExitCode::SUCCESS)
+}
+
+/// Ends a run the user stopped: what was processed is committed (what a rerun then does not
+/// read again), the lock released, and the user told so.
+fn stopped(mut writer: aggregate::Writer, totals: &Totals, out: &str) -> Result<ExitCode> {
+    let run = writer.run_number();
+    writer
+        .checkpoint()
+        .with_context(|| format!("stopped, and cannot commit what was done to {out}"))?;
+    writer.abandon();
+    eprintln!(
+        "newsprint: stopped. Run {run} committed {} documents to {out} before it stopped; the \
+         corpus step (near-duplicates, summaries) has not run. Run the same command again to go \
+         on: what is committed is not read again.",
+        totals.documents
+    );
+    Ok(ExitCode::from(crate::interrupt::EXIT_CODE))
 }
 
 /// The options that shape the output, as the manifest records them.
