@@ -418,7 +418,7 @@ fn an_interrupted_run_commits_what_it_did_says_so_and_a_rerun_goes_on() {
     let (inputs_arg, out_arg) = (inputs.display().to_string(), out.display().to_string());
     let mut args = vec!["run", inputs_arg.as_str(), "--out", out_arg.as_str()];
     args.extend(options);
-    let mut child = command(&args)
+    let child = command(&args)
         .stderr(std::process::Stdio::piped())
         .spawn()
         .expect("starts");
