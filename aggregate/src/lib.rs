@@ -109,6 +109,9 @@ pub struct Report {
     pub out: PathBuf,
     /// The run's number (0 for a merge).
     pub run: u32,
+    /// Whether the manifest records the run: not when it added nothing to a finished
+    /// dataset (nor for a merge).
+    pub recorded: bool,
     /// Rows per table in the dataset.
     pub rows: BTreeMap<String, u64>,
     /// Documents per status in the dataset.

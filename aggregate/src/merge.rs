@@ -143,6 +143,7 @@ pub fn merge(
     Ok(Report {
         out: out.to_path_buf(),
         run: 0,
+        recorded: false,
         rows: top.rows.clone(),
         documents: top.documents.clone(),
         run_rows: BTreeMap::new(),

@@ -68,6 +68,9 @@ pub fn article_id(doc_id: &str, article_idx: u32) -> String {
 pub struct Writer {
     out: PathBuf,
     tag: WriterTag,
+    /// The run added nothing to a finished dataset: it leaves no record (see
+    /// [`Writer::finish`]).
+    unrecorded: bool,
     /// What the dataset's manifest names now (this run's segments included once committed).
     committed: Manifest,
     full: bool,
@@ -190,6 +193,7 @@ impl Writer {
         Ok(Writer {
             out: out.to_path_buf(),
             tag,
+            unrecorded: false,
             committed,
             full: options.full,
             run,
@@ -547,6 +551,9 @@ impl Writer {
 
     /// Puts this run's record, as it stands, last in the manifest's runs.
     fn record_run(&mut self) {
+        if self.unrecorded {
+            return;
+        }
         match self.committed.runs.last_mut() {
             Some(last) if last.run == self.run.run => *last = self.run.clone(),
             _ => self.committed.runs.push(self.run.clone()),
@@ -573,6 +580,22 @@ impl Writer {
     pub fn finish(mut self, info: RunInfo) -> Result<Report, Error> {
         let finishing = std::time::Instant::now();
         self.flush_segment()?;
+        // A run that adds nothing (no document, no row) to a dataset whose last run finished
+        // and whose corpus step is current leaves no record and takes no run number: a
+        // nightly job over unchanged inputs does not pile up empty runs.
+        let threshold = self.near_duplicates.map(|o| o.threshold);
+        self.unrecorded = !self.full
+            && self.tag.0.is_none()
+            && info.corpus_step
+            && self.run.rows.values().all(|&n| n == 0)
+            && self.run.documents.values().all(|&n| n == 0)
+            && self
+                .committed
+                .runs
+                .last()
+                .is_some_and(|last| last.run != self.run.run && last.completed)
+            && self.committed.corpus_current
+            && self.committed.corpus.as_ref().map(|c| c.threshold) == Some(threshold);
         if self.full {
             let mut fresh = Manifest::empty(self.tag.0);
             fresh.runs = std::mem::take(&mut self.committed.runs);
@@ -711,6 +734,7 @@ impl Writer {
             warnings,
             out: self.out,
             run: self.run.run,
+            recorded: !self.unrecorded,
             rows: self.committed.rows.clone(),
             documents: self.committed.documents.clone(),
             run_rows: self.run.rows,

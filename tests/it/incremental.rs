@@ -23,23 +23,38 @@ fn incremental_runs_add_only_what_is_new_and_equal_one_full_run() {
     assert_eq!(last["new_documents"], 3);
     assert_eq!(last["unchanged_documents"], 4);
 
-    // The same inputs again add nothing.
+    // The same inputs again add nothing, and leave no run behind: no number taken, no
+    // record in the manifest, and a summary that says so.
     let before: Vec<Vec<String>> = TABLES.iter().map(|t| row_set(&out, t)).collect();
-    run_ok(&[&inputs], &out, &[]);
+    let manifest_before = std::fs::read(out.join("manifest.json")).expect("manifest");
+    let third = run_ok(&[&inputs], &out, &["--log-format", "json"]);
     let after: Vec<Vec<String>> = TABLES.iter().map(|t| row_set(&out, t)).collect();
     assert!(
         before == after,
         "a rerun on the same inputs changed the dataset"
     );
+    let summary = last_json(&third);
+    assert_eq!(summary["recorded"], false);
+    assert_eq!(summary["run"], serde_json::Value::Null);
+    assert_eq!(summary["unchanged_documents"], 7);
     let manifest = manifest_of(&out.join("manifest.json"));
-    assert_eq!(manifest["runs"].as_array().map(Vec::len), Some(3));
-    assert_eq!(manifest["runs"][2]["unchanged_documents"], 7);
+    assert_eq!(manifest["runs"].as_array().map(Vec::len), Some(2));
     assert_eq!(manifest["rows"]["documents"], 7);
+    assert_eq!(
+        serde_json::from_slice::<serde_json::Value>(&manifest_before).expect("json")["runs"],
+        manifest["runs"]
+    );
+    let text = run_ok(&[&inputs], &out, &[]);
+    assert!(String::from_utf8_lossy(&text.stdout).contains("nothing new"));
 
-    // Three runs hold what one run over all the inputs holds, copies and summaries included.
+    // The runs hold what one run over all the inputs holds, copies and summaries included.
     let full = tmp.path().join("full");
     run_ok(&[&inputs], &full, &[]);
-    assert_same_dataset(&out, &full, "runs 1+2+3 vs one run");
+    assert_same_dataset(
+        &out,
+        &full,
+        "runs 1+2 (+ two that added nothing) vs one run",
+    );
     let runs = numbers(&table(&out, "documents"), "run", Column::u32);
     assert_eq!(runs.iter().filter(|r| **r == Some(2)).count(), 3);
 

@@ -541,8 +541,7 @@ pub fn run(args: RunArgs) -> Result<ExitCode> {
     if !seen.is_empty() {
         tracing::info!(
             documents = seen.len(),
-            run = writer.run_number(),
-            "adding to the dataset"
+            "the dataset holds these documents already: only others are processed"
         );
     }
     let mut index = writer.take_input_index();

@@ -143,7 +143,9 @@ pub(super) fn print_summary(
         serde_json::json!({
             "event": "finished",
             "out": report.out.display().to_string(),
-            "run": report.run,
+            // (`null` when the run added nothing and so left no record.)
+            "run": report.recorded.then_some(report.run),
+            "recorded": report.recorded,
             "new_documents": totals.documents,
             "unchanged_documents": totals.unchanged,
             "unread_files": totals.unread_files,
@@ -189,7 +191,14 @@ pub(super) fn print_summary(
             .map(|(s, n)| format!("{n} {s}"))
             .collect();
         let mut lines = vec![
-            format!("newsprint: run {} into {}", report.run, report.out.display()),
+            if report.recorded {
+                format!("newsprint: run {} into {}", report.run, report.out.display())
+            } else {
+                format!(
+                    "newsprint: nothing new for {}: the dataset is as it was, and no run is recorded",
+                    report.out.display()
+                )
+            },
             format!(
                 "  inputs     {} new documents ({}), {} already in the dataset ({} files known unchanged, not read)",
                 totals.documents,
