@@ -445,11 +445,6 @@ fn an_interrupted_run_commits_what_it_did_says_so_and_a_rerun_goes_on() {
     assert!(signal.success());
     let output = child.wait_with_output().expect("ends");
     let stderr = String::from_utf8_lossy(&output.stderr);
-    if output.status.success() {
-        // The run ended before the signal came: nothing to check on this machine.
-        eprintln!("skipped: the run finished before it could be interrupted");
-        return;
-    }
     assert_eq!(output.status.code(), Some(130), "{stderr}");
     assert!(stderr.contains("stopped. Run 1 committed"), "{stderr}");
     assert!(stderr.contains("Run the same command again"), "{stderr}");
