@@ -36,7 +36,7 @@ pub struct ReportData {
     pub errors: Vec<(String, String)>,
     /// Failed inputs in all.
     pub error_count: u64,
-    /// Per kind of removed passage: passages, and the first few (text, reason).
+    /// Per kind of removed passage: passages, and the first few distinct (text, reason).
     pub removed: BTreeMap<String, (u64, Vec<(String, String)>)>,
     /// Articles per month of `published_date` (`YYYY-MM`); undated ones under `""`.
     pub articles_by_month: BTreeMap<String, u64>,
@@ -115,7 +115,10 @@ pub fn gather(out: &Path) -> Result<ReportData, Error> {
                     .chars()
                     .take(EXAMPLE_CHARS)
                     .collect();
-                examples.push((text, reasons.get(i).unwrap_or_default().to_string()));
+                // Distinct examples: a credit line repeated on every page shows once.
+                if examples.iter().all(|(seen, _)| *seen != text) {
+                    examples.push((text, reasons.get(i).unwrap_or_default().to_string()));
+                }
             }
         }
     }

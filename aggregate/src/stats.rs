@@ -29,7 +29,8 @@ pub struct Stats {
     pub chars: BTreeMap<String, u64>,
     /// Articles that repeat an earlier one (`duplicate_of` set).
     pub copied_articles: u64,
-    /// Per entity kind, the most mentioned names (name, mentions, articles).
+    /// Per entity kind, the names in the most articles, then with the most mentions (name,
+    /// mentions, articles).
     pub top_entities: BTreeMap<String, Vec<(String, u64, u64)>>,
     /// Figures per kind and unit, most frequent first (kind, unit, count, median).
     pub top_figures: Vec<(String, Option<String>, u64, Option<f64>)>,
@@ -183,7 +184,9 @@ pub fn stats(out: &Path) -> Result<Stats, Error> {
                 }
             }
             for list in stats.top_entities.values_mut() {
-                list.sort_by(|a, b| b.1.cmp(&a.1).then(b.2.cmp(&a.2)).then(a.0.cmp(&b.0)));
+                // By articles first: a name repeated through one long article is not the
+                // dataset's most present.
+                list.sort_by(|a, b| b.2.cmp(&a.2).then(b.1.cmp(&a.1)).then(a.0.cmp(&b.0)));
                 list.truncate(TOP);
             }
             Ok(())

@@ -388,7 +388,9 @@ pub fn bench(args: BenchArgs) -> Result<ExitCode> {
 
     // End to end, in child processes so each reports its own peak memory: the fastest of
     // three runs (a shared machine's noise only ever slows a run), and the highest peak.
-    println!("\nend to end          MB/s   docs/s   peak RSS MB   speed-up   (best of {E2E_RUNS})");
+    println!(
+        "\nend to end          MB/s   docs/s   peak RSS MiB   speed-up   (best of {E2E_RUNS})"
+    );
     let mut base = None;
     let mut one_thread_secs = None;
     // The phases of each thread count's fastest run.
@@ -833,7 +835,7 @@ fn near_duplicate_bench(pages: &[String], n: u32, short: bool) -> Result<ExitCod
         "per 100k articles     {:>8.2} s   (sketch + search, one thread)",
         (sketch_secs + search_secs) * per_100k
     );
-    println!("peak RSS              {rss:>8.0} MB");
+    println!("peak RSS              {rss:>8.0} MiB");
     println!("precision {precision:.4}  recall {recall:.4}  ({right} of {copies} copies found, {found} flagged)");
     for (what, count) in missed {
         println!("  missed: {count} {what}");

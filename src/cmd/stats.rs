@@ -80,29 +80,74 @@ pub fn stats(args: StatsArgs) -> Result<ExitCode> {
         percent(stats.copied_articles, articles)
     )?;
     for (kind, top) in &stats.top_entities {
-        writeln!(out, "\ntop {kind} (mentions, articles)")?;
+        writeln!(out, "\ntop {kind}, by articles")?;
+        let names: Vec<&str> = top.iter().map(|(name, _, _)| name.as_str()).collect();
+        let width = column_width(&names, "name");
+        writeln!(
+            out,
+            "  {}  {:>9}  {:>9}",
+            pad("name", width),
+            "articles",
+            "mentions"
+        )?;
         for (name, mentions, n_articles) in top {
             writeln!(
                 out,
-                "  {name}  {}  {}",
-                grouped(*mentions),
-                grouped(*n_articles)
+                "  {}  {:>9}  {:>9}",
+                pad(name, width),
+                grouped(*n_articles),
+                grouped(*mentions)
             )?;
         }
     }
     if !stats.top_figures.is_empty() {
-        writeln!(out, "\nfigures (kind, unit, count, median)")?;
-        for (kind, unit, count, median) in &stats.top_figures {
+        writeln!(out, "\nfigures")?;
+        let units: Vec<&str> = stats
+            .top_figures
+            .iter()
+            .map(|(_, unit, _, _)| unit.as_deref().unwrap_or("-"))
+            .collect();
+        let width = column_width(&units, "unit");
+        writeln!(
+            out,
+            "  {:<9} {}  {:>9}  median",
+            "kind",
+            pad("unit", width),
+            "count"
+        )?;
+        for ((kind, _, count, median), unit) in stats.top_figures.iter().zip(&units) {
             writeln!(
                 out,
-                "  {kind:<9} {:<6} {:>9}  {}",
-                unit.as_deref().unwrap_or("-"),
+                "  {kind:<9} {}  {:>9}  {}",
+                pad(unit, width),
                 grouped(*count),
-                median.map_or("-".to_string(), readable)
+                // A date is kept as a date (`quantities.date`), not as a number.
+                if kind == "date" {
+                    "(as dates)".to_string()
+                } else {
+                    median.map_or("-".to_string(), readable)
+                }
             )?;
         }
     }
     print(&out)
+}
+
+/// The display width of the widest of `cells` and `header`: a Chinese character takes two
+/// columns of a terminal, which `{:<n}` (counting characters) does not know.
+fn column_width(cells: &[&str], header: &str) -> usize {
+    cells
+        .iter()
+        .chain([&header])
+        .map(|cell| unicode_width::UnicodeWidthStr::width(*cell))
+        .max()
+        .unwrap_or(0)
+}
+
+/// `cell` padded with spaces to `width` display columns.
+fn pad(cell: &str, width: usize) -> String {
+    let shown = unicode_width::UnicodeWidthStr::width(cell);
+    format!("{cell}{}", " ".repeat(width.saturating_sub(shown)))
 }
 
 /// Writes to stdout; a reader that stops early (`newsprint stats out | head`) is not an error.

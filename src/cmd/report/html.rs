@@ -299,18 +299,18 @@ fn entities(page: &mut String, data: &ReportData) {
             .get(kind)
             .cloned()
             .unwrap_or_default();
-        let _ = write!(page, "<h3>{title} (mentions)</h3>");
-        let items: Vec<(String, u64)> = top.iter().map(|(n, m, _)| (n.clone(), *m)).collect();
+        let _ = write!(page, "<h3>{title} (articles naming them)</h3>");
+        let items: Vec<(String, u64)> = top.iter().map(|(n, _, a)| (n.clone(), *a)).collect();
         page.push_str(&bars(&items, "#7a5195"));
         if !top.is_empty() {
-            page.push_str("<table><tr><th>name</th><th class=\"n\">mentions</th><th class=\"n\">articles</th></tr>");
+            page.push_str("<table><tr><th>name</th><th class=\"n\">articles</th><th class=\"n\">mentions</th></tr>");
             for (name, mentions, articles) in &top {
                 let _ = write!(
                     page,
                     "<tr data-kind=\"{kind}\"><td class=\"name\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td></tr>",
                     esc(name),
-                    grouped(*mentions),
-                    grouped(*articles)
+                    grouped(*articles),
+                    grouped(*mentions)
                 );
             }
             page.push_str("</table>");
@@ -341,7 +341,13 @@ fn figures(page: &mut String, data: &ReportData) {
             esc(kind),
             esc(unit.as_deref().unwrap_or("-")),
             grouped(*count),
-            grouped(*valued),
+            // A date's value is its date (`quantities.date`), not a number.
+            if kind == "date" {
+                "<span title=\"dates are kept as dates, in quantities.date\">(as dates)</span>"
+                    .to_string()
+            } else {
+                grouped(*valued)
+            },
             median.map_or("-".to_string(), readable)
         );
     }

@@ -207,7 +207,7 @@ pub(super) fn print_summary(
                 totals.unread_files
             ),
             format!(
-                "  read       {mb:.2} MB in {secs:.2} s ({:.1} MB/s, {:.0} docs/s), peak memory {} MB",
+                "  read       {mb:.2} MB in {secs:.2} s ({:.1} MB/s, {:.0} docs/s), peak memory {} MiB",
                 mb / secs,
                 totals.documents as f64 / secs,
                 peak_rss_bytes().map_or("?".to_string(), |b| (b >> 20).to_string())
