@@ -67,6 +67,14 @@ pub(crate) fn parts(out: &Path, table: &Table) -> Result<Vec<PathBuf>, Error> {
     Ok(parts)
 }
 
+/// Keeps the [`TOP`] names of `list` (name, mentions, articles): by articles first, as a
+/// name repeated through one long article is not the dataset's most present, then by
+/// mentions, then by name.
+fn keep_top(list: &mut Vec<(String, u64, u64)>) {
+    list.sort_by(|a, b| b.2.cmp(&a.2).then(b.1.cmp(&a.1)).then(a.0.cmp(&b.0)));
+    list.truncate(TOP);
+}
+
 /// What a manifest says is not finished; see [`Stats::unfinished`].
 fn unfinished(manifest: &serde_json::Value) -> Option<String> {
     let last = manifest["runs"].as_array().and_then(|runs| runs.last());
@@ -183,12 +191,7 @@ pub fn stats(out: &Path) -> Result<Stats, Error> {
                         ));
                 }
             }
-            for list in stats.top_entities.values_mut() {
-                // By articles first: a name repeated through one long article is not the
-                // dataset's most present.
-                list.sort_by(|a, b| b.2.cmp(&a.2).then(b.1.cmp(&a.1)).then(a.0.cmp(&b.0)));
-                list.truncate(TOP);
-            }
+            stats.top_entities.values_mut().for_each(keep_top);
             Ok(())
         },
     )?;
@@ -221,4 +224,37 @@ pub fn stats(out: &Path) -> Result<Stats, Error> {
         },
     )?;
     Ok(stats)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_rank_by_articles_then_mentions() {
+        let mut list = vec![
+            ("鲁维林".to_string(), 66, 1),
+            ("江泽民".to_string(), 40, 30),
+            ("李鹏".to_string(), 45, 30),
+        ];
+        list.extend((0..20).map(|i| (format!("n{i:02}"), 1, 1)));
+        keep_top(&mut list);
+        assert_eq!(list.len(), TOP);
+        assert_eq!(list[0].0, "李鹏");
+        assert_eq!(list[1].0, "江泽民");
+        assert_eq!(list[2].0, "鲁维林");
+    }
+
+    #[test]
+    fn a_stopped_run_and_a_stale_corpus_step_are_unfinished() {
+        let finished =
+            serde_json::json!({"runs": [{"run": 1, "completed": true}], "corpus_current": true});
+        assert_eq!(unfinished(&finished), None);
+        let stopped =
+            serde_json::json!({"runs": [{"run": 2, "completed": false}], "corpus_current": false});
+        assert!(unfinished(&stopped).is_some_and(|s| s.starts_with("run 2 did not finish")));
+        let stale =
+            serde_json::json!({"runs": [{"run": 1, "completed": true}], "corpus_current": false});
+        assert!(unfinished(&stale).is_some_and(|s| s.contains("corpus step")));
+    }
 }

@@ -157,3 +157,26 @@ fn print(text: &str) -> Result<ExitCode> {
         _ => Ok(ExitCode::SUCCESS),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn columns_line_up_by_display_width() {
+        let names = ["内塔尼亚胡", "琼斯", "Jones"];
+        let width = column_width(&names, "name");
+        assert_eq!(width, 10);
+        let rows: Vec<String> = names
+            .iter()
+            .map(|n| format!("{}|", pad(n, width)))
+            .collect();
+        for row in &rows {
+            assert_eq!(
+                unicode_width::UnicodeWidthStr::width(row.as_str()),
+                11,
+                "{row}"
+            );
+        }
+    }
+}

@@ -373,3 +373,31 @@ fn a_run_off_a_terminal_logs_its_passes_and_their_size() {
     assert!(started[1].contains("processing"), "{stderr}");
     assert!(started.iter().all(|l| l.contains("mb=")), "{stderr}");
 }
+
+#[test]
+fn the_reports_examples_of_removed_passages_are_distinct() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let inputs = tmp.path().join("inputs");
+    // The same pages' credits and captions, removed on every page.
+    varied_pages(&inputs, 0..6);
+    let out = tmp.path().join("out");
+    run_ok(&[&inputs], &out, &[]);
+    let page = tmp.path().join("report.html");
+    assert_ok(&newsprint(&[
+        "report",
+        &out.display().to_string(),
+        "--out",
+        &page.display().to_string(),
+    ]));
+    let html = std::fs::read_to_string(&page).expect("report");
+    let examples: Vec<&str> = html
+        .split("<div class=\"ex\">")
+        .skip(1)
+        .map(|rest| rest.split("</div>").next().unwrap_or(""))
+        .collect();
+    assert!(!examples.is_empty(), "no examples in the report");
+    let mut distinct = examples.clone();
+    distinct.sort();
+    distinct.dedup();
+    assert_eq!(distinct.len(), examples.len(), "{examples:#?}");
+}
