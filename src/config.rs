@@ -156,9 +156,10 @@ pub fn apply(
     let table = table
         .as_table()
         .ok_or_else(|| anyhow!("{}: [{section}] must be a table", path.display()))?;
+    // The options are those of the section's subcommand (`config` shows `run`'s).
     let sub = command
-        .find_subcommand(&name)
-        .ok_or_else(|| anyhow!("unknown subcommand {name}"))?;
+        .find_subcommand(section)
+        .ok_or_else(|| anyhow!("unknown subcommand {section}"))?;
     let typed = given_on_command_line(sub, &argv[position + 1..]);
 
     let mut inserted: Vec<OsString> = Vec::new();
@@ -170,7 +171,7 @@ pub fn apply(
             .find(|a| a.get_id().as_str() == id && a.get_id() != "config")
             .ok_or_else(|| {
                 anyhow!(
-                    "{}: [{section}] has no option `{key}` (see `newsprint {name} --help`)",
+                    "{}: [{section}] has no option `{key}` (see `newsprint {section} --help`)",
                     path.display()
                 )
             })?;

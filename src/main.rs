@@ -51,7 +51,7 @@ enum Command {
     Stats(cmd::stats::StatsArgs),
     /// Write a dataset's report: one self-contained HTML page with charts (DIR/report.html).
     Report(cmd::report::ReportArgs),
-    /// Generate a corpus from sample pages and measure MB/s and peak memory per stage.
+    /// Measure MB/s and peak memory per stage and end to end, on pages of real news text (or the sample pages).
     Bench(cmd::bench::BenchArgs),
     /// Score cleaning and extraction against gold: pages (sentences, paragraphs, titles, authors, captions, figures, entities) and figures judged on real articles.
     Eval(cmd::eval::EvalArgs),

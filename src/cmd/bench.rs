@@ -21,25 +21,26 @@ use crate::pipeline::Stages;
 #[derive(Args, Debug)]
 pub struct BenchArgs {
     /// Megabytes of pages to generate.
-    #[arg(long, default_value_t = 50)]
+    #[arg(long, value_name = "MB", default_value_t = 50)]
     pub mb: u64,
 
-    /// Folder of sample pages to vary.
-    #[arg(long, default_value = "data/pages")]
+    /// Folder of sample pages: the `sample` corpus's, the fallback of `real`, and what
+    /// --hostile shapes (relative to the current folder: run from the repository).
+    #[arg(long, value_name = "DIR", default_value = "data/pages")]
     pub pages: PathBuf,
 
     /// What the stage bench's pages are made of: `real` (news sentences from the MSRA
     /// training text, fetched once into the cache folder; the sample pages when that fails)
     /// or `sample` (the sample pages varied).
-    #[arg(long, value_enum, default_value_t = CorpusKind::Real)]
+    #[arg(long, value_enum, value_name = "KIND", default_value_t = CorpusKind::Real)]
     pub corpus: CorpusKind,
 
     /// Working folder for the corpus and outputs (default: a temporary folder).
-    #[arg(long)]
+    #[arg(long, value_name = "DIR")]
     pub dir: Option<PathBuf>,
 
     /// Thread counts for the end-to-end runs.
-    #[arg(long, value_delimiter = ',', default_value = "1,2")]
+    #[arg(long, value_name = "N", value_delimiter = ',', default_value = "1,2")]
     pub threads: Vec<usize>,
 
     /// Instead of the stage bench: generate this many articles with known copies (re-wrapped,
@@ -56,7 +57,7 @@ pub struct BenchArgs {
     /// Instead of the stage bench: generate this many pages, run over them, add 1 % new
     /// pages and time the incremental run against the full one (and a rerun that adds
     /// nothing).
-    #[arg(long, value_name = "PAGES")]
+    #[arg(long, value_name = "N")]
     pub incremental: Option<u32>,
 
     /// Instead of the stage bench: time the page shapes that once cost more than linear time

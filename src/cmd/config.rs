@@ -20,13 +20,40 @@ newsprint.toml.
 Example:
   newsprint --config nightly.toml config --threads 4")]
 pub struct ConfigArgs {
-    #[command(flatten)]
-    run: RunArgs,
+    /// Options of `newsprint run` (inputs, --out, --threads, ...; `newsprint run --help`
+    /// lists them), to see what they add up to with the file.
+    #[arg(
+        value_name = "RUN OPTIONS",
+        trailing_var_arg = true,
+        allow_hyphen_values = true
+    )]
+    run: Vec<std::ffi::OsString>,
+}
+
+/// `newsprint run`'s options as given to `config` (the global `--config` left out: it names
+/// the file, which is already read).
+fn run_args(given: Vec<std::ffi::OsString>) -> Result<RunArgs> {
+    use clap::{Args as _, FromArgMatches as _};
+    let mut args = Vec::with_capacity(given.len());
+    let mut given = given.into_iter();
+    while let Some(arg) = given.next() {
+        if arg == "--config" {
+            given.next();
+        } else if !arg.to_string_lossy().starts_with("--config=") {
+            args.push(arg);
+        }
+    }
+    let command = RunArgs::augment_args(clap::Command::new("newsprint config"));
+    let matches = command
+        .try_get_matches_from(std::iter::once("config".into()).chain(args))
+        .map_err(|e| super::Usage(e.to_string().trim_end().to_string()))?;
+    RunArgs::from_arg_matches(&matches).map_err(|e| super::Usage(e.to_string()).into())
 }
 
 /// Prints the effective settings; see [`ConfigArgs`].
 pub fn config(args: ConfigArgs, source: Option<std::path::PathBuf>) -> Result<ExitCode> {
-    let table = settings(&args.run);
+    let run = run_args(args.run)?;
+    let table = settings(&run);
     let header = match source {
         Some(path) => format!(
             "# newsprint run: defaults, then {}, then the options given\n",

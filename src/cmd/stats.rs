@@ -13,7 +13,7 @@ use clap::Args;
 /// Arguments of `newsprint stats`.
 #[derive(Args, Debug)]
 #[command(
-    after_long_help = "Examples:\n  newsprint stats out\n  newsprint stats out --json | jq .documents"
+    after_long_help = "Exit codes:\n  0  the summary was printed\n  1  the dataset cannot be read (not a newsprint dataset, a part missing or damaged)\n  2  bad usage\n\nExamples:\n  newsprint stats out\n  newsprint stats out --json | jq .documents"
 )]
 pub struct StatsArgs {
     /// The dataset folder a `newsprint run` wrote, or its copy in object storage

@@ -401,3 +401,31 @@ fn the_reports_examples_of_removed_passages_are_distinct() {
     distinct.dedup();
     assert_eq!(distinct.len(), examples.len(), "{examples:#?}");
 }
+
+#[test]
+fn help_is_consistent_and_an_out_that_is_a_file_is_bad_usage() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let file = tmp.path().join("a-file");
+    std::fs::write(&file, "x").expect("write");
+    let output = newsprint(&["run", "data/pages", "--out", &file.display().to_string()]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("is a file"));
+
+    let help = |args: &[&str]| String::from_utf8_lossy(&newsprint(args).stdout).into_owned();
+    for sub in ["run", "stats", "report"] {
+        assert!(help(&[sub, "--help"]).contains("Exit codes"), "{sub}");
+    }
+    // `config` takes run's options without repeating their help.
+    let config = help(&["config", "--help"]);
+    assert!(!config.contains("--near-dup-threshold"), "{config}");
+    assert!(config.contains("RUN OPTIONS"), "{config}");
+    // One name for one kind of value across subcommands.
+    let all: String = ["run", "merge", "stats", "report", "bench", "eval", "config"]
+        .iter()
+        .map(|sub| help(&[sub, "--help"]))
+        .collect();
+    for odd in ["<THREADS>", "<PAGES>", "<GOLD>", "<ARTICLES>", "<CORPUS>"] {
+        assert!(!all.contains(odd), "{odd}");
+    }
+    assert!(!help(&["bench", "--help"]).contains("from sample pages"));
+}

@@ -49,7 +49,7 @@ pub struct EvalArgs {
     /// Folder of gold files (`*.json`), each naming its page relative to the folder; give it
     /// again for more sets (each scored on its own). `data/gold/make_real_pages.py` lays out
     /// two sets from real newswire articles: OCR-style pages and web-style texts.
-    #[arg(long, default_values = ["data/gold"])]
+    #[arg(long, value_name = "DIR", default_values = ["data/gold"])]
     pub gold: Vec<PathBuf>,
 
     /// How entities are found, as `run --entities`: `tagger` (the default) or `rules`.
@@ -62,13 +62,17 @@ pub struct EvalArgs {
 
     /// Hand-judged figures of real articles (article id, offsets, kind, value, unit, date;
     /// not the text), scored against the articles' text read from --articles.
-    #[arg(long, default_value = "data/gold/figures/nist.jsonl")]
+    #[arg(
+        long,
+        value_name = "FILE",
+        default_value = "data/gold/figures/nist.jsonl"
+    )]
     pub figures_gold: PathBuf,
 
     /// Hand-judged entities of real articles (article id, paragraph, offsets, kind; not the
     /// text), scored against the articles' text read from --articles; give it again for
     /// more sets (each scored on its own).
-    #[arg(long, default_values = ["data/gold/entities/nist-dev.jsonl", "data/gold/entities/nist-heldout.jsonl"])]
+    #[arg(long, value_name = "FILE", default_values = ["data/gold/entities/nist-dev.jsonl", "data/gold/entities/nist-heldout.jsonl"])]
     pub entities_gold: Vec<PathBuf>,
 
     /// Write each hand-judged entity missed, and each found wrongly, to FILE (one a line,
@@ -78,7 +82,11 @@ pub struct EvalArgs {
 
     /// The articles --figures-gold names, JSON Lines of `{id, paragraphs}`; read at eval
     /// time, never copied. Skipped with a note when the file is not there.
-    #[arg(long, default_value = "../shared/data/articles/nist-mt-zh.jsonl")]
+    #[arg(
+        long,
+        value_name = "FILE",
+        default_value = "../shared/data/articles/nist-mt-zh.jsonl"
+    )]
     pub articles: PathBuf,
 
     /// Text to take out of every page, as `run --drop`.
@@ -574,7 +582,9 @@ pub fn eval(mut args: EvalArgs) -> Result<ExitCode> {
             );
         }
         None => println!(
-            "\nfigures on real articles: skipped, {} is not there (looked in: {})",
+            "\nfigures and entities on real articles: skipped, {} is not there (looked in: {}); \
+             pass --articles FILE, the NIST Chinese articles as JSON Lines of {{id, paragraphs}} \
+             (data/gold/figures/README.md says where they come from)",
             args.articles.display(),
             articles_looked
                 .iter()

@@ -19,6 +19,12 @@ The page reads the summary tables (entity_counts, quantity_counts), the manifest
 the row tables only statuses, dates, kinds and a few examples: it stays a few hundred
 kilobytes for any size of dataset.
 
+Exit codes:
+  0  the page was written
+  1  the dataset cannot be read (not a newsprint dataset, a part missing or damaged), or
+     the page cannot be written
+  2  bad usage
+
 Examples:
   newsprint report out
   newsprint report /data/news --out /srv/www/news-report.html")]

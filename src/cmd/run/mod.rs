@@ -400,6 +400,13 @@ impl RunPlan {
                     .to_string(),
             )
         })?;
+        if out.is_file() {
+            return Err(Usage(format!(
+                "--out {} is a file: name a folder (new, empty, or a newsprint dataset)",
+                out.display()
+            ))
+            .into());
+        }
         let decode = match &args.encoding {
             Some(label) => {
                 ingest::DecodeOptions::forced(label).map_err(|e| Usage(e.to_string()))?
