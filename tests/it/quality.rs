@@ -152,7 +152,12 @@ fn figures_on_articles_are_scored_against_their_judged_gold() {
         dir.path().join("missing.jsonl").to_str().expect("path"),
     ]);
     assert!(output.status.success());
-    assert!(String::from_utf8_lossy(&output.stdout).contains("figures on real articles: skipped"));
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        stdout.contains("figures and entities on real articles: skipped")
+            && stdout.contains("--articles FILE"),
+        "{stdout}"
+    );
 }
 
 /// `newsprint eval` run from another folder finds the checkout's gold, and a gold folder
