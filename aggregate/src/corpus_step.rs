@@ -5,10 +5,11 @@ use std::path::{Path, PathBuf};
 
 use corpus::neardup::NearDupOptions;
 
-use crate::dataset::{self, Manifest, Part, WriterTag};
-use crate::schema::*;
-use crate::{io_error, Error, Parallel};
 use crate::{near_duplicates, summary};
+use crate::{Error, Parallel};
+use dataset::io_error;
+use dataset::layout::{Manifest, Part, WriterTag};
+use dataset::schema::*;
 
 /// The corpus-wide steps over every part `manifest` names: near-duplicate articles, then the
 /// summary tables (a new generation of parts, replacing the old ones in the manifest).
@@ -21,7 +22,7 @@ pub(crate) fn corpus_step(
 ) -> Result<(), Error> {
     let (report, copies) =
         near_duplicates::mark_near_duplicates(out, manifest, near_duplicates, parallel)?;
-    let name = dataset::summary_part_name(report.generation);
+    let name = dataset::layout::summary_part_name(report.generation);
     let staging = tag.staging(out);
     let staged = |table: &Table| -> Result<PathBuf, Error> {
         let dir = staging.join(table.name);
@@ -54,6 +55,6 @@ pub(crate) fn corpus_step(
     manifest.corpus = Some(report);
     manifest.corpus_current = true;
     manifest.recount();
-    crate::fault::point("corpus-staged");
+    dataset::fault::point("corpus-staged");
     Ok(())
 }

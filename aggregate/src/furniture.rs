@@ -52,7 +52,7 @@ impl Counts {
 
     /// `None` when the bytes are not counts in this format.
     pub(crate) fn from_bytes(bytes: &[u8]) -> Option<Self> {
-        let mut fields = crate::dataset::Fields::after(bytes, MAGIC)?;
+        let mut fields = dataset::layout::Fields::after(bytes, MAGIC)?;
         let len = usize::try_from(fields.u64()?).ok()?;
         // A damaged length must not reserve memory it does not hold keys for.
         let mut counted = HashSet::with_capacity(len.min(fields.rest().len() / 16));

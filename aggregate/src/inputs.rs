@@ -8,8 +8,8 @@ use std::path::Path;
 
 use ingest::Fingerprint;
 
-use crate::dataset::Fields;
 use crate::Error;
+use dataset::layout::Fields;
 
 const MAGIC: &[u8; 8] = b"NPINPUT1";
 const ENTRY_BYTES: usize = 16 + 8 + 8 + 8 + 8 + 4;
@@ -77,7 +77,7 @@ impl InputIndex {
     /// The index of the dataset in `out` (the shard's, for a shard), read without changing
     /// anything: empty when there is no dataset yet or when `full` rebuilds it.
     pub fn read_for(out: &Path, shard: Option<ingest::Shard>, full: bool) -> Result<Self, Error> {
-        let tag = crate::dataset::WriterTag(shard);
+        let tag = dataset::layout::WriterTag(shard);
         if full || !tag.manifest_path(out).is_file() {
             return Ok(Self::default());
         }
@@ -141,7 +141,7 @@ impl InputIndex {
             bytes.extend_from_slice(&f.inode.to_le_bytes());
             bytes.extend_from_slice(&documents.to_le_bytes());
         }
-        crate::dataset::write_whole(path, &bytes)
+        dataset::layout::write_whole(path, &bytes)
     }
 }
 

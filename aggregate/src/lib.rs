@@ -1,16 +1,13 @@
-//! Writing newsprint's records as a Parquet dataset, run after run.
+//! A run's side of the dataset: records to rows, run after run, and the corpus-wide steps.
 //!
-//! `aggregate` is the only crate that writes. [`Writer::open`] opens a dataset folder (new,
-//! or one written before, to which a run adds), tells the run which inputs the dataset
-//! already holds ([`Writer::seen`]), receives one [`DocRecord`] per new input in order
-//! ([`Writer::append`]) and, on [`Writer::finish`], runs the corpus-wide steps (near-duplicate
-//! articles, summary tables) over every part when the caller asks ([`RunInfo::corpus_step`])
-//! and records the run in `manifest.json`.
-//! [`merge`] runs the same corpus-wide steps over the parts of a sharded run. The tables and
-//! their columns are defined once, in [`schema`]; each is a folder of Parquet parts (zstd),
-//! present with its schema even when empty; [`dataset`] describes the files. [`stats`] and
-//! [`report`] read a written dataset back for its summary and its report page; [`remote`]
-//! copies a committed dataset out of object storage for them.
+//! `aggregate` writes a run into a dataset through the `dataset` crate, which owns the
+//! format, the commit protocol and storage. [`Writer::open`] opens a dataset folder (new, or
+//! one written before, to which a run adds), tells the run which inputs the dataset already
+//! holds ([`Writer::take_seen`], the [`InputIndex`]), receives one [`DocRecord`] per new input in
+//! order ([`Writer::append`]) and, on [`Writer::finish`], runs the corpus-wide steps
+//! (near-duplicate articles, summary tables) over every part when the caller asks
+//! ([`RunInfo::corpus_step`]) and records the run in `manifest.json`. [`merge`] runs the same
+//! corpus-wide steps over the parts of a sharded run.
 //!
 //! Rows are committed in segments: when a table's buffer is full, every table writes its part
 //! into a staging folder, the manifest, renamed over the old one, names them, and only then
@@ -18,8 +15,7 @@
 //! the table folders therefore never counts a row no committed manifest names, and a run
 //! killed at any moment leaves the dataset as it was, plus whole segments; the next writer
 //! finishes the renames of a commit it cut short, deletes anything unnamed and carries on
-//! with the inputs not yet committed. A `full` run commits once, at its end. Kill tests stop a
-//! writer at each step of this protocol ([`fault`]).
+//! with the inputs not yet committed. A `full` run commits once, at its end.
 //! ```no_run
 //! # fn main() -> Result<(), aggregate::Error> {
 //! let writer = aggregate::Writer::open("out".as_ref(), aggregate::WriterOptions::default())?;
@@ -33,45 +29,31 @@
 //! ```
 
 mod corpus_step;
-pub mod dataset;
-mod error;
-pub mod fault;
 mod furniture;
 mod inputs;
-mod lock;
 mod merge;
 mod near_duplicates;
 mod parallel;
-pub mod publish;
-mod publish_behind;
 mod record;
-pub mod remote;
-pub mod report;
 mod retry;
-pub mod schema;
 mod seen;
-pub mod stats;
 mod summary;
-mod table;
 mod writer;
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 pub use merge::merge;
 pub use parallel::Parallel;
-pub use publish::{ObjectDataset, Publish, Role};
-pub use publish_behind::PublishBehind;
 pub use record::DocRecord;
-pub use schema::is_summary;
 pub use seen::{input_key, Seen};
 pub use writer::{Writer, WriterOptions};
 
-pub use error::Error;
+/// The one error type of the dataset and of what writes it.
+pub use dataset::Error;
 pub use inputs::InputIndex;
-pub use lock::DatasetLock;
 
 /// What the run was, for the manifest.
 #[derive(Clone, Debug, Default, Serialize)]
@@ -121,45 +103,7 @@ pub struct Report {
     /// Documents this run added, per status.
     pub run_documents: BTreeMap<String, u64>,
     /// What the corpus-wide steps found (`None` for a shard, which leaves them to merge).
-    pub corpus: Option<CorpusReport>,
+    pub corpus: Option<dataset::CorpusReport>,
     /// What went wrong after the run was committed, which the log should say.
     pub warnings: Vec<String>,
-}
-
-/// What the corpus-wide steps found, for the manifest and the run's summary.
-#[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq)]
-pub struct CorpusReport {
-    /// Articles that repeat an earlier article (`articles.duplicate_of` set).
-    pub near_duplicate_articles: u64,
-    /// Candidate pairs from shared LSH bands, for the articles this step searched.
-    pub candidate_pairs: u64,
-    /// Candidate pairs verified by exact 3-gram similarity, for the articles this step
-    /// searched.
-    pub verified_pairs: u64,
-    /// The similarity threshold used; `None` when the search was skipped.
-    #[serde(default)]
-    pub threshold: Option<f32>,
-    /// Counts the corpus steps run on this dataset; names the summary parts.
-    #[serde(default)]
-    pub generation: u32,
-    /// Articles whose match the step carried over from the step before (the longest prefix
-    /// of the keep order that step had searched); candidates and verified pairs count the
-    /// work on the articles after them.
-    #[serde(default)]
-    pub settled_articles: u64,
-    /// State files that disagreed with the parts (missing, damaged, or of other rows) and
-    /// were computed again from them in this step (not saved in the manifest).
-    #[serde(skip)]
-    pub repaired: Vec<String>,
-}
-
-fn io_error(path: &Path) -> impl FnOnce(std::io::Error) -> Error {
-    let path = path.to_path_buf();
-    move |source| Error::Io { path, source }
-}
-
-fn unix_now() -> u64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs())
 }

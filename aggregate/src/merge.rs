@@ -6,10 +6,11 @@ use std::path::Path;
 use corpus::neardup::NearDupOptions;
 
 use crate::corpus_step::corpus_step;
-use crate::dataset::{self, Manifest, WriterTag};
-use crate::schema::*;
-use crate::writer::SEGMENT_TABLES;
-use crate::{DatasetLock, Error, Parallel, Report};
+use crate::{Error, Parallel, Report};
+use dataset::layout::{Manifest, WriterTag};
+use dataset::schema::SEGMENT_TABLES;
+use dataset::schema::*;
+use dataset::DatasetLock;
 
 /// Joins the shards of a sharded run in `out`: checks that every shard has completed, writes
 /// `out/manifest.json` naming all their parts, and runs the corpus-wide steps (near-duplicate
@@ -21,15 +22,15 @@ pub fn merge(
     out: &Path,
     near_duplicates: Option<&NearDupOptions>,
     parallel: &Parallel,
-    publish: Option<&dyn crate::Publish>,
+    publish: Option<&dyn dataset::store::publish::Publish>,
 ) -> Result<Report, Error> {
-    let shards_dir = out.join(dataset::SHARDS_DIR);
+    let shards_dir = out.join(dataset::layout::SHARDS_DIR);
     // The messages name folders within the dataset, not `out`: for a dataset in object
     // storage, `out` is a work folder the user never named (the caller names the dataset).
     let no_shards = || {
         Error::Layout(format!(
             "the dataset holds no shards (no {}/ folder): write them with `newsprint run --shard I/N`",
-            dataset::SHARDS_DIR
+            dataset::layout::SHARDS_DIR
         ))
     };
     // Checked before the lock, whose file would make a folder of anything a dataset.
@@ -61,7 +62,7 @@ pub fn merge(
         None => {
             return Err(Error::Layout(format!(
                 "{}/ holds no shard manifest",
-                dataset::SHARDS_DIR
+                dataset::layout::SHARDS_DIR
             )))
         }
     };
@@ -74,7 +75,7 @@ pub fn merge(
             None => {
                 return Err(Error::Layout(format!(
                     "shard {index}/{count} has not written its manifest in {}/: run it, then merge",
-                    dataset::SHARDS_DIR
+                    dataset::layout::SHARDS_DIR
                 )))
             }
             // In object storage, a shard's lease reserves the number of a run under way.
@@ -93,10 +94,10 @@ pub fn merge(
     if shards.len() != count as usize {
         return Err(Error::Layout(format!(
             "{}/ holds manifests of shards split different ways; keep only one split",
-            dataset::SHARDS_DIR
+            dataset::layout::SHARDS_DIR
         )));
     }
-    let top_path = out.join(dataset::MANIFEST);
+    let top_path = out.join(dataset::layout::MANIFEST);
     let previous = if top_path.is_file() {
         Some(Manifest::read(&top_path)?)
     } else {
@@ -104,7 +105,7 @@ pub fn merge(
     };
     let tag = WriterTag(None);
     // A scheduler waiting on the marker must not take an earlier merge's for this one.
-    dataset::remove_if_present(&out.join(dataset::SUCCESS))?;
+    dataset::layout::remove_if_present(&out.join(dataset::layout::SUCCESS))?;
     if let Some(previous) = &previous {
         // A merge killed after its commit is finished first: the shards' manifests brought
         // to the parts it rewrote, its renames done. The step below then starts from the
@@ -132,11 +133,14 @@ pub fn merge(
     // Committed before anything moves: the parts it rewrote wait in staging until the
     // shards' manifests name them too, so that no folder holds a part and its rewrite.
     top.commit(&top_path)?;
-    crate::fault::point("merge-committed");
+    dataset::fault::point("merge-committed");
     bring_shards_to(out, &top, &mut shards)?;
-    crate::fault::point("merge-shards-updated");
+    dataset::fault::point("merge-shards-updated");
     settle(out, tag, &top, &shards)?;
-    dataset::write_whole(&out.join(dataset::SUCCESS), success_marker(&top).as_bytes())?;
+    dataset::layout::write_whole(
+        &out.join(dataset::layout::SUCCESS),
+        success_marker(&top).as_bytes(),
+    )?;
     if let Some(publish) = publish {
         publish.finished(out)?;
     }
@@ -156,7 +160,7 @@ pub fn merge(
 /// What `_SUCCESS` holds: when the merge committed, and what the dataset holds then.
 fn success_marker(top: &Manifest) -> String {
     let marker = serde_json::json!({
-        "committed_unix": crate::unix_now(),
+        "committed_unix": dataset::unix_now(),
         "shards_merged": top.shards_merged,
         "rows": top.rows,
     });
@@ -169,11 +173,11 @@ fn success_marker(top: &Manifest) -> String {
 fn bring_shards_to(out: &Path, top: &Manifest, shards: &mut [Manifest]) -> Result<(), Error> {
     let current: HashMap<&str, &str> = top
         .files(ARTICLES.name)
-        .map(|file| (dataset::segment_of(file), file))
+        .map(|file| (dataset::layout::segment_of(file), file))
         .collect();
     let present = |file: &str| {
         out.join(ARTICLES.name).join(file).is_file()
-            || dataset::corpus_staging(out)
+            || dataset::layout::corpus_staging(out)
                 .join(ARTICLES.name)
                 .join(file)
                 .is_file()
@@ -181,7 +185,7 @@ fn bring_shards_to(out: &Path, top: &Manifest, shards: &mut [Manifest]) -> Resul
     for shard in shards {
         let mut changed = false;
         for part in shard.parts.get_mut(ARTICLES.name).into_iter().flatten() {
-            match current.get(dataset::segment_of(&part.file)) {
+            match current.get(dataset::layout::segment_of(&part.file)) {
                 Some(&file) if file != part.file && present(file) => {
                     part.file = file.to_string();
                     changed = true;
@@ -200,8 +204,8 @@ fn bring_shards_to(out: &Path, top: &Manifest, shards: &mut [Manifest]) -> Resul
 /// (shards' first, then merge's own), then the rewrites waiting in staging move in.
 fn settle(out: &Path, tag: WriterTag, top: &Manifest, shards: &[Manifest]) -> Result<(), Error> {
     for shard in shards {
-        dataset::settle(out, WriterTag(shard.shard), shard)?;
+        dataset::layout::settle(out, WriterTag(shard.shard), shard)?;
     }
-    dataset::settle(out, tag, top)?;
+    dataset::layout::settle(out, tag, top)?;
     Ok(())
 }

@@ -24,14 +24,15 @@ use polars::prelude::*;
 
 use corpus::neardup::NearDup;
 
-use crate::dataset::{
+use crate::summary::Copies;
+use crate::Error;
+use dataset::layout::{
     neardup_path, put_str, rewritten_name, segment_of, sketches_path, write_whole, Fields,
     Manifest, Rewrite,
 };
-use crate::schema::ARTICLES;
-use crate::summary::Copies;
-use crate::table::{read_frame, typed, write_frame};
-use crate::{CorpusReport, Error};
+use dataset::schema::ARTICLES;
+use dataset::table::{read_frame, typed, write_frame};
+use dataset::CorpusReport;
 
 /// What the corpus step knows of one article without reading its text.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -152,7 +153,7 @@ pub(crate) fn rebuild_sketches(
     file: &str,
     documents_file: &str,
 ) -> Result<(Vec<String>, Vec<SketchRow>), Error> {
-    use crate::schema::DOCUMENTS;
+    use dataset::schema::DOCUMENTS;
     let articles = read_frame(
         &ARTICLES,
         &out.join(ARTICLES.name).join(file),
@@ -410,7 +411,7 @@ pub(crate) fn mark_near_duplicates(
     // The documents part of each segment, whose sources a rebuilt sketch file names.
     let documents_of: std::collections::HashMap<&str, &String> = manifest
         .parts
-        .get(crate::schema::DOCUMENTS.name)
+        .get(dataset::schema::DOCUMENTS.name)
         .into_iter()
         .flatten()
         .map(|p| (segment_of(&p.file), &p.file))
@@ -680,8 +681,8 @@ fn update_part(
         )
         .map_err(polars_error)?;
     // Written in the corpus step's staging folder, where no folder reader looks: it moves
-    // into the table's folder once a committed manifest names it (`dataset::settle`).
-    let staging = crate::dataset::corpus_staging(out).join(ARTICLES.name);
+    // into the table's folder once a committed manifest names it (`dataset::layout::settle`).
+    let staging = dataset::layout::corpus_staging(out).join(ARTICLES.name);
     std::fs::create_dir_all(&staging).map_err(|source| Error::Io {
         path: staging.clone(),
         source,

@@ -11,10 +11,10 @@ use std::path::Path;
 
 use polars::prelude::*;
 
-use crate::dataset::{rewritten_name, Manifest, Rewrite};
-use crate::schema::DOCUMENTS;
-use crate::table::{read_frame, typed, write_frame};
 use crate::Error;
+use dataset::layout::{rewritten_name, Manifest, Rewrite};
+use dataset::schema::DOCUMENTS;
+use dataset::table::{read_frame, typed, write_frame};
 
 /// A source's key: its path hashed (16 bytes a failed input, not its text).
 fn source_key(source: &str) -> u128 {

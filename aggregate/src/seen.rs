@@ -6,11 +6,11 @@ use std::path::Path;
 
 use ingest::{Shard, Status};
 
-use crate::dataset::{Manifest, WriterTag};
 use crate::retry;
-use crate::schema::*;
-use crate::table::{for_each_frame, typed};
 use crate::Error;
+use dataset::layout::{Manifest, WriterTag};
+use dataset::schema::*;
+use dataset::table::{for_each_frame, typed};
 
 /// The inputs a dataset already holds: an input read again with the same source and the
 /// same bytes is not processed again.

@@ -21,10 +21,10 @@ use std::path::{Path, PathBuf};
 use corpus::summary::{ordered, EntityRow, Interner, Partial, PartialGroup, Totals, NO_UNIT};
 use polars::prelude::*;
 
-use crate::dataset::{partial_path, put_str, segment_of, write_whole, Fields, Manifest};
-use crate::schema::{ENTITIES, ENTITY_COUNTS, QUANTITIES, QUANTITY_COUNTS};
-use crate::table::{read_frame, typed, Cell, TableWriter};
 use crate::Error;
+use dataset::layout::{partial_path, put_str, segment_of, write_whole, Fields, Manifest};
+use dataset::schema::{ENTITIES, ENTITY_COUNTS, QUANTITIES, QUANTITY_COUNTS};
+use dataset::table::{read_frame, typed, Cell, TableWriter};
 
 /// The articles left out of the summaries: (document number, `article_idx`) by articles
 /// part file, sorted.

@@ -7,13 +7,15 @@ use corpus::neardup::NearDupOptions;
 use ingest::Shard;
 
 use crate::corpus_step::corpus_step;
-use crate::dataset::{self, Manifest, Part, RunRecord, WriterTag};
 use crate::near_duplicates::SketchRow;
-use crate::schema::*;
 use crate::seen::input_key;
-use crate::table::{Cell, TableWriter};
-use crate::{furniture, near_duplicates, retry, table};
-use crate::{io_error, unix_now, DatasetLock, DocRecord, Error, InputIndex, Report, RunInfo, Seen};
+use crate::{furniture, near_duplicates, retry};
+use crate::{DocRecord, Error, InputIndex, Report, RunInfo, Seen};
+use dataset::layout::{empty_parts, Manifest, Part, RunRecord, WriterTag};
+use dataset::schema::*;
+use dataset::table;
+use dataset::table::{Cell, TableWriter};
+use dataset::{io_error, unix_now, DatasetLock};
 
 /// How the writer batches rows and what it writes.
 #[derive(Clone, Debug)]
@@ -32,7 +34,7 @@ pub struct WriterOptions {
     pub parallel: crate::Parallel,
     /// Where each commit is published beyond the dataset's folder (object storage, for
     /// which the folder is a work folder); `None` for a dataset that is its folder.
-    pub publish: Option<std::sync::Arc<dyn crate::Publish>>,
+    pub publish: Option<std::sync::Arc<dyn dataset::store::publish::Publish>>,
 }
 
 impl Default for WriterOptions {
@@ -47,16 +49,6 @@ impl Default for WriterOptions {
         }
     }
 }
-
-/// The tables a run appends to, in the order of [`Writer::tables`].
-pub(crate) const SEGMENT_TABLES: [&Table; 6] = [
-    &DOCUMENTS,
-    &ARTICLES,
-    &PARAGRAPHS,
-    &ENTITIES,
-    &QUANTITIES,
-    &REMOVED,
-];
 
 /// An article's key, `article_id`: its document's `doc_id` and its `article_idx`, as
 /// `articles.duplicate_of` names the article kept.
@@ -99,7 +91,7 @@ pub struct Writer {
     lock: DatasetLock,
     /// Error rows in the dataset, and those this run's rows replace.
     retries: retry::Retries,
-    publish: Option<std::sync::Arc<dyn crate::Publish>>,
+    publish: Option<std::sync::Arc<dyn dataset::store::publish::Publish>>,
 }
 
 impl Writer {
@@ -108,12 +100,12 @@ impl Writer {
     /// dataset, so a mistyped path cannot wipe a folder, and a dataset of another schema
     /// version unless `full`. Deletes what a killed run of the same writer left.
     pub fn open(out: &Path, options: WriterOptions) -> Result<Self, Error> {
-        dataset::check_is_dataset_or_empty(out)?;
+        dataset::layout::check_is_dataset_or_empty(out)?;
         let tag = WriterTag(options.shard);
         // Taken before anything is read or deleted, and held until the writer is dropped.
         let lock = DatasetLock::acquire(out, &[tag.lock_name()], tag.describe())?;
         let manifest_path = tag.manifest_path(out);
-        dataset::check_layout(out, options.shard)?;
+        dataset::layout::check_layout(out, options.shard)?;
         let previous = if manifest_path.is_file() {
             let manifest = Manifest::read(&manifest_path)?;
             if manifest.schema_version != SCHEMA_VERSION && !options.full {
@@ -137,7 +129,7 @@ impl Writer {
         for dir in TABLES
             .iter()
             .map(|t| out.join(t.name))
-            .chain([out.join(dataset::STATE_DIR)])
+            .chain([out.join(dataset::layout::STATE_DIR)])
         {
             std::fs::create_dir_all(&dir).map_err(io_error(&dir))?;
         }
@@ -152,7 +144,7 @@ impl Writer {
             }
         }
         // What a killed writer left: a commit's renames finished, the rest deleted.
-        dataset::settle(out, tag, &committed)?;
+        dataset::layout::settle(out, tag, &committed)?;
         let read_state = |path: PathBuf| match std::fs::read(&path) {
             Ok(bytes) => Ok(Some(bytes)),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
@@ -266,7 +258,7 @@ impl Writer {
         let mut furniture = self.furniture.take().unwrap_or_default();
         furniture.counted.extend(counted);
         furniture.counter = state;
-        dataset::write_whole(
+        dataset::layout::write_whole(
             &self.tag.furniture_pending_path(&self.out),
             &furniture.to_bytes(),
         )?;
@@ -512,7 +504,7 @@ impl Writer {
             ));
         }
         if !self.sketches.is_empty() {
-            let path = dataset::sketches_path(&staging, &name);
+            let path = dataset::layout::sketches_path(&staging, &name);
             near_duplicates::write_sketches(&path, &self.sketch_sources, &self.sketches)?;
             self.sketches.clear();
             self.sketch_sources.clear();
@@ -610,7 +602,7 @@ impl Writer {
             }
             self.committed = fresh;
             // The old index vouches for inputs of the dataset this run replaces.
-            dataset::remove_if_present(&self.tag.inputs_path(&self.out))?;
+            dataset::layout::remove_if_present(&self.tag.inputs_path(&self.out))?;
         }
         if !self.full {
             // One current row per input: error rows of inputs read again go.
@@ -649,8 +641,8 @@ impl Writer {
         // Committed, then settled: the parts it replaces go before its own move in, so
         // that no folder holds a part beside its replacement.
         self.committed.commit(&self.tag.manifest_path(&self.out))?;
-        crate::fault::point("run-data-committed");
-        dataset::settle(&self.out, self.tag, &self.committed)?;
+        dataset::fault::point("run-data-committed");
+        dataset::layout::settle(&self.out, self.tag, &self.committed)?;
         self.run.completed = true;
         self.record_run();
 
@@ -685,7 +677,7 @@ impl Writer {
                     source,
                 })?;
             } else {
-                dataset::write_whole(&path, &furniture.to_bytes())?;
+                dataset::layout::write_whole(&path, &furniture.to_bytes())?;
             }
         }
         // The run's time and memory include the last segment and the corpus step.
@@ -695,16 +687,16 @@ impl Writer {
         }
         self.record_run();
         self.committed.commit(&self.tag.manifest_path(&self.out))?;
-        crate::fault::point("run-committed");
+        dataset::fault::point("run-committed");
         // Old summaries, rewritten articles parts and a rebuilt dataset's old parts are no
         // longer named: they go (once the commits that named them are published, when they
         // are), then the step's parts move in.
         if let Some(publish) = &self.publish {
             publish.settle()?;
         }
-        dataset::settle(&self.out, self.tag, &self.committed)?;
+        dataset::layout::settle(&self.out, self.tag, &self.committed)?;
         // The run is complete: its counts are the dataset's own now.
-        dataset::remove_if_present(&pending_path)?;
+        dataset::layout::remove_if_present(&pending_path)?;
         // Saved only now that what it vouches for is committed; a full run that was given
         // no index leaves none, so the next run reads every input.
         let inputs_path = self.tag.inputs_path(&self.out);
@@ -749,36 +741,6 @@ impl Writer {
     }
 }
 
-/// Writes an empty part, named for the writer, `run` and `segment`, for each table it
-/// writes that `manifest` names no part of, and names it there. The parts wait in the
-/// writer's staging folder for the commit that names them.
-pub(crate) fn empty_parts(
-    out: &Path,
-    tag: WriterTag,
-    manifest: &mut Manifest,
-    run: u32,
-    segment: &str,
-) -> Result<(), Error> {
-    let summaries: &[&Table] = match tag.0 {
-        None => &[&ENTITY_COUNTS, &QUANTITY_COUNTS],
-        Some(_) => &[],
-    };
-    for table in SEGMENT_TABLES.iter().chain(summaries) {
-        let parts = manifest.parts.entry(table.name.to_string()).or_default();
-        if parts.is_empty() {
-            let name = tag.named_part(run, segment);
-            let dir = tag.staging(out).join(table.name);
-            std::fs::create_dir_all(&dir).map_err(io_error(&dir))?;
-            TableWriter::new(table, 1).write_part(&dir.join(&name))?;
-            parts.push(Part {
-                file: name,
-                rows: 0,
-            });
-        }
-    }
-    Ok(())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -802,7 +764,7 @@ mod tests {
             let report = writer.finish(RunInfo::default()).expect("finish");
             assert_eq!(report.rows.len(), TABLES.len());
         }
-        let manifest = Manifest::read(&out.join(dataset::MANIFEST)).expect("manifest");
+        let manifest = Manifest::read(&out.join(dataset::layout::MANIFEST)).expect("manifest");
         assert_eq!(manifest.runs.len(), 2);
         for table in TABLES {
             let parts = &manifest.parts[table.name];
@@ -824,7 +786,7 @@ mod tests {
             .expect("open")
             .finish(RunInfo::default())
             .expect("finish");
-        let manifest = Manifest::read(&out.join(dataset::MANIFEST)).expect("manifest");
+        let manifest = Manifest::read(&out.join(dataset::layout::MANIFEST)).expect("manifest");
         // A killed run 2: a part renamed in but never committed, a half-written manifest
         // rewrite, and its staging folder.
         let orphan = out.join("articles").join(WriterTag(None).part_name(2, 0));
@@ -853,7 +815,7 @@ mod tests {
         let mut manifest = Manifest::empty(None);
         manifest.schema_version = SCHEMA_VERSION - 1;
         manifest
-            .commit(&out.join(dataset::MANIFEST))
+            .commit(&out.join(dataset::layout::MANIFEST))
             .expect("commit");
         std::fs::create_dir_all(out.join("articles")).expect("mkdir");
         let legacy = out.join("articles").join("part-00000.parquet");
@@ -869,7 +831,7 @@ mod tests {
             .finish(RunInfo::default())
             .expect("finish");
         assert!(!legacy.exists(), "the old dataset's parts are replaced");
-        let manifest = Manifest::read(&out.join(dataset::MANIFEST)).expect("manifest");
+        let manifest = Manifest::read(&out.join(dataset::layout::MANIFEST)).expect("manifest");
         assert_eq!(manifest.schema_version, SCHEMA_VERSION);
     }
 }

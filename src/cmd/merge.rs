@@ -74,7 +74,7 @@ pub fn merge(args: MergeArgs) -> Result<ExitCode> {
         super::output::OutputOptions {
             storage: &args.storage.storage_option,
             work_dir: args.work_dir.as_deref(),
-            role: aggregate::Role::Merge,
+            role: dataset::store::publish::Role::Merge,
             full: false,
             lease: true,
         },

@@ -53,7 +53,7 @@ pub(crate) fn local_copy(
     options: &[(String, String)],
 ) -> anyhow::Result<Option<tempfile::TempDir>> {
     match dataset.to_str().filter(|d| ingest::is_url(d)) {
-        Some(url) => aggregate::remote::copy(url, options)
+        Some(url) => dataset::store::remote::copy(url, options)
             .map(Some)
             .with_context(|| format!("cannot read the dataset {url}")),
         None => Ok(None),

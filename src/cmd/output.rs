@@ -1,5 +1,5 @@
 //! The dataset a command writes: a folder, or a dataset in object storage written through a
-//! local work folder (see `aggregate::publish`).
+//! local work folder (see `dataset::store::publish`).
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -12,7 +12,7 @@ pub struct Output {
     /// storage.
     pub dir: PathBuf,
     /// The dataset in object storage, for a URL.
-    pub remote: Option<Arc<aggregate::ObjectDataset>>,
+    pub remote: Option<Arc<dataset::store::publish::ObjectDataset>>,
     /// The dataset as named on the command line, for messages.
     pub name: String,
     /// A work folder made for this command alone, removed with it.
@@ -115,7 +115,7 @@ pub struct OutputOptions<'a> {
     /// lacks); by default a temporary one.
     pub work_dir: Option<&'a Path>,
     /// Who writes.
-    pub role: aggregate::Role,
+    pub role: dataset::store::publish::Role,
     /// A rebuild (`--full`): only the manifests are copied in.
     pub full: bool,
     /// Take the dataset for writing; without it, only read it (`--dry-run`).
@@ -145,7 +145,7 @@ impl Output {
         };
         tracing::info!(dataset = %url, work = %dir.display(), "copying what the run reads of the dataset into the work folder");
 
-        let remote = aggregate::ObjectDataset::checkout(
+        let remote = dataset::store::publish::ObjectDataset::checkout(
             url,
             options.storage,
             &dir,
@@ -186,11 +186,11 @@ impl Output {
 
     /// What the writer publishes its commits through: the store, behind the writer (a
     /// segment's parts go up while the next is processed).
-    pub fn publish(&self) -> Option<Arc<dyn aggregate::Publish>> {
+    pub fn publish(&self) -> Option<Arc<dyn dataset::store::publish::Publish>> {
         self.remote.clone().map(|r| {
-            Arc::new(aggregate::PublishBehind::new(
-                r as Arc<dyn aggregate::Publish>,
-            )) as Arc<dyn aggregate::Publish>
+            Arc::new(dataset::store::publish_behind::PublishBehind::new(
+                r as Arc<dyn dataset::store::publish::Publish>,
+            )) as Arc<dyn dataset::store::publish::Publish>
         })
     }
 }

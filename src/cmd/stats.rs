@@ -33,7 +33,7 @@ pub struct StatsArgs {
 pub fn stats(args: StatsArgs) -> Result<ExitCode> {
     let copied = super::local_copy(&args.out, &args.storage.storage_option)?;
     let dir = copied.as_ref().map_or(args.out.as_path(), |d| d.path());
-    let stats = aggregate::stats::stats(dir)
+    let stats = dataset::read::stats::stats(dir)
         .with_context(|| format!("cannot read the dataset in {}", args.out.display()))?;
     if args.json {
         return print(&format!("{}\n", serde_json::to_string(&stats)?));

@@ -135,8 +135,8 @@ fn a_second_writer_is_refused_at_once_naming_the_holder() {
     let sample_path = root().join(SAMPLE);
     run_ok(&[&sample_path], &out, &[]);
     // Another writer (this test) holds the dataset.
-    let lock = aggregate::DatasetLock::acquire(&out, &["lock".to_string()], "a test writer")
-        .expect("lock");
+    let lock =
+        dataset::DatasetLock::acquire(&out, &["lock".to_string()], "a test writer").expect("lock");
     let output = run(&[&sample_path], &out, &["--full"]);
     assert_eq!(output.status.code(), Some(1));
     let stderr = String::from_utf8_lossy(&output.stderr);
@@ -210,7 +210,7 @@ fn merge_beside_a_running_shard_is_busy() {
     for i in 0..2 {
         run_ok(&[&sample_path], &out, &["--shard", &format!("{i}/2")]);
     }
-    let shard = aggregate::DatasetLock::acquire(&out, &["lock-s001of002".to_string()], "shard")
+    let shard = dataset::DatasetLock::acquire(&out, &["lock-s001of002".to_string()], "shard")
         .expect("lock");
     let output = newsprint(&["merge", &out.to_string_lossy()]);
     assert_eq!(output.status.code(), Some(1));

@@ -3,7 +3,7 @@
 
 use std::fmt::Write as _;
 
-use aggregate::report::ReportData;
+use dataset::read::report::ReportData;
 
 use crate::cmd::numbers::{grouped, percent, readable};
 

@@ -47,14 +47,14 @@ pub struct ReportArgs {
 pub fn report(args: ReportArgs) -> Result<ExitCode> {
     let copied = super::local_copy(&args.dataset, &args.storage.storage_option)?;
     let dir = copied.as_ref().map_or(args.dataset.as_path(), |d| d.path());
-    let data = aggregate::report::gather(dir)
+    let data = dataset::read::report::gather(dir)
         .with_context(|| format!("cannot read the dataset in {}", args.dataset.display()))?;
     let page = html::render(&args.dataset.display().to_string(), &data);
     let path = args.out.unwrap_or_else(|| match copied {
         Some(_) => PathBuf::from("report.html"),
         None => args.dataset.join("report.html"),
     });
-    aggregate::report::write(&path, &page)
+    dataset::read::report::write(&path, &page)
         .with_context(|| format!("cannot write {}", path.display()))?;
     println!(
         "newsprint: report written to {} ({} KB)",

@@ -242,7 +242,7 @@ Examples:
   newsprint run s3://archive/2026/ --out dataset --storage-option endpoint=http://minio:9000";
 
 /// Warns of each state file the corpus step found out of step with the parts.
-pub(crate) fn warn_repaired(corpus: Option<&aggregate::CorpusReport>) {
+pub(crate) fn warn_repaired(corpus: Option<&dataset::CorpusReport>) {
     for path in corpus.into_iter().flat_map(|c| &c.repaired) {
         tracing::warn!(file = %path, "state file was missing, damaged or of other rows: rebuilt from the parts");
     }
@@ -424,7 +424,7 @@ impl RunPlan {
                 storage_options: args.storage.storage_option.clone(),
                 // A dataset (this run's or another's) inside an input folder is output, never
                 // input: read back, its manifest, lock and parts would become documents.
-                dataset_marker: Some(aggregate::dataset::STATE_DIR.to_string()),
+                dataset_marker: Some(dataset::layout::STATE_DIR.to_string()),
                 skip: vec![out.clone()],
             },
         )
@@ -522,7 +522,7 @@ pub fn run(args: RunArgs) -> Result<ExitCode> {
         OutputOptions {
             storage: &args.storage.storage_option,
             work_dir: args.work_dir.as_deref(),
-            role: aggregate::Role::Run(shard),
+            role: dataset::store::publish::Role::Run(shard),
             full: args.full,
             lease: !args.dry_run,
         },

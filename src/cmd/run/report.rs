@@ -226,7 +226,7 @@ pub(super) fn print_summary(
         lines.push(format!("  {:<18} {:>9} {:>9}", "rows", "added", "dataset"));
         for (table, rows) in &report.rows {
             // The summaries are computed again over the whole dataset, not added to.
-            let added = if aggregate::is_summary(table) {
+            let added = if dataset::schema::is_summary(table) {
                 "-".to_string()
             } else {
                 report.run_rows.get(table).copied().unwrap_or(0).to_string()

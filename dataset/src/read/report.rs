@@ -9,9 +9,9 @@ use std::path::Path;
 use polars::prelude::*;
 use serde::Serialize;
 
-use crate::dataset::{Manifest, RunRecord};
+use crate::layout::{Manifest, RunRecord};
+use crate::read::stats::{parts, Stats};
 use crate::schema::{ARTICLES, DOCUMENTS, QUANTITY_COUNTS, REMOVED};
-use crate::stats::{parts, Stats};
 use crate::table::{for_each_frame, read_frame, typed};
 use crate::Error;
 
@@ -54,9 +54,9 @@ pub struct ReportData {
 
 /// Gathers the report of the dataset in `out`.
 pub fn gather(out: &Path) -> Result<ReportData, Error> {
-    let manifest = Manifest::read(&out.join(crate::dataset::MANIFEST))?;
+    let manifest = Manifest::read(&out.join(crate::layout::MANIFEST))?;
     let mut data = ReportData {
-        stats: crate::stats::stats(out)?,
+        stats: crate::read::stats::stats(out)?,
         runs: manifest.runs[manifest.runs.len().saturating_sub(RUNS_LISTED)..].to_vec(),
         run_count: manifest.runs.len(),
         summaries_current: manifest.corpus_current,
@@ -180,5 +180,5 @@ pub fn gather(out: &Path) -> Result<ReportData, Error> {
 /// Writes the report file whole: to a temporary name beside it, then renamed over, so a
 /// reader never opens half a page.
 pub fn write(path: &Path, html: &str) -> Result<(), Error> {
-    crate::dataset::write_whole(path, html.as_bytes())
+    crate::layout::write_whole(path, html.as_bytes())
 }

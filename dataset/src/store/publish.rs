@@ -40,7 +40,7 @@ use ingest::{Remote, Shard};
 use object_store::path::Path as ObjectPath;
 use object_store::{ObjectMeta, ObjectStore, ObjectStoreExt, PutMode, PutOptions, UpdateVersion};
 
-use crate::dataset::{Lease, Manifest, WriterTag, MANIFEST, SHARDS_DIR, STATE_DIR, SUCCESS};
+use crate::layout::{Lease, Manifest, WriterTag, MANIFEST, SHARDS_DIR, STATE_DIR, SUCCESS};
 use crate::schema::TABLES;
 use crate::{io_error, Error};
 
@@ -416,7 +416,7 @@ impl ObjectDataset {
         }
         .await
         .map_err(self.store_error(key))?;
-        crate::dataset::write_whole(to, &bytes)?;
+        crate::layout::write_whole(to, &bytes)?;
         Ok(version)
     }
 
@@ -445,11 +445,11 @@ impl ObjectDataset {
     /// starting a dataset together, the one whose manifest the store takes first goes on; the
     /// others stop here, before they upload anything but the same empty parts.
     fn create(&self, work: &Path, key: &str, shard: Option<Shard>) -> Result<(), Error> {
-        crate::dataset::check_layout(work, shard)?;
+        crate::layout::check_layout(work, shard)?;
         let tag = WriterTag(shard);
         let mut manifest = Manifest::empty(shard);
         manifest.writer = Some(lease(1, 1));
-        crate::writer::empty_parts(work, tag, &mut manifest, 1, "empty")?;
+        crate::layout::empty_parts(work, tag, &mut manifest, 1, "empty")?;
         let path = work.join(key);
         debug_assert_eq!(path, tag.manifest_path(work));
         manifest.commit_in(work, tag, "created")?;
@@ -989,7 +989,7 @@ fn read_manifest(path: &Path) -> Result<(bytes::Bytes, Stamp), Error> {
 /// or in staging in the moment between a commit and its renames.
 fn part_path(work: &Path, key: &str) -> PathBuf {
     match key.split_once('/') {
-        Some((table, file)) => crate::dataset::committed_part(work, table, file),
+        Some((table, file)) => crate::layout::committed_part(work, table, file),
         None => work.join(key),
     }
 }
@@ -997,7 +997,7 @@ fn part_path(work: &Path, key: &str) -> PathBuf {
 /// Where a part waits in the store from its upload until the manifest naming it is put:
 /// `_newsprint/pending/<table>/<file>`, outside the table folders readers glob. It is then
 /// copied to its key and deleted ([`ObjectDataset::place`]).
-pub(crate) fn pending_key(key: &str) -> String {
+pub fn pending_key(key: &str) -> String {
     format!("{STATE_DIR}/{PENDING}/{key}")
 }
 
@@ -1130,7 +1130,7 @@ mod tests {
         dataset.multipart_from = 1000;
         let bytes: Vec<u8> = (0..50_000u32).flat_map(|i| i.to_le_bytes()).collect();
         let key = "documents/part-r00001-00000.parquet";
-        crate::dataset::write_whole(&work.path().join(key), &bytes).expect("part");
+        crate::layout::write_whole(&work.path().join(key), &bytes).expect("part");
         dataset
             .upload(work.path(), &[key.to_string()], true)
             .expect("upload");
@@ -1147,8 +1147,8 @@ mod tests {
         let work = tempfile::tempdir().expect("work");
         let dataset = new_dataset(store.path(), work.path());
         let key = "articles/part-r00001-00000.parquet";
-        crate::dataset::write_whole(&store.path().join(key), b"someone else's").expect("theirs");
-        crate::dataset::write_whole(&work.path().join(key), b"mine").expect("mine");
+        crate::layout::write_whole(&store.path().join(key), b"someone else's").expect("theirs");
+        crate::layout::write_whole(&work.path().join(key), b"mine").expect("mine");
         let refused = dataset.upload(work.path(), &[key.to_string()], true);
         assert!(matches!(refused, Err(Error::Taken { .. })), "{refused:?}");
         assert_eq!(
@@ -1158,8 +1158,8 @@ mod tests {
         // The same bytes there already are this writer's own put, sent again by the store
         // after its answer was lost.
         let again = "articles/part-r00001-00001.parquet";
-        crate::dataset::write_whole(&store.path().join(again), b"mine").expect("earlier put");
-        crate::dataset::write_whole(&work.path().join(again), b"mine").expect("mine");
+        crate::layout::write_whole(&store.path().join(again), b"mine").expect("earlier put");
+        crate::layout::write_whole(&work.path().join(again), b"mine").expect("mine");
         dataset
             .upload(work.path(), &[again.to_string()], true)
             .expect("its own object");

@@ -34,7 +34,7 @@ static REACHED: AtomicUsize = AtomicUsize::new(0);
 
 /// Dies here, without unwinding or running destructors (its lock stays behind, as a
 /// killed writer's does), when `NEWSPRINT_FAULT` names this point.
-pub(crate) fn point(name: &str) {
+pub fn point(name: &str) {
     let wanted = WANTED.get_or_init(|| {
         let spec = std::env::var("NEWSPRINT_FAULT").ok()?;
         Some(match spec.split_once('@') {

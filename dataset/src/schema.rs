@@ -240,6 +240,17 @@ pub fn describe() -> String {
     out
 }
 
+/// The tables a run appends to (every table but the summaries), in the order a writer
+/// keeps its buffers.
+pub const SEGMENT_TABLES: [&Table; 6] = [
+    &DOCUMENTS,
+    &ARTICLES,
+    &PARAGRAPHS,
+    &ENTITIES,
+    &QUANTITIES,
+    &REMOVED,
+];
+
 #[cfg(test)]
 mod tests {
     #[test]

@@ -33,7 +33,7 @@ fn holder(file: &mut File) -> Option<String> {
 }
 
 /// This machine's name, for the lock file and an object-storage lease.
-pub(crate) fn host_name() -> String {
+pub fn host_name() -> String {
     std::fs::read_to_string("/proc/sys/kernel/hostname")
         .or_else(|_| std::fs::read_to_string("/etc/hostname"))
         .map(|s| s.trim().to_string())
@@ -47,7 +47,7 @@ impl DatasetLock {
     /// Takes the locks named `names` under `out/_newsprint/`, in order, for `what` (a run, a
     /// shard, a merge). Fails at once with [`Error::Busy`] when another process holds one.
     pub fn acquire(out: &Path, names: &[String], what: &str) -> Result<Self, Error> {
-        let dir = out.join(crate::dataset::STATE_DIR);
+        let dir = out.join(crate::layout::STATE_DIR);
         std::fs::create_dir_all(&dir).map_err(|source| Error::Io {
             path: dir.clone(),
             source,
@@ -67,9 +67,9 @@ impl DatasetLock {
 
     /// The lock file names a merge takes: the dataset's, then every shard's found in
     /// `_newsprint/`.
-    pub(crate) fn merge_names(out: &Path) -> Vec<String> {
+    pub fn merge_names(out: &Path) -> Vec<String> {
         let mut names = vec![LOCK.to_string()];
-        let mut shards: Vec<String> = std::fs::read_dir(out.join(crate::dataset::STATE_DIR))
+        let mut shards: Vec<String> = std::fs::read_dir(out.join(crate::layout::STATE_DIR))
             .into_iter()
             .flatten()
             .flatten()
@@ -83,7 +83,7 @@ impl DatasetLock {
 }
 
 /// The unsharded dataset's lock file.
-pub(crate) const LOCK: &str = "lock";
+pub const LOCK: &str = "lock";
 
 /// The locked file, and the holder it named when that holder had exited without emptying it.
 fn take(path: &Path, what: &str) -> Result<(File, Option<String>), Error> {

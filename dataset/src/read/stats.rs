@@ -40,18 +40,18 @@ pub struct Stats {
 const TOP: usize = 10;
 
 /// The parts of `table` to read: those the dataset's manifest names (where they are, even
-/// waiting in staging after a kill: see [`crate::dataset::committed_part`]); for a dataset
+/// waiting in staging after a kill: see [`crate::layout::committed_part`]); for a dataset
 /// with no manifest of its own (shards not merged yet), those in the table's folder.
-pub(crate) fn parts(out: &Path, table: &Table) -> Result<Vec<PathBuf>, Error> {
-    let manifest = out.join(crate::dataset::MANIFEST);
+pub fn parts(out: &Path, table: &Table) -> Result<Vec<PathBuf>, Error> {
+    let manifest = out.join(crate::layout::MANIFEST);
     if manifest.is_file() {
-        let manifest = crate::dataset::Manifest::read(&manifest)?;
+        let manifest = crate::layout::Manifest::read(&manifest)?;
         return Ok(manifest
             .parts
             .get(table.name)
             .into_iter()
             .flatten()
-            .map(|p| crate::dataset::committed_part(out, table.name, &p.file))
+            .map(|p| crate::layout::committed_part(out, table.name, &p.file))
             .collect());
     }
     let dir = out.join(table.name);

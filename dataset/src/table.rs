@@ -16,14 +16,22 @@ use crate::Error;
 
 /// One value of a row.
 #[derive(Clone, Copy, Debug)]
-pub(crate) enum Cell<'a> {
+pub enum Cell<'a> {
+    /// A `str` column's value.
     Str(Option<&'a str>),
+    /// A `u32` column's value.
     U32(Option<u32>),
+    /// A `u64` column's value.
     U64(Option<u64>),
+    /// An `f32` column's value.
     F32(Option<f32>),
+    /// An `f64` column's value.
     F64(Option<f64>),
+    /// A `bool` column's value.
     Bool(Option<bool>),
+    /// A `date` column's value.
     Date(Option<NaiveDate>),
+    /// A `list<str>` column's value.
     ListStr(&'a [String]),
 }
 
@@ -54,12 +62,13 @@ impl Data {
     }
 }
 
-pub(crate) fn epoch_days(date: NaiveDate) -> i32 {
+/// Days since 1970 of `date`, as Parquet stores a date.
+pub fn epoch_days(date: NaiveDate) -> i32 {
     chrono::Datelike::num_days_from_ce(&date) - UNIX_EPOCH_FROM_CE
 }
 
 /// The date a `date32` value (days since 1970-01-01) stands for.
-pub(crate) fn from_epoch_days(days: i32) -> Option<NaiveDate> {
+pub fn from_epoch_days(days: i32) -> Option<NaiveDate> {
     NaiveDate::from_num_days_from_ce_opt(days.checked_add(UNIX_EPOCH_FROM_CE)?)
 }
 
@@ -67,7 +76,7 @@ pub(crate) fn from_epoch_days(days: i32) -> Option<NaiveDate> {
 const UNIX_EPOCH_FROM_CE: i32 = 719_163;
 
 /// A table being written: the rows buffered since its last part.
-pub(crate) struct TableWriter {
+pub struct TableWriter {
     table: &'static Table,
     data: Vec<Data>,
     rows: usize,
@@ -77,9 +86,11 @@ pub(crate) struct TableWriter {
 
 /// The parts of one table, in order, with their rows.
 #[derive(Clone, Debug, Default)]
-pub(crate) struct PartSet {
-    pub(crate) paths: Vec<PathBuf>,
-    pub(crate) rows: Vec<u64>,
+pub struct PartSet {
+    /// Where each part is.
+    pub paths: Vec<PathBuf>,
+    /// The rows of each part.
+    pub rows: Vec<u64>,
 }
 
 /// Buffered text beyond which a part is written even if it has few rows: with six tables
@@ -87,7 +98,8 @@ pub(crate) struct PartSet {
 const BYTES_PER_PART: usize = 8 << 20;
 
 impl TableWriter {
-    pub(crate) fn new(table: &'static Table, rows_per_part: usize) -> Self {
+    /// A writer of `table`'s parts of at most `rows_per_part` rows.
+    pub fn new(table: &'static Table, rows_per_part: usize) -> Self {
         TableWriter {
             table,
             data: table.columns.iter().map(|(_, ty)| Data::new(*ty)).collect(),
@@ -98,17 +110,17 @@ impl TableWriter {
     }
 
     /// Rows buffered.
-    pub(crate) fn rows(&self) -> usize {
+    pub fn rows(&self) -> usize {
         self.rows
     }
 
     /// Whether the buffer holds a part's worth of rows or text.
-    pub(crate) fn is_full(&self) -> bool {
+    pub fn is_full(&self) -> bool {
         self.rows >= self.rows_per_part || self.text_bytes >= BYTES_PER_PART
     }
 
     /// Appends one row; its cells must follow the table's column order and types.
-    pub(crate) fn push(&mut self, row: &[Cell]) -> Result<(), Error> {
+    pub fn push(&mut self, row: &[Cell]) -> Result<(), Error> {
         if row.len() != self.data.len() {
             return Err(Error::Row {
                 table: self.table.name,
@@ -142,7 +154,7 @@ impl TableWriter {
 
     /// Writes the buffered rows (possibly none: an empty part still carries the schema) as
     /// one part at `path`, empties the buffer and returns the rows written.
-    pub(crate) fn write_part(&mut self, path: &Path) -> Result<u64, Error> {
+    pub fn write_part(&mut self, path: &Path) -> Result<u64, Error> {
         let height = self.rows;
         let columns: Vec<Column> = self
             .table
@@ -172,11 +184,7 @@ impl TableWriter {
 }
 
 /// Writes a frame of `table` as one zstd Parquet file at `path`.
-pub(crate) fn write_frame(
-    table: &'static Table,
-    path: &Path,
-    frame: &mut DataFrame,
-) -> Result<(), Error> {
+pub fn write_frame(table: &'static Table, path: &Path, frame: &mut DataFrame) -> Result<(), Error> {
     let file = File::create(path).map_err(|source| Error::Io {
         path: path.to_path_buf(),
         source,
@@ -211,7 +219,7 @@ pub(crate) fn write_frame(
 }
 
 /// Reads `columns` (all when `None`) of one part back.
-pub(crate) fn read_frame(
+pub fn read_frame(
     table: &'static Table,
     path: &Path,
     columns: Option<&[&str]>,
@@ -231,7 +239,7 @@ pub(crate) fn read_frame(
 
 /// Calls `f` with the frame of `columns` of each part, in order: one part in memory at a
 /// time, so reading a table back costs a part's memory, not the table's.
-pub(crate) fn for_each_frame(
+pub fn for_each_frame(
     table: &'static Table,
     parts: impl IntoIterator<Item = PathBuf>,
     columns: &[&str],
@@ -244,7 +252,7 @@ pub(crate) fn for_each_frame(
 }
 
 /// A column of a frame read back, as its type: `typed(&frame, &ENTITIES, "name", Column::str)`.
-pub(crate) fn typed<'a, T: PolarsDataType>(
+pub fn typed<'a, T: PolarsDataType>(
     frame: &'a DataFrame,
     table: &'static Table,
     name: &str,

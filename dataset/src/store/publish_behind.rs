@@ -13,7 +13,8 @@
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 
-use crate::{Error, Publish};
+use crate::store::publish::Publish;
+use crate::Error;
 
 /// A [`Publish`] that runs `inner`'s commits on a thread of its own; see the module docs.
 #[derive(Debug)]

@@ -36,8 +36,11 @@ use std::path::{Path, PathBuf};
 use ingest::Shard;
 use serde::{Deserialize, Serialize};
 
-use crate::schema::{SCHEMA_VERSION, TABLES};
-use crate::{CorpusReport, Error};
+use crate::schema::{
+    Table, ENTITY_COUNTS, QUANTITY_COUNTS, SCHEMA_VERSION, SEGMENT_TABLES, TABLES,
+};
+use crate::table::TableWriter;
+use crate::{io_error, CorpusReport, Error};
 
 /// The file that describes a dataset.
 pub const MANIFEST: &str = "manifest.json";
@@ -143,7 +146,8 @@ pub struct Manifest {
 }
 
 impl Manifest {
-    pub(crate) fn empty(shard: Option<Shard>) -> Self {
+    /// The manifest of a dataset with nothing in it (a shard's, for `shard`).
+    pub fn empty(shard: Option<Shard>) -> Self {
         Manifest {
             newsprint_version: env!("CARGO_PKG_VERSION").to_string(),
             schema_version: SCHEMA_VERSION,
@@ -180,7 +184,7 @@ impl Manifest {
     }
 
     /// The committed parts of `table`, as paths under `out`, with their rows.
-    pub(crate) fn part_set(&self, out: &Path, table: &str) -> crate::table::PartSet {
+    pub fn part_set(&self, out: &Path, table: &str) -> crate::table::PartSet {
         let mut set = crate::table::PartSet::default();
         for part in self.parts.get(table).into_iter().flatten() {
             set.paths.push(out.join(table).join(&part.file));
@@ -190,7 +194,7 @@ impl Manifest {
     }
 
     /// The file names of `table`'s committed parts.
-    pub(crate) fn files<'a>(&'a self, table: &str) -> impl Iterator<Item = &'a str> + 'a {
+    pub fn files<'a>(&'a self, table: &str) -> impl Iterator<Item = &'a str> + 'a {
         self.parts
             .get(table)
             .into_iter()
@@ -200,7 +204,7 @@ impl Manifest {
 
     /// Every committed part as a key under the dataset (`articles/part-r00001-00000.parquet`),
     /// table by table in contract order.
-    pub(crate) fn part_keys(&self) -> impl Iterator<Item = String> + '_ {
+    pub fn part_keys(&self) -> impl Iterator<Item = String> + '_ {
         TABLES.iter().flat_map(|table| {
             self.files(table.name)
                 .map(|file| format!("{}/{}", table.name, file))
@@ -208,7 +212,7 @@ impl Manifest {
     }
 
     /// Recounts `rows` from the parts.
-    pub(crate) fn recount(&mut self) {
+    pub fn recount(&mut self) {
         for (table, parts) in &self.parts {
             self.rows
                 .insert(table.clone(), parts.iter().map(|p| p.rows).sum());
@@ -218,7 +222,7 @@ impl Manifest {
     /// Commits this manifest of `tag`'s writer in `out`, then moves in the parts it names
     /// that wait in staging ([`move_in_staged`]). `point` names the step for the kill tests
     /// ([`crate::fault`]).
-    pub(crate) fn commit_in(&self, out: &Path, tag: WriterTag, point: &str) -> Result<(), Error> {
+    pub fn commit_in(&self, out: &Path, tag: WriterTag, point: &str) -> Result<(), Error> {
         self.commit(&tag.manifest_path(out))?;
         crate::fault::point(point);
         move_in_staged(out, tag, self)?;
@@ -227,7 +231,7 @@ impl Manifest {
 
     /// Writes the manifest beside `path` and renames it over: readers see the old one or
     /// the new one, never half of one.
-    pub(crate) fn commit(&self, path: &Path) -> Result<(), Error> {
+    pub fn commit(&self, path: &Path) -> Result<(), Error> {
         let json = serde_json::to_vec_pretty(self).map_err(|e| Error::Io {
             path: path.to_path_buf(),
             source: e.into(),
@@ -239,22 +243,23 @@ impl Manifest {
 /// Reads the little-endian fields of newsprint's state files (sketches, matches, input index,
 /// summary partials) in order; a read past the end is `None`, which each file's reader turns
 /// into "damaged" (and then recomputes what the file held, or refuses it).
-pub(crate) struct Fields<'a> {
+pub struct Fields<'a> {
     rest: &'a [u8],
 }
 
 impl<'a> Fields<'a> {
     /// The fields after `magic`, or `None` when the bytes do not start with it.
-    pub(crate) fn after(bytes: &'a [u8], magic: &[u8]) -> Option<Self> {
+    pub fn after(bytes: &'a [u8], magic: &[u8]) -> Option<Self> {
         bytes.strip_prefix(magic).map(|rest| Fields { rest })
     }
 
     /// Fields over `bytes` from its start (one fixed-size row, say).
-    pub(crate) fn of(bytes: &'a [u8]) -> Self {
+    pub fn of(bytes: &'a [u8]) -> Self {
         Fields { rest: bytes }
     }
 
-    pub(crate) fn take(&mut self, n: usize) -> Option<&'a [u8]> {
+    /// The next `n` bytes.
+    pub fn take(&mut self, n: usize) -> Option<&'a [u8]> {
         let (head, tail) = self.rest.split_at_checked(n)?;
         self.rest = tail;
         Some(head)
@@ -264,36 +269,40 @@ impl<'a> Fields<'a> {
         self.take(N)?.try_into().ok()
     }
 
-    pub(crate) fn u8(&mut self) -> Option<u8> {
+    /// The next byte.
+    pub fn u8(&mut self) -> Option<u8> {
         self.array::<1>().map(|[b]| b)
     }
 
-    pub(crate) fn u32(&mut self) -> Option<u32> {
+    /// The next little-endian `u32`.
+    pub fn u32(&mut self) -> Option<u32> {
         self.array().map(u32::from_le_bytes)
     }
 
-    pub(crate) fn u64(&mut self) -> Option<u64> {
+    /// The next little-endian `u64`.
+    pub fn u64(&mut self) -> Option<u64> {
         self.array().map(u64::from_le_bytes)
     }
 
-    pub(crate) fn u128(&mut self) -> Option<u128> {
+    /// The next little-endian `u128`.
+    pub fn u128(&mut self) -> Option<u128> {
         self.array().map(u128::from_le_bytes)
     }
 
     /// A string written by [`put_str`].
-    pub(crate) fn str(&mut self) -> Option<&'a str> {
+    pub fn str(&mut self) -> Option<&'a str> {
         let len = self.u32()? as usize;
         std::str::from_utf8(self.take(len)?).ok()
     }
 
     /// What is left to read.
-    pub(crate) fn rest(&self) -> &'a [u8] {
+    pub fn rest(&self) -> &'a [u8] {
         self.rest
     }
 }
 
 /// Appends a string as [`Fields::str`] reads it: its length as a `u32`, then its bytes.
-pub(crate) fn put_str(bytes: &mut Vec<u8>, s: &str) {
+pub fn put_str(bytes: &mut Vec<u8>, s: &str) {
     bytes.extend_from_slice(&(s.len() as u32).to_le_bytes());
     bytes.extend_from_slice(s.as_bytes());
 }
@@ -301,7 +310,7 @@ pub(crate) fn put_str(bytes: &mut Vec<u8>, s: &str) {
 /// Writes `bytes` beside `path` (`<path>.new`, which a killed run's successor deletes) and
 /// renames them over it, creating its folder if need be: a reader finds the old file or the
 /// new one, never half of one.
-pub(crate) fn write_whole(path: &Path, bytes: &[u8]) -> Result<(), Error> {
+pub fn write_whole(path: &Path, bytes: &[u8]) -> Result<(), Error> {
     let io = |source| Error::Io {
         path: path.to_path_buf(),
         source,
@@ -316,7 +325,7 @@ pub(crate) fn write_whole(path: &Path, bytes: &[u8]) -> Result<(), Error> {
 }
 
 /// Deletes the file at `path` if there is one.
-pub(crate) fn remove_if_present(path: &Path) -> Result<(), Error> {
+pub fn remove_if_present(path: &Path) -> Result<(), Error> {
     match std::fs::remove_file(path) {
         Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(Error::Io {
             path: path.to_path_buf(),
@@ -329,7 +338,7 @@ pub(crate) fn remove_if_present(path: &Path) -> Result<(), Error> {
 /// Who writes a set of parts: an unsharded run, one shard, or the corpus step. The name
 /// prefixes its part files, so that writers sharing a folder never touch each other's.
 #[derive(Clone, Copy, Debug)]
-pub(crate) struct WriterTag(pub(crate) Option<Shard>);
+pub struct WriterTag(pub Option<Shard>);
 
 impl WriterTag {
     /// `part-` + this + `r00001-00000.parquet`.
@@ -340,17 +349,18 @@ impl WriterTag {
         }
     }
 
-    pub(crate) fn part_name(&self, run: u32, segment: u32) -> String {
+    /// The name of this writer's part of `run`'s `segment`.
+    pub fn part_name(&self, run: u32, segment: u32) -> String {
         self.named_part(run, &format!("{segment:05}"))
     }
 
     /// `part-` + this + `r00001-` + `segment` + `.parquet`.
-    pub(crate) fn named_part(&self, run: u32, segment: &str) -> String {
+    pub fn named_part(&self, run: u32, segment: &str) -> String {
         format!("part-{}r{run:05}-{segment}.parquet", self.prefix())
     }
 
     /// The name of the writer's lock file under `_newsprint/` (see [`crate::DatasetLock`]).
-    pub(crate) fn lock_name(&self) -> String {
+    pub fn lock_name(&self) -> String {
         match self.0 {
             None => crate::lock::LOCK.to_string(),
             Some(_) => format!("lock-{}", self.prefix().trim_end_matches('-')),
@@ -358,7 +368,7 @@ impl WriterTag {
     }
 
     /// What the writer is, for the lock file.
-    pub(crate) fn describe(&self) -> &'static str {
+    pub fn describe(&self) -> &'static str {
         match self.0 {
             None => "newsprint run",
             Some(_) => "newsprint run --shard",
@@ -367,7 +377,7 @@ impl WriterTag {
 
     /// Whether `file` is a part this writer (or, unsharded, its corpus step) wrote. The
     /// corpus step's rewrites of a shard's parts belong to `merge`, the unsharded writer.
-    pub(crate) fn owns(&self, file: &str) -> bool {
+    pub fn owns(&self, file: &str) -> bool {
         match self.0 {
             // `part-00000.parquet`: the names of datasets of schema 3 and before.
             None => {
@@ -383,20 +393,21 @@ impl WriterTag {
     }
 
     /// `sIIIofNNN`, the suffix of a shard's state files.
-    pub(crate) fn suffix(&self) -> String {
+    pub fn suffix(&self) -> String {
         self.prefix().trim_end_matches('-').to_string()
     }
 
     /// The writer's manifest as a key under the dataset (`manifest.json`,
     /// `shards/shard-003-of-016.json`).
-    pub(crate) fn manifest_key(&self) -> String {
+    pub fn manifest_key(&self) -> String {
         match self.0 {
             None => MANIFEST.to_string(),
             Some(s) => format!("{SHARDS_DIR}/shard-{:03}-of-{:03}.json", s.index, s.count),
         }
     }
 
-    pub(crate) fn manifest_path(&self, out: &Path) -> PathBuf {
+    /// This writer's manifest: the dataset's, or its shard's.
+    pub fn manifest_path(&self, out: &Path) -> PathBuf {
         match self.0 {
             None => out.join(MANIFEST),
             Some(s) => out
@@ -405,7 +416,8 @@ impl WriterTag {
         }
     }
 
-    pub(crate) fn staging(&self, out: &Path) -> PathBuf {
+    /// This writer's staging folder, where parts wait for the commit that names them.
+    pub fn staging(&self, out: &Path) -> PathBuf {
         let name = match self.0 {
             None => "staging".to_string(),
             Some(_) => format!("staging-{}", self.prefix().trim_end_matches('-')),
@@ -413,7 +425,8 @@ impl WriterTag {
         out.join(STATE_DIR).join(name)
     }
 
-    pub(crate) fn inputs_path(&self, out: &Path) -> PathBuf {
+    /// This writer's input index.
+    pub fn inputs_path(&self, out: &Path) -> PathBuf {
         let name = match self.0 {
             None => "inputs.bin".to_string(),
             Some(_) => format!("inputs-{}.bin", self.prefix().trim_end_matches('-')),
@@ -422,7 +435,7 @@ impl WriterTag {
     }
 
     /// The furniture counts of a run in progress (see `furniture.rs`).
-    pub(crate) fn furniture_pending_path(&self, out: &Path) -> PathBuf {
+    pub fn furniture_pending_path(&self, out: &Path) -> PathBuf {
         let name = match self.0 {
             None => "furniture-pending.bin".to_string(),
             Some(_) => format!(
@@ -433,7 +446,8 @@ impl WriterTag {
         out.join(STATE_DIR).join(name)
     }
 
-    pub(crate) fn furniture_path(&self, out: &Path) -> PathBuf {
+    /// This writer's furniture counts, of its completed runs.
+    pub fn furniture_path(&self, out: &Path) -> PathBuf {
         let name = match self.0 {
             None => "furniture.bin".to_string(),
             Some(_) => format!("furniture-{}.bin", self.prefix().trim_end_matches('-')),
@@ -445,13 +459,15 @@ impl WriterTag {
 /// A rewrite of a part: by a corpus step (`-gNNNNN`, its generation) or by a run dropping
 /// superseded error rows (`-uNNNNN`, its number).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum Rewrite {
+pub enum Rewrite {
+    /// By the corpus step of this generation.
     CorpusStep(u32),
+    /// By this run.
     Run(u32),
 }
 
 /// The segment a part belongs to: its file name less `.parquet` and any rewrite mark.
-pub(crate) fn segment_of(file: &str) -> &str {
+pub fn segment_of(file: &str) -> &str {
     let stem = file.strip_suffix(".parquet").unwrap_or(file);
     match stem.len().checked_sub(7).map(|at| stem.split_at(at)) {
         Some((segment, mark))
@@ -472,7 +488,7 @@ fn is_corpus_rewrite(file: &str) -> bool {
 }
 
 /// The name of `file` as `rewrite` writes it anew.
-pub(crate) fn rewritten_name(file: &str, rewrite: Rewrite) -> String {
+pub fn rewritten_name(file: &str, rewrite: Rewrite) -> String {
     let segment = segment_of(file);
     match rewrite {
         Rewrite::CorpusStep(generation) => format!("{segment}-g{generation:05}.parquet"),
@@ -481,29 +497,29 @@ pub(crate) fn rewritten_name(file: &str, rewrite: Rewrite) -> String {
 }
 
 /// The name of a summary part written by corpus step `generation`.
-pub(crate) fn summary_part_name(generation: u32) -> String {
+pub fn summary_part_name(generation: u32) -> String {
     format!("part-c{generation:05}-00000.parquet")
 }
 
 /// Where the corpus step writes the articles parts it rewrites before renaming them over.
-pub(crate) fn corpus_staging(out: &Path) -> PathBuf {
+pub fn corpus_staging(out: &Path) -> PathBuf {
     out.join(STATE_DIR).join("staging-corpus")
 }
 
 /// Where the last corpus step saved its near-duplicate matches, for the next step.
-pub(crate) fn neardup_path(out: &Path) -> PathBuf {
+pub fn neardup_path(out: &Path) -> PathBuf {
     out.join(STATE_DIR).join("neardup.bin")
 }
 
 /// Where the summaries' partial of the segment of `part` lives.
-pub(crate) fn partial_path(out: &Path, part: &str) -> PathBuf {
+pub fn partial_path(out: &Path, part: &str) -> PathBuf {
     out.join(STATE_DIR)
         .join("partials")
         .join(format!("{}.bin", segment_of(part)))
 }
 
 /// Where the sketches of an articles part (of its segment: a rewrite keeps them) live.
-pub(crate) fn sketches_path(out: &Path, articles_part: &str) -> PathBuf {
+pub fn sketches_path(out: &Path, articles_part: &str) -> PathBuf {
     out.join(STATE_DIR)
         .join("sketches")
         .join(format!("{}.bin", segment_of(articles_part)))
@@ -511,7 +527,7 @@ pub(crate) fn sketches_path(out: &Path, articles_part: &str) -> PathBuf {
 
 /// Refuses an `out` that exists and is neither empty nor a newsprint dataset, so that a
 /// mistyped path cannot wipe or litter a folder.
-pub(crate) fn check_is_dataset_or_empty(out: &Path) -> Result<(), Error> {
+pub fn check_is_dataset_or_empty(out: &Path) -> Result<(), Error> {
     if !out.exists() {
         return Ok(());
     }
@@ -541,7 +557,7 @@ pub(crate) fn check_is_dataset_or_empty(out: &Path) -> Result<(), Error> {
 
 /// Refuses a writer the dataset in `out` is not laid out for: an unsharded run into a
 /// sharded dataset, or a shard into an unsharded one.
-pub(crate) fn check_layout(out: &Path, shard: Option<Shard>) -> Result<(), Error> {
+pub fn check_layout(out: &Path, shard: Option<Shard>) -> Result<(), Error> {
     match shard {
         None if out.join(SHARDS_DIR).is_dir() => Err(Error::Layout(format!(
             "{} holds a sharded dataset: run each shard with --shard I/N, then `newsprint merge`",
@@ -575,11 +591,7 @@ fn staging_dirs(out: &Path, tag: WriterTag) -> Vec<PathBuf> {
 /// folders, with their sketches. Called right after the manifest is committed: a part enters
 /// its table folder only once a manifest names it, so a reader of the folders
 /// (`articles/*.parquet`) never counts a row that is not committed. Returns the parts moved.
-pub(crate) fn move_in_staged(
-    out: &Path,
-    tag: WriterTag,
-    manifest: &Manifest,
-) -> Result<usize, Error> {
+pub fn move_in_staged(out: &Path, tag: WriterTag, manifest: &Manifest) -> Result<usize, Error> {
     let mut moved = 0;
     for staging in staging_dirs(out, tag) {
         for table in TABLES {
@@ -654,7 +666,7 @@ pub fn committed_part(out: &Path, table: &str, file: &str) -> PathBuf {
 /// ([`move_in_staged`]: a writer killed between a commit and its renames has them finished
 /// here, by the next writer); then the staging folders and the state files of parts no
 /// longer named go. Returns the files deleted.
-pub(crate) fn settle(out: &Path, tag: WriterTag, manifest: &Manifest) -> Result<usize, Error> {
+pub fn settle(out: &Path, tag: WriterTag, manifest: &Manifest) -> Result<usize, Error> {
     let mut removed = 0;
     let mut committed_articles: HashSet<String> = HashSet::new();
     for table in TABLES {
@@ -709,6 +721,36 @@ pub(crate) fn settle(out: &Path, tag: WriterTag, manifest: &Manifest) -> Result<
         }
     }
     Ok(removed)
+}
+
+/// Writes an empty part, named for the writer, `run` and `segment`, for each table it
+/// writes that `manifest` names no part of, and names it there. The parts wait in the
+/// writer's staging folder for the commit that names them.
+pub fn empty_parts(
+    out: &Path,
+    tag: WriterTag,
+    manifest: &mut Manifest,
+    run: u32,
+    segment: &str,
+) -> Result<(), Error> {
+    let summaries: &[&Table] = match tag.0 {
+        None => &[&ENTITY_COUNTS, &QUANTITY_COUNTS],
+        Some(_) => &[],
+    };
+    for table in SEGMENT_TABLES.iter().chain(summaries) {
+        let parts = manifest.parts.entry(table.name.to_string()).or_default();
+        if parts.is_empty() {
+            let name = tag.named_part(run, segment);
+            let dir = tag.staging(out).join(table.name);
+            std::fs::create_dir_all(&dir).map_err(io_error(&dir))?;
+            TableWriter::new(table, 1).write_part(&dir.join(&name))?;
+            parts.push(Part {
+                file: name,
+                rows: 0,
+            });
+        }
+    }
+    Ok(())
 }
 
 #[cfg(test)]

@@ -5,7 +5,7 @@
 
 use std::path::Path;
 
-use crate::dataset::{Manifest, MANIFEST};
+use crate::layout::{Manifest, MANIFEST};
 use crate::schema::TABLES;
 use crate::{io_error, Error};
 
@@ -18,7 +18,7 @@ pub fn copy(url: &str, options: &[(String, String)]) -> Result<tempfile::TempDir
         .tempdir()
         .map_err(io_error(&std::env::temp_dir()))?;
     let Some(manifest_bytes) = remote.get_if_present(MANIFEST)? else {
-        let detail = if remote.holds_any_under(crate::dataset::SHARDS_DIR)? {
+        let detail = if remote.holds_any_under(crate::layout::SHARDS_DIR)? {
             format!("{url} holds shards that are not merged yet (no {MANIFEST}): run `newsprint merge {url}`, then read it")
         } else {
             format!("{url} holds no newsprint dataset (no {MANIFEST})")
@@ -37,7 +37,7 @@ pub fn copy(url: &str, options: &[(String, String)]) -> Result<tempfile::TempDir
         // (Placed between the two reads, it is at its key again.)
         let bytes = match remote.get_if_present(&key)? {
             Some(bytes) => bytes,
-            None => match remote.get_if_present(&crate::publish::pending_key(&key))? {
+            None => match remote.get_if_present(&crate::store::publish::pending_key(&key))? {
                 Some(bytes) => bytes,
                 None => remote.get(&key)?,
             },
