@@ -12,6 +12,7 @@ and the docs never drift from the data. (What the sample page itself must give, 
 """
 import pathlib
 import sys
+import unicodedata
 
 import duckdb
 import pandas as pd
@@ -36,6 +37,12 @@ def contract(root: pathlib.Path) -> dict[str, list[tuple[str, str]]]:
         table, column = name.split(".", 1)
         tables.setdefault(table, []).append((column, dtype))
     return tables
+
+
+def pad(text: str, width: int) -> str:
+    """`text` padded to `width` terminal columns (a Chinese character takes two)."""
+    shown = sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+    return text + " " * max(0, width - shown)
 
 
 def check_keys(out: pathlib.Path) -> list[str]:
@@ -147,7 +154,7 @@ def main() -> int:
         .head(5)
     )
     for name, n_articles, mentions in top.select("name", "articles", "mentions").iter_rows():
-        print(f"  {name:<24} {n_articles} article(s), {mentions} mention(s)")
+        print(f"  {pad(name, 24)} {n_articles} article(s), {mentions} mention(s)")
 
     print("\n2. The largest sums of money, with what they are about (duckdb):")
     q = str(out / "quantities/*.parquet")
@@ -162,7 +169,7 @@ def main() -> int:
         limit 5
         """
     ).fetchall():
-        print(f"  {text:<16} value {value:,.0f} {unit or ''}  ({subject or '-'})")
+        print(f"  {pad(text, 16)} value {value:,.0f} {unit or ''}  ({subject or '-'})")
 
     people = counts.filter(pl.col("kind") == "person").sort(
         ["articles", "mentions", "name"], descending=[True, True, False]

@@ -91,7 +91,20 @@ pub(crate) fn layout(text: &str) -> (Vec<Block>, Vec<Cut>) {
 
 /// [`layout`], knowing the lines of the page that are kickers (recurring column names the
 /// run learned): the line under one is a headline, however wide.
+#[cfg(test)]
 pub(crate) fn layout_with_kickers(text: &str, kickers: &[String]) -> (Vec<Block>, Vec<Cut>) {
+    layout_page(text, kickers, false)
+}
+
+/// Lays a normalised page out into blocks, returning the captions and credits it removed;
+/// `kickers` are the lines of the page that are kickers (recurring column names the run
+/// learned: the line under one is a headline, however wide), and `paragraphs_given` says a
+/// blank line always ends a paragraph (the text was given as a list of paragraphs).
+pub(crate) fn layout_page(
+    text: &str,
+    kickers: &[String],
+    paragraphs_given: bool,
+) -> (Vec<Block>, Vec<Cut>) {
     let lines = split_lines(text);
     if lines.is_empty() {
         return (Vec::new(), Vec::new());
@@ -123,6 +136,7 @@ pub(crate) fn layout_with_kickers(text: &str, kickers: &[String]) -> (Vec<Block>
         column,
         indented: indented >= 3 && indented * 10 >= lines.len() && runs_on >= 2,
         short_first_lines: short_first >= 3,
+        paragraphs_given,
     };
     let mut roles = vec![Role::Body; lines.len()];
     let mut cuts = Vec::new();
@@ -142,6 +156,8 @@ struct Page {
     /// Whether the page sets its paragraphs' first lines two characters short of the
     /// column, without an indent to show for it.
     short_first_lines: bool,
+    /// Whether a blank line always ends a paragraph: the text was a list of paragraphs.
+    paragraphs_given: bool,
 }
 
 fn split_lines(text: &str) -> Vec<Line<'_>> {
@@ -881,6 +897,8 @@ fn reflow(lines: &[Line], roles: &[Role], page: &Page) -> Vec<Block> {
             }
             _ => false,
         };
+        // Paragraphs given as such are never joined across the blank line between them.
+        let joins = joins && !(page.paragraphs_given && line.gap > 0);
         if joins {
             if let Some(block) = open.as_mut() {
                 join_text(&mut block.text, line.text);

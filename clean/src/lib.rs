@@ -212,15 +212,16 @@ impl RemovedKind {
 
 /// Cleans one decoded document. Documents without text give an empty page.
 pub fn clean(doc: &ingest::Document, options: &CleanOptions) -> Page {
-    let mut page = clean_text(
+    let paragraphs_given = doc.fields.as_ref().is_some_and(|f| f.text_is_paragraphs);
+    let mut page = clean_page(
         &doc.text,
         Dates {
             own: doc.published_date,
             fallback: options.fallback_date,
         },
         options.furniture.as_deref(),
-        &options.drop,
-        !options.no_builtin,
+        (&options.drop, !options.no_builtin),
+        paragraphs_given,
     );
     if let Some(fields) = &doc.fields {
         record_fields::apply(&mut page.articles, fields);
@@ -431,12 +432,25 @@ impl From<Option<NaiveDate>> for Dates {
     }
 }
 
+#[cfg(test)]
 fn clean_text(
     text: &str,
     dates: impl Into<Dates>,
     furniture: Option<&dyn furniture::Furniture>,
     drop: &[DropPattern],
     builtin: bool,
+) -> Page {
+    clean_page(text, dates, furniture, (drop, builtin), false)
+}
+
+/// Cleans a page's text; `paragraphs_given` says its blank lines are the ends of paragraphs
+/// given as such (a record's list of paragraphs), which no line joins across.
+fn clean_page(
+    text: &str,
+    dates: impl Into<Dates>,
+    furniture: Option<&dyn furniture::Furniture>,
+    (drop, builtin): (&[DropPattern], bool),
+    paragraphs_given: bool,
 ) -> Page {
     static BUILTIN_DROPS: std::sync::OnceLock<Vec<DropPattern>> = std::sync::OnceLock::new();
     let dates = dates.into();
@@ -502,7 +516,7 @@ fn clean_text(
     if let Some(cut) = cut_within_lines(&normalized, builtin_drops, drop, &mut removed) {
         normalized = cut;
     }
-    let (mut blocks, cuts) = layout::layout_with_kickers(&normalized, &kickers);
+    let (mut blocks, cuts) = layout::layout_page(&normalized, &kickers, paragraphs_given);
     // A copy glued onto a paragraph after a cut sentence: the kept copy is the paragraph.
     for (b, block) in blocks.iter_mut().enumerate() {
         if block.kind != BlockKind::Paragraph {

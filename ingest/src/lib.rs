@@ -121,6 +121,9 @@ pub struct RecordFields {
     pub section: Option<String>,
     /// Every other field, as a JSON object (keys sorted); `None` when there are none.
     pub extra: Option<String>,
+    /// The text was a list of paragraphs (joined by blank lines): each is a paragraph as
+    /// given, never joined to the next as a wrapped line would be.
+    pub text_is_paragraphs: bool,
 }
 
 impl RawDoc {

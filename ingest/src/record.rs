@@ -111,10 +111,12 @@ fn read(record: &mut Map<String, Value>, text_fields: &[String]) -> Result<Read,
             many => format!("record has none of the fields {many:?}"),
         });
     };
+    let mut paragraphs = false;
     let text = match value {
         Value::String(text) => text,
         // Paragraphs one to a string: a blank line between two keeps them apart.
         Value::Array(items) => {
+            paragraphs = true;
             let mut text = String::new();
             for item in items {
                 match item {
@@ -139,6 +141,7 @@ fn read(record: &mut Map<String, Value>, text_fields: &[String]) -> Result<Read,
         Some(other) => return Err(wrong_type("id", "a string or a number", &other)),
     };
     let mut fields = RecordFields {
+        text_is_paragraphs: paragraphs,
         title: string(record, "title")?,
         url: string(record, "url")?,
         outlet: string(record, "source")?,

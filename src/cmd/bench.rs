@@ -210,7 +210,9 @@ fn rate(bytes: u64, secs: f64) -> f64 {
 
 /// Runs the benchmark; see the module docs.
 pub fn bench(args: BenchArgs) -> Result<ExitCode> {
-    let pages = read_pages(&args.pages)?;
+    let pages_dir = super::data_files::locate(&args.pages, "sample pages folder")
+        .context("pass --pages DIR")?;
+    let pages = read_pages(&pages_dir)?;
     if let Some(n) = args.incremental {
         return incremental_bench(&pages, n, &args);
     }

@@ -4,6 +4,7 @@ use anyhow::Context as _;
 
 pub mod bench;
 pub mod config;
+pub(crate) mod data_files;
 pub mod eval;
 pub mod hostile;
 pub mod merge;

@@ -63,7 +63,7 @@ pub fn stats(args: StatsArgs) -> Result<ExitCode> {
     let chars = |k: &str| stats.chars.get(k).copied().unwrap_or(0);
     let chars_in = chars("in");
     writeln!(out,
-        "characters {} in, {} out ({:.1} %); removed: duplicate passages {:.1} %, captions and credits {:.1} %, furniture {:.1} %",
+        "characters {} in, {} in articles' text ({:.1} %); removed: duplicate passages {:.1} %, captions and credits {:.1} %, furniture {:.1} %; the rest are titles, bylines, datelines and layout (in their own columns, or white space)",
         grouped(chars_in),
         grouped(chars("out")),
         percent(chars("out"), chars_in),

@@ -371,7 +371,7 @@ fn a_run_off_a_terminal_logs_its_passes_and_their_size() {
     assert_eq!(started.len(), 2, "{stderr}");
     assert!(started[0].contains("learning furniture"), "{stderr}");
     assert!(started[1].contains("processing"), "{stderr}");
-    assert!(started.iter().all(|l| l.contains("mb=")), "{stderr}");
+    assert!(started.iter().all(|l| l.contains("stored_mb=")), "{stderr}");
 }
 
 #[test]

@@ -142,7 +142,8 @@ pub struct RunArgs {
 
     /// The field of a JSON record that holds its text (repeat for fallbacks, the first
     /// present winning; default `text`). A string is the page's text; a list of strings is
-    /// its paragraphs. `--text-field paragraphs --text-field text` reads the NIST layout.
+    /// its paragraphs, each kept whole. `--text-field paragraphs --text-field text` reads
+    /// records like `{"id": …, "title": …, "paragraphs": ["…", "…"]}`, and others by `text`.
     #[arg(long = "text-field", value_name = "NAME")]
     pub text_field: Vec<String>,
 
@@ -759,7 +760,7 @@ fn stopped(mut writer: aggregate::Writer, totals: &Totals, out: &str) -> Result<
     eprintln!(
         "newsprint: stopped. Run {run} committed {} documents to {out} before it stopped; the \
          corpus step (near-duplicates, summaries) has not run. Run the same command again to go \
-         on: what is committed is not read again.",
+         on: what is committed is not processed again.",
         totals.documents
     );
     Ok(ExitCode::from(crate::interrupt::EXIT_CODE))

@@ -74,7 +74,7 @@ impl Progress {
             // (the lines after keep their pace across passes).
             Kind::Log { .. } => tracing::info!(
                 phase,
-                mb = (bytes_total as f64 / 1e5).round() / 10.0,
+                stored_mb = (bytes_total as f64 / 1e5).round() / 10.0,
                 "pass started"
             ),
         }
