@@ -5,6 +5,7 @@
 //! lives under `cmd/`.
 
 mod allocator;
+mod bench;
 mod cmd;
 mod config;
 mod cputime;
@@ -52,7 +53,7 @@ enum Command {
     /// Write a dataset's report: one self-contained HTML page with charts (DIR/report.html).
     Report(cmd::report::ReportArgs),
     /// Measure MB/s and peak memory per stage and end to end, on pages of real news text (or the sample pages).
-    Bench(cmd::bench::BenchArgs),
+    Bench(bench::BenchArgs),
     /// Score cleaning and extraction against gold: pages (sentences, paragraphs, titles, authors, captions, figures, entities) and figures judged on real articles.
     Eval(cmd::eval::EvalArgs),
     /// Train the entity tagger on the MSRA training split (see data/models/).
@@ -76,7 +77,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse_from(argv);
     let result = match cli.command {
         Command::Run(args) => cmd::run::run(args),
-        Command::Bench(args) => cmd::bench::bench(args),
+        Command::Bench(args) => bench::bench(args),
         Command::Stats(args) => cmd::stats::stats(args),
         Command::Report(args) => cmd::report::report(args),
         Command::Merge(args) => cmd::merge::merge(args),

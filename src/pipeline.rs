@@ -28,11 +28,30 @@ pub struct Stages {
     pub detected: std::collections::HashMap<u128, &'static str>,
 }
 
+/// How entities are found.
+#[derive(Clone, Copy, Debug, clap::ValueEnum, PartialEq, Eq)]
+pub enum Entities {
+    /// The character tagger, with the rules beside it (the default).
+    Tagger,
+    /// The rules alone: lexicon, titles, verbs of saying.
+    Rules,
+}
+
+impl Entities {
+    /// The name `--entities` takes, as the manifest records it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Entities::Tagger => "tagger",
+            Entities::Rules => "rules",
+        }
+    }
+}
+
 /// The extractor `--entities` asks for: the character tagger with the rules, or the rules.
-pub fn extractor(entities: crate::cmd::run::Entities) -> Extractor {
+pub fn extractor(entities: Entities) -> Extractor {
     match entities {
-        crate::cmd::run::Entities::Tagger => Extractor::with_tagger(),
-        crate::cmd::run::Entities::Rules => Extractor::new(),
+        Entities::Tagger => Extractor::with_tagger(),
+        Entities::Rules => Extractor::new(),
     }
 }
 

@@ -16,6 +16,7 @@
 //! only removed as exact repeats: a short phrase inside a long paragraph is a quotation as
 //! often as it is a duplicate.
 
+use crate::hashing::BuildMix;
 use std::collections::HashMap;
 
 use crate::chars::comparable_char;
@@ -85,33 +86,6 @@ fn signature(comparable: &Comparable) -> Signature {
         shingles,
     }
 }
-
-/// Keys that are already hashes need only a multiply to spread their bits, not SipHash.
-#[derive(Default)]
-pub(crate) struct MixHasher(u64);
-
-impl std::hash::Hasher for MixHasher {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-    fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.write_u64(self.0 ^ u64::from(b));
-        }
-    }
-    fn write_u32(&mut self, n: u32) {
-        // A 32-bit key is the top of an already mixed hash: spread it to 64 bits.
-        self.write_u64(u64::from(n) << 32 | u64::from(n));
-    }
-    fn write_u64(&mut self, n: u64) {
-        self.0 = (n ^ (n >> 29)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
-    }
-}
-
-type BuildMix = std::hash::BuildHasherDefault<MixHasher>;
-
-/// Counts by keys that are hashes or packed characters already (`reading::pair_key`).
-pub(crate) type PairCounts = HashMap<u64, u32, BuildMix>;
 
 /// Hashes of every `n`-gram, rolled along the characters (two multiplications a character
 /// instead of `n`), then mixed so nearby windows spread over the table.

@@ -30,6 +30,7 @@ mod chars;
 mod dedup;
 mod drop;
 pub mod furniture;
+mod hashing;
 mod inline_credit;
 mod layout;
 mod normalize;

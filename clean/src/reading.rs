@@ -170,7 +170,7 @@ pub(crate) fn pair_count(a: char, b: char) -> u32 {
 /// each passage read once.
 pub(crate) struct Page {
     texts: Vec<Vec<char>>,
-    pairs: crate::dedup::PairCounts,
+    pairs: crate::hashing::PairCounts,
 }
 
 /// Two characters as one key.
@@ -181,7 +181,7 @@ pub(crate) fn pair_key(a: char, b: char) -> u64 {
 impl Page {
     pub(crate) fn new<'a>(passages: impl Iterator<Item = &'a str>) -> Self {
         let texts: Vec<Vec<char>> = passages.map(read).collect();
-        let mut pairs = crate::dedup::PairCounts::default();
+        let mut pairs = crate::hashing::PairCounts::default();
         for w in texts.iter().flat_map(|t| t.windows(2)) {
             *pairs.entry(pair_key(w[0], w[1])).or_insert(0u32) += 1;
         }
@@ -207,7 +207,7 @@ const PAGE_PAIRS_ASKED: usize = 16;
 /// elsewhere (a misread character makes pairs the page never prints, and the right one is
 /// usually printed again: `提出辞呈` beside `提出了呈`), then by its mean log-probability per
 /// pair under the model.
-fn compare(a: &[char], b: &[char], page: &crate::dedup::PairCounts) -> std::cmp::Ordering {
+fn compare(a: &[char], b: &[char], page: &crate::hashing::PairCounts) -> std::cmp::Ordering {
     let prefix = a.iter().zip(b).take_while(|(x, y)| x == y).count();
     let rest = a.len().min(b.len()) - prefix;
     let suffix = a

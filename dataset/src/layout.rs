@@ -46,6 +46,8 @@ use crate::{io_error, CorpusReport, Error};
 pub const MANIFEST: &str = "manifest.json";
 /// The folder of state that only newsprint reads (sketches, furniture counts, staging).
 pub const STATE_DIR: &str = "_newsprint";
+/// The unsharded dataset's lock file, in [`STATE_DIR`].
+pub const LOCK: &str = "lock";
 /// The marker `merge` writes once the dataset it joined is committed, for schedulers.
 pub const SUCCESS: &str = "_SUCCESS";
 /// The folder of the shards' manifests.
@@ -362,7 +364,7 @@ impl WriterTag {
     /// The name of the writer's lock file under `_newsprint/` (see [`crate::DatasetLock`]).
     pub fn lock_name(&self) -> String {
         match self.0 {
-            None => crate::lock::LOCK.to_string(),
+            None => LOCK.to_string(),
             Some(_) => format!("lock-{}", self.prefix().trim_end_matches('-')),
         }
     }

@@ -68,7 +68,7 @@ impl DatasetLock {
     /// The lock file names a merge takes: the dataset's, then every shard's found in
     /// `_newsprint/`.
     pub fn merge_names(out: &Path) -> Vec<String> {
-        let mut names = vec![LOCK.to_string()];
+        let mut names = vec![crate::layout::LOCK.to_string()];
         let mut shards: Vec<String> = std::fs::read_dir(out.join(crate::layout::STATE_DIR))
             .into_iter()
             .flatten()
@@ -81,9 +81,6 @@ impl DatasetLock {
         names
     }
 }
-
-/// The unsharded dataset's lock file.
-pub const LOCK: &str = "lock";
 
 /// The locked file, and the holder it named when that holder had exited without emptying it.
 fn take(path: &Path, what: &str) -> Result<(File, Option<String>), Error> {
@@ -146,7 +143,7 @@ mod tests {
     #[test]
     fn a_second_writer_is_refused_with_the_holders_name_until_the_first_is_done() {
         let dir = tempfile::tempdir().expect("tempdir");
-        let names = [LOCK.to_string()];
+        let names = [crate::layout::LOCK.to_string()];
         let first = DatasetLock::acquire(dir.path(), &names, "run").expect("first");
         let err = DatasetLock::acquire(dir.path(), &names, "run").expect_err("busy");
         let text = err.to_string();

@@ -19,6 +19,7 @@
 mod decode;
 mod detect;
 mod error;
+mod identity;
 mod object;
 mod read;
 mod record;
@@ -26,10 +27,11 @@ mod shard;
 
 pub use decode::{decode, decode_known, DecodeOptions};
 pub use error::Error;
+pub use identity::Fingerprint;
 pub use object::{is_url, ObjectInput, Remote};
 pub use read::{
-    check_records, discover, discover_with, read, DiscoverOptions, Discovered, Fingerprint,
-    ReadOptions, Reader, Source,
+    check_records, discover, discover_with, read, DiscoverOptions, Discovered, ReadOptions, Reader,
+    Source,
 };
 pub use record::TEXT_FIELD;
 pub use shard::Shard;

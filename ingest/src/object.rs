@@ -154,7 +154,7 @@ impl Store {
     /// (`#` as `%23`, `%` as `%25`), so that no key reads as a JSON Lines record's
     /// `feed.jsonl#L1` and two keys never share a source.
     fn name_of(&self, location: &ObjectPath) -> String {
-        let key = crate::read::display_name(std::ffi::OsStr::new(location.as_ref()));
+        let key = crate::identity::display_name(std::ffi::OsStr::new(location.as_ref()));
         if self.url.starts_with("file://") {
             format!("file:///{key}")
         } else {

@@ -128,7 +128,7 @@ pub fn settings(run: &RunArgs) -> toml::Table {
     );
     put(
         "near_dup_threshold",
-        Some(Value::Float(super::run::decimal(run.near_dup_threshold))),
+        Some(Value::Float(super::cli::decimal(run.near_dup_threshold))),
     );
     put("no_near_dup", Some(Value::Boolean(run.no_near_dup)));
     put(

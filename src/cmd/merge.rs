@@ -8,7 +8,7 @@ use std::time::Instant;
 use anyhow::{Context, Result};
 use clap::Args;
 
-use super::run::{parse_fraction, LogFormat};
+use super::cli::{parse_fraction, LogFormat};
 
 /// Arguments of `newsprint merge`.
 #[derive(Args, Debug)]
@@ -60,7 +60,7 @@ pub struct MergeArgs {
 /// Merges; see [`MergeArgs`].
 pub fn merge(args: MergeArgs) -> Result<ExitCode> {
     // The corpus step's warnings (a state file rebuilt, a lock taken over) must be seen.
-    super::run::init_logging(args.log_format);
+    super::cli::init_logging(args.log_format);
     let started = Instant::now();
     let options = (!args.no_near_dup).then(|| corpus::neardup::NearDupOptions {
         threshold: args.near_dup_threshold,

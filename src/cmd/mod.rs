@@ -2,15 +2,13 @@
 
 use anyhow::Context as _;
 
-pub mod bench;
+pub(crate) mod cli;
 pub mod config;
 pub(crate) mod data_files;
 pub mod eval;
-pub mod hostile;
 pub mod merge;
 mod numbers;
 mod output;
-pub mod realistic;
 pub mod report;
 pub mod run;
 pub mod stats;

@@ -54,8 +54,8 @@ pub struct EvalArgs {
     pub gold: Vec<PathBuf>,
 
     /// How entities are found, as `run --entities`: `tagger` (the default) or `rules`.
-    #[arg(long, value_enum, value_name = "HOW", default_value_t = crate::cmd::run::Entities::Tagger)]
-    pub entities: crate::cmd::run::Entities,
+    #[arg(long, value_enum, value_name = "HOW", default_value_t = crate::pipeline::Entities::Tagger)]
+    pub entities: crate::pipeline::Entities,
 
     /// The same as `--entities tagger` (the default now), for older scripts.
     #[arg(long, hide = true, conflicts_with = "entities")]
@@ -91,7 +91,7 @@ pub struct EvalArgs {
     pub articles: PathBuf,
 
     /// Text to take out of every page, as `run --drop`.
-    #[arg(long, value_name = "NAME=PATTERN", value_parser = crate::cmd::run::parse_drop)]
+    #[arg(long, value_name = "NAME=PATTERN", value_parser = crate::cmd::cli::parse_drop)]
     pub drop: Vec<clean::DropPattern>,
 }
 

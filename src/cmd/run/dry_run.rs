@@ -1,7 +1,14 @@
 //! `newsprint run --dry-run`: what a run would process, one line an input, nothing written.
 
+use std::io::Write;
+use std::process::ExitCode;
+
+use anyhow::{Context, Result};
+use ingest::Shard;
+
+use super::{LogFormat, RunArgs};
+
 use super::inputs::Unchanged;
-use super::*;
 
 /// `--dry-run`: reads and hashes the inputs and lists, on stdout, those a run would process.
 /// A source as one field of a tab-separated line: backslash, tab, newline and carriage

@@ -1,7 +1,10 @@
 //! The furniture pass: counting every new input's candidate furniture lines before the run
 //! cleans, on top of the dataset's counts, and saving them before anything is committed.
 
-use super::*;
+use anyhow::{Context, Result};
+use ingest::RawDoc;
+
+use super::next_batch;
 
 /// The furniture pass: counts the candidate furniture lines of every input `reader` gives
 /// that `wanted` keeps and the dataset has not counted yet, on top of the dataset's counts;

@@ -1,15 +1,21 @@
 //! `newsprint run`: the batch pipeline from input files to the Parquet dataset.
 
 use std::collections::BTreeMap;
-use std::io::{IsTerminal, Write};
+
 use std::path::PathBuf;
 use std::process::ExitCode;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use anyhow::{Context, Result};
 use chrono::NaiveDate;
-use clap::{Args, ValueEnum};
+use clap::Args;
 use ingest::{RawDoc, Shard, Status};
+
+use crate::cmd::cli::{
+    decimal, init_logging, parse_date, parse_drop, parse_fraction, parse_threads, LogFormat,
+    MAX_DOCUMENT_MB, MAX_THREADS,
+};
+pub use crate::pipeline::Entities;
 
 mod dry_run;
 mod furniture;
@@ -247,97 +253,6 @@ pub(crate) fn warn_repaired(corpus: Option<&dataset::CorpusReport>) {
     for path in corpus.into_iter().flat_map(|c| &c.repaired) {
         tracing::warn!(file = %path, "state file was missing, damaged or of other rows: rebuilt from the parts");
     }
-}
-
-/// How entities are found.
-#[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
-pub enum Entities {
-    /// The character tagger, with the rules beside it (the default).
-    Tagger,
-    /// The rules alone: lexicon, titles, verbs of saying.
-    Rules,
-}
-
-impl Entities {
-    /// The name `--entities` takes, as the manifest records it.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Entities::Tagger => "tagger",
-            Entities::Rules => "rules",
-        }
-    }
-}
-
-/// Log output format.
-#[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
-pub enum LogFormat {
-    /// Human-readable lines.
-    Text,
-    /// One JSON object per line.
-    Json,
-}
-
-/// The largest `--max-document-mb`: a document is held whole in memory, and 64 GiB is more
-/// than any machine newsprint runs on should hold for one page.
-const MAX_DOCUMENT_MB: u64 = 65_536;
-
-/// The most worker threads: each holds a batch's documents, and a thread per core is the
-/// useful number on any machine sold today.
-const MAX_THREADS: usize = 1024;
-
-pub(crate) fn parse_threads(s: &str) -> Result<usize, String> {
-    match s.parse::<usize>() {
-        Ok(n) if (1..=MAX_THREADS).contains(&n) => Ok(n),
-        _ => Err(format!(
-            "{s:?} is not a thread count from 1 to {MAX_THREADS}"
-        )),
-    }
-}
-
-pub(crate) fn parse_fraction(s: &str) -> Result<f32, String> {
-    match s.parse::<f32>() {
-        Ok(x) if x > 0.0 && x <= 1.0 => Ok(x),
-        _ => Err(format!("{s:?} is not a similarity in (0, 1]")),
-    }
-}
-
-/// `NAME=PATTERN` of `--drop`: a bad pattern is a usage error that names it.
-pub(crate) fn parse_drop(s: &str) -> Result<clean::DropPattern, String> {
-    let (name, pattern) = s
-        .split_once('=')
-        .filter(|(name, pattern)| !name.trim().is_empty() && !pattern.is_empty())
-        .ok_or_else(|| format!("{s:?} is not NAME=PATTERN"))?;
-    clean::DropPattern::new(name.trim(), pattern)
-        .map_err(|e| format!("the pattern {:?} does not compile: {e}", name.trim()))
-}
-
-fn parse_date(s: &str) -> Result<NaiveDate, String> {
-    NaiveDate::parse_from_str(s, "%Y-%m-%d")
-        .map_err(|e| format!("{s:?} is not a YYYY-MM-DD date: {e}"))
-}
-
-pub(crate) fn init_logging(format: LogFormat) {
-    let filter = tracing_subscriber::EnvFilter::try_from_env("NEWSPRINT_LOG")
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
-    let builder = tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_writer(std::io::stderr)
-        .with_ansi(colour(
-            std::io::stderr().is_terminal(),
-            std::env::var_os("NO_COLOR"),
-        ))
-        .with_target(false);
-    // A second initialisation (tests calling run twice in one process) is harmless.
-    let _ = match format {
-        LogFormat::Text => builder.without_time().try_init(),
-        LogFormat::Json => builder.json().flatten_event(true).try_init(),
-    };
-}
-
-/// Whether logs are coloured: only on a terminal, and never when `NO_COLOR` is set to
-/// anything (no-color.org): a log file or a CI log gets plain text.
-fn colour(stderr_is_terminal: bool, no_color: Option<std::ffi::OsString>) -> bool {
-    stderr_is_terminal && no_color.is_none_or(|v| v.is_empty())
 }
 
 /// Running totals for progress and the summary.
@@ -809,11 +724,6 @@ fn recorded_options(
     options
 }
 
-/// A fraction as the decimal it was typed as (0.8, not the f32's 0.800000011920929).
-pub(crate) fn decimal(x: f32) -> f64 {
-    x.to_string().parse().unwrap_or(f64::from(x))
-}
-
 fn unix_ns() -> i64 {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
@@ -847,24 +757,4 @@ fn next_batch(
         }
     }
     batch
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn thread_counts_are_bounded() {
-        assert_eq!(parse_threads("8"), Ok(8));
-        assert!(parse_threads("0").is_err());
-        assert!(parse_threads("100000").is_err());
-    }
-
-    #[test]
-    fn logs_are_coloured_only_on_a_terminal_without_no_color() {
-        assert!(colour(true, None));
-        assert!(colour(true, Some("".into())));
-        assert!(!colour(true, Some("1".into())));
-        assert!(!colour(false, None));
-    }
 }

@@ -1,6 +1,10 @@
 //! What a run tells its operator: progress while it runs, and the summary at its end.
 
-use super::*;
+use std::io::{IsTerminal, Write};
+use std::time::{Duration, Instant};
+
+use super::{inputs, LogFormat, PhaseEnd, Totals};
+use crate::cmd::peak_rss_bytes;
 
 /// Progress while a run reads: a bar on a terminal; else (a log file, a scheduler) a log
 /// line every few seconds. It counts input bytes as stored, so a run of one large JSON

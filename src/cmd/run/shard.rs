@@ -1,7 +1,7 @@
 //! Which shard this process is: `--shard`, else a Slurm job array, else a Kubernetes
 //! Indexed Job.
 
-use super::*;
+use ingest::Shard;
 
 /// The shard this process is, and where that came from: `--shard`, else a Slurm job array,
 /// else a Kubernetes Indexed Job (whose index needs `--shard-count`).

@@ -19,7 +19,7 @@ use std::process::Command;
 
 use anyhow::{bail, Context, Result};
 
-use super::bench::Rng;
+use super::rng::Rng;
 
 /// The folder the MSRA text is cached in: `$NEWSPRINT_CACHE/msra`, else
 /// `$XDG_CACHE_HOME/newsprint/msra`, else `~/.cache/newsprint/msra`.

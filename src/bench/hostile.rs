@@ -25,7 +25,7 @@ pub const SHAPES: [&str; 10] = [
     "blank-lines-jsonl-gz",
 ];
 
-use super::bench::Rng;
+use super::rng::Rng;
 
 /// A character of `from`, at random.
 fn pick<'a>(rng: &mut Rng, from: &'a [char]) -> &'a char {
@@ -154,7 +154,7 @@ pub fn shape(name: &str, bytes: usize, sample: &str) -> Option<(String, Vec<u8>)
 /// thread, and prints MB/s and how time grew against size.
 pub fn hostile_bench(sample: &str, sizes: &[f64], scratch: &Path) -> Result<ExitCode> {
     // With the tagger: the rules and the tagger both, each linear in its text.
-    let stages = super::bench::bench_stages(extract::Extractor::with_tagger());
+    let stages = super::common::bench_stages(extract::Extractor::with_tagger());
     std::fs::create_dir_all(scratch)
         .with_context(|| format!("cannot create {}", scratch.display()))?;
     let mut stdout = std::io::stdout().lock();
