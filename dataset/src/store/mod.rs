@@ -2,6 +2,8 @@
 //! conditional writes ([`publish`]), doing so behind the writer on a thread of its own
 //! ([`publish_behind`]), and copying a committed dataset out of a store ([`remote`]).
 
+pub mod keys;
 pub mod publish;
 pub mod publish_behind;
 pub mod remote;
+mod upload;

@@ -37,7 +37,7 @@ pub fn copy(url: &str, options: &[(String, String)]) -> Result<tempfile::TempDir
         // (Placed between the two reads, it is at its key again.)
         let bytes = match remote.get_if_present(&key)? {
             Some(bytes) => bytes,
-            None => match remote.get_if_present(&crate::store::publish::pending_key(&key))? {
+            None => match remote.get_if_present(&crate::store::keys::pending_key(&key))? {
                 Some(bytes) => bytes,
                 None => remote.get(&key)?,
             },
