@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use corpus::neardup::NearDupOptions;
 
-use crate::{near_duplicates, summary};
+use crate::{near_duplicates, summary_partials};
 use crate::{Error, Parallel};
 use dataset::io_error;
 use dataset::layout::{Manifest, Part, WriterTag};
@@ -30,7 +30,7 @@ pub(crate) fn corpus_step(
         Ok(dir.join(&name))
     };
     let (entity_path, quantity_path) = (staged(&ENTITY_COUNTS)?, staged(&QUANTITY_COUNTS)?);
-    let (entity_rows, quantity_rows) = summary::summaries(
+    let (entity_rows, quantity_rows) = summary_partials::summaries(
         out,
         manifest,
         &copies,

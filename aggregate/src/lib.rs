@@ -29,15 +29,15 @@
 //! ```
 
 mod corpus_step;
-mod furniture;
-mod inputs;
+mod furniture_state;
+mod input_index;
 mod merge;
 mod near_duplicates;
 mod parallel;
 mod record;
 mod retry;
 mod seen;
-mod summary;
+mod summary_partials;
 mod writer;
 
 use std::collections::BTreeMap;
@@ -53,7 +53,7 @@ pub use writer::{Writer, WriterOptions};
 
 /// The one error type of the dataset and of what writes it.
 pub use dataset::Error;
-pub use inputs::InputIndex;
+pub use input_index::InputIndex;
 
 /// What the run was, for the manifest.
 #[derive(Clone, Debug, Default, Serialize)]
@@ -84,9 +84,10 @@ pub struct RunInfo {
     pub parallel: Parallel,
 }
 
-/// What was written.
+/// What a run or a merge wrote: the outcome `Writer::finish` and `merge` return (the
+/// report page is `dataset::read::report`, the progress printer the binary's).
 #[derive(Clone, Debug, Serialize)]
-pub struct Report {
+pub struct Outcome {
     /// The dataset's folder.
     pub out: PathBuf,
     /// The run's number (0 for a merge).

@@ -6,7 +6,7 @@ use std::path::Path;
 use corpus::neardup::NearDupOptions;
 
 use crate::corpus_step::corpus_step;
-use crate::{Error, Parallel, Report};
+use crate::{Error, Outcome, Parallel};
 use dataset::layout::{Manifest, WriterTag};
 use dataset::schema::SEGMENT_TABLES;
 use dataset::schema::*;
@@ -23,7 +23,7 @@ pub fn merge(
     near_duplicates: Option<&NearDupOptions>,
     parallel: &Parallel,
     publish: Option<&dyn dataset::store::publish::Publish>,
-) -> Result<Report, Error> {
+) -> Result<Outcome, Error> {
     let shards_dir = out.join(dataset::layout::SHARDS_DIR);
     // The messages name folders within the dataset, not `out`: for a dataset in object
     // storage, `out` is a work folder the user never named (the caller names the dataset).
@@ -144,7 +144,7 @@ pub fn merge(
     if let Some(publish) = publish {
         publish.finished(out)?;
     }
-    Ok(Report {
+    Ok(Outcome {
         out: out.to_path_buf(),
         run: 0,
         recorded: false,

@@ -9,8 +9,8 @@ use ingest::Shard;
 use crate::corpus_step::corpus_step;
 use crate::near_duplicates::SketchRow;
 use crate::seen::input_key;
-use crate::{furniture, near_duplicates, retry};
-use crate::{DocRecord, Error, InputIndex, Report, RunInfo, Seen};
+use crate::{furniture_state, near_duplicates, retry};
+use crate::{DocRecord, Error, InputIndex, Outcome, RunInfo, Seen};
 use dataset::layout::{empty_parts, Manifest, Part, RunRecord, WriterTag};
 use dataset::schema::*;
 use dataset::table;
@@ -80,7 +80,7 @@ pub struct Writer {
     parallel: crate::Parallel,
     seen: Seen,
     /// Furniture-line counts and the inputs they hold (see `furniture.rs`).
-    furniture: Option<furniture::Counts>,
+    furniture: Option<furniture_state::Counts>,
     /// Whether this run saved [`Writer::furniture`] as the counts of a run in progress: the
     /// file holding them becomes the dataset's at the end, instead of being written again,
     /// and the run holds only the inputs they count.
@@ -157,13 +157,14 @@ impl Writer {
                 let mut furniture = None;
                 for path in [tag.furniture_pending_path(out), tag.furniture_path(out)] {
                     if let Some(bytes) = read_state(path.clone())? {
-                        furniture = Some(furniture::Counts::read(&bytes).ok_or_else(|| {
-                            Error::Manifest {
-                                path,
-                                detail: "not furniture counts; rebuild the dataset with --full"
-                                    .to_string(),
-                            }
-                        })?);
+                        furniture =
+                            Some(furniture_state::Counts::read(&bytes).ok_or_else(|| {
+                                Error::Manifest {
+                                    path,
+                                    detail: "not furniture counts; rebuild the dataset with --full"
+                                        .to_string(),
+                                }
+                            })?);
                         break;
                     }
                 }
@@ -569,7 +570,7 @@ impl Writer {
     /// Commits the last segment, runs the corpus-wide steps when `info` asks for them (and
     /// the dataset has changed since they last ran), and records the run as completed in
     /// the manifest. A shard's writer refuses them: they belong to the merge.
-    pub fn finish(mut self, info: RunInfo) -> Result<Report, Error> {
+    pub fn finish(mut self, info: RunInfo) -> Result<Outcome, Error> {
         let finishing = std::time::Instant::now();
         self.flush_segment()?;
         // A run that adds nothing (no document, no row) to a dataset whose last run finished
@@ -722,7 +723,7 @@ impl Writer {
         if let Some(publish) = &self.publish {
             publish.finished(&self.out)?;
         }
-        Ok(Report {
+        Ok(Outcome {
             warnings,
             out: self.out,
             run: self.run.run,

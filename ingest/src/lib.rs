@@ -20,20 +20,20 @@ mod decode;
 mod detect;
 mod error;
 mod identity;
+mod json_record;
 mod object;
 mod read;
-mod record;
 mod shard;
 
 pub use decode::{decode, decode_known, DecodeOptions};
 pub use error::Error;
 pub use identity::Fingerprint;
+pub use json_record::TEXT_FIELD;
 pub use object::{is_url, ObjectInput, Remote};
 pub use read::{
     check_records, discover, discover_with, read, DiscoverOptions, Discovered, ReadOptions, Reader,
     Source,
 };
-pub use record::TEXT_FIELD;
 pub use shard::Shard;
 
 use chrono::NaiveDate;

@@ -12,7 +12,7 @@ use std::io::{self, BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
 
 use crate::identity::{display_name, Fingerprint};
-use crate::record::parse_record;
+use crate::json_record::parse_record;
 use crate::{doc_number, Error, RawDoc, Status};
 
 /// One input file, with the name it is reported under.
@@ -493,7 +493,7 @@ pub fn check_records(sources: &[Source], options: &ReadOptions) -> Result<(), Er
             let Some(Ok((_, line))) = lines.next_raw_line(options.max_document_bytes) else {
                 break;
             };
-            let Some(names) = crate::record::field_names(&line) else {
+            let Some(names) = crate::json_record::field_names(&line) else {
                 continue;
             };
             if names.iter().any(|n| options.is_text_field(n)) {

@@ -52,7 +52,8 @@ fn run_args(given: Vec<std::ffi::OsString>) -> Result<RunArgs> {
 
 /// Prints the effective settings; see [`ConfigArgs`].
 pub fn config(args: ConfigArgs, source: Option<std::path::PathBuf>) -> Result<ExitCode> {
-    let run = run_args(args.run)?;
+    let mut run = run_args(args.run)?;
+    run.take_old_names();
     let table = settings(&run);
     let header = match source {
         Some(path) => format!(
@@ -131,11 +132,8 @@ pub fn settings(run: &RunArgs) -> toml::Table {
         Some(Value::Float(super::cli::decimal(run.near_dup_threshold))),
     );
     put("no_near_dup", Some(Value::Boolean(run.no_near_dup)));
-    put(
-        "boilerplate_min_docs",
-        int(u64::from(run.boilerplate_min_docs)),
-    );
-    put("no_boilerplate", Some(Value::Boolean(run.no_boilerplate)));
+    put("furniture_min_docs", int(u64::from(run.furniture_min_docs)));
+    put("no_furniture", Some(Value::Boolean(run.no_furniture)));
     put("no_builtin_drop", Some(Value::Boolean(run.no_builtin_drop)));
     put(
         "entities",

@@ -187,7 +187,8 @@ fn a_configuration_file_holds_options_and_flags_override_it() {
         "the flag wins"
     );
     assert_eq!(shown["run"]["published_date"].as_str(), Some("2026-01-21"));
-    assert_eq!(shown["run"]["no_boilerplate"].as_bool(), Some(true));
+    // (The file says `no_boilerplate`, the old name, which is still read.)
+    assert_eq!(shown["run"]["no_furniture"].as_bool(), Some(true));
 
     let ran = newsprint(&["--config", &config, "run", "--threads", "2"]);
     assert_ok(&ran);
@@ -195,7 +196,7 @@ fn a_configuration_file_holds_options_and_flags_override_it() {
     let options = &manifest["runs"][0]["options"];
     assert_eq!(options["threads"], 2);
     assert_eq!(options["published_date"], "2026-01-21");
-    assert_eq!(options["boilerplate_min_docs"], serde_json::Value::Null);
+    assert_eq!(options["furniture_min_docs"], serde_json::Value::Null);
 
     // The example shipped in deploy/ is a valid configuration.
     let example = newsprint(&["--config", "deploy/newsprint.toml", "config"]);
@@ -428,4 +429,31 @@ fn help_is_consistent_and_an_out_that_is_a_file_is_bad_usage() {
         assert!(!all.contains(odd), "{odd}");
     }
     assert!(!help(&["bench", "--help"]).contains("from sample pages"));
+}
+
+#[test]
+fn the_old_names_of_the_furniture_options_still_work_and_say_the_new_ones() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let out = tmp.path().join("out");
+    let output = run_ok(&[&root().join(SAMPLE)], &out, &["--no-boilerplate"]);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("is now --no-furniture"), "{stderr}");
+    let manifest = manifest_of(&out.join("manifest.json"));
+    let options = &manifest["runs"][0]["options"];
+    assert_eq!(options["furniture_min_docs"], serde_json::Value::Null);
+    let output = newsprint(&[
+        "run",
+        "data/pages",
+        "--out",
+        "x",
+        "--boilerplate-min-docs",
+        "12",
+        "--furniture-min-docs",
+        "12",
+    ]);
+    assert_eq!(
+        output.status.code(),
+        Some(2),
+        "the two names of one option conflict"
+    );
 }

@@ -6,7 +6,7 @@ use super::util::*;
 /// The sample page's articles as the cleaner reads them: (title, paragraphs).
 fn sample_articles(scratch: &Path) -> Vec<(String, Vec<String>)> {
     let out = scratch.join("sample-out");
-    run_ok(&[&root().join(SAMPLE)], &out, &["--no-boilerplate"]);
+    run_ok(&[&root().join(SAMPLE)], &out, &["--no-furniture"]);
     let articles = table(&out, "articles");
     strings(&articles, "title")
         .into_iter()
@@ -130,11 +130,7 @@ fn reprints_keep_their_titles_however_they_are_wrapped_and_furniture_goes() {
         assert!(copies >= 10, "{title}: {copies} copies");
     }
     let (out_plain, out) = (tmp.path().join("out-plain"), tmp.path().join("out"));
-    run_ok(
-        &[&plain],
-        &out_plain,
-        &["--no-near-dup", "--no-boilerplate"],
-    );
+    run_ok(&[&plain], &out_plain, &["--no-near-dup", "--no-furniture"]);
     run_ok(&[&furnished], &out, &["--no-near-dup"]);
 
     // The reprints' titles are read as on pages without furniture, and so is every
@@ -239,11 +235,7 @@ fn reprints_under_other_kickers_and_bylines_keep_titles_and_kickers_and_furnitur
     archive_under_other_bylines(&plain, &articles, pages, false);
     archive_under_other_bylines(&furnished, &articles, pages, true);
     let (out_plain, out) = (tmp.path().join("out-plain"), tmp.path().join("out"));
-    run_ok(
-        &[&plain],
-        &out_plain,
-        &["--no-near-dup", "--no-boilerplate"],
-    );
+    run_ok(&[&plain], &out_plain, &["--no-near-dup", "--no-furniture"]);
     run_ok(&[&furnished], &out, &["--no-near-dup"]);
     // Titles, kickers and text as on the pages without furniture, where nothing is learned.
     assert_eq!(titles_by_page(&out), titles_by_page(&out_plain));
@@ -447,7 +439,7 @@ fn furniture_lines_recurring_across_pages_are_removed_as_noise() {
     run_ok(
         &[&furnished],
         &kept,
-        &["--boilerplate-min-docs", "13", "--no-builtin-drop"],
+        &["--furniture-min-docs", "13", "--no-builtin-drop"],
     );
     let removed = table(&kept, "removed");
     assert!(strings(&removed, "kind")

@@ -228,7 +228,7 @@ fn a_damaged_sketch_file_is_rebuilt_from_the_parts() {
     let page = sample();
     std::fs::write(inputs.join("a.txt"), &page).expect("write");
     let out = tmp.path().join("out");
-    run_ok(&[&inputs], &out, &["--no-boilerplate"]);
+    run_ok(&[&inputs], &out, &["--no-furniture"]);
     // Replace the sketches with a file of other rows (and, below, with garbage).
     let sketches = out.join("_newsprint").join("sketches");
     let file = std::fs::read_dir(&sketches)
@@ -241,7 +241,7 @@ fn a_damaged_sketch_file_is_rebuilt_from_the_parts() {
     std::fs::write(&file, &bytes[..bytes.len() - 100]).expect("truncate");
     // A reprint in a second run makes the corpus step read every sketch.
     std::fs::write(inputs.join("b.txt"), format!("{page}\n")).expect("write");
-    let output = run_ok(&[&inputs], &out, &["--no-boilerplate"]);
+    let output = run_ok(&[&inputs], &out, &["--no-furniture"]);
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(stderr.contains("rebuilt"), "a warning says so: {stderr}");
     let articles = table(&out, "articles");
@@ -259,7 +259,7 @@ fn a_damaged_sketch_file_is_rebuilt_from_the_parts() {
     );
     std::fs::write(&file, b"garbage").expect("garbage");
     std::fs::write(inputs.join("c.txt"), format!("{page}\n\n")).expect("write");
-    run_ok(&[&inputs], &out, &["--no-boilerplate"]);
+    run_ok(&[&inputs], &out, &["--no-furniture"]);
 }
 
 #[test]

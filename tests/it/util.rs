@@ -230,7 +230,7 @@ pub fn varied_pages(dir: &Path, range: std::ops::Range<usize>) {
 
 /// Closes the first `pages` of `dir`'s varied pages with a sentence of their own and an
 /// editor line, as different articles end different pages: the line is furniture once it is
-/// on `--boilerplate-min-docs` (10) pages.
+/// on `--furniture-min-docs` (10) pages.
 pub fn editor_lines(dir: &Path, pages: usize) {
     let closing = [
         "春耕时节，田间地头一片繁忙景象。",

@@ -8,7 +8,7 @@ use ingest::Shard;
 
 use super::{LogFormat, RunArgs};
 
-use super::inputs::Unchanged;
+use super::read_account::Unchanged;
 
 /// `--dry-run`: reads and hashes the inputs and lists, on stdout, those a run would process.
 /// A source as one field of a tab-separated line: backslash, tab, newline and carriage

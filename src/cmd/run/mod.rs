@@ -18,17 +18,17 @@ use crate::cmd::cli::{
 pub use crate::pipeline::Entities;
 
 mod dry_run;
-mod furniture;
-mod inputs;
-mod report;
+mod furniture_pass;
+mod progress;
+mod read_account;
 mod shard;
 
 use dry_run::dry_run;
 
 use super::output::{Output, OutputOptions};
-use furniture::furniture_pass;
-use inputs::{skip_unchanged, ReadAccount};
-use report::{print_summary, Progress};
+use furniture_pass::furniture_pass;
+use progress::{print_summary, Progress};
+use read_account::{skip_unchanged, ReadAccount};
 use shard::resolve_shard;
 
 use super::{peak_rss_bytes, Usage};
@@ -169,10 +169,19 @@ pub struct RunArgs {
     /// articles and recorded in `removed` as `noise`. Learning the lines costs one extra read
     /// of the inputs before the run.
     #[arg(long, value_name = "N", default_value_t = 10, value_parser = clap::value_parser!(u32).range(2..))]
-    pub boilerplate_min_docs: u32,
+    pub furniture_min_docs: u32,
 
     /// Keep recurring lines (skips the extra read of the inputs).
     #[arg(long)]
+    pub no_furniture: bool,
+
+    /// The old name of --furniture-min-docs (still read, with a warning).
+    #[arg(long, hide = true, value_name = "N", conflicts_with = "furniture_min_docs",
+          value_parser = clap::value_parser!(u32).range(2..))]
+    pub boilerplate_min_docs: Option<u32>,
+
+    /// The old name of --no-furniture (still read, with a warning).
+    #[arg(long, hide = true)]
     pub no_boilerplate: bool,
 
     /// How people, places and organisations are found: `tagger` (the default), the
@@ -303,6 +312,7 @@ struct RunPlan {
 
 impl RunPlan {
     fn new(mut args: RunArgs) -> Result<Self> {
+        args.take_old_names();
         if args.inputs.is_empty() {
             return Err(Usage(
                 "no inputs: name files or folders to read (or `inputs` under [run] in newsprint.toml)"
@@ -484,7 +494,7 @@ pub fn run(args: RunArgs) -> Result<ExitCode> {
     // instead of a copy of the list (some 250 bytes an input).
     let sources = std::sync::Arc::new(sources);
     let progress = Progress::new(args.log_format);
-    let (learned_furniture, detected, furniture_save) = if args.no_boilerplate {
+    let (learned_furniture, detected, furniture_save) = if args.no_furniture {
         (None, Default::default(), None)
     } else {
         // What the pass has read, for its progress.
@@ -503,7 +513,7 @@ pub fn run(args: RunArgs) -> Result<ExitCode> {
             reader,
             &uncounted,
             (&decode, &workers, batch_size),
-            args.boilerplate_min_docs,
+            args.furniture_min_docs,
             (&progress, account),
         );
         let (furniture, detected, save) = match learned {
@@ -604,7 +614,7 @@ pub fn run(args: RunArgs) -> Result<ExitCode> {
                 // The writer stopped: its error is reported below.
                 return Ok(());
             }
-            progress.update(&report::Done {
+            progress.update(&progress::Done {
                 documents: totals.documents,
                 document_bytes: totals.bytes,
                 read: reading.progress(),
@@ -681,6 +691,21 @@ fn stopped(mut writer: aggregate::Writer, totals: &Totals, out: &str) -> Result<
     Ok(ExitCode::from(crate::interrupt::EXIT_CODE))
 }
 
+impl RunArgs {
+    /// Takes the old names of the furniture options (`boilerplate`), still read, into the
+    /// new ones, with a warning: one word for one thing.
+    pub fn take_old_names(&mut self) {
+        if let Some(n) = self.boilerplate_min_docs.take() {
+            eprintln!("newsprint: warning: --boilerplate-min-docs (boilerplate_min_docs) is now --furniture-min-docs (furniture_min_docs)");
+            self.furniture_min_docs = n;
+        }
+        if std::mem::take(&mut self.no_boilerplate) {
+            eprintln!("newsprint: warning: --no-boilerplate (no_boilerplate) is now --no-furniture (no_furniture)");
+            self.no_furniture = true;
+        }
+    }
+}
+
 /// The options that shape the output, as the manifest records them.
 fn recorded_options(
     args: &RunArgs,
@@ -714,8 +739,8 @@ fn recorded_options(
     }
     put("builtin_drop", serde_json::json!(!args.no_builtin_drop));
     put(
-        "boilerplate_min_docs",
-        serde_json::json!((!args.no_boilerplate).then_some(args.boilerplate_min_docs)),
+        "furniture_min_docs",
+        serde_json::json!((!args.no_furniture).then_some(args.furniture_min_docs)),
     );
     put(
         "near_dup_threshold",

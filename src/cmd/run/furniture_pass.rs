@@ -20,7 +20,7 @@ pub(super) fn furniture_pass(
         (usize, u64),
     ),
     min_docs: u32,
-    (progress, account): (&super::report::Progress, super::inputs::ReadAccount),
+    (progress, account): (&super::progress::Progress, super::read_account::ReadAccount),
 ) -> Result<(
     std::sync::Arc<dyn clean::furniture::Furniture>,
     Detected,
@@ -30,7 +30,7 @@ pub(super) fn furniture_pass(
         Some(bytes) if corpus::furniture::LineCounter::is_older_format(bytes) => {
             anyhow::bail!(
                 "the dataset's furniture counts were written by an older newsprint, which \
-                 keyed lines otherwise; rebuild it with --full (or run with --no-boilerplate)"
+                 keyed lines otherwise; rebuild it with --full (or run with --no-furniture)"
             )
         }
         Some(bytes) => corpus::furniture::LineCounter::from_bytes(bytes)
@@ -99,10 +99,10 @@ pub(super) fn learn_furniture(
     decode: &ingest::DecodeOptions,
     workers: &crate::pipeline::Workers,
     (batch_docs, batch_bytes): (usize, u64),
-    (progress, mut account): (&super::report::Progress, super::inputs::ReadAccount),
+    (progress, mut account): (&super::progress::Progress, super::read_account::ReadAccount),
 ) -> Result<(corpus::furniture::LineCounter, Vec<u128>, Detected)> {
     progress.start("learning furniture", account.progress().bytes_total);
-    let mut done = super::report::Done::default();
+    let mut done = super::progress::Done::default();
     let mut counted = Vec::new();
     let mut detected = Detected::new();
     let mut reader = crate::prefetch::Prefetch::new(reader, (batch_docs, batch_bytes));

@@ -3,7 +3,7 @@
 use std::io::{IsTerminal, Write};
 use std::time::{Duration, Instant};
 
-use super::{inputs, LogFormat, PhaseEnd, Totals};
+use super::{read_account, LogFormat, PhaseEnd, Totals};
 use crate::cmd::peak_rss_bytes;
 
 /// Progress while a run reads: a bar on a terminal; else (a log file, a scheduler) a log
@@ -30,7 +30,7 @@ pub(super) struct Done {
     pub(super) documents: u64,
     /// Bytes of the documents read (decompressed).
     pub(super) document_bytes: u64,
-    pub(super) read: inputs::Read,
+    pub(super) read: read_account::Read,
 }
 
 impl Progress {
@@ -135,7 +135,7 @@ fn cpu_between(from: PhaseEnd, to: PhaseEnd) -> Option<f64> {
 }
 
 pub(super) fn print_summary(
-    report: &aggregate::Report,
+    report: &aggregate::Outcome,
     totals: &Totals,
     elapsed: Duration,
     format: LogFormat,
