@@ -333,26 +333,26 @@ pub(crate) fn summaries(
 
     let mut table = TableWriter::new(&ENTITY_COUNTS, usize::MAX);
     for (kind, name, [mentions, articles, documents]) in totals.entity_rows() {
-        table.push(&[
-            Cell::Str(Some(kind)),
-            Cell::Str(Some(name)),
-            Cell::U64(Some(mentions)),
-            Cell::U64(Some(articles)),
-            Cell::U64(Some(documents)),
+        table.push_named(&[
+            ("kind", Cell::Str(Some(kind))),
+            ("name", Cell::Str(Some(name))),
+            ("mentions", Cell::U64(Some(mentions))),
+            ("articles", Cell::U64(Some(articles))),
+            ("documents", Cell::U64(Some(documents))),
         ])?;
     }
     let entity_rows = table.write_part(entity_path)?;
 
     let mut table = TableWriter::new(&QUANTITY_COUNTS, usize::MAX);
     for row in totals.quantity_rows() {
-        table.push(&[
-            Cell::Str(Some(row.kind)),
-            Cell::Str(row.unit),
-            Cell::U64(Some(row.count)),
-            Cell::U64(Some(row.with_value)),
-            Cell::F64(row.min),
-            Cell::F64(row.median),
-            Cell::F64(row.max),
+        table.push_named(&[
+            ("kind", Cell::Str(Some(row.kind))),
+            ("unit", Cell::Str(row.unit)),
+            ("count", Cell::U64(Some(row.count))),
+            ("with_value", Cell::U64(Some(row.with_value))),
+            ("min", Cell::F64(row.min)),
+            ("median", Cell::F64(row.median)),
+            ("max", Cell::F64(row.max)),
         ])?;
     }
     let quantity_rows = table.write_part(quantity_path)?;

@@ -82,6 +82,8 @@ pub struct TableWriter {
     rows: usize,
     text_bytes: usize,
     rows_per_part: usize,
+    /// Whether a named row's names were checked against the schema.
+    names_checked: bool,
 }
 
 /// The parts of one table, in order, with their rows.
@@ -106,6 +108,7 @@ impl TableWriter {
             rows: 0,
             text_bytes: 0,
             rows_per_part: rows_per_part.max(1),
+            names_checked: false,
         }
     }
 
@@ -121,13 +124,47 @@ impl TableWriter {
 
     /// Appends one row; its cells must follow the table's column order and types.
     pub fn push(&mut self, row: &[Cell]) -> Result<(), Error> {
-        if row.len() != self.data.len() {
+        self.push_cells(row.iter(), row.len())
+    }
+
+    /// Appends one row given as (column, cell) pairs, in the table's order: the names are
+    /// checked against the schema on the writer's first row (a row built in another order,
+    /// or naming a column the schema does not have there, is an error naming both), and the
+    /// types on every row, as by [`TableWriter::push`]. What keeps a row builder and the
+    /// schema in step.
+    pub fn push_named(&mut self, row: &[(&str, Cell)]) -> Result<(), Error> {
+        if !self.names_checked {
+            if row.len() != self.table.columns.len() {
+                return Err(Error::Row {
+                    table: self.table.name,
+                    detail: format!("{} cells for {} columns", row.len(), self.data.len()),
+                });
+            }
+            for ((name, _), (column, _)) in row.iter().zip(self.table.columns) {
+                if name != column {
+                    return Err(Error::Row {
+                        table: self.table.name,
+                        detail: format!("a cell named {name} where the schema has {column}"),
+                    });
+                }
+            }
+            self.names_checked = true;
+        }
+        self.push_cells(row.iter().map(|(_, cell)| cell), row.len())
+    }
+
+    fn push_cells<'r, 'a: 'r>(
+        &mut self,
+        row: impl Iterator<Item = &'r Cell<'a>>,
+        len: usize,
+    ) -> Result<(), Error> {
+        if len != self.data.len() {
             return Err(Error::Row {
                 table: self.table.name,
-                detail: format!("{} cells for {} columns", row.len(), self.data.len()),
+                detail: format!("{len} cells for {} columns", self.data.len()),
             });
         }
-        for (k, (cell, data)) in row.iter().zip(&mut self.data).enumerate() {
+        for (k, (cell, data)) in row.zip(&mut self.data).enumerate() {
             match (cell, data) {
                 (Cell::Str(v), Data::Str(builder)) => {
                     builder.append_option(*v);
@@ -304,5 +341,25 @@ mod tests {
             assert_eq!(from_epoch_days(days), Some(date));
         }
         assert_eq!(from_epoch_days(i32::MAX), None);
+    }
+
+    #[test]
+    fn a_named_row_is_checked_against_the_schema() {
+        use crate::schema::ENTITY_COUNTS;
+        let row = |first: &'static str, second: &'static str| {
+            [
+                (first, Cell::Str(Some("person"))),
+                (second, Cell::Str(Some("李永军"))),
+                ("mentions", Cell::U64(Some(3))),
+                ("articles", Cell::U64(Some(2))),
+                ("documents", Cell::U64(Some(1))),
+            ]
+        };
+        let mut table = TableWriter::new(&ENTITY_COUNTS, 10);
+        let swapped = table.push_named(&row("name", "kind")).expect_err("out of order");
+        assert!(swapped.to_string().contains("name where the schema has kind"), "{swapped}");
+        assert_eq!(table.rows(), 0);
+        table.push_named(&row("kind", "name")).expect("in order");
+        assert_eq!(table.rows(), 1);
     }
 }
