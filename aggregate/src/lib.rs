@@ -31,13 +31,11 @@
 mod corpus_step;
 mod furniture_state;
 mod input_index;
-mod merge;
-mod near_duplicates;
 mod parallel;
 mod record;
 mod retry;
+mod rows;
 mod seen;
-mod summary_partials;
 mod writer;
 
 use std::collections::BTreeMap;
@@ -45,7 +43,7 @@ use std::path::PathBuf;
 
 use serde::Serialize;
 
-pub use merge::merge;
+pub use corpus_step::merge::merge;
 pub use parallel::Parallel;
 pub use record::DocRecord;
 pub use seen::{input_key, Seen};

@@ -356,8 +356,15 @@ mod tests {
             ]
         };
         let mut table = TableWriter::new(&ENTITY_COUNTS, 10);
-        let swapped = table.push_named(&row("name", "kind")).expect_err("out of order");
-        assert!(swapped.to_string().contains("name where the schema has kind"), "{swapped}");
+        let swapped = table
+            .push_named(&row("name", "kind"))
+            .expect_err("out of order");
+        assert!(
+            swapped
+                .to_string()
+                .contains("name where the schema has kind"),
+            "{swapped}"
+        );
         assert_eq!(table.rows(), 0);
         table.push_named(&row("kind", "name")).expect("in order");
         assert_eq!(table.rows(), 1);

@@ -1,11 +1,17 @@
-//! The corpus-wide steps over a dataset's committed parts: near-duplicate articles, then
-//! the summary tables, committed as one.
+//! The corpus step's storage side, beside the `corpus` crate it drives: the corpus-wide
+//! steps over a dataset's committed parts (near-duplicate articles over the parts'
+//! sketches, [`near_duplicates`]; then the summary tables from per-segment partials,
+//! [`summary_partials`]), committed as one, and merging a sharded run's datasets
+//! ([`merge`]).
+
+pub(crate) mod merge;
+pub(crate) mod near_duplicates;
+pub(crate) mod summary_partials;
 
 use std::path::{Path, PathBuf};
 
 use corpus::neardup::NearDupOptions;
 
-use crate::{near_duplicates, summary_partials};
 use crate::{Error, Parallel};
 use dataset::io_error;
 use dataset::layout::{Manifest, Part, WriterTag};

@@ -24,7 +24,7 @@ use polars::prelude::*;
 
 use corpus::neardup::NearDup;
 
-use crate::summary_partials::Copies;
+use crate::corpus_step::summary_partials::Copies;
 use crate::Error;
 use dataset::layout::{
     neardup_path, put_str, rewritten_name, segment_of, sketches_path, write_whole, Fields,
