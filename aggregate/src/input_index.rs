@@ -77,7 +77,7 @@ impl InputIndex {
     /// The index of the dataset in `out` (the shard's, for a shard), read without changing
     /// anything: empty when there is no dataset yet or when `full` rebuilds it.
     pub fn read_for(out: &Path, shard: Option<ingest::Shard>, full: bool) -> Result<Self, Error> {
-        let tag = dataset::layout::WriterTag(shard);
+        let tag = dataset::names::WriterTag(shard);
         if full || !tag.manifest_path(out).is_file() {
             return Ok(Self::default());
         }

@@ -12,7 +12,8 @@ use std::path::Path;
 use polars::prelude::*;
 
 use crate::Error;
-use dataset::layout::{rewritten_name, Manifest, Rewrite};
+use dataset::layout::Manifest;
+use dataset::names::{rewritten_name, Rewrite};
 use dataset::schema::DOCUMENTS;
 use dataset::table::{read_frame, typed, write_frame};
 

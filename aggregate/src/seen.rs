@@ -8,7 +8,8 @@ use ingest::{Shard, Status};
 
 use crate::retry;
 use crate::Error;
-use dataset::layout::{Manifest, WriterTag};
+use dataset::layout::Manifest;
+use dataset::names::WriterTag;
 use dataset::schema::*;
 use dataset::table::{for_each_frame, typed};
 

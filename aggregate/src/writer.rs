@@ -12,7 +12,8 @@ use crate::corpus_step::near_duplicates::SketchRow;
 use crate::seen::input_key;
 use crate::{furniture_state, retry};
 use crate::{Error, InputIndex, Outcome, RunInfo, Seen};
-use dataset::layout::{empty_parts, Manifest, Part, RunRecord, WriterTag};
+use dataset::layout::{empty_parts, Manifest, Part, RunRecord};
+use dataset::names::WriterTag;
 use dataset::schema::*;
 
 use dataset::table::TableWriter;
@@ -322,7 +323,7 @@ impl Writer {
             ));
         }
         if !self.sketches.is_empty() {
-            let path = dataset::layout::sketches_path(&staging, &name);
+            let path = dataset::names::sketches_path(&staging, &name);
             near_duplicates::write_sketches(&path, &self.sketch_sources, &self.sketches)?;
             self.sketches.clear();
             self.sketch_sources.clear();

@@ -16,6 +16,7 @@ mod error;
 pub mod fault;
 pub mod layout;
 pub mod lock;
+pub mod names;
 pub mod read;
 pub mod schema;
 pub mod store;

@@ -7,7 +7,8 @@ use corpus::neardup::NearDupOptions;
 
 use crate::corpus_step::corpus_step;
 use crate::{Error, Outcome, Parallel};
-use dataset::layout::{Manifest, WriterTag};
+use dataset::layout::Manifest;
+use dataset::names::WriterTag;
 use dataset::schema::SEGMENT_TABLES;
 use dataset::schema::*;
 use dataset::DatasetLock;
@@ -173,11 +174,11 @@ fn success_marker(top: &Manifest) -> String {
 fn bring_shards_to(out: &Path, top: &Manifest, shards: &mut [Manifest]) -> Result<(), Error> {
     let current: HashMap<&str, &str> = top
         .files(ARTICLES.name)
-        .map(|file| (dataset::layout::segment_of(file), file))
+        .map(|file| (dataset::names::segment_of(file), file))
         .collect();
     let present = |file: &str| {
         out.join(ARTICLES.name).join(file).is_file()
-            || dataset::layout::corpus_staging(out)
+            || dataset::names::corpus_staging(out)
                 .join(ARTICLES.name)
                 .join(file)
                 .is_file()
@@ -185,7 +186,7 @@ fn bring_shards_to(out: &Path, top: &Manifest, shards: &mut [Manifest]) -> Resul
     for shard in shards {
         let mut changed = false;
         for part in shard.parts.get_mut(ARTICLES.name).into_iter().flatten() {
-            match current.get(dataset::layout::segment_of(&part.file)) {
+            match current.get(dataset::names::segment_of(&part.file)) {
                 Some(&file) if file != part.file && present(file) => {
                     part.file = file.to_string();
                     changed = true;

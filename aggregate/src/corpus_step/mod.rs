@@ -14,7 +14,8 @@ use corpus::neardup::NearDupOptions;
 
 use crate::{Error, Parallel};
 use dataset::io_error;
-use dataset::layout::{Manifest, Part, WriterTag};
+use dataset::layout::{Manifest, Part};
+use dataset::names::WriterTag;
 use dataset::schema::*;
 
 /// The corpus-wide steps over every part `manifest` names: near-duplicate articles, then the
@@ -28,7 +29,7 @@ pub(crate) fn corpus_step(
 ) -> Result<(), Error> {
     let (report, copies) =
         near_duplicates::mark_near_duplicates(out, manifest, near_duplicates, parallel)?;
-    let name = dataset::layout::summary_part_name(report.generation);
+    let name = dataset::names::summary_part_name(report.generation);
     let staging = tag.staging(out);
     let staged = |table: &Table| -> Result<PathBuf, Error> {
         let dir = staging.join(table.name);

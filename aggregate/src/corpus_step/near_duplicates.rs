@@ -26,10 +26,8 @@ use corpus::neardup::NearDup;
 
 use crate::corpus_step::summary_partials::Copies;
 use crate::Error;
-use dataset::layout::{
-    neardup_path, put_str, rewritten_name, segment_of, sketches_path, write_whole, Fields,
-    Manifest, Rewrite,
-};
+use dataset::layout::{put_str, write_whole, Fields, Manifest};
+use dataset::names::{neardup_path, rewritten_name, segment_of, sketches_path, Rewrite};
 use dataset::schema::ARTICLES;
 use dataset::table::{read_frame, typed, write_frame};
 use dataset::CorpusReport;
@@ -682,7 +680,7 @@ fn update_part(
         .map_err(polars_error)?;
     // Written in the corpus step's staging folder, where no folder reader looks: it moves
     // into the table's folder once a committed manifest names it (`dataset::layout::settle`).
-    let staging = dataset::layout::corpus_staging(out).join(ARTICLES.name);
+    let staging = dataset::names::corpus_staging(out).join(ARTICLES.name);
     std::fs::create_dir_all(&staging).map_err(|source| Error::Io {
         path: staging.clone(),
         source,

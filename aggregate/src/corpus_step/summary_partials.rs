@@ -22,7 +22,8 @@ use corpus::summary::{ordered, EntityRow, Interner, Partial, PartialGroup, Total
 use polars::prelude::*;
 
 use crate::Error;
-use dataset::layout::{partial_path, put_str, segment_of, write_whole, Fields, Manifest};
+use dataset::layout::{put_str, write_whole, Fields, Manifest};
+use dataset::names::{partial_path, segment_of};
 use dataset::schema::{ENTITIES, ENTITY_COUNTS, QUANTITIES, QUANTITY_COUNTS};
 use dataset::table::{read_frame, typed, Cell, TableWriter};
 

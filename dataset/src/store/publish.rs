@@ -40,7 +40,8 @@ use object_store::path::Path as ObjectPath;
 use object_store::{ObjectMeta, ObjectStore, ObjectStoreExt, PutMode, PutOptions, UpdateVersion};
 
 use super::keys::*;
-use crate::layout::{Manifest, WriterTag, MANIFEST, SHARDS_DIR, STATE_DIR, SUCCESS};
+use crate::layout::{Manifest, MANIFEST, SHARDS_DIR, STATE_DIR, SUCCESS};
+use crate::names::WriterTag;
 use crate::schema::TABLES;
 use crate::{io_error, Error};
 

@@ -11,7 +11,8 @@ use object_store::{ObjectMeta, ObjectStoreExt, PutMode, PutOptions};
 
 use super::keys::*;
 use super::publish::{ObjectDataset, Role, CHUNK, REQUESTS_AT_ONCE};
-use crate::layout::{Manifest, WriterTag, STATE_DIR};
+use crate::layout::{Manifest, STATE_DIR};
+use crate::names::WriterTag;
 use crate::schema::TABLES;
 use crate::Error;
 
