@@ -63,11 +63,33 @@ pub fn config(args: ConfigArgs, source: Option<std::path::PathBuf>) -> Result<Ex
         None => "# newsprint run: defaults, then the options given (no configuration file)\n"
             .to_string(),
     };
+    let unset = unset_options(&table);
     let mut body = toml::Table::new();
     body.insert("run".to_string(), toml::Value::Table(table));
-    let text = format!("{header}{}", toml::to_string(&body)?);
+    // The options with no value (TOML has no null) follow as comments, so that the output
+    // is a whole template of the [run] table.
+    let text = format!("{header}{}{unset}", toml::to_string(&body)?);
     let _ = std::io::stdout().write_all(text.as_bytes());
     Ok(ExitCode::SUCCESS)
+}
+
+/// `run`'s options that `table` gives no value, as commented-out lines naming their values.
+fn unset_options(table: &toml::Table) -> String {
+    use clap::Args as _;
+    let command = RunArgs::augment_args(clap::Command::new("run"));
+    let mut lines = String::new();
+    for arg in command.get_arguments() {
+        let id = arg.get_id().as_str();
+        if arg.is_hide_set() || id == "help" || table.contains_key(id) {
+            continue;
+        }
+        let value = arg
+            .get_value_names()
+            .and_then(|names| names.first())
+            .map_or("VALUE".to_string(), |name| name.to_string());
+        lines.push_str(&format!("# {id} = \"{value}\"   (not set)\n"));
+    }
+    lines
 }
 
 /// Every option of `newsprint run`, as a TOML table under the names the file uses.

@@ -429,6 +429,12 @@ fn help_is_consistent_and_an_out_that_is_a_file_is_bad_usage() {
         assert!(!all.contains(odd), "{odd}");
     }
     assert!(!help(&["bench", "--help"]).contains("from sample pages"));
+    // `config` is a whole template: the options without a value follow as comments.
+    let template = help(&["config"]);
+    for key in ["# out = ", "# published_date = ", "# max_errors = "] {
+        assert!(template.contains(key), "{key} in {template}");
+    }
+    assert!(template.parse::<toml::Table>().is_ok(), "{template}");
 }
 
 #[test]
