@@ -472,7 +472,8 @@ const JSON_FILES_CHECKED: usize = 8;
 /// newsprint can read: a file whose first records (up to 100) are JSON objects of which none
 /// has a `text` field is in another layout, and is an error naming the field expected and
 /// the fields found, not a dataset of error rows. Costs a few kilobytes of each such file.
-pub fn check_records(sources: &[Source], options: &ReadOptions) -> Result<(), Error> {
+pub fn check_records(sources: &[Source], options: &ReadOptions) -> Result<Vec<String>, Error> {
+    let mut warnings = Vec::new();
     // Only a name can make an input JSON Lines: other inputs are not opened here (they are
     // read once, by the run).
     // A `.json` file is read whole to be checked: the first few stand for the rest (an
@@ -485,8 +486,21 @@ pub fn check_records(sources: &[Source], options: &ReadOptions) -> Result<(), Er
                 continue;
             }
         }
-        let Opened::Lines(mut lines) = open(source, options, None) else {
-            continue;
+        let mut lines = match open(source, options, None) {
+            Opened::Lines(lines) => lines,
+            Opened::Doc(doc) => {
+                // A `.json` file of records none of which has a text field is read as a
+                // text page, as before `.json` files were read as records: said here.
+                if let Some(names) = first_record_fields(&doc.bytes) {
+                    warnings.push(format!(
+                        "{}: none of its JSON records has {}: read as a text page (its fields: {}); name the field that holds the text with --text-field",
+                        source.display,
+                        options.text_fields_in_words(),
+                        names.join(", ")
+                    ));
+                }
+                continue;
+            }
         };
         let (mut objects, mut fields) = (0, std::collections::BTreeSet::new());
         for _ in 0..RECORDS_CHECKED {
@@ -512,7 +526,20 @@ pub fn check_records(sources: &[Source], options: &ReadOptions) -> Result<(), Er
             });
         }
     }
-    Ok(())
+    Ok(warnings)
+}
+
+/// The field names of the first record of a `.json` file's bytes: of the object, or of the
+/// array's first element; `None` when it holds no JSON object there.
+fn first_record_fields(bytes: &[u8]) -> Option<Vec<String>> {
+    let body = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    let first = body.iter().position(|b| !b.is_ascii_whitespace())?;
+    let record = match body[first] {
+        b'[' => array_elements(&body[first..])?.into_iter().next()?,
+        b'{' => body.split(|&b| b == b'\n').next()?,
+        _ => return None,
+    };
+    crate::json_record::field_names(record).or_else(|| crate::json_record::field_names(body))
 }
 
 enum Opened {
@@ -608,7 +635,7 @@ fn open_stream(source: &Source, mut file: Box<dyn Read + Send>, options: &ReadOp
         Compression::Zstd => "zstd: ",
     };
     match read_limited(stream, options.max_document_bytes) {
-        Ok(bytes) if inner.ends_with(".json") => match json_records(&bytes) {
+        Ok(bytes) if inner.ends_with(".json") => match json_records(&bytes, options) {
             Some((records, mark)) => Opened::Lines(JsonLines::new(
                 source,
                 Box::new(io::Cursor::new(records)),
@@ -675,37 +702,96 @@ fn is_json_name(display: &str) -> bool {
 
 /// The records of a `.json` file as JSON Lines, and the mark of their sources: a JSON array
 /// (`#R` and the element's number), one object however laid out, or JSON Lines (`#L` and
-/// the line's number). `None` when the file is not JSON at all: it is then read as a text
-/// page, as any other file.
-fn json_records(bytes: &[u8]) -> Option<(Vec<u8>, char)> {
+/// the line's number). Each record keeps its text as written (numbers too: an `id` too long
+/// for an integer keeps its digits); only the line breaks between its tokens become spaces.
+/// `None` when the file is not JSON records with a text field (a sidecar of metadata, or
+/// not JSON at all): it is then read as a text page, as any other file.
+fn json_records(bytes: &[u8], options: &ReadOptions) -> Option<(Vec<u8>, char)> {
     let body = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    let first = body.iter().copied().find(|b| !b.is_ascii_whitespace())?;
-    match first {
-        b'[' => match serde_json::from_slice::<Vec<serde_json::Value>>(body) {
-            Ok(items) => {
-                let mut lines = Vec::with_capacity(body.len());
-                for item in items {
-                    // Each element on a line of its own: `serde_json` writes no newline
-                    // inside a value.
-                    serde_json::to_writer(&mut lines, &item).ok()?;
-                    lines.push(b'\n');
-                }
-                Some((lines, 'R'))
+    let first = body.iter().position(|b| !b.is_ascii_whitespace())?;
+    let (lines, mark) = match body[first] {
+        b'[' => {
+            let elements = array_elements(&body[first..])?;
+            let mut lines = Vec::with_capacity(body.len());
+            for element in elements {
+                lines.extend(one_line(element));
+                lines.push(b'\n');
             }
-            // Not a JSON array: each line is read as a record, and says what is wrong.
-            Err(_) => Some((body.to_vec(), 'L')),
-        },
-        b'{' => match serde_json::from_slice::<serde_json::Value>(body) {
+            (lines, 'R')
+        }
+        b'{' if serde_json::from_slice::<serde_json::Value>(body).is_ok() => {
             // One object, perhaps over many lines.
-            Ok(one) => {
-                let mut line = serde_json::to_vec(&one).ok()?;
-                line.push(b'\n');
-                Some((line, 'L'))
+            let mut line: Vec<u8> = one_line(body).collect();
+            line.push(b'\n');
+            (line, 'L')
+        }
+        // JSON Lines under another name.
+        b'{' => (body.to_vec(), 'L'),
+        _ => return None,
+    };
+    let has_text = lines
+        .split(|&b| b == b'\n')
+        .filter(|line| !line.iter().all(u8::is_ascii_whitespace))
+        .take(RECORDS_CHECKED)
+        .filter_map(crate::json_record::field_names)
+        .any(|names| names.iter().any(|n| options.is_text_field(n)));
+    has_text.then_some((lines, mark))
+}
+
+/// A JSON value's bytes on one line: a line break can stand only between tokens (inside a
+/// string it is escaped), where a space means the same.
+fn one_line(value: &[u8]) -> impl Iterator<Item = u8> + '_ {
+    value
+        .iter()
+        .map(|&b| if b == b'\n' || b == b'\r' { b' ' } else { b })
+}
+
+/// The elements of the JSON array `bytes` (which starts with `[`), as written; `None` when
+/// it is not an array of values (unbalanced, or text after it).
+fn array_elements(bytes: &[u8]) -> Option<Vec<&[u8]>> {
+    let (mut depth, mut i, mut start) = (0usize, 0usize, None);
+    let mut elements = Vec::new();
+    let mut end = None;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'"' => {
+                start.get_or_insert(i);
+                i += 1;
+                while i < bytes.len() && bytes[i] != b'"' {
+                    i += if bytes[i] == b'\\' { 2 } else { 1 };
+                }
             }
-            Err(_) => Some((body.to_vec(), 'L')),
-        },
-        _ => None,
+            b'[' | b'{' => {
+                if depth >= 1 {
+                    start.get_or_insert(i);
+                }
+                depth += 1;
+            }
+            b']' | b'}' => {
+                depth = depth.checked_sub(1)?;
+                if depth == 0 {
+                    if let Some(s) = start.take() {
+                        elements.push(bytes[s..i].trim_ascii());
+                    }
+                    end = Some(i);
+                    break;
+                }
+            }
+            b',' if depth == 1 => {
+                elements.push(bytes[start.take()?..i].trim_ascii());
+            }
+            b if b.is_ascii_whitespace() => {}
+            _ => {
+                start.get_or_insert(i);
+            }
+        }
+        i += 1;
     }
+    let end = end?;
+    bytes[end + 1..]
+        .iter()
+        .all(u8::is_ascii_whitespace)
+        .then_some(elements)
 }
 
 fn is_json_lines_name(inner_name: &str) -> bool {
@@ -897,6 +983,40 @@ mod tests {
         fs::File::create(path)
             .and_then(|mut f| f.write_all(bytes))
             .expect("write");
+    }
+
+    #[test]
+    fn a_json_arrays_elements_are_kept_as_written() {
+        let array = br#"[ {"text": "a, [b] \"c\" {", "id": 1.50},
+            {"n": [1, {"x": 2}]} , "s", 7 ]"#;
+        let elements = array_elements(array).expect("an array");
+        let texts: Vec<&str> = elements
+            .iter()
+            .map(|e| std::str::from_utf8(e).expect("utf-8"))
+            .collect();
+        assert_eq!(
+            texts,
+            [
+                r#"{"text": "a, [b] \"c\" {", "id": 1.50}"#,
+                r#"{"n": [1, {"x": 2}]}"#,
+                r#""s""#,
+                "7"
+            ]
+        );
+        assert!(array_elements(b"[1, 2").is_none(), "unbalanced");
+        assert!(array_elements(b"[1] junk").is_none(), "text after it");
+        assert_eq!(array_elements(b"[]").map(|e| e.len()), Some(0));
+        let options = ReadOptions::default();
+        let (lines, mark) =
+            json_records(b"[{\"text\":\"t\",\n\"id\":1.50}]", &options).expect("records");
+        assert_eq!(
+            (lines.as_slice(), mark),
+            (&b"{\"text\":\"t\", \"id\":1.50}\n"[..], 'R')
+        );
+        assert!(
+            json_records(b"{\"page\": 1}", &options).is_none(),
+            "no text field"
+        );
     }
 
     #[test]

@@ -282,6 +282,34 @@ fn a_json_file_of_records_is_read_as_records_and_one_of_text_as_a_page() {
     );
     let ids: Vec<Option<String>> = strings(&documents, "external_id");
     assert!(ids.contains(&Some("2".to_string())), "{ids:?}");
+
+    // A sidecar of metadata is a text page, as it always was, and the run says so; a record's
+    // number keeps the digits it was written with.
+    let more = tmp.path().join("more");
+    std::fs::create_dir_all(&more).expect("mkdir");
+    std::fs::write(more.join("p1.json"), "{\"page\": 1, \"dpi\": 300}\n").expect("write");
+    std::fs::write(
+        more.join("r.json"),
+        "[{\"text\": \"正文。\", \"id\": 123456789012345678901234}, {\"text\": \"又一篇。\", \"id\": 1.50}]",
+    )
+    .expect("write");
+    let out = tmp.path().join("out-more");
+    let output = run_ok(&[&more], &out, &[]);
+    let log = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        log.contains("p1.json: none of its JSON records has"),
+        "{log}"
+    );
+    let documents = table(&out, "documents");
+    assert_eq!(
+        strings(&documents, "status"),
+        vec![Some("ok".to_string()); 3],
+        "{documents}"
+    );
+    let ids = strings(&documents, "external_id");
+    for id in ["123456789012345678901234", "1.50"] {
+        assert!(ids.contains(&Some(id.to_string())), "{ids:?}");
+    }
 }
 
 #[test]

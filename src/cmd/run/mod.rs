@@ -432,7 +432,9 @@ pub fn run(args: RunArgs) -> Result<ExitCode> {
         batch: batch_size,
     } = RunPlan::new(args)?;
     // A JSON Lines export in another layout fails here, before anything is written.
-    ingest::check_records(&sources, &read_options)?;
+    for warning in ingest::check_records(&sources, &read_options)? {
+        tracing::warn!("{warning}");
+    }
     let started = Instant::now();
     crate::cputime::reset();
     let started_cpu = crate::cputime::process_seconds();
