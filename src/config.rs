@@ -146,7 +146,7 @@ pub fn apply(
     };
     let name = argv[position].to_string_lossy().into_owned();
     let section = section_of(&name);
-    let drops = clean_drops(&file, &name, path)?;
+    let drops = clean_drops(&file, section, path)?;
     let empty = toml::Value::Table(toml::Table::new());
     let table = match file.get(section) {
         Some(table) => table,

@@ -5,6 +5,14 @@
 use std::sync::atomic::{AtomicBool, Ordering};
 
 static ASKED: AtomicBool = AtomicBool::new(false);
+/// The run has read its inputs and is committing (and running the corpus step): an
+/// interrupt then lets it finish.
+static COMMITTING: AtomicBool = AtomicBool::new(false);
+
+/// Says that the run is past its last batch and committing.
+pub fn committing() {
+    COMMITTING.store(true, Ordering::SeqCst);
+}
 
 /// Installs the handler (once a process; a failure to install leaves the default, which
 /// kills the process: still safe, only less polite).
@@ -14,10 +22,17 @@ pub fn install() {
             eprintln!("\nnewsprint: stopped at once; what was committed stays in the dataset");
             std::process::exit(EXIT_CODE.into());
         }
-        eprintln!(
-            "\nnewsprint: stopping after the batch under way and committing what is done \
-             (interrupt again to stop at once)"
-        );
+        if COMMITTING.load(Ordering::SeqCst) {
+            eprintln!(
+                "\nnewsprint: every input is read; the run finishes its commit and the corpus \
+                 step first (interrupt again to stop at once: committed rows stay)"
+            );
+        } else {
+            eprintln!(
+                "\nnewsprint: stopping after the batch under way and committing what is done \
+                 (interrupt again to stop at once)"
+            );
+        }
     });
     if let Err(e) = installed {
         tracing::debug!(error = %e, "no interrupt handler");

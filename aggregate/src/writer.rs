@@ -375,7 +375,17 @@ impl Writer {
     /// full: what a run that stops early keeps (a `--full` rebuild keeps nothing until its
     /// end, so its segments stay staged, and go with [`Writer::abandon`]).
     pub fn checkpoint(&mut self) -> Result<(), Error> {
-        self.flush_segment()
+        self.flush_segment()?;
+        // In object storage, published before the caller says it is committed.
+        match &self.publish {
+            Some(publish) => publish.settle(),
+            None => Ok(()),
+        }
+    }
+
+    /// Whether this run is a rebuild (`full`), which commits nothing before its end.
+    pub fn is_rebuild(&self) -> bool {
+        self.full
     }
 
     /// Drops the run's uncommitted rows: the dataset keeps what it held and the segments
@@ -383,6 +393,11 @@ impl Writer {
     pub fn abandon(self) {
         // Best effort: a staging folder left behind is removed by the next run anyway.
         let _ = std::fs::remove_dir_all(self.tag.staging(&self.out));
+        if self.full {
+            // A rebuild's counts are of inputs it did not commit: the next run must not go
+            // on from them.
+            let _ = std::fs::remove_file(self.tag.furniture_pending_path(&self.out));
+        }
     }
 
     /// Commits the last segment, runs the corpus-wide steps when `info` asks for them (and

@@ -99,8 +99,9 @@ pub struct RawDoc {
     pub outcome: Option<(Status, String)>,
     /// The doc_id of the first document with the same bytes.
     pub duplicate_of: Option<String>,
-    /// Bytes read from the input for this document (decompressed): its bytes, or a JSON
-    /// Lines record's line; kept when `bytes` are let go (a duplicate), for progress.
+    /// Bytes of the input read for this document, as stored (before decompression): the
+    /// whole file, or a JSON Lines record's share of it; kept when `bytes` are let go (a
+    /// duplicate). For progress, which counts inputs as stored.
     pub read_bytes: u64,
 }
 

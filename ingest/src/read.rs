@@ -604,8 +604,15 @@ fn open(source: &Source, options: &ReadOptions, fetched: Option<crate::object::F
 
 /// Reads an opened input: decompressed as its magic bytes say, then one document, or
 /// JSON Lines read a record at a time.
-fn open_stream(source: &Source, mut file: Box<dyn Read + Send>, options: &ReadOptions) -> Opened {
+fn open_stream(source: &Source, file: Box<dyn Read + Send>, options: &ReadOptions) -> Opened {
     let fail = |reason: String| Opened::failed(source, reason);
+    // Bytes read as stored (before decompression): what a document's `read_bytes` counts,
+    // so that progress over a compressed file moves with the file, not past it.
+    let stored = Stored::default();
+    let mut file: Box<dyn Read + Send> = Box::new(Counted {
+        inner: file,
+        count: stored.clone(),
+    });
     let mut magic = [0u8; 4];
     let n = match read_prefix(&mut file, &mut magic) {
         Ok(n) => n,
@@ -627,7 +634,7 @@ fn open_stream(source: &Source, mut file: Box<dyn Read + Send>, options: &ReadOp
     };
     let inner = inner_name(&source.display, compression);
     if is_json_lines_name(&inner) {
-        return Opened::Lines(JsonLines::new(source, stream, 'L', options));
+        return Opened::Lines(JsonLines::new(source, stream, 'L', options).counting(stored));
     }
     let what = match compression {
         Compression::None => "",
@@ -636,15 +643,13 @@ fn open_stream(source: &Source, mut file: Box<dyn Read + Send>, options: &ReadOp
     };
     match read_limited(stream, options.max_document_bytes) {
         Ok(bytes) if inner.ends_with(".json") => match json_records(&bytes, options) {
-            Some((records, mark)) => Opened::Lines(JsonLines::new(
-                source,
-                Box::new(io::Cursor::new(records)),
-                mark,
-                options,
-            )),
-            None => Opened::Doc(RawDoc::from_bytes(source.display.clone(), bytes)),
+            Some((records, mark)) => Opened::Lines(
+                JsonLines::new(source, Box::new(io::Cursor::new(records)), mark, options)
+                    .counting(stored),
+            ),
+            None => Opened::Doc(stored.mark(RawDoc::from_bytes(source.display.clone(), bytes))),
         },
-        Ok(bytes) => Opened::Doc(RawDoc::from_bytes(source.display.clone(), bytes)),
+        Ok(bytes) => Opened::Doc(stored.mark(RawDoc::from_bytes(source.display.clone(), bytes))),
         Err(ReadFailure::TooLarge) => fail(format!(
             "larger than the {} MiB document limit",
             options.max_document_bytes >> 20
@@ -826,9 +831,44 @@ fn read_limited(stream: impl Read, limit: u64) -> Result<Vec<u8>, ReadFailure> {
 }
 
 /// A JSON Lines source being read, one record at a time.
+/// Bytes of one input read so far, as stored (shared with the reader that counts them).
+#[derive(Clone, Default)]
+struct Stored(std::sync::Arc<std::sync::atomic::AtomicU64>);
+
+impl Stored {
+    fn get(&self) -> u64 {
+        self.0.load(std::sync::atomic::Ordering::Relaxed)
+    }
+
+    /// `doc`, counted as every byte read of its input.
+    fn mark(&self, mut doc: RawDoc) -> RawDoc {
+        doc.read_bytes = self.get();
+        doc
+    }
+}
+
+/// A reader that counts what it reads into a [`Stored`].
+struct Counted {
+    inner: Box<dyn Read + Send>,
+    count: Stored,
+}
+
+impl Read for Counted {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.count
+            .0
+            .fetch_add(n as u64, std::sync::atomic::Ordering::Relaxed);
+        Ok(n)
+    }
+}
+
 struct JsonLines {
     display: String,
     reader: BufReader<Box<dyn Read + Send>>,
+    /// Bytes of the input read as stored, and how many of them earlier records took.
+    stored: Stored,
+    stored_taken: u64,
     /// What a record's number counts in its source's name: `L`ines of the file, or `R`ecords
     /// of a JSON array.
     mark: char,
@@ -850,11 +890,19 @@ impl JsonLines {
             display: source.display.clone(),
             reader: BufReader::with_capacity(1 << 16, stream),
             mark,
+            stored: Stored::default(),
+            stored_taken: 0,
             text_fields: options.text_fields.clone(),
             line_no: 0,
             records: 0,
             done: false,
         }
+    }
+
+    /// Counts each record's share of the input as stored from `stored`.
+    fn counting(mut self, stored: Stored) -> Self {
+        self.stored = stored;
+        self
     }
 
     fn next_doc(&mut self, limit: u64) -> Option<RawDoc> {
@@ -902,7 +950,11 @@ impl JsonLines {
         match self.next_raw_line(limit)? {
             Ok((source, line)) => {
                 let mut doc = parse_record(source, &line, &self.text_fields);
-                doc.read_bytes = line.len() as u64;
+                // The input read as stored since the record before: read ahead in chunks,
+                // so uneven, but it adds up to the file.
+                let stored = self.stored.get();
+                doc.read_bytes = stored - self.stored_taken;
+                self.stored_taken = stored;
                 Some(doc)
             }
             Err(failed) => Some(failed),
@@ -983,6 +1035,50 @@ mod tests {
         fs::File::create(path)
             .and_then(|mut f| f.write_all(bytes))
             .expect("write");
+    }
+
+    #[test]
+    fn documents_count_their_input_as_stored_compressed_or_not() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        // Text that compresses poorly, so that the file is read in many chunks.
+        let mut state = 7u64;
+        let lines: String = (0..2000)
+            .map(|_| {
+                let text: String = (0..60)
+                    .map(|_| {
+                        state = state.wrapping_mul(6364136223846793005).wrapping_add(1);
+                        char::from_u32(0x4E00 + (state >> 40) as u32 % 0x5000).unwrap_or('字')
+                    })
+                    .collect();
+                format!("{{\"text\": \"{text}\"}}\n")
+            })
+            .collect();
+        let gz = crate::fixtures::gzip(lines.as_bytes());
+        write(dir.path(), "a.jsonl.gz", &gz);
+        write(
+            dir.path(),
+            "b.txt.gz",
+            &crate::fixtures::gzip("一页。".as_bytes()),
+        );
+        let sources = discover(&[dir.path().to_path_buf()]).expect("discover");
+        let docs: Vec<RawDoc> = read(sources, ReadOptions::default()).collect();
+        let from_a: Vec<u64> = docs
+            .iter()
+            .filter(|d| d.source.contains("a.jsonl.gz#"))
+            .map(|d| d.read_bytes)
+            .collect();
+        assert_eq!(from_a.len(), 2000);
+        assert_eq!(from_a.iter().sum::<u64>(), gz.len() as u64);
+        // Spread over the records, not all on the first.
+        assert!(from_a[0] < gz.len() as u64);
+        let b = docs
+            .iter()
+            .find(|d| d.source.ends_with("b.txt.gz"))
+            .expect("b");
+        let stored = fs::metadata(dir.path().join("b.txt.gz"))
+            .expect("meta")
+            .len();
+        assert_eq!(b.read_bytes, stored);
     }
 
     #[test]

@@ -131,11 +131,14 @@ pub(super) fn learn_furniture(
             done.document_bytes += raw.read_bytes;
             is_new(raw)
         });
-        if batch.is_empty() {
+        let Some(batch) = batch else {
             break;
-        }
+        };
         done.read = account.progress();
         progress.update(&done);
+        if batch.is_empty() {
+            continue;
+        }
         counted.extend(
             batch
                 .iter()

@@ -524,7 +524,7 @@ pub fn run(args: RunArgs) -> Result<ExitCode> {
                 progress.finish();
                 writer.abandon();
                 eprintln!(
-                    "newsprint: stopped while learning furniture, before anything of this run                      was written to {}; run the same command again to start it",
+                    "newsprint: stopped while learning furniture, before anything of this run was written to {}; run the same command again to start it",
                     output.name
                 );
                 return Ok(ExitCode::from(crate::interrupt::EXIT_CODE));
@@ -579,8 +579,16 @@ pub fn run(args: RunArgs) -> Result<ExitCode> {
                 }
                 new
             });
-            if batch.is_empty() {
+            let Some(batch) = batch else {
                 return Ok(());
+            };
+            if batch.is_empty() {
+                progress.update(&progress::Done {
+                    documents: totals.documents,
+                    document_bytes: totals.bytes,
+                    read: reading.progress(),
+                });
+                continue;
             }
             let records = workers.process(&stages, batch);
             for (record, file) in records.iter().zip(files) {
@@ -643,6 +651,7 @@ pub fn run(args: RunArgs) -> Result<ExitCode> {
         "documents processed; committing and running the corpus step"
     );
     totals.phases[1] = phase_end();
+    crate::interrupt::committing();
     index.record(reading.settled(started_ns));
     writer.set_input_index(index);
     progress.finish();
@@ -680,6 +689,14 @@ pub fn run(args: RunArgs) -> Result<ExitCode> {
 /// read again), the lock released, and the user told so.
 fn stopped(mut writer: aggregate::Writer, totals: &Totals, out: &str) -> Result<ExitCode> {
     let run = writer.run_number();
+    if writer.is_rebuild() {
+        writer.abandon();
+        eprintln!(
+            "newsprint: stopped. A rebuild (--full) commits only at its end: nothing of run \
+             {run} was committed, and {out} is as it was. Run the same command again to rebuild."
+        );
+        return Ok(ExitCode::from(crate::interrupt::EXIT_CODE));
+    }
     writer
         .checkpoint()
         .with_context(|| format!("stopped, and cannot commit what was done to {out}"))?;
@@ -764,24 +781,70 @@ fn source_text(e: &ingest::Error) -> String {
 }
 
 /// The next documents to process, up to `max_docs` or `max_bytes`; documents that `keep`
-/// refuses (already in the dataset) are read and passed over.
+/// refuses (already in the dataset) are read and passed over, but no more than
+/// [`PASSED_OVER`] batches' worth at a time, so that a rerun over a dataset that holds most
+/// of its inputs still shows progress and stops when asked. `None` at the end of the
+/// inputs; an empty batch when only passed-over documents were read.
 fn next_batch(
     reader: &mut impl Iterator<Item = RawDoc>,
     max_docs: usize,
     max_bytes: u64,
     mut keep: impl FnMut(&RawDoc) -> bool,
-) -> Vec<RawDoc> {
+) -> Option<Vec<RawDoc>> {
     let mut batch = Vec::new();
     let mut bytes = 0u64;
-    while batch.len() < max_docs && bytes < max_bytes {
+    let mut read = 0usize;
+    while batch.len() < max_docs && bytes < max_bytes && read < max_docs * PASSED_OVER {
         match reader.next() {
-            Some(raw) if keep(&raw) => {
-                bytes += raw.bytes.len() as u64;
-                batch.push(raw);
+            Some(raw) => {
+                read += 1;
+                if keep(&raw) {
+                    bytes += raw.bytes.len() as u64;
+                    batch.push(raw);
+                }
             }
-            Some(_) => {}
+            None if batch.is_empty() => return None,
             None => break,
         }
     }
-    batch
+    Some(batch)
+}
+
+/// Batches' worth of documents [`next_batch`] passes over before it returns.
+const PASSED_OVER: usize = 8;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn raws(n: usize) -> Vec<RawDoc> {
+        (0..n)
+            .map(|i| RawDoc::from_bytes(format!("p{i}.txt"), format!("page {i}").into_bytes()))
+            .collect()
+    }
+
+    #[test]
+    fn a_batch_passes_over_a_bounded_number_of_known_documents() {
+        // Every document known: batches come back empty, a bounded number read each time,
+        // so a rerun shows progress and can stop; then the end.
+        let mut reader = raws(100).into_iter();
+        let mut read = 0;
+        let mut empty = 0;
+        while let Some(batch) = next_batch(&mut reader, 4, u64::MAX, |_| {
+            read += 1;
+            false
+        }) {
+            assert!(batch.is_empty());
+            empty += 1;
+        }
+        assert_eq!(read, 100);
+        assert_eq!(empty, 100 / (4 * PASSED_OVER));
+        // New documents fill batches; the last may be short; then the end.
+        let mut reader = raws(10).into_iter();
+        let sizes: Vec<usize> =
+            std::iter::from_fn(|| next_batch(&mut reader, 4, u64::MAX, |_| true))
+                .map(|b| b.len())
+                .collect();
+        assert_eq!(sizes, [4, 4, 2]);
+    }
 }

@@ -46,8 +46,7 @@ pub(super) struct ReadAccount {
     /// Input bytes (as the files are stored) of the files before `at`, and of all.
     bytes_before: u64,
     bytes_total: u64,
-    /// Bytes of the documents read so far from file `at` (decompressed, so at most its size
-    /// counts).
+    /// Bytes of file `at` read so far, as stored, by its documents (at most its size counts).
     bytes_in_file: u64,
 }
 
