@@ -72,11 +72,16 @@ def check_keys(out: pathlib.Path) -> list[str]:
         checks[f"{table}.article_id names an article"] = (
             f"select x.article_id from {t[table]} x anti join {t['articles']} a using (article_id)"
         )
-    problems = []
     print()
+    return run_checks("keys", checks)
+
+
+def run_checks(label: str, checks: dict[str, str]) -> list[str]:
+    """Runs each query of `checks` (rows that break the rule named), printing each result."""
+    problems = []
     for what, query in checks.items():
         bad = duckdb.sql(query).fetchall()
-        print(f"keys: {what}: {'ok' if not bad else f'{len(bad)} rows break it'}")
+        print(f"{label}: {what}: {'ok' if not bad else f'{len(bad)} rows break it'}")
         if bad:
             problems.append(f"{what}: {len(bad)} rows break it, e.g. {bad[0]}")
     return problems
@@ -108,13 +113,7 @@ def check_offsets(out: pathlib.Path) -> list[str]:
             where p.text is null or q.start >= q."end" or q."end" > length(p.text)
                or substring(p.text, q.start + 1, q."end" - q.start) != q.text""",
     }
-    problems = []
-    for what, query in checks.items():
-        bad = duckdb.sql(query).fetchall()
-        print(f"offsets: {what}: {'ok' if not bad else f'{len(bad)} rows break it'}")
-        if bad:
-            problems.append(f"{what}: {len(bad)} rows break it, e.g. {bad[0]}")
-    return problems
+    return run_checks("offsets", checks)
 
 
 def main() -> int:

@@ -73,6 +73,18 @@ pub struct Discovered {
 }
 
 impl Source {
+    /// A folder as an input of its own: one that cannot be walked (an error row when the
+    /// reader tries it), or one not to read, saying why.
+    fn folder(dir: &Path, display: &str, not_read: Option<String>) -> Source {
+        Source {
+            path: dir.to_path_buf(),
+            display: display.to_string(),
+            fingerprint: None,
+            not_read,
+            object: None,
+        }
+    }
+
     /// Whether a document with this `source` came from this input: the input itself, or
     /// one of its lines (`pages.jsonl#L3`).
     pub fn yielded(&self, doc_source: &str) -> bool {
@@ -250,27 +262,19 @@ impl Walker<'_> {
         // Canonical paths identify a folder however it was reached, which is what stops a
         // symbolic link that points back up the tree from looping.
         let Ok(canonical) = fs::canonicalize(dir) else {
-            found.sources.push(Source {
-                path: dir.to_path_buf(),
-                display: display.to_string(),
-                fingerprint: None,
-                not_read: None,
-                object: None,
-            });
+            found.sources.push(Source::folder(dir, display, None));
             return;
         };
         if let Some(first) = seen.get(&canonical) {
             // Walked once; reached again (a link back up the tree, or to a folder read
             // already), it is a row saying so rather than a silent skip.
-            found.sources.push(Source {
-            path: dir.to_path_buf(),
-            display: display.to_string(),
-            fingerprint: None,
-            not_read: Some(format!(
+            found.sources.push(Source::folder(
+            dir,
+            display,
+            Some(format!(
                 "folder already read as {first} (reached again through a symbolic link): not read twice"
             )),
-            object: None,
-        });
+        ));
             return;
         }
         let is_dataset = options
@@ -286,13 +290,7 @@ impl Walker<'_> {
             Ok(entries) => entries,
             Err(_) => {
                 // Reported as an error row when the reader fails to open it.
-                found.sources.push(Source {
-                    path: dir.to_path_buf(),
-                    display: display.to_string(),
-                    fingerprint: None,
-                    not_read: None,
-                    object: None,
-                });
+                found.sources.push(Source::folder(dir, display, None));
                 return;
             }
         };
@@ -532,8 +530,7 @@ pub fn check_records(sources: &[Source], options: &ReadOptions) -> Result<Vec<St
 /// The field names of the first record of a `.json` file's bytes: of the object, or of the
 /// array's first element; `None` when it holds no JSON object there.
 fn first_record_fields(bytes: &[u8]) -> Option<Vec<String>> {
-    let body = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    let first = body.iter().position(|b| !b.is_ascii_whitespace())?;
+    let (body, first) = json_start(bytes)?;
     let record = match body[first] {
         b'[' => array_elements(&body[first..])?.into_iter().next()?,
         b'{' => body.split(|&b| b == b'\n').next()?,
@@ -712,8 +709,7 @@ fn is_json_name(display: &str) -> bool {
 /// `None` when the file is not JSON records with a text field (a sidecar of metadata, or
 /// not JSON at all): it is then read as a text page, as any other file.
 fn json_records(bytes: &[u8], options: &ReadOptions) -> Option<(Vec<u8>, char)> {
-    let body = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    let first = body.iter().position(|b| !b.is_ascii_whitespace())?;
+    let (body, first) = json_start(bytes)?;
     let (lines, mark) = match body[first] {
         b'[' => {
             let elements = array_elements(&body[first..])?;
@@ -741,6 +737,13 @@ fn json_records(bytes: &[u8], options: &ReadOptions) -> Option<(Vec<u8>, char)> 
         .filter_map(crate::json_record::field_names)
         .any(|names| names.iter().any(|n| options.is_text_field(n)));
     has_text.then_some((lines, mark))
+}
+
+/// A `.json` file's bytes without a byte-order mark, and where its first token is.
+fn json_start(bytes: &[u8]) -> Option<(&[u8], usize)> {
+    let body = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    let first = body.iter().position(|b| !b.is_ascii_whitespace())?;
+    Some((body, first))
 }
 
 /// A JSON value's bytes on one line: a line break can stand only between tokens (inside a

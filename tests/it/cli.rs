@@ -337,9 +337,10 @@ fn the_part_names_in_the_help_are_those_a_run_writes() {
     );
 }
 
-/// A log written to a file or a CI log is plain text: no colour codes.
+/// A log written to a file or a CI log is plain text (no colour codes), and says from the
+/// first second what the run is doing.
 #[test]
-fn logs_off_a_terminal_carry_no_colour_codes() {
+fn logs_off_a_terminal_are_plain_and_say_each_pass_and_its_size() {
     let tmp = tempfile::tempdir().expect("tempdir");
     let out = tmp.path().join("out").display().to_string();
     let inputs = root().join("data/pages").display().to_string();
@@ -351,19 +352,6 @@ fn logs_off_a_terminal_carry_no_colour_codes() {
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(stderr.contains("newsprint run"), "{stderr}");
     assert!(!stderr.contains('\u{1b}'), "{stderr:?}");
-}
-
-#[test]
-fn a_run_off_a_terminal_logs_its_passes_and_their_size() {
-    let tmp = tempfile::tempdir().expect("tempdir");
-    let out = tmp.path().join("out").display().to_string();
-    let inputs = root().join("data/pages").display().to_string();
-    let output = command(&["run", &inputs, "--out", &out])
-        .env("NEWSPRINT_LOG", "info")
-        .output()
-        .expect("newsprint runs");
-    assert!(output.status.success());
-    let stderr = String::from_utf8_lossy(&output.stderr);
     // Each pass says it started, and over how many megabytes, from its first second.
     let started: Vec<&str> = stderr
         .lines()
