@@ -272,8 +272,9 @@ struct Totals {
     articles: u64,
     /// Inputs the dataset already held (read, or known unchanged from the input index).
     unchanged: u64,
-    /// Files the input index knew unchanged: not read at all.
+    /// Files the input index knew unchanged: not read at all; and their documents.
     unread_files: u64,
+    unread_documents: u64,
     errors: u64,
     /// The end of each phase: the furniture pass, the documents processed and written, the
     /// last commit with the corpus step.
@@ -556,6 +557,7 @@ pub fn run(args: RunArgs) -> Result<ExitCode> {
     let mut totals = Totals {
         unchanged: unchanged_files.documents,
         unread_files: unchanged_files.files,
+        unread_documents: unchanged_files.documents,
         phases: [furniture_done; 3],
         ..Totals::default()
     };

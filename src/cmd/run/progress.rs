@@ -204,11 +204,17 @@ pub(super) fn print_summary(
                 )
             },
             format!(
-                "  inputs     {} new documents ({}), {} already in the dataset ({} files known unchanged, not read)",
+                "  inputs     {} new documents ({}), {} already in the dataset ({} files known unchanged, not read{})",
                 totals.documents,
                 if statuses.is_empty() { "none".to_string() } else { statuses.join(", ") },
                 totals.unchanged,
-                totals.unread_files
+                totals.unread_files,
+                match totals.unchanged.saturating_sub(totals.unread_documents) {
+                    0 => String::new(),
+                    // Read to be recognised: files changed since, or written within two
+                    // seconds of the run that read them, which cannot be vouched for.
+                    again => format!("; {again} read again to check them: their files changed, or were written just before the run that read them"),
+                }
             ),
             format!(
                 "  read       {mb:.2} MB in {secs:.2} s ({:.1} MB/s, {:.0} docs/s), peak memory {} MiB",
