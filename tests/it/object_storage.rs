@@ -538,10 +538,7 @@ fn objects_read_as_files_do_through_throttling_and_a_refused_object_is_an_error_
     let output = run_s3("s3://news/pages/", &from_store, moto.port);
     let stdout = String::from_utf8_lossy(&output.stdout);
     assert!(
-        stdout.contains(&format!(
-            "({} files known unchanged, not read",
-            objects - 1
-        )),
+        stdout.contains(&format!("({} files known unchanged, not read", objects - 1)),
         "{stdout}"
     );
 
