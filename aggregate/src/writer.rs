@@ -360,6 +360,14 @@ impl Writer {
         }
     }
 
+    /// Whether the dataset's corpus step ran after its last parts were committed, with this
+    /// writer's near-duplicate threshold.
+    fn corpus_up_to_date(&self) -> bool {
+        let threshold = self.near_duplicates.map(|o| o.threshold);
+        self.committed.corpus_current
+            && self.committed.corpus.as_ref().map(|c| c.threshold) == Some(threshold)
+    }
+
     /// Puts this run's record, as it stands, last in the manifest's runs.
     fn record_run(&mut self) {
         if self.unrecorded {
@@ -409,7 +417,6 @@ impl Writer {
         // A run that adds nothing (no document, no row) to a dataset whose last run finished
         // and whose corpus step is current leaves no record and takes no run number: a
         // nightly job over unchanged inputs does not pile up empty runs.
-        let threshold = self.near_duplicates.map(|o| o.threshold);
         self.unrecorded = !self.full
             && self.tag.0.is_none()
             && info.corpus_step
@@ -420,8 +427,7 @@ impl Writer {
                 .runs
                 .last()
                 .is_some_and(|last| last.run != self.run.run && last.completed)
-            && self.committed.corpus_current
-            && self.committed.corpus.as_ref().map(|c| c.threshold) == Some(threshold);
+            && self.corpus_up_to_date();
         if self.full {
             let mut fresh = Manifest::empty(self.tag.0);
             fresh.runs = std::mem::take(&mut self.committed.runs);
@@ -487,10 +493,7 @@ impl Writer {
                 ));
             }
             let added = self.run.rows.values().any(|&n| n > 0);
-            let threshold = self.near_duplicates.map(|o| o.threshold);
-            let up_to_date = self.committed.corpus_current
-                && self.committed.corpus.as_ref().map(|c| c.threshold) == Some(threshold);
-            if added || !up_to_date || self.full {
+            if added || !self.corpus_up_to_date() || self.full {
                 corpus_step(
                     &self.out,
                     self.tag,

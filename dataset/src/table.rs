@@ -122,24 +122,18 @@ impl TableWriter {
         self.rows >= self.rows_per_part || self.text_bytes >= BYTES_PER_PART
     }
 
-    /// Appends one row; its cells must follow the table's column order and types.
-    pub fn push(&mut self, row: &[Cell]) -> Result<(), Error> {
-        self.push_cells(row.iter(), row.len())
-    }
-
     /// Appends one row given as (column, cell) pairs, in the table's order: the names are
     /// checked against the schema on the writer's first row (a row built in another order,
     /// or naming a column the schema does not have there, is an error naming both), and the
-    /// types on every row, as by [`TableWriter::push`]. What keeps a row builder and the
-    /// schema in step.
+    /// types on every row. What keeps a row builder and the schema in step.
     pub fn push_named(&mut self, row: &[(&str, Cell)]) -> Result<(), Error> {
+        if row.len() != self.data.len() {
+            return Err(Error::Row {
+                table: self.table.name,
+                detail: format!("{} cells for {} columns", row.len(), self.data.len()),
+            });
+        }
         if !self.names_checked {
-            if row.len() != self.table.columns.len() {
-                return Err(Error::Row {
-                    table: self.table.name,
-                    detail: format!("{} cells for {} columns", row.len(), self.data.len()),
-                });
-            }
             for ((name, _), (column, _)) in row.iter().zip(self.table.columns) {
                 if name != column {
                     return Err(Error::Row {
@@ -150,21 +144,7 @@ impl TableWriter {
             }
             self.names_checked = true;
         }
-        self.push_cells(row.iter().map(|(_, cell)| cell), row.len())
-    }
-
-    fn push_cells<'r, 'a: 'r>(
-        &mut self,
-        row: impl Iterator<Item = &'r Cell<'a>>,
-        len: usize,
-    ) -> Result<(), Error> {
-        if len != self.data.len() {
-            return Err(Error::Row {
-                table: self.table.name,
-                detail: format!("{len} cells for {} columns", self.data.len()),
-            });
-        }
-        for (k, (cell, data)) in row.zip(&mut self.data).enumerate() {
+        for (k, ((_, cell), data)) in row.iter().zip(&mut self.data).enumerate() {
             match (cell, data) {
                 (Cell::Str(v), Data::Str(builder)) => {
                     builder.append_option(*v);

@@ -394,8 +394,7 @@ impl Iterator for Reader {
 impl Reader {
     /// Moves sources from `rest` until as many wait as fetching ahead may look at.
     fn take_sources(&mut self) {
-        let wanted = crate::object::FETCH_AHEAD.max(1);
-        while self.sources.len() < wanted {
+        while self.sources.len() < crate::object::FETCH_AHEAD {
             match self.rest.next() {
                 Some(source) => self.sources.push_back(source),
                 None => break,
@@ -468,8 +467,10 @@ const JSON_FILES_CHECKED: usize = 8;
 
 /// Checks, before a run reads them, that the JSON Lines files among `sources` hold records
 /// newsprint can read: a file whose first records (up to 100) are JSON objects of which none
-/// has a `text` field is in another layout, and is an error naming the field expected and
+/// has a text field is in another layout, and is an error naming the field expected and
 /// the fields found, not a dataset of error rows. Costs a few kilobytes of each such file.
+/// A `.json` file of JSON without a text field is read as a text page: the first
+/// [`JSON_FILES_CHECKED`] such files (read whole) give a warning each, returned.
 pub fn check_records(sources: &[Source], options: &ReadOptions) -> Result<Vec<String>, Error> {
     let mut warnings = Vec::new();
     // Only a name can make an input JSON Lines: other inputs are not opened here (they are
@@ -477,7 +478,7 @@ pub fn check_records(sources: &[Source], options: &ReadOptions) -> Result<Vec<St
     // A `.json` file is read whole to be checked: the first few stand for the rest (an
     // archive of one such file an article would otherwise be read twice).
     let mut json_files = 0;
-    for source in sources.iter().filter(|s| may_be_json_lines(&s.display)) {
+    for source in sources.iter().filter(|s| may_hold_records(&s.display)) {
         if is_json_name(&source.display) {
             json_files += 1;
             if json_files > JSON_FILES_CHECKED {
@@ -631,7 +632,7 @@ fn open_stream(source: &Source, file: Box<dyn Read + Send>, options: &ReadOption
     };
     let inner = inner_name(&source.display, compression);
     if is_json_lines_name(&inner) {
-        return Opened::Lines(JsonLines::new(source, stream, 'L', options).counting(stored));
+        return Opened::Lines(JsonLines::new(source, stream, 'L', options, stored));
     }
     let what = match compression {
         Compression::None => "",
@@ -640,10 +641,13 @@ fn open_stream(source: &Source, file: Box<dyn Read + Send>, options: &ReadOption
     };
     match read_limited(stream, options.max_document_bytes) {
         Ok(bytes) if inner.ends_with(".json") => match json_records(&bytes, options) {
-            Some((records, mark)) => Opened::Lines(
-                JsonLines::new(source, Box::new(io::Cursor::new(records)), mark, options)
-                    .counting(stored),
-            ),
+            Some((records, mark)) => Opened::Lines(JsonLines::new(
+                source,
+                Box::new(io::Cursor::new(records)),
+                mark,
+                options,
+                stored,
+            )),
             None => Opened::Doc(stored.mark(RawDoc::from_bytes(source.display.clone(), bytes))),
         },
         Ok(bytes) => Opened::Doc(stored.mark(RawDoc::from_bytes(source.display.clone(), bytes))),
@@ -686,9 +690,9 @@ fn read_prefix(file: &mut impl Read, buf: &mut [u8]) -> io::Result<usize> {
     Ok(filled)
 }
 
-/// Whether an input of this name is read as JSON Lines once decompressed (see
-/// [`inner_name`]): `.jsonl` or `.ndjson`, perhaps with `.gz` or `.zst` after it.
-fn may_be_json_lines(display: &str) -> bool {
+/// Whether an input of this name may hold records once decompressed (see [`inner_name`]):
+/// `.jsonl`, `.ndjson` or `.json`, perhaps with `.gz` or `.zst` after it.
+fn may_hold_records(display: &str) -> bool {
     [Compression::None, Compression::Gzip, Compression::Zstd]
         .into_iter()
         .any(|c| is_json_lines_name(&inner_name(display, c)))
@@ -833,7 +837,6 @@ fn read_limited(stream: impl Read, limit: u64) -> Result<Vec<u8>, ReadFailure> {
     Ok(bytes)
 }
 
-/// A JSON Lines source being read, one record at a time.
 /// Bytes of one input read so far, as stored (shared with the reader that counts them).
 #[derive(Clone, Default)]
 struct Stored(std::sync::Arc<std::sync::atomic::AtomicU64>);
@@ -866,6 +869,7 @@ impl Read for Counted {
     }
 }
 
+/// A JSON Lines source being read, one record at a time.
 struct JsonLines {
     display: String,
     reader: BufReader<Box<dyn Read + Send>>,
@@ -883,29 +887,25 @@ struct JsonLines {
 }
 
 impl JsonLines {
+    /// Records of `stream`, each counting its share of the input as `stored` counts it.
     fn new(
         source: &Source,
         stream: Box<dyn Read + Send>,
         mark: char,
         options: &ReadOptions,
+        stored: Stored,
     ) -> Self {
         JsonLines {
             display: source.display.clone(),
             reader: BufReader::with_capacity(1 << 16, stream),
             mark,
-            stored: Stored::default(),
+            stored,
             stored_taken: 0,
             text_fields: options.text_fields.clone(),
             line_no: 0,
             records: 0,
             done: false,
         }
-    }
-
-    /// Counts each record's share of the input as stored from `stored`.
-    fn counting(mut self, stored: Stored) -> Self {
-        self.stored = stored;
-        self
     }
 
     fn next_doc(&mut self, limit: u64) -> Option<RawDoc> {
@@ -1482,10 +1482,10 @@ mod tests {
             "e.json",
             "f.json.gz",
         ] {
-            assert!(may_be_json_lines(name), "{name}");
+            assert!(may_hold_records(name), "{name}");
         }
         for name in ["a.txt", "b.json.txt", "c.gz", "jsonl", "d.jsonl.txt"] {
-            assert!(!may_be_json_lines(name), "{name}");
+            assert!(!may_hold_records(name), "{name}");
         }
     }
 

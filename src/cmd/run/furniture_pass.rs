@@ -128,7 +128,7 @@ pub(super) fn learn_furniture(
         let batch = next_batch(&mut reader, batch_docs, batch_bytes, |raw| {
             account.count(&raw.source, raw.read_bytes);
             done.documents += 1;
-            done.document_bytes += raw.read_bytes;
+            done.document_bytes += raw.bytes.len() as u64;
             is_new(raw)
         });
         let Some(batch) = batch else {

@@ -48,8 +48,8 @@ pub struct RunArgs {
     /// `published_at` (RFC 3339 or YYYY-MM-DD), `published_date`, `section` and any other
     /// fields (kept in `documents.extra`). A `.json` file holding such records (a JSON
     /// array of them, one object, or JSON Lines) is read the same way; a `.json` file that is
-    /// not JSON is a text page. A file whose records have no text field stops the run
-    /// (exit 1).
+    /// not JSON records with a text field is a text page (with a warning when it is JSON). A
+    /// JSON Lines file whose records have no text field stops the run (exit 1).
     #[arg(value_name = "INPUTS")]
     pub inputs: Vec<PathBuf>,
 
@@ -584,12 +584,13 @@ pub fn run(args: RunArgs) -> Result<ExitCode> {
             let Some(batch) = batch else {
                 return Ok(());
             };
+            // (Read as far as this batch; processed up to the one before.)
+            progress.update(&progress::Done {
+                documents: totals.documents,
+                document_bytes: totals.bytes,
+                read: reading.progress(),
+            });
             if batch.is_empty() {
-                progress.update(&progress::Done {
-                    documents: totals.documents,
-                    document_bytes: totals.bytes,
-                    read: reading.progress(),
-                });
                 continue;
             }
             let records = workers.process(&stages, batch);
@@ -626,11 +627,6 @@ pub fn run(args: RunArgs) -> Result<ExitCode> {
                 // The writer stopped: its error is reported below.
                 return Ok(());
             }
-            progress.update(&progress::Done {
-                documents: totals.documents,
-                document_bytes: totals.bytes,
-                read: reading.progress(),
-            });
         }
     })();
     drop(to_writer);

@@ -75,7 +75,7 @@ pub(super) struct Read {
 impl ReadAccount {
     pub(super) fn new(sources: &[ingest::Source]) -> Self {
         let mut names = String::with_capacity(sources.iter().map(|s| s.display.len()).sum());
-        let files = sources
+        let files: Vec<FileRead> = sources
             .iter()
             .map(|s| {
                 names.push_str(&s.display);
@@ -87,7 +87,6 @@ impl ReadAccount {
                 }
             })
             .collect();
-        let files: Vec<FileRead> = files;
         let bytes_total = files.iter().map(FileRead::size).sum();
         ReadAccount {
             names,
