@@ -67,8 +67,8 @@ impl Writer {
                 ]))),
             ),
             (
-                "chars_removed_noise",
-                Cell::U64(Some(removed_chars(&[clean::RemovedKind::Noise]))),
+                "chars_removed_furniture",
+                Cell::U64(Some(removed_chars(&[clean::RemovedKind::Furniture]))),
             ),
             ("run", Cell::U32(Some(run))),
             ("content_hash", Cell::Str(doc.content_hash.as_deref())),

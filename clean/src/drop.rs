@@ -1,7 +1,7 @@
 //! The user's own furniture: patterns named in the run's options
 //! (`[[clean.drop]] name = "sohu-footer"  pattern = "返回搜狐.*$"` in `newsprint.toml`,
 //! or `--drop NAME=PATTERN`), each match cut out of the line it is in as a `removed` row of
-//! kind `noise` with method `pattern:NAME`. Patterns are `regex` syntax, matched against
+//! kind `furniture` with method `pattern:NAME`. Patterns are `regex` syntax, matched against
 //! each line of the normalised page (full-width punctuation between Chinese characters), so
 //! matching takes time linear in the page.
 

@@ -2,7 +2,7 @@
 //! prose, not a byline, dateline or photo credit, which have rules of their own), each
 //! keyed alone and with the text around it ([`line_keys`], [`view`]); and, given the run's
 //! furniture ([`Furniture`], learned by the corpus tier: `corpus::furniture`), which lines
-//! [`crate::clean()`] takes out, each as a `removed` row of kind `noise`.
+//! [`crate::clean()`] takes out, each as a `removed` row of kind `furniture`.
 //!
 //! A reprinted article recurs too: its title on every page that prints it, and its wrapped
 //! lines are as short as furniture. What tells them apart is the company they keep: each

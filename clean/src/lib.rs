@@ -55,11 +55,11 @@ pub struct CleanOptions {
     /// The publication date to assume when the page gives none (`--published-date`). It also
     /// supplies the year of a dateline that gives only month and day.
     pub fallback_date: Option<NaiveDate>,
-    /// Furniture lines learned from the run (see [`furniture`]); taken out as `noise`.
+    /// Furniture lines learned from the run (see [`furniture`]); taken out as `furniture`.
     pub furniture: Option<std::sync::Arc<dyn furniture::Furniture>>,
-    /// The user's patterns of text to take out (see [`DropPattern`]); taken out as `noise`.
+    /// The user's patterns of text to take out (see [`DropPattern`]); taken out as `furniture`.
     pub drop: Vec<DropPattern>,
-    /// Keep what newsprint's own rules take out as `noise` (`run --no-builtin-drop`): a
+    /// Keep what newsprint's own rules take out as `furniture` (`run --no-builtin-drop`): a
     /// page's running head (`running-head-rule`) and the lines of [`drop::BUILTIN`].
     pub no_builtin: bool,
 }
@@ -195,8 +195,9 @@ pub enum RemovedKind {
     Caption,
     /// A photo credit.
     Credit,
-    /// Furniture that is not text (page headers, boilerplate).
-    Noise,
+    /// Furniture: what belongs to the page or the site, not the article (recurring lines,
+    /// running heads, editor lines, the user's drop patterns).
+    Furniture,
 }
 
 impl RemovedKind {
@@ -206,7 +207,7 @@ impl RemovedKind {
             RemovedKind::Duplicate => "duplicate",
             RemovedKind::Caption => "caption",
             RemovedKind::Credit => "credit",
-            RemovedKind::Noise => "noise",
+            RemovedKind::Furniture => "furniture",
         }
     }
 }
@@ -262,7 +263,7 @@ fn strip_furniture(
                 removed.push((
                     0,
                     rule_row(
-                        RemovedKind::Noise,
+                        RemovedKind::Furniture,
                         line.trim().to_string(),
                         format!("line recurs on {pages} pages of the run"),
                         "recurring-line".to_string(),
@@ -373,7 +374,7 @@ fn cut_within_lines(
                 removed.push((
                     0,
                     rule_row(
-                        RemovedKind::Noise,
+                        RemovedKind::Furniture,
                         cut[span.clone()].to_string(),
                         reason,
                         method,
@@ -491,7 +492,7 @@ fn clean_page(
                 removed.push((
                     0,
                     rule_row(
-                        RemovedKind::Noise,
+                        RemovedKind::Furniture,
                         line.to_string(),
                         "the page's running head (paper, date, page)".to_string(),
                         "running-head-rule".to_string(),

@@ -5,7 +5,7 @@
 //! frozen copy in `data/golden/schema.txt`, so a change here is always a deliberate one.
 
 /// Version of the output contract, written to `manifest.json`.
-pub const SCHEMA_VERSION: u32 = 5;
+pub const SCHEMA_VERSION: u32 = 6;
 
 /// The type of a column.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -75,7 +75,7 @@ pub const DOCUMENTS: Table = Table {
         ("external_id", Str),
         ("chars_removed_duplicate", U64),
         ("chars_removed_caption", U64),
-        ("chars_removed_noise", U64),
+        ("chars_removed_furniture", U64),
         ("run", U32),
         ("content_hash", Str),
         ("title", Str),

@@ -69,7 +69,7 @@ pub fn stats(args: StatsArgs) -> Result<ExitCode> {
         percent(chars("out"), chars_in),
         percent(chars("removed_duplicate"), chars_in),
         percent(chars("removed_caption"), chars_in),
-        percent(chars("removed_noise"), chars_in),
+        percent(chars("removed_furniture"), chars_in),
     )?;
     let articles = stats.rows.get("articles").copied().unwrap_or(0);
     writeln!(

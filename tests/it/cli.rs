@@ -124,7 +124,7 @@ fn stats_summarise_a_dataset_from_its_parquet() {
     let json = newsprint(&["stats", &dir, "--json"]);
     let json: serde_json::Value = serde_json::from_slice(&json.stdout).expect("json");
     assert_eq!(json["rows"]["articles"], 5);
-    assert_eq!(json["schema_version"], 5);
+    assert_eq!(json["schema_version"], 6);
     assert!(json["chars"]["removed_duplicate"].as_u64() > Some(0));
     // A reader that stops early (`newsprint stats out | head`) is not a failure.
     let mut child = Command::new(env!("CARGO_BIN_EXE_newsprint"))
@@ -210,7 +210,7 @@ fn a_configuration_file_holds_options_and_flags_override_it() {
 }
 
 #[test]
-fn the_users_own_patterns_are_taken_out_as_noise_and_a_bad_one_is_a_usage_error() {
+fn the_users_own_patterns_are_taken_out_as_furniture_and_a_bad_one_is_a_usage_error() {
     let tmp = tempfile::tempdir().expect("tempdir");
     let inputs = tmp.path().join("inputs");
     std::fs::create_dir_all(&inputs).expect("mkdir");

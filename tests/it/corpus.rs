@@ -77,13 +77,13 @@ fn archive_with_reprints(
     printed
 }
 
-/// The lines a dataset removed as furniture (`removed.kind = noise`).
-fn noise_lines(out: &Path) -> Vec<String> {
+/// The lines a dataset removed as furniture (`removed.kind = furniture`).
+fn furniture_lines(out: &Path) -> Vec<String> {
     let removed = table(out, "removed");
     strings(&removed, "kind")
         .into_iter()
         .zip(strings(&removed, "text"))
-        .filter(|(k, _)| k.as_deref() == Some("noise"))
+        .filter(|(k, _)| k.as_deref() == Some("furniture"))
         .filter_map(|(_, t)| t)
         .collect()
 }
@@ -152,10 +152,14 @@ fn reprints_keep_their_titles_however_they_are_wrapped_and_furniture_goes() {
     }
 
     // The furniture goes, and nothing else: four lines a page.
-    let noise = noise_lines(&out);
-    assert_eq!(noise.len(), pages * 4, "{noise:?}");
+    let furniture = furniture_lines(&out);
+    assert_eq!(furniture.len(), pages * 4, "{furniture:?}");
     for line in ["湖南日报", "责任编辑 王晓明"] {
-        assert_eq!(noise.iter().filter(|t| *t == line).count(), pages, "{line}");
+        assert_eq!(
+            furniture.iter().filter(|t| *t == line).count(),
+            pages,
+            "{line}"
+        );
     }
 }
 
@@ -252,10 +256,13 @@ fn reprints_under_other_kickers_and_bylines_keep_titles_and_kickers_and_furnitur
         "{kickers:?}"
     );
     // The running head and the editor line go, and nothing else: two lines a page.
-    let noise = noise_lines(&out);
-    assert_eq!(noise.len(), pages * 2, "{noise:?}");
+    let furniture = furniture_lines(&out);
+    assert_eq!(furniture.len(), pages * 2, "{furniture:?}");
     assert_eq!(
-        noise.iter().filter(|t| *t == "责任编辑：王晓明").count(),
+        furniture
+            .iter()
+            .filter(|t| *t == "责任编辑：王晓明")
+            .count(),
         pages
     );
 }
@@ -366,7 +373,7 @@ fn articles_repeated_across_documents_name_the_copy_kept_and_count_once() {
 }
 
 #[test]
-fn furniture_lines_recurring_across_pages_are_removed_as_noise() {
+fn furniture_lines_recurring_across_pages_are_removed_as_furniture() {
     let page = std::fs::read_to_string(root().join(SAMPLE)).expect("sample");
     let tmp = tempfile::tempdir().expect("tempdir");
     let plain = tmp.path().join("plain");
@@ -422,16 +429,22 @@ fn furniture_lines_recurring_across_pages_are_removed_as_noise() {
             assert_eq!(g, w, "{column}");
         }
     }
-    let noise = noise_lines(&out);
-    assert_eq!(noise.len(), 12 * 4, "{noise:?}");
-    assert_eq!(noise.iter().filter(|t| *t == "责任编辑 王晓明").count(), 12);
+    let furniture = furniture_lines(&out);
+    assert_eq!(furniture.len(), 12 * 4, "{furniture:?}");
     assert_eq!(
-        noise.iter().filter(|t| t.starts_with("要闻 第")).count(),
+        furniture.iter().filter(|t| *t == "责任编辑 王晓明").count(),
+        12
+    );
+    assert_eq!(
+        furniture
+            .iter()
+            .filter(|t| t.starts_with("要闻 第"))
+            .count(),
         12
     );
     let documents = table(&out, "documents");
-    let noise_chars = numbers(&documents, "chars_removed_noise", Column::u64);
-    assert!(noise_chars.iter().all(|n| n.unwrap_or(0) > 0));
+    let furniture_chars = numbers(&documents, "chars_removed_furniture", Column::u64);
+    assert!(furniture_chars.iter().all(|n| n.unwrap_or(0) > 0));
 
     // Lines on fewer pages than the threshold stay (newsprint's own rules, which know the
     // running head and the editor line by their shape, kept out of it).
@@ -444,7 +457,7 @@ fn furniture_lines_recurring_across_pages_are_removed_as_noise() {
     let removed = table(&kept, "removed");
     assert!(strings(&removed, "kind")
         .iter()
-        .all(|k| k.as_deref() != Some("noise")));
+        .all(|k| k.as_deref() != Some("furniture")));
     let text = strings(&table(&kept, "articles"), "text");
     assert!(text.iter().flatten().any(|t| t.contains("责任编辑")));
 }

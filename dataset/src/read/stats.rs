@@ -25,7 +25,7 @@ pub struct Stats {
     pub rows: BTreeMap<String, u64>,
     /// Documents per status.
     pub documents: BTreeMap<String, u64>,
-    /// Characters in, out, and removed by kind (duplicate, caption, noise).
+    /// Characters in, out, and removed by kind (duplicate, caption, credit, furniture).
     pub chars: BTreeMap<String, u64>,
     /// Articles that repeat an earlier one (`duplicate_of` set).
     pub copied_articles: u64,
@@ -137,7 +137,7 @@ pub fn stats(out: &Path) -> Result<Stats, Error> {
         ("chars_out", "out"),
         ("chars_removed_duplicate", "removed_duplicate"),
         ("chars_removed_caption", "removed_caption"),
-        ("chars_removed_noise", "removed_noise"),
+        ("chars_removed_furniture", "removed_furniture"),
     ];
     let mut columns = vec!["status"];
     columns.extend(chars.iter().map(|(name, _)| *name));

@@ -208,7 +208,10 @@ fn removed(page: &mut String, data: &ReportData) {
     let kinds = [
         ("duplicate passages", "removed_duplicate"),
         ("captions and credits", "removed_caption"),
-        ("furniture and patterns (noise)", "removed_noise"),
+        (
+            "furniture (learned lines, running heads, patterns)",
+            "removed_furniture",
+        ),
     ];
     let _ = write!(
         page,

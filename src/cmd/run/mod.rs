@@ -166,7 +166,7 @@ pub struct RunArgs {
 
     /// A short line (a page header, section name, editor line, page number; digits count as
     /// one) found on at least this many pages of the run is furniture: it is taken out of the
-    /// articles and recorded in `removed` as `noise`. Learning the lines costs one extra read
+    /// articles and recorded in `removed` as `furniture`. Learning the lines costs one extra read
     /// of the inputs before the run.
     #[arg(long, value_name = "N", default_value_t = 10, value_parser = clap::value_parser!(u32).range(2..))]
     pub furniture_min_docs: u32,
@@ -197,7 +197,7 @@ pub struct RunArgs {
     pub entity_tagger: bool,
 
     /// Take text matching PATTERN (`regex` syntax, matched line by line) out of every page, as
-    /// `removed` rows of kind `noise` with method `pattern:NAME`: an archive's own furniture
+    /// `removed` rows of kind `furniture` with method `pattern:NAME`: an archive's own furniture
     /// (`--drop 'sohu-footer=返回搜狐.*$'`, `--drop 'editor=责任编辑[:：].*$'`). Repeat it for
     /// more patterns; in newsprint.toml, `[[clean.drop]]` tables with `name` and `pattern`.
     #[arg(long, value_name = "NAME=PATTERN", value_parser = parse_drop)]
@@ -227,7 +227,7 @@ Output (DIR):
   paragraphs/     one row per paragraph or subhead
   entities/       people, organisations and places, with character offsets
   quantities/     counts, money, percentages, measures, dates, durations, ordinals
-  removed/        every passage taken out (duplicate, caption, credit, noise) and why
+  removed/        every passage taken out (duplicate, caption, credit, furniture) and why
   entity_counts/  mentions per entity over the dataset (copies of articles counted once)
   quantity_counts/ figures per kind and unit over the dataset: count, min, median, max
   manifest.json   version, options, inputs, rows per table, documents per status,
@@ -238,7 +238,7 @@ Articles that repeat another anywhere in the dataset keep their rows and name th
 (the earliest published, then by source path) in articles.duplicate_of: filter on
 `duplicate_of IS NULL` to count each once.
 Short lines that recur on many pages beside different articles (page headers, editor
-lines, page numbers) are learned in a first read of the inputs and removed as noise.
+lines, page numbers) are learned in a first read of the inputs and removed as furniture.
 Each table is a folder of Parquet parts (zstd): part-r00001-00000.parquet is run 1's first
 segment (part-s003of016-r00001-00000.parquet for shard 3 of 16), and the summaries' parts
 are part-c00001-00000.parquet, by corpus step; see docs/schema.md.
