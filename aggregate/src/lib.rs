@@ -32,7 +32,6 @@ mod corpus_step;
 mod furniture_state;
 mod input_index;
 mod parallel;
-mod record;
 mod retry;
 mod rows;
 mod seen;
@@ -45,7 +44,7 @@ use serde::Serialize;
 
 pub use corpus_step::merge::merge;
 pub use parallel::Parallel;
-pub use record::DocRecord;
+pub use records::DocRecord;
 pub use seen::{input_key, Seen};
 pub use writer::{Writer, WriterOptions};
 

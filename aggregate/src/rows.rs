@@ -1,14 +1,14 @@
-//! One input's records made rows of every table a run appends to: each row built by
-//! column name (checked against the schema by `TableWriter::push_named`), in the table's
-//! order, then the segment committed when a table's buffer is full.
+//! One input's records made rows of every table a run appends to (by
+//! [`records::rows::emit`], which names each cell's column), each row checked against the
+//! schema by `TableWriter::push_named`; the articles' near-duplicate sketches kept for the
+//! corpus step; the segment committed when a table's buffer is full.
 
-use dataset::schema::{
-    Table, ARTICLES, DOCUMENTS, ENTITIES, PARAGRAPHS, QUANTITIES, REMOVED, SEGMENT_TABLES,
-};
+use dataset::schema::{Table, ARTICLES, SEGMENT_TABLES};
 use dataset::table::{self, Cell, TableWriter};
+use records::RowSink;
 
 use crate::corpus_step::near_duplicates::SketchRow;
-use crate::writer::{article_id, Writer};
+use crate::writer::Writer;
 use crate::{DocRecord, Error};
 
 impl Writer {
@@ -16,82 +16,12 @@ impl Writer {
     pub fn append(&mut self, record: &DocRecord) -> Result<(), Error> {
         let doc = &record.document;
         let page = &record.page;
-        let id = Some(doc.doc_id.as_str());
         self.retries.read_again(&doc.source);
         *self
             .segment_documents
             .entry(doc.status.as_str().to_string())
             .or_insert(0) += 1;
-
-        let removed_chars = |kinds: &[clean::RemovedKind]| -> u64 {
-            page.removed
-                .iter()
-                .filter(|r| kinds.contains(&r.kind))
-                .map(|r| r.text.chars().count() as u64)
-                .sum()
-        };
-        let n_paragraphs: usize = page.articles.iter().map(|a| a.paragraphs.len()).sum();
-        let fields = doc.fields.as_deref();
-        // `articles.article_id`, the key every article-level table joins on by itself.
-        let article_ids: Vec<String> = (0..page.articles.len())
-            .map(|a| article_id(&doc.doc_id, a as u32))
-            .collect();
-        let run = self.run.run;
-        self.table(&DOCUMENTS).push_named(&[
-            ("doc_id", Cell::Str(id)),
-            ("source", Cell::Str(Some(&doc.source))),
-            ("bytes", Cell::U64(Some(doc.bytes))),
-            ("encoding", Cell::Str(doc.encoding)),
-            ("decode_errors", Cell::U32(Some(doc.decode_errors))),
-            ("status", Cell::Str(Some(doc.status.as_str()))),
-            ("error", Cell::Str(doc.error.as_deref())),
-            ("duplicate_of", Cell::Str(doc.duplicate_of.as_deref())),
-            (
-                "published_date",
-                Cell::Date(page.published_date.or(doc.published_date)),
-            ),
-            ("n_articles", Cell::U32(Some(page.articles.len() as u32))),
-            ("n_paragraphs", Cell::U32(Some(n_paragraphs as u32))),
-            ("chars_in", Cell::U64(Some(page.chars_in))),
-            ("chars_out", Cell::U64(Some(page.chars_out))),
-            ("external_id", Cell::Str(doc.external_id.as_deref())),
-            (
-                "chars_removed_duplicate",
-                Cell::U64(Some(removed_chars(&[clean::RemovedKind::Duplicate]))),
-            ),
-            (
-                "chars_removed_caption",
-                Cell::U64(Some(removed_chars(&[
-                    clean::RemovedKind::Caption,
-                    clean::RemovedKind::Credit,
-                ]))),
-            ),
-            (
-                "chars_removed_furniture",
-                Cell::U64(Some(removed_chars(&[clean::RemovedKind::Furniture]))),
-            ),
-            ("run", Cell::U32(Some(run))),
-            ("content_hash", Cell::Str(doc.content_hash.as_deref())),
-            ("title", Cell::Str(fields.and_then(|f| f.title.as_deref()))),
-            ("url", Cell::Str(fields.and_then(|f| f.url.as_deref()))),
-            (
-                "outlet",
-                Cell::Str(fields.and_then(|f| f.outlet.as_deref())),
-            ),
-            (
-                "authors",
-                Cell::ListStr(fields.map_or(&[][..], |f| &f.authors)),
-            ),
-            (
-                "published_at",
-                Cell::Str(fields.and_then(|f| f.published_at.as_deref())),
-            ),
-            (
-                "section",
-                Cell::Str(fields.and_then(|f| f.section.as_deref())),
-            ),
-            ("extra", Cell::Str(fields.and_then(|f| f.extra.as_deref()))),
-        ])?;
+        records::rows::emit(record, Some(self.run.run), self)?;
 
         if !page.articles.is_empty() {
             let doc_number = ingest::content_number(&doc.doc_id).ok_or_else(|| Error::Row {
@@ -114,116 +44,6 @@ impl Writer {
                 });
             }
         }
-        for (a, article) in page.articles.iter().enumerate() {
-            // Built in the parallel stage; a record assembled by hand may not carry it.
-            let built;
-            let text = match record.texts.get(a) {
-                Some(text) => text.as_str(),
-                None => {
-                    built = article.text();
-                    built.as_str()
-                }
-            };
-            self.table(&ARTICLES).push_named(&[
-                ("doc_id", Cell::Str(id)),
-                ("article_idx", Cell::U32(Some(a as u32))),
-                ("title", Cell::Str(article.title.as_deref())),
-                ("subtitle", Cell::Str(article.subtitle.as_deref())),
-                ("kicker", Cell::Str(article.kicker.as_deref())),
-                ("byline", Cell::Str(article.byline.as_deref())),
-                ("dateline", Cell::Str(article.dateline.as_deref())),
-                ("authors", Cell::ListStr(&article.authors)),
-                ("published_date", Cell::Date(article.published_date)),
-                ("text", Cell::Str(Some(text))),
-                (
-                    "n_paragraphs",
-                    Cell::U32(Some(article.paragraphs.len() as u32)),
-                ),
-                ("n_chars", Cell::U32(Some(article.n_chars() as u32))),
-                ("truncated", Cell::Bool(Some(article.truncated()))),
-                ("duplicate_of", Cell::Str(None)),
-                ("duplicate_similarity", Cell::F32(None)),
-                ("article_id", Cell::Str(Some(&article_ids[a]))),
-            ])?;
-            for (p, paragraph) in article.paragraphs.iter().enumerate() {
-                self.table(&PARAGRAPHS).push_named(&[
-                    ("doc_id", Cell::Str(id)),
-                    ("article_idx", Cell::U32(Some(a as u32))),
-                    ("paragraph_idx", Cell::U32(Some(p as u32))),
-                    ("kind", Cell::Str(Some(paragraph.kind.as_str()))),
-                    ("text", Cell::Str(Some(&paragraph.text))),
-                    ("truncated", Cell::Bool(Some(paragraph.truncated))),
-                    ("article_id", Cell::Str(Some(&article_ids[a]))),
-                ])?;
-            }
-        }
-
-        for removed in &page.removed {
-            let kept = removed.duplicate_of.map(|loc| match loc.paragraph {
-                Some(p) => format!("{}/{}", article_id(&doc.doc_id, loc.article), p),
-                None => article_id(&doc.doc_id, loc.article),
-            });
-            let article = removed
-                .duplicate_of
-                .and_then(|loc| article_ids.get(loc.article as usize));
-            self.table(&REMOVED).push_named(&[
-                ("doc_id", Cell::Str(id)),
-                ("kind", Cell::Str(Some(removed.kind.as_str()))),
-                ("text", Cell::Str(Some(&removed.text))),
-                ("reason", Cell::Str(Some(&removed.reason))),
-                ("method", Cell::Str(Some(&removed.method))),
-                ("duplicate_of", Cell::Str(kept.as_deref())),
-                ("similarity", Cell::F32(removed.similarity)),
-                ("article_id", Cell::Str(article.map(String::as_str))),
-            ])?;
-        }
-
-        let extraction = &record.extraction;
-        for e in &extraction.entities {
-            self.table(&ENTITIES).push_named(&[
-                ("doc_id", Cell::Str(id)),
-                ("article_idx", Cell::U32(Some(e.article))),
-                ("paragraph_idx", Cell::U32(e.paragraph)),
-                ("start", Cell::U32(Some(e.start))),
-                ("end", Cell::U32(Some(e.end))),
-                ("kind", Cell::Str(Some(e.kind.as_str()))),
-                ("text", Cell::Str(Some(&e.text))),
-                ("name", Cell::Str(Some(&e.name))),
-                ("role", Cell::Str(e.role.as_deref())),
-                ("field", Cell::Str(Some(e.field.as_str()))),
-                ("org", Cell::Str(e.org.as_deref())),
-                ("code", Cell::Str(e.code.as_deref())),
-                (
-                    "article_id",
-                    Cell::Str(article_ids.get(e.article as usize).map(String::as_str)),
-                ),
-            ])?;
-        }
-        for q in &extraction.quantities {
-            self.table(&QUANTITIES).push_named(&[
-                ("doc_id", Cell::Str(id)),
-                ("article_idx", Cell::U32(Some(q.article))),
-                ("paragraph_idx", Cell::U32(Some(q.paragraph))),
-                ("start", Cell::U32(Some(q.start))),
-                ("end", Cell::U32(Some(q.end))),
-                ("kind", Cell::Str(Some(q.kind.as_str()))),
-                ("text", Cell::Str(Some(&q.text))),
-                ("value", Cell::F64(q.value)),
-                ("value_low", Cell::F64(q.value_low)),
-                ("value_high", Cell::F64(q.value_high)),
-                ("unit", Cell::Str(q.unit)),
-                ("approx", Cell::Str(q.approx.map(|a| a.as_str()))),
-                ("iso", Cell::Str(q.iso.as_deref())),
-                ("date_start", Cell::Date(q.date_start)),
-                ("date_end", Cell::Date(q.date_end)),
-                ("subject", Cell::Str(q.subject.as_deref())),
-                ("change", Cell::Str(q.change.map(|c| c.as_str()))),
-                (
-                    "article_id",
-                    Cell::Str(article_ids.get(q.article as usize).map(String::as_str)),
-                ),
-            ])?;
-        }
         if self.tables.iter().any(TableWriter::is_full) {
             self.flush_segment()?;
         }
@@ -237,5 +57,13 @@ impl Writer {
             .position(|t| t.name == table.name)
             .expect("a table a run appends to");
         &mut self.tables[slot]
+    }
+}
+
+impl RowSink for Writer {
+    type Error = Error;
+
+    fn push(&mut self, table: &Table, row: &[(&str, Cell)]) -> Result<(), Error> {
+        self.table(table).push_named(row)
     }
 }

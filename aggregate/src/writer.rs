@@ -52,12 +52,6 @@ impl Default for WriterOptions {
     }
 }
 
-/// An article's key, `article_id`: its document's `doc_id` and its `article_idx`, as
-/// `articles.duplicate_of` names the article kept.
-pub fn article_id(doc_id: &str, article_idx: u32) -> String {
-    format!("{doc_id}/{article_idx}")
-}
-
 /// Writes a run into a dataset; see the crate docs.
 pub struct Writer {
     out: PathBuf,

@@ -18,13 +18,15 @@ pub mod layout;
 pub mod lock;
 pub mod names;
 pub mod read;
-pub mod schema;
 pub mod store;
 pub mod table;
 
 use std::path::Path;
 
 use serde::{Deserialize, Serialize};
+
+/// The tables and their columns, defined once in `records` (which builds the rows).
+pub use records::schema;
 
 pub use error::Error;
 pub use lock::DatasetLock;

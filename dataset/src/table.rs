@@ -14,26 +14,7 @@ use polars::prelude::*;
 use crate::schema::{ColumnType, Table};
 use crate::Error;
 
-/// One value of a row.
-#[derive(Clone, Copy, Debug)]
-pub enum Cell<'a> {
-    /// A `str` column's value.
-    Str(Option<&'a str>),
-    /// A `u32` column's value.
-    U32(Option<u32>),
-    /// A `u64` column's value.
-    U64(Option<u64>),
-    /// An `f32` column's value.
-    F32(Option<f32>),
-    /// An `f64` column's value.
-    F64(Option<f64>),
-    /// A `bool` column's value.
-    Bool(Option<bool>),
-    /// A `date` column's value.
-    Date(Option<NaiveDate>),
-    /// A `list<str>` column's value.
-    ListStr(&'a [String]),
-}
+pub use records::Cell;
 
 enum Data {
     /// Strings are copied once, into the Arrow array the Parquet page is encoded from.

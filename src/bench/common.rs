@@ -7,7 +7,7 @@ use std::time::Instant;
 
 use anyhow::{bail, Context, Result};
 
-use crate::pipeline::Stages;
+use records::Stages;
 
 /// The stages the benches time in process: detected encodings, the sample pages' date for
 /// pages without one, no furniture lines, and `extractor`.

@@ -32,7 +32,7 @@ use read_account::{skip_unchanged, ReadAccount};
 use shard::resolve_shard;
 
 use super::{peak_rss_bytes, Usage};
-use crate::pipeline::Stages;
+use records::Stages;
 
 /// Arguments of `newsprint run`.
 #[derive(Args, Debug)]
