@@ -7,8 +7,11 @@ here=$(cd "$(dirname "$0")" && pwd)
 root=$(dirname "$here")
 export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-$root/target}
 cargo build --release --manifest-path "$root/Cargo.toml" --bin newsprint
+rm -rf "$here/dist"
 mkdir -p "$here/newsprint.data/scripts"
 cp "$CARGO_TARGET_DIR/release/newsprint" "$here/newsprint.data/scripts/newsprint"
 # `--compatibility linux`: a wheel for this platform's glibc, not audited for manylinux.
-maturin build --release --manifest-path "$here/Cargo.toml" --out "$here/dist" \
+maturin=(maturin)
+command -v maturin >/dev/null || maturin=(python3 -m maturin)
+"${maturin[@]}" build --release --manifest-path "$here/Cargo.toml" --out "$here/dist" \
     --compatibility linux "$@"

@@ -104,6 +104,9 @@ def _scalar(name: str, value: Any) -> str:
     raise TypeError(f"{name} takes a str, number, date or path, not {type(value).__name__}")
 
 
+#: The options of run that merge takes too (passed on by the cluster runners).
+MERGE_OPTIONS = ("config", "work_dir", "storage_option", "near_dup_threshold", "no_near_dup")
+
 _UNEXPECTED = re.compile(r"unexpected argument '--([A-Za-z0-9-]+)'")
 
 

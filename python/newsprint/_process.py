@@ -51,20 +51,11 @@ def _as_arrow(texts: Any) -> Any:
     if not isinstance(texts, Iterable):
         raise TypeError(f"texts must be a sequence of str or bytes, not {type(texts).__name__}")
     items = list(texts)
-    kinds = set()
     for i, item in enumerate(items):
-        if item is None:
-            continue
-        if not isinstance(item, (str, bytes, bytearray, memoryview)):
+        if item is not None and not isinstance(item, (str, bytes, bytearray, memoryview)):
             raise TypeError(f"texts[{i}] is a {type(item).__name__}, not str or bytes")
-        kinds.add(str if isinstance(item, str) else bytes)
-    if kinds == {str} or not kinds:
-        return pa.array(items, type=pa.large_string())
-    # Bytes are decoded as files are (the encoding detected); strings among them are UTF-8.
-    return pa.array(
-        [i.encode("utf-8") if isinstance(i, str) else (None if i is None else bytes(i)) for i in items],
-        type=pa.large_binary(),
-    )
+    # A list goes to the native core as it is: str is text, bytes are decoded as files are.
+    return [bytes(i) if isinstance(i, (bytearray, memoryview)) else i for i in items]
 
 
 def _drop(value: Any) -> List[Tuple[str, str]]:
@@ -170,4 +161,5 @@ def process(
         bool(options.get("no_builtin_drop", False)),
         entities,
     )
-    return {name: pa.table(table) for name, table in tables}
+    # (Not pa.table, which imports pandas to ask whether this is a DataFrame.)
+    return {name: pa.RecordBatchReader.from_stream(table).read_all() for name, table in tables}

@@ -8,6 +8,7 @@ use chrono::NaiveDate;
 use ingest::{RawDoc, Status};
 use pyo3::exceptions::{PyRuntimeError, PyTypeError, PyValueError};
 use pyo3::prelude::*;
+use pyo3::types::{PyBytes, PyList, PyString};
 use pyo3_arrow::input::AnyArray;
 use pyo3_arrow::PyTable;
 use rayon::prelude::*;
@@ -19,9 +20,56 @@ use crate::arrow_rows::ArrowTables;
 /// so memory holds the tables being built and one slice's records, not every record.
 const SLICE: usize = 512;
 
-/// The texts of `texts` (strings, or bytes to decode), with their sources and dates, as raw
-/// documents; a null is a document whose `error` says so.
-fn raw_docs(
+/// One text: its bytes (`None` for a null) and whether they are text already (a string)
+/// or bytes to decode.
+type Text<'a> = (Option<&'a [u8]>, bool);
+
+/// A raw document of `text`, named `source`; a null is a document whose `error` says so.
+fn raw_doc((bytes, is_text): Text, source: String, published: Option<NaiveDate>) -> RawDoc {
+    let mut raw = RawDoc::from_bytes(source, bytes.unwrap_or_default().to_vec());
+    raw.is_utf8_text = is_text;
+    raw.published_date = published;
+    if bytes.is_none() {
+        raw.outcome = Some((Status::Error, "the text is null".to_string()));
+    }
+    raw
+}
+
+/// The raw documents of a Python list of `str`, `bytes` or `None` (read without building
+/// an Arrow array first, which would cost pyarrow's import of pandas).
+fn list_docs(
+    texts: &Bound<'_, PyList>,
+    sources: &[String],
+    published: &[Option<NaiveDate>],
+) -> PyResult<Vec<RawDoc>> {
+    let mut docs = Vec::with_capacity(texts.len());
+    for (n, item) in texts.iter().enumerate() {
+        let source = sources
+            .get(n)
+            .cloned()
+            .ok_or_else(|| PyValueError::new_err("more texts than sources"))?;
+        let date = published.get(n).copied().flatten();
+        let raw = if item.is_none() {
+            raw_doc((None, false), source, date)
+        } else if let Ok(text) = item.cast::<PyString>() {
+            let text = text.to_cow()?;
+            raw_doc((Some(text.as_bytes()), true), source, date)
+        } else if let Ok(bytes) = item.cast::<PyBytes>() {
+            raw_doc((Some(bytes.as_bytes()), false), source, date)
+        } else {
+            return Err(PyTypeError::new_err(format!(
+                "texts[{n}] is a {}, not str or bytes",
+                item.get_type().name()?
+            )));
+        };
+        docs.push(raw);
+    }
+    Ok(docs)
+}
+
+/// The texts of an Arrow column (strings, or bytes to decode), with their sources and
+/// dates, as raw documents.
+fn arrow_docs(
     texts: &[ArrayRef],
     sources: &[String],
     published: &[Option<NaiveDate>],
@@ -53,15 +101,29 @@ fn raw_docs(
                     }
                 }
             };
-            let mut raw = RawDoc::from_bytes(source, bytes.unwrap_or_default().to_vec());
-            raw.is_utf8_text = is_text;
-            raw.published_date = published.get(n).copied().flatten();
-            if bytes.is_none() {
-                raw.outcome = Some((Status::Error, "the text is null".to_string()));
-            }
-            docs.push(raw);
+            docs.push(raw_doc(
+                (bytes, is_text),
+                source,
+                published.get(n).copied().flatten(),
+            ));
         }
     }
+    Ok(docs)
+}
+
+/// The raw documents of `texts`: a list, or anything Arrow's C interface exports.
+fn raw_docs(
+    texts: &Bound<'_, PyAny>,
+    sources: &[String],
+    published: &[Option<NaiveDate>],
+) -> PyResult<Vec<RawDoc>> {
+    let docs = match texts.cast::<PyList>() {
+        Ok(list) => list_docs(list, sources, published)?,
+        Err(_) => {
+            let column = texts.extract::<AnyArray>()?.into_chunked_array()?;
+            arrow_docs(column.chunks(), sources, published)?
+        }
+    };
     if docs.len() != sources.len() {
         return Err(PyValueError::new_err(format!(
             "{} texts and {} sources",
@@ -84,7 +146,7 @@ fn parse_date(s: &str) -> PyResult<NaiveDate> {
 #[allow(clippy::too_many_arguments)]
 pub fn process(
     py: Python<'_>,
-    texts: AnyArray,
+    texts: &Bound<'_, PyAny>,
     sources: Vec<String>,
     published: Vec<Option<String>>,
     threads: Option<usize>,
@@ -94,7 +156,6 @@ pub fn process(
     no_builtin_drop: bool,
     entities: &str,
 ) -> PyResult<Vec<(&'static str, PyTable)>> {
-    let texts = texts.into_chunked_array()?;
     let published = published
         .iter()
         .map(|d| d.as_deref().map(parse_date).transpose())
@@ -132,7 +193,7 @@ pub fn process(
         extractor,
         detected: Default::default(),
     };
-    let docs = raw_docs(texts.chunks(), &sources, &published)?;
+    let docs = raw_docs(texts, &sources, &published)?;
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(threads.unwrap_or(0))
         .build()
@@ -147,8 +208,12 @@ pub fn process(
                 if slice.is_empty() {
                     break;
                 }
-                let records: Vec<records::DocRecord> =
-                    pool.install(|| slice.into_par_iter().map(|raw| stages.process(raw)).collect());
+                let records: Vec<records::DocRecord> = pool.install(|| {
+                    slice
+                        .into_par_iter()
+                        .map(|raw| stages.process(raw))
+                        .collect()
+                });
                 for record in &records {
                     records::rows::emit(record, None, &mut tables)?;
                 }
@@ -163,17 +228,4 @@ pub fn process(
             Ok((name, PyTable::try_new(vec![batch], schema)?))
         })
         .collect()
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn every_per_document_table_has_a_schema() {
-        for table in records::schema::SEGMENT_TABLES {
-            assert_eq!(
-                super::arrow_rows::schema(table).fields().len(),
-                table.columns.len()
-            );
-        }
-    }
 }

@@ -1,0 +1,51 @@
+"""What the Spark and Ray adapters share: a batch of rows with a text column through
+:func:`newsprint.process`, and the names that make its keys."""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any, Dict, Optional
+
+import pyarrow as pa
+
+from ._process import TABLES, process
+
+
+def check_table(table: str) -> None:
+    if table not in TABLES:
+        raise ValueError(f"table must be one of {', '.join(TABLES)}, not {table!r}")
+
+
+def default_sources(texts: pa.Array, column: str) -> list:
+    """A name for each text when no source column is given: the column's name and a hash of
+    the text, so a text's keys do not depend on how the data is partitioned (identical
+    texts share a ``doc_id``, as they are the same document)."""
+    out = []
+    for value in texts.to_pylist():
+        data = b"" if value is None else (value.encode("utf-8") if isinstance(value, str) else bytes(value))
+        out.append(f"{column}#{hashlib.blake2b(data, digest_size=8).hexdigest()}")
+    return out
+
+
+def process_batch(
+    batch: pa.RecordBatch,
+    *,
+    text: str,
+    source: Optional[str],
+    published: Optional[str],
+    threads: Optional[int],
+    options: Dict[str, Any],
+) -> Dict[str, pa.Table]:
+    """The per-document tables of one batch of rows."""
+    names = batch.schema.names
+    for what, name in (("text", text), ("source", source), ("published", published)):
+        if name is not None and name not in names:
+            raise KeyError(f"no {what} column {name!r} among {names}")
+    texts = batch.column(names.index(text))
+    sources = (
+        [str(s) for s in batch.column(names.index(source)).to_pylist()]
+        if source is not None
+        else default_sources(texts, text)
+    )
+    dates = batch.column(names.index(published)).to_pylist() if published is not None else None
+    return process(texts, sources=sources, published=dates, threads=threads, **options)

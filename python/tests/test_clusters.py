@@ -1,0 +1,142 @@
+"""newsprint.spark and newsprint.ray in local mode: the command line's rows."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+from pathlib import Path
+
+import pyarrow as pa
+import pytest
+
+import newsprint
+from conftest import comparable, jsonl_texts, read_table
+
+
+def _cli_tables(tmp_path: Path, inputs):
+    out = tmp_path / "cli"
+    newsprint.run(inputs, out, no_furniture=True)
+    return {name: read_table(out, name) for name in ("entities", "quantities")}
+
+
+def _as_cli_types(table: pa.Table, like: pa.Table) -> pa.Table:
+    """Spark gives bigint and string where the dataset has uint32 and large_string."""
+    return table.select(like.column_names).cast(like.schema)
+
+
+@pytest.fixture(scope="module")
+def gold_docs(gold_inputs):
+    """The sample and gold pages as bytes (UTF-8, GB18030, UTF-16 among them), named by
+    their paths as the command line names them (always here, unlike the NIST articles)."""
+    return [p.read_bytes() for p in gold_inputs], [str(p) for p in gold_inputs]
+
+
+@pytest.fixture(scope="module")
+def nist_docs(nist_jsonl):
+    return jsonl_texts(nist_jsonl)
+
+
+@pytest.fixture(scope="module")
+def spark():
+    pyspark = pytest.importorskip("pyspark", reason="pyspark is not installed")
+    if shutil.which("java") is None:
+        pytest.skip("no Java for Spark (Debian: default-jre-headless)")
+    from pyspark.sql import SparkSession
+
+    # The workers run this interpreter, with the installed package (not a checkout's).
+    os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
+
+    session = (
+        SparkSession.builder.master("local[2]")
+        .appName("newsprint-tests")
+        .config("spark.ui.enabled", "false")
+        .config("spark.sql.shuffle.partitions", "2")
+        .getOrCreate()
+    )
+    yield session
+    session.stop()
+
+
+def _spark_matches(spark, tmp_path, inputs, docs):
+    import newsprint.spark as nps
+
+    want = _cli_tables(tmp_path, inputs)
+    texts, sources = docs
+    kind = "binary" if isinstance(texts[0], bytes) else "string"
+    df = spark.createDataFrame(list(zip(texts, sources)), f"text {kind}, source string").repartition(2)
+    for name, cli in want.items():
+        assert cli.num_rows > 0, name
+        got = nps.process(df, table=name, source="source")
+        assert got.schema == nps.schema(name)
+        rows = pa.Table.from_batches(got._collect_as_arrow()) if got.count() else None
+        assert rows is not None
+        assert comparable(_as_cli_types(rows, cli), name) == comparable(cli, name), name
+
+
+def test_spark_map_in_arrow_gives_the_command_lines_rows_on_gold_pages(spark, tmp_path, gold_docs):
+    _spark_matches(spark, tmp_path, gold_docs[1], gold_docs)
+
+
+def test_spark_map_in_arrow_gives_the_command_lines_rows_on_nist(spark, tmp_path, nist_jsonl, nist_docs):
+    _spark_matches(spark, tmp_path, str(nist_jsonl), nist_docs)
+
+
+def test_spark_runs_shards_and_merges_into_one_runs_dataset(spark, tmp_path, gold_inputs):
+    import newsprint.spark as nps
+
+    inputs = [str(p) for p in gold_inputs]
+    newsprint.run(inputs, tmp_path / "one")
+    result = nps.run(spark, inputs, str(tmp_path / "sharded"), shards=2)
+    assert len(result["shards"]) == 2 and result["merge"]["event"] == "merged"
+    for name in ("documents", "articles", "entities", "entity_counts"):
+        a, b = read_table(tmp_path / "one", name), read_table(tmp_path / "sharded", name)
+        drop = ["run"] if name == "documents" else []
+        assert comparable(a.drop_columns(drop), name) == comparable(b.drop_columns(drop), name)
+
+
+@pytest.fixture(scope="module")
+def ray_local():
+    try:
+        import ray
+    except ImportError:
+        pytest.skip("ray is not installed (its wheel could not be installed here)")
+    ray.init(num_cpus=2, include_dashboard=False, ignore_reinit_error=True, log_to_driver=False)
+    yield ray
+    ray.shutdown()
+
+
+def _ray_matches(ray_local, tmp_path, inputs, docs):
+    import ray.data
+    import newsprint.ray as npr
+
+    want = _cli_tables(tmp_path, inputs)
+    texts, sources = docs
+    ds = ray.data.from_arrow(pa.table({"text": texts, "source": sources})).repartition(2)
+    for name, cli in want.items():
+        assert cli.num_rows > 0, name
+        got = pa.concat_tables(
+            ray_local.get(npr.process(ds, table=name, source="source", batch_size=64).to_arrow_refs())
+        )
+        assert comparable(got.select(cli.column_names), name) == comparable(cli, name), name
+
+
+def test_ray_map_batches_gives_the_command_lines_rows_on_gold_pages(ray_local, tmp_path, gold_docs):
+    _ray_matches(ray_local, tmp_path, gold_docs[1], gold_docs)
+
+
+def test_ray_map_batches_gives_the_command_lines_rows_on_nist(ray_local, tmp_path, nist_jsonl, nist_docs):
+    _ray_matches(ray_local, tmp_path, str(nist_jsonl), nist_docs)
+
+
+def test_ray_runs_shards_and_merges(ray_local, tmp_path, gold_inputs):
+    import newsprint.ray as npr
+
+    inputs = [str(p) for p in gold_inputs]
+    newsprint.run(inputs, tmp_path / "one")
+    result = npr.run(inputs, str(tmp_path / "sharded"), shards=2)
+    assert len(result["shards"]) == 2
+    for name in ("documents", "entities", "entity_counts"):
+        a, b = read_table(tmp_path / "one", name), read_table(tmp_path / "sharded", name)
+        drop = ["run"] if name == "documents" else []
+        assert comparable(a.drop_columns(drop), name) == comparable(b.drop_columns(drop), name)
