@@ -115,8 +115,15 @@ def _call(function: str, args: List[str]) -> Dict[str, Any]:
     command = [command_line(), *args, "--log-format", "json"]
     log.debug("running %s", command)
     tail: deque = deque(maxlen=40)
+    # A session of its own: a Ctrl-C at the terminal reaches Python alone, which passes the
+    # run one SIGINT (the command line stops at once on a second).
     process = subprocess.Popen(
-        command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, encoding="utf-8"
+        command,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        encoding="utf-8",
+        start_new_session=True,
     )
     try:
         assert process.stderr is not None
@@ -132,8 +139,17 @@ def _call(function: str, args: List[str]) -> Dict[str, Any]:
         stdout = process.stdout.read() if process.stdout else ""
         code = process.wait()
     except KeyboardInterrupt:
-        # As Ctrl-C at a terminal: the run commits the batch under way and stops.
+        # As Ctrl-C at a terminal: the run commits the batch under way and stops; a second
+        # interrupt while it does stops it at once.
         process.send_signal(signal.SIGINT)
+        try:
+            process.wait()
+        except KeyboardInterrupt:
+            process.send_signal(signal.SIGINT)
+            process.wait()
+        raise
+    except BaseException:
+        process.kill()
         process.wait()
         raise
     stderr = "\n".join(tail)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as _dt
-from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple, Union
+from typing import Any, Dict, Iterable, Iterator, List, Mapping, Optional, Sequence, Tuple, Union
 
 import pyarrow as pa
 
@@ -163,3 +163,38 @@ def process(
     )
     # (Not pa.table, which imports pandas to ask whether this is a DataFrame.)
     return {name: pa.RecordBatchReader.from_stream(table).read_all() for name, table in tables}
+
+
+def process_batches(
+    texts: Any,
+    *,
+    batch_size: int = 1024,
+    published: Union[DateLike, Sequence[DateLike]] = None,
+    sources: Optional[Sequence[str]] = None,
+    threads: Optional[int] = None,
+    **options: Any,
+) -> Iterator[Dict[str, pa.Table]]:
+    """:func:`process`, ``batch_size`` texts at a time: yields each batch's tables, so that
+    memory holds one batch's tables rather than all of them (write each one out, or keep
+    what you need). The rows are those :func:`process` gives, batch by batch, in order;
+    the default sources count on across batches (``texts[1024]``, …)."""
+    if not isinstance(batch_size, int) or batch_size < 1:
+        raise ValueError(f"batch_size must be a positive int, not {batch_size!r}")
+    for name in options:
+        if name not in PROCESS_OPTIONS:
+            raise TypeError(f"process_batches() got an unexpected keyword argument {name!r}")
+    column = _as_arrow(texts)
+    if not isinstance(column, (list, pa.Array, pa.ChunkedArray)):
+        column = pa.chunked_array(column.to_arrow()) if hasattr(column, "to_arrow") else pa.array(column)
+    n = len(column)
+    if sources is None:
+        sources = [f"texts[{i}]" for i in range(n)]
+    elif len(sources) != n:
+        raise ValueError(f"{n} texts and {len(sources)} sources")
+    if published is not None and not isinstance(published, (str, _dt.date)) and len(published) != n:
+        raise ValueError(f"{n} texts and {len(published)} published dates")
+    for start in range(0, n, batch_size):
+        end = min(start + batch_size, n)
+        part = column[start:end] if isinstance(column, list) else column.slice(start, end - start)
+        dates = published if published is None or isinstance(published, (str, _dt.date)) else published[start:end]
+        yield process(part, published=dates, sources=list(sources[start:end]), threads=threads, **options)

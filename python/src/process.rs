@@ -2,7 +2,7 @@
 //! parallel and without the GIL, into the dataset's per-document tables.
 
 use arrow_array::cast::AsArray;
-use arrow_array::{Array, ArrayRef};
+use arrow_array::{Array, ArrayRef, RecordBatch};
 use arrow_schema::DataType;
 use chrono::NaiveDate;
 use ingest::{RawDoc, Status};
@@ -12,9 +12,10 @@ use pyo3::types::{PyBytes, PyList, PyString};
 use pyo3_arrow::input::AnyArray;
 use pyo3_arrow::PyTable;
 use rayon::prelude::*;
+use records::schema::SEGMENT_TABLES;
 use records::Stages;
 
-use crate::arrow_rows::ArrowTables;
+use crate::arrow_rows::{self, ArrowTables};
 
 /// Documents processed at a time: their records are made rows before the next ones start,
 /// so memory holds the tables being built and one slice's records, not every record.
@@ -199,9 +200,14 @@ pub fn process(
         .build()
         .map_err(|e| PyRuntimeError::new_err(format!("threads: {e}")))?;
 
-    let batches = py
+    // One record batch per slice and table: builders stay a slice's size, so the tables
+    // grow by what they hold, not by doubling (and copying) buffers as large as the result.
+    let tables = py
         .detach(|| {
-            let mut tables = ArrowTables::default();
+            let mut tables: Vec<(&'static str, Vec<RecordBatch>)> = SEGMENT_TABLES
+                .iter()
+                .map(|t| (t.name, Vec::new()))
+                .collect();
             let mut docs = docs.into_iter();
             loop {
                 let slice: Vec<RawDoc> = docs.by_ref().take(SLICE).collect();
@@ -214,18 +220,22 @@ pub fn process(
                         .map(|raw| stages.process(raw))
                         .collect()
                 });
+                let mut rows = ArrowTables::default();
                 for record in &records {
-                    records::rows::emit(record, None, &mut tables)?;
+                    records::rows::emit(record, None, &mut rows)?;
+                }
+                for ((_, batches), (_, batch)) in tables.iter_mut().zip(rows.finish()?) {
+                    batches.push(batch);
                 }
             }
-            tables.finish()
+            Ok::<_, String>(tables)
         })
         .map_err(PyRuntimeError::new_err)?;
-    batches
-        .into_iter()
-        .map(|(name, batch)| {
-            let schema = batch.schema();
-            Ok((name, PyTable::try_new(vec![batch], schema)?))
+    SEGMENT_TABLES
+        .iter()
+        .zip(tables)
+        .map(|(table, (name, batches))| {
+            Ok((name, PyTable::try_new(batches, arrow_rows::schema(table))?))
         })
         .collect()
 }

@@ -129,3 +129,20 @@ def test_process_gives_the_command_lines_figures_and_entities_on_nist(tmp_path, 
     tables = newsprint.process(texts, sources=sources)
     for name in ("documents", "entities", "quantities", "paragraphs"):
         assert comparable(tables[name], name) == comparable(read_table(out, name), name), name
+
+
+def test_process_batches_gives_process_rows_a_batch_at_a_time(gold_inputs):
+    import polars as pl
+
+    texts = [p.read_bytes() for p in gold_inputs] + [None, "李鹏在北京。"]
+    whole = newsprint.process(texts)
+    batches = list(newsprint.process_batches(texts, batch_size=4))
+    assert len(batches) == (len(texts) + 3) // 4
+    for name in PER_DOCUMENT:
+        joined = pa.concat_tables(b[name] for b in batches)
+        assert joined.equals(whole[name]), name
+    series = pl.Series([t.decode("utf-8", "replace") if isinstance(t, bytes) else t for t in texts])
+    from_series = list(newsprint.process_batches(series, batch_size=5))
+    assert sum(b["documents"].num_rows for b in from_series) == len(texts)
+    with pytest.raises(ValueError, match="batch_size"):
+        next(newsprint.process_batches(texts, batch_size=0))
