@@ -6,6 +6,7 @@ Needs the newsprint wheel and polars (see README, "From Python"). Each cell belo
 an analyst would type: process a column of texts, look at the people and figures, and
 write a batch dataset the command line's way.
 """
+
 import sys
 import tempfile
 from pathlib import Path
@@ -23,7 +24,8 @@ tables = newsprint.process([p.read_bytes() for p in files], sources=[str(p) for 
 articles = pl.from_arrow(tables["articles"])
 entities = pl.from_arrow(tables["entities"])
 quantities = pl.from_arrow(tables["quantities"])
-print(f"{len(files)} pages, {articles.height} articles, {entities.height} entity mentions, {quantities.height} figures")
+print(f"{len(files)} pages, {articles.height} articles,", end=" ")
+print(f"{entities.height} entity mentions, {quantities.height} figures")
 
 # 2. Who is named, with which role, in how many articles.
 people = (

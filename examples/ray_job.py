@@ -6,6 +6,7 @@ Needs the newsprint wheel with Ray Data (`pip install 'newsprint-…whl[ray]'`).
 cluster, every node needs the wheel, and the archive and the output must be on storage
 they all reach (a shared file system or s3://).
 """
+
 import sys
 import tempfile
 from pathlib import Path

@@ -6,6 +6,7 @@ Needs the newsprint wheel with pyspark (`pip install 'newsprint-…whl[spark]'`)
 17+. On a cluster, every executor needs the wheel, and the archive and the output must
 be on storage they all reach (a shared file system or s3://).
 """
+
 import os
 import sys
 import tempfile

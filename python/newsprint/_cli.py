@@ -19,8 +19,8 @@ import subprocess
 import sys
 import sysconfig
 from collections import deque
-from pathlib import Path
-from typing import Any, Dict, List, Mapping, Sequence, Union
+from collections.abc import Mapping, Sequence
+from typing import Any, Dict, List, Union
 
 log = logging.getLogger("newsprint")
 
@@ -165,7 +165,7 @@ def _call(function: str, args: List[str]) -> Dict[str, Any]:
         if unexpected:
             name = unexpected.group(1).replace("-", "_")
             raise TypeError(f"{function}() got an unexpected keyword argument {name!r}")
-        message = next((l for l in tail if l.startswith("error:")), stderr.strip()[-1000:])
+        message = next((line for line in tail if line.startswith("error:")), stderr.strip()[-1000:])
         raise ValueError(f"{function}: {message}")
     raise NewsprintError(f"{function} failed (exit {code}): {stderr.strip()[-2000:]}", code, stderr)
 

@@ -4,10 +4,12 @@
 from __future__ import annotations
 
 import hashlib
-from typing import Any, Dict, Optional
+from collections.abc import Sequence
+from typing import Any, Dict, List, Optional, Tuple, Union
 
 import pyarrow as pa
 
+from . import _cli
 from ._process import TABLES, process
 
 
@@ -49,3 +51,16 @@ def process_batch(
     )
     dates = batch.column(names.index(published)).to_pylist() if published is not None else None
     return process(texts, sources=sources, published=dates, threads=threads, **options)
+
+
+def shard_plan(
+    inputs: Union[str, Sequence[str]], shards: int, options: Dict[str, Any]
+) -> Tuple[List[str], Dict[str, Any]]:
+    """The inputs as a list, and merge's share of run's options, for a run across a
+    cluster in ``shards`` tasks (each sets its own ``shard``)."""
+    if not isinstance(shards, int) or isinstance(shards, bool) or shards < 1:
+        raise ValueError(f"shards must be a positive int, not {shards!r}")
+    if "shard" in options:
+        raise TypeError("run() sets shard itself, one for each task")
+    items = [inputs] if isinstance(inputs, str) else [str(i) for i in inputs]
+    return items, {k: v for k, v in options.items() if k in _cli.MERGE_OPTIONS}

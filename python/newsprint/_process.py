@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import datetime as _dt
-from typing import Any, Dict, Iterable, Iterator, List, Mapping, Optional, Sequence, Tuple, Union
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from typing import Any, Dict, List, Optional, Tuple, Union
 
 import pyarrow as pa
 
@@ -196,5 +197,7 @@ def process_batches(
     for start in range(0, n, batch_size):
         end = min(start + batch_size, n)
         part = column[start:end] if isinstance(column, list) else column.slice(start, end - start)
-        dates = published if published is None or isinstance(published, (str, _dt.date)) else published[start:end]
+        dates = (
+            published if published is None or isinstance(published, (str, _dt.date)) else published[start:end]
+        )
         yield process(part, published=dates, sources=list(sources[start:end]), threads=threads, **options)

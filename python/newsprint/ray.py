@@ -10,12 +10,13 @@
 
 from __future__ import annotations
 
-from typing import Any, Dict, Optional, Sequence
+from collections.abc import Sequence
+from typing import Any, Dict, Optional
 
 import pyarrow as pa
 
 from . import _cli
-from ._columns import check_table, process_batch
+from ._columns import check_table, process_batch, shard_plan
 from ._process import process as _process_texts
 
 
@@ -41,7 +42,9 @@ def process(
 
     def batches(batch: pa.Table) -> pa.Table:
         tables = [
-            process_batch(b, text=text, source=source, published=published, threads=threads, options=options)[table]
+            process_batch(b, text=text, source=source, published=published, threads=threads, options=options)[
+                table
+            ]
             for b in batch.to_batches()
         ]
         return pa.concat_tables(tables) if tables else target.empty_table()
@@ -58,16 +61,11 @@ def run(inputs: Sequence[str], out: str, *, shards: int, **options: Any) -> Dict
     """
     import ray
 
-    if not isinstance(shards, int) or shards < 1:
-        raise ValueError(f"shards must be a positive int, not {shards!r}")
-    if "shard" in options:
-        raise TypeError("run() sets shard itself, one for each task")
-    items = [inputs] if isinstance(inputs, str) else list(inputs)
+    items, merge_options = shard_plan(inputs, shards, options)
 
     @ray.remote
     def one(i: int) -> Dict[str, Any]:
         return _cli.run(items, out, shard=(i, shards), **options)
 
     summaries = ray.get([one.remote(i) for i in range(shards)])
-    merge_options = {k: v for k, v in options.items() if k in _cli.MERGE_OPTIONS}
     return {"shards": summaries, "merge": _cli.merge(out, **merge_options)}

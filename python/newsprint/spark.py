@@ -11,12 +11,13 @@ Spark has no unsigned integers: ``uint32``/``uint64`` columns come as ``bigint``
 
 from __future__ import annotations
 
-from typing import Any, Dict, Iterator, Optional, Sequence
+from collections.abc import Iterator, Sequence
+from typing import Any, Dict, Optional
 
 import pyarrow as pa
 
 from . import _cli
-from ._columns import check_table, process_batch
+from ._columns import check_table, process_batch, shard_plan
 from ._process import process as _process_texts
 
 
@@ -95,15 +96,10 @@ def run(
     system or ``s3://``) and have the newsprint wheel installed. ``options`` are
     :func:`newsprint.run`'s. Returns ``{"shards": [each shard's summary], "merge": …}``.
     """
-    if not isinstance(shards, int) or shards < 1:
-        raise ValueError(f"shards must be a positive int, not {shards!r}")
-    if "shard" in options:
-        raise TypeError("run() sets shard itself, one for each task")
-    items = [inputs] if isinstance(inputs, str) else list(inputs)
+    items, merge_options = shard_plan(inputs, shards, options)
 
     def one(i: int) -> Dict[str, Any]:
         return _cli.run(items, out, shard=(i, shards), **options)
 
     summaries = spark.sparkContext.parallelize(range(shards), shards).map(one).collect()
-    merge_options = {k: v for k, v in options.items() if k in _cli.MERGE_OPTIONS}
     return {"shards": summaries, "merge": _cli.merge(out, **merge_options)}

@@ -16,7 +16,9 @@ SAMPLE = ROOT / "data" / "pages" / "000_5e6263fb01fcad50.txt"
 GOLD = ROOT / "data" / "gold" / "pages"
 # The NIST articles are measurement text kept outside the repository (../shared); tests
 # that use them say so when they are not there.
-NIST = Path(os.environ.get("NEWSPRINT_NIST", ROOT.parent / "shared" / "data" / "articles" / "nist-mt-zh.jsonl"))
+NIST = Path(
+    os.environ.get("NEWSPRINT_NIST", ROOT.parent / "shared" / "data" / "articles" / "nist-mt-zh.jsonl")
+)
 
 PER_DOCUMENT = ("documents", "articles", "paragraphs", "entities", "quantities", "removed")
 # What only a run sets: its number, and what the corpus step finds across documents.

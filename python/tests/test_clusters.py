@@ -14,6 +14,13 @@ import newsprint
 from conftest import comparable, jsonl_texts, read_table
 
 
+def _assert_one_runs_dataset(one: Path, sharded: Path, tables) -> None:
+    for name in tables:
+        a, b = read_table(one, name), read_table(sharded, name)
+        drop = ["run"] if name == "documents" else []
+        assert comparable(a.drop_columns(drop), name) == comparable(b.drop_columns(drop), name), name
+
+
 def _cli_tables(tmp_path: Path, inputs):
     out = tmp_path / "cli"
     newsprint.run(inputs, out, no_furniture=True)
@@ -39,7 +46,7 @@ def nist_docs(nist_jsonl):
 
 @pytest.fixture(scope="module")
 def spark():
-    pyspark = pytest.importorskip("pyspark", reason="pyspark is not installed")
+    pytest.importorskip("pyspark", reason="pyspark is not installed")
     if shutil.which("java") is None:
         pytest.skip("no Java for Spark (Debian: default-jre-headless)")
     from pyspark.sql import SparkSession
@@ -89,10 +96,9 @@ def test_spark_runs_shards_and_merges_into_one_runs_dataset(spark, tmp_path, gol
     newsprint.run(inputs, tmp_path / "one")
     result = nps.run(spark, inputs, str(tmp_path / "sharded"), shards=2)
     assert len(result["shards"]) == 2 and result["merge"]["event"] == "merged"
-    for name in ("documents", "articles", "entities", "entity_counts"):
-        a, b = read_table(tmp_path / "one", name), read_table(tmp_path / "sharded", name)
-        drop = ["run"] if name == "documents" else []
-        assert comparable(a.drop_columns(drop), name) == comparable(b.drop_columns(drop), name)
+    _assert_one_runs_dataset(
+        tmp_path / "one", tmp_path / "sharded", ("documents", "articles", "entities", "entity_counts")
+    )
 
 
 @pytest.fixture(scope="module")
@@ -108,6 +114,7 @@ def ray_local():
 
 def _ray_matches(ray_local, tmp_path, inputs, docs):
     import ray.data
+
     import newsprint.ray as npr
 
     want = _cli_tables(tmp_path, inputs)
@@ -135,8 +142,7 @@ def test_ray_runs_shards_and_merges(ray_local, tmp_path, gold_inputs):
     inputs = [str(p) for p in gold_inputs]
     newsprint.run(inputs, tmp_path / "one")
     result = npr.run(inputs, str(tmp_path / "sharded"), shards=2)
-    assert len(result["shards"]) == 2
-    for name in ("documents", "entities", "entity_counts"):
-        a, b = read_table(tmp_path / "one", name), read_table(tmp_path / "sharded", name)
-        drop = ["run"] if name == "documents" else []
-        assert comparable(a.drop_columns(drop), name) == comparable(b.drop_columns(drop), name)
+    assert len(result["shards"]) == 2 and result["merge"]["event"] == "merged"
+    _assert_one_runs_dataset(
+        tmp_path / "one", tmp_path / "sharded", ("documents", "articles", "entities", "entity_counts")
+    )

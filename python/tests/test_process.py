@@ -70,7 +70,10 @@ def test_options_reach_the_per_document_path():
     dropped = newsprint.process([page], drop={"sohu": "返回搜狐.*$"})["removed"]
     assert "pattern:sohu" in dropped.column("method").to_pylist()
     assert "pattern:sohu" not in kept
-    assert dropped.column("kind").to_pylist()[dropped.column("method").to_pylist().index("pattern:sohu")] == "furniture"
+    assert (
+        dropped.column("kind").to_pylist()[dropped.column("method").to_pylist().index("pattern:sohu")]
+        == "furniture"
+    )
     dated = newsprint.process(["李鹏在北京会见了客人。"], published=dt.date(1998, 1, 5))
     assert dated["documents"].column("published_date").to_pylist() == [dt.date(1998, 1, 5)]
     rules = newsprint.process(["国务院总理李鹏在北京会见了客人。"], entities="rules")
