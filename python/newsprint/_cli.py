@@ -18,6 +18,7 @@ import signal
 import subprocess
 import sys
 import sysconfig
+import threading
 from collections import deque
 from collections.abc import Mapping, Sequence
 from typing import Any, Dict, List, Union
@@ -125,8 +126,12 @@ def _call(function: str, args: List[str]) -> Dict[str, Any]:
         encoding="utf-8",
         start_new_session=True,
     )
+    # The output is drained beside the log, so that neither pipe fills while the other is read.
+    out: List[str] = []
+    assert process.stdout is not None and process.stderr is not None
+    reader = threading.Thread(target=lambda: out.append(process.stdout.read()), daemon=True)
+    reader.start()
     try:
-        assert process.stderr is not None
         for line in process.stderr:
             line = line.rstrip("\n")
             tail.append(line)
@@ -136,8 +141,9 @@ def _call(function: str, args: List[str]) -> Dict[str, Any]:
                 log.log(level, "%s", event.get("fields", event))
             except (ValueError, AttributeError):
                 log.info("%s", line)
-        stdout = process.stdout.read() if process.stdout else ""
         code = process.wait()
+        reader.join()
+        stdout = "".join(out)
     except KeyboardInterrupt:
         # As Ctrl-C at a terminal: the run commits the batch under way and stops; a second
         # interrupt while it does stops it at once.
