@@ -9,6 +9,7 @@ comes back as a dict.
 from __future__ import annotations
 
 import datetime as _dt
+import functools
 import json
 import logging
 import os
@@ -21,7 +22,7 @@ import sysconfig
 import threading
 from collections import deque
 from collections.abc import Mapping, Sequence
-from typing import Any, Dict, List, Union
+from typing import Any, Dict, List, Optional, Union
 
 log = logging.getLogger("newsprint")
 
@@ -46,12 +47,19 @@ def command_line() -> str:
     if chosen:
         return chosen
     exe = "newsprint.exe" if sys.platform == "win32" else "newsprint"
-    for scheme_dir in {sysconfig.get_path("scripts"), os.path.dirname(sys.executable)}:
-        candidate = os.path.join(scheme_dir, exe)
+    # Where pip put this package's copy: the environment's scripts, or the user's (--user).
+    places = [sysconfig.get_path("scripts"), os.path.dirname(sys.executable)]
+    try:
+        places.append(sysconfig.get_path("scripts", f"{os.name}_user"))
+    except KeyError:
+        pass
+    for place in places:
+        candidate = os.path.join(place, exe)
         if os.path.isfile(candidate):
             return candidate
     found = shutil.which(exe)
     if found:
+        _check_version(found)
         return found
     raise FileNotFoundError(
         "the newsprint program is not installed beside this package nor on PATH; "
@@ -59,23 +67,61 @@ def command_line() -> str:
     )
 
 
+@functools.lru_cache(maxsize=None)
+def _check_version(program: str) -> None:
+    """Warns once when the command line found on PATH is not this package's version: its
+    options and dataset may differ from what the package documents."""
+    from ._newsprint import __version__
+
+    said = subprocess.run([program, "--version"], capture_output=True, text=True).stdout.split()
+    if said[-1:] != [__version__]:
+        log.warning("%s is version %s, this package %s", program, " ".join(said[1:]) or "?", __version__)
+
+
 def _flag(name: str) -> str:
     return "--" + name.replace("_", "-")
 
 
+_HELP_OPTION = re.compile(r"^\s+(?:-\w, )?--([a-z0-9-]+)(?: <[^>]+>)?", re.MULTILINE)
+
+
+@functools.lru_cache(maxsize=None)
+def options_of(subcommand: str, program: Optional[str] = None) -> Dict[str, bool]:
+    """The options ``newsprint SUBCOMMAND`` takes, by their Python names, each ``True``
+    when it takes a value and ``False`` when it is a flag: read from its ``--help``, so
+    that they are the installed command line's own."""
+    program = program or command_line()
+    text = subprocess.run(
+        [program, subcommand, "--help"], capture_output=True, text=True, encoding="utf-8", check=True
+    ).stdout
+    options = {}
+    for match in _HELP_OPTION.finditer(text):
+        name = match.group(1).replace("-", "_")
+        if name != "help":
+            options[name] = "<" in match.group(0)
+    return options
+
+
 def _arguments(function: str, options: Mapping[str, Any]) -> List[str]:
-    """The command line's arguments for keyword options: ``True`` a flag, ``False`` or
-    ``None`` nothing, a list or tuple the option repeated, ``shard=(i, n)`` ``--shard i/n``,
-    ``drop={name: pattern}`` ``--drop name=pattern`` each."""
+    """The command line's arguments for keyword options: for a flag, ``True`` or
+    ``False``; for an option with a value, the value (``None`` leaves it out), a list or
+    tuple the option repeated, ``shard=(i, n)`` ``--shard i/n``, ``drop={name: pattern}``
+    ``--drop name=pattern`` each."""
+    known = options_of(function)
     args: List[str] = []
     for name, value in options.items():
         if name == "log_format":
             raise TypeError(f"{function}() sets log_format itself: it reads the summary as JSON")
+        if name not in known:
+            raise TypeError(f"{function}() got an unexpected keyword argument {name!r}")
         flag = _flag(name)
-        if value is None or value is False:
+        if not known[name]:
+            if not isinstance(value, bool):
+                raise TypeError(f"{name} is a flag: True or False, not {value!r}")
+            if value:
+                args.append(flag)
+        elif value is None:
             continue
-        if value is True:
-            args.append(flag)
         elif name == "shard":
             if (
                 not isinstance(value, (tuple, list))
@@ -84,12 +130,15 @@ def _arguments(function: str, options: Mapping[str, Any]) -> List[str]:
             ):
                 raise TypeError(f"shard must be a pair of ints (i, n), not {value!r}")
             args += [flag, f"{value[0]}/{value[1]}"]
-        elif name == "drop" and isinstance(value, Mapping):
-            for key, pattern in value.items():
-                args += [flag, f"{key}={pattern}"]
+        elif isinstance(value, Mapping):  # drop={name: pattern}, storage_option={key: value}
+            for key, item in value.items():
+                args += [flag, f"{key}={_scalar(name, item)}"]
         elif isinstance(value, (list, tuple)):
             for item in value:
-                args += [flag, _scalar(name, item)]
+                if isinstance(item, tuple) and len(item) == 2:  # drop=[(name, pattern)]
+                    args += [flag, f"{_scalar(name, item[0])}={_scalar(name, item[1])}"]
+                else:
+                    args += [flag, _scalar(name, item)]
         else:
             args += [flag, _scalar(name, value)]
     return args
@@ -111,9 +160,52 @@ MERGE_OPTIONS = ("config", "work_dir", "storage_option", "near_dup_threshold", "
 _UNEXPECTED = re.compile(r"unexpected argument '--([A-Za-z0-9-]+)'")
 
 
+def _log_line(line: str) -> None:
+    """One of the command line's JSON log lines to the ``newsprint`` logger, as its
+    message and its fields (``pass started phase=processing stored_mb=61.2``)."""
+    try:
+        event = json.loads(line)
+    except ValueError:
+        log.info("%s", line)
+        return
+    if not isinstance(event, dict):
+        log.info("%s", line)
+        return
+    level = getattr(logging, str(event.pop("level", "INFO")).upper(), logging.INFO)
+    event.pop("timestamp", None)
+    message = str(event.pop("message", ""))
+    fields = " ".join(f"{k}={v}" for k, v in event.items())
+    log.log(level, "%s", f"{message} {fields}".strip())
+
+
+def _usage_message(tail: "deque[str]") -> str:
+    """What the command line said of a usage error: its plain lines (clap's message with its
+    possible values), without the advice to try --help and the program's name."""
+    lines = []
+    for line in tail:
+        if line.startswith("{") or line.startswith("For more information") or line.startswith("Usage:"):
+            continue
+        lines.append(line.strip())
+    text = " ".join(line for line in lines if line)
+    for prefix in ("newsprint: ", "error: "):
+        text = text[len(prefix) :] if text.startswith(prefix) else text
+    return text
+
+
+def _die_with_python() -> None:
+    """In the child, before the command line starts: on Linux, a SIGTERM when the Python
+    process that started it dies (a Spark or Ray task killed), so that the run commits
+    what it has, stops and releases its dataset instead of running on unowned."""
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        pr_set_pdeathsig = 1
+        ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, signal.SIGTERM)
+
+
 def _call(function: str, args: List[str]) -> Dict[str, Any]:
     """Runs the command line; its summary (the last JSON line of its output) as a dict."""
-    command = [command_line(), *args, "--log-format", "json"]
+    command = [command_line(), *args]
     log.debug("running %s", command)
     tail: deque = deque(maxlen=40)
     # A session of its own: a Ctrl-C at the terminal reaches Python alone, which passes the
@@ -124,26 +216,30 @@ def _call(function: str, args: List[str]) -> Dict[str, Any]:
         stderr=subprocess.PIPE,
         text=True,
         encoding="utf-8",
+        errors="replace",
         start_new_session=True,
+        preexec_fn=_die_with_python,
     )
-    # The output is drained beside the log, so that neither pipe fills while the other is read.
+    # Both pipes are drained on threads of their own, so that neither fills while Python
+    # waits, and the log goes on reaching the logger while an interrupted run commits.
     out: List[str] = []
     assert process.stdout is not None and process.stderr is not None
-    reader = threading.Thread(target=lambda: out.append(process.stdout.read()), daemon=True)
-    reader.start()
-    try:
-        for line in process.stderr:
+    stdout_pipe, stderr_pipe = process.stdout, process.stderr
+
+    def read_log() -> None:
+        for line in stderr_pipe:
             line = line.rstrip("\n")
             tail.append(line)
-            try:
-                event = json.loads(line)
-                level = getattr(logging, str(event.get("level", "INFO")).upper(), logging.INFO)
-                log.log(level, "%s", event.get("fields", event))
-            except (ValueError, AttributeError):
-                log.info("%s", line)
+            _log_line(line)
+
+    readers = [
+        threading.Thread(target=lambda: out.append(stdout_pipe.read()), daemon=True),
+        threading.Thread(target=read_log, daemon=True),
+    ]
+    for reader in readers:
+        reader.start()
+    try:
         code = process.wait()
-        reader.join()
-        stdout = "".join(out)
     except KeyboardInterrupt:
         # As Ctrl-C at a terminal: the run commits the batch under way and stops; a second
         # interrupt while it does stops it at once.
@@ -158,6 +254,10 @@ def _call(function: str, args: List[str]) -> Dict[str, Any]:
         process.kill()
         process.wait()
         raise
+    finally:
+        for reader in readers:
+            reader.join(timeout=10)
+    stdout = "".join(out)
     stderr = "\n".join(tail)
     if code == 0:
         for line in reversed(stdout.strip().splitlines()):
@@ -171,8 +271,7 @@ def _call(function: str, args: List[str]) -> Dict[str, Any]:
         if unexpected:
             name = unexpected.group(1).replace("-", "_")
             raise TypeError(f"{function}() got an unexpected keyword argument {name!r}")
-        message = next((line for line in tail if line.startswith("error:")), stderr.strip()[-1000:])
-        raise ValueError(f"{function}: {message}")
+        raise ValueError(f"{function}(): {_usage_message(tail)}")
     raise NewsprintError(f"{function} failed (exit {code}): {stderr.strip()[-2000:]}", code, stderr)
 
 
@@ -213,7 +312,9 @@ def run(inputs: Union[PathLike, Sequence[PathLike]], out: PathLike, **options: A
     if not items:
         raise ValueError("run: no inputs")
     _local_inputs_exist(items)
-    return _call("run", ["run", *map(os.fspath, items), "--out", os.fspath(out), *_arguments("run", options)])
+    # The inputs after `--`, so that a path that starts with `-` is an input, not an option.
+    arguments = ["run", "--out", os.fspath(out), *_arguments("run", options), "--log-format", "json"]
+    return _call("run", [*arguments, "--", *map(os.fspath, items)])
 
 
 def merge(out: PathLike, **options: Any) -> Dict[str, Any]:
@@ -221,4 +322,7 @@ def merge(out: PathLike, **options: Any) -> Dict[str, Any]:
     (near-duplicates, summaries) over the whole dataset, so that it equals one run's.
     ``options`` are ``merge``'s (``threads``, ``near_dup_threshold``, …). Returns the
     ``merged`` summary; raises as :func:`run` does."""
-    return _call("merge", ["merge", os.fspath(out), *_arguments("merge", options)])
+    target = os.fspath(out)
+    if "://" not in target and not os.path.isdir(target):
+        raise FileNotFoundError(2, "no such dataset", target)
+    return _call("merge", ["merge", *_arguments("merge", options), "--log-format", "json", "--", target])

@@ -14,12 +14,12 @@ from . import _newsprint
 TABLES = ("documents", "articles", "paragraphs", "entities", "quantities", "removed")
 
 #: The options :func:`process` takes, by their command-line names (``run --help``).
-PROCESS_OPTIONS = ("entities", "encoding", "published_date", "drop", "no_builtin_drop")
+PROCESS_OPTIONS = ("entities", "encoding", "published_date", "drop", "no_builtin_drop", "max_document_mb")
 
 # `run`'s options that mean nothing for texts already in memory: named in the TypeError.
 _RUN_ONLY = frozenset(
     """out work_dir full rehash shard shard_count dry_run max_errors strict log_format
-    batch_docs batch_mb rows_per_part max_document_mb text_field near_dup_threshold
+    batch_docs batch_mb rows_per_part text_field near_dup_threshold
     no_near_dup furniture_min_docs no_furniture no_follow_symlinks""".split()
 )
 
@@ -34,14 +34,81 @@ def _date(value: DateLike, what: str) -> Optional[str]:
     if isinstance(value, _dt.date):
         return value.isoformat()
     if isinstance(value, str):
+        try:
+            _dt.datetime.strptime(value, "%Y-%m-%d")
+        except ValueError:
+            raise ValueError(f"{what}: {value!r} is not a YYYY-MM-DD date") from None
         return value
     raise TypeError(f"{what} must be a date or a 'YYYY-MM-DD' string, not {type(value).__name__}")
+
+
+def _row_date(value: Any) -> Optional[str]:
+    """One text's date as the native core takes it: a missing one (None, NaN, NaT) is
+    none, and anything that is not a date is passed on as text, to be that row's error."""
+    if value is None or value != value:  # NaN and NaT are not equal to themselves
+        return None
+    if isinstance(value, _dt.datetime):
+        return value.date().isoformat()
+    if isinstance(value, _dt.date):
+        return value.isoformat()
+    return value if isinstance(value, str) else repr(value)
+
+
+def _published(published: Any, n: int) -> List[Optional[str]]:
+    if published is None or isinstance(published, (str, _dt.date)):
+        return [_date(published, "published")] * n
+    if not isinstance(published, Iterable) or isinstance(published, (bytes, Mapping)):
+        raise TypeError(
+            "published must be a date, a 'YYYY-MM-DD' string, or a sequence of them (one a text), "
+            f"not {type(published).__name__}"
+        )
+    dates = [_row_date(p) for p in (published.to_pylist() if hasattr(published, "to_pylist") else published)]
+    if len(dates) != n:
+        raise ValueError(f"{n} texts and {len(dates)} published dates")
+    return dates
+
+
+def _sources(sources: Any, n: int) -> List[str]:
+    if sources is None:
+        return [f"texts[{i}]" for i in range(n)]
+    if isinstance(sources, (str, bytes, Mapping)) or not isinstance(sources, Iterable):
+        raise TypeError("sources must be a sequence of names, one a text")
+    names = list(sources.to_pylist() if hasattr(sources, "to_pylist") else sources)
+    if len(names) != n:
+        raise ValueError(f"{n} texts and {len(names)} sources")
+    for i, name in enumerate(names):
+        if name is None:
+            raise ValueError(f"sources[{i}] is None: every text needs a name")
+    return [str(name) for name in names]
+
+
+def _check_options(function: str, options: Mapping[str, Any], threads: Any) -> None:
+    """Unknown options and values of the wrong type, before any work."""
+    for name in options:
+        if name not in PROCESS_OPTIONS:
+            hint = " (an option of newsprint.run, not of the per-document path)" if name in _RUN_ONLY else ""
+            raise TypeError(f"{function}() got an unexpected keyword argument {name!r}{hint}")
+    kinds = {"entities": str, "encoding": str, "no_builtin_drop": bool, "max_document_mb": int}
+    for name, kind in kinds.items():
+        value = options.get(name)
+        if value is not None and (not isinstance(value, kind) or (kind is int and isinstance(value, bool))):
+            raise TypeError(f"{name} must be a {kind.__name__}, not {type(value).__name__}")
+    if threads is not None:
+        if not isinstance(threads, int) or isinstance(threads, bool):
+            raise TypeError(f"threads must be an int, not {type(threads).__name__}")
+        if threads < 1:
+            raise ValueError(f"threads must be at least 1, not {threads}")
+    limit = options.get("max_document_mb")
+    if limit is not None and not 1 <= limit <= 65536:
+        raise ValueError(f"max_document_mb must be from 1 to 65536, not {limit}")
 
 
 def _as_arrow(texts: Any) -> Any:
     """A column of texts as something the native core reads through the Arrow C interface."""
     if isinstance(texts, (str, bytes)):
         raise TypeError("texts must be a sequence of texts, not a single " + type(texts).__name__)
+    if isinstance(texts, Mapping):
+        raise TypeError("texts must be a sequence of texts, not a mapping (pass its values)")
     if isinstance(texts, (pa.Array, pa.ChunkedArray)):
         return texts
     module = type(texts).__module__.split(".")[0]
@@ -108,7 +175,8 @@ def process(
             such as ``"gbk"``: decode every bytes text with it), ``published_date`` (the date
             to assume where a page gives none), ``drop`` (patterns to take out:
             ``{"name": "regex"}`` or ``["name=regex"]``), ``no_builtin_drop`` (keep what
-            newsprint's own list takes out).
+            newsprint's own list takes out), ``max_document_mb`` (a larger text is an
+            error row, as in a run; default 64).
 
     Returns:
         ``{"documents", "articles", "paragraphs", "entities", "quantities", "removed"}``,
@@ -119,48 +187,29 @@ def process(
         text is its own document), ``documents.run`` (null), and the summary tables.
 
     Raises:
-        TypeError: ``texts`` is not a column of texts, or an option is unknown.
+        TypeError: ``texts`` is not a column of texts, an option is unknown, or a value
+            is of the wrong type.
         ValueError: an option's value is wrong (a date, a pattern, an encoding), or
-            ``published``/``sources`` are not as long as ``texts``.
+            ``published``/``sources`` are not as long as ``texts``. A text's own trouble
+            (a null, bytes that are not text, a date that is not one, a text over the size
+            limit) is its ``documents`` row, never an exception.
     """
-    for name in options:
-        if name not in PROCESS_OPTIONS:
-            hint = " (an option of newsprint.run, not of the per-document path)" if name in _RUN_ONLY else ""
-            raise TypeError(f"process() got an unexpected keyword argument {name!r}{hint}")
+    _check_options("process", options, threads)
     column = _as_arrow(texts)
     n = len(column)
-    if sources is None:
-        source_list = [f"texts[{i}]" for i in range(n)]
-    else:
-        if isinstance(sources, str):
-            raise TypeError("sources must be a sequence of names, one a text")
-        source_list = [str(s) for s in sources]
-        if len(source_list) != n:
-            raise ValueError(f"{n} texts and {len(source_list)} sources")
-    if published is None or isinstance(published, (str, _dt.date)):
-        one = _date(published, "published")
-        published_list = [one] * n
-    else:
-        published_list = [_date(p, f"published[{i}]") for i, p in enumerate(published)]
-        if len(published_list) != n:
-            raise ValueError(f"{n} texts and {len(published_list)} published dates")
-    if threads is not None and (not isinstance(threads, int) or threads < 1):
-        raise ValueError(f"threads must be a positive int, not {threads!r}")
-    entities = options.get("entities", "tagger")
-    encoding = options.get("encoding")
-    for name, value in (("entities", entities), ("encoding", encoding)):
-        if value is not None and not isinstance(value, str):
-            raise TypeError(f"{name} must be a str, not {type(value).__name__}")
+    source_list = _sources(sources, n)
+    published_list = _published(published, n)
     tables = _newsprint.process(
         column,
         source_list,
         published_list,
         threads,
-        encoding,
+        options.get("encoding"),
         _date(options.get("published_date"), "published_date"),
         _drop(options.get("drop")),
-        bool(options.get("no_builtin_drop", False)),
-        entities,
+        options.get("no_builtin_drop") or False,
+        options.get("entities") or "tagger",
+        options.get("max_document_mb") or 64,
     )
     # (Not pa.table, which imports pandas to ask whether this is a DataFrame.)
     return {name: pa.RecordBatchReader.from_stream(table).read_all() for name, table in tables}
@@ -178,26 +227,24 @@ def process_batches(
     """:func:`process`, ``batch_size`` texts at a time: yields each batch's tables, so that
     memory holds one batch's tables rather than all of them (write each one out, or keep
     what you need). The rows are those :func:`process` gives, batch by batch, in order;
-    the default sources count on across batches (``texts[1024]``, …)."""
-    if not isinstance(batch_size, int) or batch_size < 1:
+    the default sources count on across batches (``texts[1024]``, …). The arguments are
+    checked when it is called, before the first batch."""
+    if not isinstance(batch_size, int) or isinstance(batch_size, bool) or batch_size < 1:
         raise ValueError(f"batch_size must be a positive int, not {batch_size!r}")
-    for name in options:
-        if name not in PROCESS_OPTIONS:
-            raise TypeError(f"process_batches() got an unexpected keyword argument {name!r}")
+    _check_options("process_batches", options, threads)
     column = _as_arrow(texts)
     if not isinstance(column, (list, pa.Array, pa.ChunkedArray)):
         column = pa.chunked_array(column.to_arrow()) if hasattr(column, "to_arrow") else pa.array(column)
     n = len(column)
-    if sources is None:
-        sources = [f"texts[{i}]" for i in range(n)]
-    elif len(sources) != n:
-        raise ValueError(f"{n} texts and {len(sources)} sources")
-    if published is not None and not isinstance(published, (str, _dt.date)) and len(published) != n:
-        raise ValueError(f"{n} texts and {len(published)} published dates")
-    for start in range(0, n, batch_size):
-        end = min(start + batch_size, n)
-        part = column[start:end] if isinstance(column, list) else column.slice(start, end - start)
-        dates = (
-            published if published is None or isinstance(published, (str, _dt.date)) else published[start:end]
-        )
-        yield process(part, published=dates, sources=list(sources[start:end]), threads=threads, **options)
+    names = _sources(sources, n)
+    dates = _published(published, n)
+
+    def batches() -> Iterator[Dict[str, pa.Table]]:
+        for start in range(0, n, batch_size):
+            end = min(start + batch_size, n)
+            part = column[start:end] if isinstance(column, list) else column.slice(start, end - start)
+            yield process(
+                part, published=dates[start:end], sources=names[start:end], threads=threads, **options
+            )
+
+    return batches()

@@ -37,6 +37,10 @@ def process(
     takes. The columns keep the dataset's Arrow types (``large_string``, ``uint32``, …).
     """
     check_table(table)
+    columns = ds.columns(fetch_if_missing=False)
+    for what, name in (("text", text), ("source", source), ("published", published)):
+        if columns is not None and name is not None and name not in columns:
+            raise KeyError(f"no {what} column {name!r} among {columns}")
     _process_texts([], sources=[], **options)
     target = _process_texts([], sources=[])[table].schema
 

@@ -68,6 +68,9 @@ def process(
         threads: threads per task (default 1: Spark runs a task per core).
         **options: :func:`newsprint.process`'s options (``entities``, ``drop``, …).
     """
+    for what, name in (("text", text), ("source", source), ("published", published)):
+        if name is not None and name not in df.columns:
+            raise KeyError(f"no {what} column {name!r} among {df.columns}")
     target = arrow_schema(table)
     # Checked on the driver, so that a wrong option fails here and not in every task.
     _process_texts([], sources=[], **options)

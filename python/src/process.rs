@@ -2,7 +2,7 @@
 //! parallel and without the GIL, into the dataset's per-document tables.
 
 use arrow_array::cast::AsArray;
-use arrow_array::{Array, ArrayRef, RecordBatch};
+use arrow_array::{new_null_array, Array, ArrayRef, RecordBatch};
 use arrow_schema::DataType;
 use chrono::NaiveDate;
 use ingest::{RawDoc, Status};
@@ -21,42 +21,90 @@ use crate::arrow_rows::{self, ArrowTables};
 /// so memory holds the tables being built and one slice's records, not every record.
 const SLICE: usize = 512;
 
-/// One text: its bytes (`None` for a null) and whether they are text already (a string)
-/// or bytes to decode.
-type Text<'a> = (Option<&'a [u8]>, bool);
+/// One row of texts.
+enum Text<'a> {
+    /// A string: text already, not decoded again.
+    Str(&'a [u8]),
+    /// Bytes, decoded as a file's are (the encoding detected).
+    Bytes(&'a [u8]),
+    /// Nothing to read (a null, a string that is not Unicode): the row's error says why.
+    Unreadable(String),
+}
 
-/// A raw document of `text`, named `source`; a null is a document whose `error` says so.
-fn raw_doc((bytes, is_text): Text, source: String, published: Option<NaiveDate>) -> RawDoc {
-    let mut raw = RawDoc::from_bytes(source, bytes.unwrap_or_default().to_vec());
-    raw.is_utf8_text = is_text;
-    raw.published_date = published;
-    if bytes.is_none() {
-        raw.outcome = Some((Status::Error, "the text is null".to_string()));
+/// What every row needs besides its text: its source, its date as given, the size limit.
+struct Rows<'a> {
+    sources: &'a [String],
+    published: &'a [Option<String>],
+    max_document_bytes: u64,
+}
+
+impl Rows<'_> {
+    /// Row `n` as a raw document. What the command line makes an error row (a document
+    /// over the size limit, a date that is not one) is an error row here too, never an
+    /// exception that loses the batch.
+    fn raw_doc(&self, n: usize, text: Text) -> PyResult<RawDoc> {
+        let source = self
+            .sources
+            .get(n)
+            .cloned()
+            .ok_or_else(|| PyValueError::new_err("more texts than sources"))?;
+        let too_large = |bytes: &[u8]| bytes.len() as u64 > self.max_document_bytes;
+        let mut raw = match text {
+            Text::Str(bytes) | Text::Bytes(bytes) if too_large(bytes) => failed(
+                source,
+                format!(
+                    "larger than the {} MiB document limit",
+                    self.max_document_bytes >> 20
+                ),
+            ),
+            Text::Str(bytes) => {
+                let mut raw = RawDoc::from_bytes(source, bytes.to_vec());
+                raw.is_utf8_text = true;
+                raw
+            }
+            Text::Bytes(bytes) => RawDoc::from_bytes(source, bytes.to_vec()),
+            Text::Unreadable(why) => failed(source, why),
+        };
+        if let Some(Some(date)) = self.published.get(n) {
+            match NaiveDate::parse_from_str(date, "%Y-%m-%d") {
+                Ok(date) => raw.published_date = Some(date),
+                Err(_) => {
+                    raw.outcome.get_or_insert((
+                        Status::Error,
+                        format!("published {date:?} is not a YYYY-MM-DD date"),
+                    ));
+                }
+            }
+        }
+        Ok(raw)
     }
+}
+
+/// An error row named `source`: nothing was read, so there is no content hash.
+fn failed(source: String, why: String) -> RawDoc {
+    let mut raw = RawDoc::from_bytes(source, Vec::new());
+    raw.content_hash = None;
+    raw.doc_id = ingest::doc_id(&raw.source, None);
+    raw.outcome = Some((Status::Error, why));
     raw
 }
 
 /// The raw documents of a Python list of `str`, `bytes` or `None` (read without building
 /// an Arrow array first, which would cost pyarrow's import of pandas).
-fn list_docs(
-    texts: &Bound<'_, PyList>,
-    sources: &[String],
-    published: &[Option<NaiveDate>],
-) -> PyResult<Vec<RawDoc>> {
+fn list_docs(texts: &Bound<'_, PyList>, rows: &Rows) -> PyResult<Vec<RawDoc>> {
     let mut docs = Vec::with_capacity(texts.len());
     for (n, item) in texts.iter().enumerate() {
-        let source = sources
-            .get(n)
-            .cloned()
-            .ok_or_else(|| PyValueError::new_err("more texts than sources"))?;
-        let date = published.get(n).copied().flatten();
         let raw = if item.is_none() {
-            raw_doc((None, false), source, date)
+            rows.raw_doc(n, Text::Unreadable("the text is null".to_string()))?
         } else if let Ok(text) = item.cast::<PyString>() {
-            let text = text.to_cow()?;
-            raw_doc((Some(text.as_bytes()), true), source, date)
+            match text.to_cow() {
+                Ok(text) => rows.raw_doc(n, Text::Str(text.as_bytes()))?,
+                Err(e) => {
+                    rows.raw_doc(n, Text::Unreadable(format!("the text is not Unicode: {e}")))?
+                }
+            }
         } else if let Ok(bytes) = item.cast::<PyBytes>() {
-            raw_doc((Some(bytes.as_bytes()), false), source, date)
+            rows.raw_doc(n, Text::Bytes(bytes.as_bytes()))?
         } else {
             return Err(PyTypeError::new_err(format!(
                 "texts[{n}] is a {}, not str or bytes",
@@ -68,68 +116,58 @@ fn list_docs(
     Ok(docs)
 }
 
-/// The texts of an Arrow column (strings, or bytes to decode), with their sources and
-/// dates, as raw documents.
-fn arrow_docs(
-    texts: &[ArrayRef],
-    sources: &[String],
-    published: &[Option<NaiveDate>],
-) -> PyResult<Vec<RawDoc>> {
-    let mut docs = Vec::with_capacity(sources.len());
+/// Row `i` of an Arrow chunk of strings or binary (a dictionary of them decoded first).
+fn arrow_text(chunk: &ArrayRef, i: usize) -> PyResult<Text<'_>> {
+    if chunk.is_null(i) {
+        return Ok(Text::Unreadable("the text is null".to_string()));
+    }
+    Ok(match chunk.data_type() {
+        DataType::Utf8 => Text::Str(chunk.as_string::<i32>().value(i).as_bytes()),
+        DataType::LargeUtf8 => Text::Str(chunk.as_string::<i64>().value(i).as_bytes()),
+        DataType::Utf8View => Text::Str(chunk.as_string_view().value(i).as_bytes()),
+        DataType::Binary => Text::Bytes(chunk.as_binary::<i32>().value(i)),
+        DataType::LargeBinary => Text::Bytes(chunk.as_binary::<i64>().value(i)),
+        DataType::BinaryView => Text::Bytes(chunk.as_binary_view().value(i)),
+        other => {
+            return Err(PyTypeError::new_err(format!(
+                "texts must be strings or bytes, not Arrow {other}"
+            )))
+        }
+    })
+}
+
+/// The texts of an Arrow column as raw documents: strings, binary, a dictionary of either
+/// (a pandas category, a polars Categorical), or all nulls.
+fn arrow_docs(texts: &[ArrayRef], rows: &Rows) -> PyResult<Vec<RawDoc>> {
+    let mut docs = Vec::with_capacity(rows.sources.len());
     for chunk in texts {
+        let chunk = match chunk.data_type() {
+            DataType::Dictionary(_, values) => arrow_cast::cast(chunk, values)
+                .map_err(|e| PyTypeError::new_err(format!("texts: {e}")))?,
+            DataType::Null => new_null_array(&DataType::LargeUtf8, chunk.len()),
+            _ => chunk.clone(),
+        };
         for i in 0..chunk.len() {
-            let n = docs.len();
-            let source = sources
-                .get(n)
-                .cloned()
-                .ok_or_else(|| PyValueError::new_err("more texts than sources"))?;
-            let (bytes, is_text) = if chunk.is_null(i) {
-                (None, false)
-            } else {
-                match chunk.data_type() {
-                    DataType::Utf8 => (Some(chunk.as_string::<i32>().value(i).as_bytes()), true),
-                    DataType::LargeUtf8 => {
-                        (Some(chunk.as_string::<i64>().value(i).as_bytes()), true)
-                    }
-                    DataType::Utf8View => (Some(chunk.as_string_view().value(i).as_bytes()), true),
-                    DataType::Binary => (Some(chunk.as_binary::<i32>().value(i)), false),
-                    DataType::LargeBinary => (Some(chunk.as_binary::<i64>().value(i)), false),
-                    DataType::BinaryView => (Some(chunk.as_binary_view().value(i)), false),
-                    other => {
-                        return Err(PyTypeError::new_err(format!(
-                            "texts must be strings or bytes, not Arrow {other}"
-                        )))
-                    }
-                }
-            };
-            docs.push(raw_doc(
-                (bytes, is_text),
-                source,
-                published.get(n).copied().flatten(),
-            ));
+            docs.push(rows.raw_doc(docs.len(), arrow_text(&chunk, i)?)?);
         }
     }
     Ok(docs)
 }
 
 /// The raw documents of `texts`: a list, or anything Arrow's C interface exports.
-fn raw_docs(
-    texts: &Bound<'_, PyAny>,
-    sources: &[String],
-    published: &[Option<NaiveDate>],
-) -> PyResult<Vec<RawDoc>> {
+fn raw_docs(texts: &Bound<'_, PyAny>, rows: &Rows) -> PyResult<Vec<RawDoc>> {
     let docs = match texts.cast::<PyList>() {
-        Ok(list) => list_docs(list, sources, published)?,
+        Ok(list) => list_docs(list, rows)?,
         Err(_) => {
             let column = texts.extract::<AnyArray>()?.into_chunked_array()?;
-            arrow_docs(column.chunks(), sources, published)?
+            arrow_docs(column.chunks(), rows)?
         }
     };
-    if docs.len() != sources.len() {
+    if docs.len() != rows.sources.len() {
         return Err(PyValueError::new_err(format!(
             "{} texts and {} sources",
             docs.len(),
-            sources.len()
+            rows.sources.len()
         )));
     }
     Ok(docs)
@@ -143,7 +181,7 @@ fn parse_date(s: &str) -> PyResult<NaiveDate> {
 /// The per-document path over `texts`; the Python wrapper checks and documents the
 /// arguments (`newsprint.process`). Returns each per-document table's name and rows.
 #[pyfunction]
-#[pyo3(signature = (texts, sources, published, threads, encoding, published_date, drop, no_builtin_drop, entities))]
+#[pyo3(signature = (texts, sources, published, threads, encoding, published_date, drop, no_builtin_drop, entities, max_document_mb))]
 #[allow(clippy::too_many_arguments)]
 pub fn process(
     py: Python<'_>,
@@ -156,11 +194,8 @@ pub fn process(
     drop: Vec<(String, String)>,
     no_builtin_drop: bool,
     entities: &str,
+    max_document_mb: u64,
 ) -> PyResult<Vec<(&'static str, PyTable)>> {
-    let published = published
-        .iter()
-        .map(|d| d.as_deref().map(parse_date).transpose())
-        .collect::<PyResult<Vec<_>>>()?;
     let decode = match &encoding {
         Some(label) => ingest::DecodeOptions::forced(label)
             .map_err(|e| PyValueError::new_err(format!("encoding: {e}")))?,
@@ -170,7 +205,9 @@ pub fn process(
         .iter()
         .map(|(name, pattern)| {
             clean::DropPattern::new(name, pattern).map_err(|e| {
-                PyValueError::new_err(format!("drop: the pattern {name:?} does not compile: {e}"))
+                PyValueError::new_err(format!(
+                    "drop: the pattern {name:?} ({pattern:?}) does not compile: {e}"
+                ))
             })
         })
         .collect::<PyResult<Vec<_>>>()?;
@@ -194,7 +231,12 @@ pub fn process(
         extractor,
         detected: Default::default(),
     };
-    let docs = raw_docs(texts, &sources, &published)?;
+    let rows = Rows {
+        sources: &sources,
+        published: &published,
+        max_document_bytes: max_document_mb << 20,
+    };
+    let docs = raw_docs(texts, &rows)?;
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(threads.unwrap_or(0))
         .build()

@@ -55,13 +55,38 @@ def test_process_takes_lists_arrow_polars_and_pandas_alike():
 
 
 def test_bad_documents_are_rows_not_exceptions():
-    tables = newsprint.process(["李鹏在北京。", None, b"\x00\x01\x02" * 50, ""])
-    status = tables["documents"].column("status").to_pylist()
-    assert status[0] == "ok"
-    assert status[1] == "error"
-    assert tables["documents"].column("error").to_pylist()[1] == "the text is null"
-    assert status[2] == "binary"
-    assert status[3] == "empty"
+    texts = ["李鹏在北京。", None, b"\x00\x01\x02" * 50, "", "a\ud800b", "长" * 600_000, "北京。"]
+    published = ["1998-01-05", None, None, None, None, None, "not a date"]
+    tables = newsprint.process(texts, published=published, max_document_mb=1)
+    documents = tables["documents"]
+    status = documents.column("status").to_pylist()
+    errors = documents.column("error").to_pylist()
+    assert status == ["ok", "error", "binary", "empty", "error", "error", "error"]
+    assert errors[1] == "the text is null"
+    assert documents.column("content_hash").to_pylist()[1] is None
+    assert "not Unicode" in errors[4]
+    assert errors[5] == "larger than the 1 MiB document limit"
+    assert errors[6] == 'published "not a date" is not a YYYY-MM-DD date'
+    assert documents.column("published_date").to_pylist()[0] == dt.date(1998, 1, 5)
+
+
+def test_columns_of_nulls_and_of_categories_are_read():
+    import pandas as pd
+    import polars as pl
+
+    nulls = newsprint.process(pa.array([None, None]))["documents"]
+    assert nulls.column("status").to_pylist() == ["error", "error"]
+    texts = ["李鹏在北京。", "李鹏在北京。", "北京。"]
+    want = newsprint.process(texts)["entities"]
+    for column in (
+        pa.array(texts).dictionary_encode(),
+        pd.Series(texts, dtype="category"),
+        pl.Series(texts, dtype=pl.Categorical),
+    ):
+        assert newsprint.process(column)["entities"].equals(want), type(column)
+    dates = pd.Series([pd.Timestamp("2001-02-03"), pd.NaT, pd.NaT])
+    published = newsprint.process(texts, published=dates)["documents"].column("published_date")
+    assert published.to_pylist() == [dt.date(2001, 2, 3), None, None]
 
 
 def test_options_reach_the_per_document_path():
@@ -105,6 +130,36 @@ def test_the_python_apis_errors(tmp_path):
         newsprint.run(str(SAMPLE), tmp_path / "out", shard=1)
     with pytest.raises(FileNotFoundError):
         newsprint.run(str(tmp_path / "no-such-page.txt"), tmp_path / "out")
+    with pytest.raises(FileNotFoundError):
+        newsprint.merge(tmp_path / "no-such-dataset")
+    with pytest.raises(TypeError, match="full is a flag: True or False, not 1"):
+        newsprint.run(str(SAMPLE), tmp_path / "out", full=1)
+    with pytest.raises(TypeError, match="unexpected keyword argument 'fulll'"):
+        newsprint.run(str(SAMPLE), tmp_path / "out", fulll=False)
+    with pytest.raises(ValueError, match=r"possible values: tagger, rules"):
+        newsprint.run(str(SAMPLE), tmp_path / "out", entities="crf")
+    with pytest.raises(TypeError, match="published must be a date"):
+        newsprint.process(["一篇"], published=20240420)
+    with pytest.raises(TypeError, match="threads must be an int"):
+        newsprint.process(["一篇"], threads="2")
+    with pytest.raises(TypeError, match="no_builtin_drop must be a bool"):
+        newsprint.process(["一篇"], no_builtin_drop="false")
+    with pytest.raises(TypeError, match="not a mapping"):
+        newsprint.process({"a": "一篇"})
+    with pytest.raises(ValueError, match=r"sources\[0\] is None"):
+        newsprint.process(["一篇"], sources=[None])
+    with pytest.raises(ValueError, match="does not compile"):
+        newsprint.process(["一篇"], drop={"footer": "(["})
+    with pytest.raises(TypeError, match="unexpected keyword argument 'bogus'"):
+        newsprint.process_batches(["一篇"], bogus=1)  # at the call, not at the first batch
+
+
+def test_run_takes_an_input_that_starts_with_a_dash(tmp_path, monkeypatch):
+    page = tmp_path / "-page.txt"
+    page.write_bytes(SAMPLE.read_bytes())
+    monkeypatch.chdir(tmp_path)
+    summary = newsprint.run("-page.txt", tmp_path / "out", drop=[("x", "湘潭")])
+    assert summary["new_documents"] == 1
 
 
 def test_run_and_merge_of_two_shards_equal_one_run(tmp_path, gold_inputs):
@@ -149,3 +204,41 @@ def test_process_batches_gives_process_rows_a_batch_at_a_time(gold_inputs):
     assert sum(b["documents"].num_rows for b in from_series) == len(texts)
     with pytest.raises(ValueError, match="batch_size"):
         next(newsprint.process_batches(texts, batch_size=0))
+
+
+def test_a_run_stops_when_the_python_that_started_it_is_killed(tmp_path):
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    if not sys.platform.startswith("linux"):
+        pytest.skip("the parent-death signal is Linux's")
+    # A stand-in for the command line that runs until it is stopped, writing its pid.
+    marker = tmp_path / "pid"
+    fake = tmp_path / "newsprint"
+    fake.write_text(
+        "#!/bin/sh\n"
+        'case "$*" in *--help*) echo "      --out <DIR>"; exit 0;; esac\n'
+        f'echo $$ > "{marker}"\n'
+        "exec sleep 60\n"
+    )
+    fake.chmod(0o755)
+    script = f"import newsprint; newsprint.run({str(SAMPLE)!r}, {str(tmp_path / 'out')!r})"
+    python = subprocess.Popen([sys.executable, "-c", script], env={**os.environ, "NEWSPRINT_BIN": str(fake)})
+    deadline = time.monotonic() + 20
+    while not marker.exists() or not marker.read_text().strip():
+        assert time.monotonic() < deadline, "the stand-in did not start"
+        time.sleep(0.05)
+    child = int(marker.read_text())
+    python.send_signal(signal.SIGKILL)
+    python.wait()
+    deadline = time.monotonic() + 10
+    while True:
+        try:
+            os.kill(child, 0)
+        except ProcessLookupError:
+            break
+        assert time.monotonic() < deadline, "the run outlived the Python that started it"
+        time.sleep(0.05)

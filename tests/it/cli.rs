@@ -111,6 +111,46 @@ fn json_logs_end_with_a_summary_line_for_schedulers() {
 }
 
 #[test]
+fn stats_read_a_dataset_written_before_furniture_had_its_name() {
+    use polars::prelude::*;
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let out = tmp.path().join("out");
+    run_ok(&[&root().join("data/pages")], &out, &["--drop", "x=湘潭"]);
+    let dir = out.display().to_string();
+    let json = |dir: &str| -> serde_json::Value {
+        let output = newsprint(&["stats", dir, "--json"]);
+        assert_ok(&output);
+        serde_json::from_slice(&output.stdout).expect("json")
+    };
+    let now = json(&dir)["chars"]["removed_furniture"].clone();
+    assert!(now.as_u64() > Some(0), "{now}");
+    // The dataset as schema 5 wrote it: the column under its old name.
+    for part in std::fs::read_dir(out.join("documents")).expect("documents") {
+        let path = part.expect("part").path();
+        let mut df = table_part(&path);
+        df.rename("chars_removed_furniture", "chars_removed_noise".into())
+            .expect("rename");
+        ParquetWriter::new(std::fs::File::create(&path).expect("create"))
+            .finish(&mut df)
+            .expect("write");
+    }
+    let manifest_path = out.join("manifest.json");
+    let mut manifest = manifest_of(&manifest_path);
+    manifest["schema_version"] = 5.into();
+    std::fs::write(&manifest_path, manifest.to_string()).expect("manifest");
+    let old = json(&dir);
+    assert_eq!(old["schema_version"], 5);
+    assert_eq!(old["chars"]["removed_furniture"], now);
+}
+
+fn table_part(path: &std::path::Path) -> polars::prelude::DataFrame {
+    use polars::prelude::*;
+    ParquetReader::new(std::fs::File::open(path).expect("open"))
+        .finish()
+        .expect("read part")
+}
+
+#[test]
 fn stats_summarise_a_dataset_from_its_parquet() {
     let tmp = tempfile::tempdir().expect("tempdir");
     let out = tmp.path().join("out");

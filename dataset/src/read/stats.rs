@@ -132,12 +132,17 @@ pub fn stats(out: &Path) -> Result<Stats, Error> {
         stats.rows.insert(table.name.to_string(), rows);
     }
 
+    // Schema 6 gave furniture its name; a dataset written before keeps the old one.
+    let furniture = match stats.schema_version {
+        Some(version) if version < 6 => "chars_removed_noise",
+        _ => "chars_removed_furniture",
+    };
     let chars = [
         ("chars_in", "in"),
         ("chars_out", "out"),
         ("chars_removed_duplicate", "removed_duplicate"),
         ("chars_removed_caption", "removed_caption"),
-        ("chars_removed_furniture", "removed_furniture"),
+        (furniture, "removed_furniture"),
     ];
     let mut columns = vec!["status"];
     columns.extend(chars.iter().map(|(name, _)| *name));
