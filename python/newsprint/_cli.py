@@ -192,6 +192,28 @@ def _usage_message(tail: "deque[str]") -> str:
     return text
 
 
+def _failure_message(tail: "deque[str]") -> str:
+    """Why a run failed: its error and warning lines (the JSON ones as message and fields)
+    and whatever it printed as plain text, the last ones first in mind (at most 2,000
+    characters)."""
+    said = []
+    for line in tail:
+        try:
+            event = json.loads(line)
+        except ValueError:
+            if line.strip():
+                said.append(line.strip())
+            continue
+        if isinstance(event, dict) and str(event.get("level", "")).upper() in ("ERROR", "WARN"):
+            event.pop("timestamp", None)
+            level = event.pop("level")
+            message = event.pop("message", "")
+            fields = " ".join(f"{k}={v}" for k, v in event.items())
+            said.append(f"{level.lower()}: {message} {fields}".strip())
+    text = "; ".join(said) or "no message"
+    return text[-2000:]
+
+
 def _die_with_python() -> None:
     """In the child, before the command line starts: on Linux, a SIGTERM when the Python
     process that started it dies (a Spark or Ray task killed), so that the run commits
@@ -272,7 +294,7 @@ def _call(function: str, args: List[str]) -> Dict[str, Any]:
             name = unexpected.group(1).replace("-", "_")
             raise TypeError(f"{function}() got an unexpected keyword argument {name!r}")
         raise ValueError(f"{function}(): {_usage_message(tail)}")
-    raise NewsprintError(f"{function} failed (exit {code}): {stderr.strip()[-2000:]}", code, stderr)
+    raise NewsprintError(f"{function} failed (exit {code}): {_failure_message(tail)}", code, stderr)
 
 
 def _local_inputs_exist(inputs: Sequence[PathLike]) -> None:
