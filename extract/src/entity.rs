@@ -708,6 +708,12 @@ fn tagged(
     spans.retain(|&(start, end, _)| {
         start < end && !text.chars[start..end].iter().any(|&c| quote(c))
     });
+    // A name does not end on the first character of the day after it (市长龚正昨日: 龚正).
+    for span in spans.iter_mut().filter(|s| s.2 == EntityKind::Person) {
+        if span.1 - span.0 >= 3 && day_word_at(&text.chars, span.1 - 1) {
+            span.1 -= 1;
+        }
+    }
     // An organisation ends before a title that begins inside it and runs on past it
     // (省教育厅党组书记: the body is 省教育厅, 党组书记 the role).
     for span in spans.iter_mut().filter(|s| s.2 == EntityKind::Organization) {
@@ -817,6 +823,15 @@ fn tagged(
         };
         text.found.push(found);
     }
+}
+
+/// Whether a word for a day (昨日, 今天, 前日) begins at `at`: what a name right before it
+/// (市长龚正昨日) must not take in.
+fn day_word_at(chars: &[char], at: usize) -> bool {
+    matches!(
+        (chars.get(at), chars.get(at + 1)),
+        (Some('昨' | '今' | '前'), Some('日' | '天'))
+    )
 }
 
 /// A place the tagger read: the gazetteer's canonical name and code where the span is a
@@ -1368,6 +1383,8 @@ mod tagged_tests {
             ("person", "薛原".into(), "薛原".into(), Some("记者".into())),
             "not 薛原报: {found:?}"
         );
+        let found = tagged("上海市市长龚正昨日在浦东会见了客人。");
+        assert_eq!(people(&found), ["龚正"], "not 龚正昨: {found:?}");
         let found =
             tagged("国务院总理李鹏今天在人民大会堂会见了德国客人。李鹏说，中德合作前景广阔。");
         let li: Vec<_> = found.iter().filter(|f| f.1 == "李鹏").collect();

@@ -693,6 +693,7 @@ pub(crate) fn often_follows_name(c: char) -> bool {
                 | '正'
                 | '现'
                 | '今'
+                | '昨'
                 | '当'
                 | '随'
                 | '出'
