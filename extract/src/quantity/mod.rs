@@ -1172,6 +1172,7 @@ fn add_context(chars: &[char], f: &mut Quantity) {
         ("上涨", Change::Increase),
         ("增长到了", Change::Level),
         ("下降", Change::Decrease),
+        ("负增长", Change::Decrease),
         ("减少", Change::Decrease),
         ("降低", Change::Decrease),
         ("下滑", Change::Decrease),
@@ -1237,6 +1238,10 @@ fn add_context(chars: &[char], f: &mut Quantity) {
     let text = text.trim_start_matches("其中").trim();
     if text.chars().count() >= 2 && text.chars().count() <= 16 {
         f.subject = Some(text.to_string());
+        f.change = Some(change);
+    } else if matches!(change, Change::Increase | Change::Decrease) {
+        // A rise or fall right before the figure says so with no subject to name
+        // (，同比增长5%); a level (为, 达) without one is too common a word to trust.
         f.change = Some(change);
     }
 }
@@ -1697,6 +1702,21 @@ mod tests {
                 ("13.4%", Some("全口径税收"), Some(Change::Increase)),
                 ("26%", Some("国家级园区税收"), Some(Change::Increase)),
                 ("72%", Some("园区税收"), Some(Change::Share)),
+            ]
+        );
+        let found = scan("全年目标为5%左右，同比增长5%，下降3.2%，为2%，负增长1%。", anchor());
+        let got: Vec<_> = found
+            .iter()
+            .map(|f| (f.text.as_str(), f.subject.as_deref(), f.change))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("5%左右", Some("全年目标"), Some(Change::Level)),
+                ("5%", None, Some(Change::Increase)),
+                ("3.2%", None, Some(Change::Decrease)),
+                ("2%", None, None),
+                ("1%", None, Some(Change::Decrease)),
             ]
         );
     }
