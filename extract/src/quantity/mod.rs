@@ -633,10 +633,18 @@ fn money_context(chars: &[char], start: usize, end: usize) -> bool {
                     | '市'
                     | '销'
                     | '存'
-            ) && MONEY_WORDS.iter().any(|w| starts_with(chars, k, w))
+            ) && MONEY_WORDS.iter().any(|w| {
+                // (消费量, 贷款量: a quantity of it is no sum of money.)
+                starts_with(chars, k, w) && chars.get(k + word_len(w)) != Some(&'量')
+            })
         })
     };
     has(before_from, start) || has(end, after_to)
+}
+
+/// Whether `c` after 成 makes a word of it (成果, 成绩, 成员, 成为…): then 成 is no tenth.
+fn opens_word_with_cheng(c: char) -> bool {
+    "果绩就员为立本功长熟交效都品分年人型套片群真行才家名因败像语".contains(c)
 }
 
 /// Skips one space between a number and its scale or unit (`45 亿美元`, `12 %`).
@@ -879,6 +887,10 @@ fn number_figure(
     {
         return None;
     }
+    // `2024届毕业生`: a class by its year is a name, not a count of 2024.
+    if unit.word == "届" && first.arabic_digits == 4 && scaled == 1.0 {
+        return None;
+    }
     // `8.3本书`: a fraction of a thing counted is a rating or a score, not a count.
     if unit.kind == Count && unit.word != "倍" && value.fract() != 0.0 && scaled == 1.0 {
         return None;
@@ -887,6 +899,10 @@ fn number_figure(
     // `三成`: tenths, a percentage; only after a digit (`两万成员` is no share).
     if unit.word == "成" {
         if scaled != 1.0 || !(1.0..=9.0).contains(&value) || value.fract() != 0.0 {
+            return None;
+        }
+        // `这一成果`, `三成员`: 成 opening a word is no tenth.
+        if chars.get(k + 1).is_some_and(|&c| opens_word_with_cheng(c)) {
             return None;
         }
         value *= 10.0;
@@ -1687,6 +1703,37 @@ mod tests {
     }
 
     #[test]
+    fn words_that_hold_figure_characters_are_no_figures() {
+        none("这一成果得到各方认可。");
+        none("全市今后有2024届毕业生参加招聘会。");
+        t(
+            "出口额占三成以上。",
+            "三成以上",
+            Percent,
+            Some(30.0),
+            Some("%"),
+            Some(AtLeast),
+        );
+        // A quantity consumed is no sum of money, however large.
+        t(
+            "美国天然气消费量为63900万亿英国热量单位。",
+            "63900万亿",
+            Count,
+            Some(6.39e16),
+            None,
+            None,
+        );
+        t(
+            "全年消费支出达2.1万亿。",
+            "2.1万亿",
+            Money,
+            Some(2.1e12),
+            Some("元"),
+            None,
+        );
+    }
+
+    #[test]
     fn verbs_give_subject_and_change() {
         let found = scan(
             "全口径税收增长13.4%，其中国家级园区税收增长26%，园区税收占全市比重达72%。",
@@ -1704,7 +1751,10 @@ mod tests {
                 ("72%", Some("园区税收"), Some(Change::Share)),
             ]
         );
-        let found = scan("全年目标为5%左右，同比增长5%，下降3.2%，为2%，负增长1%。", anchor());
+        let found = scan(
+            "全年目标为5%左右，同比增长5%，下降3.2%，为2%，负增长1%。",
+            anchor(),
+        );
         let got: Vec<_> = found
             .iter()
             .map(|f| (f.text.as_str(), f.subject.as_deref(), f.change))
