@@ -4,9 +4,59 @@
 //! *dateline* opens an article's first paragraph: who filed it, when, and often who wrote it
 //! (`湖南日报1月20日讯（全媒体记者 陈勇 见习记者 张燶文）`); it is split off the paragraph.
 
+use std::collections::HashSet;
+use std::sync::OnceLock;
+
 use chrono::{Datelike, NaiveDate};
 
 use crate::chars::is_han;
+
+/// Chinese surnames, one a line with its class (`data/gazetteer/surnames.tsv`, the list
+/// entity extraction reads): where two names run together in a byline (`钟翠花聂晓阳`), the
+/// second begins with one.
+const SURNAMES: &str = include_str!("../../data/gazetteer/surnames.tsv");
+
+/// Whether `c` is a one-character surname.
+fn is_surname(c: char) -> bool {
+    static SET: OnceLock<HashSet<char>> = OnceLock::new();
+    SET.get_or_init(|| {
+        SURNAMES
+            .lines()
+            .filter(|l| !l.starts_with('#'))
+            .filter_map(|l| l.split_once('\t'))
+            .filter(|(s, class)| *class != "double" && s.chars().count() == 1)
+            .filter_map(|(s, _)| s.chars().next())
+            .collect()
+    })
+    .contains(&c)
+}
+
+/// Two names of two or three characters run together with nothing between them
+/// (`钟翠花聂晓阳`: 钟翠花, 聂晓阳): five or six Han characters, each part opening with a
+/// surname, and only one place to cut them so.
+fn run_together(token: &str) -> Option<[String; 2]> {
+    let c: Vec<char> = token.chars().collect();
+    if !(5..=6).contains(&c.len()) || !c.iter().all(|&c| is_han(c)) || !is_surname(c[0]) {
+        return None;
+    }
+    let cuts: Vec<usize> = (2..=3)
+        .filter(|&k| (2..=3).contains(&(c.len() - k)) && is_surname(c[k]))
+        .collect();
+    match cuts[..] {
+        [k] => Some([c[..k].iter().collect(), c[k..].iter().collect()]),
+        _ => None,
+    }
+}
+
+/// The names a byline's token holds: one, or two run together; a closing 报道 (记者赵兴林报道)
+/// is no part of them.
+fn names_of(token: &str) -> Option<Vec<String>> {
+    let token = token.strip_suffix("报道").unwrap_or(token);
+    match as_name(token) {
+        Some(name) => Some(vec![name]),
+        None => run_together(token).map(Vec::from),
+    }
+}
 
 /// Role words, longest first so that `见习记者` wins over `记者`.
 const ROLES: [&str; 16] = [
@@ -64,12 +114,12 @@ pub(crate) fn parse_byline(line: &str) -> Option<Vec<String>> {
             Some(rest) => {
                 roles += 1;
                 if !rest.is_empty() {
-                    names.push(as_name(rest)?);
+                    names.extend(names_of(rest)?);
                 }
             }
             // A news-flash mark (`本报讯`, `中新网讯`) opens the line; it names no one.
             None if token.ends_with('讯') && token.chars().count() <= 6 => {}
-            None => names.push(as_name(token)?),
+            None => names.extend(names_of(token)?),
         }
     }
     (roles > 0 && !names.is_empty()).then_some(names)
@@ -364,6 +414,21 @@ mod tests {
         );
         assert_eq!(dateline.authors, ["陈勇", "张燶文"]);
         assert_eq!(rest, "今天，大赛在长沙开赛。");
+        // Two names run together, cut where the second's surname begins.
+        let (joined, _) =
+            split_dateline("新华社香港1月5日电（记者钟翠花聂晓阳）香港特区政府今天宣布。")
+                .expect("dateline");
+        assert_eq!(joined.authors, ["钟翠花", "聂晓阳"]);
+        // Two places to cut (王小 李明华? 王小李 明华?): no names rather than wrong ones.
+        assert_eq!(run_together("王小李明华"), None);
+        assert_eq!(
+            parse_byline("本报讯 记者赵兴林报道"),
+            Some(vec!["赵兴林".to_string()])
+        );
+        assert_eq!(
+            run_together("王明李晓华").map(Vec::from),
+            Some(vec!["王明".to_string(), "李晓华".to_string()])
+        );
         let anchor = NaiveDate::from_ymd_opt(2026, 1, 21);
         assert_eq!(dateline.date(anchor), NaiveDate::from_ymd_opt(2026, 1, 20));
         assert_eq!(dateline.date(None), None);
