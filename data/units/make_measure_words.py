@@ -59,6 +59,7 @@ ADDED = {
     "丛": "clusters (两丛基因)",
     "席": "seats",
     "球": "goals",
+    "列": "trains (620列)",
 }
 
 

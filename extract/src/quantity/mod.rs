@@ -887,6 +887,15 @@ fn number_figure(
     {
         return None;
     }
+    // `列第二`, `列前三名`, `6000万列弗`: 列 ranks or opens a currency's name; it counts
+    // trains only before what does not go on with it (`620列。`, `100列高速列车`).
+    if unit.word == "列"
+        && chars
+            .get(k + 1)
+            .is_some_and(|&c| "第弗入为出席举居前后于".contains(c))
+    {
+        return None;
+    }
     // `2024届毕业生`: a class by its year is a name, not a count of 2024.
     if unit.word == "届" && first.arabic_digits == 4 && scaled == 1.0 {
         return None;
@@ -1706,6 +1715,18 @@ mod tests {
     fn words_that_hold_figure_characters_are_no_figures() {
         none("这一成果得到各方认可。");
         none("全市今后有2024届毕业生参加招聘会。");
+        t(
+            "全年开行旅客列车620列。",
+            "620列",
+            Count,
+            Some(620.0),
+            Some("列"),
+            None,
+        );
+        for ranked in ["以11秒21列第四。", "拨款6000万列弗给社会保障基金。"] {
+            let found = scan(ranked, anchor());
+            assert!(found.iter().all(|f| !f.text.contains('列')), "{found:?}");
+        }
         t(
             "出口额占三成以上。",
             "三成以上",
