@@ -697,11 +697,13 @@ fn tagged(
     // A name does not begin or end with a book-title mark or a quote (《卫报》 → 卫报), and
     // one with such a mark inside (哥伦比亚”号) is a title or a craft, not a name.
     let quote = |c: char| "《》〈〉“”‘’\"'「」『』".contains(c);
+    // Nor with a stop or a comma (！欧盟委员会 → 欧盟委员会).
+    let edge = |c: char| quote(c) || "，。！？；：、,.!?;:".contains(c);
     for span in spans.iter_mut() {
-        while span.0 < span.1 && quote(text.chars[span.0]) {
+        while span.0 < span.1 && edge(text.chars[span.0]) {
             span.0 += 1;
         }
-        while span.1 > span.0 && quote(text.chars[span.1 - 1]) {
+        while span.1 > span.0 && edge(text.chars[span.1 - 1]) {
             span.1 -= 1;
         }
     }
@@ -730,6 +732,29 @@ fn tagged(
             span.1 = h.start;
         }
     }
+    // A wire dateline read whole as one body (法新社马尼拉二日电) is the agency, then the
+    // place it filed from.
+    let mut filed_from = Vec::new();
+    for span in spans.iter_mut().filter(|s| s.2 == EntityKind::Organization) {
+        if text.chars[span.1 - 1] != '电' {
+            continue;
+        }
+        let agency = text
+            .hits
+            .iter()
+            .find(|h| h.start == span.0 && h.end < span.1 && matches!(h.word, Word::Organization));
+        let place = agency.and_then(|a| {
+            text.hits
+                .iter()
+                .find(|h| h.start == a.end && matches!(h.word, Word::Place { .. }))
+        });
+        if let (Some(agency), Some(place)) = (agency, place) {
+            filed_from.push((place.start, place.end, EntityKind::Place));
+            span.1 = agency.end;
+        }
+    }
+    spans.extend(filed_from);
+    spans.sort_unstable();
     // Spans that are no names whatever the tagger says: one character other than a place's
     // short form with a full name (中, 美, 京), a common word read as a person, a person
     // that neither begins with a surname nor is transliterated, a kind of body read as one.
@@ -1383,6 +1408,15 @@ mod tagged_tests {
             ("person", "薛原".into(), "薛原".into(), Some("记者".into())),
             "not 薛原报: {found:?}"
         );
+        let found = tagged("（法新社马尼拉二日电）菲律宾政府今天宣布，将提高泰晤士报的进口关税。");
+        let kinds: Vec<(&str, &str)> = found.iter().map(|f| (f.0, f.1.as_str())).collect();
+        for want in [
+            ("organization", "法新社"),
+            ("place", "马尼拉"),
+            ("organization", "泰晤士报"),
+        ] {
+            assert!(kinds.contains(&want), "{want:?} in {kinds:?}");
+        }
         let found = tagged("上海市市长龚正昨日在浦东会见了客人。");
         assert_eq!(people(&found), ["龚正"], "not 龚正昨: {found:?}");
         let found =
