@@ -699,12 +699,24 @@ fn tagged(
     let quote = |c: char| "《》〈〉“”‘’\"'「」『』".contains(c);
     // Nor with a stop or a comma (！欧盟委员会 → 欧盟委员会).
     let edge = |c: char| quote(c) || "，。！？；：、,.!?;:".contains(c);
+    // A bracket at an edge whose other half is not inside (邹淼） → 邹淼) goes too.
+    let open = |c: char| matches!(c, '（' | '(');
+    let close = |c: char| matches!(c, '）' | ')');
     for span in spans.iter_mut() {
-        while span.0 < span.1 && edge(text.chars[span.0]) {
-            span.0 += 1;
-        }
-        while span.1 > span.0 && edge(text.chars[span.1 - 1]) {
-            span.1 -= 1;
+        loop {
+            let inside = &text.chars[span.0..span.1];
+            if span.0 < span.1
+                && (edge(inside[0]) || (open(inside[0]) && !inside.iter().any(|&c| close(c))))
+            {
+                span.0 += 1;
+            } else if span.1 > span.0
+                && (edge(inside[inside.len() - 1])
+                    || (close(inside[inside.len() - 1]) && !inside.iter().any(|&c| open(c))))
+            {
+                span.1 -= 1;
+            } else {
+                break;
+            }
         }
     }
     spans.retain(|&(start, end, _)| {
@@ -1417,6 +1429,19 @@ mod tagged_tests {
         ] {
             assert!(kinds.contains(&want), "{want:?} in {kinds:?}");
         }
+        let found =
+            tagged("外交部发言人朱邦造今天表示，发言人宣布江主席访美日期。（邹淼）发言人强调。");
+        let named: Vec<_> = found.iter().filter(|f| f.0 == "person").collect();
+        assert!(
+            named
+                .iter()
+                .any(|f| f.1 == "朱邦造" && f.3.as_deref() == Some("发言人")),
+            "{found:?}"
+        );
+        assert!(
+            named.iter().all(|f| f.1 != "宣布江" && !f.1.contains('）')),
+            "{found:?}"
+        );
         let found = tagged("上海市市长龚正昨日在浦东会见了客人。");
         assert_eq!(people(&found), ["龚正"], "not 龚正昨: {found:?}");
         let found =
