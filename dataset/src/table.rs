@@ -8,7 +8,6 @@
 use std::fs::File;
 use std::path::{Path, PathBuf};
 
-use chrono::NaiveDate;
 use polars::prelude::*;
 
 use crate::schema::{ColumnType, Table};
@@ -43,18 +42,7 @@ impl Data {
     }
 }
 
-/// Days since 1970 of `date`, as Parquet stores a date.
-pub fn epoch_days(date: NaiveDate) -> i32 {
-    chrono::Datelike::num_days_from_ce(&date) - UNIX_EPOCH_FROM_CE
-}
-
-/// The date a `date32` value (days since 1970-01-01) stands for.
-pub fn from_epoch_days(days: i32) -> Option<NaiveDate> {
-    NaiveDate::from_num_days_from_ce_opt(days.checked_add(UNIX_EPOCH_FROM_CE)?)
-}
-
-/// Days from 0001-01-01 (day 1 of the common era) to 1970-01-01.
-const UNIX_EPOCH_FROM_CE: i32 = 719_163;
+pub use records::rows::{epoch_days, from_epoch_days};
 
 /// A table being written: the rows buffered since its last part.
 pub struct TableWriter {
@@ -293,16 +281,6 @@ fn to_column(name: &str, data: Data) -> PolarsResult<Column> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn epoch_days_read_back_as_the_same_date() {
-        for (y, m, d, days) in [(1970, 1, 1, 0), (2026, 1, 21, 20_474), (1969, 12, 31, -1)] {
-            let date = NaiveDate::from_ymd_opt(y, m, d).expect("date");
-            assert_eq!(epoch_days(date), days);
-            assert_eq!(from_epoch_days(days), Some(date));
-        }
-        assert_eq!(from_epoch_days(i32::MAX), None);
-    }
 
     #[test]
     fn a_named_row_is_checked_against_the_schema() {

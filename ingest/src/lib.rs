@@ -31,8 +31,8 @@ pub use identity::Fingerprint;
 pub use json_record::TEXT_FIELD;
 pub use object::{is_url, ObjectInput, Remote};
 pub use read::{
-    check_records, discover, discover_with, read, DiscoverOptions, Discovered, ReadOptions, Reader,
-    Source,
+    check_records, discover, discover_with, read, too_large, DiscoverOptions, Discovered,
+    ReadOptions, Reader, Source,
 };
 pub use shard::Shard;
 
@@ -149,7 +149,9 @@ impl RawDoc {
         }
     }
 
-    fn failed(source: String, status: Status, reason: String) -> Self {
+    /// An input that gave no bytes to read: its row says `status` and why. It has no
+    /// content hash, and its key is that of its source alone.
+    pub fn failed(source: String, status: Status, reason: String) -> Self {
         RawDoc {
             doc_id: doc_id(&source, None),
             content_hash: None,

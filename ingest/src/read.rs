@@ -651,12 +651,17 @@ fn open_stream(source: &Source, file: Box<dyn Read + Send>, options: &ReadOption
             None => Opened::Doc(stored.mark(RawDoc::from_bytes(source.display.clone(), bytes))),
         },
         Ok(bytes) => Opened::Doc(stored.mark(RawDoc::from_bytes(source.display.clone(), bytes))),
-        Err(ReadFailure::TooLarge) => fail(format!(
-            "larger than the {} MiB document limit",
-            options.max_document_bytes >> 20
-        )),
+        Err(ReadFailure::TooLarge) => fail(too_large(options.max_document_bytes)),
         Err(ReadFailure::Io(e)) => fail(format!("{what}{e}")),
     }
+}
+
+/// Why a document over the size limit is an error row (`--max-document-mb`).
+pub fn too_large(max_document_bytes: u64) -> String {
+    format!(
+        "larger than the {} MiB document limit",
+        max_document_bytes >> 20
+    )
 }
 
 /// What kind of special file `meta` describes, in words.

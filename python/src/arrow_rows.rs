@@ -10,7 +10,7 @@ use arrow_array::builder::{
 };
 use arrow_array::{ArrayRef, RecordBatch};
 use arrow_schema::{DataType, Field, Schema, SchemaRef};
-use chrono::NaiveDate;
+use records::rows::epoch_days;
 use records::schema::{ColumnType, Table, SEGMENT_TABLES};
 use records::{Cell, RowSink};
 
@@ -83,11 +83,6 @@ pub fn schema(table: &Table) -> SchemaRef {
             .map(|(name, ty)| Field::new(*name, data_type(*ty), true))
             .collect::<Vec<_>>(),
     ))
-}
-
-fn epoch_days(date: NaiveDate) -> i32 {
-    const EPOCH: NaiveDate = NaiveDate::from_ymd_opt(1970, 1, 1).expect("a date");
-    (date - EPOCH).num_days() as i32
 }
 
 /// The per-document tables being built, one set of columns for each of [`SEGMENT_TABLES`].

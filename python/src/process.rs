@@ -50,12 +50,10 @@ impl Rows<'_> {
             .ok_or_else(|| PyValueError::new_err("more texts than sources"))?;
         let too_large = |bytes: &[u8]| bytes.len() as u64 > self.max_document_bytes;
         let mut raw = match text {
-            Text::Str(bytes) | Text::Bytes(bytes) if too_large(bytes) => failed(
+            Text::Str(bytes) | Text::Bytes(bytes) if too_large(bytes) => RawDoc::failed(
                 source,
-                format!(
-                    "larger than the {} MiB document limit",
-                    self.max_document_bytes >> 20
-                ),
+                Status::Error,
+                ingest::too_large(self.max_document_bytes),
             ),
             Text::Str(bytes) => {
                 let mut raw = RawDoc::from_bytes(source, bytes.to_vec());
@@ -63,7 +61,7 @@ impl Rows<'_> {
                 raw
             }
             Text::Bytes(bytes) => RawDoc::from_bytes(source, bytes.to_vec()),
-            Text::Unreadable(why) => failed(source, why),
+            Text::Unreadable(why) => RawDoc::failed(source, Status::Error, why),
         };
         if let Some(Some(date)) = self.published.get(n) {
             match NaiveDate::parse_from_str(date, "%Y-%m-%d") {
@@ -78,15 +76,6 @@ impl Rows<'_> {
         }
         Ok(raw)
     }
-}
-
-/// An error row named `source`: nothing was read, so there is no content hash.
-fn failed(source: String, why: String) -> RawDoc {
-    let mut raw = RawDoc::from_bytes(source, Vec::new());
-    raw.content_hash = None;
-    raw.doc_id = ingest::doc_id(&raw.source, None);
-    raw.outcome = Some((Status::Error, why));
-    raw
 }
 
 /// The raw documents of a Python list of `str`, `bytes` or `None` (read without building

@@ -30,6 +30,19 @@ pub enum Cell<'a> {
     ListStr(&'a [String]),
 }
 
+/// Days since 1970 of `date`, as Arrow's `date32` and Parquet store a date.
+pub fn epoch_days(date: NaiveDate) -> i32 {
+    chrono::Datelike::num_days_from_ce(&date) - UNIX_EPOCH_FROM_CE
+}
+
+/// The date a `date32` value (days since 1970-01-01) stands for.
+pub fn from_epoch_days(days: i32) -> Option<NaiveDate> {
+    NaiveDate::from_num_days_from_ce_opt(days.checked_add(UNIX_EPOCH_FROM_CE)?)
+}
+
+/// Days from 0001-01-01 (day 1 of the common era) to 1970-01-01.
+const UNIX_EPOCH_FROM_CE: i32 = 719_163;
+
 /// Where rows go: one table's row at a time, as (column, cell) pairs in the table's order.
 pub trait RowSink {
     /// What a sink's refusal of a row is (a name or a type out of step with the schema).
@@ -253,4 +266,19 @@ pub fn emit<S: RowSink>(
         )?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn epoch_days_read_back_as_the_same_date() {
+        for (y, m, d, days) in [(1970, 1, 1, 0), (2026, 1, 21, 20_474), (1969, 12, 31, -1)] {
+            let date = NaiveDate::from_ymd_opt(y, m, d).expect("date");
+            assert_eq!(epoch_days(date), days);
+            assert_eq!(from_epoch_days(days), Some(date));
+        }
+        assert_eq!(from_epoch_days(i32::MAX), None);
+    }
 }
