@@ -22,7 +22,7 @@ import sysconfig
 import threading
 from collections import deque
 from collections.abc import Mapping, Sequence
-from typing import Any, Dict, List, Optional, Union
+from typing import Any, Dict, List, Union
 
 log = logging.getLogger("newsprint")
 
@@ -86,11 +86,11 @@ _HELP_OPTION = re.compile(r"^\s+(?:-\w, )?--([a-z0-9-]+)(?: <[^>]+>)?", re.MULTI
 
 
 @functools.lru_cache(maxsize=None)
-def options_of(subcommand: str, program: Optional[str] = None) -> Dict[str, bool]:
-    """The options ``newsprint SUBCOMMAND`` takes, by their Python names, each ``True``
+def options_of(subcommand: str, program: str) -> Dict[str, bool]:
+    """The options ``PROGRAM SUBCOMMAND`` takes, by their Python names, each ``True``
     when it takes a value and ``False`` when it is a flag: read from its ``--help``, so
-    that they are the installed command line's own."""
-    program = program or command_line()
+    that they are the installed command line's own (kept by program, so a changed
+    ``NEWSPRINT_BIN`` is asked afresh)."""
     text = subprocess.run(
         [program, subcommand, "--help"], capture_output=True, text=True, encoding="utf-8", check=True
     ).stdout
@@ -107,7 +107,7 @@ def _arguments(function: str, options: Mapping[str, Any]) -> List[str]:
     ``False``; for an option with a value, the value (``None`` leaves it out), a list or
     tuple the option repeated, ``shard=(i, n)`` ``--shard i/n``, ``drop={name: pattern}``
     ``--drop name=pattern`` each."""
-    known = options_of(function)
+    known = options_of(function, command_line())
     args: List[str] = []
     for name, value in options.items():
         if name == "log_format":
@@ -171,11 +171,14 @@ def _log_line(line: str) -> None:
     if not isinstance(event, dict):
         log.info("%s", line)
         return
-    level = getattr(logging, str(event.pop("level", "INFO")).upper(), logging.INFO)
-    event.pop("timestamp", None)
-    message = str(event.pop("message", ""))
-    fields = " ".join(f"{k}={v}" for k, v in event.items())
-    log.log(level, "%s", f"{message} {fields}".strip())
+    level = getattr(logging, str(event.get("level", "INFO")).upper(), logging.INFO)
+    log.log(level, "%s", _event_text(event))
+
+
+def _event_text(event: Dict[str, Any]) -> str:
+    """A JSON log line's message and its fields, without its level and time."""
+    fields = " ".join(f"{k}={v}" for k, v in event.items() if k not in ("level", "timestamp", "message"))
+    return f"{event.get('message', '')} {fields}".strip()
 
 
 def _usage_message(tail: "deque[str]") -> str:
@@ -205,11 +208,7 @@ def _failure_message(tail: "deque[str]") -> str:
                 said.append(line.strip())
             continue
         if isinstance(event, dict) and str(event.get("level", "")).upper() in ("ERROR", "WARN"):
-            event.pop("timestamp", None)
-            level = event.pop("level")
-            message = event.pop("message", "")
-            fields = " ".join(f"{k}={v}" for k, v in event.items())
-            said.append(f"{level.lower()}: {message} {fields}".strip())
+            said.append(f"{str(event['level']).lower()}: {_event_text(event)}")
     text = "; ".join(said) or "no message"
     return text[-2000:]
 

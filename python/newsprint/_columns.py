@@ -13,9 +13,22 @@ from . import _cli
 from ._process import TABLES, process
 
 
-def check_table(table: str) -> None:
+def table_schema(table: str, options: Dict[str, Any]) -> pa.Schema:
+    """The Arrow schema of ``table``, from one empty call of :func:`newsprint.process`,
+    which checks ``options`` too: a wrong table or option fails at the call, on the
+    driver, not in every task."""
     if table not in TABLES:
         raise ValueError(f"table must be one of {', '.join(TABLES)}, not {table!r}")
+    return process([], sources=[], **options)[table].schema
+
+
+def check_columns(
+    columns: Sequence[str], *, text: str, source: Optional[str], published: Optional[str]
+) -> None:
+    """Names the text, source or published column that ``columns`` lacks."""
+    for what, name in (("text", text), ("source", source), ("published", published)):
+        if name is not None and name not in columns:
+            raise KeyError(f"no {what} column {name!r} among {list(columns)}")
 
 
 def default_sources(texts: pa.Array, column: str) -> list:
@@ -40,9 +53,7 @@ def process_batch(
 ) -> Dict[str, pa.Table]:
     """The per-document tables of one batch of rows."""
     names = batch.schema.names
-    for what, name in (("text", text), ("source", source), ("published", published)):
-        if name is not None and name not in names:
-            raise KeyError(f"no {what} column {name!r} among {names}")
+    check_columns(names, text=text, source=source, published=published)
     texts = batch.column(names.index(text))
     sources = (
         [str(s) for s in batch.column(names.index(source)).to_pylist()]

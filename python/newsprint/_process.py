@@ -3,25 +3,19 @@
 from __future__ import annotations
 
 import datetime as _dt
+import subprocess
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any, Dict, List, Optional, Tuple, Union
 
 import pyarrow as pa
 
-from . import _newsprint
+from . import _cli, _newsprint
 
 #: The tables :func:`process` returns, in order.
 TABLES = ("documents", "articles", "paragraphs", "entities", "quantities", "removed")
 
 #: The options :func:`process` takes, by their command-line names (``run --help``).
 PROCESS_OPTIONS = ("entities", "encoding", "published_date", "drop", "no_builtin_drop", "max_document_mb")
-
-# `run`'s options that mean nothing for texts already in memory: named in the TypeError.
-_RUN_ONLY = frozenset(
-    """out work_dir full rehash shard shard_count dry_run max_errors strict log_format
-    batch_docs batch_mb rows_per_part text_field near_dup_threshold
-    no_near_dup furniture_min_docs no_furniture no_follow_symlinks""".split()
-)
 
 DateLike = Union[str, _dt.date, None]
 
@@ -82,11 +76,22 @@ def _sources(sources: Any, n: int) -> List[str]:
     return [str(name) for name in names]
 
 
+def _is_run_option(name: str) -> bool:
+    """Whether ``name`` is one of ``run``'s options, as the installed command line lists
+    them (false where there is none: the hint is then left out)."""
+    try:
+        return name in _cli.options_of("run", _cli.command_line())
+    except (OSError, subprocess.SubprocessError):
+        return False
+
+
 def _check_options(function: str, options: Mapping[str, Any], threads: Any) -> None:
     """Unknown options and values of the wrong type, before any work."""
     for name in options:
         if name not in PROCESS_OPTIONS:
-            hint = " (an option of newsprint.run, not of the per-document path)" if name in _RUN_ONLY else ""
+            hint = ""
+            if _is_run_option(name):
+                hint = " (an option of newsprint.run, not of the per-document path)"
             raise TypeError(f"{function}() got an unexpected keyword argument {name!r}{hint}")
     kinds = {"entities": str, "encoding": str, "no_builtin_drop": bool, "max_document_mb": int}
     for name, kind in kinds.items():

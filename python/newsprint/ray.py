@@ -16,8 +16,7 @@ from typing import Any, Dict, Optional
 import pyarrow as pa
 
 from . import _cli
-from ._columns import check_table, process_batch, shard_plan
-from ._process import process as _process_texts
+from ._columns import check_columns, process_batch, shard_plan, table_schema
 
 
 def process(
@@ -36,13 +35,10 @@ def process(
     The arguments are :func:`newsprint.spark.process`'s; ``batch_size`` is the rows a call
     takes. The columns keep the dataset's Arrow types (``large_string``, ``uint32``, …).
     """
-    check_table(table)
+    target = table_schema(table, options)
     columns = ds.columns(fetch_if_missing=False)
-    for what, name in (("text", text), ("source", source), ("published", published)):
-        if columns is not None and name is not None and name not in columns:
-            raise KeyError(f"no {what} column {name!r} among {columns}")
-    _process_texts([], sources=[], **options)
-    target = _process_texts([], sources=[])[table].schema
+    if columns is not None:
+        check_columns(columns, text=text, source=source, published=published)
 
     def batches(batch: pa.Table) -> pa.Table:
         tables = [

@@ -17,8 +17,7 @@ from typing import Any, Dict, Optional
 import pyarrow as pa
 
 from . import _cli
-from ._columns import check_table, process_batch, shard_plan
-from ._process import process as _process_texts
+from ._columns import check_columns, process_batch, shard_plan, table_schema
 
 
 def _spark_type(t: pa.DataType) -> pa.DataType:
@@ -31,11 +30,13 @@ def _spark_type(t: pa.DataType) -> pa.DataType:
     return t
 
 
+def _as_spark(native: pa.Schema) -> pa.Schema:
+    return pa.schema([pa.field(f.name, _spark_type(f.type), True) for f in native])
+
+
 def arrow_schema(table: str) -> pa.Schema:
     """The Arrow schema of ``table`` as Spark takes it from ``mapInArrow``."""
-    check_table(table)
-    native = _process_texts([], sources=[])[table].schema
-    return pa.schema([pa.field(f.name, _spark_type(f.type), True) for f in native])
+    return _as_spark(table_schema(table, {}))
 
 
 def schema(table: str) -> Any:
@@ -68,12 +69,8 @@ def process(
         threads: threads per task (default 1: Spark runs a task per core).
         **options: :func:`newsprint.process`'s options (``entities``, ``drop``, …).
     """
-    for what, name in (("text", text), ("source", source), ("published", published)):
-        if name is not None and name not in df.columns:
-            raise KeyError(f"no {what} column {name!r} among {df.columns}")
-    target = arrow_schema(table)
-    # Checked on the driver, so that a wrong option fails here and not in every task.
-    _process_texts([], sources=[], **options)
+    check_columns(df.columns, text=text, source=source, published=published)
+    target = _as_spark(table_schema(table, options))
 
     def batches(rows: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
         for batch in rows:
@@ -82,7 +79,9 @@ def process(
             )
             yield from tables[table].cast(target).to_batches()
 
-    return df.mapInArrow(batches, schema(table))
+    from pyspark.sql.pandas.types import from_arrow_schema
+
+    return df.mapInArrow(batches, from_arrow_schema(target))
 
 
 def run(

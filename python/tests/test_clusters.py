@@ -21,6 +21,18 @@ def _assert_one_runs_dataset(one: Path, sharded: Path, tables) -> None:
         assert comparable(a.drop_columns(drop), name) == comparable(b.drop_columns(drop), name), name
 
 
+def _assert_shards_equal_one_run(tmp_path: Path, gold_inputs, run_sharded) -> None:
+    """``run_sharded(inputs, out)``, two shards and a merge across a cluster, against one
+    local run of the same pages."""
+    inputs = [str(p) for p in gold_inputs]
+    newsprint.run(inputs, tmp_path / "one")
+    result = run_sharded(inputs, str(tmp_path / "sharded"))
+    assert len(result["shards"]) == 2 and result["merge"]["event"] == "merged"
+    _assert_one_runs_dataset(
+        tmp_path / "one", tmp_path / "sharded", ("documents", "articles", "entities", "entity_counts")
+    )
+
+
 def _cli_tables(tmp_path: Path, inputs):
     out = tmp_path / "cli"
     newsprint.run(inputs, out, no_furniture=True)
@@ -76,8 +88,9 @@ def _spark_matches(spark, tmp_path, inputs, docs):
         assert cli.num_rows > 0, name
         got = nps.process(df, table=name, source="source")
         assert got.schema == nps.schema(name)
-        rows = pa.Table.from_batches(got._collect_as_arrow()) if got.count() else None
-        assert rows is not None
+        batches = got._collect_as_arrow()  # one Spark job, where a count first made two
+        assert batches, name
+        rows = pa.Table.from_batches(batches)
         assert comparable(_as_cli_types(rows, cli), name) == comparable(cli, name), name
 
 
@@ -92,12 +105,8 @@ def test_spark_map_in_arrow_gives_the_command_lines_rows_on_nist(spark, tmp_path
 def test_spark_runs_shards_and_merges_into_one_runs_dataset(spark, tmp_path, gold_inputs):
     import newsprint.spark as nps
 
-    inputs = [str(p) for p in gold_inputs]
-    newsprint.run(inputs, tmp_path / "one")
-    result = nps.run(spark, inputs, str(tmp_path / "sharded"), shards=2)
-    assert len(result["shards"]) == 2 and result["merge"]["event"] == "merged"
-    _assert_one_runs_dataset(
-        tmp_path / "one", tmp_path / "sharded", ("documents", "articles", "entities", "entity_counts")
+    _assert_shards_equal_one_run(
+        tmp_path, gold_inputs, lambda inputs, out: nps.run(spark, inputs, out, shards=2)
     )
 
 
@@ -139,10 +148,4 @@ def test_ray_map_batches_gives_the_command_lines_rows_on_nist(ray_local, tmp_pat
 def test_ray_runs_shards_and_merges(ray_local, tmp_path, gold_inputs):
     import newsprint.ray as npr
 
-    inputs = [str(p) for p in gold_inputs]
-    newsprint.run(inputs, tmp_path / "one")
-    result = npr.run(inputs, str(tmp_path / "sharded"), shards=2)
-    assert len(result["shards"]) == 2 and result["merge"]["event"] == "merged"
-    _assert_one_runs_dataset(
-        tmp_path / "one", tmp_path / "sharded", ("documents", "articles", "entities", "entity_counts")
-    )
+    _assert_shards_equal_one_run(tmp_path, gold_inputs, lambda inputs, out: npr.run(inputs, out, shards=2))
