@@ -703,20 +703,20 @@ fn tagged(
     let open = |c: char| matches!(c, '（' | '(');
     let close = |c: char| matches!(c, '）' | ')');
     for span in spans.iter_mut() {
-        loop {
-            let inside = &text.chars[span.0..span.1];
-            if span.0 < span.1
-                && (edge(inside[0]) || (open(inside[0]) && !inside.iter().any(|&c| close(c))))
-            {
-                span.0 += 1;
-            } else if span.1 > span.0
-                && (edge(inside[inside.len() - 1])
-                    || (close(inside[inside.len() - 1]) && !inside.iter().any(|&c| open(c))))
-            {
-                span.1 -= 1;
-            } else {
-                break;
-            }
+        // Looked at once: trimming takes only unmatched brackets, so neither answer changes
+        // (and a long span is scanned once, not once a character trimmed).
+        let inside = &text.chars[span.0..span.1];
+        let has_open = inside.iter().any(|&c| open(c));
+        let has_close = inside.iter().any(|&c| close(c));
+        while span.0 < span.1
+            && (edge(text.chars[span.0]) || (open(text.chars[span.0]) && !has_close))
+        {
+            span.0 += 1;
+        }
+        while span.1 > span.0
+            && (edge(text.chars[span.1 - 1]) || (close(text.chars[span.1 - 1]) && !has_open))
+        {
+            span.1 -= 1;
         }
     }
     spans.retain(|&(start, end, _)| {

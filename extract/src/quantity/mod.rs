@@ -1756,38 +1756,32 @@ mod tests {
 
     #[test]
     fn verbs_give_subject_and_change() {
-        let found = scan(
-            "全口径税收增长13.4%，其中国家级园区税收增长26%，园区税收占全市比重达72%。",
-            anchor(),
-        );
-        let got: Vec<_> = found
-            .iter()
-            .map(|f| (f.text.as_str(), f.subject.as_deref(), f.change))
-            .collect();
+        // (text, subject, change) of every figure of `text`.
+        let context = |text: &str| -> Vec<(String, Option<String>, Option<Change>)> {
+            scan(text, anchor())
+                .into_iter()
+                .map(|f| (f.text, f.subject, f.change))
+                .collect()
+        };
+        let row = |text: &str, subject: Option<&str>, change| {
+            (text.to_string(), subject.map(str::to_string), change)
+        };
         assert_eq!(
-            got,
+            context("全口径税收增长13.4%，其中国家级园区税收增长26%，园区税收占全市比重达72%。"),
             [
-                ("13.4%", Some("全口径税收"), Some(Change::Increase)),
-                ("26%", Some("国家级园区税收"), Some(Change::Increase)),
-                ("72%", Some("园区税收"), Some(Change::Share)),
+                row("13.4%", Some("全口径税收"), Some(Change::Increase)),
+                row("26%", Some("国家级园区税收"), Some(Change::Increase)),
+                row("72%", Some("园区税收"), Some(Change::Share)),
             ]
         );
-        let found = scan(
-            "全年目标为5%左右，同比增长5%，下降3.2%，为2%，负增长1%。",
-            anchor(),
-        );
-        let got: Vec<_> = found
-            .iter()
-            .map(|f| (f.text.as_str(), f.subject.as_deref(), f.change))
-            .collect();
         assert_eq!(
-            got,
+            context("全年目标为5%左右，同比增长5%，下降3.2%，为2%，负增长1%。"),
             [
-                ("5%左右", Some("全年目标"), Some(Change::Level)),
-                ("5%", None, Some(Change::Increase)),
-                ("3.2%", None, Some(Change::Decrease)),
-                ("2%", None, None),
-                ("1%", None, Some(Change::Decrease)),
+                row("5%左右", Some("全年目标"), Some(Change::Level)),
+                row("5%", None, Some(Change::Increase)),
+                row("3.2%", None, Some(Change::Decrease)),
+                row("2%", None, None),
+                row("1%", None, Some(Change::Decrease)),
             ]
         );
     }
