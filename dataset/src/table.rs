@@ -103,14 +103,10 @@ impl TableWriter {
             });
         }
         if !self.names_checked {
-            for ((name, _), (column, _)) in row.iter().zip(self.table.columns) {
-                if name != column {
-                    return Err(Error::Row {
-                        table: self.table.name,
-                        detail: format!("a cell named {name} where the schema has {column}"),
-                    });
-                }
-            }
+            records::rows::check_names(self.table, row).map_err(|detail| Error::Row {
+                table: self.table.name,
+                detail,
+            })?;
             self.names_checked = true;
         }
         for (k, ((_, cell), data)) in row.iter().zip(&mut self.data).enumerate() {

@@ -10,7 +10,7 @@ use arrow_array::builder::{
 };
 use arrow_array::{ArrayRef, RecordBatch};
 use arrow_schema::{DataType, Field, Schema, SchemaRef};
-use records::rows::epoch_days;
+use records::rows::{check_names, epoch_days};
 use records::schema::{ColumnType, Table, SEGMENT_TABLES};
 use records::{Cell, RowSink};
 
@@ -125,24 +125,10 @@ impl RowSink for ArrowTables {
             .iter()
             .position(|t| t.name == table.name)
             .ok_or_else(|| format!("no per-document table {}", table.name))?;
+        // Every row, names and count (the Parquet writer checks names on a table's first).
+        check_names(table, row).map_err(|detail| format!("{}: {detail}", table.name))?;
         let columns = &mut self.tables[slot];
-        if row.len() != columns.len() {
-            return Err(format!(
-                "{}: {} cells for {} columns",
-                table.name,
-                row.len(),
-                columns.len()
-            ));
-        }
-        for (((name, cell), column), (expected, _)) in
-            row.iter().zip(columns.iter_mut()).zip(table.columns)
-        {
-            if name != expected {
-                return Err(format!(
-                    "{}: a cell named {name} where the schema has {expected}",
-                    table.name
-                ));
-            }
+        for ((name, cell), column) in row.iter().zip(columns.iter_mut()) {
             match (cell, column) {
                 (Cell::Str(v), Column::Str(b)) => b.append_option(*v),
                 (Cell::U32(v), Column::U32(b)) => b.append_option(*v),

@@ -52,6 +52,25 @@ pub trait RowSink {
     fn push(&mut self, table: &Table, row: &[(&str, Cell)]) -> Result<(), Self::Error>;
 }
 
+/// Whether `row` holds `table`'s columns by name, in order: else what is out of step. What a
+/// sink checks on its first row of a table, so that a row builder and the schema never
+/// drift apart unnoticed.
+pub fn check_names(table: &Table, row: &[(&str, Cell)]) -> Result<(), String> {
+    if row.len() != table.columns.len() {
+        return Err(format!(
+            "{} cells for {} columns",
+            row.len(),
+            table.columns.len()
+        ));
+    }
+    for ((name, _), (column, _)) in row.iter().zip(table.columns) {
+        if name != column {
+            return Err(format!("a cell named {name} where the schema has {column}"));
+        }
+    }
+    Ok(())
+}
+
 /// `articles.article_id`: the key every article-level table joins on by itself.
 pub fn article_id(doc_id: &str, article_idx: u32) -> String {
     format!("{doc_id}/{article_idx}")
